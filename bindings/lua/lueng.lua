@@ -1,0 +1,54 @@
+-- The `lueng` module: the script-facing half written in Lua, so that check and
+-- group can call script functions that yield (http, sleep) from inside them.
+local core = ...
+
+local M = {}
+
+-- check(value, { ["name"] = function(v) return bool end | bool, ... } [, tags])
+-- Records one sample of the `checks` rate per entry; true when all passed.
+function M.check(value, checks, tags)
+  if type(checks) ~= "table" then
+    error("check: the second argument must be a table of named checks", 2)
+  end
+  local all = true
+  for name, predicate in pairs(checks) do
+    local passed = predicate
+    if type(predicate) == "function" then
+      passed = predicate(value)
+    end
+    passed = passed and true or false
+    core.record_check(tostring(name), passed, tags)
+    all = all and passed
+  end
+  return all
+end
+
+-- group(name, fn): runs fn with the group tag extended by "::name" and records
+-- group_duration. Errors pass through after the group is closed.
+function M.group(name, fn)
+  if type(fn) ~= "function" then
+    error("group: the second argument must be a function", 2)
+  end
+  local token = core.group_enter(tostring(name))
+  local ok, result = pcall(fn)
+  core.group_leave(token)
+  if not ok then error(result, 0) end
+  return result
+end
+
+M.sleep = core.sleep
+
+-- fail(message): ends the current iteration with an error, like k6's fail().
+function M.fail(message)
+  error(message ~= nil and tostring(message) or "fail() called", 2)
+end
+
+-- vu.id, vu.iteration, vu.iteration_in_scenario, vu.scenario, vu.id_in_scenario
+M.vu = setmetatable({}, {
+  __index = function(_, key) return core.vu_field(key) end,
+  __newindex = function() error("lueng.vu is read-only", 2) end,
+})
+
+M.version = core.version
+
+return M

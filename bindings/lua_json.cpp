@@ -1,0 +1,183 @@
+#include "bindings/lua_json.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace lueng::bindings {
+
+namespace {
+
+constexpr int kMaxDepth = 128;
+
+// Length n when the table's keys are exactly 1..n (n may be 0), otherwise -1.
+long array_length(lua_State* L, int index) {
+  long count = 0, max_key = 0;
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TNUMBER) {
+      lua_pop(L, 1);
+      return -1;
+    }
+    double key = lua_tonumber(L, -1);
+    if (key < 1 || key != std::floor(key)) {
+      lua_pop(L, 1);
+      return -1;
+    }
+    max_key = std::max(max_key, static_cast<long>(key));
+    ++count;
+  }
+  return max_key == count ? count : -1;
+}
+
+template <typename Writer>
+bool write_value(lua_State* L, int index, Writer& writer, std::string* error, int depth) {
+  if (depth > kMaxDepth) {
+    *error = "value is nested too deeply (cycle?)";
+    return false;
+  }
+  switch (lua_type(L, index)) {
+    case LUA_TNIL:
+      writer.Null();
+      return true;
+    case LUA_TBOOLEAN:
+      writer.Bool(lua_toboolean(L, index));
+      return true;
+    case LUA_TNUMBER: {
+      double number = lua_tonumber(L, index);
+      if (!std::isfinite(number)) {
+        *error = "cannot encode a non-finite number";
+        return false;
+      }
+      if (number == std::floor(number) && std::fabs(number) < 9007199254740992.0)
+        writer.Int64(static_cast<int64_t>(number));
+      else
+        writer.Double(number);
+      return true;
+    }
+    case LUA_TSTRING: {
+      size_t length;
+      const char* text = lua_tolstring(L, index, &length);
+      writer.String(text, static_cast<rapidjson::SizeType>(length));
+      return true;
+    }
+    case LUA_TTABLE: {
+      if (index < 0) index = lua_gettop(L) + index + 1;
+      long length = array_length(L, index);
+      if (length > 0) {
+        writer.StartArray();
+        for (long i = 1; i <= length; ++i) {
+          lua_rawgeti(L, index, static_cast<int>(i));
+          bool ok = write_value(L, lua_gettop(L), writer, error, depth + 1);
+          lua_pop(L, 1);
+          if (!ok) return false;
+        }
+        writer.EndArray();
+        return true;
+      }
+      writer.StartObject();
+      lua_pushnil(L);
+      while (lua_next(L, index) != 0) {
+        int key_type = lua_type(L, -2);
+        if (key_type != LUA_TSTRING && key_type != LUA_TNUMBER) {
+          lua_pop(L, 2);
+          *error = "table keys must be strings or numbers";
+          return false;
+        }
+        lua_pushvalue(L, -2);  // tolstring on a number key would confuse lua_next
+        size_t key_length;
+        const char* key = lua_tolstring(L, -1, &key_length);
+        writer.Key(key, static_cast<rapidjson::SizeType>(key_length));
+        lua_pop(L, 1);
+        if (!write_value(L, lua_gettop(L), writer, error, depth + 1)) {
+          lua_pop(L, 2);
+          return false;
+        }
+        lua_pop(L, 1);
+      }
+      writer.EndObject();
+      return true;
+    }
+    default:
+      *error = std::string("cannot encode a value of type ") + luaL_typename(L, index);
+      return false;
+  }
+}
+
+}  // namespace
+
+bool lua_to_json(lua_State* L, int index, std::string& out, std::string* error,
+                 const JsonEncodeOptions& options) {
+  if (index < 0) index = lua_gettop(L) + index + 1;
+  rapidjson::StringBuffer buffer;
+  std::string scratch;
+  bool ok;
+  if (options.escape_non_ascii) {
+    rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::ASCII<>> writer(
+        buffer);
+    ok = write_value(L, index, writer, error ? error : &scratch, 0);
+  } else {
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    ok = write_value(L, index, writer, error ? error : &scratch, 0);
+  }
+  if (ok) out.assign(buffer.GetString(), buffer.GetSize());
+  return ok;
+}
+
+void push_json_value(lua_State* L, const rapidjson::Value& value) {
+  luaL_checkstack(L, 4, "JSON nested too deeply");
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      lua_pushnil(L);
+      break;
+    case rapidjson::kFalseType:
+      lua_pushboolean(L, 0);
+      break;
+    case rapidjson::kTrueType:
+      lua_pushboolean(L, 1);
+      break;
+    case rapidjson::kNumberType:
+      lua_pushnumber(L, value.GetDouble());
+      break;
+    case rapidjson::kStringType:
+      lua_pushlstring(L, value.GetString(), value.GetStringLength());
+      break;
+    case rapidjson::kArrayType: {
+      lua_createtable(L, static_cast<int>(value.Size()), 0);
+      int i = 1;
+      for (const auto& item : value.GetArray()) {
+        push_json_value(L, item);
+        lua_rawseti(L, -2, i++);
+      }
+      break;
+    }
+    case rapidjson::kObjectType: {
+      lua_createtable(L, 0, static_cast<int>(value.MemberCount()));
+      for (const auto& member : value.GetObject()) {
+        lua_pushlstring(L, member.name.GetString(), member.name.GetStringLength());
+        push_json_value(L, member.value);
+        lua_rawset(L, -3);
+      }
+      break;
+    }
+  }
+}
+
+bool push_json_text(lua_State* L, std::string_view text, std::string* error) {
+  rapidjson::Document document;
+  document.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
+  if (document.HasParseError()) {
+    if (error)
+      *error = std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
+               std::to_string(document.GetErrorOffset());
+    return false;
+  }
+  push_json_value(L, document);
+  return true;
+}
+
+}  // namespace lueng::bindings

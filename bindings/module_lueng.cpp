@@ -1,0 +1,107 @@
+// The C half of require "lueng"; the Lua half (bindings/lua/lueng.lua) builds
+// the public functions on top of it.
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bindings/embedded_lua.hpp"
+#include "bindings/modules.hpp"
+#include "engine/common/duration.hpp"
+#include "engine/common/version.hpp"
+#include "engine/exec/scenario_run.hpp"
+#include "engine/exec/vu.hpp"
+
+namespace lueng::bindings {
+
+namespace {
+
+int record_check(lua_State* L) {
+  exec::Vu& vu = running_vu(L, "check");
+  size_t length;
+  const char* name = luaL_checklstring(L, 1, &length);
+  bool passed = lua_toboolean(L, 2);
+  std::vector<std::pair<std::string_view, std::string_view>> tags;
+  if (lua_istable(L, 3)) {
+    lua_pushnil(L);
+    while (lua_next(L, 3) != 0) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_isstring(L, -1)) {
+        size_t klen, vlen;
+        const char* key = lua_tolstring(L, -2, &klen);
+        const char* value = lua_tolstring(L, -1, &vlen);
+        tags.emplace_back(std::string_view(key, klen), std::string_view(value, vlen));
+      }
+      lua_pop(L, 1);
+    }
+  }
+  vu.record_check({name, length}, passed, tags);
+  return 0;
+}
+
+int group_enter(lua_State* L) {
+  exec::Vu& vu = running_vu(L, "group");
+  size_t length;
+  const char* name = luaL_checklstring(L, 1, &length);
+  if (std::memchr(name, ':', length)) return luaL_error(L, "group names cannot contain '::'");
+  lua_pushnumber(L, static_cast<double>(vu.group_enter({name, length})));
+  return 1;
+}
+
+int group_leave(lua_State* L) {
+  running_vu(L, "group").group_leave(static_cast<size_t>(luaL_checknumber(L, 1)));
+  return 0;
+}
+
+int sleep(lua_State* L) {
+  exec::Vu& vu = running_vu(L, "sleep");
+  double seconds;
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    auto parsed = parse_duration(lua_tostring(L, 1));
+    if (!parsed) return luaL_error(L, "sleep: '%s' is not a duration", lua_tostring(L, 1));
+    seconds = *parsed;
+  } else {
+    seconds = luaL_checknumber(L, 1);
+  }
+  vu.sleep(seconds);
+  return lua_yield(L, 0);
+}
+
+int vu_field(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  std::string_view key = luaL_checkstring(L, 1);
+  if (!vu) {
+    lua_pushnil(L);  // init code has no VU, like k6's exec.vu outside iterations
+    return 1;
+  }
+  if (key == "id" || key == "id_in_test" || key == "idInTest")
+    lua_pushnumber(L, static_cast<double>(vu->id()));
+  else if (key == "id_in_scenario" || key == "idInScenario")
+    lua_pushnumber(L, static_cast<double>(vu->id_in_scenario()));
+  else if (key == "iteration" || key == "iteration_in_scenario" || key == "iterationInScenario")
+    lua_pushnumber(L, static_cast<double>(vu->iteration_in_scenario()));
+  else if (key == "scenario")
+    lua_pushstring(L, vu->scenario().config().name.c_str());
+  else if (key == "group")
+    lua_pushstring(L, vu->group().c_str());
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+}  // namespace
+
+int open_lueng(lua_State* L) {
+  const char* code = embedded::lueng_lua;
+  if (luaL_loadbuffer(L, code, std::strlen(code), "=lueng") != 0) return lua_error(L);
+  const luaL_Reg core[] = {{"record_check", record_check}, {"group_enter", group_enter},
+                           {"group_leave", group_leave},   {"sleep", sleep},
+                           {"vu_field", vu_field},         {nullptr, nullptr}};
+  lua_newtable(L);
+  luaL_register(L, nullptr, core);
+  lua_pushstring(L, kVersion);
+  lua_setfield(L, -2, "version");
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+}  // namespace lueng::bindings

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <lua.hpp>
+
+namespace lueng::exec {
+struct PooledResponse;
+class ResponsePool;
+class Vu;
+}  // namespace lueng::exec
+
+namespace lueng::bindings {
+
+// Makes require "lueng", "lueng.http" and "lueng.json" available in L.
+void register_modules(lua_State* L);
+
+// Pushes a response userdata; it owns `response` and returns it to `pool` when
+// Lua collects it.
+void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool);
+
+// The running VU, or a Lua error naming `what` when called from init code.
+exec::Vu& running_vu(lua_State* L, const char* what);
+
+// Preload functions, one per module file.
+int open_lueng(lua_State* L);
+int open_http(lua_State* L);
+int open_json(lua_State* L);
+
+}  // namespace lueng::bindings

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace lueng::bindings {
+
+// A script that cannot run: syntax error, error in init code or setup(). The
+// message starts with "file:line:" when Lua knows where (exit status 107).
+class ScriptError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace lueng::bindings

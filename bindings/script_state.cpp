@@ -1,0 +1,253 @@
+#include "bindings/script_state.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "bindings/embedded_lua.hpp"
+#include "bindings/lua_json.hpp"
+#include "bindings/modules.hpp"
+
+namespace lueng::bindings {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> default_module_dirs(const std::string& script_path) {
+  std::vector<std::string> dirs;
+  fs::path script_dir = fs::path(script_path).parent_path();
+  dirs.push_back(script_dir.empty() ? "." : script_dir.string());
+  if (const char* extra = std::getenv("LUENG_PATH")) {
+    std::string_view rest(extra);
+    while (!rest.empty()) {
+      size_t colon = rest.find(':');
+      std::string_view dir = rest.substr(0, colon);
+      if (!dir.empty()) dirs.emplace_back(dir);
+      rest = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
+    }
+  }
+  for (const char* dir : {LUENG_SOURCE_LIB_DIR, LUENG_INSTALL_LIB_DIR})
+    if (fs::is_directory(dir)) dirs.emplace_back(dir);
+  return dirs;
+}
+
+std::string pop_error_message(lua_State* L) {
+  std::string message;
+  if (const char* text = lua_tostring(L, -1))
+    message = text;
+  else
+    message = std::string("(error object is a ") + luaL_typename(L, -1) + " value)";
+  lua_pop(L, 1);
+  return message;
+}
+
+namespace {
+
+// print() writes to stderr so that it never mixes into the summary on stdout.
+int lua_print(lua_State* L) {
+  int n = lua_gettop(L);
+  std::string line;
+  lua_getglobal(L, "tostring");
+  for (int i = 1; i <= n; ++i) {
+    lua_pushvalue(L, -1);
+    lua_pushvalue(L, i);
+    lua_call(L, 1, 1);
+    if (i > 1) line.push_back('\t');
+    if (const char* text = lua_tostring(L, -1)) line.append(text);
+    lua_pop(L, 1);
+  }
+  line.push_back('\n');
+  fputs(line.c_str(), stderr);
+  return 0;
+}
+
+void load_embedded(lua_State* L, const char* code, const char* name) {
+  if (luaL_loadbuffer(L, code, strlen(code), name) != 0)
+    throw ScriptError("internal Lua code failed to load: " + pop_error_message(L));
+}
+
+}  // namespace
+
+ScriptState::ScriptState(const ScriptSource& source) : source_(source), L_(luaL_newstate()) {
+  if (!L_) throw ScriptError("cannot create a Lua state (out of memory)");
+  luaL_openlibs(L_);
+  lua_pushcfunction(L_, lua_print);
+  lua_setglobal(L_, "print");
+
+  // require looks in the module directories only (no ./?.lua relative to the cwd).
+  std::string path;
+  for (const auto& dir : source_.module_dirs) path += dir + "/?.lua;" + dir + "/?/init.lua;";
+  lua_getglobal(L_, "package");
+  lua_pushstring(L_, path.c_str());
+  lua_setfield(L_, -2, "path");
+  lua_pop(L_, 1);
+
+  register_modules(L_);
+
+  lua_createtable(L_, 0, static_cast<int>(source_.env.size()));
+  for (const auto& [key, value] : source_.env) {
+    lua_pushlstring(L_, value.data(), value.size());
+    lua_setfield(L_, -2, key.c_str());
+  }
+  lua_setglobal(L_, "ENV");
+
+  load_embedded(L_, embedded::driver_lua, "=lueng.driver");
+  lua_call(L_, 0, 1);
+  driver_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  lua_newuserdata(L_, 1);  // a unique value no script can produce
+  marker_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+}
+
+ScriptState::~ScriptState() {
+  lua_close(L_);
+}
+
+void ScriptState::install_environment() {
+  // The script runs in a proxy table whose metatable is re-pointed before each
+  // resume: reads fall through to the running VU's globals (and from there to the
+  // worker's), writes land in the VU's globals. During init both go to _G.
+  lua_newtable(L_);           // proxy
+  lua_createtable(L_, 0, 2);  // its metatable
+  lua_pushvalue(L_, LUA_GLOBALSINDEX);
+  lua_setfield(L_, -2, "__index");
+  lua_pushvalue(L_, LUA_GLOBALSINDEX);
+  lua_setfield(L_, -2, "__newindex");
+  lua_pushvalue(L_, -1);
+  script_env_mt_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  lua_setmetatable(L_, -2);
+  lua_setfenv(L_, -2);  // the loaded chunk is below the proxy
+}
+
+void ScriptState::load() {
+  std::string chunk_name = "@" + source_.path;
+  std::string code;
+  {
+    FILE* file = fopen(source_.path.c_str(), "rb");
+    if (!file) throw ScriptError(source_.path + ": cannot open the script");
+    char buffer[65536];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, file)) > 0) code.append(buffer, n);
+    fclose(file);
+  }
+  if (code.starts_with("#!")) code.insert(0, "--");  // keep line numbers, drop the shebang
+  if (luaL_loadbuffer(L_, code.data(), code.size(), chunk_name.c_str()) != 0)
+    throw ScriptError(pop_error_message(L_));
+  install_environment();
+  if (lua_pcall(L_, 0, 0, 0) != 0) throw ScriptError(pop_error_message(L_));
+}
+
+bool ScriptState::has_function(const std::string& name) const {
+  lua_getglobal(L_, name.c_str());
+  bool is_function = lua_isfunction(L_, -1);
+  lua_pop(L_, 1);
+  return is_function;
+}
+
+Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& setup_json,
+                              const KeyValues& scenario_env) {
+  Coroutine co;
+  lua_getglobal(L_, exec_name.c_str());
+  if (!lua_isfunction(L_, -1)) {
+    lua_pop(L_, 1);
+    throw ScriptError(source_.path + ": function '" + exec_name + "' is not defined");
+  }
+  co.exec_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+
+  lua_newtable(L_);  // the VU's globals
+  lua_createtable(L_, 0, 1);
+  lua_pushvalue(L_, LUA_GLOBALSINDEX);
+  lua_setfield(L_, -2, "__index");
+  lua_setmetatable(L_, -2);
+  if (!scenario_env.empty()) {
+    lua_newtable(L_);
+    for (const auto& [key, value] : scenario_env) {
+      lua_pushlstring(L_, value.data(), value.size());
+      lua_setfield(L_, -2, key.c_str());
+    }
+    lua_createtable(L_, 0, 1);
+    lua_getglobal(L_, "ENV");
+    lua_setfield(L_, -2, "__index");
+    lua_setmetatable(L_, -2);
+    lua_setfield(L_, -2, "ENV");
+  }
+  co.env_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+
+  if (!setup_json.empty()) {
+    std::string error;
+    if (!push_json_text(L_, setup_json, &error))
+      throw ScriptError("setup() data cannot be copied to a VU: " + error);
+    co.data_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  }
+
+  co.thread = lua_newthread(L_);
+  co.thread_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  return co;
+}
+
+void ScriptState::release(Coroutine& co) {
+  for (int* ref : {&co.thread_ref, &co.env_ref, &co.exec_ref, &co.data_ref}) {
+    luaL_unref(L_, LUA_REGISTRYINDEX, *ref);
+    *ref = LUA_NOREF;
+  }
+  co.thread = nullptr;
+}
+
+void ScriptState::point_globals_at(int env_ref) {
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, script_env_mt_ref_);
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, env_ref);
+  lua_pushvalue(L_, -1);
+  lua_setfield(L_, -3, "__index");
+  lua_setfield(L_, -2, "__newindex");
+  lua_pop(L_, 1);
+}
+
+ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_json) {
+  point_globals_at(co.env_ref);
+  lua_State* T = co.thread;
+  if (!co.started) {
+    lua_settop(T, 0);
+    lua_rawgeti(T, LUA_REGISTRYINDEX, driver_ref_);
+    lua_rawgeti(T, LUA_REGISTRYINDEX, co.exec_ref);
+    lua_rawgeti(T, LUA_REGISTRYINDEX, co.data_ref);
+    lua_rawgeti(T, LUA_REGISTRYINDEX, marker_ref_);
+    nargs = 3;
+    co.started = true;
+  }
+  int status = lua_resume(T, nargs);
+  ResumeOutcome outcome;
+  if (status == LUA_YIELD) {
+    lua_rawgeti(T, LUA_REGISTRYINDEX, marker_ref_);
+    bool ended = lua_gettop(T) == 4 && lua_rawequal(T, 1, -1);
+    lua_pop(T, 1);
+    if (ended) {
+      outcome.iteration_ended = true;
+      outcome.ok = lua_toboolean(T, 2);
+      if (!outcome.ok) {
+        lua_pushvalue(T, 3);
+        outcome.error = pop_error_message(T);
+      } else if (result_json && !lua_isnil(T, 3)) {
+        std::string error;
+        if (!lua_to_json(T, 3, *result_json, &error)) {
+          outcome.ok = false;
+          outcome.error = "the return value cannot be passed on as data: " + error;
+        }
+      }
+    }
+    lua_settop(T, 0);
+    return outcome;
+  }
+  // The driver never returns and catches script errors, so only a failure of the
+  // driver itself lands here; start the VU over on a fresh coroutine.
+  outcome.iteration_ended = true;
+  outcome.ok = false;
+  outcome.error = status == 0 ? "VU coroutine returned" : pop_error_message(T);
+  restart(co);
+  return outcome;
+}
+
+void ScriptState::restart(Coroutine& co) {
+  luaL_unref(L_, LUA_REGISTRYINDEX, co.thread_ref);
+  co.thread = lua_newthread(L_);
+  co.thread_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  co.started = false;
+}
+
+}  // namespace lueng::bindings

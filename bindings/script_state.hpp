@@ -1,0 +1,88 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <lua.hpp>
+
+#include "bindings/script_error.hpp"
+
+namespace lueng::bindings {
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// What every Lua state of a run is built from.
+struct ScriptSource {
+  std::string path;                      // as given on the command line
+  std::vector<std::string> module_dirs;  // searched by require, in order
+  KeyValues env;                         // the ENV table
+};
+
+// Module directories in lookup order: the script's folder, LUENG_PATH entries,
+// lib/lua of the source tree (when run from it) and of the install.
+std::vector<std::string> default_module_dirs(const std::string& script_path);
+
+// A VU's coroutine and the references that keep its pieces alive.
+struct Coroutine {
+  lua_State* thread = nullptr;
+  int thread_ref = LUA_NOREF;
+  int env_ref = LUA_NOREF;   // the VU's own globals
+  int exec_ref = LUA_NOREF;  // the function each iteration calls
+  int data_ref = LUA_NOREF;  // this VU's copy of setup()'s result
+  bool started = false;
+};
+
+// The outcome of resuming a VU until it yields.
+struct ResumeOutcome {
+  bool iteration_ended = false;  // false: the VU waits for I/O or a timer
+  bool ok = true;                // the iteration ended without error
+  std::string error;             // "file:line: message" when !ok
+};
+
+// One lua_State with the lueng modules and the script loaded: the init context
+// of a worker, or of setup()/teardown(). Single-threaded.
+class ScriptState {
+ public:
+  explicit ScriptState(const ScriptSource& source);
+  ~ScriptState();
+  ScriptState(const ScriptState&) = delete;
+  ScriptState& operator=(const ScriptState&) = delete;
+
+  lua_State* L() const { return L_; }
+  const ScriptSource& source() const { return source_; }
+
+  // Runs the script's top-level code. Throws ScriptError.
+  void load();
+
+  // True when the script defines a global function of that name.
+  bool has_function(const std::string& name) const;
+
+  // A coroutine running `exec_name` each iteration with its own globals and its
+  // own copy of the setup data (JSON; empty for none). Throws ScriptError.
+  Coroutine new_vu(const std::string& exec_name, const std::string& setup_json,
+                   const KeyValues& scenario_env);
+  void release(Coroutine& co);
+  // Abandons whatever `co` was doing; the next resume starts a fresh iteration.
+  void restart(Coroutine& co);
+
+  // Resumes `co` with the `nargs` values pushed on its stack. When the iteration
+  // ends and result_json is given, the function's return value is stored there as
+  // JSON (setup() hands its data on this way).
+  ResumeOutcome resume(Coroutine& co, int nargs, std::string* result_json = nullptr);
+
+ private:
+  ScriptSource source_;
+  lua_State* L_;
+  int script_env_mt_ref_ = LUA_NOREF;  // metatable of the script's environment proxy
+  int driver_ref_ = LUA_NOREF;
+  int marker_ref_ = LUA_NOREF;
+
+  void install_environment();
+  void point_globals_at(int env_ref);
+};
+
+// "file:line: message" from the error value on top of L (popped).
+std::string pop_error_message(lua_State* L);
+
+}  // namespace lueng::bindings

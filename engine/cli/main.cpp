@@ -1,0 +1,18 @@
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "engine/cli/commands.hpp"
+#include "engine/common/exit_codes.hpp"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return lueng::cli::help_command({});
+  std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "run") return lueng::cli::run_command(args);
+  if (command == "version" || command == "--version") return lueng::cli::version_command(args);
+  if (command == "help" || command == "--help" || command == "-h")
+    return lueng::cli::help_command(args);
+  return lueng::cli::usage_error("", "unknown command '" + command + "' (see 'lueng help')");
+}

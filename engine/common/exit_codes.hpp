@@ -1,0 +1,16 @@
+#pragma once
+
+namespace lueng {
+
+// Process exit statuses of `lueng run` and `lueng validate`, as documented in
+// docs/user-guide.md. Values follow k6 where k6 has one.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitSloFailed = 1,
+  kExitSloCritical = 2,
+  kExitInvalidConfig = 104,
+  kExitInterrupted = 105,
+  kExitScriptError = 107,
+};
+
+}  // namespace lueng

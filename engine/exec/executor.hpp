@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/exec/scenario_config.hpp"
+
+namespace lueng::exec {
+
+class ScenarioRun;
+class Vu;
+
+// The part of a scenario's load that one worker runs: k6's "execution segment".
+struct Segment {
+  int index = 0;  // this worker
+  int count = 1;  // workers sharing the scenario
+  // The share of a total that falls to this segment; the shares of all segments
+  // add up to the total exactly.
+  int64_t share(int64_t total) const { return total * (index + 1) / count - total * index / count; }
+};
+
+// Decides when the VUs of one scenario run iterations on one worker. Executors
+// are called on the worker's loop thread only. One file per executor; each is
+// registered in executor_registry.cpp.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+
+  // Scenario time zero on this worker: start VUs, arm timers.
+  virtual void start(ScenarioRun& run) = 0;
+  // `vu` finished an iteration (passed or failed): start another, or let it idle.
+  // Not called once the scenario is finishing.
+  virtual void on_iteration_end(ScenarioRun& run, Vu& vu) = 0;
+};
+
+// What the registry knows about an executor kind.
+struct ExecutorKind {
+  std::string_view name;
+  // Checks the executor's options; returns an error naming the option, or "".
+  std::string (*validate)(const ScenarioConfig& config);
+  // VUs this worker must create for its segment.
+  int64_t (*max_vus)(const ScenarioConfig& config, const Segment& segment);
+  // Longest time the scenario can run, without gracefulStop (for planning and bounds).
+  double (*max_duration)(const ScenarioConfig& config);
+  std::unique_ptr<Executor> (*create)(const ScenarioConfig& config, const Segment& segment,
+                                      struct ScenarioShared& shared);
+};
+
+const ExecutorKind* find_executor(std::string_view name);
+std::string executor_names();  // "constant-vus, shared-iterations, ..." for error messages
+
+}  // namespace lueng::exec

@@ -1,0 +1,41 @@
+#include "engine/exec/http_call.hpp"
+
+namespace lueng::exec {
+
+namespace {
+
+void assign_slot(std::vector<std::pair<std::string, std::string>>& slots, size_t& used,
+                 std::string_view first, std::string_view second) {
+  if (used == slots.size()) slots.emplace_back();
+  slots[used].first.assign(first);
+  slots[used].second.assign(second);
+  ++used;
+}
+
+}  // namespace
+
+void HttpCall::reset() {
+  body.clear();
+  name_tag.clear();
+  timeout_seconds = 60;
+  discard_body = false;
+  headers_used_ = 0;
+  tags_used_ = 0;
+}
+
+void HttpCall::add_header(std::string_view name, std::string_view value) {
+  assign_slot(headers_storage_, headers_used_, name, value);
+}
+
+void HttpCall::add_tag(std::string_view key, std::string_view value) {
+  assign_slot(tags_, tags_used_, key, value);
+}
+
+std::span<const http::Header> HttpCall::headers() {
+  header_views_.resize(headers_used_);
+  for (size_t i = 0; i < headers_used_; ++i)
+    header_views_[i] = {headers_storage_[i].first, headers_storage_[i].second};
+  return header_views_;
+}
+
+}  // namespace lueng::exec

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/http/client.hpp"
+#include "engine/http/url.hpp"
+
+namespace lueng::exec {
+
+// Storage a VU reuses for every request it sends: the script's strings are copied
+// in (they may be collected while the VU waits), and buffers keep their capacity
+// so that steady-state requests allocate nothing.
+class HttpCall {
+ public:
+  std::string method;
+  std::string url_text;
+  http::Url url;
+  std::string body;
+  double timeout_seconds = 60;
+  bool discard_body = false;
+  std::string name_tag;  // the name tag: the URL without query unless the script set one
+
+  void reset();
+  void add_header(std::string_view name, std::string_view value);
+  void add_tag(std::string_view key, std::string_view value);
+
+  size_t header_count() const { return headers_used_; }
+  std::span<const http::Header> headers();  // views into this object
+  template <typename Visit>
+  void for_each_tag(Visit&& visit) const {
+    for (size_t i = 0; i < tags_used_; ++i) visit(tags_[i].first, tags_[i].second);
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> headers_storage_;
+  size_t headers_used_ = 0;
+  std::vector<http::Header> header_views_;
+  std::vector<std::pair<std::string, std::string>> tags_;
+  size_t tags_used_ = 0;
+};
+
+}  // namespace lueng::exec

@@ -1,0 +1,183 @@
+#include "engine/exec/options.hpp"
+
+#include <cmath>
+#include <set>
+
+#include "engine/common/duration.hpp"
+#include "engine/exec/executor.hpp"
+
+namespace lueng::exec {
+
+namespace {
+
+// Option names are accepted in k6's camelCase and in snake_case.
+std::string to_camel(std::string_view key) {
+  std::string out;
+  bool upper = false;
+  for (char c : key) {
+    if (c == '_') {
+      upper = true;
+    } else {
+      out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
+      upper = false;
+    }
+  }
+  return out;
+}
+
+std::string scalar_text(const rapidjson::Value& value) {
+  if (value.IsString()) return value.GetString();
+  if (value.IsNumber()) {
+    double number = value.GetDouble();
+    if (number == std::floor(number)) return std::to_string(static_cast<long long>(number));
+    return std::to_string(number);
+  }
+  if (value.IsBool()) return value.GetBool() ? "true" : "false";
+  return "";
+}
+
+int64_t read_count(const rapidjson::Value& value, const std::string& where) {
+  if (!value.IsNumber() || value.GetDouble() != std::floor(value.GetDouble()) ||
+      value.GetDouble() < 0)
+    throw ConfigError(where + ": must be a whole number >= 0");
+  return static_cast<int64_t>(value.GetDouble());
+}
+
+KeyValues read_map(const rapidjson::Value& value, const std::string& where) {
+  if (!value.IsObject()) throw ConfigError(where + ": must be a table of name = value");
+  KeyValues out;
+  for (const auto& member : value.GetObject()) {
+    if (!member.value.IsString() && !member.value.IsNumber() && !member.value.IsBool())
+      throw ConfigError(where + "." + member.name.GetString() + ": must be a string");
+    out.emplace_back(member.name.GetString(), scalar_text(member.value));
+  }
+  return out;
+}
+
+ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& table) {
+  std::string where = "options.scenarios." + name;
+  if (!table.IsObject()) throw ConfigError(where + ": must be a table");
+  ScenarioConfig config;
+  config.name = name;
+  for (const auto& member : table.GetObject()) {
+    std::string key = to_camel(member.name.GetString());
+    std::string at = where + "." + member.name.GetString();
+    const rapidjson::Value& value = member.value;
+    if (key == "executor") {
+      if (!value.IsString()) throw ConfigError(at + ": must be a string");
+      config.executor = value.GetString();
+    } else if (key == "exec") {
+      if (!value.IsString()) throw ConfigError(at + ": must be the name of a function");
+      config.exec = value.GetString();
+    } else if (key == "startTime") {
+      config.start_time = read_duration(value, at);
+    } else if (key == "gracefulStop") {
+      config.graceful_stop = read_duration(value, at);
+    } else if (key == "tags") {
+      config.tags = read_map(value, at);
+    } else if (key == "env") {
+      config.env = read_map(value, at);
+    } else if (key == "vus") {
+      config.vus = read_count(value, at);
+    } else if (key == "iterations") {
+      config.iterations = read_count(value, at);
+    } else if (key == "duration") {
+      config.duration = read_duration(value, at);
+    } else if (key == "maxDuration") {
+      config.max_duration = read_duration(value, at);
+    } else {
+      throw ConfigError(at + ": unknown scenario option");
+    }
+  }
+  if (config.executor.empty()) throw ConfigError(where + ".executor: is required");
+  return config;
+}
+
+ScenarioConfig from_shortcuts(const Shortcuts& s) {
+  ScenarioConfig config;
+  config.name = "default";
+  config.vus = s.vus.value_or(1);
+  if (s.duration && s.iterations) {
+    config.executor = "shared-iterations";
+    config.iterations = *s.iterations;
+    config.max_duration = *s.duration;
+  } else if (s.duration) {
+    config.executor = "constant-vus";
+    config.duration = *s.duration;
+  } else if (s.iterations) {
+    config.executor = "shared-iterations";
+    config.iterations = *s.iterations;
+  } else {
+    config.executor = "per-vu-iterations";
+    config.iterations = 1;
+  }
+  return config;
+}
+
+void validate(const ScenarioConfig& config, const std::string& where) {
+  const ExecutorKind* kind = find_executor(config.executor);
+  if (!kind)
+    throw ConfigError(where + ".executor: unknown executor '" + config.executor +
+                      "' (known: " + executor_names() + ")");
+  if (std::string problem = kind->validate(config); !problem.empty())
+    throw ConfigError(where + ": " + problem);
+}
+
+}  // namespace
+
+double read_duration(const rapidjson::Value& value, const std::string& where) {
+  if (value.IsNumber()) {
+    if (value.GetDouble() < 0) throw ConfigError(where + ": must not be negative");
+    return value.GetDouble() / 1000.0;
+  }
+  if (value.IsString()) {
+    if (auto seconds = parse_duration(value.GetString())) return *seconds;
+    throw ConfigError(where + ": '" + value.GetString() +
+                      "' is not a duration (use e.g. 500ms, 30s, 2m30s, 1h)");
+  }
+  throw ConfigError(where + ": must be a duration string such as \"30s\"");
+}
+
+std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
+                                              const Shortcuts& command_line) {
+  Shortcuts script;
+  const rapidjson::Value* scenarios = nullptr;
+  if (options.IsObject()) {
+    for (const auto& member : options.GetObject()) {
+      std::string key = to_camel(member.name.GetString());
+      std::string at = std::string("options.") + member.name.GetString();
+      if (key == "vus")
+        script.vus = read_count(member.value, at);
+      else if (key == "duration")
+        script.duration = read_duration(member.value, at);
+      else if (key == "iterations")
+        script.iterations = read_count(member.value, at);
+      else if (key == "scenarios")
+        scenarios = &member.value;
+    }
+  } else if (!options.IsNull()) {
+    throw ConfigError("options: must be a table");
+  }
+
+  std::vector<ScenarioConfig> result;
+  if (command_line.any() || !scenarios) {
+    Shortcuts merged = script;
+    if (command_line.any()) merged = command_line;
+    if (command_line.any() && !command_line.vus && script.vus) merged.vus = script.vus;
+    ScenarioConfig config = from_shortcuts(merged);
+    validate(config, command_line.any() ? "command line" : "options");
+    result.push_back(std::move(config));
+    return result;
+  }
+  if (!scenarios->IsObject() || scenarios->MemberCount() == 0)
+    throw ConfigError("options.scenarios: must be a table with at least one scenario");
+  std::set<std::string> execs;
+  for (const auto& member : scenarios->GetObject()) {
+    ScenarioConfig config = read_scenario(member.name.GetString(), member.value);
+    validate(config, std::string("options.scenarios.") + member.name.GetString());
+    result.push_back(std::move(config));
+  }
+  return result;
+}
+
+}  // namespace lueng::exec

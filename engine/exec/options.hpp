@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "engine/exec/scenario_config.hpp"
+
+namespace lueng::exec {
+
+// Invalid options or command line (exit status 104). The message names the option.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// k6's execution shortcuts, from the command line or the script's options.
+struct Shortcuts {
+  std::optional<int64_t> vus;
+  std::optional<double> duration;
+  std::optional<int64_t> iterations;
+  bool any() const { return vus || duration || iterations; }
+};
+
+// The scenarios a run executes. Command-line shortcuts win over the script: any
+// of them replaces options.scenarios. Without scenarios, the shortcuts derive one
+// scenario named "default" the way k6 does: duration -> constant-vus, iterations
+// -> shared-iterations, neither -> per-vu-iterations with one iteration per VU.
+// `options` is the script's options table as JSON (null when absent).
+// Throws ConfigError.
+std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
+                                              const Shortcuts& command_line);
+
+// Reads a duration option: a string like "1m30s" or a number of milliseconds.
+double read_duration(const rapidjson::Value& value, const std::string& where);
+
+}  // namespace lueng::exec

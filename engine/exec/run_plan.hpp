@@ -1,0 +1,65 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <uv.h>
+
+#include "bindings/script_state.hpp"
+#include "engine/exec/error_log.hpp"
+#include "engine/exec/executor.hpp"
+#include "engine/exec/interval_stats.hpp"
+#include "engine/exec/scenario_config.hpp"
+#include "engine/exec/scenario_shared.hpp"
+#include "engine/metrics/metric.hpp"
+
+namespace lueng::exec {
+
+struct PlannedScenario {
+  ScenarioConfig config;
+  const ExecutorKind* kind = nullptr;
+  std::unique_ptr<ScenarioShared> shared = std::make_unique<ScenarioShared>();
+  std::vector<uint64_t> first_vu_id;  // per worker: id of its first VU in this scenario
+};
+
+// Everything a worker needs to run its part of the test. Built on the main
+// thread before any worker starts; read-only while they run.
+struct RunPlan {
+  bindings::ScriptSource source;
+  std::vector<PlannedScenario> scenarios;
+  int workers = 1;
+  std::string setup_json;  // setup()'s return value, "" for none
+  metrics::MetricCatalog catalog;
+  std::string user_agent;
+  uint64_t start_ns = 0;  // uv_hrtime() of the test start; seconds are counted from it
+  uint64_t max_vus = 0;
+
+  // Splits every scenario's VUs over the workers and numbers them 1..max_vus.
+  void assign_vus();
+};
+
+// Where workers report to the main thread while the test runs.
+class RunShared {
+ public:
+  std::atomic<int64_t> busy_vus{0};  // VUs queued for or inside an iteration
+  ErrorLog errors;
+  uv_async_t* worker_done = nullptr;  // signalled by each worker thread as it ends
+
+  void post(const IntervalStats& stats) {
+    std::lock_guard lock(mutex_);
+    intervals_.push_back(stats);
+  }
+  std::vector<IntervalStats> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(intervals_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<IntervalStats> intervals_;
+};
+
+}  // namespace lueng::exec

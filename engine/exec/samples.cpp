@@ -1,0 +1,101 @@
+#include "engine/exec/samples.hpp"
+
+#include <charconv>
+
+#include "engine/exec/http_call.hpp"
+#include "engine/exec/scenario_run.hpp"
+#include "engine/exec/vu.hpp"
+#include "engine/exec/worker.hpp"
+#include "engine/metrics/tags.hpp"
+
+namespace lueng::exec {
+
+namespace {
+
+using namespace metrics::builtin;
+
+// Tags every sample of a VU carries: the scenario's own tags, its name, the group.
+metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu) {
+  metrics::TagSetBuilder& tags = worker.tags();
+  tags.clear();
+  const ScenarioConfig& config = vu.scenario().config();
+  for (const auto& [key, value] : config.tags) tags.set(key, value);
+  tags.set("scenario", config.name);
+  tags.set("group", vu.group());
+  return tags;
+}
+
+}  // namespace
+
+void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::ResponseData& response) {
+  metrics::TagSetBuilder& tags = base_tags(worker, vu);
+  char status[8], error_code[8];
+  auto status_end = std::to_chars(status, status + sizeof status, response.status).ptr;
+  bool expected = is_expected_status(response.status);
+  tags.set("name", call.name_tag);
+  tags.set("method", call.method);
+  tags.set("status", {status, static_cast<size_t>(status_end - status)});
+  tags.set("expected_response", expected ? "true" : "false");
+  if (response.error_code != http::ErrorCode::kNone) {
+    auto end = std::to_chars(error_code, error_code + sizeof error_code,
+                             static_cast<int>(response.error_code))
+                   .ptr;
+    tags.set("error_code", {error_code, static_cast<size_t>(end - error_code)});
+  }
+  call.for_each_tag(
+      [&](const std::string& key, const std::string& value) { tags.set(key, value); });
+
+  metrics::Sink& sink = worker.sink();
+  metrics::TagSetId id = sink.intern(tags.encode());
+  uint64_t now = uv_hrtime();
+  const http::Timings& t = response.timings;
+  sink.add(kHttpReqs, id, 1, now);
+  sink.add(kHttpReqDuration, id, t.duration, now);
+  sink.add(kHttpReqBlocked, id, t.blocked, now);
+  sink.add(kHttpReqConnecting, id, t.connecting, now);
+  sink.add(kHttpReqTlsHandshaking, id, t.tls_handshaking, now);
+  sink.add(kHttpReqSending, id, t.sending, now);
+  sink.add(kHttpReqWaiting, id, t.waiting, now);
+  sink.add(kHttpReqReceiving, id, t.receiving, now);
+  sink.add(kHttpReqFailed, id, expected ? 0 : 1, now);
+  sink.add(kDataSent, id, static_cast<double>(response.bytes_sent), now);
+  sink.add(kDataReceived, id, static_cast<double>(response.bytes_received), now);
+
+  IntervalStats& interval = worker.interval(now);
+  ++interval.requests;
+  if (!expected) ++interval.failed;
+  interval.data_sent += static_cast<double>(response.bytes_sent);
+  interval.data_received += static_cast<double>(response.bytes_received);
+  interval.duration.add(t.duration);
+}
+
+void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
+  metrics::TagSetBuilder& tags = base_tags(worker, vu);
+  tags.set("group", "");
+  metrics::Sink& sink = worker.sink();
+  metrics::TagSetId id = sink.intern(tags.encode());
+  uint64_t now = uv_hrtime();
+  sink.add(kIterations, id, 1, now);
+  sink.add(kIterationDuration, id, duration_ms, now);
+  ++worker.interval(now).iterations;
+}
+
+void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
+                  std::span<const std::pair<std::string_view, std::string_view>> extra_tags) {
+  metrics::TagSetBuilder& tags = base_tags(worker, vu);
+  tags.set("check", name);
+  for (const auto& [key, value] : extra_tags) tags.set(key, value);
+  metrics::Sink& sink = worker.sink();
+  uint64_t now = uv_hrtime();
+  sink.add(kChecks, sink.intern(tags.encode()), passed ? 1 : 0, now);
+  IntervalStats& interval = worker.interval(now);
+  ++(passed ? interval.checks_passed : interval.checks_failed);
+}
+
+void record_group(Worker& worker, Vu& vu, double duration_ms) {
+  metrics::TagSetBuilder& tags = base_tags(worker, vu);
+  metrics::Sink& sink = worker.sink();
+  sink.add(kGroupDuration, sink.intern(tags.encode()), duration_ms, uv_hrtime());
+}
+
+}  // namespace lueng::exec

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include "engine/http/response.hpp"
+
+namespace lueng::exec {
+
+class HttpCall;
+class Vu;
+class Worker;
+
+// Turn what a VU did into metric samples with k6's tags. Called on the worker
+// thread; they intern one tag set and add to the worker's sink, nothing more.
+void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::ResponseData& response);
+void record_iteration(Worker& worker, Vu& vu, double duration_ms);
+void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
+                  std::span<const std::pair<std::string_view, std::string_view>> extra_tags);
+void record_group(Worker& worker, Vu& vu, double duration_ms);
+
+// k6's expected_response: statuses 200-399 are expected.
+inline bool is_expected_status(int status) {
+  return status >= 200 && status < 400;
+}
+
+}  // namespace lueng::exec

@@ -1,0 +1,218 @@
+#include "engine/exec/test_run.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "bindings/lua_json.hpp"
+#include "engine/common/version.hpp"
+#include "engine/exec/time_series.hpp"
+#include "engine/exec/worker.hpp"
+
+namespace lueng::exec {
+
+namespace {
+
+int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+output::ScenarioSummary summarize(const ScenarioConfig& c) {
+  return {c.name,     c.executor,     c.exec,       c.vus,           c.iterations,
+          c.duration, c.max_duration, c.start_time, c.graceful_stop, c.tags};
+}
+
+// The main thread's loop while workers run: per-second bookkeeping and signals.
+struct Supervisor {
+  Supervisor(RunShared& shared, std::vector<std::unique_ptr<Worker>>& workers, const RunPlan& plan,
+             bool progress)
+      : shared(shared), workers(workers), plan(plan), progress(progress) {}
+
+  RunShared& shared;
+  std::vector<std::unique_ptr<Worker>>& workers;
+  const RunPlan& plan;
+  bool progress;
+  TimeSeriesBuilder series;
+  int finished = 0;
+  int signals = 0;
+  std::string interrupt_reason;
+  uv_loop_t loop;
+  uv_async_t done;
+  uv_timer_t tick;
+  uv_signal_t sigint, sigterm;
+
+  void run() {
+    uv_loop_init(&loop);
+    uv_async_init(&loop, &done, on_done);
+    uv_timer_init(&loop, &tick);
+    uv_signal_init(&loop, &sigint);
+    uv_signal_init(&loop, &sigterm);
+    for (uv_handle_t* h : handles()) h->data = this;
+    shared.worker_done = &done;
+    uv_signal_start(&sigint, on_signal, SIGINT);
+    uv_signal_start(&sigterm, on_signal, SIGTERM);
+    uv_timer_start(&tick, on_tick, 1000, 1000);
+    for (auto& worker : workers) worker->start();
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    for (const auto& stats : shared.take()) series.add(stats);
+    if (progress) fputs("\n", stderr);
+  }
+
+  std::vector<uv_handle_t*> handles() {
+    return {reinterpret_cast<uv_handle_t*>(&done), reinterpret_cast<uv_handle_t*>(&tick),
+            reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm)};
+  }
+
+  static void on_done(uv_async_t* async) {
+    // uv_async coalesces sends, so count the threads that really ended.
+    auto* self = static_cast<Supervisor*>(async->data);
+    self->finished = 0;
+    for (auto& worker : self->workers) self->finished += worker->finished() ? 1 : 0;
+    if (self->finished < static_cast<int>(self->workers.size())) return;
+    // A thread that has set finished may still be inside uv_async_send; joining
+    // it (it is about to return) makes closing the handle safe.
+    for (auto& worker : self->workers) worker->join();
+    for (uv_handle_t* h : self->handles()) uv_close(h, nullptr);
+  }
+
+  static void on_tick(uv_timer_t* timer) {
+    auto* self = static_cast<Supervisor*>(timer->data);
+    auto second = static_cast<int64_t>((uv_hrtime() - self->plan.start_ns) / 1'000'000'000);
+    for (const auto& stats : self->shared.take()) self->series.add(stats);
+    int64_t vus = self->shared.busy_vus.load(std::memory_order_relaxed);
+    self->series.set_vus(second, static_cast<double>(vus));
+    self->series.close_before(second - 2);  // workers report a second within one tick
+    if (self->progress)
+      fprintf(stderr, "\r  running (%llds), %lld/%llu VUs   ", static_cast<long long>(second),
+              static_cast<long long>(vus), static_cast<unsigned long long>(self->plan.max_vus));
+  }
+
+  static void on_signal(uv_signal_t* handle, int signum) {
+    auto* self = static_cast<Supervisor*>(handle->data);
+    ++self->signals;
+    bool hard = self->signals > 1;
+    if (!hard) {
+      self->interrupt_reason = signum == SIGINT ? "SIGINT" : "SIGTERM";
+      fprintf(stderr, "\n  %s: stopping gracefully (send it again to stop at once)\n",
+              self->interrupt_reason.c_str());
+    }
+    for (auto& worker : self->workers) worker->request_stop(hard);
+  }
+};
+
+}  // namespace
+
+TestRun::TestRun(TestRunConfig config) : config_(std::move(config)) {}
+TestRun::~TestRun() = default;
+
+void TestRun::prepare() {
+  plan_.source = config_.source;
+  plan_.user_agent = std::string("lueng/") + kVersion;
+  bindings::ScriptState init(plan_.source);
+  init.load();
+
+  lua_State* L = init.L();
+  lua_getglobal(L, "options");
+  if (!lua_isnil(L, -1)) {
+    if (!lua_istable(L, -1)) throw ConfigError(plan_.source.path + ": options must be a table");
+    std::string error;
+    if (!bindings::lua_to_json(L, -1, options_json_, &error))
+      throw ConfigError(plan_.source.path + ": options: " + error);
+  }
+  lua_pop(L, 1);
+  rapidjson::Document options;
+  options.Parse(options_json_.c_str());
+
+  for (ScenarioConfig& config : resolve_scenarios(options, config_.shortcuts)) {
+    if (!init.has_function(config.exec)) {
+      if (config.exec == "default")
+        throw bindings::ScriptError(plan_.source.path +
+                                    ": the script defines no function default()");
+      throw ConfigError("options.scenarios." + config.name + ".exec: function '" + config.exec +
+                        "' is not defined in " + plan_.source.path);
+    }
+    PlannedScenario& planned = plan_.scenarios.emplace_back();
+    planned.kind = find_executor(config.executor);
+    planned.config = std::move(config);
+  }
+  has_setup_ = init.has_function("setup");
+  has_teardown_ = init.has_function("teardown");
+
+  int64_t total_vus = 0;
+  for (const auto& s : plan_.scenarios) total_vus += s.config.vus;
+  int threads = config_.threads > 0
+                    ? config_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  plan_.workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, total_vus)));
+  plan_.assign_vus();
+}
+
+output::RunResult TestRun::execute() {
+  output::RunResult result;
+  result.lueng_version = kVersion;
+  result.script = plan_.source.path;
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  result.host = host;
+  result.options_json = options_json_;
+  result.workers = plan_.workers;
+  result.max_vus = plan_.max_vus;
+  for (const auto& s : plan_.scenarios) result.scenarios.push_back(summarize(s.config));
+  result.metrics = metrics::MetricSet(plan_.catalog);
+
+  if (has_setup_)
+    plan_.setup_json = Worker::call_function(plan_, shared_, "setup", "", result.metrics);
+
+  run_workers(result);
+
+  if (has_teardown_) {
+    try {
+      Worker::call_function(plan_, shared_, "teardown", plan_.setup_json, result.metrics);
+    } catch (const bindings::ScriptError& error) {
+      teardown_error_ = error.what();
+    }
+  }
+  shared_.errors.print_repeats();
+  result.script_errors = shared_.errors.counts();
+  return result;
+}
+
+void TestRun::run_workers(output::RunResult& result) {
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < plan_.workers; ++i)
+    workers.push_back(std::make_unique<Worker>(i, plan_, shared_));
+  plan_.start_ns = uv_hrtime();
+  result.start_unix_ms = unix_ms_now();
+
+  Supervisor supervisor(shared_, workers, plan_, config_.progress && isatty(STDERR_FILENO) != 0);
+  supervisor.run();
+  for (auto& worker : workers) worker->join();
+
+  result.end_unix_ms = unix_ms_now();
+  result.duration_seconds = static_cast<double>(uv_hrtime() - plan_.start_ns) / 1e9;
+  result.interrupted = supervisor.signals > 0;
+  result.interrupt_reason = supervisor.interrupt_reason;
+  result.time_series = supervisor.series.finish();
+
+  for (auto& worker : workers) {
+    if (worker->failed()) shared_.errors.report(worker->failure());
+    result.metrics.merge(worker->sink());
+    result.overflowed_tag_sets += worker->sink().overflowed_tag_sets();
+  }
+  // The VU gauges come from the per-second samples of the main thread.
+  metrics::Aggregate vus, vus_max;
+  uint64_t t = 0;
+  for (const auto& point : result.time_series) vus.add(metrics::MetricType::kGauge, point.vus, ++t);
+  if (result.time_series.empty()) vus.add(metrics::MetricType::kGauge, 0, 0);
+  vus_max.add(metrics::MetricType::kGauge, static_cast<double>(plan_.max_vus), 0);
+  result.metrics.add(plan_.catalog.def(metrics::builtin::kVus), "", vus);
+  result.metrics.add(plan_.catalog.def(metrics::builtin::kVusMax), "", vus_max);
+}
+
+}  // namespace lueng::exec

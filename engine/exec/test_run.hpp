@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bindings/script_state.hpp"
+#include "engine/exec/options.hpp"
+#include "engine/exec/run_plan.hpp"
+#include "engine/output/run_result.hpp"
+
+namespace lueng::exec {
+
+struct TestRunConfig {
+  bindings::ScriptSource source;
+  Shortcuts shortcuts;
+  int threads = 0;  // 0: one worker per core
+  bool progress = true;
+};
+
+// A whole `lueng run`: init code, setup(), the workers, teardown(), then the
+// result model. Runs on the main thread; SIGINT/SIGTERM stop it gracefully
+// (a second signal at once) and the result still comes back.
+class TestRun {
+ public:
+  explicit TestRun(TestRunConfig config);
+  ~TestRun();
+
+  // Runs the script's init code and resolves its options. Throws ConfigError
+  // (exit 104) or bindings::ScriptError (exit 107).
+  void prepare();
+  // Everything else. Throws bindings::ScriptError when setup() fails; an error
+  // in teardown() is reported in the result (teardown_error) instead.
+  output::RunResult execute();
+
+  const std::string& teardown_error() const { return teardown_error_; }
+
+ private:
+  void run_workers(output::RunResult& result);
+
+  TestRunConfig config_;
+  RunPlan plan_;
+  RunShared shared_;
+  std::string options_json_ = "null";
+  bool has_setup_ = false, has_teardown_ = false;
+  std::string teardown_error_;
+};
+
+}  // namespace lueng::exec

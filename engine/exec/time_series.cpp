@@ -1,0 +1,51 @@
+#include "engine/exec/time_series.hpp"
+
+namespace lueng::exec {
+
+void TimeSeriesBuilder::add(const IntervalStats& stats) {
+  if (!closed_.empty() && stats.second <= closed_.back().second) return;  // too late to count
+  Open& open = open_[stats.second];
+  open.stats.second = stats.second;
+  open.stats.merge(stats);
+}
+
+void TimeSeriesBuilder::set_vus(int64_t second, double vus) {
+  if (!closed_.empty() && second <= closed_.back().second) return;
+  Open& open = open_[second];
+  open.stats.second = second;
+  open.vus = vus;
+}
+
+void TimeSeriesBuilder::close_before(int64_t second) {
+  while (!open_.empty() && open_.begin()->first < second) {
+    const Open& open = open_.begin()->second;
+    const IntervalStats& s = open.stats;
+    output::TimePoint point;
+    point.second = s.second;
+    point.vus = open.vus;
+    point.requests = s.requests;
+    point.failed = s.failed;
+    point.iterations = s.iterations;
+    point.checks_passed = s.checks_passed;
+    point.checks_failed = s.checks_failed;
+    point.data_sent = s.data_sent;
+    point.data_received = s.data_received;
+    if (s.duration.count() > 0) {
+      point.duration_avg = s.duration.mean();
+      point.duration_p50 = s.duration.percentile(50);
+      point.duration_p90 = s.duration.percentile(90);
+      point.duration_p95 = s.duration.percentile(95);
+      point.duration_p99 = s.duration.percentile(99);
+      point.duration_max = s.duration.max();
+    }
+    closed_.push_back(point);
+    open_.erase(open_.begin());
+  }
+}
+
+std::vector<output::TimePoint> TimeSeriesBuilder::finish() {
+  if (!open_.empty()) close_before(open_.rbegin()->first + 1);
+  return std::move(closed_);
+}
+
+}  // namespace lueng::exec

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "engine/exec/interval_stats.hpp"
+#include "engine/output/run_result.hpp"
+
+namespace lueng::exec {
+
+// Gathers the workers' per-second stats into the run's time series. Seconds stay
+// open (with their histograms) until every worker has had time to report them,
+// then shrink to a TimePoint, so memory stays flat during long soaks.
+class TimeSeriesBuilder {
+ public:
+  void add(const IntervalStats& stats);
+  void set_vus(int64_t second, double vus);
+  // Closes the seconds before `second`.
+  void close_before(int64_t second);
+  std::vector<output::TimePoint> finish();
+
+ private:
+  struct Open {
+    IntervalStats stats;
+    double vus = 0;
+  };
+  std::map<int64_t, Open> open_;
+  std::vector<output::TimePoint> closed_;
+};
+
+}  // namespace lueng::exec

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <uv.h>
+
+#include "bindings/script_state.hpp"
+#include "engine/exec/http_call.hpp"
+#include "engine/http/client.hpp"
+
+namespace lueng::exec {
+
+class ScenarioRun;
+class Worker;
+struct PooledResponse;
+
+// A virtual user: one Lua coroutine, its connections and its place in a scenario.
+// Lives on its worker's loop thread. Every wait (http, sleep) suspends the
+// coroutine and a loop callback resumes it; nothing blocks.
+class Vu final : public http::ResponseHandler {
+ public:
+  Vu(Worker& worker, ScenarioRun& run, uint64_t id, uint64_t id_in_scenario,
+     bindings::Coroutine coroutine);
+  ~Vu();
+  Vu(const Vu&) = delete;
+  Vu& operator=(const Vu&) = delete;
+
+  // The VU whose Lua code is executing on this thread, or null (init code).
+  static Vu* running();
+
+  // Starts an iteration (the worker calls this from its ready queue).
+  void run_iteration();
+  // Drops the current iteration at once: pending I/O is abandoned, the iteration
+  // is counted as interrupted.
+  void abort();
+  bool in_iteration() const { return in_iteration_; }
+  // Set while the VU waits in its worker's ready queue.
+  bool queued = false;
+  // Releases libuv handles; the VU may be destroyed after the loop has run once more.
+  void close();
+
+  // Called from Lua C functions while this VU runs; each is followed by a yield.
+  HttpCall& http_call() { return call_; }
+  void send_http();
+  void sleep(double seconds);
+
+  using TagList = std::span<const std::pair<std::string_view, std::string_view>>;
+  void record_check(std::string_view name, bool passed, TagList extra_tags);
+  size_t group_enter(std::string_view name);
+  void group_leave(size_t token);
+
+  uint64_t id() const { return id_; }
+  uint64_t id_in_scenario() const { return id_in_scenario_; }
+  uint64_t iteration() const { return iteration_; }
+  uint64_t iteration_in_scenario() const { return iteration_; }
+  const std::string& group() const { return group_; }
+  ScenarioRun& scenario() { return run_; }
+  Worker& worker() { return worker_; }
+
+  void on_response(http::ResponseData& response) override;
+
+ private:
+  enum class Waiting { kNothing, kHttp, kSleep };
+
+  void resume(int nargs);
+  void end_iteration(const bindings::ResumeOutcome& outcome);
+  static void on_sleep_done(uv_timer_t* timer);
+
+  Worker& worker_;
+  ScenarioRun& run_;
+  uint64_t id_;
+  uint64_t id_in_scenario_;
+  uint64_t iteration_ = 0;
+  bindings::Coroutine co_;
+  http::Session session_;
+  HttpCall call_;
+  PooledResponse* pending_response_ = nullptr;
+  Waiting waiting_ = Waiting::kNothing;
+  bool in_iteration_ = false;
+  uint64_t iteration_start_ns_ = 0;
+  std::string group_;
+  std::vector<uint64_t> group_starts_;
+  uv_timer_t sleep_timer_;
+};
+
+}  // namespace lueng::exec

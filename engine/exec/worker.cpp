@@ -1,0 +1,207 @@
+#include "engine/exec/worker.hpp"
+
+#include "engine/exec/vu.hpp"
+
+namespace lueng::exec {
+
+Worker::Worker(int index, const RunPlan& plan, RunShared& shared)
+    : index_(index), plan_(plan), shared_(shared), sink_(plan.catalog) {
+  // The loop and the stop handle exist before the thread does, so that
+  // request_stop() works from the first moment.
+  uv_loop_init(&loop_);
+  uv_async_init(&loop_, &stop_async_, on_stop_request);
+  stop_async_.data = this;
+  stop_async_open_ = true;
+  uv_idle_init(&loop_, &ready_idle_);
+  ready_idle_.data = this;
+  uv_timer_init(&loop_, &tick_timer_);
+  tick_timer_.data = this;
+  uv_timer_init(&loop_, &shutdown_timer_);
+  shutdown_timer_.data = this;
+}
+
+Worker::~Worker() {
+  join();
+  runs_.clear();
+  script_.reset();
+  http_.reset();
+  uv_loop_close(&loop_);
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] {
+    run();
+    finished_.store(true, std::memory_order_release);
+    if (shared_.worker_done) uv_async_send(shared_.worker_done);
+  });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::run() {
+  http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent);
+  try {
+    script_ = std::make_unique<bindings::ScriptState>(plan_.source);
+    script_->load();
+    std::vector<size_t> all(plan_.scenarios.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    build(all);
+  } catch (const bindings::ScriptError& error) {
+    failure_ = error.what();
+  }
+  uv_timer_start(&tick_timer_, on_tick, 1000, 1000);
+  if (failure_.empty()) {
+    for (auto& run : runs_) run->schedule();
+    if (int level = stop_level_.load())
+      for (auto& run : runs_) run->stop(level > 1);
+  } else {
+    for (auto& run : runs_) run->stop(true);
+  }
+  scenario_completed();  // shuts down at once when there is nothing to run
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  flush_interval();
+}
+
+void Worker::build(const std::vector<size_t>& scenario_indices) {
+  for (size_t s : scenario_indices) {
+    const PlannedScenario& scenario = plan_.scenarios[s];
+    Segment segment{index_, plan_.workers};
+    int64_t vus = scenario.kind->max_vus(scenario.config, segment);
+    if (vus <= 0) continue;
+    auto run = std::make_unique<ScenarioRun>(*this, scenario, segment);
+    uint64_t first_id = scenario.first_vu_id[index_];
+    for (int64_t k = 0; k < vus; ++k) {
+      uint64_t id = first_id + static_cast<uint64_t>(k);
+      bindings::Coroutine co =
+          script_->new_vu(scenario.config.exec, plan_.setup_json, scenario.config.env);
+      run->add_vu(std::make_unique<Vu>(*this, *run, id, id - scenario.first_vu_id[0] + 1, co));
+    }
+    runs_.push_back(std::move(run));
+  }
+}
+
+std::string Worker::call_function(const RunPlan& main_plan, RunShared& shared,
+                                  const std::string& name, const std::string& data_json,
+                                  metrics::MetricSet& record_into) {
+  RunPlan plan;
+  plan.source = main_plan.source;
+  plan.catalog = main_plan.catalog;
+  plan.user_agent = main_plan.user_agent;
+  plan.setup_json = data_json;
+  plan.start_ns = uv_hrtime();
+  PlannedScenario& scenario = plan.scenarios.emplace_back();
+  scenario.config.name = name;
+  scenario.config.executor = "per-vu-iterations";
+  scenario.config.exec = name;
+  scenario.config.vus = 1;
+  scenario.config.iterations = 1;
+  scenario.config.max_duration = 60;  // k6's setupTimeout and teardownTimeout
+  scenario.config.graceful_stop = 0;
+  scenario.kind = find_executor(scenario.config.executor);
+  plan.assign_vus();
+
+  std::string result;
+  Worker worker(0, plan, shared);
+  worker.call_result_ = &result;
+  worker.run();
+  record_into.merge(worker.sink_);
+  if (worker.failed()) throw bindings::ScriptError(worker.failure_);
+  if (!worker.call_error_.empty())
+    throw bindings::ScriptError(name + "() failed: " + worker.call_error_);
+  if (scenario.shared->iterations_done.load() == 0)
+    throw bindings::ScriptError(name + "() did not finish within 60s");
+  return result;
+}
+
+void Worker::request_stop(bool hard) {
+  int level = hard ? 2 : 1;
+  int current = stop_level_.load();
+  while (current < level && !stop_level_.compare_exchange_weak(current, level)) {
+  }
+  std::lock_guard lock(stop_mutex_);
+  if (stop_async_open_) uv_async_send(&stop_async_);
+}
+
+void Worker::on_stop_request(uv_async_t* async) {
+  auto* worker = static_cast<Worker*>(async->data);
+  bool hard = worker->stop_level_.load() > 1;
+  for (auto& run : worker->runs_) run->stop(hard);
+}
+
+void Worker::enqueue(Vu& vu) {
+  vu.queued = true;
+  ready_.push_back(&vu);
+  if (ready_.size() == 1) uv_idle_start(&ready_idle_, on_ready);
+}
+
+void Worker::on_ready(uv_idle_t* idle) {
+  // Iterations start from the loop, never from inside another VU's callback, so
+  // a script that never waits still lets timers and I/O run between iterations.
+  auto* worker = static_cast<Worker*>(idle->data);
+  std::swap(worker->ready_, worker->running_batch_);
+  for (Vu* vu : worker->running_batch_) {
+    if (!vu->queued) continue;
+    vu->queued = false;
+    vu->run_iteration();
+  }
+  worker->running_batch_.clear();
+  if (worker->ready_.empty()) uv_idle_stop(idle);
+}
+
+IntervalStats& Worker::interval(uint64_t now_ns) {
+  auto second = static_cast<int64_t>((now_ns - plan_.start_ns) / 1'000'000'000);
+  if (second != interval_.second) {
+    flush_interval();
+    interval_.reset(second);
+  }
+  return interval_;
+}
+
+void Worker::flush_interval() {
+  if (!interval_.empty()) shared_.post(interval_);
+  interval_.reset(interval_.second);
+}
+
+void Worker::on_tick(uv_timer_t* timer) {
+  // Quiet seconds still reach the main thread promptly.
+  auto* worker = static_cast<Worker*>(timer->data);
+  worker->interval(uv_hrtime());
+}
+
+void Worker::report_error(const std::string& message) {
+  if (call_result_)
+    call_error_ = message;
+  else
+    shared_.errors.report(message);
+}
+
+void Worker::scenario_completed() {
+  for (auto& run : runs_)
+    if (!run->complete()) return;
+  begin_shutdown();
+}
+
+void Worker::begin_shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  // Deferred to a fresh loop turn: we may be deep inside a VU's callback here.
+  uv_timer_start(&shutdown_timer_, on_shutdown, 0, 0);
+}
+
+void Worker::on_shutdown(uv_timer_t* timer) {
+  auto* worker = static_cast<Worker*>(timer->data);
+  for (auto& run : worker->runs_) run->close();
+  {
+    std::lock_guard lock(worker->stop_mutex_);
+    worker->stop_async_open_ = false;
+    uv_close(reinterpret_cast<uv_handle_t*>(&worker->stop_async_), nullptr);
+  }
+  for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&worker->ready_idle_),
+                              reinterpret_cast<uv_handle_t*>(&worker->tick_timer_),
+                              reinterpret_cast<uv_handle_t*>(&worker->shutdown_timer_)})
+    uv_close(handle, nullptr);
+}
+
+}  // namespace lueng::exec

@@ -1,0 +1,111 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <uv.h>
+
+#include "bindings/script_state.hpp"
+#include "engine/exec/interval_stats.hpp"
+#include "engine/exec/response_pool.hpp"
+#include "engine/exec/run_plan.hpp"
+#include "engine/exec/scenario_run.hpp"
+#include "engine/http/client.hpp"
+#include "engine/metrics/metric_set.hpp"
+#include "engine/metrics/sink.hpp"
+#include "engine/metrics/tags.hpp"
+
+namespace lueng::exec {
+
+class Vu;
+
+// One event loop, one Lua state and the VUs of its share of every scenario.
+// Everything but request_stop() runs on the worker's own thread; workers share
+// nothing but the read-only plan and RunShared's atomics and mailbox.
+class Worker {
+ public:
+  Worker(int index, const RunPlan& plan, RunShared& shared);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Runs the worker on a thread of its own.
+  void start();
+  void join();
+  // Runs one function once (setup or teardown) on the calling thread, in a state
+  // of its own. Returns the function's return value as JSON ("" for nil).
+  // Throws bindings::ScriptError when it fails.
+  static std::string call_function(const RunPlan& plan, RunShared& shared, const std::string& name,
+                                   const std::string& data_json, metrics::MetricSet& record_into);
+
+  // Any thread: stop starting iterations (graceful) or drop running ones (hard).
+  void request_stop(bool hard);
+  bool failed() const { return !failure_.empty(); }
+  bool finished() const { return finished_.load(std::memory_order_acquire); }
+  const std::string& failure() const { return failure_; }
+  const metrics::Sink& sink() const { return sink_; }
+  int index() const { return index_; }
+
+  // --- on the worker thread
+  uv_loop_t* loop() { return &loop_; }
+  http::Client& http() { return *http_; }
+  metrics::Sink& sink() { return sink_; }
+  metrics::TagSetBuilder& tags() { return tags_; }
+  bindings::ScriptState& script() { return *script_; }
+  ResponsePool& responses() { return responses_; }
+  const RunPlan& plan() const { return plan_; }
+  RunShared& shared() { return shared_; }
+  IntervalStats& interval(uint64_t now_ns);
+  std::string* call_result() { return call_result_; }
+
+  void enqueue(Vu& vu);
+  void scenario_completed();
+  void report_error(const std::string& message);
+
+ private:
+  void run();  // the thread body: build, run the loop, tear down
+  void build(const std::vector<size_t>& scenario_indices);
+  void flush_interval();
+  void begin_shutdown();
+  static void on_ready(uv_idle_t* idle);
+  static void on_tick(uv_timer_t* timer);
+  static void on_stop_request(uv_async_t* async);
+  static void on_shutdown(uv_timer_t* timer);
+
+  int index_;
+  const RunPlan& plan_;
+  RunShared& shared_;
+  std::thread thread_;
+
+  // Declaration order is destruction order in reverse: VUs release Lua
+  // references before the state closes, and the state's responses return to the
+  // pool before the pool goes.
+  uv_loop_t loop_;
+  metrics::Sink sink_;
+  metrics::TagSetBuilder tags_;
+  ResponsePool responses_;
+  std::unique_ptr<http::Client> http_;
+  std::unique_ptr<bindings::ScriptState> script_;
+  std::vector<std::unique_ptr<ScenarioRun>> runs_;
+
+  std::vector<Vu*> ready_, running_batch_;
+  uv_idle_t ready_idle_;
+  uv_timer_t tick_timer_, shutdown_timer_;
+  uv_async_t stop_async_;
+  std::atomic<int> stop_level_{0};  // 1 graceful, 2 hard
+  std::atomic<bool> finished_{false};
+  std::mutex stop_mutex_;  // guards stop_async_ against use after close
+  bool stop_async_open_ = false;
+  IntervalStats interval_;
+  bool shutting_down_ = false;
+  std::string failure_;
+  std::string* call_result_ = nullptr;
+  std::string call_error_;
+};
+
+}  // namespace lueng::exec

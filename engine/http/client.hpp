@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <uv.h>
+
+#include "engine/http/response.hpp"
+#include "engine/http/url.hpp"
+
+namespace lueng::http {
+
+class Connection;
+class DnsCache;
+
+struct Header {
+  std::string_view name;
+  std::string_view value;
+};
+
+// One request to send. Views must stay valid until the completion callback.
+struct Request {
+  std::string_view method = "GET";
+  const Url* url = nullptr;
+  std::span<const Header> headers;  // added after Host and User-Agent; a user
+                                    // Host/User-Agent/Content-Length replaces the default
+  std::string_view body;            // Content-Length is sent when non-empty or for POST/PUT/PATCH
+  double timeout_seconds = 60.0;    // whole request: DNS, connect, send, wait, receive
+  bool discard_body = false;        // count body bytes, keep none
+};
+
+// Called once per send(), on the loop thread, with the filled response.
+class ResponseHandler {
+ public:
+  virtual void on_response(ResponseData& response) = 0;
+
+ protected:
+  ~ResponseHandler() = default;
+};
+
+// The per-loop HTTP machinery: DNS cache, read buffer, defaults. One per worker.
+class Client {
+ public:
+  explicit Client(uv_loop_t* loop, std::string user_agent);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  uv_loop_t* loop() const { return loop_; }
+  const std::string& user_agent() const { return user_agent_; }
+  DnsCache& dns() { return *dns_; }
+
+ private:
+  friend class Connection;  // reads into read_buffer_
+
+  uv_loop_t* loop_;
+  std::string user_agent_;
+  std::unique_ptr<DnsCache> dns_;
+  // Shared by every connection of the loop: a read is consumed before the next
+  // one starts, so one buffer serves thousands of connections.
+  std::vector<char> read_buffer_;
+};
+
+// A virtual user's connections: at most one keep-alive connection per authority,
+// one request in flight at a time. Not thread-safe; lives on its Client's loop.
+class Session {
+ public:
+  explicit Session(Client& client);
+  ~Session();  // closes every connection; safe with a request in flight (no callback)
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Starts a request; `handler->on_response(out)` is called exactly once, never
+  // from inside send() itself (always from a later loop callback). Failures
+  // (DNS, refused, reset, timeout, malformed) come back as out.error_code != kNone.
+  void send(const Request& request, ResponseData& out, ResponseHandler* handler);
+
+  // Drops every connection (e.g. between iterations or on shutdown). A request
+  // in flight is abandoned: its handler is not called.
+  void close_all();
+
+  bool busy() const;
+
+ private:
+  class Exchange;  // the request in flight: timeout, DNS wait, connect, retry (exchange.hpp)
+
+  Client& client_;
+  std::unordered_map<std::string, std::unique_ptr<Connection>> connections_;
+  Connection* active_ = nullptr;
+  std::unique_ptr<Exchange> exchange_;
+};
+
+}  // namespace lueng::http

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+
+namespace lueng::http {
+
+// Failure classes of a request. The numeric values are k6's error codes so that
+// scripts and dashboards written for k6 keep working (res.error_code, error_code tag).
+enum class ErrorCode : uint16_t {
+  kNone = 0,
+  kGeneric = 1000,
+  kInvalidUrl = 1020,
+  kRequestTimeout = 1050,
+  kDnsFailed = 1100,
+  kDnsNoAddress = 1101,
+  kTcpGeneric = 1200,
+  kBrokenPipe = 1201,
+  kWriteFailed = 1202,
+  kDialFailed = 1210,
+  kDialTimeout = 1211,
+  kConnectionRefused = 1212,
+  kConnectionReset = 1220,
+  kTlsGeneric = 1300,
+  kTlsVerifyFailed = 1310,
+  kMalformedResponse = 1600,  // server spoke something that is not HTTP/1.x
+  kUnexpectedEof = 1601,      // connection closed before the response was complete
+  kUnsupportedScheme = 1021,
+};
+
+// A short stable name for logs, e.g. "connection_refused".
+const char* error_code_name(ErrorCode code);
+
+}  // namespace lueng::http

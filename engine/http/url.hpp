@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lueng::http {
+
+// An absolute http:// or https:// URL split into the parts a request needs.
+struct Url {
+  std::string scheme;  // "http" or "https", lower-case
+  std::string host;    // without brackets for IPv6 literals
+  uint16_t port = 0;   // explicit or the scheme's default
+  std::string target;  // path + "?" + query, at least "/"
+  std::string host_header;  // "host" or "host:port" when the port is not the default
+
+  bool tls() const { return scheme == "https"; }
+  // "host:port", the key under which connections are pooled.
+  std::string authority() const;
+  // scheme://host[:port]/path without the query: k6's default name tag.
+  std::string without_query() const;
+};
+
+// Nothing when the text is not an absolute http(s) URL; error names the reason.
+std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
+
+}  // namespace lueng::http

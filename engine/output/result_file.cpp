@@ -1,0 +1,295 @@
+#include "engine/output/result_file.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "engine/metrics/tags.hpp"
+#include "engine/output/views.hpp"
+
+namespace lueng::output {
+
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+std::string iso8601(int64_t unix_ms) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char with_ms[40];
+  std::snprintf(with_ms, sizeof with_ms, "%s.%03dZ", text, static_cast<int>(unix_ms % 1000));
+  return with_ms;
+}
+
+void key_number(Writer& w, const char* key, double value) {
+  w.Key(key);
+  w.Double(value);
+}
+
+void key_uint(Writer& w, const char* key, uint64_t value) {
+  w.Key(key);
+  w.Uint64(value);
+}
+
+void write_tags(Writer& w, std::string_view encoded) {
+  w.StartObject();
+  metrics::for_each_tag(encoded, [&](std::string_view key, std::string_view value) {
+    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  });
+  w.EndObject();
+}
+
+void write_histogram(Writer& w, const metrics::Histogram& h) {
+  w.StartObject();
+  key_uint(w, "count", h.count());
+  key_number(w, "sum", h.sum());
+  key_number(w, "min", h.min());
+  key_number(w, "max", h.max());
+  w.Key("sub_bucket_bits");
+  w.Int(metrics::Histogram::kSubBucketBits);
+  w.Key("buckets");
+  w.StartArray();
+  h.for_each_bucket([&](int64_t index, uint64_t count) {
+    w.StartArray();
+    w.Int64(index);
+    w.Uint64(count);
+    w.EndArray();
+  });
+  w.EndArray();
+  w.EndObject();
+}
+
+// The values a threshold or a reader looks at, by metric type, and the raw
+// parts a later merge needs.
+void write_values(Writer& w, const metrics::MetricDef& def, const metrics::Aggregate& a,
+                  double seconds) {
+  w.Key("values");
+  w.StartObject();
+  switch (def.type) {
+    case metrics::MetricType::kCounter:
+      key_number(w, "count", a.sum);
+      key_number(w, "rate", seconds > 0 ? a.sum / seconds : 0);
+      key_uint(w, "samples", a.count);
+      break;
+    case metrics::MetricType::kRate:
+      key_number(w, "rate", a.rate());
+      key_uint(w, "passes", a.nonzero);
+      key_uint(w, "fails", a.count - a.nonzero);
+      break;
+    case metrics::MetricType::kGauge:
+      key_number(w, "value", a.last);
+      key_number(w, "min", a.count ? a.min : 0);
+      key_number(w, "max", a.count ? a.max : 0);
+      key_uint(w, "samples", a.count);
+      break;
+    case metrics::MetricType::kTrend: {
+      const metrics::Histogram& h = a.trend;
+      key_uint(w, "count", h.count());
+      key_number(w, "avg", h.mean());
+      key_number(w, "min", h.min());
+      key_number(w, "med", h.percentile(50));
+      key_number(w, "max", h.max());
+      key_number(w, "p(90)", h.percentile(90));
+      key_number(w, "p(95)", h.percentile(95));
+      key_number(w, "p(99)", h.percentile(99));
+      break;
+    }
+  }
+  w.EndObject();
+  if (def.type == metrics::MetricType::kTrend) {
+    w.Key("histogram");
+    write_histogram(w, a.trend);
+  }
+}
+
+void write_metrics(Writer& w, const RunResult& result) {
+  w.Key("metrics");
+  w.StartObject();
+  for (const auto& metric : result.metrics.metrics()) {
+    if (metric.total.count == 0) continue;
+    w.Key(metric.def.name.c_str());
+    w.StartObject();
+    w.Key("type");
+    w.String(metrics::metric_type_name(metric.def.type));
+    w.Key("contains");
+    w.String(metric.def.is_time                     ? "time"
+             : metric.def.name.starts_with("data_") ? "data"
+                                                    : "default");
+    write_values(w, metric.def, metric.total, result.duration_seconds);
+    w.Key("series");
+    w.StartArray();
+    for (const auto& [tags, aggregate] : metric.by_tags) {
+      w.StartObject();
+      w.Key("tags");
+      write_tags(w, tags);
+      write_values(w, metric.def, aggregate, result.duration_seconds);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void write_time_series(Writer& w, const RunResult& result) {
+  w.Key("time_series");
+  w.StartArray();
+  for (const auto& p : result.time_series) {
+    w.StartObject();
+    w.Key("t");
+    w.Int64(p.second);
+    key_number(w, "vus", p.vus);
+    key_uint(w, "http_reqs", p.requests);
+    key_uint(w, "http_req_failed", p.failed);
+    key_uint(w, "iterations", p.iterations);
+    key_uint(w, "checks_passed", p.checks_passed);
+    key_uint(w, "checks_failed", p.checks_failed);
+    key_number(w, "data_sent", p.data_sent);
+    key_number(w, "data_received", p.data_received);
+    w.Key("http_req_duration");
+    w.StartObject();
+    key_number(w, "avg", p.duration_avg);
+    key_number(w, "p(50)", p.duration_p50);
+    key_number(w, "p(90)", p.duration_p90);
+    key_number(w, "p(95)", p.duration_p95);
+    key_number(w, "p(99)", p.duration_p99);
+    key_number(w, "max", p.duration_max);
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string result_to_json(const RunResult& result) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  w.Key("schema");
+  w.String(kResultSchema);
+  w.Key("lueng_version");
+  w.String(result.lueng_version.c_str());
+  w.Key("script");
+  w.String(result.script.c_str());
+  w.Key("host");
+  w.String(result.host.c_str());
+  w.Key("start");
+  w.String(iso8601(result.start_unix_ms).c_str());
+  w.Key("end");
+  w.String(iso8601(result.end_unix_ms).c_str());
+  w.Key("start_unix_ms");
+  w.Int64(result.start_unix_ms);
+  w.Key("end_unix_ms");
+  w.Int64(result.end_unix_ms);
+  key_number(w, "duration_seconds", result.duration_seconds);
+  w.Key("interrupted");
+  w.Bool(result.interrupted);
+  w.Key("interrupt_reason");
+  w.String(result.interrupt_reason.c_str());
+  w.Key("exit_code");
+  w.Int(result.exit_code);
+  w.Key("workers");
+  w.Int(result.workers);
+  key_uint(w, "max_vus", result.max_vus);
+
+  w.Key("options");
+  rapidjson::Document options;
+  options.Parse(result.options_json.c_str());
+  if (options.HasParseError())
+    w.Null();
+  else
+    options.Accept(w);
+
+  w.Key("scenarios");
+  w.StartArray();
+  for (const auto& s : result.scenarios) {
+    w.StartObject();
+    w.Key("name");
+    w.String(s.name.c_str());
+    w.Key("executor");
+    w.String(s.executor.c_str());
+    w.Key("exec");
+    w.String(s.exec.c_str());
+    w.Key("vus");
+    w.Int64(s.vus);
+    w.Key("iterations");
+    w.Int64(s.iterations);
+    key_number(w, "duration_seconds", s.duration);
+    key_number(w, "max_duration_seconds", s.max_duration);
+    key_number(w, "start_time_seconds", s.start_time);
+    key_number(w, "graceful_stop_seconds", s.graceful_stop);
+    w.Key("tags");
+    w.StartObject();
+    for (const auto& [key, value] : s.tags) {
+      w.Key(key.c_str());
+      w.String(value.c_str());
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+
+  write_metrics(w, result);
+
+  w.Key("checks");
+  w.StartArray();
+  for (const auto& check : check_stats(result)) {
+    w.StartObject();
+    w.Key("group");
+    w.String(check.group.c_str());
+    w.Key("name");
+    w.String(check.name.c_str());
+    key_uint(w, "passes", check.passes);
+    key_uint(w, "fails", check.fails);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  write_time_series(w, result);
+
+  w.Key("errors");
+  w.StartArray();
+  for (const auto& [message, count] : result.script_errors) {
+    w.StartObject();
+    w.Key("message");
+    w.String(message.c_str());
+    key_uint(w, "count", count);
+    w.EndObject();
+  }
+  w.EndArray();
+  key_uint(w, "overflowed_tag_sets", result.overflowed_tag_sets);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+bool write_result_file(const RunResult& result, const std::string& path, std::string* error) {
+  std::string json = result_to_json(result);
+  std::string temporary = path + ".tmp";
+  FILE* file = std::fopen(temporary.c_str(), "wb");
+  if (!file) {
+    *error = path + ": cannot write: " + std::strerror(errno);
+    return false;
+  }
+  bool ok = std::fwrite(json.data(), 1, json.size(), file) == json.size();
+  ok = std::fputc('\n', file) != EOF && ok;
+  ok = std::fclose(file) == 0 && ok;
+  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    *error = path + ": cannot write: " + std::strerror(errno);
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace lueng::output

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/metrics/metric_set.hpp"
+
+namespace lueng::output {
+
+// One second of the test, from the workers' interval stats.
+struct TimePoint {
+  int64_t second = 0;  // since the test start
+  double vus = 0;
+  uint64_t requests = 0;
+  uint64_t failed = 0;
+  uint64_t iterations = 0;
+  uint64_t checks_passed = 0;
+  uint64_t checks_failed = 0;
+  double data_sent = 0;
+  double data_received = 0;
+  // http_req_duration of the requests that ended in this second (ms); 0 when none.
+  double duration_avg = 0, duration_p50 = 0, duration_p90 = 0, duration_p95 = 0, duration_p99 = 0,
+         duration_max = 0;
+};
+
+struct ScenarioSummary {
+  std::string name;
+  std::string executor;
+  std::string exec;
+  int64_t vus = 0;
+  int64_t iterations = 0;
+  double duration = 0;
+  double max_duration = 0;
+  double start_time = 0;
+  double graceful_stop = 0;
+  std::vector<std::pair<std::string, std::string>> tags;
+};
+
+// The result model: everything a run measured. The summary, the result file and
+// every report are rendered from this one structure, at the end of a run or from
+// a saved result file.
+struct RunResult {
+  std::string lueng_version;
+  std::string script;
+  std::string host;
+  int64_t start_unix_ms = 0;
+  int64_t end_unix_ms = 0;
+  double duration_seconds = 0;  // test run, without setup and teardown
+  bool interrupted = false;
+  std::string interrupt_reason;
+  int workers = 0;
+  uint64_t max_vus = 0;
+  std::vector<ScenarioSummary> scenarios;
+  std::string options_json;  // the script's options table as JSON, "null" when none
+  metrics::MetricSet metrics;
+  std::vector<TimePoint> time_series;
+  std::map<std::string, uint64_t> script_errors;  // message -> occurrences
+  uint64_t overflowed_tag_sets = 0;
+  int exit_code = 0;
+};
+
+}  // namespace lueng::output

@@ -1,0 +1,169 @@
+#include "engine/output/summary.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/common/duration.hpp"
+#include "engine/output/format.hpp"
+#include "engine/output/views.hpp"
+
+namespace lueng::output {
+
+namespace {
+
+struct Painter {
+  bool color;
+  std::string green(const std::string& text) const {
+    return color ? "\x1b[32m" + text + "\x1b[0m" : text;
+  }
+  std::string red(const std::string& text) const {
+    return color ? "\x1b[31m" + text + "\x1b[0m" : text;
+  }
+  std::string dim(const std::string& text) const {
+    return color ? "\x1b[2m" + text + "\x1b[0m" : text;
+  }
+};
+
+std::string dotted(const std::string& name, size_t width) {
+  std::string line = name;
+  if (line.size() < width) line.append(width - line.size(), '.');
+  return line + ":";
+}
+
+std::string scenario_line(const ScenarioSummary& s) {
+  std::string what;
+  if (s.executor == "constant-vus")
+    what = fmt::format("{} looping VUs for {}", s.vus, format_duration(s.duration));
+  else if (s.executor == "shared-iterations")
+    what = fmt::format("{} iterations shared among {} VUs (maxDuration: {})", s.iterations, s.vus,
+                       format_duration(s.max_duration));
+  else if (s.executor == "per-vu-iterations")
+    what = fmt::format("{} iterations for each of {} VUs (maxDuration: {})", s.iterations, s.vus,
+                       format_duration(s.max_duration));
+  else
+    what = s.executor;
+  std::string extra = fmt::format("gracefulStop: {}", format_duration(s.graceful_stop));
+  if (s.exec != "default") extra = "exec: " + s.exec + ", " + extra;
+  if (s.start_time > 0) extra = "startTime: " + format_duration(s.start_time) + ", " + extra;
+  return fmt::format("           * {}: {} ({})\n", s.name, what, extra);
+}
+
+std::string metric_values(const metrics::MetricData& metric, double seconds, const Painter& paint) {
+  const metrics::Aggregate& a = metric.total;
+  double rate_base = seconds > 0 ? seconds : 1;
+  switch (metric.def.type) {
+    case metrics::MetricType::kTrend: {
+      const metrics::Histogram& h = a.trend;
+      auto value = [&](double v) { return metric.def.is_time ? format_ms(v) : format_number(v); };
+      return fmt::format("avg={:<9} min={:<9} med={:<9} max={:<9} p(90)={:<9} p(95)={:<9} p(99)={}",
+                         value(h.mean()), value(h.min()), value(h.percentile(50)), value(h.max()),
+                         value(h.percentile(90)), value(h.percentile(95)), value(h.percentile(99)));
+    }
+    case metrics::MetricType::kCounter: {
+      bool data = metric.def.name.starts_with("data_");
+      std::string total = data ? format_bytes(a.sum) : format_number(a.sum);
+      std::string rate =
+          data ? format_bytes(a.sum / rate_base) + "/s" : format_number(a.sum / rate_base) + "/s";
+      return fmt::format("{:<8} {}", total, rate);
+    }
+    case metrics::MetricType::kRate: {
+      uint64_t fails = a.count - a.nonzero;
+      return fmt::format("{:<8} {} {:<8} {} {}", format_percent(a.rate()), paint.green("✓"),
+                         a.nonzero, paint.red("✗"), fails);
+    }
+    case metrics::MetricType::kGauge:
+      return fmt::format("{:<8} min={:<8} max={}", format_number(a.last), format_number(a.min),
+                         format_number(a.max));
+  }
+  return "";
+}
+
+void render_checks(std::string& out, const RunResult& result, const Painter& paint) {
+  auto checks = check_stats(result);
+  if (checks.empty()) return;
+  std::string group = "";
+  for (const auto& check : checks) {
+    if (check.group != group) {
+      group = check.group;
+      if (!group.empty())
+        out += fmt::format("\n     █ {}\n\n", group.substr(group.rfind("::") + 2));
+    }
+    std::string indent = group.empty() ? "     " : "       ";
+    if (check.fails == 0) {
+      out += indent + paint.green("✓ " + check.name) + "\n";
+    } else {
+      uint64_t total = check.passes + check.fails;
+      out += indent + paint.red("✗ " + check.name) + "\n";
+      out += indent +
+             paint.red(fmt::format(" ↳  {}% — ✓ {} / ✗ {}",
+                                   static_cast<int>(100.0 * check.passes / total), check.passes,
+                                   check.fails)) +
+             "\n";
+    }
+  }
+  out += "\n";
+}
+
+void render_endpoints(std::string& out, const RunResult& result) {
+  auto endpoints = endpoint_stats(result);
+  if (endpoints.empty()) return;
+  size_t width = 8;
+  for (const auto& e : endpoints) width = std::max(width, e.method.size() + 1 + e.name.size());
+  width = std::min<size_t>(width, 72);
+  double seconds = result.duration_seconds > 0 ? result.duration_seconds : 1;
+  out += fmt::format("\n     {:<{}} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "endpoint", width,
+                     "reqs", "fails", "req/s", "p(50)", "p(95)", "p(99)", "max");
+  for (const auto& e : endpoints) {
+    std::string label = e.method + " " + e.name;
+    if (label.size() > width) label = label.substr(0, width - 1) + "…";
+    out += fmt::format("     {:<{}} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", label, width,
+                       e.requests, e.failures, format_number(e.requests / seconds),
+                       format_ms(e.duration.percentile(50)), format_ms(e.duration.percentile(95)),
+                       format_ms(e.duration.percentile(99)), format_ms(e.duration.max()));
+  }
+}
+
+}  // namespace
+
+std::string render_summary(const RunResult& result, const SummaryStyle& style) {
+  Painter paint{style.color};
+  std::string out;
+  double max_duration = 0;
+  for (const auto& s : result.scenarios)
+    max_duration = std::max(
+        max_duration, s.start_time + (s.executor == "constant-vus" ? s.duration : s.max_duration) +
+                          s.graceful_stop);
+  out += fmt::format("\n     script: {}\n", result.script);
+  out += fmt::format(
+      "  scenarios: {} scenario{}, {} max VUs, {} max duration (incl. graceful stop):\n",
+      result.scenarios.size(), result.scenarios.size() == 1 ? "" : "s", result.max_vus,
+      format_duration(max_duration));
+  for (const auto& s : result.scenarios) out += scenario_line(s);
+  out += "\n\n";
+
+  render_checks(out, result, paint);
+
+  size_t width = 0;
+  for (const auto& metric : result.metrics.metrics())
+    if (metric.total.count > 0) width = std::max(width, metric.def.name.size());
+  width = std::max<size_t>(width + 12, 32);
+  for (const auto& metric : result.metrics.metrics()) {
+    if (metric.total.count == 0) continue;
+    out += "     " + dotted(metric.def.name, width) + " " +
+           metric_values(metric, result.duration_seconds, paint) + "\n";
+  }
+
+  render_endpoints(out, result);
+
+  out += "\n";
+  std::string ran = fmt::format("     running ({}), {} workers",
+                                format_duration(result.duration_seconds), result.workers);
+  if (result.interrupted) ran += ", " + paint.red("interrupted: " + result.interrupt_reason);
+  out += paint.dim(ran) + "\n";
+  if (result.overflowed_tag_sets > 0)
+    out += paint.red(fmt::format(
+        "     WARN {} tag sets beyond the cardinality bound were folded into name=(other)\n",
+        result.overflowed_tag_sets));
+  return out;
+}
+
+}  // namespace lueng::output

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+#include "engine/output/run_result.hpp"
+
+namespace lueng::output {
+
+struct SummaryStyle {
+  bool color = false;
+};
+
+// The end-of-test summary in k6's layout: checks, then every metric (trends with
+// avg/min/med/max/p(90)/p(95)/p(99), counters with rate, rates with %, gauges),
+// then a per-endpoint table like Locust's stats.
+std::string render_summary(const RunResult& result, const SummaryStyle& style);
+
+}  // namespace lueng::output

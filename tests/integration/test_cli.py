@@ -1,0 +1,114 @@
+"""The command line: flags, errors and exit statuses of `lueng`."""
+
+import os
+import tempfile
+import unittest
+
+from support import lueng, run_lueng
+
+SIMPLE = "function default() end\n"
+
+
+def script_file(text):
+    fd, path = tempfile.mkstemp(suffix=".lua", prefix="lueng-cli-")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return path
+
+
+class CommandLineTest(unittest.TestCase):
+    def test_version_prints_the_version(self):
+        out = lueng("version")
+        self.assertEqual(out.returncode, 0)
+        self.assertRegex(out.stdout, r"^lueng \d+\.\d+\.\d+\n$")
+
+    def test_help_lists_commands_and_every_subcommand_has_help(self):
+        out = lueng("help")
+        self.assertEqual(out.returncode, 0)
+        self.assertIn("run SCRIPT.lua", out.stdout)
+        for args in (["run", "--help"], ["help", "run"], ["version", "--help"]):
+            out = lueng(*args)
+            self.assertEqual(out.returncode, 0, args)
+            self.assertIn("Usage", out.stdout)
+        out = lueng("run", "--help")
+        self.assertIn("--vus", out.stdout)
+        self.assertIn("--summary-export", out.stdout)
+
+    def test_unknown_flag_is_a_one_line_error_with_exit_104(self):
+        out = lueng("run", "--bogus", script_file(SIMPLE))
+        self.assertEqual(out.returncode, 104)
+        self.assertIn("--bogus", out.stderr)
+        self.assertEqual(len(out.stderr.strip().splitlines()), 1)
+
+    def test_bad_duration_names_the_flag_and_value(self):
+        out = lueng("run", "-d", "10x", script_file(SIMPLE))
+        self.assertEqual(out.returncode, 104)
+        self.assertIn("--duration '10x'", out.stderr)
+
+    def test_missing_script(self):
+        out = lueng("run", "/nonexistent/script.lua")
+        self.assertEqual(out.returncode, 104)
+        self.assertIn("/nonexistent/script.lua", out.stderr)
+        self.assertIn("not found", out.stderr)
+
+    def test_bad_env_pair(self):
+        out = lueng("run", "-e", "NOEQUALS", script_file(SIMPLE))
+        self.assertEqual(out.returncode, 104)
+        self.assertIn("KEY=VALUE", out.stderr)
+
+    def test_unknown_command(self):
+        out = lueng("frobnicate")
+        self.assertEqual(out.returncode, 104)
+        self.assertIn("frobnicate", out.stderr)
+
+    def test_syntax_error_exits_107_with_file_and_line(self):
+        path = script_file("local x = 1\nfunction default()\n  local y = = 2\nend\n")
+        out = lueng("run", path)
+        self.assertEqual(out.returncode, 107)
+        self.assertIn(f"{path}:3:", out.stderr)
+
+    def test_error_in_top_level_code_exits_107_with_file_and_line(self):
+        path = script_file("local a = nil\nlocal b = a.field\nfunction default() end\n")
+        out = lueng("run", path)
+        self.assertEqual(out.returncode, 107)
+        self.assertIn(f"{path}:2:", out.stderr)
+
+    def test_error_in_setup_exits_107_with_file_and_line(self):
+        path = script_file("function setup()\n  error('no token')\nend\nfunction default() end\n")
+        out = lueng("run", path)
+        self.assertEqual(out.returncode, 107)
+        self.assertIn(f"{path}:2: no token", out.stderr)
+
+    def test_script_without_default_function(self):
+        out = lueng("run", script_file("local x = 1\n"))
+        self.assertEqual(out.returncode, 107)
+        self.assertIn("default()", out.stderr)
+
+    def test_invalid_options_exit_104_naming_the_option(self):
+        cases = {
+            'options = { duration = "5 minutes" }': "options.duration",
+            'options = { scenarios = { s = { executor = "warp-speed" } } }': "options.scenarios.s.executor",
+            'options = { scenarios = { s = { executor = "constant-vus", vus = 2 } } }': "duration",
+            'options = { scenarios = { s = { executor = "shared-iterations", exec = "nope" } } }': "nope",
+            'options = { scenarios = { s = { executor = "constant-vus", duration = "1s", colour = 1 } } }': "colour",
+        }
+        for options, expected in cases.items():
+            with self.subTest(options=options):
+                out = lueng("run", script_file(options + "\n" + SIMPLE))
+                self.assertEqual(out.returncode, 104, out.stderr)
+                self.assertIn(expected, out.stderr)
+
+    def test_http_in_init_code_is_a_script_error(self):
+        path = script_file('local http = require "lueng.http"\nhttp.get("http://127.0.0.1:1/")\n' + SIMPLE)
+        out = lueng("run", path)
+        self.assertEqual(out.returncode, 107)
+        self.assertIn("top-level", out.stderr)
+
+    def test_a_run_without_thresholds_exits_0(self):
+        run = run_lueng(SIMPLE, ["-i", "3"])
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(run.metric("iterations")["count"], 3)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,109 @@
+#include <catch2/catch.hpp>
+
+#include <rapidjson/document.h>
+
+#include "engine/exec/executor.hpp"
+#include "engine/exec/options.hpp"
+
+using namespace lueng::exec;
+
+namespace {
+rapidjson::Document parse(const char* json) {
+  rapidjson::Document document;
+  document.Parse(json);
+  REQUIRE_FALSE(document.HasParseError());
+  return document;
+}
+
+std::string error_of(const char* json, Shortcuts cli = {}) {
+  try {
+    resolve_scenarios(parse(json), cli);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("shortcuts derive one default scenario the way k6 does") {
+  Shortcuts only_vus;
+  only_vus.vus = 3;
+  auto scenarios = resolve_scenarios(parse("null"), only_vus);
+  REQUIRE(scenarios.size() == 1);
+  CHECK(scenarios[0].name == "default");
+  CHECK(scenarios[0].executor == "per-vu-iterations");
+  CHECK(scenarios[0].vus == 3);
+  CHECK(scenarios[0].iterations == 1);
+
+  Shortcuts duration;
+  duration.vus = 20;
+  duration.duration = 30;
+  scenarios = resolve_scenarios(parse("null"), duration);
+  CHECK(scenarios[0].executor == "constant-vus");
+  CHECK(scenarios[0].duration == 30);
+
+  Shortcuts iterations;
+  iterations.iterations = 1000;
+  scenarios = resolve_scenarios(parse("null"), iterations);
+  CHECK(scenarios[0].executor == "shared-iterations");
+  CHECK(scenarios[0].iterations == 1000);
+  CHECK(scenarios[0].vus == 1);
+}
+
+TEST_CASE("command-line shortcuts replace the script's scenarios and options") {
+  const char* options =
+      R"({"vus": 7, "duration": "1m", "scenarios": {"a": {"executor": "constant-vus", "vus": 2, "duration": "5s"}}})";
+  Shortcuts cli;
+  cli.iterations = 10;
+  auto scenarios = resolve_scenarios(parse(options), cli);
+  REQUIRE(scenarios.size() == 1);
+  CHECK(scenarios[0].executor == "shared-iterations");
+  CHECK(scenarios[0].vus == 7);  // the script's vus still apply when the flag is absent
+  CHECK(resolve_scenarios(parse(options), {})[0].name == "a");
+}
+
+TEST_CASE("scenarios accept camelCase and snake_case options") {
+  auto scenarios = resolve_scenarios(
+      parse(R"({"scenarios": {"browse": {"executor": "per-vu-iterations", "vus": 2, "iterations": 5,
+               "max_duration": "30s", "startTime": "2s", "graceful_stop": 1500, "exec": "browse",
+               "tags": {"kind": "read"}, "env": {"MODE": "fast", "N": 3}}}})"),
+      {});
+  REQUIRE(scenarios.size() == 1);
+  const ScenarioConfig& s = scenarios[0];
+  CHECK(s.max_duration == 30);
+  CHECK(s.start_time == 2);
+  CHECK(s.graceful_stop == Approx(1.5));  // numbers are milliseconds, as in k6
+  CHECK(s.exec == "browse");
+  CHECK(s.tags == KeyValues{{"kind", "read"}});
+  CHECK(s.env == KeyValues{{"MODE", "fast"}, {"N", "3"}});
+}
+
+TEST_CASE("bad options name the exact key") {
+  CHECK(error_of(R"({"duration": "10x"})").find("options.duration: '10x' is not a duration") == 0);
+  CHECK(error_of(R"({"scenarios": {"s": {"executor": "nope"}}})")
+            .find("options.scenarios.s.executor: unknown executor 'nope'") == 0);
+  CHECK(error_of(R"({"scenarios": {"s": {"vus": 1}}})") ==
+        "options.scenarios.s.executor: is required");
+  CHECK(error_of(R"({"scenarios": {"s": {"executor": "constant-vus", "vus": 1}}})") ==
+        "options.scenarios.s: duration must be set and longer than 0s");
+  CHECK(
+      error_of(
+          R"({"scenarios": {"s": {"executor": "shared-iterations", "vus": 5, "iterations": 2}}})") ==
+      "options.scenarios.s: iterations (2) must not be fewer than vus (5)");
+  CHECK(error_of(
+            R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s", "vus": -1}}})") ==
+        "options.scenarios.s.vus: must be a whole number >= 0");
+  CHECK(error_of(R"({"scenarios": {}})").find("at least one scenario") != std::string::npos);
+  CHECK(error_of(
+            R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s", "typo": 1}}})") ==
+        "options.scenarios.s.typo: unknown scenario option");
+}
+
+TEST_CASE("segments split totals exactly") {
+  for (int workers = 1; workers <= 7; ++workers)
+    for (int64_t total : {0, 1, 5, 10, 97, 1000}) {
+      int64_t sum = 0;
+      for (int i = 0; i < workers; ++i) sum += Segment{i, workers}.share(total);
+      CHECK(sum == total);
+    }
+}

@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "engine/metrics/metric_set.hpp"
+#include "engine/metrics/sink.hpp"
+#include "engine/metrics/tags.hpp"
+
+using namespace lueng::metrics;
+
+TEST_CASE("tag sets encode canonically whatever the insertion order") {
+  TagSetBuilder a, b;
+  a.set("method", "GET");
+  a.set("name", "/x");
+  a.set("status", "200");
+  b.set("status", "200");
+  b.set("name", "/y");
+  b.set("method", "GET");
+  b.set("name", "/x");  // a later value replaces the earlier one
+  CHECK(std::string(a.encode()) == std::string(b.encode()));
+  std::vector<std::string> keys;
+  for_each_tag(a.encode(), [&](std::string_view k, std::string_view) { keys.emplace_back(k); });
+  CHECK(keys == std::vector<std::string>{"method", "name", "status"});
+  std::string_view value;
+  CHECK(find_tag(a.encode(), "name", &value));
+  CHECK(value == "/x");
+  CHECK_FALSE(find_tag(a.encode(), "group", &value));
+}
+
+TEST_CASE("sub-metric filters match tag subsets") {
+  std::string tags = encode_tags({{"name", "/a"}, {"status", "200"}, {"method", "GET"}});
+  CHECK(tags_match(tags, encode_tags({{"status", "200"}})));
+  CHECK(tags_match(tags, encode_tags({{"status", "200"}, {"method", "GET"}})));
+  CHECK_FALSE(tags_match(tags, encode_tags({{"status", "404"}})));
+  CHECK_FALSE(tags_match(tags, encode_tags({{"group", "x"}})));
+  CHECK(tags_match(tags, ""));
+}
+
+TEST_CASE("sinks aggregate per metric and tag set, and merge into a metric set") {
+  MetricCatalog catalog;
+  Sink one(catalog), two(catalog);
+  auto ok = one.intern(encode_tags({{"status", "200"}}));
+  auto bad = one.intern(encode_tags({{"status", "500"}}));
+  for (int i = 0; i < 10; ++i) one.add(builtin::kHttpReqs, ok, 1, i);
+  for (int i = 0; i < 3; ++i) one.add(builtin::kHttpReqFailed, bad, 1, i);
+  one.add(builtin::kHttpReqFailed, ok, 0, 1);
+  auto ok2 = two.intern(encode_tags({{"status", "200"}}));
+  for (int i = 0; i < 5; ++i) two.add(builtin::kHttpReqs, ok2, 1, i);
+  two.add(builtin::kHttpReqDuration, ok2, 12.5, 1);
+
+  MetricSet set(catalog);
+  set.merge(one);
+  set.merge(two);
+  const MetricData* reqs = set.find("http_reqs");
+  REQUIRE(reqs);
+  CHECK(reqs->total.sum == 15);
+  CHECK(reqs->by_tags.size() == 1);
+  const MetricData* failed = set.find("http_req_failed");
+  CHECK(failed->total.count == 4);
+  CHECK(failed->total.rate() == Approx(0.75));
+  CHECK(set.filtered(*failed, encode_tags({{"status", "500"}})).rate() == 1.0);
+  CHECK(set.find("http_req_duration")->total.trend.count() == 1);
+}
+
+TEST_CASE("tag cardinality is bounded and folds into one overflow series") {
+  MetricCatalog catalog;
+  Sink sink(catalog, 3);
+  for (int i = 0; i < 10; ++i) {
+    auto id = sink.intern(encode_tags({{"name", "/item/" + std::to_string(i)}}));
+    sink.add(builtin::kHttpReqs, id, 1, 0);
+  }
+  CHECK(sink.overflowed_tag_sets() == 7);
+  MetricSet set(catalog);
+  set.merge(sink);
+  const auto& by_tags = set.find("http_reqs")->by_tags;
+  CHECK(by_tags.size() == 4);
+  CHECK(by_tags.at(std::string(Sink::kOverflowTags)).sum == 7);
+}
+
+TEST_CASE("gauges keep the latest value across merges, counters add, custom metrics register") {
+  MetricCatalog catalog;
+  std::string error;
+  auto id = catalog.add("queue_depth", MetricType::kGauge, false, &error);
+  REQUIRE(id);
+  CHECK(catalog.add("queue_depth", MetricType::kGauge, false, &error) == id);
+  CHECK_FALSE(catalog.add("queue_depth", MetricType::kCounter, false, &error));
+  CHECK(error.find("already exists") != std::string::npos);
+  CHECK_FALSE(catalog.add("9lives", MetricType::kCounter, false, &error));
+  Aggregate a, b;
+  a.add(MetricType::kGauge, 5, 100);
+  b.add(MetricType::kGauge, 2, 200);
+  a.merge(MetricType::kGauge, b);
+  CHECK(a.last == 2);
+  CHECK(a.min == 2);
+  CHECK(a.max == 5);
+}
