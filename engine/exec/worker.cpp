@@ -25,6 +25,8 @@ Worker::~Worker() {
   runs_.clear();
   script_.reset();
   http_.reset();
+  // Sessions and the client close their handles as they go; let those closes finish.
+  uv_run(&loop_, UV_RUN_DEFAULT);
   uv_loop_close(&loop_);
 }
 

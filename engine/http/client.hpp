@@ -44,6 +44,9 @@ class ResponseHandler {
 };
 
 // The per-loop HTTP machinery: DNS cache, read buffer, defaults. One per worker.
+// Must outlive its Sessions. libuv frees handle memory in close callbacks, so after
+// destroying Sessions and the Client, run the loop once more (uv_run) before
+// uv_loop_close, or it reports UV_EBUSY and the handles leak.
 class Client {
  public:
   explicit Client(uv_loop_t* loop, std::string user_agent);
@@ -75,9 +78,10 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Starts a request; `handler->on_response(out)` is called exactly once, never
-  // from inside send() itself (always from a later loop callback). Failures
-  // (DNS, refused, reset, timeout, malformed) come back as out.error_code != kNone.
+  // Starts a request (the Session must not be busy()); `handler->on_response(out)`
+  // is called exactly once, never from inside send() itself (always from a later
+  // loop callback). Failures (DNS, refused, reset, timeout, malformed) come back as
+  // out.error_code != kNone.
   void send(const Request& request, ResponseData& out, ResponseHandler* handler);
 
   // Drops every connection (e.g. between iterations or on shutdown). A request

@@ -15,21 +15,21 @@ namespace lueng::http {
 // waiting = last request byte to first response byte, receiving = first to last
 // response byte; duration = sending + waiting + receiving.
 struct Timings {
-  double blocked = 0, connecting = 0, tls_handshaking = 0, sending = 0, waiting = 0,
-         receiving = 0, duration = 0;
+  double blocked = 0, connecting = 0, tls_handshaking = 0, sending = 0, waiting = 0, receiving = 0,
+         duration = 0;
 };
 
 // Everything known about one finished (or failed) request. Objects are pooled and
 // reused: clear() keeps the buffers' capacity so steady-state requests do not allocate.
 struct ResponseData {
-  int status = 0;                 // 0 when no response was received
-  int http_minor = 1;             // HTTP/1.<minor>
+  int status = 0;      // 0 when no response was received
+  int http_minor = 1;  // HTTP/1.<minor>
   ErrorCode error_code = ErrorCode::kNone;
-  std::string error;              // human-readable cause, empty on success
+  std::string error;  // human-readable cause, empty on success
   Timings timings;
-  uint64_t bytes_sent = 0;        // request bytes written on the wire (headers + body)
-  uint64_t bytes_received = 0;    // response bytes read from the wire (headers + body)
-  bool body_discarded = false;    // body was counted but not kept
+  uint64_t bytes_sent = 0;      // request bytes written on the wire (headers + body)
+  uint64_t bytes_received = 0;  // response bytes read from the wire (headers + body)
+  bool body_discarded = false;  // body was counted but not kept
   std::string body;
 
   // Headers in arrival order, stored flat in one buffer.

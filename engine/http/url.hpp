@@ -9,10 +9,10 @@ namespace lueng::http {
 
 // An absolute http:// or https:// URL split into the parts a request needs.
 struct Url {
-  std::string scheme;  // "http" or "https", lower-case
-  std::string host;    // without brackets for IPv6 literals
-  uint16_t port = 0;   // explicit or the scheme's default
-  std::string target;  // path + "?" + query, at least "/"
+  std::string scheme;       // "http" or "https", lower-case
+  std::string host;         // without brackets for IPv6 literals
+  uint16_t port = 0;        // explicit or the scheme's default
+  std::string target;       // path + "?" + query, at least "/"
   std::string host_header;  // "host" or "host:port" when the port is not the default
 
   bool tls() const { return scheme == "https"; }

@@ -1,0 +1,33 @@
+#include "engine/http/client.hpp"
+
+#include <csignal>
+
+#include "engine/http/dns_cache.hpp"
+
+namespace lueng::http {
+
+namespace {
+
+constexpr size_t kReadBufferSize = 64 * 1024;
+
+// libuv writes with write(2), which raises SIGPIPE when the server has reset the
+// connection; the default action would kill the whole run. The error comes back
+// as EPIPE instead and becomes data like any other failure.
+void ignore_sigpipe() {
+  static const bool ignored = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+  (void)ignored;
+}
+
+}  // namespace
+
+Client::Client(uv_loop_t* loop, std::string user_agent)
+    : loop_(loop),
+      user_agent_(std::move(user_agent)),
+      dns_(std::make_unique<DnsCache>(loop)),
+      read_buffer_(kReadBufferSize) {
+  ignore_sigpipe();
+}
+
+Client::~Client() = default;
+
+}  // namespace lueng::http

@@ -1,0 +1,155 @@
+#include "engine/http/connection.hpp"
+
+#include <cstring>
+
+#include "engine/http/net_error.hpp"
+#include "engine/http/request_writer.hpp"
+#include "engine/http/tcp_stream.hpp"
+
+namespace lueng::http {
+
+namespace {
+
+double milliseconds_between(uint64_t start_ns, uint64_t end_ns) {
+  return end_ns > start_ns ? static_cast<double>(end_ns - start_ns) / 1e6 : 0.0;
+}
+
+size_t address_length(const sockaddr* address) {
+  return address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+}
+
+}  // namespace
+
+Connection::Connection(Client& client, ConnectionListener& listener, const sockaddr* remote)
+    : listener_(listener), stream_(make_tcp_stream(client.loop(), client.read_buffer_, *this)) {
+  std::memset(&remote_, 0, sizeof(remote_));
+  std::memcpy(&remote_, remote, address_length(remote));
+}
+
+int Connection::connect() {
+  state_ = State::kConnecting;
+  int status = stream_->connect(remote());
+  if (status < 0) state_ = State::kBroken;
+  return status;
+}
+
+void Connection::send(const Request& request, std::string_view user_agent, ResponseData& out) {
+  out_ = &out;
+  reader_.start(out, request.method == "HEAD", request.discard_body);
+  write_request(request_buffer_, request, user_agent);
+  state_ = State::kBusy;
+  written_ = false;
+  response_started_ = false;
+  stream_->set_referenced(true);  // a request in flight keeps the loop running
+  write_start_ns_ = uv_hrtime();
+  int status = stream_->write(request_buffer_);
+  if (status == Stream::kWriteComplete) {
+    request_written();
+  } else if (status < 0) {
+    fail_io("write", status);
+  }
+}
+
+void Connection::on_connect(int status) {
+  state_ = status == 0 ? State::kIdle : State::kBroken;
+  listener_.on_connected(*this, status);
+}
+
+void Connection::on_write(int status) {
+  if (state_ != State::kBusy || written_) return;
+  if (status < 0) {
+    fail_io("write", status);
+  } else {
+    request_written();
+  }
+}
+
+void Connection::request_written() {
+  written_ = true;
+  write_end_ns_ = uv_hrtime();
+  out_->bytes_sent += request_buffer_.size();
+  out_->timings.sending = milliseconds_between(write_start_ns_, write_end_ns_);
+}
+
+void Connection::on_read(const char* data, size_t length) {
+  if (state_ == State::kIdle) {
+    // Nothing was asked: a server talking now is out of step (or sending a 408
+    // before closing). Either way the connection cannot be trusted any more.
+    state_ = State::kBroken;
+    listener_.on_idle_closed(*this);
+    return;
+  }
+  if (state_ != State::kBusy) return;
+  if (!response_started_) {
+    response_started_ = true;
+    first_byte_ns_ = uv_hrtime();
+  }
+  out_->bytes_received += length;
+  switch (reader_.feed(data, length)) {
+    case ResponseReader::Result::kNeedMore:
+      return;
+    case ResponseReader::Result::kComplete:
+      complete();
+      return;
+    case ResponseReader::Result::kError:
+      fail(false);
+      return;
+  }
+}
+
+void Connection::on_read_end(int status) {
+  if (state_ == State::kIdle) {
+    state_ = State::kBroken;
+    listener_.on_idle_closed(*this);
+    return;
+  }
+  if (state_ != State::kBusy) return;
+  if (status == UV_EOF) {
+    if (response_started_ && reader_.finish()) {
+      complete();
+      return;
+    }
+    set_error(*out_, ErrorCode::kUnexpectedEof, response_started_ ? "unexpected EOF" : "EOF");
+    // An idle connection the server closed just as we reused it: the request never
+    // reached a live server, so repeating it is safe.
+    fail(responses_ > 0 && !response_started_);
+    return;
+  }
+  fail_io("read", status);
+}
+
+void Connection::complete() {
+  uint64_t now = uv_hrtime();
+  Timings& timings = out_->timings;
+  if (!written_) {
+    // The server answered before taking the whole request (e.g. 413): the rest of
+    // our write is still queued, so this connection cannot carry another request.
+    timings.sending = milliseconds_between(write_start_ns_, first_byte_ns_);
+    write_end_ns_ = first_byte_ns_;
+  }
+  timings.waiting = milliseconds_between(write_end_ns_, first_byte_ns_);
+  timings.receiving = milliseconds_between(first_byte_ns_, now);
+  ++responses_;
+  bool keep_alive = reader_.keep_alive() && written_ && !reader_.trailing_bytes();
+  state_ = keep_alive ? State::kIdle : State::kBroken;
+  if (keep_alive) stream_->set_referenced(false);
+  out_ = nullptr;
+  listener_.on_response_complete(*this, keep_alive);
+}
+
+void Connection::fail_io(std::string_view operation, int status) {
+  sockaddr_storage local;
+  bool known = stream_->local_address(&local) == 0;
+  set_io_error(*out_, operation, known ? reinterpret_cast<sockaddr*>(&local) : nullptr, remote(),
+               status);
+  bool dead_peer = status == UV_ECONNRESET || status == UV_EPIPE;
+  fail(responses_ > 0 && !response_started_ && dead_peer);
+}
+
+void Connection::fail(bool retryable) {
+  state_ = State::kBroken;
+  out_ = nullptr;
+  listener_.on_exchange_failed(*this, retryable);
+}
+
+}  // namespace lueng::http

@@ -1,0 +1,169 @@
+#include "engine/http/response_reader.hpp"
+
+#include <fmt/format.h>
+
+namespace lueng::http {
+
+namespace {
+
+// Far above any real server's headers; stops a broken server from growing the
+// buffer without bound.
+constexpr size_t kMaxHeaderBytes = 1 << 20;
+
+constexpr int kContinue = 0;
+constexpr int kSkipBody = 1;  // llhttp: "assume the response has no body"
+
+}  // namespace
+
+const llhttp_settings_t* ResponseReader::settings() {
+  static const llhttp_settings_t settings = [] {
+    llhttp_settings_t s;
+    llhttp_settings_init(&s);
+    s.on_message_begin = on_message_begin;
+    s.on_header_field = on_header_field;
+    s.on_header_field_complete = on_header_field_complete;
+    s.on_header_value = on_header_value;
+    s.on_header_value_complete = on_header_value_complete;
+    s.on_headers_complete = on_headers_complete;
+    s.on_body = on_body;
+    s.on_message_complete = on_message_complete;
+    return s;
+  }();
+  return &settings;
+}
+
+ResponseReader::ResponseReader() {
+  llhttp_init(&parser_, HTTP_RESPONSE, settings());
+  parser_.data = this;
+  // Servers that send both Transfer-Encoding: chunked and Content-Length are read
+  // the way RFC 9112 tells clients to (chunked wins) instead of failing.
+  llhttp_set_lenient_chunked_length(&parser_, 1);
+}
+
+void ResponseReader::start(ResponseData& out, bool head_request, bool discard_body) {
+  llhttp_reset(&parser_);  // keeps settings, data and lenient flags
+  out_ = &out;
+  out.body_discarded = discard_body;
+  head_request_ = head_request;
+  discard_body_ = discard_body;
+  header_state_ = HeaderState::kExpectName;
+  interim_ = false;
+  complete_ = false;
+  keep_alive_ = false;
+  trailing_bytes_ = false;
+}
+
+ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
+  llhttp_errno_t status = llhttp_execute(&parser_, data, length);
+  if (complete_) {
+    // on_message_complete paused the parser right after the response's last byte.
+    trailing_bytes_ = status == HPE_PAUSED && llhttp_get_error_pos(&parser_) != data + length;
+    return Result::kComplete;
+  }
+  if (status == HPE_OK) return Result::kNeedMore;
+  out_->error_code = ErrorCode::kMalformedResponse;
+  out_->error = fmt::format("malformed HTTP response: {} ({})", llhttp_get_error_reason(&parser_),
+                            llhttp_errno_name(status));
+  return Result::kError;
+}
+
+bool ResponseReader::finish() {
+  if (!complete_) llhttp_finish(&parser_);  // completes a body that runs to EOF
+  return complete_;
+}
+
+bool ResponseReader::append_header_bytes(const char* at, size_t length) {
+  if (out_->header_bytes.size() + length > kMaxHeaderBytes) {
+    llhttp_set_error_reason(&parser_, "response headers larger than 1 MiB");
+    return false;
+  }
+  out_->header_bytes.append(at, length);
+  return true;
+}
+
+int ResponseReader::on_message_begin(llhttp_t* parser) {
+  // Also the start of the final response after a 1xx: forget the interim one.
+  ResponseData& out = *self(parser).out_;
+  out.status = 0;
+  out.header_bytes.clear();
+  out.headers.clear();
+  self(parser).header_state_ = HeaderState::kExpectName;
+  return kContinue;
+}
+
+int ResponseReader::on_header_field(llhttp_t* parser, const char* at, size_t length) {
+  ResponseReader& reader = self(parser);
+  ResponseData& out = *reader.out_;
+  if (reader.header_state_ != HeaderState::kInName) {
+    auto offset = static_cast<uint32_t>(out.header_bytes.size());
+    out.headers.push_back(ResponseData::HeaderRef{offset, 0, offset, 0});
+    reader.header_state_ = HeaderState::kInName;
+  }
+  if (!reader.append_header_bytes(at, length)) return HPE_USER;
+  out.headers.back().name_length += static_cast<uint32_t>(length);
+  return kContinue;
+}
+
+int ResponseReader::on_header_field_complete(llhttp_t* parser) {
+  ResponseReader& reader = self(parser);
+  // The value starts here even when it turns out empty and no value callback comes.
+  reader.out_->headers.back().value_offset =
+      static_cast<uint32_t>(reader.out_->header_bytes.size());
+  reader.header_state_ = HeaderState::kInValue;
+  return kContinue;
+}
+
+int ResponseReader::on_header_value(llhttp_t* parser, const char* at, size_t length) {
+  ResponseReader& reader = self(parser);
+  if (!reader.append_header_bytes(at, length)) return HPE_USER;
+  reader.out_->headers.back().value_length += static_cast<uint32_t>(length);
+  return kContinue;
+}
+
+int ResponseReader::on_header_value_complete(llhttp_t* parser) {
+  ResponseReader& reader = self(parser);
+  ResponseData& out = *reader.out_;
+  ResponseData::HeaderRef& header = out.headers.back();
+  // llhttp drops leading whitespace of a value but keeps trailing whitespace.
+  while (header.value_length > 0) {
+    char last = out.header_bytes[header.value_offset + header.value_length - 1];
+    if (last != ' ' && last != '\t') break;
+    --header.value_length;
+  }
+  reader.header_state_ = HeaderState::kExpectName;
+  return kContinue;
+}
+
+int ResponseReader::on_headers_complete(llhttp_t* parser) {
+  ResponseReader& reader = self(parser);
+  int status = llhttp_get_status_code(parser);
+  reader.out_->status = status;
+  reader.out_->http_minor = llhttp_get_http_minor(parser);
+  reader.interim_ = status >= 100 && status < 200 && status != 101;
+  // llhttp already knows 1xx/204/304 have no body when no length is given, but a
+  // 304 may carry the Content-Length of the resource it stands for, and a HEAD
+  // response the length a GET would have had.
+  if (reader.interim_ || status == 204 || status == 304 || reader.head_request_) return kSkipBody;
+  return kContinue;
+}
+
+int ResponseReader::on_body(llhttp_t* parser, const char* at, size_t length) {
+  ResponseReader& reader = self(parser);
+  if (!reader.discard_body_) reader.out_->body.append(at, length);
+  return kContinue;
+}
+
+int ResponseReader::on_message_complete(llhttp_t* parser) {
+  ResponseReader& reader = self(parser);
+  if (reader.interim_) {
+    reader.interim_ = false;
+    return kContinue;  // the real response follows in the same stream
+  }
+  reader.complete_ = true;
+  // 101 hands the connection to another protocol we do not speak.
+  reader.keep_alive_ = llhttp_should_keep_alive(parser) && llhttp_get_status_code(parser) != 101;
+  // Pausing stops llhttp right after this response, so bytes past it are noticed.
+  return HPE_PAUSED;
+}
+
+}  // namespace lueng::http

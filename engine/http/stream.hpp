@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include <uv.h>
+
+namespace lueng::http {
+
+// Events of a Stream, delivered on the loop thread. None arrive after
+// Stream::close(), so a handler may be destroyed right after closing its stream.
+class StreamHandler {
+ public:
+  virtual void on_connect(int status) = 0;  // 0 or a libuv error
+  // Bytes are only valid during the call: every stream of a loop reads into one
+  // shared buffer.
+  virtual void on_read(const char* data, size_t length) = 0;
+  virtual void on_read_end(int status) = 0;  // UV_EOF or a libuv error; no more reads follow
+  virtual void on_write(int status) = 0;     // only for writes that returned kWritePending
+
+ protected:
+  ~StreamHandler() = default;
+};
+
+// A byte transport under an HTTP/1.1 connection: plain TCP today, TLS (OpenSSL
+// memory BIOs over a TCP stream) later. Streams are created by a factory and
+// released only through close(), because the libuv handles inside must outlive
+// their pending callbacks: the memory goes when the transport has really closed.
+class Stream {
+ public:
+  static constexpr int kWriteComplete = 1;
+  static constexpr int kWritePending = 0;
+
+  // Starts connecting; the outcome arrives as on_connect. Returns 0 or a libuv error
+  // (then no on_connect follows). Reading starts by itself once connected.
+  virtual int connect(const sockaddr* address) = 0;
+
+  // Sends all of `data`: kWriteComplete when it went out at once, kWritePending when
+  // the rest is queued (`data` must then stay valid until on_write), or a libuv error.
+  virtual int write(std::string_view data) = 0;
+
+  // An idle keep-alive connection must not keep the loop running.
+  virtual void set_referenced(bool referenced) = 0;
+
+  // For error messages; 0 or a libuv error.
+  virtual int local_address(sockaddr_storage* address) const = 0;
+
+  // Detaches the handler and frees the stream once the transport has closed.
+  virtual void close() = 0;
+
+ protected:
+  ~Stream() = default;
+};
+
+struct StreamCloser {
+  void operator()(Stream* stream) const { stream->close(); }
+};
+using StreamPtr = std::unique_ptr<Stream, StreamCloser>;
+
+}  // namespace lueng::http

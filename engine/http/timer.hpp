@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+
+#include <uv.h>
+
+namespace lueng::http {
+
+// A one-shot uv_timer_t owned like a plain member: the owner may be destroyed at any
+// time, the handle's memory is released later in its close callback.
+class Timer {
+ public:
+  using Callback = void (*)(void* context);
+
+  Timer(uv_loop_t* loop, Callback callback, void* context);
+  ~Timer();
+  Timer(const Timer&) = delete;
+  Timer& operator=(const Timer&) = delete;
+
+  // Fires once after `milliseconds` (0: on the next loop iteration), replacing any
+  // earlier start.
+  void start(uint64_t milliseconds);
+  void stop();
+
+ private:
+  struct Handle;
+  Handle* handle_;
+};
+
+}  // namespace lueng::http

@@ -1,0 +1,146 @@
+#include "engine/http/url.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <fmt/format.h>
+
+#include "engine/http/ascii.hpp"
+
+namespace lueng::http {
+
+namespace {
+
+uint16_t default_port(std::string_view scheme) {
+  return scheme == "https" ? 443 : 80;
+}
+
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_';
+}
+
+bool is_ipv6_literal(std::string_view host) {
+  if (host.empty() || host.size() >= INET6_ADDRSTRLEN) return false;
+  char text[INET6_ADDRSTRLEN];
+  host.copy(text, host.size());
+  text[host.size()] = '\0';
+  in6_addr address;
+  return inet_pton(AF_INET6, text, &address) == 1;
+}
+
+std::optional<uint16_t> parse_port(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  uint32_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (value == 0 || value > 65535) return std::nullopt;
+  return static_cast<uint16_t>(value);
+}
+
+// Scripts build URLs by concatenation ("/search?q=" .. text), so spaces and UTF-8
+// are escaped here rather than rejected; control characters would corrupt the
+// request line and are refused.
+bool append_target(std::string& target, std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) return false;
+    if (byte == ' ' || byte >= 0x80) {
+      target += '%';
+      target += kHex[byte >> 4];
+      target += kHex[byte & 0xf];
+    } else {
+      target += c;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Url::authority() const {
+  if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
+  return fmt::format("{}:{}", host, port);
+}
+
+std::string Url::without_query() const {
+  std::string_view path = target;
+  path = path.substr(0, path.find('?'));
+  return fmt::format("{}://{}{}", scheme, host_header, path);
+}
+
+std::optional<Url> parse_url(std::string_view text, std::string* error) {
+  auto fail = [&](std::string_view reason) -> std::optional<Url> {
+    if (error) *error = fmt::format("invalid URL \"{}\": {}", text, reason);
+    return std::nullopt;
+  };
+
+  size_t separator = text.find("://");
+  if (separator == std::string_view::npos) {
+    return fail("not an absolute URL (expected http:// or https://)");
+  }
+  Url url;
+  for (char c : text.substr(0, separator)) url.scheme += ascii_lower(c);
+  if (url.scheme != "http" && url.scheme != "https") {
+    return fail(fmt::format("unsupported scheme \"{}\" (expected http or https)", url.scheme));
+  }
+
+  std::string_view rest = text.substr(separator + 3);
+  rest = rest.substr(0, rest.find('#'));  // fragments never go on the wire
+  size_t authority_end = rest.find_first_of("/?");
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view path_and_query =
+      authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+
+  if (authority.find('@') != std::string_view::npos) {
+    return fail("credentials in URLs are not supported; send an Authorization header");
+  }
+
+  std::string_view host;
+  std::string_view port_text;
+  bool ipv6 = false;
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return fail("missing ']' after IPv6 address");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return fail("unexpected text after IPv6 address");
+      port_text = after.substr(1);
+    }
+    if (!is_ipv6_literal(host)) return fail("invalid IPv6 address");
+    ipv6 = true;
+  } else {
+    size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+    if (port_text.find(':') != std::string_view::npos) {
+      return fail("IPv6 addresses must be written in brackets, e.g. http://[::1]:8080/");
+    }
+    for (char c : host) {
+      if (!is_host_char(c)) return fail(fmt::format("invalid character '{}' in host", c));
+    }
+  }
+  if (host.empty()) return fail("missing host");
+  for (char c : host) url.host += ascii_lower(c);
+
+  // "http://host:/" means the default port (RFC 3986 allows an empty port).
+  url.port = default_port(url.scheme);
+  if (!port_text.empty()) {
+    auto port = parse_port(port_text);
+    if (!port) return fail(fmt::format("invalid port \"{}\"", port_text));
+    url.port = *port;
+  }
+
+  if (path_and_query.empty() || path_and_query.front() == '?') url.target = "/";
+  if (!append_target(url.target, path_and_query)) return fail("control character in path or query");
+
+  url.host_header = ipv6 ? fmt::format("[{}]", url.host) : url.host;
+  if (url.port != default_port(url.scheme)) url.host_header += fmt::format(":{}", url.port);
+  return url;
+}
+
+}  // namespace lueng::http

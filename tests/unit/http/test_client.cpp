@@ -1,0 +1,597 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_harness.hpp"
+#include "test_server.hpp"
+
+using namespace lueng::http;
+using namespace lueng::http::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kHello = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+
+// A server that answers every request on every connection with `response`.
+TestServer::Script always(std::string response) {
+  return [response](Peer& peer, int) {
+    while (!peer.read_request().empty()) peer.send(response);
+  };
+}
+
+std::string port_text(const TestServer& server) {
+  return std::to_string(server.port());
+}
+
+}  // namespace
+
+TEST_CASE("a Content-Length response is read whole, with exact byte counts") {
+  TestServer server(always(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world"));
+  Harness harness;
+  ResponseData& response = harness.get(server.url("/greet?x=1"));
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.error.empty());
+  CHECK(response.status == 200);
+  CHECK(response.http_minor == 1);
+  CHECK(response.body == "hello world");
+  CHECK(response.header("content-type") == "text/plain");
+  CHECK(response.header("Content-Length") == "11");
+  CHECK(response.bytes_received == 76);  // the canned response above, all of it
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(response.bytes_sent == requests[0].size());
+  CHECK(requests[0] == "GET /greet?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + port_text(server) +
+                           "\r\nUser-Agent: lueng-test/1.0\r\n\r\n");
+}
+
+TEST_CASE("a chunked response is reassembled") {
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "4\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\n\r\n";
+  TestServer server(always(wire));
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.body == "Wikipedia in \r\n\r\nchunks.");
+  CHECK(response.bytes_received == wire.size());
+}
+
+TEST_CASE("keep-alive: two requests share one connection") {
+  TestServer server(always(kHello));
+  Harness harness;
+  CHECK(harness.get(server.url("/one")).body == "hello");
+  CHECK(harness.get(server.url("/two")).body == "hello");
+  CHECK(harness.response.timings.connecting == 0);  // reused, nothing to connect
+  CHECK(server.accepted() == 1);
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK_THAT(requests[1], Catch::StartsWith("GET /two HTTP/1.1\r\n"));
+}
+
+TEST_CASE("Connection: close ends the connection; the next request opens a new one") {
+  TestServer server([](Peer& peer, int index) {
+    if (index == 0) {
+      peer.read_request();
+      peer.send(kHello);
+      peer.read_request();
+      peer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye");
+      peer.wait_for_close();  // the client must close first, not wait for us
+    } else {
+      while (!peer.read_request().empty()) peer.send(kHello);
+    }
+  });
+  Harness harness;
+  CHECK(harness.get(server.url()).body == "hello");
+  CHECK(harness.get(server.url()).body == "bye");
+  REQUIRE(server.wait_finished(1));
+  CHECK(harness.get(server.url()).body == "hello");
+  CHECK(server.accepted() == 2);
+}
+
+TEST_CASE("a response trickling in one byte at a time") {
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\nX-Slow: yes\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+  TestServer server([wire](Peer& peer, int) {
+    while (!peer.read_request().empty()) peer.send_slowly(wire);
+  });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.status == 200);
+  CHECK(response.header("x-slow") == "yes");
+  CHECK(response.body == "abcde");
+  CHECK(response.bytes_received == wire.size());
+  CHECK(response.timings.receiving > 10);            // ~80 bytes, 0.5 ms apart at least
+  CHECK(harness.get(server.url()).body == "abcde");  // still in step afterwards
+  CHECK(server.accepted() == 1);
+}
+
+TEST_CASE("204, 304 and HEAD responses have no body and keep the connection in step") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_request();
+    peer.send("HTTP/1.1 204 No Content\r\n\r\n");
+    peer.read_request();
+    peer.send("HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\nETag: \"x\"\r\n\r\n");
+    peer.read_request();
+    peer.send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+    while (!peer.read_request().empty()) peer.send(kHello);
+  });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.status == 204);
+  CHECK(response.body.empty());
+  harness.get(server.url());
+  CHECK(response.status == 304);
+  CHECK(response.header("etag") == "\"x\"");
+  CHECK(response.body.empty());
+  harness.run(harness.request(server.url(), "HEAD"));
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.status == 200);
+  CHECK(response.header("content-length") == "1000");
+  CHECK(response.body.empty());
+  CHECK(harness.get(server.url()).body == "hello");
+  CHECK(server.accepted() == 1);
+  CHECK_THAT(server.requests()[2], Catch::StartsWith("HEAD / HTTP/1.1\r\n"));
+}
+
+TEST_CASE("100 Continue before the real response is skipped") {
+  const std::string wire =
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nLocation: /x/1\r\nContent-Length: "
+      "2\r\n\r\nok";
+  TestServer server(always(wire));
+  Harness harness;
+  Request request = harness.request(server.url("/x"), "POST");
+  request.body = "data";
+  ResponseData& response = harness.run(request);
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.status == 201);
+  CHECK(response.header("location") == "/x/1");
+  CHECK(response.header_count() == 2);
+  CHECK(response.body == "ok");
+  CHECK(response.bytes_received == wire.size());
+}
+
+TEST_CASE("a body delimited by the connection's end") {
+  TestServer server([](Peer& peer, int) {
+    if (peer.read_request().empty()) return;
+    peer.send("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
+    peer.close();
+  });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.http_minor == 0);
+  CHECK(response.body == "until the end");
+  CHECK(harness.get(server.url()).body == "until the end");
+  CHECK(server.accepted() == 2);
+}
+
+TEST_CASE("large bodies both ways: partial writes and many reads") {
+  const std::string big_body(3 * 1024 * 1024 + 17, 'q');
+  std::string big_response =
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(big_body.size()) + "\r\n\r\n" +
+      big_body;
+  TestServer server(always(big_response));
+  Harness harness;
+  std::string upload(8 * 1024 * 1024, 'u');
+  Request request = harness.request(server.url("/upload"), "POST");
+  request.body = upload;
+  ResponseData& response = harness.run(request);
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.body.size() == big_body.size());
+  CHECK(response.body == big_body);
+  CHECK(response.bytes_received == big_response.size());
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].size() == response.bytes_sent);
+  CHECK(requests[0].substr(requests[0].size() - upload.size()) == upload);
+}
+
+TEST_CASE("discard_body counts the body but keeps none of it") {
+  TestServer server(always(kHello));
+  Harness harness;
+  Request request = harness.request(server.url());
+  request.discard_body = true;
+  ResponseData& response = harness.run(request);
+  CHECK(response.status == 200);
+  CHECK(response.body.empty());
+  CHECK(response.body_discarded);
+  CHECK(response.bytes_received == kHello.size());
+}
+
+TEST_CASE("the request as the server receives it") {
+  TestServer server(always(kHello));
+  Harness harness;
+
+  Request post = harness.request(server.url("/orders?draft=1"), "POST");
+  std::vector<Header> headers{{"Content-Type", "application/json"}, {"X-Trace", "abc"}};
+  post.headers = headers;
+  post.body = R"({"id":7})";
+  harness.run(post);
+
+  Request get = harness.request(server.url("/"));
+  std::vector<Header> overrides{{"host", "virtual.example"}, {"user-agent", "custom/2"}};
+  get.headers = overrides;
+  harness.run(get);
+
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0] == "POST /orders?draft=1 HTTP/1.1\r\nHost: 127.0.0.1:" + port_text(server) +
+                           "\r\nUser-Agent: lueng-test/1.0\r\nContent-Type: application/json\r\n"
+                           "X-Trace: abc\r\nContent-Length: 8\r\n\r\n{\"id\":7}");
+  CHECK(requests[1] == "GET / HTTP/1.1\r\nhost: virtual.example\r\nuser-agent: custom/2\r\n\r\n");
+  CHECK(harness.response.bytes_sent == requests[1].size());
+}
+
+TEST_CASE("timings are non-negative and duration is sending + waiting + receiving") {
+  TestServer server([](Peer& peer, int) {
+    while (!peer.read_request().empty()) {
+      std::this_thread::sleep_for(60ms);
+      peer.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n");
+      std::this_thread::sleep_for(30ms);
+      peer.send("body");
+    }
+  });
+  Harness harness;
+  for (int i = 0; i < 2; ++i) {
+    ResponseData& response = harness.get(server.url());
+    const Timings& t = response.timings;
+    REQUIRE(response.error_code == ErrorCode::kNone);
+    for (double value :
+         {t.blocked, t.connecting, t.tls_handshaking, t.sending, t.waiting, t.receiving}) {
+      CHECK(value >= 0);
+    }
+    CHECK(t.tls_handshaking == 0);
+    CHECK(t.waiting >= 50);
+    CHECK(t.waiting < 1000);
+    CHECK(t.receiving >= 20);
+    CHECK(t.duration == t.sending + t.waiting + t.receiving);
+    CHECK(t.duration >= 80);
+  }
+}
+
+TEST_CASE("a refused connection is an error with status 0") {
+  uint16_t port = unused_port();
+  Harness harness;
+  ResponseData& response = harness.get("http://127.0.0.1:" + std::to_string(port) + "/");
+  CHECK(response.status == 0);
+  CHECK(response.error_code == ErrorCode::kConnectionRefused);
+  CHECK(response.error ==
+        "dial tcp 127.0.0.1:" + std::to_string(port) + ": connect: connection refused");
+  CHECK(response.bytes_received == 0);
+}
+
+TEST_CASE("the server closing mid-body is an unexpected EOF") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_request();
+    peer.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part");
+  });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.error_code == ErrorCode::kUnexpectedEof);
+  CHECK(response.error == "unexpected EOF");
+  CHECK(server.accepted() == 1);
+}
+
+TEST_CASE("a fresh connection closed before any answer is not retried") {
+  TestServer server([](Peer& peer, int) { peer.read_request(); });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.status == 0);
+  CHECK(response.error_code == ErrorCode::kUnexpectedEof);
+  CHECK(response.error == "EOF");
+  REQUIRE(server.wait_finished(1));
+  std::this_thread::sleep_for(50ms);
+  CHECK(server.accepted() == 1);
+}
+
+TEST_CASE("a reset connection is reported as such") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_request();
+    peer.reset();
+  });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.error_code == ErrorCode::kConnectionReset);
+  CHECK_THAT(response.error, Catch::StartsWith("read tcp 127.0.0.1:"));
+  CHECK_THAT(response.error, Catch::EndsWith("->127.0.0.1:" + port_text(server) +
+                                             ": read: connection reset by peer"));
+}
+
+TEST_CASE("garbage instead of HTTP is a malformed response, and the connection is dropped") {
+  TestServer server([](Peer& peer, int index) {
+    if (index == 0) {
+      peer.read_request();
+      peer.send("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+      peer.wait_for_close();
+    } else {
+      while (!peer.read_request().empty()) peer.send(kHello);
+    }
+  });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.error_code == ErrorCode::kMalformedResponse);
+  CHECK_THAT(response.error, Catch::StartsWith("malformed HTTP response"));
+  CHECK(harness.get(server.url()).body == "hello");
+  CHECK(server.accepted() == 2);
+}
+
+TEST_CASE("a server that never answers times out") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_request();
+    peer.wait_for_close();
+  });
+  Harness harness;
+  Request request = harness.request(server.url());
+  request.timeout_seconds = 0.2;
+  auto start = std::chrono::steady_clock::now();
+  ResponseData& response = harness.run(request);
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(response.error_code == ErrorCode::kRequestTimeout);
+  CHECK(response.error == "request timeout");
+  CHECK(response.status == 0);
+  CHECK(elapsed >= 0.19);
+  CHECK(elapsed < 1.0);
+  // The timed-out connection was closed, not left to the server.
+  CHECK(server.wait_finished(1));
+}
+
+TEST_CASE("a keep-alive connection the server closed while idle is retried transparently") {
+  TestServer server([](Peer& peer, int index) {
+    if (peer.read_request().empty()) return;
+    peer.send(kHello);
+    if (index == 0) return;  // closes the idle connection
+    while (!peer.read_request().empty()) peer.send(kHello);
+  });
+  Harness harness;
+  CHECK(harness.get(server.url()).body == "hello");
+  // The client has not run its loop since, so it still believes the connection is
+  // alive and reuses it: the request meets the server's FIN and must be repeated.
+  REQUIRE(server.wait_finished(1));
+  std::this_thread::sleep_for(20ms);
+  ResponseData& response = harness.get(server.url("/again"));
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.error.empty());
+  CHECK(response.body == "hello");
+  CHECK(server.accepted() == 2);
+  CHECK(response.bytes_received == kHello.size());
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK_THAT(requests[1], Catch::StartsWith("GET /again "));
+}
+
+TEST_CASE("an idle connection closed by the server is noticed while the loop runs") {
+  TestServer server([](Peer& peer, int) {
+    if (peer.read_request().empty()) return;
+    peer.send(kHello);
+  });
+  Harness harness;
+  CHECK(harness.get(server.url()).body == "hello");
+  REQUIRE(server.wait_finished(1));
+  harness.run_for(50);
+  CHECK(harness.get(server.url()).body == "hello");
+  CHECK(server.accepted() == 2);
+  CHECK(server.requests().size() == 2);  // nothing was sent into the dead connection
+}
+
+TEST_CASE("the handler may send the next request from inside on_response") {
+  TestServer server(always(kHello));
+  Harness harness;
+  ResponseData second;
+  Recorder second_recorder;
+  harness.recorder.then = [&](ResponseData& first) {
+    CHECK(first.body == "hello");
+    CHECK_FALSE(harness.session().busy());
+    harness.session().send(harness.request(server.url("/chained")), second, &second_recorder);
+    CHECK(harness.session().busy());
+  };
+  harness.get(server.url());
+  CHECK(second_recorder.calls == 1);
+  CHECK(second.body == "hello");
+  CHECK(server.accepted() == 1);
+}
+
+TEST_CASE("early failures are delivered from the loop, not from send()") {
+  Harness harness;
+  ResponseData& response = harness.get("https://127.0.0.1:1/");
+  CHECK(response.error_code == ErrorCode::kUnsupportedScheme);
+  CHECK(response.error == "https is not supported yet");
+  Request request;
+  harness.run(request);
+  CHECK(response.error_code == ErrorCode::kInvalidUrl);
+}
+
+TEST_CASE("host names are resolved, then remembered") {
+  TestServer server(always(kHello));
+  Harness harness;
+  std::string url = "http://localhost:" + port_text(server) + "/";
+  ResponseData& response = harness.get(url);
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.body == "hello");
+  CHECK(response.timings.blocked >= 0);
+  CHECK(server.requests().at(0).find("\r\nHost: localhost:" + port_text(server) + "\r\n") !=
+        std::string::npos);
+  harness.session().close_all();
+  ResponseData& again = harness.get(url);  // new connection, cached address
+  CHECK(again.body == "hello");
+  CHECK(server.accepted() == 2);
+}
+
+TEST_CASE("an unknown host fails the lookup") {
+  Harness harness;
+  ResponseData& response = harness.get("http://nonexistent.invalid/");
+  CHECK(response.status == 0);
+  bool dns_error = response.error_code == ErrorCode::kDnsNoAddress ||
+                   response.error_code == ErrorCode::kDnsFailed;
+  CHECK(dns_error);
+  CHECK_THAT(response.error, Catch::StartsWith("lookup nonexistent.invalid: "));
+}
+
+TEST_CASE("destroying a Session with a request in flight calls no handler and leaks nothing") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_request();
+    peer.wait_for_close();
+  });
+  Harness harness;
+  harness.session().send(harness.request(server.url()), harness.response, &harness.recorder);
+  harness.run_for(50);
+  CHECK(harness.session().busy());
+  harness.destroy_session();
+  harness.run_for(20);
+  CHECK(harness.recorder.calls == 0);
+  CHECK(server.wait_finished(1));  // the socket really closed
+}
+
+TEST_CASE("close_all abandons requests in every phase without calling the handler") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_request();
+    peer.wait_for_close();
+  });
+  Harness harness;
+  SECTION("while resolving") {
+    harness.session().send(harness.request("http://localhost:" + port_text(server) + "/"),
+                           harness.response, &harness.recorder);
+  }
+  SECTION("while connecting") {
+    harness.session().send(harness.request(server.url()), harness.response, &harness.recorder);
+  }
+  SECTION("with the early failure not yet delivered") {
+    harness.session().send(harness.request("https://h/"), harness.response, &harness.recorder);
+  }
+  SECTION("while waiting for the answer") {
+    harness.session().send(harness.request(server.url()), harness.response, &harness.recorder);
+    harness.run_for(30);
+  }
+  harness.session().close_all();
+  CHECK_FALSE(harness.session().busy());
+  harness.run_for(30);
+  CHECK(harness.recorder.calls == 0);
+}
+
+TEST_CASE("destroying the Client while a lookup runs is safe") {
+  Harness harness;
+  harness.session().send(harness.request("http://localhost:9/"), harness.response,
+                         &harness.recorder);
+  harness.destroy_session();
+  harness.destroy_client();
+  // The harness runs the loop until the cancelled lookup has freed itself.
+}
+
+TEST_CASE("connecting to a host that never accepts is a dial timeout") {
+  // A listener with a full accept queue drops further SYNs, so connect hangs.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+  REQUIRE(listen(fd, 0) == 0);
+  socklen_t length = sizeof(address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  std::vector<int> fillers;
+  for (int i = 0; i < 3; ++i) {
+    int filler = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    fillers.push_back(filler);
+  }
+  std::this_thread::sleep_for(50ms);
+  {
+    Harness harness;
+    std::string port = std::to_string(ntohs(address.sin_port));
+    Request request = harness.request("http://127.0.0.1:" + port + "/");
+    request.timeout_seconds = 0.2;
+    ResponseData& response = harness.run(request);
+    CHECK(response.error_code == ErrorCode::kDialTimeout);
+    CHECK(response.error == "dial tcp 127.0.0.1:" + port + ": i/o timeout");
+    CHECK(response.timings.connecting >= 150);
+  }
+  for (int filler : fillers) close(filler);
+  close(fd);
+}
+
+TEST_CASE("an answer that comes before the whole upload was taken ends the connection") {
+  TestServer server([](Peer& peer, int index) {
+    if (index == 0) {
+      peer.read_head();  // and never the body
+      peer.send("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n");
+      peer.wait_for_close();
+    } else {
+      while (!peer.read_request().empty()) peer.send(kHello);
+    }
+  });
+  Harness harness;
+  std::string upload(32 * 1024 * 1024, 'u');
+  Request request = harness.request(server.url("/upload"), "POST");
+  request.body = upload;
+  ResponseData& response = harness.run(request);
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.status == 413);
+  CHECK(response.timings.duration ==
+        response.timings.sending + response.timings.waiting + response.timings.receiving);
+  // The rest of the upload is still queued on that connection: it cannot be reused.
+  CHECK(harness.get(server.url()).body == "hello");
+  CHECK(server.accepted() == 2);
+}
+
+TEST_CASE("a timeout while the upload is stuck cancels the pending write") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_head();
+    while (!peer.stopped_or_closed()) std::this_thread::sleep_for(5ms);  // never reads
+  });
+  Harness harness;
+  std::string upload(32 * 1024 * 1024, 'u');
+  Request request = harness.request(server.url("/upload"), "PUT");
+  request.body = upload;
+  request.timeout_seconds = 0.2;
+  ResponseData& response = harness.run(request);
+  CHECK(response.error_code == ErrorCode::kRequestTimeout);
+  CHECK(response.bytes_sent == 0);
+}
+
+TEST_CASE("the handler may destroy its Session or close its connections") {
+  TestServer server(always(kHello));
+  Harness harness;
+  SECTION("close_all inside on_response") {
+    harness.recorder.then = [&](ResponseData&) { harness.session().close_all(); };
+    CHECK(harness.get(server.url()).body == "hello");
+    harness.recorder.then = nullptr;
+    CHECK(harness.get(server.url()).body == "hello");
+    CHECK(server.accepted() == 2);
+  }
+  SECTION("destroying the Session after a network response") {
+    harness.recorder.then = [&](ResponseData&) { harness.destroy_session(); };
+    CHECK(harness.get(server.url()).body == "hello");
+  }
+  SECTION("destroying the Session after an early failure") {
+    harness.recorder.then = [&](ResponseData&) { harness.destroy_session(); };
+    CHECK(harness.get("https://h/").error_code == ErrorCode::kUnsupportedScheme);
+  }
+}
+
+TEST_CASE("IPv6 literals connect, and name themselves in Host and errors") {
+  TestServer server(always(kHello), true);
+  Harness harness;
+  ResponseData& response = harness.get(server.url("/v6"));
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.body == "hello");
+  CHECK(server.requests().at(0) == "GET /v6 HTTP/1.1\r\nHost: [::1]:" + port_text(server) +
+                                       "\r\nUser-Agent: lueng-test/1.0\r\n\r\n");
+}
+
+TEST_CASE("a refused IPv6 connection names the address in brackets") {
+  uint16_t port;
+  {
+    TestServer server([](Peer&, int) {}, true);
+    port = server.port();
+  }
+  Harness harness;
+  ResponseData& response = harness.get("http://[::1]:" + std::to_string(port) + "/");
+  CHECK(response.error_code == ErrorCode::kConnectionRefused);
+  CHECK(response.error ==
+        "dial tcp [::1]:" + std::to_string(port) + ": connect: connection refused");
+}

@@ -1,0 +1,169 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "engine/http/response_reader.hpp"
+
+using lueng::http::ErrorCode;
+using lueng::http::ResponseData;
+using lueng::http::ResponseReader;
+using Result = ResponseReader::Result;
+
+namespace {
+
+// Feeds `wire` in pieces of `step` bytes; returns the result of the last feed.
+Result feed_in_steps(ResponseReader& reader, std::string_view wire, size_t step) {
+  Result result = Result::kNeedMore;
+  for (size_t i = 0; i < wire.size() && result == Result::kNeedMore; i += step) {
+    result = reader.feed(wire.data() + i, std::min(step, wire.size() - i));
+  }
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("a chunked response with trailers parses identically at every split size") {
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Type: text/plain \r\n"
+      "Transfer-Encoding: chunked\r\n"
+      "X-Empty:\r\n"
+      "\r\n"
+      "5\r\nhello\r\n"
+      "7;ext=1\r\n, world\r\n"
+      "0\r\n"
+      "X-Trailer: yes\r\n"
+      "\r\n";
+  for (size_t step = 1; step <= wire.size(); ++step) {
+    INFO("step " << step);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    REQUIRE(feed_in_steps(reader, wire, step) == Result::kComplete);
+    CHECK(out.status == 200);
+    CHECK(out.body == "hello, world");
+    CHECK(out.header("content-type") == "text/plain");
+    CHECK(out.header("X-EMPTY").empty());
+    CHECK(out.header_count() == 4);
+    CHECK(out.header_name(2) == "X-Empty");
+    CHECK(out.header("x-trailer") == "yes");
+    CHECK(reader.keep_alive());
+    CHECK_FALSE(reader.trailing_bytes());
+  }
+}
+
+TEST_CASE("interim 100 Continue is skipped, its headers forgotten") {
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false);
+  std::string wire =
+      "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"
+      "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok";
+  REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kComplete);
+  CHECK(out.status == 201);
+  CHECK(out.body == "ok");
+  CHECK(out.header("x-interim").empty());
+  CHECK(out.header_count() == 1);
+}
+
+TEST_CASE("HEAD, 204 and 304 responses have no body whatever their length says") {
+  for (auto [status_line, head] :
+       {std::pair{"HTTP/1.1 200 OK", true}, std::pair{"HTTP/1.1 304 Not Modified", false},
+        std::pair{"HTTP/1.1 204 No Content", false}}) {
+    INFO(status_line);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, head, false);
+    std::string wire = std::string(status_line) + "\r\nContent-Length: 100\r\n\r\n";
+    REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kComplete);
+    CHECK(out.body.empty());
+    CHECK(reader.keep_alive());
+  }
+}
+
+TEST_CASE("keep-alive follows Connection: close and HTTP/1.0") {
+  auto keep_alive = [](std::string wire) {
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kComplete);
+    return reader.keep_alive();
+  };
+  CHECK(keep_alive("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  CHECK_FALSE(keep_alive("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
+  CHECK_FALSE(keep_alive("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  CHECK(keep_alive("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"));
+}
+
+TEST_CASE("a body delimited by the end of the connection completes on finish()") {
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false);
+  std::string wire = "HTTP/1.0 200 OK\r\n\r\nall of it";
+  REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kNeedMore);
+  CHECK(reader.finish());
+  CHECK(out.body == "all of it");
+  CHECK(out.http_minor == 0);
+  CHECK_FALSE(reader.keep_alive());
+}
+
+TEST_CASE("EOF inside a Content-Length body does not complete it") {
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false);
+  std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
+  REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kNeedMore);
+  CHECK_FALSE(reader.finish());
+}
+
+TEST_CASE("bytes after the response are noticed") {
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false);
+  std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxHTTP/1.1";
+  REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kComplete);
+  CHECK(out.body == "x");
+  CHECK(reader.trailing_bytes());
+}
+
+TEST_CASE("the reader is reused for the next response on the connection") {
+  ResponseReader reader;
+  ResponseData out;
+  std::string first = "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\nA: 1\r\n\r\nnope";
+  std::string second = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  reader.start(out, false, false);
+  REQUIRE(reader.feed(first.data(), first.size()) == Result::kComplete);
+  out.clear();
+  reader.start(out, false, true);
+  REQUIRE(reader.feed(second.data(), second.size()) == Result::kComplete);
+  CHECK(out.status == 200);
+  CHECK(out.body.empty());
+  CHECK(out.body_discarded);
+  CHECK(out.header("a").empty());
+}
+
+TEST_CASE("garbage is a malformed response") {
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false);
+  std::string wire = "SSH-2.0-OpenSSH_9.2\r\n";
+  REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kError);
+  CHECK(out.error_code == ErrorCode::kMalformedResponse);
+  CHECK_THAT(out.error, Catch::StartsWith("malformed HTTP response: "));
+}
+
+TEST_CASE("ResponseData::clear keeps capacity") {
+  ResponseData out;
+  out.body.assign(10000, 'x');
+  out.header_bytes.assign(1000, 'h');
+  out.headers.resize(50);
+  out.status = 200;
+  out.error = "e";
+  out.clear();
+  CHECK(out.body.empty());
+  CHECK(out.body.capacity() >= 10000);
+  CHECK(out.header_bytes.capacity() >= 1000);
+  CHECK(out.headers.capacity() >= 50);
+  CHECK(out.status == 0);
+  CHECK(out.error.empty());
+}

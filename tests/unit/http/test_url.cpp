@@ -1,0 +1,105 @@
+#include <catch2/catch.hpp>
+
+#include "engine/http/error_code.hpp"
+#include "engine/http/url.hpp"
+
+using lueng::http::parse_url;
+
+TEST_CASE("http URLs split into host, port, target and Host header") {
+  auto url = parse_url("http://Example.COM/path/to?q=1&r=2#frag");
+  REQUIRE(url);
+  CHECK(url->scheme == "http");
+  CHECK(url->host == "example.com");
+  CHECK(url->port == 80);
+  CHECK(url->target == "/path/to?q=1&r=2");
+  CHECK(url->host_header == "example.com");
+  CHECK(url->authority() == "example.com:80");
+  CHECK(url->without_query() == "http://example.com/path/to");
+  CHECK_FALSE(url->tls());
+}
+
+TEST_CASE("default and explicit ports") {
+  CHECK(parse_url("https://api.example.com")->port == 443);
+  CHECK(parse_url("https://api.example.com")->tls());
+  CHECK(parse_url("HTTPS://api.example.com")->scheme == "https");
+  auto url = parse_url("http://localhost:8080/health");
+  REQUIRE(url);
+  CHECK(url->port == 8080);
+  CHECK(url->host_header == "localhost:8080");
+  CHECK(url->authority() == "localhost:8080");
+  // An explicit default port is not repeated in the Host header.
+  CHECK(parse_url("http://localhost:80/")->host_header == "localhost");
+  CHECK(parse_url("https://h:443/")->host_header == "h");
+  CHECK(parse_url("http://h:/x")->port == 80);
+}
+
+TEST_CASE("a missing path becomes / and a bare query keeps its ?") {
+  CHECK(parse_url("http://h")->target == "/");
+  CHECK(parse_url("http://h:81")->target == "/");
+  CHECK(parse_url("http://h?x=1")->target == "/?x=1");
+  CHECK(parse_url("http://h#top")->target == "/");
+  CHECK(parse_url("http://h?x=1")->without_query() == "http://h/");
+}
+
+TEST_CASE("IPv6 literals go in brackets everywhere but Url::host") {
+  auto url = parse_url("http://[::1]:8080/a");
+  REQUIRE(url);
+  CHECK(url->host == "::1");
+  CHECK(url->port == 8080);
+  CHECK(url->host_header == "[::1]:8080");
+  CHECK(url->authority() == "[::1]:8080");
+  CHECK(url->without_query() == "http://[::1]:8080/a");
+  auto plain = parse_url("http://[2001:DB8::1]");
+  REQUIRE(plain);
+  CHECK(plain->host == "2001:db8::1");
+  CHECK(plain->port == 80);
+  CHECK(plain->host_header == "[2001:db8::1]");
+}
+
+TEST_CASE("spaces and UTF-8 in the target are percent-encoded") {
+  CHECK(parse_url("http://h/search?q=hello world")->target == "/search?q=hello%20world");
+  CHECK(parse_url("http://h/caf\xc3\xa9")->target == "/caf%C3%A9");
+}
+
+TEST_CASE("bad URLs are rejected with a reason") {
+  struct Case {
+    const char* text;
+    const char* reason;
+  };
+  for (auto [text, reason] : {
+           Case{"", "not an absolute URL"},
+           Case{"example.com/path", "not an absolute URL"},
+           Case{"/relative", "not an absolute URL"},
+           Case{"ftp://example.com/", "unsupported scheme \"ftp\""},
+           Case{"ws://example.com/", "unsupported scheme"},
+           Case{"http://", "missing host"},
+           Case{"http:///path", "missing host"},
+           Case{"http://:8080/", "missing host"},
+           Case{"http://h:0/", "invalid port"},
+           Case{"http://h:65536/", "invalid port"},
+           Case{"http://h:80a/", "invalid port"},
+           Case{"http://h:-1/", "invalid port"},
+           Case{"http://[::1/", "missing ']'"},
+           Case{"http://[not-ip]/", "invalid IPv6 address"},
+           Case{"http://[::1]x/", "unexpected text after IPv6"},
+           Case{"http://::1/", "brackets"},
+           Case{"http://user:pass@h/", "credentials"},
+           Case{"http://bad host/", "invalid character ' ' in host"},
+           Case{"http://h/a\r\nX: y", "control character"},
+       }) {
+    INFO(text);
+    std::string error;
+    CHECK_FALSE(parse_url(text, &error).has_value());
+    CHECK_THAT(error, Catch::Contains(reason));
+  }
+}
+
+TEST_CASE("error codes have k6's numbers and stable names") {
+  using lueng::http::error_code_name;
+  using lueng::http::ErrorCode;
+  CHECK(static_cast<int>(ErrorCode::kConnectionRefused) == 1212);
+  CHECK(std::string(error_code_name(ErrorCode::kConnectionRefused)) == "connection_refused");
+  CHECK(std::string(error_code_name(ErrorCode::kRequestTimeout)) == "request_timeout");
+  CHECK(std::string(error_code_name(ErrorCode::kUnsupportedScheme)) == "unsupported_scheme");
+  CHECK(std::string(error_code_name(ErrorCode::kNone)) == "none");
+}
