@@ -91,11 +91,8 @@ int send(lua_State* L, std::string_view method, int url_index, int body_index, i
   if (lua_type(L, url_index) != LUA_TSTRING)
     return luaL_error(L, "%s: the URL must be a string", fn);
   call.url_text.assign(to_view(L, url_index));
-  std::string error;
-  auto url = http::parse_url(call.url_text, &error);
-  if (!url)
-    return luaL_error(L, "%s: invalid URL '%s': %s", fn, call.url_text.c_str(), error.c_str());
-  call.url = std::move(*url);
+  if (std::string error; !http::parse_url_into(call.url_text, call.url, &error))
+    return luaL_error(L, "%s: %s", fn, error.c_str());
   if (body_index && !lua_isnoneornil(L, body_index)) {
     if (!lua_isstring(L, body_index))
       return luaL_error(L, "%s: the body must be a string (encode tables with lueng.json)", fn);

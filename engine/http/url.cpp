@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -73,16 +74,25 @@ std::string Url::without_query() const {
 }
 
 std::optional<Url> parse_url(std::string_view text, std::string* error) {
-  auto fail = [&](std::string_view reason) -> std::optional<Url> {
+  Url url;
+  if (!parse_url_into(text, url, error)) return std::nullopt;
+  return url;
+}
+
+bool parse_url_into(std::string_view text, Url& url, std::string* error) {
+  auto fail = [&](std::string_view reason) {
     if (error) *error = fmt::format("invalid URL \"{}\": {}", text, reason);
-    return std::nullopt;
+    return false;
   };
+  url.scheme.clear();
+  url.host.clear();
+  url.target.clear();
+  url.host_header.clear();
 
   size_t separator = text.find("://");
   if (separator == std::string_view::npos) {
     return fail("not an absolute URL (expected http:// or https://)");
   }
-  Url url;
   for (char c : text.substr(0, separator)) url.scheme += ascii_lower(c);
   if (url.scheme != "http" && url.scheme != "https") {
     return fail(fmt::format("unsupported scheme \"{}\" (expected http or https)", url.scheme));
@@ -138,9 +148,17 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
   if (path_and_query.empty() || path_and_query.front() == '?') url.target = "/";
   if (!append_target(url.target, path_and_query)) return fail("control character in path or query");
 
-  url.host_header = ipv6 ? fmt::format("[{}]", url.host) : url.host;
-  if (url.port != default_port(url.scheme)) url.host_header += fmt::format(":{}", url.port);
-  return url;
+  // Built in place: this runs for every request and must not allocate once warm.
+  if (ipv6) url.host_header += '[';
+  url.host_header += url.host;
+  if (ipv6) url.host_header += ']';
+  if (url.port != default_port(url.scheme)) {
+    char digits[8];
+    auto end = std::to_chars(digits, digits + sizeof digits, url.port).ptr;
+    url.host_header += ':';
+    url.host_header.append(digits, end);
+  }
+  return true;
 }
 
 }  // namespace lueng::http

@@ -24,5 +24,7 @@ struct Url {
 
 // Nothing when the text is not an absolute http(s) URL; error names the reason.
 std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
+// The same, into an existing Url whose buffers are reused (no allocation once warm).
+bool parse_url_into(std::string_view text, Url& url, std::string* error = nullptr);
 
 }  // namespace lueng::http

@@ -1,0 +1,99 @@
+// Holds the whole engine to the design rule: no heap allocation per request in
+// steady state. Two runs of the same script differ only in their number of
+// iterations; the extra requests must not bring extra allocations.
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <new>
+
+#include "../http/test_server.hpp"
+#include "engine/exec/test_run.hpp"
+
+// AddressSanitizer brings its own operator new; the count is taken in normal builds.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LUENG_COUNT_ALLOCATIONS 0
+#else
+#define LUENG_COUNT_ALLOCATIONS 1
+#endif
+
+namespace {
+std::atomic<long> g_allocations{0};
+thread_local bool t_test_server = false;  // the server's own allocations are not the engine's
+}  // namespace
+
+#if LUENG_COUNT_ALLOCATIONS
+void* operator new(std::size_t size) {
+  if (!t_test_server) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+  return operator new(size);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+#endif
+
+using lueng::http::testing::Peer;
+using lueng::http::testing::TestServer;
+
+TEST_CASE("requests in steady state allocate nothing on the engine side") {
+  if (!LUENG_COUNT_ALLOCATIONS) SUCCEED("allocation counting is off under sanitizers");
+  TestServer server([](Peer& peer, int) {
+    t_test_server = true;
+    while (!peer.read_request().empty())
+      peer.send(
+          "HTTP/1.1 200 OK\r\nContent-Length: 17\r\nContent-Type: "
+          "application/json\r\n\r\n{\"status\":\"ok\"}\r\n");
+  });
+  auto script = std::filesystem::temp_directory_path() / "lueng-alloc-test.lua";
+  {
+    FILE* f = std::fopen(script.c_str(), "w");
+    std::fputs(
+        "local http = require 'lueng.http'\n"
+        "local lueng = require 'lueng'\n"
+        "function default()\n"
+        "  local res = http.get(ENV.URL .. '?page=' .. lueng.vu.iteration, { tags = { endpoint = "
+        "'x' } })\n"
+        "  lueng.check(res, { ok = function(r) return r.status == 200 and #r.body > 0 end })\n"
+        "end\n",
+        f);
+    std::fclose(f);
+  }
+  auto allocations_for = [&](int64_t iterations) {
+    lueng::exec::TestRunConfig config;
+    config.source.path = script.string();
+    config.source.module_dirs = {script.parent_path().string()};
+    config.source.env = {{"URL", server.url("/data")}};
+    config.shortcuts.iterations = iterations;
+    config.threads = 1;
+    config.progress = false;
+    lueng::exec::TestRun run(config);
+    run.prepare();
+    long before = g_allocations.load();
+    auto result = run.execute();
+    long used = g_allocations.load() - before;
+    REQUIRE(result.metrics.find("http_reqs")->total.sum == static_cast<double>(iterations));
+    return used;
+  };
+  long short_run = allocations_for(500);
+  long long_run = allocations_for(5500);
+  INFO("500 iterations: " << short_run << " allocations, 5500 iterations: " << long_run);
+  // 5000 more requests; a per-request allocation would add at least 5000.
+  CHECK(long_run - short_run < 500);
+  std::filesystem::remove(script);
+}
