@@ -1,5 +1,7 @@
 #include "engine/output/summary.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
@@ -146,17 +148,22 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   for (const auto& metric : result.metrics.metrics())
     if (metric.total.count > 0) width = std::max(width, metric.def.name.size());
   width = std::max<size_t>(width + 12, 32);
-  for (const auto& metric : result.metrics.metrics()) {
-    if (metric.total.count == 0) continue;
-    out += "     " + dotted(metric.def.name, width) + " " +
-           metric_values(metric, result.duration_seconds, paint) + "\n";
-  }
+  // Alphabetical, as k6 prints them: related metrics (http_req_*) stay together.
+  std::vector<const metrics::MetricData*> shown;
+  for (const auto& metric : result.metrics.metrics())
+    if (metric.total.count > 0) shown.push_back(&metric);
+  std::sort(shown.begin(), shown.end(),
+            [](const auto* a, const auto* b) { return a->def.name < b->def.name; });
+  for (const auto* metric : shown)
+    out += "     " + dotted(metric->def.name, width) + " " +
+           metric_values(*metric, result.duration_seconds, paint) + "\n";
 
   render_endpoints(out, result);
 
   out += "\n";
-  std::string ran = fmt::format("     running ({}), {} workers",
-                                format_duration(result.duration_seconds), result.workers);
+  std::string ran =
+      fmt::format("     running ({}), {} worker{}", format_ms(result.duration_seconds * 1000),
+                  result.workers, result.workers == 1 ? "" : "s");
   if (result.interrupted) ran += ", " + paint.red("interrupted: " + result.interrupt_reason);
   out += paint.dim(ran) + "\n";
   if (result.overflowed_tag_sets > 0)
