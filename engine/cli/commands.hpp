@@ -8,6 +8,7 @@ namespace lueng::cli {
 // Each subcommand takes its arguments (without the program and command names)
 // and returns the process exit status.
 int run_command(const std::vector<std::string>& args);
+int inspect_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);
 int help_command(const std::vector<std::string>& args);
 

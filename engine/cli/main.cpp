@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   std::string command = args.front();
   args.erase(args.begin());
   if (command == "run") return lueng::cli::run_command(args);
+  if (command == "inspect") return lueng::cli::inspect_command(args);
   if (command == "version" || command == "--version") return lueng::cli::version_command(args);
   if (command == "help" || command == "--help" || command == "-h")
     return lueng::cli::help_command(args);

@@ -55,6 +55,7 @@ std::optional<double> parse_duration(std::string_view text) {
 }
 
 std::string format_duration(double seconds) {
+  if (seconds == 0) return "0s";
   if (seconds < 1.0) {
     double ms = seconds * 1000.0;
     if (ms == std::floor(ms)) return fmt::format("{}ms", static_cast<long long>(ms));

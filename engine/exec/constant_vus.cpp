@@ -33,7 +33,11 @@ const ExecutorKind kConstantVus = {
     "constant-vus",
     validate,
     [](const ScenarioConfig& config, const Segment& segment) { return segment.share(config.vus); },
+    [](const ScenarioConfig& config, const Segment& segment) { return segment.share(config.vus); },
     [](const ScenarioConfig& config) { return config.duration; },
+    [](const ScenarioConfig& config) {
+      return fmt::format("{} looping VUs for {}", config.vus, format_duration(config.duration));
+    },
     [](const ScenarioConfig& config, const Segment&, ScenarioShared&) -> std::unique_ptr<Executor> {
       return std::make_unique<ConstantVus>(config);
     },

@@ -32,6 +32,8 @@ class Executor {
   // `vu` finished an iteration (passed or failed): start another, or let it idle.
   // Not called once the scenario is finishing.
   virtual void on_iteration_end(ScenarioRun& run, Vu& vu) = 0;
+  // The wake-up the executor asked for with ScenarioRun::wake_after() is due.
+  virtual void on_wakeup(ScenarioRun&) {}
 };
 
 // What the registry knows about an executor kind.
@@ -39,10 +41,14 @@ struct ExecutorKind {
   std::string_view name;
   // Checks the executor's options; returns an error naming the option, or "".
   std::string (*validate)(const ScenarioConfig& config);
-  // VUs this worker must create for its segment.
+  // VUs this worker may use for its segment at most (their ids are reserved).
   int64_t (*max_vus)(const ScenarioConfig& config, const Segment& segment);
+  // VUs created before the test starts; the rest are created when needed.
+  int64_t (*initial_vus)(const ScenarioConfig& config, const Segment& segment);
   // Longest time the scenario can run, without gracefulStop (for planning and bounds).
   double (*max_duration)(const ScenarioConfig& config);
+  // One line for the summary and `lueng inspect`, e.g. "10 looping VUs for 30s".
+  std::string (*describe)(const ScenarioConfig& config);
   std::unique_ptr<Executor> (*create)(const ScenarioConfig& config, const Segment& segment,
                                       struct ScenarioShared& shared);
 };

@@ -3,6 +3,10 @@
 #include <memory>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "engine/common/duration.hpp"
+
 #include "engine/exec/executor.hpp"
 
 namespace lueng::exec {
@@ -11,5 +15,8 @@ namespace lueng::exec {
 extern const ExecutorKind kConstantVus;
 extern const ExecutorKind kSharedIterations;
 extern const ExecutorKind kPerVuIterations;
+extern const ExecutorKind kRampingVus;
+extern const ExecutorKind kConstantArrivalRate;
+extern const ExecutorKind kRampingArrivalRate;
 
 }  // namespace lueng::exec

@@ -6,8 +6,9 @@ namespace lueng::exec {
 
 namespace {
 // A new executor is one new file and one line here.
-const std::array<const ExecutorKind*, 3> kExecutors = {&kSharedIterations, &kPerVuIterations,
-                                                       &kConstantVus};
+const std::array<const ExecutorKind*, 6> kExecutors = {&kSharedIterations,    &kPerVuIterations,
+                                                       &kConstantVus,         &kRampingVus,
+                                                       &kConstantArrivalRate, &kRampingArrivalRate};
 }  // namespace
 
 const ExecutorKind* find_executor(std::string_view name) {

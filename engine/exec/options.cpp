@@ -54,6 +54,21 @@ KeyValues read_map(const rapidjson::Value& value, const std::string& where) {
   return out;
 }
 
+std::vector<Stage> read_stages(const rapidjson::Value& value, const std::string& where) {
+  if (!value.IsArray() || value.Empty())
+    throw ConfigError(where + ": must be a list of { duration = ..., target = ... }");
+  std::vector<Stage> stages;
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    std::string at = where + "[" + std::to_string(i + 1) + "]";
+    const rapidjson::Value& stage = value[i];
+    if (!stage.IsObject() || !stage.HasMember("duration") || !stage.HasMember("target"))
+      throw ConfigError(at + ": must be { duration = ..., target = ... }");
+    stages.push_back({read_duration(stage["duration"], at + ".duration"),
+                      read_count(stage["target"], at + ".target")});
+  }
+  return stages;
+}
+
 ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& table) {
   std::string where = "options.scenarios." + name;
   if (!table.IsObject()) throw ConfigError(where + ": must be a table");
@@ -85,6 +100,23 @@ ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& ta
       config.duration = read_duration(value, at);
     } else if (key == "maxDuration") {
       config.max_duration = read_duration(value, at);
+    } else if (key == "startVUs" || key == "startVus") {
+      config.start_vus = read_count(value, at);
+    } else if (key == "stages") {
+      config.stages = read_stages(value, at);
+    } else if (key == "gracefulRampDown") {
+      config.graceful_ramp_down = read_duration(value, at);
+    } else if (key == "rate") {
+      config.rate = read_count(value, at);
+    } else if (key == "startRate") {
+      config.start_rate = read_count(value, at);
+    } else if (key == "timeUnit") {
+      config.time_unit = read_duration(value, at);
+      if (config.time_unit <= 0) throw ConfigError(at + ": must be longer than 0s");
+    } else if (key == "preAllocatedVUs" || key == "preAllocatedVus") {
+      config.pre_allocated_vus = read_count(value, at);
+    } else if (key == "maxVUs" || key == "maxVus") {
+      config.max_vus = read_count(value, at);
     } else {
       throw ConfigError(at + ": unknown scenario option");
     }
@@ -97,7 +129,11 @@ ScenarioConfig from_shortcuts(const Shortcuts& s) {
   ScenarioConfig config;
   config.name = "default";
   config.vus = s.vus.value_or(1);
-  if (s.duration && s.iterations) {
+  if (!s.stages.empty()) {
+    config.executor = "ramping-vus";
+    config.start_vus = s.vus.value_or(1);
+    config.stages = s.stages;
+  } else if (s.duration && s.iterations) {
     config.executor = "shared-iterations";
     config.iterations = *s.iterations;
     config.max_duration = *s.duration;
@@ -152,6 +188,8 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
         script.duration = read_duration(member.value, at);
       else if (key == "iterations")
         script.iterations = read_count(member.value, at);
+      else if (key == "stages")
+        script.stages = read_stages(member.value, at);
       else if (key == "scenarios")
         scenarios = &member.value;
     }
@@ -163,6 +201,9 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
   if (command_line.any() || !scenarios) {
     Shortcuts merged = script;
     if (command_line.any()) merged = command_line;
+    if (!merged.stages.empty() && (merged.duration || merged.iterations))
+      throw ConfigError(std::string(command_line.any() ? "command line" : "options") +
+                        ": stages cannot be combined with duration or iterations");
     if (command_line.any() && !command_line.vus && script.vus) merged.vus = script.vus;
     ScenarioConfig config = from_shortcuts(merged);
     validate(config, command_line.any() ? "command line" : "options");

@@ -23,13 +23,15 @@ struct Shortcuts {
   std::optional<int64_t> vus;
   std::optional<double> duration;
   std::optional<int64_t> iterations;
-  bool any() const { return vus || duration || iterations; }
+  std::vector<Stage> stages;  // ramping-vus
+  bool any() const { return vus || duration || iterations || !stages.empty(); }
 };
 
 // The scenarios a run executes. Command-line shortcuts win over the script: any
 // of them replaces options.scenarios. Without scenarios, the shortcuts derive one
 // scenario named "default" the way k6 does: duration -> constant-vus, iterations
-// -> shared-iterations, neither -> per-vu-iterations with one iteration per VU.
+// -> shared-iterations, stages -> ramping-vus, none -> per-vu-iterations with one
+// iteration per VU.
 // `options` is the script's options table as JSON (null when absent).
 // Throws ConfigError.
 std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,

@@ -43,7 +43,12 @@ const ExecutorKind kPerVuIterations = {
     "per-vu-iterations",
     validate,
     [](const ScenarioConfig& config, const Segment& segment) { return segment.share(config.vus); },
+    [](const ScenarioConfig& config, const Segment& segment) { return segment.share(config.vus); },
     [](const ScenarioConfig& config) { return config.max_duration; },
+    [](const ScenarioConfig& config) {
+      return fmt::format("{} iterations for each of {} VUs (maxDuration: {})", config.iterations,
+                         config.vus, format_duration(config.max_duration));
+    },
     [](const ScenarioConfig& config, const Segment&, ScenarioShared&) -> std::unique_ptr<Executor> {
       return std::make_unique<PerVuIterations>(config);
     },

@@ -44,7 +44,8 @@ struct RunPlan {
 // Where workers report to the main thread while the test runs.
 class RunShared {
  public:
-  std::atomic<int64_t> busy_vus{0};  // VUs queued for or inside an iteration
+  std::atomic<int64_t> busy_vus{0};         // VUs queued for or inside an iteration
+  std::atomic<int64_t> initialized_vus{0};  // VUs created so far (vus_max)
   ErrorLog errors;
   uv_async_t* worker_done = nullptr;  // signalled by each worker thread as it ends
 

@@ -14,13 +14,18 @@ namespace {
 
 using namespace metrics::builtin;
 
-// Tags every sample of a VU carries: the scenario's own tags, its name, the group.
-metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu) {
+// Tags every sample of a scenario carries: its own tags and its name.
+metrics::TagSetBuilder& scenario_tags(Worker& worker, const ScenarioConfig& config) {
   metrics::TagSetBuilder& tags = worker.tags();
   tags.clear();
-  const ScenarioConfig& config = vu.scenario().config();
   for (const auto& [key, value] : config.tags) tags.set(key, value);
   tags.set("scenario", config.name);
+  return tags;
+}
+
+// ... and, for what a VU does, the group it is in.
+metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu) {
+  metrics::TagSetBuilder& tags = scenario_tags(worker, vu.scenario().config());
   tags.set("group", vu.group());
   return tags;
 }
@@ -61,6 +66,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::Respo
   sink.add(kDataSent, id, static_cast<double>(response.bytes_sent), now);
   sink.add(kDataReceived, id, static_cast<double>(response.bytes_received), now);
 
+  vu.scenario().count_request(!expected);
   IntervalStats& interval = worker.interval(now);
   ++interval.requests;
   if (!expected) ++interval.failed;
@@ -96,6 +102,18 @@ void record_group(Worker& worker, Vu& vu, double duration_ms) {
   metrics::TagSetBuilder& tags = base_tags(worker, vu);
   metrics::Sink& sink = worker.sink();
   sink.add(kGroupDuration, sink.intern(tags.encode()), duration_ms, uv_hrtime());
+}
+
+void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms) {
+  metrics::TagSetBuilder& tags = scenario_tags(worker, vu.scenario().config());
+  metrics::Sink& sink = worker.sink();
+  sink.add(kIterationStartLag, sink.intern(tags.encode()), lag_ms, uv_hrtime());
+}
+
+void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario) {
+  metrics::TagSetBuilder& tags = scenario_tags(worker, scenario);
+  metrics::Sink& sink = worker.sink();
+  sink.add(kDroppedIterations, sink.intern(tags.encode()), 1, uv_hrtime());
 }
 
 }  // namespace lueng::exec

@@ -9,6 +9,7 @@
 namespace lueng::exec {
 
 class HttpCall;
+struct ScenarioConfig;
 class Vu;
 class Worker;
 
@@ -19,6 +20,8 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms);
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags);
 void record_group(Worker& worker, Vu& vu, double duration_ms);
+void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms);
+void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario);
 
 // k6's expected_response: statuses 200-399 are expected.
 inline bool is_expected_status(int status) {

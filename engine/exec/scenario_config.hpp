@@ -30,6 +30,24 @@ struct ScenarioConfig {
   int64_t iterations = 1;
   double duration = 0;
   double max_duration = 600;
+
+  // ramping-vus
+  int64_t start_vus = 1;
+  std::vector<Stage> stages;  // targets are VUs, or iterations per time_unit for arrival rates
+  double graceful_ramp_down = 30;
+
+  // arrival-rate executors
+  int64_t rate = 0;
+  int64_t start_rate = 0;
+  double time_unit = 1;
+  int64_t pre_allocated_vus = -1;  // -1: not set
+  int64_t max_vus = -1;            // -1: same as preAllocatedVUs
+
+  double stages_duration() const {
+    double total = 0;
+    for (const Stage& stage : stages) total += stage.duration;
+    return total;
+  }
 };
 
 }  // namespace lueng::exec

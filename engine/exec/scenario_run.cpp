@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/exec/worker.hpp"
 
@@ -17,8 +18,9 @@ ScenarioRun::ScenarioRun(Worker& worker, const PlannedScenario& scenario, Segmen
     : worker_(worker),
       scenario_(scenario),
       segment_(segment),
-      executor_(scenario.kind->create(scenario.config, segment, *scenario.shared)) {
-  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_}) {
+      executor_(scenario.kind->create(scenario.config, segment, *scenario.shared)),
+      max_vus_(scenario.kind->max_vus(scenario.config, segment)) {
+  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_, &wakeup_timer_}) {
     uv_timer_init(worker.loop(), timer);
     timer->data = this;
   }
@@ -30,9 +32,32 @@ uv_loop_t* ScenarioRun::loop() const {
   return worker_.loop();
 }
 
-void ScenarioRun::add_vu(std::unique_ptr<Vu> vu) {
-  vu_views_.push_back(vu.get());
-  vus_.push_back(std::move(vu));
+Vu* ScenarioRun::spawn_vu() {
+  if (static_cast<int64_t>(vus_.size()) >= max_vus_) return nullptr;
+  uint64_t id = scenario_.first_vu_id[segment_.index] + vus_.size();
+  bindings::Coroutine co =
+      worker_.script().new_vu(config().exec, worker_.plan().setup_json, config().env);
+  vus_.push_back(std::make_unique<Vu>(worker_, *this, id, id - scenario_.first_vu_id[0] + 1, co));
+  vus_.back()->index_in_run = vus_.size() - 1;
+  vu_views_.push_back(vus_.back().get());
+  shared().initialized_vus.fetch_add(1, std::memory_order_relaxed);
+  worker_.shared().initialized_vus.fetch_add(1, std::memory_order_relaxed);
+  return vu_views_.back();
+}
+
+void ScenarioRun::publish_progress() {
+  auto publish = [](std::atomic<int64_t>& shared, int64_t now, int64_t& published) {
+    shared.fetch_add(now - published, std::memory_order_relaxed);
+    published = now;
+  };
+  publish(shared().requests, requests_, published_requests_);
+  publish(shared().failed_requests, failed_requests_, published_failed_);
+  publish(shared().busy_vus, static_cast<int64_t>(busy_), published_busy_);
+}
+
+void ScenarioRun::drop_iteration() {
+  shared().iterations_dropped.fetch_add(1, std::memory_order_relaxed);
+  record_dropped_iteration(worker_, config());
 }
 
 void ScenarioRun::schedule() {
@@ -49,6 +74,8 @@ void ScenarioRun::begin() {
   if (state_ != State::kWaiting) return;
   state_ = State::kRunning;
   started_ns_ = uv_hrtime();
+  int64_t unset = 0;
+  shared().started_ns.compare_exchange_strong(unset, static_cast<int64_t>(started_ns_));
   executor_->start(*this);
 }
 
@@ -56,8 +83,9 @@ double ScenarioRun::elapsed() const {
   return state_ == State::kWaiting ? 0 : static_cast<double>(uv_hrtime() - started_ns_) / 1e9;
 }
 
-void ScenarioRun::start_iteration(Vu& vu) {
+void ScenarioRun::start_iteration(Vu& vu, uint64_t scheduled_ns) {
   if (state_ != State::kRunning || vu.queued || vu.in_iteration()) return;
+  vu.scheduled_ns = scheduled_ns;
   ++busy_;
   worker_.shared().busy_vus.fetch_add(1, std::memory_order_relaxed);
   worker_.enqueue(vu);
@@ -78,6 +106,15 @@ void ScenarioRun::iteration_ended(Vu& vu, bool completed) {
 
 void ScenarioRun::finish_after(double seconds) {
   uv_timer_start(&finish_timer_, on_finish, to_ms(seconds), 0);
+}
+
+void ScenarioRun::wake_after(double seconds) {
+  uv_timer_start(&wakeup_timer_, on_wakeup, to_ms(seconds), 0);
+}
+
+void ScenarioRun::on_wakeup(uv_timer_t* timer) {
+  auto* run = static_cast<ScenarioRun*>(timer->data);
+  if (run->state_ == State::kRunning) run->executor_->on_wakeup(*run);
 }
 
 void ScenarioRun::on_finish(uv_timer_t* timer) {
@@ -116,13 +153,14 @@ void ScenarioRun::stop(bool hard) {
 
 void ScenarioRun::set_complete() {
   state_ = State::kComplete;
-  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_}) uv_timer_stop(timer);
+  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_, &wakeup_timer_})
+    uv_timer_stop(timer);
   worker_.scenario_completed();
 }
 
 void ScenarioRun::close() {
   for (Vu* vu : vu_views_) vu->close();
-  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_})
+  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_, &wakeup_timer_})
     uv_close(reinterpret_cast<uv_handle_t*>(timer), nullptr);
 }
 

@@ -19,12 +19,14 @@ class Worker;
 class ScenarioRun {
  public:
   ScenarioRun(Worker& worker, const PlannedScenario& scenario, Segment segment);
+  const PlannedScenario& planned() const { return scenario_; }
   ~ScenarioRun();
   ScenarioRun(const ScenarioRun&) = delete;
   ScenarioRun& operator=(const ScenarioRun&) = delete;
 
   // --- for the worker
-  void add_vu(std::unique_ptr<Vu> vu);
+  // Creates one more VU, up to the executor's maximum; null when there is no room.
+  Vu* spawn_vu();
   void schedule();       // starts the scenario at its startTime
   void stop(bool hard);  // test interrupted: finish gracefully, or abort now
   bool complete() const { return state_ == State::kComplete; }
@@ -32,8 +34,14 @@ class ScenarioRun {
 
   // --- for executors
   const std::vector<Vu*>& vus() const { return vu_views_; }
-  void start_iteration(Vu& vu);  // queues an iteration on an idle VU
+  // Queues an iteration on an idle VU. `scheduled_ns` (uv_hrtime) is when an
+  // arrival-rate executor wanted it to start, for iteration_start_lag.
+  void start_iteration(Vu& vu, uint64_t scheduled_ns = 0);
+  // Counts an iteration an arrival-rate executor could not start (no free VU).
+  void drop_iteration();
   void finish_after(double seconds);
+  // Calls the executor's on_wakeup after `seconds` (replaces an earlier request).
+  void wake_after(double seconds);
   void finish();  // start no more iterations; running ones get gracefulStop
   size_t busy() const { return busy_; }
   double elapsed() const;  // seconds since this scenario started
@@ -44,6 +52,12 @@ class ScenarioRun {
 
   // --- for VUs
   void iteration_ended(Vu& vu, bool completed);
+  void count_request(bool failed) {
+    ++requests_;
+    if (failed) ++failed_requests_;
+  }
+  // Adds this worker's counts since the last call to the shared progress numbers.
+  void publish_progress();
 
  private:
   enum class State { kWaiting, kRunning, kFinishing, kComplete };
@@ -54,6 +68,7 @@ class ScenarioRun {
   static void on_start(uv_timer_t* timer);
   static void on_finish(uv_timer_t* timer);
   static void on_graceful_stop_over(uv_timer_t* timer);
+  static void on_wakeup(uv_timer_t* timer);
 
   Worker& worker_;
   const PlannedScenario& scenario_;
@@ -64,7 +79,10 @@ class ScenarioRun {
   State state_ = State::kWaiting;
   size_t busy_ = 0;
   uint64_t started_ns_ = 0;
-  uv_timer_t start_timer_, finish_timer_, graceful_timer_;
+  int64_t max_vus_ = 0;
+  int64_t requests_ = 0, failed_requests_ = 0;
+  int64_t published_requests_ = 0, published_failed_ = 0, published_busy_ = 0;
+  uv_timer_t start_timer_, finish_timer_, graceful_timer_, wakeup_timer_;
 };
 
 }  // namespace lueng::exec

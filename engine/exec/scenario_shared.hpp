@@ -11,6 +11,13 @@ struct ScenarioShared {
   std::atomic<int64_t> iterations_claimed{0};  // shared-iterations hands out iteration numbers
   std::atomic<int64_t> iterations_done{0};
   std::atomic<int64_t> iterations_interrupted{0};
+  std::atomic<int64_t> iterations_dropped{0};
+  // Published by each worker once per second for the live progress view.
+  std::atomic<int64_t> requests{0};
+  std::atomic<int64_t> failed_requests{0};
+  std::atomic<int64_t> busy_vus{0};
+  std::atomic<int64_t> initialized_vus{0};
+  std::atomic<int64_t> started_ns{0};  // uv_hrtime() when the first worker began it, 0 before
 };
 
 }  // namespace lueng::exec

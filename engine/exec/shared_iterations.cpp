@@ -53,7 +53,12 @@ const ExecutorKind kSharedIterations = {
     "shared-iterations",
     validate,
     [](const ScenarioConfig& config, const Segment& segment) { return segment.share(config.vus); },
+    [](const ScenarioConfig& config, const Segment& segment) { return segment.share(config.vus); },
     [](const ScenarioConfig& config) { return config.max_duration; },
+    [](const ScenarioConfig& config) {
+      return fmt::format("{} iterations shared among {} VUs (maxDuration: {})", config.iterations,
+                         config.vus, format_duration(config.max_duration));
+    },
     [](const ScenarioConfig& config, const Segment&, ScenarioShared& shared)
         -> std::unique_ptr<Executor> { return std::make_unique<SharedIterations>(config, shared); },
 };

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "bindings/lua_json.hpp"
 #include "engine/common/version.hpp"
+#include "engine/exec/progress.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
 
@@ -22,21 +24,33 @@ int64_t unix_ms_now() {
       .count();
 }
 
-output::ScenarioSummary summarize(const ScenarioConfig& c) {
-  return {c.name,     c.executor,     c.exec,       c.vus,           c.iterations,
-          c.duration, c.max_duration, c.start_time, c.graceful_stop, c.tags};
+output::ScenarioSummary summarize(const PlannedScenario& s) {
+  const ScenarioConfig& c = s.config;
+  output::ScenarioSummary summary;
+  summary.name = c.name;
+  summary.executor = c.executor;
+  summary.description = s.kind->describe(c);
+  summary.max_duration = s.kind->max_duration(c);
+  summary.exec = c.exec;
+  summary.vus = c.vus;
+  summary.iterations = c.iterations;
+  summary.duration = c.duration;
+  summary.start_time = c.start_time;
+  summary.graceful_stop = c.graceful_stop;
+  summary.tags = c.tags;
+  return summary;
 }
 
 // The main thread's loop while workers run: per-second bookkeeping and signals.
 struct Supervisor {
   Supervisor(RunShared& shared, std::vector<std::unique_ptr<Worker>>& workers, const RunPlan& plan,
-             bool progress)
-      : shared(shared), workers(workers), plan(plan), progress(progress) {}
+             std::optional<ProgressView> progress)
+      : shared(shared), workers(workers), plan(plan), progress(std::move(progress)) {}
 
   RunShared& shared;
   std::vector<std::unique_ptr<Worker>>& workers;
   const RunPlan& plan;
-  bool progress;
+  std::optional<ProgressView> progress;  // none with --quiet
   TimeSeriesBuilder series;
   int finished = 0;
   int signals = 0;
@@ -61,7 +75,7 @@ struct Supervisor {
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
     for (const auto& stats : shared.take()) series.add(stats);
-    if (progress) fputs("\n", stderr);
+    if (progress) progress->finish();
   }
 
   std::vector<uv_handle_t*> handles() {
@@ -86,11 +100,12 @@ struct Supervisor {
     auto second = static_cast<int64_t>((uv_hrtime() - self->plan.start_ns) / 1'000'000'000);
     for (const auto& stats : self->shared.take()) self->series.add(stats);
     int64_t vus = self->shared.busy_vus.load(std::memory_order_relaxed);
-    self->series.set_vus(second, static_cast<double>(vus));
+    self->series.set_vus(
+        second, static_cast<double>(vus),
+        static_cast<double>(self->shared.initialized_vus.load(std::memory_order_relaxed)));
     self->series.close_before(second - 2);  // workers report a second within one tick
     if (self->progress)
-      fprintf(stderr, "\r  running (%llds), %lld/%llu VUs   ", static_cast<long long>(second),
-              static_cast<long long>(vus), static_cast<unsigned long long>(self->plan.max_vus));
+      self->progress->update(static_cast<double>(uv_hrtime() - self->plan.start_ns) / 1e9);
   }
 
   static void on_signal(uv_signal_t* handle, int signum) {
@@ -153,7 +168,7 @@ void TestRun::prepare() {
   plan_.assign_vus();
 }
 
-output::RunResult TestRun::execute() {
+output::RunResult TestRun::describe() const {
   output::RunResult result;
   result.lueng_version = kVersion;
   result.script = plan_.source.path;
@@ -163,9 +178,14 @@ output::RunResult TestRun::execute() {
   result.options_json = options_json_;
   result.workers = plan_.workers;
   result.max_vus = plan_.max_vus;
-  for (const auto& s : plan_.scenarios) result.scenarios.push_back(summarize(s.config));
+  for (const auto& s : plan_.scenarios) result.scenarios.push_back(summarize(s));
   result.metrics = metrics::MetricSet(plan_.catalog);
 
+  return result;
+}
+
+output::RunResult TestRun::execute() {
+  output::RunResult result = describe();
   if (has_setup_)
     plan_.setup_json = Worker::call_function(plan_, shared_, "setup", "", result.metrics);
 
@@ -190,7 +210,9 @@ void TestRun::run_workers(output::RunResult& result) {
   plan_.start_ns = uv_hrtime();
   result.start_unix_ms = unix_ms_now();
 
-  Supervisor supervisor(shared_, workers, plan_, config_.progress && isatty(STDERR_FILENO) != 0);
+  std::optional<ProgressView> progress;
+  if (config_.progress) progress.emplace(plan_, isatty(STDERR_FILENO) != 0);
+  Supervisor supervisor(shared_, workers, plan_, std::move(progress));
   supervisor.run();
   for (auto& worker : workers) worker->join();
 
@@ -210,7 +232,8 @@ void TestRun::run_workers(output::RunResult& result) {
   uint64_t t = 0;
   for (const auto& point : result.time_series) vus.add(metrics::MetricType::kGauge, point.vus, ++t);
   if (result.time_series.empty()) vus.add(metrics::MetricType::kGauge, 0, 0);
-  vus_max.add(metrics::MetricType::kGauge, static_cast<double>(plan_.max_vus), 0);
+  vus_max.add(metrics::MetricType::kGauge,
+              static_cast<double>(shared_.initialized_vus.load(std::memory_order_relaxed)), 0);
   result.metrics.add(plan_.catalog.def(metrics::builtin::kVus), "", vus);
   result.metrics.add(plan_.catalog.def(metrics::builtin::kVusMax), "", vus_max);
 }

@@ -32,6 +32,9 @@ class TestRun {
   // Everything else. Throws bindings::ScriptError when setup() fails; an error
   // in teardown() is reported in the result (teardown_error) instead.
   output::RunResult execute();
+  // What prepare() resolved (script, scenarios, VUs) as a result model with no
+  // measurements yet: `lueng inspect` prints it, execute() fills it in.
+  output::RunResult describe() const;
 
   const std::string& teardown_error() const { return teardown_error_; }
 

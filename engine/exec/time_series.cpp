@@ -9,11 +9,12 @@ void TimeSeriesBuilder::add(const IntervalStats& stats) {
   open.stats.merge(stats);
 }
 
-void TimeSeriesBuilder::set_vus(int64_t second, double vus) {
+void TimeSeriesBuilder::set_vus(int64_t second, double vus, double vus_max) {
   if (!closed_.empty() && second <= closed_.back().second) return;
   Open& open = open_[second];
   open.stats.second = second;
   open.vus = vus;
+  open.vus_max = vus_max;
 }
 
 void TimeSeriesBuilder::close_before(int64_t second) {
@@ -23,6 +24,7 @@ void TimeSeriesBuilder::close_before(int64_t second) {
     output::TimePoint point;
     point.second = s.second;
     point.vus = open.vus;
+    point.vus_max = open.vus_max;
     point.requests = s.requests;
     point.failed = s.failed;
     point.iterations = s.iterations;

@@ -14,7 +14,7 @@ namespace lueng::exec {
 class TimeSeriesBuilder {
  public:
   void add(const IntervalStats& stats);
-  void set_vus(int64_t second, double vus);
+  void set_vus(int64_t second, double vus, double vus_max);
   // Closes the seconds before `second`.
   void close_before(int64_t second);
   std::vector<output::TimePoint> finish();
@@ -23,6 +23,7 @@ class TimeSeriesBuilder {
   struct Open {
     IntervalStats stats;
     double vus = 0;
+    double vus_max = 0;
   };
   std::map<int64_t, Open> open_;
   std::vector<output::TimePoint> closed_;

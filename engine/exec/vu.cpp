@@ -43,6 +43,11 @@ void Vu::close() {
 void Vu::run_iteration() {
   in_iteration_ = true;
   iteration_start_ns_ = uv_hrtime();
+  if (scheduled_ns) {
+    record_iteration_start_lag(worker_, *this,
+                               static_cast<double>(iteration_start_ns_ - scheduled_ns) / 1e6);
+    scheduled_ns = 0;
+  }
   group_.clear();
   group_starts_.clear();
   resume(0);

@@ -40,6 +40,10 @@ class Vu final : public http::ResponseHandler {
   bool in_iteration() const { return in_iteration_; }
   // Set while the VU waits in its worker's ready queue.
   bool queued = false;
+  // When an arrival-rate executor wanted the queued iteration to start (0: no schedule).
+  uint64_t scheduled_ns = 0;
+  // Position among its scenario's VUs on this worker (ramping executors activate the first N).
+  size_t index_in_run = 0;
   // Releases libuv handles; the VU may be destroyed after the loop has run once more.
   void close();
 

@@ -64,6 +64,7 @@ void Worker::run() {
   scenario_completed();  // shuts down at once when there is nothing to run
   uv_run(&loop_, UV_RUN_DEFAULT);
   flush_interval();
+  for (auto& scenario : runs_) scenario->publish_progress();
 }
 
 void Worker::build(const std::vector<size_t>& scenario_indices) {
@@ -72,21 +73,14 @@ void Worker::build(const std::vector<size_t>& scenario_indices) {
     Segment segment{index_, plan_.workers};
     int64_t vus = scenario.kind->max_vus(scenario.config, segment);
     if (vus <= 0) continue;
-    auto run = std::make_unique<ScenarioRun>(*this, scenario, segment);
-    uint64_t first_id = scenario.first_vu_id[index_];
-    for (int64_t k = 0; k < vus; ++k) {
-      uint64_t id = first_id + static_cast<uint64_t>(k);
-      bindings::Coroutine co =
-          script_->new_vu(scenario.config.exec, plan_.setup_json, scenario.config.env);
-      run->add_vu(std::make_unique<Vu>(*this, *run, id, id - scenario.first_vu_id[0] + 1, co));
-    }
-    runs_.push_back(std::move(run));
+    runs_.push_back(std::make_unique<ScenarioRun>(*this, scenario, segment));
+    int64_t initial = scenario.kind->initial_vus(scenario.config, segment);
+    for (int64_t k = 0; k < initial; ++k) runs_.back()->spawn_vu();
   }
 }
 
-std::string Worker::call_function(const RunPlan& main_plan, RunShared& shared,
-                                  const std::string& name, const std::string& data_json,
-                                  metrics::MetricSet& record_into) {
+std::string Worker::call_function(const RunPlan& main_plan, RunShared&, const std::string& name,
+                                  const std::string& data_json, metrics::MetricSet& record_into) {
   RunPlan plan;
   plan.source = main_plan.source;
   plan.catalog = main_plan.catalog;
@@ -105,7 +99,8 @@ std::string Worker::call_function(const RunPlan& main_plan, RunShared& shared,
   plan.assign_vus();
 
   std::string result;
-  Worker worker(0, plan, shared);
+  RunShared own;  // setup's VU must not count among the test's VUs
+  Worker worker(0, plan, own);
   worker.call_result_ = &result;
   worker.run();
   record_into.merge(worker.sink_);
@@ -170,6 +165,7 @@ void Worker::on_tick(uv_timer_t* timer) {
   // Quiet seconds still reach the main thread promptly.
   auto* worker = static_cast<Worker*>(timer->data);
   worker->interval(uv_hrtime());
+  for (auto& run : worker->runs_) run->publish_progress();
 }
 
 void Worker::report_error(const std::string& message) {

@@ -45,6 +45,7 @@ MetricCatalog::MetricCatalog() {
       {"data_received", kCounter, false},
       {"checks", kRate, false},
       {"group_duration", kTrend, true},
+      {"iteration_start_lag", kTrend, true},
   };
 }
 

@@ -42,6 +42,7 @@ enum : MetricId {
   kDataReceived,
   kChecks,
   kGroupDuration,
+  kIterationStartLag,
   kCount
 };
 }  // namespace builtin

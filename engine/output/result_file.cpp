@@ -148,6 +148,7 @@ void write_time_series(Writer& w, const RunResult& result) {
     w.Key("t");
     w.Int64(p.second);
     key_number(w, "vus", p.vus);
+    key_number(w, "vus_max", p.vus_max);
     key_uint(w, "http_reqs", p.requests);
     key_uint(w, "http_req_failed", p.failed);
     key_uint(w, "iterations", p.iterations);
@@ -219,6 +220,8 @@ std::string result_to_json(const RunResult& result) {
     w.String(s.name.c_str());
     w.Key("executor");
     w.String(s.executor.c_str());
+    w.Key("description");
+    w.String(s.description.c_str());
     w.Key("exec");
     w.String(s.exec.c_str());
     w.Key("vus");

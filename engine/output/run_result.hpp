@@ -13,6 +13,7 @@ namespace lueng::output {
 struct TimePoint {
   int64_t second = 0;  // since the test start
   double vus = 0;
+  double vus_max = 0;
   uint64_t requests = 0;
   uint64_t failed = 0;
   uint64_t iterations = 0;
@@ -28,11 +29,12 @@ struct TimePoint {
 struct ScenarioSummary {
   std::string name;
   std::string executor;
+  std::string description;    // what the executor does, in one line
+  double max_duration = 0;    // longest run time without gracefulStop
   std::string exec;
   int64_t vus = 0;
   int64_t iterations = 0;
   double duration = 0;
-  double max_duration = 0;
   double start_time = 0;
   double graceful_stop = 0;
   std::vector<std::pair<std::string, std::string>> tags;

@@ -32,21 +32,10 @@ std::string dotted(const std::string& name, size_t width) {
 }
 
 std::string scenario_line(const ScenarioSummary& s) {
-  std::string what;
-  if (s.executor == "constant-vus")
-    what = fmt::format("{} looping VUs for {}", s.vus, format_duration(s.duration));
-  else if (s.executor == "shared-iterations")
-    what = fmt::format("{} iterations shared among {} VUs (maxDuration: {})", s.iterations, s.vus,
-                       format_duration(s.max_duration));
-  else if (s.executor == "per-vu-iterations")
-    what = fmt::format("{} iterations for each of {} VUs (maxDuration: {})", s.iterations, s.vus,
-                       format_duration(s.max_duration));
-  else
-    what = s.executor;
   std::string extra = fmt::format("gracefulStop: {}", format_duration(s.graceful_stop));
   if (s.exec != "default") extra = "exec: " + s.exec + ", " + extra;
   if (s.start_time > 0) extra = "startTime: " + format_duration(s.start_time) + ", " + extra;
-  return fmt::format("           * {}: {} ({})\n", s.name, what, extra);
+  return fmt::format("           * {}: {} ({})\n", s.name, s.description, extra);
 }
 
 std::string metric_values(const metrics::MetricData& metric, double seconds, const Painter& paint) {
@@ -126,20 +115,23 @@ void render_endpoints(std::string& out, const RunResult& result) {
 
 }  // namespace
 
-std::string render_summary(const RunResult& result, const SummaryStyle& style) {
-  Painter paint{style.color};
-  std::string out;
-  double max_duration = 0;
+std::string render_scenarios(const RunResult& result) {
+  double longest = 0;
   for (const auto& s : result.scenarios)
-    max_duration = std::max(
-        max_duration, s.start_time + (s.executor == "constant-vus" ? s.duration : s.max_duration) +
-                          s.graceful_stop);
-  out += fmt::format("\n     script: {}\n", result.script);
+    longest = std::max(longest, s.start_time + s.max_duration + s.graceful_stop);
+  std::string out = fmt::format("\n     script: {}\n", result.script);
   out += fmt::format(
       "  scenarios: {} scenario{}, {} max VUs, {} max duration (incl. graceful stop):\n",
       result.scenarios.size(), result.scenarios.size() == 1 ? "" : "s", result.max_vus,
-      format_duration(max_duration));
+      format_duration(longest));
   for (const auto& s : result.scenarios) out += scenario_line(s);
+  return out;
+}
+
+std::string render_summary(const RunResult& result, const SummaryStyle& style) {
+  Painter paint{style.color};
+  std::string out;
+  out += render_scenarios(result);
   out += "\n\n";
 
   render_checks(out, result, paint);

@@ -15,4 +15,7 @@ struct SummaryStyle {
 // then a per-endpoint table like Locust's stats.
 std::string render_summary(const RunResult& result, const SummaryStyle& style);
 
+// The script and its scenarios, as the summary and `lueng inspect` open with them.
+std::string render_scenarios(const RunResult& result);
+
 }  // namespace lueng::output

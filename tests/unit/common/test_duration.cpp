@@ -28,4 +28,5 @@ TEST_CASE("durations format like k6") {
   CHECK(format_duration(0.5) == "500ms");
   CHECK(format_duration(3600) == "1h0m0s");
   CHECK(format_duration(10) == "10s");
+  CHECK(format_duration(0) == "0s");
 }

@@ -1,0 +1,65 @@
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "bindings/script_error.hpp"
+#include "engine/cli/commands.hpp"
+#include "engine/cli/run_flags.hpp"
+#include "engine/common/duration.hpp"
+#include "engine/common/exit_codes.hpp"
+#include "engine/output/summary.hpp"
+
+namespace lueng::cli {
+
+// `lueng inspect`: resolves a script's scenarios exactly as `lueng run` would
+// (same flags, same errors) and prints them without sending a request.
+int inspect_command(const std::vector<std::string>& args) {
+  CLI::App app{"Prints the scenarios a script would run: lueng inspect [flags] SCRIPT.lua",
+               "lueng inspect"};
+  RunFlags flags;
+  add_test_flags(app, flags);
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    printf("%s", app.help().c_str());
+    return kExitOk;
+  } catch (const CLI::ParseError& error) {
+    return usage_error("inspect", error.what());
+  }
+  exec::TestRunConfig config;
+  if (std::string problem = to_config(flags, config); !problem.empty())
+    return usage_error("inspect", problem);
+  exec::TestRun run(config);
+  try {
+    run.prepare();
+  } catch (const exec::ConfigError& error) {
+    return usage_error("inspect", error.what());
+  } catch (const bindings::ScriptError& error) {
+    fprintf(stderr, "lueng inspect: script error: %s\n", error.what());
+    return kExitScriptError;
+  }
+  output::RunResult plan = run.describe();
+  std::string out = output::render_scenarios(plan);
+  out += fmt::format("\n  {} worker thread{}\n\n", plan.workers, plan.workers == 1 ? "" : "s");
+  for (const auto& s : plan.scenarios) {
+    out += fmt::format("  {}\n", s.name);
+    out += fmt::format("    executor:      {}\n", s.executor);
+    out += fmt::format("    load:          {}\n", s.description);
+    out += fmt::format("    exec:          {}\n", s.exec);
+    out += fmt::format("    start:         {}\n", format_duration(s.start_time));
+    out += fmt::format("    runs at most:  {} + gracefulStop {} = ends by {}\n",
+                       format_duration(s.max_duration), format_duration(s.graceful_stop),
+                       format_duration(s.start_time + s.max_duration + s.graceful_stop));
+    if (!s.tags.empty()) {
+      std::string tags;
+      for (const auto& [key, value] : s.tags)
+        tags += (tags.empty() ? "" : ", ") + key + "=" + value;
+      out += fmt::format("    tags:          {}\n", tags);
+    }
+  }
+  fputs(out.c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace lueng::cli

@@ -1,0 +1,82 @@
+#include "engine/cli/run_flags.hpp"
+
+#include <filesystem>
+
+#include "engine/common/duration.hpp"
+
+extern char** environ;
+
+namespace lueng::cli {
+
+void add_test_flags(CLI::App& app, RunFlags& flags) {
+  app.add_option("script", flags.script, "the Lua scenario script")->required();
+  app.add_option("-u,--vus", flags.vus, "number of virtual users (overrides the script)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("-d,--duration", flags.duration,
+                 "test duration, e.g. 30s, 5m, 1h30m (overrides the script)");
+  app.add_option("-i,--iterations", flags.iterations,
+                 "total iterations shared by the VUs (overrides the script)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("-s,--stage", flags.stages,
+                 "DURATION:TARGET ramping stage, repeatable (ramping-vus; overrides the script)")
+      ->allow_extra_args(false);
+  app.add_option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)")
+      ->allow_extra_args(false);
+  app.add_flag("--include-system-env-vars", flags.include_system_env,
+               "also put the process environment into ENV");
+  app.add_option("--threads", flags.threads, "worker threads (default: one per core)")
+      ->check(CLI::PositiveNumber);
+}
+
+namespace {
+
+std::string read_stage(const std::string& text, exec::Stage& stage) {
+  size_t colon = text.rfind(':');
+  auto duration = colon == std::string::npos ? std::nullopt : parse_duration(text.substr(0, colon));
+  std::string target = colon == std::string::npos ? "" : text.substr(colon + 1);
+  if (!duration || target.empty() || target.find_first_not_of("0123456789") != std::string::npos)
+    return "invalid --stage '" + text + "' (use DURATION:TARGET, e.g. 30s:10)";
+  stage = {*duration, std::stoll(target)};
+  return "";
+}
+
+}  // namespace
+
+std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
+  if (!std::filesystem::is_regular_file(flags.script))
+    return "script '" + flags.script + "' not found";
+  config.source.path = flags.script;
+  config.source.module_dirs = bindings::default_module_dirs(flags.script);
+  if (flags.include_system_env)
+    for (char** entry = environ; *entry; ++entry) {
+      std::string text(*entry);
+      size_t eq = text.find('=');
+      if (eq != std::string::npos)
+        config.source.env.emplace_back(text.substr(0, eq), text.substr(eq + 1));
+    }
+  for (const std::string& pair : flags.env) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) return "--env expects KEY=VALUE, got '" + pair + "'";
+    config.source.env.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+  }
+  if (flags.vus > 0) config.shortcuts.vus = flags.vus;
+  if (flags.iterations > 0) config.shortcuts.iterations = flags.iterations;
+  if (!flags.duration.empty()) {
+    auto seconds = parse_duration(flags.duration);
+    if (!seconds || *seconds <= 0)
+      return "invalid --duration '" + flags.duration + "' (use e.g. 500ms, 30s, 2m30s, 1h)";
+    config.shortcuts.duration = *seconds;
+  }
+  for (const std::string& text : flags.stages) {
+    exec::Stage stage;
+    if (std::string problem = read_stage(text, stage); !problem.empty()) return problem;
+    config.shortcuts.stages.push_back(stage);
+  }
+  if (!flags.stages.empty() && (config.shortcuts.duration || config.shortcuts.iterations))
+    return "--stage cannot be combined with --duration or --iterations";
+  config.threads = flags.threads;
+  config.progress = !flags.quiet;
+  return "";
+}
+
+}  // namespace lueng::cli

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/exec/test_run.hpp"
+
+namespace lueng::cli {
+
+// The flags `lueng run` and `lueng inspect` share.
+struct RunFlags {
+  std::string script;
+  int64_t vus = 0;
+  std::string duration;
+  int64_t iterations = 0;
+  std::vector<std::string> stages;
+  std::vector<std::string> env;
+  int threads = 0;
+  std::string summary_export;
+  bool quiet = false;
+  bool no_color = false;
+  bool include_system_env = false;
+};
+
+// Adds the flags that shape the test (script, VUs, duration, stages, env...).
+void add_test_flags(CLI::App& app, RunFlags& flags);
+// The parsed flags as run configuration. Returns "" or a one-line problem.
+std::string to_config(const RunFlags& flags, exec::TestRunConfig& config);
+
+}  // namespace lueng::cli

@@ -1,0 +1,128 @@
+#include "engine/exec/arrival_rate.hpp"
+
+#include <cmath>
+
+#include <uv.h>
+
+#include "engine/exec/scenario_run.hpp"
+#include "engine/exec/vu.hpp"
+
+namespace lueng::exec {
+
+ArrivalSchedule::ArrivalSchedule(double start_rate,
+                                 const std::vector<std::pair<double, double>>& stages) {
+  double time = 0, count = 0, from = start_rate;
+  for (const auto& [duration, to] : stages) {
+    pieces_.push_back({time, duration, from, to, count});
+    time += duration;
+    count += (from + to) / 2 * duration;
+    from = to;
+  }
+}
+
+double ArrivalSchedule::time_of(int64_t j) {
+  const auto target = static_cast<double>(j);
+  while (cursor_ < pieces_.size()) {
+    const Piece& p = pieces_[cursor_];
+    double in_piece = (p.from_rate + p.to_rate) / 2 * p.duration;
+    double need = target - p.start_count;
+    if (need < in_piece - 1e-9) {
+      // Solve need = from*x + (to-from)/(2*duration)*x^2 for the offset x.
+      double a = (p.to_rate - p.from_rate) / (2 * p.duration);
+      double x =
+          std::fabs(a) < 1e-12
+              ? need / p.from_rate
+              : (-p.from_rate + std::sqrt(p.from_rate * p.from_rate + 4 * a * need)) / (2 * a);
+      return p.start_time + std::clamp(x, 0.0, p.duration);
+    }
+    ++cursor_;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+IterationDealer::IterationDealer(const ScenarioConfig& config, const Segment& segment,
+                                 int64_t (*max_vus)(const ScenarioConfig&, const Segment&)) {
+  int64_t sum = 0;
+  for (int w = 0; w < segment.count; ++w) {
+    int64_t share = max_vus(config, {w, segment.count});
+    if (w == segment.index) before_ = sum;
+    sum += share;
+    if (w == segment.index) through_ = sum;
+  }
+  total_ = std::max<int64_t>(sum, 1);
+}
+
+bool IterationDealer::owns(int64_t j) const {
+  // Among the first n iterations, floor(n * through / total) belong to workers up
+  // to and including this one; iteration j is ours when our count grows at it.
+  auto count = [&](int64_t n) { return n * through_ / total_ - n * before_ / total_; };
+  return count(j + 1) > count(j);
+}
+
+ArrivalRateExecutor::ArrivalRateExecutor(ArrivalSchedule schedule, IterationDealer dealer,
+                                         double duration)
+    : schedule_(std::move(schedule)), dealer_(dealer), duration_(duration) {}
+
+void ArrivalRateExecutor::start(ScenarioRun& run) {
+  start_ns_ = uv_hrtime();
+  idle_ = run.vus();
+  run.finish_after(duration_);
+  advance();
+  on_wakeup(run);
+}
+
+void ArrivalRateExecutor::advance() {
+  do ++next_;
+  while (!dealer_.owns(next_));
+}
+
+void ArrivalRateExecutor::on_wakeup(ScenarioRun& run) {
+  double due = schedule_.time_of(next_);
+  double now = static_cast<double>(uv_hrtime() - start_ns_) / 1e9;
+  while (due <= now && due < duration_) {
+    auto scheduled_ns = start_ns_ + static_cast<uint64_t>(due * 1e9);
+    Vu* vu = nullptr;
+    if (!idle_.empty()) {
+      vu = idle_.back();
+      idle_.pop_back();
+    } else {
+      vu = run.spawn_vu();
+    }
+    if (vu)
+      run.start_iteration(*vu, scheduled_ns);
+    else
+      run.drop_iteration();
+    advance();
+    due = schedule_.time_of(next_);
+  }
+  if (due < duration_) run.wake_after(due - now);
+}
+
+void ArrivalRateExecutor::on_iteration_end(ScenarioRun&, Vu& vu) {
+  idle_.push_back(&vu);
+}
+
+std::string validate_vu_pool(const ScenarioConfig& config) {
+  if (config.pre_allocated_vus < 0) return "preAllocatedVUs must be set";
+  if (config.max_vus >= 0 && config.max_vus < config.pre_allocated_vus)
+    return "maxVUs (" + std::to_string(config.max_vus) + ") must not be below preAllocatedVUs (" +
+           std::to_string(config.pre_allocated_vus) + ")";
+  if (std::max(config.max_vus, config.pre_allocated_vus) < 1)
+    return "preAllocatedVUs or maxVUs must be at least 1";
+  return "";
+}
+
+std::string describe_vu_pool(const ScenarioConfig& config) {
+  return "preAllocatedVUs: " + std::to_string(config.pre_allocated_vus) +
+         ", maxVUs: " + std::to_string(std::max(config.max_vus, config.pre_allocated_vus));
+}
+
+int64_t arrival_max_vus(const ScenarioConfig& config, const Segment& segment) {
+  return segment.share(std::max(config.max_vus, config.pre_allocated_vus));
+}
+
+int64_t arrival_initial_vus(const ScenarioConfig& config, const Segment& segment) {
+  return segment.share(std::max<int64_t>(config.pre_allocated_vus, 0));
+}
+
+}  // namespace lueng::exec

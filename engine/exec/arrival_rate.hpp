@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "engine/exec/executor.hpp"
+
+namespace lueng::exec {
+
+// When the j-th iteration (0-based, over all workers) of an arrival-rate
+// scenario is due, in seconds from the scenario start; infinity past the end.
+class ArrivalSchedule {
+ public:
+  // A rate that goes linearly from `start` to each stage's target (iterations
+  // per second) over the stage's duration. Constant rates are one flat stage.
+  ArrivalSchedule(double start_rate, const std::vector<std::pair<double, double>>& stages);
+  double time_of(int64_t j);
+
+ private:
+  struct Piece {
+    double start_time, duration, from_rate, to_rate, start_count;
+  };
+  std::vector<Piece> pieces_;
+  size_t cursor_ = 0;  // iterations are asked for in increasing order
+};
+
+// Deals global iteration numbers to workers in proportion to their VU shares,
+// so that a worker never gets iterations it has no VUs for.
+class IterationDealer {
+ public:
+  IterationDealer(const ScenarioConfig& config, const Segment& segment,
+                  int64_t (*max_vus)(const ScenarioConfig&, const Segment&));
+  bool owns(int64_t j) const;
+
+ private:
+  int64_t before_ = 0, through_ = 0, total_ = 1;
+};
+
+// The open model shared by constant- and ramping-arrival-rate: iterations start
+// on schedule whatever the response times; with no free VU a new one is created
+// up to maxVUs, past that the iteration is dropped.
+class ArrivalRateExecutor final : public Executor {
+ public:
+  ArrivalRateExecutor(ArrivalSchedule schedule, IterationDealer dealer, double duration);
+  void start(ScenarioRun& run) override;
+  void on_iteration_end(ScenarioRun& run, Vu& vu) override;
+  void on_wakeup(ScenarioRun& run) override;
+
+ private:
+  void advance();  // next_ to the next iteration this worker owns
+
+  ArrivalSchedule schedule_;
+  IterationDealer dealer_;
+  double duration_;
+  int64_t next_ = -1;
+  uint64_t start_ns_ = 0;
+  std::vector<Vu*> idle_;
+};
+
+// Options both arrival-rate executors check the same way.
+std::string validate_vu_pool(const ScenarioConfig& config);
+std::string describe_vu_pool(const ScenarioConfig& config);  // "preAllocatedVUs: 5, maxVUs: 50"
+int64_t arrival_max_vus(const ScenarioConfig& config, const Segment& segment);
+int64_t arrival_initial_vus(const ScenarioConfig& config, const Segment& segment);
+
+}  // namespace lueng::exec
