@@ -186,14 +186,13 @@ output::RunResult TestRun::describe() const {
 
 output::RunResult TestRun::execute() {
   output::RunResult result = describe();
-  if (has_setup_)
-    plan_.setup_json = Worker::call_function(plan_, shared_, "setup", "", result.metrics);
+  if (has_setup_) plan_.setup_json = Worker::call_function(plan_, "setup", "", result.metrics);
 
   run_workers(result);
 
   if (has_teardown_) {
     try {
-      Worker::call_function(plan_, shared_, "teardown", plan_.setup_json, result.metrics);
+      Worker::call_function(plan_, "teardown", plan_.setup_json, result.metrics);
     } catch (const bindings::ScriptError& error) {
       teardown_error_ = error.what();
     }

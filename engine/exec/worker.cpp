@@ -79,7 +79,7 @@ void Worker::build(const std::vector<size_t>& scenario_indices) {
   }
 }
 
-std::string Worker::call_function(const RunPlan& main_plan, RunShared&, const std::string& name,
+std::string Worker::call_function(const RunPlan& main_plan, const std::string& name,
                                   const std::string& data_json, metrics::MetricSet& record_into) {
   RunPlan plan;
   plan.source = main_plan.source;

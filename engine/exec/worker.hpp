@@ -40,7 +40,7 @@ class Worker {
   // Runs one function once (setup or teardown) on the calling thread, in a state
   // of its own. Returns the function's return value as JSON ("" for nil).
   // Throws bindings::ScriptError when it fails.
-  static std::string call_function(const RunPlan& plan, RunShared& shared, const std::string& name,
+  static std::string call_function(const RunPlan& plan, const std::string& name,
                                    const std::string& data_json, metrics::MetricSet& record_into);
 
   // Any thread: stop starting iterations (graceful) or drop running ones (hard).
