@@ -18,15 +18,7 @@ int inspect_command(const std::vector<std::string>& args) {
                "lueng inspect"};
   RunFlags flags;
   add_test_flags(app, flags);
-  try {
-    std::vector<std::string> reversed(args.rbegin(), args.rend());
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    printf("%s", app.help().c_str());
-    return kExitOk;
-  } catch (const CLI::ParseError& error) {
-    return usage_error("inspect", error.what());
-  }
+  if (auto status = parse_args(app, args, "inspect")) return *status;
   exec::TestRunConfig config;
   if (std::string problem = to_config(flags, config); !problem.empty())
     return usage_error("inspect", problem);

@@ -24,15 +24,7 @@ int run_command(const std::vector<std::string>& args) {
   app.add_option("--summary-export", flags.summary_export, "write the result file (JSON) here");
   app.add_flag("-q,--quiet", flags.quiet, "no progress output");
   app.add_flag("--no-color", flags.no_color, "no colors in the summary");
-  try {
-    std::vector<std::string> reversed(args.rbegin(), args.rend());
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    printf("%s", app.help().c_str());
-    return kExitOk;
-  } catch (const CLI::ParseError& error) {
-    return usage_error("run", error.what());
-  }
+  if (auto status = parse_args(app, args, "run")) return *status;
 
   exec::TestRunConfig config;
   if (std::string problem = to_config(flags, config); !problem.empty())

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "engine/cli/commands.hpp"
 #include "engine/common/duration.hpp"
+#include "engine/common/exit_codes.hpp"
 
 extern char** environ;
 
@@ -26,6 +28,20 @@ void add_test_flags(CLI::App& app, RunFlags& flags) {
                "also put the process environment into ENV");
   app.add_option("--threads", flags.threads, "worker threads (default: one per core)")
       ->check(CLI::PositiveNumber);
+}
+
+std::optional<int> parse_args(CLI::App& app, const std::vector<std::string>& args,
+                              const std::string& command) {
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    printf("%s", app.help().c_str());
+    return kExitOk;
+  } catch (const CLI::ParseError& error) {
+    return usage_error(command, error.what());
+  }
+  return std::nullopt;
 }
 
 namespace {

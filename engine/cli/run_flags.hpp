@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct RunFlags {
 
 // Adds the flags that shape the test (script, VUs, duration, stages, env...).
 void add_test_flags(CLI::App& app, RunFlags& flags);
+// Parses a subcommand's arguments. Returns an exit status when the command is
+// already done: 0 after printing --help, 104 after a one-line usage error.
+std::optional<int> parse_args(CLI::App& app, const std::vector<std::string>& args,
+                              const std::string& command);
 // The parsed flags as run configuration. Returns "" or a one-line problem.
 std::string to_config(const RunFlags& flags, exec::TestRunConfig& config);
 
