@@ -29,8 +29,8 @@ struct TimePoint {
 struct ScenarioSummary {
   std::string name;
   std::string executor;
-  std::string description;    // what the executor does, in one line
-  double max_duration = 0;    // longest run time without gracefulStop
+  std::string description;  // what the executor does, in one line
+  double max_duration = 0;  // longest run time without gracefulStop
   std::string exec;
   int64_t vus = 0;
   int64_t iterations = 0;
