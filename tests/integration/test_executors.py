@@ -2,6 +2,7 @@
 arrival rates, ramps, dropped iterations, startTime windows, CLI shortcuts."""
 
 import time
+import re
 import unittest
 
 from support import TestServer, lueng, run_lueng
@@ -190,6 +191,36 @@ class ExecutorTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("running (10s)", out.stderr)
         self.assertRegex(out.stderr, r"default\s+\[\s*\d+%\]\s+\d+/2\s+VUs")
+
+    def test_progress_on_a_terminal_redraws_one_line_per_scenario_every_second(self):
+        import os, pty, subprocess, tempfile
+        path = os.path.join(tempfile.mkdtemp(), "p.lua")
+        with open(path, "w") as f:
+            f.write("local lueng = require 'lueng'\n"
+                    "options = { scenarios = {\n"
+                    "  a = { executor = 'constant-vus', vus = 2, duration = '3s' },\n"
+                    "  b = { executor = 'constant-vus', vus = 1, duration = '3s' } } }\n"
+                    "function default() lueng.sleep(0.2) end\n")
+        leader, follower = pty.openpty()
+        process = subprocess.Popen([os.environ.get("LUENG_BIN", "lueng"), "run", path],
+                                   stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # the terminal closes with the process
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(leader)
+        self.assertEqual(process.wait(timeout=30), 0)
+        screen = b"".join(chunks).decode(errors="replace")
+        # Redraws move the cursor up over the previous lines instead of scrolling.
+        self.assertIn("\x1b[", screen)
+        self.assertGreaterEqual(len([m for m in re.finditer(r"\ba\s+\[", screen)]), 2, screen)
+        self.assertRegex(screen, r"b\s+\[\s*\d+%\]\s+\d+/1\s+VUs")
 
 
 if __name__ == "__main__":

@@ -345,6 +345,39 @@ class RunTest(unittest.TestCase):
         self.assertLess(data["duration_seconds"], 30)
         self.assertIn("http_reqs", stdout)
 
+    def test_second_signal_stops_at_once_and_still_writes_the_result(self):
+        folder = tempfile.mkdtemp()
+        script = os.path.join(folder, "stuck.lua")
+        result = os.path.join(folder, "result.json")
+        with open(script, "w") as f:
+            # Iterations that never end by themselves and a graceful stop of a minute:
+            # only the second signal can end this run quickly.
+            f.write("""
+                local http = require "lueng.http"
+                local lueng = require "lueng"
+                options = { scenarios = { stuck = { executor = "constant-vus", vus = 2,
+                  duration = "60s", gracefulStop = "60s" } } }
+                function default() http.get(ENV.BASE_URL .. "/hello"); lueng.sleep(600) end
+            """)
+        process = subprocess.Popen([LUENG, "run", "-q", "--summary-export", result,
+                                    "-e", f"BASE_URL={self.server.base_url}", script],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        process.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        self.assertIsNone(process.poll(), "the first signal must wait for running iterations")
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 105, stderr)
+        self.assertIn("stopping gracefully", stderr)
+        import json
+        with open(result) as f:
+            data = json.load(f)
+        self.assertEqual(data["interrupt_reason"], "SIGTERM")
+        self.assertEqual(data["metrics"]["http_reqs"]["values"]["count"], 2)
+        self.assertLess(data["duration_seconds"], 30)
+        self.assertIn("http_reqs", stdout)
+
 
 if __name__ == "__main__":
     unittest.main()
