@@ -46,8 +46,9 @@ class RunShared {
  public:
   std::atomic<int64_t> busy_vus{0};         // VUs queued for or inside an iteration
   std::atomic<int64_t> initialized_vus{0};  // VUs created so far (vus_max)
+  std::atomic<int> started_workers{0};      // workers whose first iterations are scheduled
   ErrorLog errors;
-  uv_async_t* worker_done = nullptr;  // signalled by each worker thread as it ends
+  uv_async_t* worker_done = nullptr;  // signalled by each worker as it starts and as it ends
 
   void post(const IntervalStats& stats) {
     std::lock_guard lock(mutex_);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -54,6 +55,7 @@ struct Supervisor {
   TimeSeriesBuilder series;
   int finished = 0;
   int signals = 0;
+  bool start_sampled = false;
   std::string interrupt_reason;
   uv_loop_t loop;
   uv_async_t done;
@@ -86,6 +88,7 @@ struct Supervisor {
   static void on_done(uv_async_t* async) {
     // uv_async coalesces sends, so count the threads that really ended.
     auto* self = static_cast<Supervisor*>(async->data);
+    self->sample_start();
     self->finished = 0;
     for (auto& worker : self->workers) self->finished += worker->finished() ? 1 : 0;
     if (self->finished < static_cast<int>(self->workers.size())) return;
@@ -95,14 +98,29 @@ struct Supervisor {
     for (uv_handle_t* h : self->handles()) uv_close(h, nullptr);
   }
 
+  // The VUs of second 0 are those running once every worker has scheduled its
+  // first iterations; the ticks sample every later second.
+  void sample_start() {
+    if (start_sampled ||
+        shared.started_workers.load(std::memory_order_acquire) < static_cast<int>(workers.size()))
+      return;
+    start_sampled = true;
+    sample_vus(0);
+  }
+
+  void sample_vus(int64_t second) {
+    series.set_vus(second, static_cast<double>(shared.busy_vus.load(std::memory_order_relaxed)),
+                   static_cast<double>(shared.initialized_vus.load(std::memory_order_relaxed)));
+  }
+
   static void on_tick(uv_timer_t* timer) {
     auto* self = static_cast<Supervisor*>(timer->data);
-    auto second = static_cast<int64_t>((uv_hrtime() - self->plan.start_ns) / 1'000'000'000);
+    // Ticks fall on whole seconds; rounding keeps a tick due at 1 s but run a
+    // hair early by the loop's millisecond clock from counting as second 0.
+    int64_t second = std::llround(static_cast<double>(uv_hrtime() - self->plan.start_ns) / 1e9);
     for (const auto& stats : self->shared.take()) self->series.add(stats);
-    int64_t vus = self->shared.busy_vus.load(std::memory_order_relaxed);
-    self->series.set_vus(
-        second, static_cast<double>(vus),
-        static_cast<double>(self->shared.initialized_vus.load(std::memory_order_relaxed)));
+    self->sample_start();
+    self->sample_vus(second);
     self->series.close_before(second - 2);  // workers report a second within one tick
     if (self->progress)
       self->progress->update(static_cast<double>(uv_hrtime() - self->plan.start_ns) / 1e9);

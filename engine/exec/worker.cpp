@@ -61,6 +61,8 @@ void Worker::run() {
   } else {
     for (auto& run : runs_) run->stop(true);
   }
+  shared_.started_workers.fetch_add(1, std::memory_order_release);
+  if (shared_.worker_done) uv_async_send(shared_.worker_done);  // none for setup/teardown
   scenario_completed();  // shuts down at once when there is nothing to run
   uv_run(&loop_, UV_RUN_DEFAULT);
   flush_interval();

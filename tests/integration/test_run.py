@@ -228,7 +228,9 @@ class RunTest(unittest.TestCase):
         self.assertGreater(run.metric("iterations")["count"], 20)
         self.assertEqual(run.result["metrics"]["vus_max"]["values"]["value"], 5)
         self.assertGreaterEqual(run.result["duration_seconds"], 2)
-        self.assertGreaterEqual(len(run.result["time_series"]), 1)
+        self.assertGreaterEqual(len(run.result["time_series"]), 2)
+        # Every second, the first included, shows the 5 running VUs.
+        self.assertEqual([p["vus"] for p in run.result["time_series"][:2]], [5, 5])
         self.assertEqual(sum(p["http_reqs"] for p in run.result["time_series"]),
                          run.metric("http_reqs")["count"])
 
