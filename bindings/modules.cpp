@@ -7,8 +7,10 @@ namespace lueng::bindings {
 void register_modules(lua_State* L) {
   lua_getglobal(L, "package");
   lua_getfield(L, -1, "preload");
-  const luaL_Reg modules[] = {
-      {"lueng", open_lueng}, {"lueng.http", open_http}, {"lueng.json", open_json}};
+  const luaL_Reg modules[] = {{"lueng", open_lueng},
+                              {"lueng.http", open_http},
+                              {"lueng.json", open_json},
+                              {"lueng.metrics", open_metrics}};
   for (const auto& module : modules) {
     lua_pushcfunction(L, module.func);
     lua_setfield(L, -2, module.name);

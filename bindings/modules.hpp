@@ -10,7 +10,7 @@ class Vu;
 
 namespace lueng::bindings {
 
-// Makes require "lueng", "lueng.http" and "lueng.json" available in L.
+// Makes require "lueng", "lueng.http", "lueng.json" and "lueng.metrics" available in L.
 void register_modules(lua_State* L);
 
 // Pushes a response userdata; it owns `response` and returns it to `pool` when
@@ -24,5 +24,6 @@ exec::Vu& running_vu(lua_State* L, const char* what);
 int open_lueng(lua_State* L);
 int open_http(lua_State* L);
 int open_json(lua_State* L);
+int open_metrics(lua_State* L);
 
 }  // namespace lueng::bindings

@@ -110,6 +110,14 @@ void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms) {
   sink.add(kIterationStartLag, sink.intern(tags.encode()), lag_ms, uv_hrtime());
 }
 
+void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double value,
+                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags) {
+  metrics::TagSetBuilder& tags = base_tags(worker, vu);
+  for (const auto& [key, tag_value] : extra_tags) tags.set(key, tag_value);
+  metrics::Sink& sink = worker.sink();
+  sink.add(metric, sink.intern(tags.encode()), value, uv_hrtime());
+}
+
 void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario) {
   metrics::TagSetBuilder& tags = scenario_tags(worker, scenario);
   metrics::Sink& sink = worker.sink();

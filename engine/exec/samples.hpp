@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/http/response.hpp"
+#include "engine/metrics/metric.hpp"
 
 namespace lueng::exec {
 
@@ -21,6 +22,9 @@ void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags);
 void record_group(Worker& worker, Vu& vu, double duration_ms);
 void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms);
+// A sample of a custom metric (lueng.metrics), with the VU's tags and the script's.
+void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double value,
+                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags);
 void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario);
 
 // k6's expected_response: statuses 200-399 are expected.

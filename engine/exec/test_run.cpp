@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bindings/lua_json.hpp"
+#include "bindings/metric_catalog_access.hpp"
 #include "engine/common/version.hpp"
 #include "engine/exec/progress.hpp"
 #include "engine/exec/time_series.hpp"
@@ -148,6 +149,7 @@ void TestRun::prepare() {
   plan_.source = config_.source;
   plan_.user_agent = std::string("lueng/") + kVersion;
   bindings::ScriptState init(plan_.source);
+  bindings::allow_metric_creation(init.L(), plan_.catalog);
   init.load();
 
   lua_State* L = init.L();

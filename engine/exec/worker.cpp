@@ -1,5 +1,6 @@
 #include "engine/exec/worker.hpp"
 
+#include "bindings/metric_catalog_access.hpp"
 #include "engine/exec/vu.hpp"
 
 namespace lueng::exec {
@@ -46,6 +47,7 @@ void Worker::run() {
   http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent);
   try {
     script_ = std::make_unique<bindings::ScriptState>(plan_.source);
+    bindings::use_metric_catalog(script_->L(), plan_.catalog);
     script_->load();
     std::vector<size_t> all(plan_.scenarios.size());
     for (size_t i = 0; i < all.size(); ++i) all[i] = i;

@@ -1,0 +1,76 @@
+"""Custom metrics (require "lueng.metrics") through a real run: exact values per
+type, tags and sub-series in the result file, the summary, and errors."""
+
+import unittest
+
+from support import run_lueng
+
+
+class CustomMetricsTest(unittest.TestCase):
+    def test_every_type_records_exact_values_with_tags(self):
+        run = run_lueng("""
+            local metrics = require "lueng.metrics"
+            local lueng = require "lueng"
+            local orders = metrics.Counter("orders")
+            local queue = metrics.Gauge("queue_depth")
+            local ok = metrics.Rate("booking_ok")
+            local think = metrics.Trend("think_time", true)
+            local size = metrics.Trend("cart_size")
+            function default()
+              local i = lueng.vu.iteration
+              orders:add(2, { shop = i % 2 == 0 and "even" or "odd" })
+              queue:add(i)
+              ok:add(i % 4 ~= 0)
+              think:add(10 * (i + 1))
+              size:add(i + 1, { kind = "cart" })
+            end
+        """, ["-u", "1", "-i", "8"])
+        self.assertEqual(run.code, 0, run.stderr)
+        metrics = run.result["metrics"]
+        self.assertEqual(metrics["orders"]["type"], "counter")
+        self.assertEqual(metrics["orders"]["values"]["count"], 16)
+        by_shop = {s["tags"]["shop"]: s["values"]["count"] for s in metrics["orders"]["series"]}
+        self.assertEqual(by_shop, {"even": 8, "odd": 8})
+        self.assertEqual(metrics["queue_depth"]["values"]["value"], 7)
+        self.assertEqual(metrics["queue_depth"]["values"]["max"], 7)
+        self.assertEqual(metrics["booking_ok"]["values"]["passes"], 6)
+        self.assertEqual(metrics["booking_ok"]["values"]["fails"], 2)
+        self.assertEqual(metrics["think_time"]["contains"], "time")
+        self.assertEqual(metrics["think_time"]["values"]["max"], 80)
+        self.assertEqual(metrics["think_time"]["values"]["avg"], 45)
+        self.assertEqual(metrics["cart_size"]["contains"], "default")
+        self.assertEqual(metrics["cart_size"]["values"]["count"], 8)
+        series = metrics["cart_size"]["series"][0]["tags"]
+        self.assertEqual(series["kind"], "cart")
+        self.assertEqual(series["scenario"], "default")
+        self.assertIn("orders", run.stdout)
+        self.assertIn("think_time", run.stdout)
+
+    def test_a_metric_created_inside_an_iteration_is_a_script_error(self):
+        run = run_lueng("""
+            local metrics = require "lueng.metrics"
+            function default() metrics.Counter("late"):add(1) end
+        """, ["-i", "1"])
+        self.assertIn("metrics must be created in the script's top-level code", run.stderr)
+
+    def test_a_name_taken_by_another_type_is_rejected(self):
+        run = run_lueng("""
+            local metrics = require "lueng.metrics"
+            metrics.Trend("http_reqs")
+            function default() end
+        """, ["-i", "1"])
+        self.assertEqual(run.code, 107, run.stderr)
+        self.assertIn("metric 'http_reqs' already exists as a counter", run.stderr)
+
+    def test_an_invalid_name_is_rejected(self):
+        run = run_lueng("""
+            local metrics = require "lueng.metrics"
+            metrics.Rate("bad-name")
+            function default() end
+        """, ["-i", "1"])
+        self.assertEqual(run.code, 107, run.stderr)
+        self.assertIn("invalid metric name 'bad-name'", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
