@@ -8,7 +8,7 @@ JOBS       ?= $(shell nproc)
 DEMO_PORT  ?= 18080
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build test test-asan test-tsan demo format format-check clean
+.PHONY: all deps build test test-asan test-tsan demo bench format format-check clean
 
 all: build
 
@@ -39,6 +39,12 @@ test-tsan: deps
 # scenario against it and stops the mock again.
 demo: build
 	@tools/demo.sh $(BUILD) $(DEMO_PORT)
+
+# lueng against wrk, ab, hey, autocannon and Locust on one nginx (docs/performance.md).
+# Installs its own extra packages; BENCH_ARGS passes options, e.g. BENCH_ARGS="throughput --rounds 5".
+bench: build
+	tools/bench/install.sh
+	python3 tools/bench/bench.py --build $(BUILD) $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

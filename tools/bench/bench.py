@@ -1,0 +1,669 @@
+#!/usr/bin/env python3
+"""lueng benchmark harness: lueng against other load generators on the same target.
+
+Sections (all by default, or name some on the command line):
+  throughput  nginx on one core, each client on the other, N rounds, medians
+  memory      RSS of lueng with many sleeping VUs and with VUs holding keep-alive connections
+  fidelity    latency lueng and wrk report against hotel-mock adding a fixed latency
+  startup     wall time of a one-iteration `lueng run` (hyperfine)
+
+Writes <out>/bench.json and <out>/bench.md and prints the markdown, ratios last.
+Only the Python standard library; the clients come from tools/bench/install.sh.
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+BODY = b'{"status":"ok","service":"bench","items":[1,2,3]}\n'
+NPM_PREFIX = Path(os.environ.get("LUENG_BENCH_NPM", Path.home() / ".cache/lueng-bench/npm"))
+
+
+# --- processes ---------------------------------------------------------------------------
+
+
+class Measured:
+    """Outcome of one client process: exit status, output, CPU seconds, peak RSS."""
+
+    def __init__(self, rc, out, err, user_s, sys_s, maxrss_kb, wall_s):
+        self.rc, self.out, self.err = rc, out, err
+        self.user_s, self.sys_s, self.cpu_s = user_s, sys_s, user_s + sys_s
+        self.maxrss_kb, self.wall_s = maxrss_kb, wall_s
+
+
+def run_measured(argv, timeout, cwd=None, env=None, nofile=None):
+    """Runs argv to completion; CPU and peak RSS come from wait4 of that very process
+    (and the children it waited for), so nothing else on the machine is counted."""
+
+    def limits():
+        if nofile:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env,
+                                preexec_fn=limits, stdin=subprocess.DEVNULL)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measured(proc.returncode, out.read().decode(errors="replace"),
+                        err.read().decode(errors="replace"), usage.ru_utime, usage.ru_stime,
+                        usage.ru_maxrss, wall)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def pinned(core, argv):
+    return ["taskset", "-c", str(core)] + argv
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# --- targets -----------------------------------------------------------------------------
+
+
+NGINX_CONF = """\
+{user}
+worker_processes 1;
+worker_rlimit_nofile 20000;
+daemon off;
+master_process off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 15000; multi_accept on; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  default_type application/json;
+  server {{
+    listen 127.0.0.1:{port} backlog=16384 reuseport;
+    root {dir}/www;
+    location / {{ }}
+  }}
+}}
+"""
+
+
+class Nginx:
+    """nginx-light, one process (no master), on one core, serving one small JSON file."""
+
+    def __init__(self, core):
+        self.dir = Path(tempfile.mkdtemp(prefix="lueng-bench-nginx-"))
+        os.chmod(self.dir, 0o755)
+        (self.dir / "www").mkdir()
+        (self.dir / "www" / "bench.json").write_bytes(BODY)
+        self.port = free_port()
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf = self.dir / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(user=user, dir=self.dir, port=self.port))
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+
+        def limits():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
+
+        self.proc = subprocess.Popen(pinned(core, [nginx, "-p", str(self.dir), "-c", str(conf)]),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     preexec_fn=limits)
+        wait_for_port(self.port)
+        self.url = f"http://127.0.0.1:{self.port}/bench.json"
+
+    def close(self):
+        stop(self.proc)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class HotelMock:
+    def __init__(self, binary, core, latency=None):
+        argv = [str(binary), "--listen", "127.0.0.1:0"]
+        if latency:
+            argv += ["--latency", f"default={latency}"]
+        self.proc = subprocess.Popen(pinned(core, argv), stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+        if not match:
+            stop(self.proc)
+            raise RuntimeError(f"hotel-mock did not start: {line!r}")
+        self.port = int(match.group(1))
+        self.url = f"http://127.0.0.1:{self.port}/health/live"
+
+    def health_duration(self):
+        """(sum seconds, count) of the health endpoint's server-side durations."""
+        text = urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics").read().decode()
+        total = count = 0.0
+        for line in text.splitlines():
+            if line.startswith('hotel_mock_request_duration_seconds_sum{endpoint="health"}'):
+                total = float(line.split()[-1])
+            if line.startswith('hotel_mock_request_duration_seconds_count{endpoint="health"}'):
+                count = float(line.split()[-1])
+        return total, count
+
+    def close(self):
+        stop(self.proc)
+
+
+# --- clients -----------------------------------------------------------------------------
+
+
+def count_or_fail(pattern, text, what):
+    match = re.search(pattern, text)
+    if not match:
+        raise RuntimeError(f"{what}: no request count in its output:\n{text[-2000:]}")
+    return int(match.group(1))
+
+
+class Client:
+    """name, how to build its command line, how to read its request count."""
+
+    def __init__(self, name, command, parse, available=True, env=None, note=""):
+        self.name, self.command, self.parse = name, command, parse
+        self.available, self.env, self.note = available, env, note
+
+
+def lueng_result(path):
+    data = json.loads(Path(path).read_text())
+    metrics = data["metrics"]
+    requests = int(metrics.get("http_reqs", {}).get("values", {}).get("count", 0))
+    failed = metrics.get("http_req_failed", {}).get("values", {}).get("passes", 0)
+    return requests, int(failed), metrics.get("http_req_duration", {}).get("values", {})
+
+
+def make_clients(args, work):
+    lueng = str(args.lueng)
+    scripts = HERE / "scripts"
+    d, c = args.duration, args.connections
+    autocannon = NPM_PREFIX / "node_modules" / ".bin" / "autocannon"
+
+    def lueng_cmd(script, result):
+        def build(url):
+            return [lueng, "run", "--quiet", "--threads", "1", "-u", str(c), "-d", f"{d}s",
+                    "-e", f"URL={url}", "--summary-export", str(work / result),
+                    str(scripts / script)]
+
+        return build
+
+    def lueng_parse(result):
+        return lambda m: lueng_result(work / result)[:2]
+
+    def wrk_parse(m):
+        total = count_or_fail(r"(\d+) requests in", m.out, "wrk")
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", m.out)
+        errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                           m.out)
+        failed = (int(bad.group(1)) if bad else 0) + (
+            sum(int(x) for x in errors.groups()) if errors else 0)
+        return total, failed
+
+    def ab_parse(m):
+        total = count_or_fail(r"Complete requests:\s+(\d+)", m.out, "ab")
+        failed = re.search(r"Failed requests:\s+(\d+)", m.out)
+        non2xx = re.search(r"Non-2xx responses:\s+(\d+)", m.out)
+        return total, (int(failed.group(1)) if failed else 0) + (
+            int(non2xx.group(1)) if non2xx else 0)
+
+    def hey_parse(m):
+        counts = {int(code): int(n) for code, n in re.findall(r"\[(\d+)\]\s+(\d+) responses", m.out)}
+        if not counts:
+            raise RuntimeError(f"hey: no status counts in its output:\n{m.out[-2000:]}")
+        return sum(counts.values()), sum(n for code, n in counts.items() if code != 200)
+
+    def autocannon_parse(m):
+        data = json.loads(m.out[m.out.index("{"):])
+        return int(data["requests"]["total"]), int(data.get("non2xx", 0)) + int(
+            data.get("errors", 0)) + int(data.get("timeouts", 0))
+
+    def locust_parse(m):
+        path = work / "locust_stats.csv"
+        for line in path.read_text().splitlines()[1:]:
+            cells = line.split(",")
+            if cells[1].strip('"') == "Aggregated":
+                return int(cells[2]), int(cells[3])
+        raise RuntimeError("locust: no Aggregated row in its stats")
+
+    locust_env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return [
+        Client("lueng (scripted VU)", lueng_cmd("get_check.lua", "scripted.json"),
+               lueng_parse("scripted.json")),
+        Client("lueng (discard bodies)", lueng_cmd("get_discard.lua", "discard.json"),
+               lueng_parse("discard.json")),
+        Client("wrk", lambda url: ["wrk", "-t1", f"-c{c}", f"-d{d}s", url], wrk_parse,
+               shutil.which("wrk")),
+        Client("wrk (Lua script)",
+               lambda url: ["wrk", "-t1", f"-c{c}", f"-d{d}s", "-s",
+                                 str(scripts / "wrk_check.lua"), url], wrk_parse,
+               shutil.which("wrk")),
+        Client("ab -k", lambda url: ["ab", "-q", "-k", "-c", str(c), "-t", str(d), "-n",
+                                          "5000000", url], ab_parse, shutil.which("ab")),
+        Client("hey", lambda url: ["hey", "-z", f"{d}s", "-c", str(c), url], hey_parse,
+               shutil.which("hey")),
+        Client("autocannon", lambda url: [str(autocannon), "-c", str(c), "-d", str(d), "-j",
+                                               url], autocannon_parse, autocannon.exists()),
+        Client("Locust FastHttpUser",
+               lambda url: ["locust", "-f", str(scripts / "locustfile.py"), "--headless",
+                                 "-u", str(c), "-r", str(c), "-t", f"{d}s", "--host",
+                                 url.rsplit("/", 1)[0], "--csv", str(work / "locust"),
+                                 "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "0"],
+               locust_parse, shutil.which("locust"), env=locust_env),
+    ]
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+def throughput(args, work, log):
+    server = Nginx(args.server_core)
+    clients = [c for c in make_clients(args, work) if c.available]
+    skipped = [c.name for c in make_clients(args, work) if not c.available]
+    samples = {c.name: [] for c in clients}
+    try:
+        for round_ in range(1, args.rounds + 1):
+            for client in clients:
+                argv = pinned(args.client_core, client.command(server.url))
+                m = run_measured(argv, timeout=args.duration * 4 + 60, cwd=work, env=client.env)
+                try:
+                    requests, failed = client.parse(m)
+                except Exception as error:  # a client that breaks is reported, not fatal
+                    log(f"  round {round_} {client.name}: FAILED rc={m.rc}: {error}\n"
+                        f"{m.err[-1000:]}")
+                    continue
+                sample = {
+                    "requests": requests,
+                    "failed": failed,
+                    "req_per_s": requests / args.duration,
+                    "cpu_s": m.cpu_s,
+                    "user_us_per_req": m.user_s * 1e6 / requests if requests else None,
+                    "sys_us_per_req": m.sys_s * 1e6 / requests if requests else None,
+                    "cpu_us_per_req": m.cpu_s * 1e6 / requests if requests else None,
+                    "peak_rss_kb": m.maxrss_kb,
+                    "wall_s": m.wall_s,
+                }
+                samples[client.name].append(sample)
+                log(f"  round {round_} {client.name:24} {sample['req_per_s']:9.0f} req/s "
+                    f"{sample['cpu_us_per_req'] or 0:7.2f} us/req cpu "
+                    f"{m.maxrss_kb / 1024:7.1f} MiB rss, failed {failed}")
+    finally:
+        server.close()
+
+    rows = []
+    for name, runs in samples.items():
+        if not runs:
+            continue
+        rows.append({
+            "client": name,
+            "rounds": len(runs),
+            "req_per_s": statistics.median(r["req_per_s"] for r in runs),
+            "cpu_us_per_req": statistics.median(r["cpu_us_per_req"] for r in runs),
+            "user_us_per_req": statistics.median(r["user_us_per_req"] for r in runs),
+            "sys_us_per_req": statistics.median(r["sys_us_per_req"] for r in runs),
+            "peak_rss_kb": statistics.median(r["peak_rss_kb"] for r in runs),
+            "failed": sum(r["failed"] for r in runs),
+            "runs": runs,
+        })
+    return {"target": f"nginx-light, one process, static {len(BODY)}-byte JSON, keep-alive",
+            "connections": args.connections, "duration_s": args.duration,
+            "rounds": args.rounds, "server_core": args.server_core,
+            "client_core": args.client_core, "skipped": skipped, "clients": rows}
+
+
+def rss_kb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def settled_rss(argv, nofile=None, env=None, limit_s=120.0, probe=None):
+    """Starts argv, waits until its RSS stops growing for 3 s, returns (kB, seconds,
+    what probe() said just before the process was stopped)."""
+
+    def limits():
+        if nofile:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=limits, env=env)
+    start = time.monotonic()
+    best, best_at = 0, start
+    try:
+        while time.monotonic() - start < limit_s:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{argv[0]} exited early ({proc.returncode}): "
+                                   f"{proc.stderr.read().decode(errors='replace')[-500:]}")
+            value = rss_kb(proc.pid) or 0
+            now = time.monotonic()
+            if value > best * 1.002:
+                best, best_at = max(best, value), now
+            elif now - best_at > 3.0 and now - start > 4.0:
+                break
+            time.sleep(0.2)
+        return best, best_at - start, probe() if probe else None
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def memory(args, work, log):
+    lueng = str(args.lueng)
+    scripts = HERE / "scripts"
+    result = {"threads": 1, "sleeping": [], "keep_alive": None}
+
+    def lueng_argv(script, vus, url="http://127.0.0.1:9/"):
+        return [lueng, "run", "--quiet", "--threads", "1", "-u", str(vus), "-d", "10m",
+                "-e", f"URL={url}", str(scripts / script)]
+
+    base, _, _ = settled_rss(lueng_argv("sleep.lua", 1))
+    result["baseline_rss_kb"] = base
+    log(f"  1 sleeping VU: {base / 1024:.1f} MiB")
+    for vus in args.memory_vus:
+        rss, took, _ = settled_rss(lueng_argv("sleep.lua", vus))
+        per_vu = (rss - base) * 1024 / (vus - 1)
+        result["sleeping"].append({"vus": vus, "rss_kb": rss, "bytes_per_vu": per_vu,
+                                   "settled_after_s": took})
+        log(f"  {vus} sleeping VUs: {rss / 1024:.1f} MiB, {per_vu:.0f} bytes per VU")
+
+    server = Nginx(args.server_core)
+    try:
+        vus = args.keep_alive_vus
+        rss, took, open_conns = settled_rss(lueng_argv("hold_connection.lua", vus, server.url),
+                                            nofile=20000,
+                                            probe=lambda: count_established(server.port))
+        per_vu = (rss - base) * 1024 / (vus - 1)
+        result["keep_alive"] = {"vus": vus, "rss_kb": rss, "bytes_per_vu": per_vu,
+                                "established_connections_seen": open_conns,
+                                "settled_after_s": took}
+        log(f"  {vus} VUs holding a connection: {rss / 1024:.1f} MiB, {per_vu:.0f} bytes per VU")
+    finally:
+        server.close()
+    return result
+
+
+def count_established(port):
+    out = subprocess.run(["ss", "-Htn", "state", "established", f"( dport = :{port} )"],
+                         capture_output=True, text=True).stdout
+    return len(out.splitlines())
+
+
+def wrk_percentiles(text):
+    found = {}
+    for label, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\b", text, re.M):
+        scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+        found[label] = float(value) * scale
+    return found
+
+
+def fidelity(args, work, log):
+    mock_bin = str(args.hotel_mock)
+    lueng = str(args.lueng)
+    d = args.duration
+    # Saturation of the mock on its core, without added latency.
+    mock = HotelMock(mock_bin, args.server_core)
+    try:
+        m = run_measured(pinned(args.client_core, ["wrk", "-t1", "-c50", f"-d{d}s", mock.url]),
+                         timeout=d * 4 + 30)
+        saturation = count_or_fail(r"(\d+) requests in", m.out, "wrk") / d
+    finally:
+        mock.close()
+    latency_ms = args.latency_ms
+    connections = max(1, round(saturation * 0.5 * latency_ms / 1000.0))
+    log(f"  hotel-mock saturates at {saturation:.0f} req/s; {connections} connections with "
+        f"{latency_ms} ms added give about half of it")
+
+    # Two loads: a light one (the client's own overhead, almost no server queueing)
+    # and about half of saturation (the issue's operating point).
+    result = {"latency_ms": latency_ms, "saturation_req_per_s": saturation,
+              "connections": connections, "light_connections": args.light_connections,
+              "clients": []}
+    mock = HotelMock(mock_bin, args.server_core, f"{latency_ms}ms")
+    try:
+        for load, conns in (("light", args.light_connections), ("half", connections)):
+            runs = [
+                ("lueng", [lueng, "run", "--quiet", "--threads", "1", "-u", str(conns), "-d",
+                           f"{d}s", "-e", f"URL={mock.url}", "--summary-export",
+                           str(work / "fidelity.json"), str(HERE / "scripts" / "get_check.lua")]),
+                ("wrk", ["wrk", "-t1", f"-c{conns}", f"-d{d}s", "--latency", mock.url]),
+            ]
+            for name, argv in runs:
+                before = mock.health_duration()
+                m = run_measured(pinned(args.client_core, argv), timeout=d * 4 + 60)
+                after = mock.health_duration()
+                served = after[1] - before[1]
+                server_mean = (after[0] - before[0]) / served * 1e3 if served else None
+                if name == "lueng":
+                    requests, _, values = lueng_result(work / "fidelity.json")
+                    p50, p99 = values.get("med"), values.get("p(99)")
+                else:
+                    requests = count_or_fail(r"(\d+) requests in", m.out, "wrk")
+                    pct = wrk_percentiles(m.out)
+                    p50, p99 = pct.get("50"), pct.get("99")
+                row = {"client": name, "load": load, "connections": conns,
+                       "req_per_s": requests / d, "server_mean_ms": server_mean,
+                       "p50_ms": p50, "p99_ms": p99,
+                       "p50_minus_server_ms": p50 - server_mean if p50 and server_mean else None,
+                       "p99_minus_server_ms": p99 - server_mean if p99 and server_mean else None}
+                result["clients"].append(row)
+                log(f"  {load} load, {name}: {row['req_per_s']:.0f} req/s, server mean "
+                    f"{server_mean:.3f} ms, p50 {p50:.3f} ms, p99 {p99:.3f} ms")
+    finally:
+        mock.close()
+    return result
+
+
+def startup(args, work, log):
+    server = Nginx(args.server_core)
+    try:
+        command = (f"{args.lueng} run --quiet --threads 1 -i 1 -u 1 -e URL={server.url} "
+                   f"{HERE / 'scripts' / 'get_check.lua'}")
+        export = work / "hyperfine.json"
+        subprocess.run(["hyperfine", "--style", "none", "-N", "--warmup", "3", "--runs",
+                        str(args.startup_runs), "--export-json", str(export), command],
+                       check=True, stdout=subprocess.DEVNULL)
+        data = json.loads(export.read_text())["results"][0]
+        result = {"command": command.replace(server.url, "URL"),
+                  "mean_ms": data["mean"] * 1e3, "median_ms": data["median"] * 1e3,
+                  "stddev_ms": (data.get("stddev") or 0) * 1e3, "min_ms": data["min"] * 1e3,
+                  "max_ms": data["max"] * 1e3, "runs": len(data["times"])}
+        log(f"  one-iteration run: median {result['median_ms']:.1f} ms, "
+            f"min {result['min_ms']:.1f} ms")
+        return result
+    finally:
+        server.close()
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def machine():
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    load = os.getloadavg()
+    return {"cpu": model, "cores": os.cpu_count(), "kernel": os.uname().release,
+            "loadavg_at_start": [round(x, 2) for x in load],
+            "mem_total_mib": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20}
+
+
+def markdown(report):
+    lines = []
+    t = report.get("throughput")
+    if t:
+        lines += [f"### Throughput: {t['connections']} connections, {t['duration_s']} s, "
+                  f"median of {t['rounds']} rounds", "",
+                  "| client | req/s | CPU µs/request | user + sys µs | peak RSS MiB | failed |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in t["clients"]:
+            lines.append(f"| {r['client']} | {r['req_per_s']:.0f} | {r['cpu_us_per_req']:.2f} | "
+                         f"{r['user_us_per_req']:.2f} + {r['sys_us_per_req']:.2f} | "
+                         f"{r['peak_rss_kb'] / 1024:.1f} | {r['failed']} |")
+        if t["skipped"]:
+            lines.append(f"\nNot installed, skipped: {', '.join(t['skipped'])}")
+        lines.append("")
+    mem = report.get("memory")
+    if mem:
+        lines += ["### Memory (lueng, --threads 1)", "",
+                  "| VUs | state | RSS MiB | bytes per VU |", "|---:|---|---:|---:|",
+                  f"| 1 | sleeping | {mem['baseline_rss_kb'] / 1024:.1f} | |"]
+        for r in mem["sleeping"]:
+            lines.append(f"| {r['vus']} | sleeping | {r['rss_kb'] / 1024:.1f} | "
+                         f"{r['bytes_per_vu']:.0f} |")
+        k = mem.get("keep_alive")
+        if k:
+            lines.append(f"| {k['vus']} | holding a keep-alive connection "
+                         f"({k['established_connections_seen']} seen) | {k['rss_kb'] / 1024:.1f} | "
+                         f"{k['bytes_per_vu']:.0f} |")
+        lines.append("")
+    f = report.get("fidelity")
+    if f:
+        lines += [f"### Fidelity: hotel-mock adding {f['latency_ms']:g} ms (saturation "
+                  f"{f['saturation_req_per_s']:.0f} req/s without it)", "",
+                  "| client | connections | req/s | server mean ms | p50 ms | p99 ms | "
+                  "p50 − server | p99 − server |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in f["clients"]:
+            lines.append(f"| {r['client']} | {r['connections']} | {r['req_per_s']:.0f} | "
+                         f"{r['server_mean_ms']:.3f} | "
+                         f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | "
+                         f"{r['p50_minus_server_ms']:+.3f} | {r['p99_minus_server_ms']:+.3f} |")
+        lines.append("")
+    s = report.get("startup")
+    if s:
+        lines += ["### One-iteration `lueng run` (hyperfine)", "",
+                  f"median {s['median_ms']:.1f} ms, mean {s['mean_ms']:.1f} ± "
+                  f"{s['stddev_ms']:.1f} ms, min {s['min_ms']:.1f} ms ({s['runs']} runs)", ""]
+    ratios = report.get("ratios")
+    if ratios:
+        lines += ["### lueng / wrk (same run)", ""]
+        for name, value in ratios.items():
+            lines.append(f"- {name}: {value:.2f}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def ratios(report):
+    t = report.get("throughput")
+    if not t:
+        return {}
+    by = {r["client"]: r for r in t["clients"]}
+    wrk = by.get("wrk")
+    if not wrk:
+        return {}
+    out = {}
+    for name in ("lueng (scripted VU)", "lueng (discard bodies)"):
+        if name in by:
+            out[f"{name} CPU per request / wrk"] = by[name]["cpu_us_per_req"] / wrk[
+                "cpu_us_per_req"]
+            out[f"{name} req/s / wrk"] = by[name]["req_per_s"] / wrk["req_per_s"]
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sections", nargs="*",
+                        help="throughput, memory, fidelity, startup (default: all)")
+    parser.add_argument("--build", type=Path, default=ROOT / "build")
+    parser.add_argument("--lueng", type=Path, help="default: BUILD/lueng")
+    parser.add_argument("--hotel-mock", type=Path, help="default: BUILD/tools/hotel-mock/hotel-mock")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per client run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--server-core", type=int, default=0)
+    parser.add_argument("--client-core", type=int, default=1)
+    parser.add_argument("--memory-vus", type=int, nargs="+", default=[10000, 50000, 100000])
+    parser.add_argument("--keep-alive-vus", type=int, default=10000)
+    parser.add_argument("--latency-ms", type=float, default=10.0)
+    parser.add_argument("--light-connections", type=int, default=10)
+    parser.add_argument("--startup-runs", type=int, default=30)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
+    args = parser.parse_args()
+    args.lueng = args.lueng or args.build / "lueng"
+    args.hotel_mock = args.hotel_mock or args.build / "tools" / "hotel-mock" / "hotel-mock"
+    known = ["throughput", "memory", "fidelity", "startup"]
+    sections = args.sections or known
+    for section in sections:
+        if section not in known:
+            sys.exit(f"bench: unknown section '{section}' (one of {', '.join(known)})")
+    if not args.lueng.exists():
+        sys.exit(f"bench: {args.lueng} not found (build first, or pass --lueng)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="lueng-bench-"))
+
+    def log(text):
+        print(text, file=sys.stderr, flush=True)
+
+    report = {"machine": machine(), "lueng": str(args.lueng),
+              "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    try:
+        for section in sections:
+            log(f"bench: {section}")
+            report[section] = globals()[section](args, work, log)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["ratios"] = ratios(report)
+    text = markdown(report)
+    (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n")
+    (args.out / "bench.md").write_text(text + "\n")
+    print(text)
+    log(f"bench: wrote {args.out / 'bench.json'} and {args.out / 'bench.md'}")
+
+
+if __name__ == "__main__":
+    main()
