@@ -1,5 +1,6 @@
 #include "bindings/lua_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -108,6 +109,22 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
   }
 }
 
+// "Missing a colon after a name of object member at line 1, column 6 (offset 5)":
+// line and column (1-based, in bytes) find the spot in a multi-line body.
+std::string describe_parse_error(std::string_view text, const rapidjson::Document& document) {
+  std::string what = rapidjson::GetParseError_En(document.GetParseError());
+  if (!what.empty() && what.back() == '.') what.pop_back();
+  size_t offset = std::min(document.GetErrorOffset(), text.size());
+  size_t line = 1, line_start = 0;
+  for (size_t i = 0; i < offset; ++i)
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  return what + " at line " + std::to_string(line) + ", column " +
+         std::to_string(offset - line_start + 1) + " (offset " + std::to_string(offset) + ")";
+}
+
 }  // namespace
 
 bool lua_to_json(lua_State* L, int index, std::string& out, std::string* error,
@@ -171,9 +188,7 @@ bool push_json_text(lua_State* L, std::string_view text, std::string* error) {
   rapidjson::Document document;
   document.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
   if (document.HasParseError()) {
-    if (error)
-      *error = std::string(rapidjson::GetParseError_En(document.GetParseError())) + " at offset " +
-               std::to_string(document.GetErrorOffset());
+    if (error) *error = describe_parse_error(text, document);
     return false;
   }
   push_json_value(L, document);

@@ -22,7 +22,8 @@ bool lua_to_json(lua_State* L, int index, std::string& out, std::string* error,
 // inside scalars and lueng's json.null sentinel nowhere: k6 scripts compare with nil).
 void push_json_value(lua_State* L, const rapidjson::Value& value);
 
-// Parses text and pushes the value; false with *error ("... at offset N") on bad JSON.
+// Parses text and pushes the value; false with *error ("<what> at line L, column C
+// (offset N)") on bad JSON.
 bool push_json_text(lua_State* L, std::string_view text, std::string* error);
 
 }  // namespace lueng::bindings

@@ -7,10 +7,9 @@ namespace lueng::bindings {
 void register_modules(lua_State* L) {
   lua_getglobal(L, "package");
   lua_getfield(L, -1, "preload");
-  const luaL_Reg modules[] = {{"lueng", open_lueng},
-                              {"lueng.http", open_http},
-                              {"lueng.json", open_json},
-                              {"lueng.metrics", open_metrics}};
+  const luaL_Reg modules[] = {
+      {"lueng", open_lueng},     {"lueng.crypto", open_crypto}, {"lueng.encoding", open_encoding},
+      {"lueng.http", open_http}, {"lueng.json", open_json},     {"lueng.metrics", open_metrics}};
   for (const auto& module : modules) {
     lua_pushcfunction(L, module.func);
     lua_setfield(L, -2, module.name);

@@ -10,7 +10,8 @@ class Vu;
 
 namespace lueng::bindings {
 
-// Makes require "lueng", "lueng.http", "lueng.json" and "lueng.metrics" available in L.
+// Makes require "lueng", "lueng.crypto", "lueng.encoding", "lueng.http", "lueng.json" and
+// "lueng.metrics" available in L.
 void register_modules(lua_State* L);
 
 // Pushes a response userdata; it owns `response` and returns it to `pool` when
@@ -22,6 +23,8 @@ exec::Vu& running_vu(lua_State* L, const char* what);
 
 // Preload functions, one per module file.
 int open_lueng(lua_State* L);
+int open_crypto(lua_State* L);
+int open_encoding(lua_State* L);
 int open_http(lua_State* L);
 int open_json(lua_State* L);
 int open_metrics(lua_State* L);

@@ -45,5 +45,46 @@ TEST_CASE("JSON text decodes to Lua, errors give the offset") {
   REQUIRE(luaL_dostring(s.L, "return doc.a[2] == 2 and doc.c == 'd' and doc.a[3].b == nil") == 0);
   CHECK(lua_toboolean(s.L, -1));
   CHECK_FALSE(push_json_text(s.L, R"({"a" 1})", &error));
-  CHECK(error == "Missing a colon after a name of object member. at offset 5");
+  CHECK(error == "Missing a colon after a name of object member at line 1, column 6 (offset 5)");
+  CHECK_FALSE(push_json_text(s.L, "{\n  \"a\": 1,\n  \"b\": tru\n}", &error));
+  CHECK(error == "Invalid value at line 3, column 11 (offset 22)");
+  CHECK_FALSE(push_json_text(s.L, "[1, 2", &error));
+  CHECK(error.ends_with("at line 1, column 6 (offset 5)"));
+  CHECK_FALSE(push_json_text(s.L, "", &error));
+  CHECK(error == "The document is empty at line 1, column 1 (offset 0)");
+}
+
+TEST_CASE("JSON round trips keep strings byte for byte and escape non-ASCII on request") {
+  State s;
+  const char* payload =
+      R"({"entry":[{"changes":[{"value":{"messages":[{"text":{"body":"Hola, ¿hay cabaña? 🏔"},)"
+      R"("type":"text"}]}}]}],"object":"whatsapp_business_account"})";
+  std::string error;
+  REQUIRE(push_json_text(s.L, payload, &error));
+  lua_setglobal(s.L, "doc");
+  REQUIRE(luaL_dostring(s.L, "return doc") == 0);
+  std::string plain, escaped;
+  REQUIRE(lua_to_json(s.L, -1, plain, &error));
+  REQUIRE(lua_to_json(s.L, -1, escaped, &error, {.escape_non_ascii = true}));
+  lua_pop(s.L, 1);
+  CHECK(plain.find("Hola, ¿hay cabaña? 🏔") != std::string::npos);
+  CHECK(escaped.find(R"(Hola, \u00BFhay caba\u00F1a? \uD83C\uDFD4)") != std::string::npos);
+  for (unsigned char c : escaped) CHECK(c < 0x80);
+  // Decoding the escaped text gives back the same Lua strings.
+  REQUIRE(push_json_text(s.L, escaped, &error));
+  lua_setglobal(s.L, "again");
+  REQUIRE(luaL_dostring(s.L,
+                        "return again.entry[1].changes[1].value.messages[1].text.body == "
+                        "doc.entry[1].changes[1].value.messages[1].text.body") == 0);
+  CHECK(lua_toboolean(s.L, -1));
+  lua_pop(s.L, 1);
+  // Control characters, quotes and embedded NULs survive a round trip.
+  CHECK(s.encode("'a\\0\"\\\\\\n'") == R"("a\u0000\"\\\n")");
+  REQUIRE(push_json_text(s.L, R"(["a\u0000b", 1e300, -0.5, 12345678901234])", &error));
+  lua_setglobal(s.L, "values");
+  REQUIRE(luaL_dostring(s.L,
+                        "return #values[1] == 3 and values[2] == 1e300 and values[3] == -0.5 "
+                        "and values[4] == 12345678901234") == 0);
+  CHECK(lua_toboolean(s.L, -1));
+  CHECK(s.encode("values") == R"(["a\u0000b",1e300,-0.5,12345678901234])");
 }
