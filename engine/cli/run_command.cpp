@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bindings/script_error.hpp"
+#include "bindings/slo_files.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/duration.hpp"
@@ -24,11 +25,14 @@ int run_command(const std::vector<std::string>& args) {
   app.add_option("--summary-export", flags.summary_export, "write the result file (JSON) here");
   app.add_flag("-q,--quiet", flags.quiet, "no progress output");
   app.add_flag("--no-color", flags.no_color, "no colors in the summary");
+  bool strict = false;
+  app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
   if (auto status = parse_args(app, args, "run")) return *status;
 
   exec::TestRunConfig config;
   if (std::string problem = to_config(flags, config); !problem.empty())
     return usage_error("run", problem);
+  config.strict = strict;
 
   exec::TestRun run(config);
   output::RunResult result;
@@ -42,7 +46,12 @@ int run_command(const std::vector<std::string>& args) {
     return kExitScriptError;
   }
 
-  result.exit_code = result.interrupted ? kExitInterrupted : kExitOk;
+  if (std::string problem = bindings::add_recommendations(result.slo, config.source.module_dirs);
+      !problem.empty())
+    fprintf(stderr, "lueng run: %s\n", problem.c_str());
+
+  // An interrupt outranks the SLOs: they were measured on part of the test only.
+  result.exit_code = result.interrupted ? kExitInterrupted : result.slo.exit_code;
   if (!run.teardown_error().empty()) {
     fprintf(stderr, "lueng run: script error: %s\n", run.teardown_error().c_str());
     result.exit_code = kExitScriptError;

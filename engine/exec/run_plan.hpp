@@ -36,6 +36,9 @@ struct RunPlan {
   std::string user_agent;
   uint64_t start_ns = 0;  // uv_hrtime() of the test start; seconds are counted from it
   uint64_t max_vus = 0;
+  // Sub-metrics every worker's sink tracks (thresholds on metric{tag:value} and
+  // abort_on_fail SLOs), in Sink::track order.
+  std::vector<std::pair<metrics::MetricId, std::string>> tracked;
 
   // Splits every scenario's VUs over the workers and numbers them 1..max_vus.
   void assign_vus();

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -15,6 +16,8 @@
 #include "engine/exec/progress.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
+#include "engine/thresholds/definitions.hpp"
+#include "engine/thresholds/evaluate.hpp"
 
 namespace lueng::exec {
 
@@ -176,6 +179,7 @@ void TestRun::prepare() {
     planned.kind = find_executor(config.executor);
     planned.config = std::move(config);
   }
+  read_thresholds(options);
   has_setup_ = init.has_function("setup");
   has_teardown_ = init.has_function("teardown");
 
@@ -186,6 +190,28 @@ void TestRun::prepare() {
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   plan_.workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, total_vus)));
   plan_.assign_vus();
+}
+
+void TestRun::read_thresholds(const rapidjson::Value& options) {
+  if (!options.IsObject() || !options.HasMember("thresholds")) return;
+  const metrics::MetricCatalog& catalog = plan_.catalog;
+  auto lookup = [&catalog](std::string_view name) -> std::optional<metrics::MetricDef> {
+    if (auto id = catalog.find(name)) return catalog.def(*id);
+    return std::nullopt;
+  };
+  try {
+    slos_ = thresholds::parse_thresholds(options["thresholds"], lookup, plan_.source.path,
+                                         "options.thresholds");
+  } catch (const thresholds::ThresholdError& error) {
+    throw ConfigError(error.what());
+  }
+  // Sinks track every sub-metric a threshold selects from the first sample on.
+  for (const auto& slo : slos_) {
+    if (slo.selector.filter.empty()) continue;
+    auto entry = std::make_pair(*catalog.find(slo.selector.metric), slo.selector.filter);
+    if (std::find(plan_.tracked.begin(), plan_.tracked.end(), entry) == plan_.tracked.end())
+      plan_.tracked.push_back(entry);
+  }
 }
 
 output::RunResult TestRun::describe() const {
@@ -219,6 +245,8 @@ output::RunResult TestRun::execute() {
   }
   shared_.errors.print_repeats();
   result.script_errors = shared_.errors.counts();
+  result.slo =
+      thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds, config_.strict, "");
   return result;
 }
 

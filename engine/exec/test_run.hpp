@@ -8,6 +8,7 @@
 #include "engine/exec/options.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/output/run_result.hpp"
+#include "engine/thresholds/slo.hpp"
 
 namespace lueng::exec {
 
@@ -16,6 +17,7 @@ struct TestRunConfig {
   Shortcuts shortcuts;
   int threads = 0;  // 0: one worker per core
   bool progress = true;
+  bool strict = false;  // a WARNING SLO fails the run
 };
 
 // A whole `lueng run`: init code, setup(), the workers, teardown(), then the
@@ -26,8 +28,8 @@ class TestRun {
   explicit TestRun(TestRunConfig config);
   ~TestRun();
 
-  // Runs the script's init code and resolves its options. Throws ConfigError
-  // (exit 104) or bindings::ScriptError (exit 107).
+  // Runs the script's init code and resolves its options and thresholds. Throws
+  // ConfigError (exit 104) or bindings::ScriptError (exit 107).
   void prepare();
   // Everything else. Throws bindings::ScriptError when setup() fails; an error
   // in teardown() is reported in the result (teardown_error) instead.
@@ -37,9 +39,11 @@ class TestRun {
   output::RunResult describe() const;
 
   const std::string& teardown_error() const { return teardown_error_; }
+  const std::vector<thresholds::SloDefinition>& slos() const { return slos_; }
 
  private:
   void run_workers(output::RunResult& result);
+  void read_thresholds(const rapidjson::Value& options);
 
   TestRunConfig config_;
   RunPlan plan_;
@@ -47,6 +51,7 @@ class TestRun {
   std::string options_json_ = "null";
   bool has_setup_ = false, has_teardown_ = false;
   std::string teardown_error_;
+  std::vector<thresholds::SloDefinition> slos_;
 };
 
 }  // namespace lueng::exec

@@ -7,6 +7,7 @@ namespace lueng::exec {
 
 Worker::Worker(int index, const RunPlan& plan, RunShared& shared)
     : index_(index), plan_(plan), shared_(shared), sink_(plan.catalog) {
+  for (const auto& [metric, filter] : plan.tracked) sink_.track(metric, filter);
   // The loop and the stop handle exist before the thread does, so that
   // request_stop() works from the first moment.
   uv_loop_init(&loop_);
@@ -88,6 +89,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   RunPlan plan;
   plan.source = main_plan.source;
   plan.catalog = main_plan.catalog;
+  plan.tracked = main_plan.tracked;
   plan.user_agent = main_plan.user_agent;
   plan.setup_json = data_json;
   plan.start_ns = uv_hrtime();

@@ -1,21 +1,46 @@
 #include "engine/metrics/sink.hpp"
 
+#include "engine/metrics/tags.hpp"
+
 namespace lueng::metrics {
 
 Sink::Sink(const MetricCatalog& catalog, size_t max_tag_sets)
-    : catalog_(catalog), max_tag_sets_(max_tag_sets) {}
+    : catalog_(catalog), max_tag_sets_(max_tag_sets), metric_tracked_(catalog.size(), 0) {}
+
+size_t Sink::track(MetricId metric, std::string filter) {
+  for (size_t i = 0; i < tracked_.size(); ++i)
+    if (tracked_[i].metric == metric && tracked_[i].filter == filter) return i;
+  tracked_.push_back({metric, std::move(filter), {}});
+  metric_tracked_[metric] = 1;
+  return tracked_.size() - 1;
+}
+
+std::vector<uint32_t> Sink::matching(std::string_view encoded_tags) const {
+  std::vector<uint32_t> matches;
+  for (size_t i = 0; i < tracked_.size(); ++i)
+    if (tags_match(encoded_tags, tracked_[i].filter)) matches.push_back(static_cast<uint32_t>(i));
+  return matches;
+}
 
 TagSetId Sink::intern(std::string_view encoded_tags) {
   if (auto it = ids_.find(encoded_tags); it != ids_.end()) return it->second;
+  std::vector<uint32_t> matches = matching(encoded_tags);
+  std::string key(encoded_tags);
+  std::string_view stored = encoded_tags;
   if (tag_sets_.size() >= max_tag_sets_) {
+    // Folded tag sets share one "other" set per combination of tracked
+    // sub-metrics they match, so tracked sub-metrics stay exact.
     ++overflowed_;
-    if (auto it = ids_.find(kOverflowTags); it != ids_.end()) return it->second;
-    encoded_tags = kOverflowTags;
+    stored = kOverflowTags;
+    key = kOverflowTags;
+    for (uint32_t match : matches) key += "\x1d" + std::to_string(match);
+    if (auto it = ids_.find(key); it != ids_.end()) return it->second;
   }
   auto id = static_cast<TagSetId>(tag_sets_.size());
-  tag_sets_.emplace_back(encoded_tags);
-  ids_.emplace(tag_sets_.back(), id);
+  tag_sets_.emplace_back(stored);
+  ids_.emplace(std::move(key), id);
   slots_.resize(slots_.size() + catalog_.size(), -1);
+  tag_matches_.push_back(std::move(matches));
   return id;
 }
 
@@ -25,7 +50,11 @@ void Sink::add(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
     slot = static_cast<int32_t>(aggregates_.size());
     aggregates_.emplace_back();
   }
-  aggregates_[slot].add(catalog_.def(metric).type, value, time_ns);
+  MetricType type = catalog_.def(metric).type;
+  aggregates_[slot].add(type, value, time_ns);
+  if (metric_tracked_[metric])
+    for (uint32_t i : tag_matches_[tags])
+      if (tracked_[i].metric == metric) tracked_[i].aggregate.add(type, value, time_ns);
 }
 
 }  // namespace lueng::metrics

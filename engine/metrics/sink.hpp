@@ -14,6 +14,15 @@ namespace lueng::metrics {
 
 using TagSetId = uint32_t;
 
+// A sub-metric a sink aggregates as samples arrive (a threshold's
+// metric{tag:value}): exact from the first sample, also for tag sets the
+// cardinality bound folds. An empty filter tracks the whole metric.
+struct TrackedMetric {
+  MetricId metric;
+  std::string filter;  // canonical tag set (tags.hpp)
+  Aggregate aggregate;
+};
+
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
@@ -25,6 +34,11 @@ class Sink {
  public:
   // Past max_tag_sets distinct tag sets, new ones fold into kOverflowTags.
   explicit Sink(const MetricCatalog& catalog, size_t max_tag_sets = 20000);
+
+  // Starts tracking a sub-metric; call before the first intern(). Returns its index
+  // in tracked().
+  size_t track(MetricId metric, std::string filter);
+  const std::vector<TrackedMetric>& tracked() const { return tracked_; }
 
   // The id of a canonical tag set (see tags.hpp); allocates only for a new set.
   TagSetId intern(std::string_view encoded_tags);
@@ -56,6 +70,11 @@ class Sink {
   std::vector<int32_t> slots_;  // [tag set * metrics + metric] -> index in aggregates_, -1 if none
   std::deque<Aggregate> aggregates_;
   uint64_t overflowed_ = 0;
+  std::vector<TrackedMetric> tracked_;
+  std::vector<uint8_t> metric_tracked_;             // [metric] -> some tracked entry is of it
+  std::vector<std::vector<uint32_t>> tag_matches_;  // [tag set] -> tracked entries it matches
+
+  std::vector<uint32_t> matching(std::string_view encoded_tags) const;
 };
 
 }  // namespace lueng::metrics

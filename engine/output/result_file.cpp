@@ -10,6 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "engine/metrics/tags.hpp"
+#include "engine/output/slo_json.hpp"
 #include "engine/output/views.hpp"
 
 namespace lueng::output {
@@ -135,6 +136,18 @@ void write_metrics(Writer& w, const RunResult& result) {
       w.EndObject();
     }
     w.EndArray();
+    if (!metric.submetrics.empty()) {
+      w.Key("submetrics");
+      w.StartArray();
+      for (const auto& [filter, aggregate] : metric.submetrics) {
+        w.StartObject();
+        w.Key("tags");
+        write_tags(w, filter);
+        write_values(w, metric.def, aggregate, result.duration_seconds);
+        w.EndObject();
+      }
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndObject();
@@ -272,6 +285,8 @@ std::string result_to_json(const RunResult& result) {
   }
   w.EndArray();
   key_uint(w, "overflowed_tag_sets", result.overflowed_tag_sets);
+  w.Key("slos");
+  write_slo_report(w, result.slo);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/metrics/metric_set.hpp"
+#include "engine/thresholds/slo.hpp"
 
 namespace lueng::output {
 
@@ -60,6 +61,7 @@ struct RunResult {
   std::vector<TimePoint> time_series;
   std::map<std::string, uint64_t> script_errors;  // message -> occurrences
   uint64_t overflowed_tag_sets = 0;
+  thresholds::SloReport slo;  // the thresholds and the verdict; empty without thresholds
   int exit_code = 0;
 };
 

@@ -6,6 +6,7 @@
 
 #include "engine/common/duration.hpp"
 #include "engine/output/format.hpp"
+#include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"
 
 namespace lueng::output {
@@ -162,6 +163,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
     out += paint.red(fmt::format(
         "     WARN {} tag sets beyond the cardinality bound were folded into name=(other)\n",
         result.overflowed_tag_sets));
+  out += render_slo_section(result.slo, style.color);
   return out;
 }
 

@@ -1,0 +1,147 @@
+#include "engine/thresholds/definitions.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "engine/common/duration.hpp"
+
+namespace lueng::thresholds {
+
+namespace {
+
+struct Context {
+  const std::string& file;
+  std::string where;
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ThresholdError(fmt::format("{}: {}: {}", file, where, what));
+  }
+};
+
+Expression expression_at(const rapidjson::Value& value, const SloDefinition& slo,
+                         const Context& at) {
+  if (!value.IsString()) at.fail("must be a threshold expression string such as \"p(95)<3000\"");
+  std::string error;
+  auto expression = parse_expression(value.GetString(), &error);
+  if (!expression) at.fail(error);
+  if (!aggregation_applies(expression->aggregation, slo.metric.type))
+    at.fail(fmt::format("'{}': {} is a {}, which has {}, not {}", expression->text,
+                        slo.selector.metric, metrics::metric_type_name(slo.metric.type),
+                        aggregations_of(slo.metric.type), expression->aggregation_text()));
+  return *expression;
+}
+
+bool bool_at(const rapidjson::Value& value, const Context& at) {
+  if (!value.IsBool()) at.fail("must be true or false");
+  return value.GetBool();
+}
+
+double duration_at(const rapidjson::Value& value, const Context& at) {
+  if (value.IsNumber()) {
+    if (value.GetDouble() < 0) at.fail("must not be negative");
+    return value.GetDouble() / 1000;  // milliseconds, as every duration option
+  }
+  if (value.IsString()) {
+    if (auto seconds = parse_duration(value.GetString())) return *seconds;
+    at.fail(fmt::format("'{}' is not a duration such as \"10s\"", value.GetString()));
+  }
+  at.fail("must be a duration such as \"10s\"");
+}
+
+// The table form: { "expr", warn = ..., priority = ..., ... }.
+void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context& at) {
+  const rapidjson::Value* threshold = nullptr;
+  for (const auto& member : entry.GetObject()) {
+    std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    Context field{at.file, at.where + "." + std::string(key)};
+    const rapidjson::Value& value = member.value;
+    if (key == "1" || key == "threshold") {
+      if (threshold) at.fail("has two threshold expressions; list them as separate entries");
+      threshold = &value;
+    } else if (key == "warn") {
+      slo.warn = expression_at(value, slo, field);
+    } else if (key == "priority") {
+      auto priority = value.IsString() ? parse_priority(value.GetString()) : std::nullopt;
+      if (!priority) field.fail("must be \"P0\", \"P1\" or \"P2\"");
+      slo.priority = *priority;
+    } else if (key == "abort_on_fail" || key == "abortOnFail") {
+      slo.abort_on_fail = bool_at(value, field);
+    } else if (key == "delay_abort_eval" || key == "delayAbortEval") {
+      slo.delay_abort_eval = duration_at(value, field);
+    } else if (key == "description") {
+      if (!value.IsString()) field.fail("must be a string");
+      slo.description = value.GetString();
+    } else if (key == "allow_empty" || key == "allowEmpty") {
+      slo.allow_empty = bool_at(value, field);
+    } else if (std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      at.fail("has more than one threshold expression; list them as separate entries");
+    } else {
+      field.fail(
+          "unknown field (use warn, priority, abort_on_fail, delay_abort_eval, description or "
+          "allow_empty)");
+    }
+  }
+  if (!threshold) at.fail("has no threshold expression (write it first: { \"p(95)<3000\", ... })");
+  slo.threshold = expression_at(*threshold, slo, at);
+}
+
+SloDefinition read_one(const rapidjson::Value& value, const SloDefinition& base,
+                       const Context& at) {
+  SloDefinition slo = base;
+  slo.where = at.where;
+  if (value.IsString())
+    slo.threshold = expression_at(value, slo, at);
+  else if (value.IsObject())
+    read_entry(value, slo, at);
+  else
+    at.fail("must be an expression string or a table { \"expr\", warn = ..., priority = ... }");
+  return slo;
+}
+
+}  // namespace
+
+std::vector<SloDefinition> parse_thresholds(const rapidjson::Value& thresholds,
+                                            const MetricLookup& lookup, const std::string& file,
+                                            const std::string& path) {
+  std::vector<SloDefinition> slos;
+  if (thresholds.IsNull()) return slos;
+  if (!thresholds.IsObject()) Context{file, path}.fail("must be a table of metric = thresholds");
+  std::vector<const rapidjson::Value::Member*> members;
+  for (const auto& member : thresholds.GetObject()) members.push_back(&member);
+  std::sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+    return std::string_view(a->name.GetString(), a->name.GetStringLength()) <
+           std::string_view(b->name.GetString(), b->name.GetStringLength());
+  });
+  for (const auto* member : members) {
+    std::string key(member->name.GetString(), member->name.GetStringLength());
+    Context at{file, fmt::format("{}[\"{}\"]", path, key)};
+    SloDefinition base;
+    std::string error;
+    auto selector = parse_selector(key, &error);
+    if (!selector) at.fail(error);
+    base.selector = std::move(*selector);
+    auto metric = lookup(base.selector.metric);
+    if (!metric)
+      at.fail(
+          fmt::format("unknown metric '{}' (not built in, and the script creates no such "
+                      "metric with lueng.metrics)",
+                      base.selector.metric));
+    base.metric = *metric;
+
+    const rapidjson::Value& value = member->value;
+    if (value.IsArray()) {
+      if (value.Empty()) at.fail("lists no thresholds");
+      for (rapidjson::SizeType i = 0; i < value.Size(); ++i)
+        slos.push_back(
+            read_one(value[i], base, Context{file, fmt::format("{}[{}]", at.where, i + 1)}));
+    } else if (value.IsObject() && value.ObjectEmpty()) {
+      at.fail("lists no thresholds");
+    } else {
+      slos.push_back(read_one(value, base, at));
+    }
+  }
+  return slos;
+}
+
+}  // namespace lueng::thresholds
