@@ -12,6 +12,7 @@
 #include "engine/exec/error_log.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/exec/interval_stats.hpp"
+#include "engine/exec/live_metrics.hpp"
 #include "engine/exec/scenario_config.hpp"
 #include "engine/exec/scenario_shared.hpp"
 #include "engine/metrics/metric.hpp"
@@ -51,6 +52,7 @@ class RunShared {
   std::atomic<int64_t> initialized_vus{0};  // VUs created so far (vus_max)
   std::atomic<int> started_workers{0};      // workers whose first iterations are scheduled
   ErrorLog errors;
+  LiveMetrics live;                   // tracked sub-metrics for abort_on_fail
   uv_async_t* worker_done = nullptr;  // signalled by each worker as it starts and as it ends
 
   void post(const IntervalStats& stats) {

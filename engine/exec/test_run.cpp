@@ -7,6 +7,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "engine/exec/progress.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
+#include "engine/output/slo_report.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
@@ -56,6 +58,10 @@ struct Supervisor {
   std::vector<std::unique_ptr<Worker>>& workers;
   const RunPlan& plan;
   std::optional<ProgressView> progress;  // none with --quiet
+  // Called every second with the seconds since the start; true stops the run
+  // gracefully (abort_on_fail).
+  std::function<bool(double)> should_abort;
+  bool aborted = false;
   TimeSeriesBuilder series;
   int finished = 0;
   int signals = 0;
@@ -126,8 +132,12 @@ struct Supervisor {
     self->sample_start();
     self->sample_vus(second);
     self->series.close_before(second - 2);  // workers report a second within one tick
-    if (self->progress)
-      self->progress->update(static_cast<double>(uv_hrtime() - self->plan.start_ns) / 1e9);
+    double elapsed = static_cast<double>(uv_hrtime() - self->plan.start_ns) / 1e9;
+    if (self->progress) self->progress->update(elapsed);
+    if (!self->aborted && self->signals == 0 && self->should_abort && self->should_abort(elapsed)) {
+      self->aborted = true;
+      for (auto& worker : self->workers) worker->request_stop(false);
+    }
   }
 
   static void on_signal(uv_signal_t* handle, int signum) {
@@ -205,13 +215,40 @@ void TestRun::read_thresholds(const rapidjson::Value& options) {
   } catch (const thresholds::ThresholdError& error) {
     throw ConfigError(error.what());
   }
-  // Sinks track every sub-metric a threshold selects from the first sample on.
-  for (const auto& slo : slos_) {
-    if (slo.selector.filter.empty()) continue;
+  // Sinks track every sub-metric a threshold selects from the first sample on,
+  // and whatever abort_on_fail must see live (whole metrics too).
+  for (size_t i = 0; i < slos_.size(); ++i) {
+    const auto& slo = slos_[i];
+    if (slo.selector.filter.empty() && !slo.abort_on_fail) continue;
     auto entry = std::make_pair(*catalog.find(slo.selector.metric), slo.selector.filter);
-    if (std::find(plan_.tracked.begin(), plan_.tracked.end(), entry) == plan_.tracked.end())
-      plan_.tracked.push_back(entry);
+    auto it = std::find(plan_.tracked.begin(), plan_.tracked.end(), entry);
+    if (it == plan_.tracked.end()) it = plan_.tracked.insert(plan_.tracked.end(), entry);
+    if (slo.abort_on_fail)
+      abort_watches_.emplace_back(i, static_cast<size_t>(it - plan_.tracked.begin()));
   }
+}
+
+const thresholds::SloDefinition* TestRun::check_abort(double elapsed) {
+  if (abort_watches_.empty() || !aborted_by_.empty()) return nullptr;
+  std::vector<metrics::MetricType> types;
+  for (const auto& [metric, filter] : plan_.tracked)
+    types.push_back(plan_.catalog.def(metric).type);
+  std::vector<metrics::Aggregate> live = shared_.live.merged(types);
+  for (const auto& [slo_index, tracked] : abort_watches_) {
+    const thresholds::SloDefinition& slo = slos_[slo_index];
+    if (elapsed < slo.delay_abort_eval || live[tracked].count == 0) continue;
+    thresholds::SloResult result = thresholds::evaluate(slo, live[tracked], elapsed);
+    if (result.status != thresholds::SloStatus::kFail &&
+        result.status != thresholds::SloStatus::kCritical)
+      continue;
+    aborted_by_ = slo.where;
+    fprintf(stderr, "\n  abort_on_fail: %s missed %s after %.0fs (%s=%s): stopping gracefully\n",
+            slo.selector.text.c_str(), slo.threshold.text.c_str(), elapsed,
+            slo.threshold.aggregation_text().c_str(),
+            output::format_slo_value(result, result.value).c_str());
+    return &slo;
+  }
+  return nullptr;
 }
 
 output::RunResult TestRun::describe() const {
@@ -245,8 +282,8 @@ output::RunResult TestRun::execute() {
   }
   shared_.errors.print_repeats();
   result.script_errors = shared_.errors.counts();
-  result.slo =
-      thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds, config_.strict, "");
+  result.slo = thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds,
+                                        config_.strict, aborted_by_);
   return result;
 }
 
@@ -260,6 +297,10 @@ void TestRun::run_workers(output::RunResult& result) {
   std::optional<ProgressView> progress;
   if (config_.progress) progress.emplace(plan_, isatty(STDERR_FILENO) != 0);
   Supervisor supervisor(shared_, workers, plan_, std::move(progress));
+  if (!abort_watches_.empty()) {
+    shared_.live.resize(workers.size(), plan_.tracked.size());
+    supervisor.should_abort = [this](double elapsed) { return check_abort(elapsed) != nullptr; };
+  }
   supervisor.run();
   for (auto& worker : workers) worker->join();
 

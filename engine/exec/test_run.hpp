@@ -52,6 +52,12 @@ class TestRun {
   bool has_setup_ = false, has_teardown_ = false;
   std::string teardown_error_;
   std::vector<thresholds::SloDefinition> slos_;
+  // abort_on_fail SLOs: index in slos_ and in plan_.tracked.
+  std::vector<std::pair<size_t, size_t>> abort_watches_;
+  std::string aborted_by_;
+
+  // The first abort_on_fail SLO missed after `elapsed` seconds, or none.
+  const thresholds::SloDefinition* check_abort(double elapsed);
 };
 
 }  // namespace lueng::exec

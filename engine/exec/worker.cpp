@@ -70,6 +70,7 @@ void Worker::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   flush_interval();
   for (auto& scenario : runs_) scenario->publish_progress();
+  if (!sink_.tracked().empty()) shared_.live.publish(static_cast<size_t>(index_), sink_.tracked());
 }
 
 void Worker::build(const std::vector<size_t>& scenario_indices) {
@@ -172,6 +173,8 @@ void Worker::on_tick(uv_timer_t* timer) {
   auto* worker = static_cast<Worker*>(timer->data);
   worker->interval(uv_hrtime());
   for (auto& run : worker->runs_) run->publish_progress();
+  if (!worker->sink_.tracked().empty())
+    worker->shared_.live.publish(static_cast<size_t>(worker->index_), worker->sink_.tracked());
 }
 
 void Worker::report_error(const std::string& message) {

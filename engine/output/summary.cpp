@@ -158,6 +158,8 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
       fmt::format("     running ({}), {} worker{}", format_ms(result.duration_seconds * 1000),
                   result.workers, result.workers == 1 ? "" : "s");
   if (result.interrupted) ran += ", " + paint.red("interrupted: " + result.interrupt_reason);
+  if (!result.slo.aborted_by.empty())
+    ran += ", " + paint.red("aborted by abort_on_fail of " + result.slo.aborted_by);
   out += paint.dim(ran) + "\n";
   if (result.overflowed_tag_sets > 0)
     out += paint.red(fmt::format(
