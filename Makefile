@@ -7,8 +7,14 @@ TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc)
 DEMO_PORT  ?= 18080
 CMAKE_GEN  := -G Ninja
+# The perf-* targets: the target system and extra `lueng run` flags
+# (e.g. PERF_ARGS="-e TIME_SCALE=0.01 -e WHATSAPP_SECRET=..."). Results go to .performance/.
+BASE_URL   ?= http://127.0.0.1:8000
+PERF_ARGS  ?=
+PERF       := LUENG=$(BUILD)/lueng BASE_URL=$(BASE_URL) PERF_ARGS="$(PERF_ARGS)" tools/perf.sh
 
 .PHONY: all deps build test test-asan test-tsan demo bench format format-check clean
+.PHONY: perf-smoke perf-load perf-stress perf-spike perf-soak perf-validate perf-baseline perf-clean
 
 all: build
 
@@ -45,6 +51,22 @@ demo: build
 bench: build
 	tools/bench/install.sh
 	python3 tools/bench/bench.py --build $(BUILD) $(BENCH_ARGS)
+
+# The five scenarios of scripts/ against $(BASE_URL) (docs/hotel-library.md);
+# each writes .performance/<scenario>-<UTC timestamp>.json and .txt (summary).
+perf-smoke perf-load perf-stress perf-spike perf-soak: build
+	@$(PERF) run $(@:perf-%=%)
+
+# Re-evaluates the SLOs of the newest result file with `lueng validate`.
+perf-validate: build
+	@$(PERF) validate
+
+# Keeps the newest result as .performance/baseline.json (and its summary).
+perf-baseline:
+	@$(PERF) baseline
+
+perf-clean:
+	rm -rf .performance
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

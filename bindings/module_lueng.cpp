@@ -1,5 +1,6 @@
 // The C half of require "lueng"; the Lua half (bindings/lua/lueng.lua) builds
 // the public functions on top of it.
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -88,14 +89,26 @@ int vu_field(lua_State* L) {
   return 1;
 }
 
+// Wall-clock milliseconds since the Unix epoch, with fractions, like JavaScript's
+// Date.now(): for timestamps in payloads and for time windows across VUs.
+int now(lua_State* L) {
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  lua_pushnumber(L, std::chrono::duration<double, std::milli>(since_epoch).count());
+  return 1;
+}
+
 }  // namespace
 
 int open_lueng(lua_State* L) {
   const char* code = embedded::lueng_lua;
   if (luaL_loadbuffer(L, code, std::strlen(code), "=lueng") != 0) return lua_error(L);
-  const luaL_Reg core[] = {{"record_check", record_check}, {"group_enter", group_enter},
-                           {"group_leave", group_leave},   {"sleep", sleep},
-                           {"vu_field", vu_field},         {nullptr, nullptr}};
+  const luaL_Reg core[] = {{"record_check", record_check},
+                           {"group_enter", group_enter},
+                           {"group_leave", group_leave},
+                           {"sleep", sleep},
+                           {"vu_field", vu_field},
+                           {"now", now},
+                           {nullptr, nullptr}};
   lua_newtable(L);
   luaL_register(L, nullptr, core);
   lua_pushstring(L, kVersion);

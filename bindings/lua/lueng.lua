@@ -38,6 +38,9 @@ end
 
 M.sleep = core.sleep
 
+-- now(): wall-clock milliseconds since the Unix epoch (fractions included).
+M.now = core.now
+
 -- fail(message): ends the current iteration with an error, like k6's fail().
 function M.fail(message)
   error(message ~= nil and tostring(message) or "fail() called", 2)

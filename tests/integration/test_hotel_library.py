@@ -1,0 +1,206 @@
+"""lib/lua/hotel and lib/lua/lueng through the real lueng binary: data generator
+properties, the weighted mix, time scaling, signing against hotel-mock (a wrong
+secret fails the webhook checks), and the load script's SLOs against a failing
+target."""
+
+import json
+import re
+import unittest
+
+from hotel_support import (MockCase, checks_by_name, run_scenario, series_by_tag,
+                           slo_exit_codes_available)
+from support import run_lueng
+
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+COUNTRY_PREFIX = {"AR": "+54911", "BR": "+55119", "MX": "+5255", "CL": "+569", "ES": "+346",
+                  "US": "+1"}
+
+
+def lines_with(run, marker):
+    return [json.loads(line[len(marker):]) for line in run.stderr.splitlines()
+            if line.startswith(marker)]
+
+
+class DataTest(unittest.TestCase):
+    def test_generator_properties(self):
+        script = r'''
+local data = require "hotel.data"
+local json = require "lueng.json"
+options = { iterations = 1, vus = 1 }
+function setup()
+  for vu = 1, 30 do
+    for iteration = 0, 49 do
+      local d = data.new(vu, iteration)
+      local record = { vu = vu, iteration = iteration, phones = {}, emails = {}, payments = {},
+                       messages = {}, stays = {} }
+      for _, country in ipairs(data.countries) do
+        record.phones[#record.phones + 1] = { country, d:phone(country), d:phone(country) }
+      end
+      for _ = 1, 2 do
+        record.emails[#record.emails + 1] = d:email()
+        record.payments[#record.payments + 1] = d:payment_id()
+        record.messages[#record.messages + 1] = d:message_id()
+        local check_in, check_out, nights = d:stay()
+        record.stays[#record.stays + 1] = { check_in, check_out, nights }
+      end
+      record.name = d:name()
+      record.same = data.new(vu, iteration):phone("AR") == data.new(vu, iteration):phone("AR")
+      print("DATA " .. json.encode(record))
+    end
+  end
+end
+function default() end
+'''
+        run = run_lueng(script)
+        self.assertEqual(run.code, 0, run.stderr[-2000:])
+        records = lines_with(run, "DATA ")
+        self.assertEqual(len(records), 30 * 50)
+        phones, emails, payments, messages = set(), set(), set(), set()
+        import datetime
+        today = datetime.date.today()
+        for record in records:
+            self.assertTrue(record["same"], "same VU and iteration give the same data")
+            for country, *numbers in record["phones"]:
+                for number in numbers:
+                    self.assertRegex(number, E164)
+                    self.assertTrue(number.startswith(COUNTRY_PREFIX[country]), number)
+                    self.assertLessEqual(len(number) - 1, 15)
+                    self.assertNotIn(number, phones, "phones are unique per VU, iteration and call")
+                    phones.add(number)
+            for email in record["emails"]:
+                self.assertRegex(email, r"^[a-z0-9.]+@example\.com$")
+                self.assertNotIn(email, emails)
+                emails.add(email)
+            for payment in record["payments"]:
+                self.assertRegex(payment, r"^\d{10}$")
+                self.assertNotIn(payment, payments)
+                payments.add(payment)
+            for message in record["messages"]:
+                self.assertTrue(message.startswith("wamid."))
+                self.assertNotIn(message, messages)
+                messages.add(message)
+            for check_in, check_out, nights in record["stays"]:
+                start = datetime.date.fromisoformat(check_in)
+                end = datetime.date.fromisoformat(check_out)
+                self.assertGreater(end, start, "check-out after check-in")
+                self.assertEqual((end - start).days, nights)
+                self.assertGreater(start, today, "stays are in the future")
+        self.assertEqual(len({r["name"] for r in records}) > 50, True, "names vary")
+
+    def test_current_follows_the_running_vu_and_iteration(self):
+        script = r'''
+local data = require "hotel.data"
+local lueng = require "lueng"
+options = { scenarios = { s = { executor = "per-vu-iterations", vus = 4, iterations = 5 } } }
+function default()
+  local d = data.current()
+  print(("PHONE {\"vu\": %d, \"iteration\": %d, \"phone\": \"%s\"}"):format(d.vu, d.iteration, d:phone()))
+end
+'''
+        run = run_lueng(script)
+        self.assertEqual(run.code, 0, run.stderr[-2000:])
+        phones = lines_with(run, "PHONE ")
+        self.assertEqual(sorted((p["vu"], p["iteration"]) for p in phones),
+                         [(vu, i) for vu in range(1, 5) for i in range(5)])
+        self.assertEqual(len({p["phone"] for p in phones}), 20)
+
+
+class MixAndTimescaleTest(unittest.TestCase):
+    def test_classes_follow_weights_and_cover_every_class(self):
+        script = r'''
+local mix = require "lueng.mix"
+local json = require "lueng.json"
+local noop = function() end
+local m = mix.new({
+  { name = "reservations", weight = 70, tasks = { { name = "a", weight = 5, run = noop }, { name = "b", weight = 1, run = noop } } },
+  { name = "whatsapp", weight = 20, tasks = { { name = "text", weight = 9, run = noop }, { name = "audio", weight = 1, run = noop } } },
+  { name = "mercadopago", weight = 10, tasks = { { name = "pay", weight = 1, run = noop } } },
+})
+options = { iterations = 1, vus = 1 }
+function setup()
+  for _, n in ipairs({ 1, 3, 5, 10, 100 }) do print("SHARES " .. json.encode({ n = n, shares = m:shares(n) })) end
+  local class = m:class_of(2)
+  local tasks = {}
+  for iteration = 0, 19 do local t = m:task_of(class, 2, iteration).name tasks[t] = (tasks[t] or 0) + 1 end
+  print("TASKS " .. json.encode(tasks))
+end
+function default() end
+'''
+        run = run_lueng(script)
+        self.assertEqual(run.code, 0, run.stderr[-2000:])
+        shares = {s["n"]: s["shares"] for s in lines_with(run, "SHARES ")}
+        self.assertEqual(shares[1], {"reservations": 1, "whatsapp": 0, "mercadopago": 0})
+        self.assertEqual(shares[3], {"reservations": 1, "whatsapp": 1, "mercadopago": 1})
+        self.assertEqual(shares[5], {"reservations": 3, "whatsapp": 1, "mercadopago": 1})
+        self.assertEqual(shares[10], {"reservations": 7, "whatsapp": 2, "mercadopago": 1})
+        self.assertEqual(shares[100], {"reservations": 70, "whatsapp": 20, "mercadopago": 10})
+        self.assertEqual(lines_with(run, "TASKS "), [{"text": 18, "audio": 2}])
+
+    def test_time_scale_scales_stages_and_rejects_bad_values(self):
+        script = r'''
+local stages = require "lueng.stages"
+local timescale = require "lueng.timescale"
+local json = require "lueng.json"
+options = { iterations = 1, vus = 1 }
+function setup()
+  print("SCALED " .. json.encode({ factor = timescale.factor, load = stages.load().stages,
+    soak = stages.soak().duration, d = timescale.duration("2m30s"), ms = timescale.duration("500ms") }))
+end
+function default() end
+'''
+        run = run_lueng(script, args=["-e", "TIME_SCALE=0.01"])
+        self.assertEqual(run.code, 0, run.stderr[-2000:])
+        scaled = lines_with(run, "SCALED ")[0]
+        self.assertEqual(scaled["factor"], 0.01)
+        self.assertEqual(scaled["load"], [{"duration": "1200ms", "target": 5},
+                                          {"duration": "3000ms", "target": 10},
+                                          {"duration": "3000ms", "target": 10},
+                                          {"duration": "1200ms", "target": 0}])
+        self.assertEqual(scaled["soak"], "18000ms")
+        self.assertEqual(scaled["d"], "1500ms")
+        self.assertEqual(scaled["ms"], "5ms")
+        bad = run_lueng(script, args=["-e", "TIME_SCALE=0"])
+        self.assertEqual(bad.code, 107)
+        self.assertIn("TIME_SCALE: '0' is not a positive number", bad.stderr)
+
+
+class SigningTest(MockCase):
+    def test_wrong_secrets_fail_the_webhook_checks(self):
+        mock = self.start_mock()
+        run = run_scenario(mock, "smoke", 0.02, "-e", "WHATSAPP_SECRET=wrong", "-e", "MP_SECRET=wrong")
+        self.assertIsNotNone(run.result, run.stderr[-2000:])
+        checks = checks_by_name(run.result)
+        for name in ("whatsapp signature accepted", "mercadopago signature accepted"):
+            passes, fails = checks[name]
+            self.assertEqual(passes, 0, name)
+            self.assertGreater(fails, 0, name)
+        # Everything else still works.
+        self.assertEqual(checks["prereserve is 201"][1], 0)
+        statuses = series_by_tag(run.result, "http_reqs", "status")
+        self.assertGreater(statuses.get("401", 0), 0)
+        # The summary says so.
+        self.assertRegex(run.stdout, r"✗ whatsapp signature accepted")
+        self.assertRegex(run.stdout, r"✗ mercadopago signature accepted")
+        if slo_exit_codes_available():
+            self.assertEqual(run.code, 2, "failed requests break smoke's P0 error SLO")
+
+    def test_right_secrets_are_accepted(self):
+        mock = self.start_mock()
+        run = run_scenario(mock, "smoke", 0.02)
+        checks = checks_by_name(run.result)
+        self.assertGreater(checks["whatsapp signature accepted"][0], 0)
+        self.assertEqual(checks["whatsapp signature accepted"][1], 0)
+        self.assertEqual(checks["mercadopago signature accepted"][1], 0)
+
+
+@unittest.skipUnless(slo_exit_codes_available(), "thresholds do not set the exit status yet")
+class SloTest(MockCase):
+    def test_load_against_a_failing_target_exits_2(self):
+        mock = self.start_mock("--error-rate", "0.2")
+        run = run_scenario(mock, "load", 0.005)
+        self.assertEqual(run.code, 2, run.stdout[-3000:])
+        self.assertGreater(run.metric("http_req_failed")["rate"], 0.1)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,61 @@
+"""The five scenario scripts of scripts/, time-scaled to seconds, against a real
+hotel-mock with secrets set: each exits 0, exercises every endpoint with its
+own tag, and every check passes."""
+
+import unittest
+
+from hotel_support import ENDPOINTS, MockCase, checks_by_name, run_scenario, series_by_tag
+
+
+class ScenariosTest(MockCase):
+    def assertHealthyRun(self, run, endpoints=ENDPOINTS):
+        self.assertEqual(run.code, 0, run.stdout[-3000:] + run.stderr[-3000:])
+        self.assertIsNotNone(run.result)
+        self.assertEqual(run.result["errors"], [], "no script error in any iteration")
+        seen = series_by_tag(run.result, "http_req_duration", "endpoint")
+        for endpoint in endpoints:
+            self.assertGreater(seen.get(endpoint, 0), 0, f"no request tagged endpoint={endpoint}")
+        self.assertEqual(run.metric("http_req_failed")["passes"], 0, "no request failed")
+        failing = {name: counts for name, counts in checks_by_name(run.result).items() if counts[1]}
+        self.assertEqual(failing, {})
+
+    def test_smoke(self):
+        mock = self.start_mock()
+        run = run_scenario(mock, "smoke", 0.05)  # 1m -> 3 s
+        self.assertHealthyRun(run)
+        self.assertEqual(run.result["max_vus"], 1)
+
+    def test_load(self):
+        mock = self.start_mock()
+        run = run_scenario(mock, "load", 0.01)  # 14m -> 8.4 s
+        self.assertHealthyRun(run)
+        self.assertEqual(run.metric("vus_max")["max"], 10)
+        self.assertIn("load", series_by_tag(run.result, "http_reqs", "test_type"))
+
+    def test_stress(self):
+        mock = self.start_mock("--threads", "2")
+        run = run_scenario(mock, "stress", 0.003)  # 27m -> 4.9 s
+        self.assertHealthyRun(run)
+        self.assertEqual(run.metric("vus_max")["max"], 50)
+
+    def test_spike(self):
+        mock = self.start_mock("--threads", "2")
+        run = run_scenario(mock, "spike", 0.02)  # 3m30s -> 4.2 s
+        self.assertHealthyRun(run)
+        self.assertEqual(run.metric("vus_max")["max"], 100)
+        phases = series_by_tag(run.result, "http_reqs", "phase")
+        for phase in ("baseline", "spike", "recovery", "recovered"):
+            self.assertGreater(phases.get(phase, 0), 0, f"no request in phase {phase}: {phases}")
+        self.assertGreater(phases["spike"], phases["baseline"])
+
+    def test_soak(self):
+        # A steady latency well above loopback noise makes the drift measurement meaningful.
+        mock = self.start_mock("--latency", "default=10ms:1ms")
+        run = run_scenario(mock, "soak", 0.004)  # 30m -> 7.2 s
+        self.assertHealthyRun(run)
+        drift = run.metric("latency_drift")
+        self.assertGreater(drift["count"], 0, "latency_drift has samples from the last fifth")
+
+
+if __name__ == "__main__":
+    unittest.main()
