@@ -4,7 +4,7 @@ with known secrets, and helpers to run the scripts of scripts/ against it."""
 import os
 import unittest
 
-from support import LUENG, SOURCE_DIR, lueng, run_lueng
+from support import SOURCE_DIR, run_lueng
 from test_hotel_mock import Mock
 
 WHATSAPP_SECRET = "scenario_app_secret"
@@ -15,11 +15,6 @@ VERIFY_TOKEN = "scenario_verify_token"
 ENDPOINTS = {"health", "accommodations", "accommodation_availability", "availability",
              "room_types", "prereserve", "reservation", "whatsapp", "whatsapp_audio",
              "mercadopago", "verify"}
-
-
-def slo_exit_codes_available():
-    """True once `lueng validate` exists, i.e. thresholds set the exit status."""
-    return lueng("validate", "--help").returncode == 0
 
 
 def start_mock(*args):

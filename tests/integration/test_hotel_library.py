@@ -7,8 +7,7 @@ import json
 import re
 import unittest
 
-from hotel_support import (MockCase, checks_by_name, run_scenario, series_by_tag,
-                           slo_exit_codes_available)
+from hotel_support import MockCase, checks_by_name, run_scenario, series_by_tag
 from support import run_lueng
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
@@ -181,8 +180,8 @@ class SigningTest(MockCase):
         # The summary says so.
         self.assertRegex(run.stdout, r"✗ whatsapp signature accepted")
         self.assertRegex(run.stdout, r"✗ mercadopago signature accepted")
-        if slo_exit_codes_available():
-            self.assertEqual(run.code, 2, "failed requests break smoke's P0 error SLO")
+        self.assertEqual(run.code, 2, "failed requests break smoke's P0 error SLO")
+        self.assertRegex(run.stdout, r"CRITICAL\s+http_req_failed")
 
     def test_right_secrets_are_accepted(self):
         mock = self.start_mock()
@@ -193,13 +192,24 @@ class SigningTest(MockCase):
         self.assertEqual(checks["mercadopago signature accepted"][1], 0)
 
 
-@unittest.skipUnless(slo_exit_codes_available(), "thresholds do not set the exit status yet")
 class SloTest(MockCase):
     def test_load_against_a_failing_target_exits_2(self):
         mock = self.start_mock("--error-rate", "0.2")
         run = run_scenario(mock, "load", 0.005)
         self.assertEqual(run.code, 2, run.stdout[-3000:])
         self.assertGreater(run.metric("http_req_failed")["rate"], 0.1)
+        self.assertRegex(run.stdout, r"CRITICAL\s+http_req_failed\s+rate=0\.[12]")
+        self.assertIn("verdict:", run.stdout)
+
+    def test_stress_finds_the_breaking_point_of_a_small_service(self):
+        # Past 4 x capacity requests in flight the mock sheds with 503: more than 5%
+        # of requests fail, which is stress.lua's breaking point (a P0 SLO).
+        mock = self.start_mock("--capacity", "2", "--latency", "default=5ms")
+        run = run_scenario(mock, "stress", 0.003)
+        self.assertEqual(run.code, 2, run.stdout[-3000:])
+        statuses = series_by_tag(run.result, "http_reqs", "status")
+        self.assertGreater(statuses.get("503", 0), 0, statuses)
+        self.assertRegex(run.stdout, r"CRITICAL\s+http_req_failed")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ import unittest
 from hotel_support import ENDPOINTS, MockCase, checks_by_name, run_scenario, series_by_tag
 
 
+# The checks a lost race for a unit fails (hotel/reservations.lua).
+RACE_CHECKS = {"prereserve is 201", "prereserve dates were free", "prereserve is pre_reserved"}
+
+
 class ScenariosTest(MockCase):
     def assertHealthyRun(self, run, endpoints=ENDPOINTS):
         self.assertEqual(run.code, 0, run.stdout[-3000:] + run.stderr[-3000:])
@@ -15,9 +19,15 @@ class ScenariosTest(MockCase):
         seen = series_by_tag(run.result, "http_req_duration", "endpoint")
         for endpoint in endpoints:
             self.assertGreater(seen.get(endpoint, 0), 0, f"no request tagged endpoint={endpoint}")
-        self.assertEqual(run.metric("http_req_failed")["passes"], 0, "no request failed")
-        failing = {name: counts for name, counts in checks_by_name(run.result).items() if counts[1]}
-        self.assertEqual(failing, {})
+        # Many VUs may race for the last free unit of some dates: the loser's 409 is
+        # the API working. Nothing else may fail.
+        for series in run.result["metrics"]["http_req_failed"]["series"]:
+            if series["values"]["passes"]:
+                self.assertEqual((series["tags"].get("endpoint"), series["tags"].get("status")),
+                                 ("prereserve", "409"), series)
+        failing = {name for name, counts in checks_by_name(run.result).items() if counts[1]}
+        self.assertLessEqual(failing, RACE_CHECKS)
+        self.assertIn("verdict:    PASSED (exit 0)", run.stdout)
 
     def test_smoke(self):
         mock = self.start_mock()
