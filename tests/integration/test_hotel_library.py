@@ -3,12 +3,14 @@ properties, the weighted mix, time scaling, signing against hotel-mock (a wrong
 secret fails the webhook checks), and the load script's SLOs against a failing
 target."""
 
+import hashlib
+import hmac
 import json
 import re
 import unittest
 
 from hotel_support import MockCase, checks_by_name, run_scenario, series_by_tag
-from support import run_lueng
+from support import TestServer, raw_response, run_lueng
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 COUNTRY_PREFIX = {"AR": "+54911", "BR": "+55119", "MX": "+5255", "CL": "+569", "ES": "+346",
@@ -192,6 +194,59 @@ class SigningTest(MockCase):
         self.assertEqual(checks["mercadopago signature accepted"][1], 0)
 
 
+class WireFormatTest(unittest.TestCase):
+    """What the library puts on the wire, verified independently in Python."""
+
+    def test_webhooks_are_signed_over_the_exact_escaped_bytes(self):
+        server = TestServer()
+        self.addCleanup(server.stop)
+        ok = lambda r: raw_response(200, b'{"status":"received"}', {"Content-Type": "application/json"})
+        server.routes["/api/v1/webhooks/whatsapp"] = ok
+        server.routes["/api/v1/webhooks/mercadopago"] = ok
+        script = r'''
+local hotel = require "hotel"
+options = { iterations = 1, vus = 1 }
+function default()
+  local ctx = hotel.context()
+  hotel.whatsapp.send_text(ctx, "Hola, ¿hay cabaña para el 20? 🏔")
+  hotel.whatsapp.send_audio(ctx)
+  hotel.mercadopago.post(ctx)
+end
+'''
+        run = run_lueng(script, args=["-e", f"BASE_URL={server.base_url}", "-e", "WHATSAPP_SECRET=wa_s",
+                                      "-e", "MP_SECRET=mp_s"])
+        self.assertEqual(run.code, 0, run.stdout[-2000:] + run.stderr[-2000:])
+        whatsapp = [r for r in server.requests if r.path == "/api/v1/webhooks/whatsapp"]
+        self.assertEqual(len(whatsapp), 2)
+        for request in whatsapp:
+            self.assertTrue(all(b < 0x80 for b in request.body), "non-ASCII is escaped")
+            expected = "sha256=" + hmac.new(b"wa_s", request.body, hashlib.sha256).hexdigest()
+            self.assertEqual(request.headers["x-hub-signature-256"], expected)
+            self.assertEqual(request.headers["content-type"], "application/json")
+            body = json.loads(request.body)
+            self.assertEqual(body["object"], "whatsapp_business_account")
+            self.assertRegex(body["entry"][0]["changes"][0]["value"]["messages"][0]["from"], r"^[1-9]\d{7,14}$")
+        text = json.loads(whatsapp[0].body)["entry"][0]["changes"][0]["value"]["messages"][0]
+        self.assertEqual(text["type"], "text")
+        self.assertEqual(text["text"]["body"], "Hola, ¿hay cabaña para el 20? 🏔")
+        self.assertIn(b"\\u00BF", whatsapp[0].body)
+        self.assertIn(b"\\uD83C\\uDFD4", whatsapp[0].body)
+        audio = json.loads(whatsapp[1].body)["entry"][0]["changes"][0]["value"]["messages"][0]
+        self.assertEqual((audio["type"], audio["audio"]["mime_type"], audio["audio"]["voice"]),
+                         ("audio", "audio/ogg; codecs=opus", True))
+
+        [payment] = [r for r in server.requests if r.path == "/api/v1/webhooks/mercadopago"]
+        self.assertEqual(payment.query["type"], "payment")
+        data_id = payment.query["data.id"]
+        self.assertEqual(json.loads(payment.body)["data"]["id"], data_id)
+        request_id = payment.headers["x-request-id"]
+        self.assertRegex(request_id, r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        match = re.fullmatch(r"ts=(\d+),v1=([0-9a-f]{64})", payment.headers["x-signature"])
+        self.assertIsNotNone(match, payment.headers["x-signature"])
+        manifest = f"id:{data_id};request-id:{request_id};ts:{match.group(1)};".encode()
+        self.assertEqual(match.group(2), hmac.new(b"mp_s", manifest, hashlib.sha256).hexdigest())
+
+
 class SloTest(MockCase):
     def test_load_against_a_failing_target_exits_2(self):
         mock = self.start_mock("--error-rate", "0.2")
@@ -204,12 +259,15 @@ class SloTest(MockCase):
     def test_stress_finds_the_breaking_point_of_a_small_service(self):
         # Past 4 x capacity requests in flight the mock sheds with 503: more than 5%
         # of requests fail, which is stress.lua's breaking point (a P0 SLO).
+        # abort_on_fail stops the run there, before the planned 16 s.
         mock = self.start_mock("--capacity", "2", "--latency", "default=5ms")
-        run = run_scenario(mock, "stress", 0.003)
+        run = run_scenario(mock, "stress", 0.01)
         self.assertEqual(run.code, 2, run.stdout[-3000:])
         statuses = series_by_tag(run.result, "http_reqs", "status")
         self.assertGreater(statuses.get("503", 0), 0, statuses)
         self.assertRegex(run.stdout, r"CRITICAL\s+http_req_failed")
+        self.assertEqual(run.result["slos"]["aborted_by"], 'options.thresholds["http_req_failed"][1]')
+        self.assertIn("verdict:    ABORTED (exit 2)", run.stdout)
 
 
 if __name__ == "__main__":
