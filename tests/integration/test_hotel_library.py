@@ -3,14 +3,20 @@ properties, the weighted mix, time scaling, signing against hotel-mock (a wrong
 secret fails the webhook checks), and the load script's SLOs against a failing
 target."""
 
+import glob
 import hashlib
 import hmac
 import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import unittest
 
-from hotel_support import MockCase, checks_by_name, run_scenario, series_by_tag
-from support import TestServer, raw_response, run_lueng
+from hotel_support import (MP_SECRET, VERIFY_TOKEN, WHATSAPP_SECRET, MockCase, checks_by_name,
+                           run_scenario, series_by_tag)
+from support import LUENG, SOURCE_DIR, TestServer, raw_response, run_lueng
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 COUNTRY_PREFIX = {"AR": "+54911", "BR": "+55119", "MX": "+5255", "CL": "+569", "ES": "+346",
@@ -268,6 +274,54 @@ class SloTest(MockCase):
         self.assertRegex(run.stdout, r"CRITICAL\s+http_req_failed")
         self.assertEqual(run.result["slos"]["aborted_by"], 'options.thresholds["http_req_failed"][1]')
         self.assertIn("verdict:    ABORTED (exit 2)", run.stdout)
+
+
+class PerfScriptTest(MockCase):
+    """tools/perf.sh, the body of the perf-* make targets."""
+
+    def perf(self, mock, perf_dir, *args, whatsapp_secret=WHATSAPP_SECRET):
+        perf_args = (f"-e TIME_SCALE=0.02 --quiet -e WHATSAPP_SECRET={whatsapp_secret} "
+                     f"-e MP_SECRET={MP_SECRET} -e VERIFY_TOKEN={VERIFY_TOKEN}")
+        env = {**os.environ, "LUENG": LUENG, "BASE_URL": f"http://127.0.0.1:{mock.port}",
+               "PERF_DIR": perf_dir, "PERF_ARGS": perf_args}
+        return subprocess.run([os.path.join(SOURCE_DIR, "tools", "perf.sh"), *args], cwd=SOURCE_DIR,
+                              env=env, capture_output=True, text=True, timeout=60)
+
+    def temp_dir(self):
+        path = tempfile.mkdtemp(prefix="lueng-perf-")
+        self.addCleanup(shutil.rmtree, path, True)
+        return path
+
+    def test_run_writes_a_timestamped_result_and_summary_and_baseline_keeps_it(self):
+        mock = self.start_mock()
+        perf_dir = self.temp_dir()
+        run = self.perf(mock, perf_dir, "run", "smoke")
+        self.assertEqual(run.returncode, 0, run.stdout[-2000:] + run.stderr[-2000:])
+        [result] = glob.glob(os.path.join(perf_dir, "smoke-*.json"))
+        self.assertRegex(os.path.basename(result), r"^smoke-\d{8}T\d{6}Z\.json$")
+        with open(result) as f:
+            self.assertEqual(json.load(f)["slos"]["verdict"], "PASSED")
+        with open(result[:-len(".json")] + ".txt") as f:
+            self.assertIn("verdict:    PASSED (exit 0)", f.read())
+        baseline = self.perf(mock, perf_dir, "baseline")
+        self.assertEqual(baseline.returncode, 0, baseline.stderr)
+        with open(os.path.join(perf_dir, "baseline.json")) as a, open(result) as b:
+            self.assertEqual(a.read(), b.read())
+        self.assertTrue(os.path.exists(os.path.join(perf_dir, "baseline.txt")))
+
+    def test_failing_slos_give_lueng_exit_status_and_bad_names_are_refused(self):
+        mock = self.start_mock()
+        perf_dir = self.temp_dir()
+        run = self.perf(mock, perf_dir, "run", "smoke", whatsapp_secret="wrong")
+        self.assertEqual(run.returncode, 2, run.stdout[-2000:])
+        self.assertIn("perf: smoke exited 2", run.stdout)
+        missing = self.perf(mock, perf_dir, "run", "nosuch")
+        self.assertEqual(missing.returncode, 104)
+        self.assertIn("scripts/nosuch.lua does not exist", missing.stderr)
+        empty = self.temp_dir()
+        nothing = self.perf(mock, empty, "baseline")
+        self.assertEqual(nothing.returncode, 1)
+        self.assertIn("no result file", nothing.stderr)
 
 
 if __name__ == "__main__":
