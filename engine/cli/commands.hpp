@@ -9,6 +9,7 @@ namespace lueng::cli {
 // and returns the process exit status.
 int run_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);
 int help_command(const std::vector<std::string>& args);
 

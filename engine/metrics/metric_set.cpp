@@ -33,6 +33,10 @@ void MetricSet::add_submetric(const MetricDef& def, std::string_view filter,
   it->second.merge(def.type, aggregate);
 }
 
+void MetricSet::set_total(const MetricDef& def, const Aggregate& total) {
+  get(def).total = total;
+}
+
 void MetricSet::merge(const Sink& sink) {
   sink.for_each([&](MetricId id, std::string_view tags, const Aggregate& aggregate) {
     add(sink.catalog().def(id), tags, aggregate);

@@ -32,6 +32,9 @@ class MetricSet {
   void merge(const MetricSet& other);
   void add(const MetricDef& def, std::string_view tags, const Aggregate& aggregate);
   void add_submetric(const MetricDef& def, std::string_view filter, const Aggregate& aggregate);
+  // Replaces a metric's total (a reader restoring a saved file: the saved total
+  // keeps what merging the tag sets again cannot, such as a gauge's last value).
+  void set_total(const MetricDef& def, const Aggregate& total);
 
   const std::vector<MetricData>& metrics() const { return metrics_; }
   const MetricData* find(std::string_view name) const;

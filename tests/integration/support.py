@@ -141,7 +141,9 @@ class TestServer:
 
 
 class RunResult:
-    def __init__(self, completed, result_path):
+    def __init__(self, completed, result_path, script_path=None):
+        self.script_path = script_path
+        self.result_path = result_path
         self.code = completed.returncode
         self.stdout = completed.stdout
         self.stderr = completed.stderr
@@ -166,7 +168,7 @@ def run_lueng(script_text=None, args=(), script_path=None, timeout=120, env=None
     command = [LUENG, "run", "--quiet", "--summary-export", result_path, *args, script_path]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                                env={**os.environ, **(env or {})}, cwd=cwd)
-    return RunResult(completed, result_path)
+    return RunResult(completed, result_path, script_path)
 
 
 def lueng(*args, timeout=60):

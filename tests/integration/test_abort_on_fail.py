@@ -2,9 +2,10 @@
 an interrupt (graceful stop, teardown, every output) and exits 2; a SLO that
 holds, or one whose delay_abort_eval has not passed, lets the test run on."""
 
+import json
 import unittest
 
-from support import TestServer, run_lueng
+from support import TestServer, lueng, run_lueng
 
 SCRIPT = """
 local http = require "lueng.http"
@@ -62,6 +63,15 @@ class AbortOnFailTest(unittest.TestCase):
         self.assertIn("http_req_duration", result["metrics"])
         self.assertTrue(any(r.query.get("from") == "teardown" for r in self.server.requests))
         self.assertIn("verdict:    ABORTED (exit 2)", run.stdout)
+
+        # Offline, the saved file gives the same verdict and exit status.
+        validate = lueng("validate", run.result_path, "--format", "json")
+        self.assertEqual(validate.returncode, 2, validate.stderr)
+        offline = json.loads(validate.stdout)
+        self.assertEqual(offline["verdict"], "ABORTED")
+        self.assertEqual(offline["aborted_by"], report["aborted_by"])
+        self.assertEqual([(s["slo"], s["status"], s["value"]) for s in offline["results"]],
+                         [(s["slo"], s["status"], s["value"]) for s in report["results"]])
 
     def test_a_holding_slo_does_not_abort(self):
         run = self.run_with("""{

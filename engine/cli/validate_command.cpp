@@ -1,0 +1,131 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "bindings/script_state.hpp"
+#include "bindings/slo_files.hpp"
+#include "engine/cli/commands.hpp"
+#include "engine/cli/run_flags.hpp"
+#include "engine/common/duration.hpp"
+#include "engine/common/exit_codes.hpp"
+#include "engine/output/result_reader.hpp"
+#include "engine/output/slo_json.hpp"
+#include "engine/output/slo_report.hpp"
+#include "engine/thresholds/definitions.hpp"
+#include "engine/thresholds/evaluate.hpp"
+
+namespace lueng::cli {
+
+namespace {
+
+// The SLOs of a --slo file, typed by the metrics of the saved run (and the
+// built-in catalog for built-ins that got no samples).
+std::vector<thresholds::SloDefinition> slos_of_file(const std::string& path,
+                                                    const output::RunResult& result,
+                                                    const std::string& result_path) {
+  rapidjson::Document table = bindings::load_thresholds_file(path);
+  metrics::MetricCatalog builtins;
+  auto lookup = [&](std::string_view name) -> std::optional<metrics::MetricDef> {
+    if (const metrics::MetricData* metric = result.metrics.find(name)) return metric->def;
+    if (auto id = builtins.find(name)) return builtins.def(*id);
+    return std::nullopt;
+  };
+  try {
+    return thresholds::parse_thresholds(table, lookup, path, "thresholds");
+  } catch (const thresholds::ThresholdError& error) {
+    // The parser speaks of scripts; here the metrics come from a saved run.
+    std::string message = error.what();
+    const std::string script_words = "the script creates no such metric with lueng.metrics";
+    if (size_t at = message.find(script_words); at != std::string::npos)
+      message.replace(at, script_words.size(), result_path + " has no samples of it");
+    throw thresholds::ThresholdError(message);
+  }
+}
+
+std::string header(const output::RunResult& result, const std::string& path) {
+  std::string out = fmt::format("\n     result: {}\n     script: {}, {} run", path, result.script,
+                                format_duration(result.duration_seconds));
+  if (result.interrupted) out += ", interrupted: " + result.interrupt_reason;
+  return out + "\n";
+}
+
+}  // namespace
+
+// `lueng validate`: re-evaluates SLOs on a saved result file, offline, with the
+// statuses and exit codes of the end of a run.
+int validate_command(const std::vector<std::string>& args) {
+  CLI::App app{
+      "Re-evaluates SLOs on a saved result file: lueng validate RESULT.json [--slo FILE.lua]",
+      "lueng validate"};
+  std::string result_path, slo_path, format = "console", output_path;
+  bool ci = false, strict = false, no_color = false;
+  app.add_option("result", result_path, "result file written by lueng run --summary-export")
+      ->required();
+  app.add_option("--slo", slo_path,
+                 "Lua file returning a thresholds table to check instead of the run's own");
+  app.add_option("--format", format, "console, json or markdown")
+      ->check(CLI::IsMember({"console", "json", "markdown"}));
+  app.add_option("-o,--output", output_path, "write the report to this file instead of stdout");
+  app.add_flag("--ci", ci, "print one line per failing SLO and the verdict");
+  app.add_flag("--strict", strict, "an SLO with status WARNING fails (exit 1)");
+  app.add_flag("--no-color", no_color, "no colors in the console report");
+  if (auto status = parse_args(app, args, "validate")) return *status;
+
+  output::RunResult result;
+  std::vector<thresholds::SloDefinition> slos;
+  std::string aborted_by;
+  try {
+    result = output::read_result_file(result_path);
+    if (!slo_path.empty()) {
+      slos = slos_of_file(slo_path, result, result_path);
+    } else {
+      for (const auto& r : result.slo.results) slos.push_back(r.slo);
+      // The run's own SLOs keep its abort: the measurements stop where it did.
+      aborted_by = result.slo.aborted_by;
+    }
+  } catch (const output::ResultReadError& error) {
+    return usage_error("validate", error.what());
+  } catch (const thresholds::ThresholdError& error) {
+    return usage_error("validate", error.what());
+  }
+  if (slos.empty())
+    return usage_error(
+        "validate", slo_path.empty() ? result_path + " holds no SLOs; give them with --slo FILE.lua"
+                                     : slo_path + ": the thresholds table is empty");
+
+  thresholds::SloReport report =
+      thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict, aborted_by);
+  std::string dirs_from = slo_path.empty() ? result_path : slo_path;
+  if (std::string problem =
+          bindings::add_recommendations(report, bindings::default_module_dirs(dirs_from));
+      !problem.empty())
+    fprintf(stderr, "lueng validate: %s\n", problem.c_str());
+
+  std::string text;
+  if (format == "json") {
+    text = output::slo_report_to_json(report);
+  } else if (format == "markdown") {
+    text = output::render_slo_markdown(report);
+  } else {
+    bool color =
+        output_path.empty() && !no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    text = header(result, result_path) + output::render_slo_section(report, color);
+  }
+  if (ci) fputs(output::render_slo_ci(report).c_str(), stdout);
+  if (!output_path.empty()) {
+    FILE* file = std::fopen(output_path.c_str(), "wb");
+    bool ok = file && std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    if (file) ok = std::fclose(file) == 0 && ok;
+    if (!ok) return usage_error("validate", output_path + ": cannot write the report");
+  } else if (!ci) {
+    fputs(text.c_str(), stdout);
+  }
+  fflush(stdout);
+  return report.exit_code;
+}
+
+}  // namespace lueng::cli

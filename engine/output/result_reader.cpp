@@ -1,0 +1,336 @@
+#include "engine/output/result_reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "engine/metrics/tags.hpp"
+#include "engine/output/result_file.hpp"
+
+namespace lueng::output {
+
+namespace {
+
+using Value = rapidjson::Value;
+
+class Reader {
+ public:
+  explicit Reader(const std::string& name) : name_(name) {}
+
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw ResultReadError(fmt::format("{}: {}: {}", name_, where, what));
+  }
+
+  const Value* member(const Value& object, const char* key) const {
+    auto it = object.FindMember(key);
+    return it == object.MemberEnd() ? nullptr : &it->value;
+  }
+  const Value& required(const Value& object, const char* key, const std::string& where) const {
+    const Value* value = member(object, key);
+    if (!value) fail(where, fmt::format("'{}' is missing", key));
+    return *value;
+  }
+  double number(const Value& object, const char* key, const std::string& where,
+                double fallback = 0) const {
+    const Value* value = member(object, key);
+    if (!value || value->IsNull()) return fallback;
+    if (!value->IsNumber()) fail(where + "." + key, "must be a number");
+    return value->GetDouble();
+  }
+  uint64_t count(const Value& object, const char* key, const std::string& where) const {
+    const Value* value = member(object, key);
+    if (!value) return 0;
+    if (!value->IsUint64()) {
+      // Counts are written as integers, but a double holding a whole number is fine.
+      if (value->IsNumber() && value->GetDouble() >= 0)
+        return static_cast<uint64_t>(value->GetDouble());
+      fail(where + "." + key, "must be a whole number >= 0");
+    }
+    return value->GetUint64();
+  }
+  std::string string(const Value& object, const char* key, const std::string& where) const {
+    const Value* value = member(object, key);
+    if (!value || value->IsNull()) return "";
+    if (!value->IsString()) fail(where + "." + key, "must be a string");
+    return {value->GetString(), value->GetStringLength()};
+  }
+  bool boolean(const Value& object, const char* key, const std::string& where) const {
+    const Value* value = member(object, key);
+    if (!value) return false;
+    if (!value->IsBool()) fail(where + "." + key, "must be true or false");
+    return value->GetBool();
+  }
+
+  std::string tags(const Value& object, const std::string& where) const {
+    const Value* tags = member(object, "tags");
+    if (!tags) return "";
+    if (!tags->IsObject()) fail(where + ".tags", "must be an object");
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& tag : tags->GetObject()) {
+      if (!tag.value.IsString()) fail(where + ".tags", "tag values must be strings");
+      pairs.emplace_back(tag.name.GetString(), tag.value.GetString());
+    }
+    return metrics::encode_tags(pairs);
+  }
+
+  metrics::Histogram histogram(const Value& h, const std::string& where) const {
+    if (!h.IsObject()) fail(where, "must be an object");
+    if (number(h, "sub_bucket_bits", where, metrics::Histogram::kSubBucketBits) !=
+        metrics::Histogram::kSubBucketBits)
+      fail(where + ".sub_bucket_bits",
+           fmt::format("only {} is supported", metrics::Histogram::kSubBucketBits));
+    metrics::Histogram out;
+    const Value& buckets = required(h, "buckets", where);
+    if (!buckets.IsArray()) fail(where + ".buckets", "must be a list of [index, count]");
+    for (const auto& bucket : buckets.GetArray()) {
+      if (!bucket.IsArray() || bucket.Size() != 2 || !bucket[0].IsInt64() || !bucket[1].IsUint64())
+        fail(where + ".buckets", "must be a list of [index, count]");
+      out.add_bucket(bucket[0].GetInt64(), bucket[1].GetUint64());
+    }
+    out.set_exact(count(h, "count", where), number(h, "sum", where), number(h, "min", where),
+                  number(h, "max", where));
+    return out;
+  }
+
+  // An aggregate from the "values" (and "histogram") of a metric or series.
+  metrics::Aggregate aggregate(const Value& object, const metrics::MetricDef& def,
+                               const std::string& where) const {
+    metrics::Aggregate a;
+    const Value& values = required(object, "values", where);
+    if (!values.IsObject()) fail(where + ".values", "must be an object");
+    std::string at = where + ".values";
+    switch (def.type) {
+      case metrics::MetricType::kCounter:
+        a.sum = number(values, "count", at);
+        a.count = count(values, "samples", at);
+        break;
+      case metrics::MetricType::kRate:
+        a.nonzero = count(values, "passes", at);
+        a.count = a.nonzero + count(values, "fails", at);
+        break;
+      case metrics::MetricType::kGauge:
+        a.last = number(values, "value", at);
+        a.count = count(values, "samples", at);
+        if (a.count > 0) {
+          a.min = number(values, "min", at);
+          a.max = number(values, "max", at);
+        }
+        break;
+      case metrics::MetricType::kTrend:
+        a.trend = histogram(required(object, "histogram", where), where + ".histogram");
+        a.count = a.trend.count();
+        break;
+    }
+    return a;
+  }
+
+  void metric(RunResult& result, const std::string& name, const Value& m) const {
+    std::string where = "metrics." + name;
+    if (!m.IsObject()) fail(where, "must be an object");
+    auto type = metrics::parse_metric_type(string(m, "type", where));
+    if (!type) fail(where + ".type", "must be counter, gauge, rate or trend");
+    metrics::MetricDef def{name, *type, string(m, "contains", where) == "time"};
+    if (const Value* series = member(m, "series")) {
+      if (!series->IsArray()) fail(where + ".series", "must be a list");
+      for (rapidjson::SizeType i = 0; i < series->Size(); ++i) {
+        std::string at = fmt::format("{}.series[{}]", where, i);
+        result.metrics.add(def, tags((*series)[i], at), aggregate((*series)[i], def, at));
+      }
+    }
+    if (const Value* submetrics = member(m, "submetrics")) {
+      if (!submetrics->IsArray()) fail(where + ".submetrics", "must be a list");
+      for (rapidjson::SizeType i = 0; i < submetrics->Size(); ++i) {
+        std::string at = fmt::format("{}.submetrics[{}]", where, i);
+        result.metrics.add_submetric(def, tags((*submetrics)[i], at),
+                                     aggregate((*submetrics)[i], def, at));
+      }
+    }
+    result.metrics.set_total(def, aggregate(m, def, where));
+  }
+
+  void scenarios(RunResult& result, const Value& list) const {
+    if (!list.IsArray()) fail("scenarios", "must be a list");
+    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+      const Value& s = list[i];
+      std::string where = fmt::format("scenarios[{}]", i);
+      if (!s.IsObject()) fail(where, "must be an object");
+      ScenarioSummary summary;
+      summary.name = string(s, "name", where);
+      summary.executor = string(s, "executor", where);
+      summary.description = string(s, "description", where);
+      summary.exec = string(s, "exec", where);
+      summary.vus = static_cast<int64_t>(number(s, "vus", where));
+      summary.iterations = static_cast<int64_t>(number(s, "iterations", where));
+      summary.duration = number(s, "duration_seconds", where);
+      summary.max_duration = number(s, "max_duration_seconds", where);
+      summary.start_time = number(s, "start_time_seconds", where);
+      summary.graceful_stop = number(s, "graceful_stop_seconds", where);
+      if (const Value* tags = member(s, "tags"); tags && tags->IsObject())
+        for (const auto& tag : tags->GetObject())
+          if (tag.value.IsString())
+            summary.tags.emplace_back(tag.name.GetString(), tag.value.GetString());
+      result.scenarios.push_back(std::move(summary));
+    }
+  }
+
+  void time_series(RunResult& result, const Value& list) const {
+    if (!list.IsArray()) fail("time_series", "must be a list");
+    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+      const Value& p = list[i];
+      std::string where = fmt::format("time_series[{}]", i);
+      if (!p.IsObject()) fail(where, "must be an object");
+      TimePoint point;
+      point.second = static_cast<int64_t>(number(p, "t", where));
+      point.vus = number(p, "vus", where);
+      point.vus_max = number(p, "vus_max", where);
+      point.requests = count(p, "http_reqs", where);
+      point.failed = count(p, "http_req_failed", where);
+      point.iterations = count(p, "iterations", where);
+      point.checks_passed = count(p, "checks_passed", where);
+      point.checks_failed = count(p, "checks_failed", where);
+      point.data_sent = number(p, "data_sent", where);
+      point.data_received = number(p, "data_received", where);
+      if (const Value* d = member(p, "http_req_duration"); d && d->IsObject()) {
+        std::string at = where + ".http_req_duration";
+        point.duration_avg = number(*d, "avg", at);
+        point.duration_p50 = number(*d, "p(50)", at);
+        point.duration_p90 = number(*d, "p(90)", at);
+        point.duration_p95 = number(*d, "p(95)", at);
+        point.duration_p99 = number(*d, "p(99)", at);
+        point.duration_max = number(*d, "max", at);
+      }
+      result.time_series.push_back(point);
+    }
+  }
+
+  thresholds::SloResult slo_result(const Value& r, const std::string& where) const {
+    if (!r.IsObject()) fail(where, "must be an object");
+    thresholds::SloResult out;
+    thresholds::SloDefinition& slo = out.slo;
+    std::string error;
+    auto selector = thresholds::parse_selector(string(r, "slo", where), &error);
+    if (!selector) fail(where + ".slo", error);
+    slo.selector = std::move(*selector);
+    slo.where = string(r, "where", where);
+    auto type = metrics::parse_metric_type(string(r, "metric_type", where));
+    if (!type) fail(where + ".metric_type", "must be counter, gauge, rate or trend");
+    slo.metric = {slo.selector.metric, *type, boolean(r, "is_time", where)};
+    auto threshold = thresholds::parse_expression(string(r, "expression", where), &error);
+    if (!threshold) fail(where + ".expression", error);
+    slo.threshold = std::move(*threshold);
+    if (std::string warn = string(r, "warn", where); !warn.empty()) {
+      auto expression = thresholds::parse_expression(warn, &error);
+      if (!expression) fail(where + ".warn", error);
+      slo.warn = std::move(*expression);
+    }
+    auto priority = thresholds::parse_priority(string(r, "priority", where));
+    if (!priority) fail(where + ".priority", "must be P0, P1 or P2");
+    slo.priority = *priority;
+    slo.abort_on_fail = boolean(r, "abort_on_fail", where);
+    slo.delay_abort_eval = number(r, "delay_abort_eval_seconds", where);
+    slo.description = string(r, "description", where);
+    slo.allow_empty = boolean(r, "allow_empty", where);
+    auto status = thresholds::parse_status(string(r, "status", where));
+    if (!status) fail(where + ".status", "must be PASS, WARNING, FAIL, CRITICAL or NO DATA");
+    out.status = *status;
+    out.samples = count(r, "samples", where);
+    out.value = number(r, "value", where);
+    if (const Value* v = member(r, "warn_value"); v && v->IsNumber())
+      out.warn_value = v->GetDouble();
+    if (const Value* v = member(r, "deviation_percent"); v && v->IsNumber())
+      out.deviation_percent = v->GetDouble();
+    if (const Value* list = member(r, "recommendations"); list && list->IsArray())
+      for (const auto& advice : list->GetArray())
+        if (advice.IsString()) out.recommendations.emplace_back(advice.GetString());
+    return out;
+  }
+
+  void slos(RunResult& result, const Value& s) const {
+    if (!s.IsObject()) fail("slos", "must be an object");
+    thresholds::SloReport& report = result.slo;
+    report.verdict = string(s, "verdict", "slos");
+    report.exit_code = static_cast<int>(number(s, "exit_code", "slos"));
+    report.compliance = number(s, "compliance_percent", "slos", 100);
+    report.rating = string(s, "rating", "slos");
+    report.met = count(s, "met", "slos");
+    report.strict = boolean(s, "strict", "slos");
+    report.aborted_by = string(s, "aborted_by", "slos");
+    if (const Value* list = member(s, "results")) {
+      if (!list->IsArray()) fail("slos.results", "must be a list");
+      for (rapidjson::SizeType i = 0; i < list->Size(); ++i)
+        report.results.push_back(slo_result((*list)[i], fmt::format("slos.results[{}]", i)));
+    }
+  }
+
+ private:
+  const std::string& name_;
+};
+
+}  // namespace
+
+RunResult result_from_json(std::string_view json, const std::string& name) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError())
+    throw ResultReadError(fmt::format("{}: not JSON: {} at offset {}", name,
+                                      rapidjson::GetParseError_En(d.GetParseError()),
+                                      d.GetErrorOffset()));
+  Reader reader(name);
+  if (!d.IsObject()) reader.fail("top level", "must be an object");
+  std::string schema = reader.string(d, "schema", "top level");
+  if (schema != kResultSchema)
+    reader.fail("schema", schema.empty()
+                              ? std::string("missing: not a lueng result file")
+                              : fmt::format("'{}' is not supported (this lueng reads {})", schema,
+                                            kResultSchema));
+  RunResult result;
+  result.lueng_version = reader.string(d, "lueng_version", "top level");
+  result.script = reader.string(d, "script", "top level");
+  result.host = reader.string(d, "host", "top level");
+  result.start_unix_ms = static_cast<int64_t>(reader.number(d, "start_unix_ms", "top level"));
+  result.end_unix_ms = static_cast<int64_t>(reader.number(d, "end_unix_ms", "top level"));
+  result.duration_seconds = reader.number(d, "duration_seconds", "top level");
+  result.interrupted = reader.boolean(d, "interrupted", "top level");
+  result.interrupt_reason = reader.string(d, "interrupt_reason", "top level");
+  result.exit_code = static_cast<int>(reader.number(d, "exit_code", "top level"));
+  result.workers = static_cast<int>(reader.number(d, "workers", "top level"));
+  result.max_vus = reader.count(d, "max_vus", "top level");
+  result.overflowed_tag_sets = reader.count(d, "overflowed_tag_sets", "top level");
+
+  result.options_json = "null";
+  if (const Value* options = reader.member(d, "options"); options && !options->IsNull()) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    options->Accept(writer);
+    result.options_json.assign(buffer.GetString(), buffer.GetSize());
+  }
+  if (const Value* scenarios = reader.member(d, "scenarios")) reader.scenarios(result, *scenarios);
+  const Value& metrics = reader.required(d, "metrics", "top level");
+  if (!metrics.IsObject()) reader.fail("metrics", "must be an object");
+  for (const auto& m : metrics.GetObject()) reader.metric(result, m.name.GetString(), m.value);
+  if (const Value* series = reader.member(d, "time_series")) reader.time_series(result, *series);
+  if (const Value* errors = reader.member(d, "errors"); errors && errors->IsArray())
+    for (const auto& e : errors->GetArray())
+      if (e.IsObject())
+        result.script_errors[reader.string(e, "message", "errors")] =
+            reader.count(e, "count", "errors");
+  if (const Value* slos = reader.member(d, "slos")) reader.slos(result, *slos);
+  return result;
+}
+
+RunResult read_result_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw ResultReadError(path + ": cannot read: " + std::strerror(errno));
+  std::stringstream text;
+  text << file.rdbuf();
+  return result_from_json(text.str(), path);
+}
+
+}  // namespace lueng::output

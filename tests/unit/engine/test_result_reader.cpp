@@ -1,0 +1,143 @@
+// The result reader against the writer: a saved file read back is the same model
+// (histograms bucket for bucket, so percentiles and thresholds re-evaluate to the
+// same numbers), and bad files are refused with the place that is wrong.
+#include <catch2/catch.hpp>
+
+#include "engine/metrics/sink.hpp"
+#include "engine/metrics/tags.hpp"
+#include "engine/output/result_file.hpp"
+#include "engine/output/result_reader.hpp"
+#include "engine/thresholds/definitions.hpp"
+#include "engine/thresholds/evaluate.hpp"
+
+using namespace lueng;
+
+namespace {
+
+output::RunResult sample_result() {
+  metrics::MetricCatalog catalog;
+  std::string error;
+  auto custom = *catalog.add("step_time", metrics::MetricType::kTrend, true, &error);
+  metrics::Sink sink(catalog);
+  sink.track(custom, metrics::encode_tags({{"step", "login"}}));
+  auto ok = sink.intern(metrics::encode_tags({{"name", "/a"}, {"status", "200"}}));
+  auto bad = sink.intern(metrics::encode_tags({{"name", "/b"}, {"status", "500"}}));
+  auto login = sink.intern(metrics::encode_tags({{"step", "login"}}));
+  for (int i = 0; i < 500; ++i) {
+    auto tags = i % 10 == 0 ? bad : ok;
+    sink.add(metrics::builtin::kHttpReqs, tags, 1, i);
+    sink.add(metrics::builtin::kHttpReqDuration, tags, 0.5 + i * 1.37, i);
+    sink.add(metrics::builtin::kHttpReqFailed, tags, i % 10 == 0 ? 1 : 0, i);
+    sink.add(metrics::builtin::kVus, tags, i % 7, i);
+    sink.add(custom, login, 3 + i % 5, i);
+  }
+  output::RunResult result;
+  result.lueng_version = "0.1.0";
+  result.script = "s.lua";
+  result.host = "h";
+  result.start_unix_ms = 1700000000123;
+  result.end_unix_ms = 1700000010456;
+  result.duration_seconds = 10.333;
+  result.workers = 2;
+  result.max_vus = 7;
+  result.options_json = R"({"vus":7,"thresholds":{"http_req_duration":"p(95)<500"}})";
+  output::ScenarioSummary scenario;
+  scenario.name = "default";
+  scenario.executor = "constant-vus";
+  scenario.tags = {{"team", "qa"}};
+  result.scenarios.push_back(scenario);
+  result.metrics = metrics::MetricSet(catalog);
+  result.metrics.merge(sink);
+  output::TimePoint point;
+  point.second = 3;
+  point.requests = 50;
+  point.duration_p95 = 12.5;
+  result.time_series.push_back(point);
+  result.script_errors["s.lua:3: boom"] = 4;
+
+  rapidjson::Document thresholds;
+  thresholds.Parse(R"({"http_req_duration": ["p(95)<500", {"1": "avg<100", "warn": "avg<50",
+                     "priority": "P1", "description": "mean"}],
+                     "step_time{step:login}": "max<10", "http_req_failed": "rate<0.05"})");
+  auto lookup = [&](std::string_view name) -> std::optional<metrics::MetricDef> {
+    if (auto id = catalog.find(name)) return catalog.def(*id);
+    return std::nullopt;
+  };
+  auto slos = thresholds::parse_thresholds(thresholds, lookup, "s.lua", "options.thresholds");
+  result.slo = thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, false, "");
+  result.slo.results[0].recommendations = {"look at the logs"};
+  result.exit_code = result.slo.exit_code;
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("a result file reads back into the same model") {
+  output::RunResult original = sample_result();
+  std::string json = output::result_to_json(original);
+  output::RunResult read = output::result_from_json(json, "r.json");
+
+  // Written again, it is the same file, byte for byte.
+  CHECK(output::result_to_json(read) == json);
+
+  const metrics::MetricData* duration = read.metrics.find("http_req_duration");
+  REQUIRE(duration);
+  const metrics::MetricData* before = original.metrics.find("http_req_duration");
+  CHECK(duration->total.trend == before->total.trend);
+  CHECK(duration->by_tags.size() == 2);
+  for (double p : {50.0, 90.0, 95.0, 99.0, 99.9})
+    CHECK(duration->total.trend.percentile(p) == before->total.trend.percentile(p));
+  CHECK(read.metrics.find("http_reqs")->total.sum == 500);
+  CHECK(read.metrics.find("http_req_failed")->total.rate() == 0.1);
+  CHECK(read.metrics.find("vus")->total.last == original.metrics.find("vus")->total.last);
+  const metrics::MetricData* step = read.metrics.find("step_time");
+  REQUIRE(step);
+  CHECK(step->def.is_time);
+  CHECK(step->submetrics.size() == 1);
+  CHECK(read.scenarios.at(0).tags.at(0).second == "qa");
+  CHECK(read.time_series.at(0).duration_p95 == 12.5);
+  CHECK(read.script_errors.at("s.lua:3: boom") == 4);
+
+  // The SLO report, and a re-evaluation of its SLOs on the read metrics.
+  REQUIRE(read.slo.results.size() == original.slo.results.size());
+  CHECK(read.slo.verdict == original.slo.verdict);
+  CHECK(read.slo.exit_code == original.slo.exit_code);
+  CHECK(read.slo.results[0].recommendations == std::vector<std::string>{"look at the logs"});
+  std::vector<thresholds::SloDefinition> definitions;
+  for (const auto& r : read.slo.results) definitions.push_back(r.slo);
+  auto again =
+      thresholds::evaluate_all(definitions, read.metrics, read.duration_seconds, false, "");
+  for (size_t i = 0; i < again.results.size(); ++i) {
+    INFO(again.results[i].slo.where);
+    CHECK(again.results[i].status == original.slo.results[i].status);
+    CHECK(again.results[i].value == original.slo.results[i].value);
+    CHECK(again.results[i].samples == original.slo.results[i].samples);
+  }
+  CHECK(again.verdict == original.slo.verdict);
+}
+
+TEST_CASE("bad result files are refused with the place that is wrong") {
+  auto error = [](const std::string& json) {
+    try {
+      output::result_from_json(json, "r.json");
+    } catch (const output::ResultReadError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(error("{").starts_with("r.json: not JSON: "));
+  CHECK(error("{}") == "r.json: schema: missing: not a lueng result file");
+  CHECK(error(R"({"schema":"lueng.result/9"})") ==
+        "r.json: schema: 'lueng.result/9' is not supported (this lueng reads lueng.result/1)");
+  CHECK(error(R"({"schema":"lueng.result/1"})") == "r.json: top level: 'metrics' is missing");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{"m":{"type":"histo"}}})") ==
+        "r.json: metrics.m.type: must be counter, gauge, rate or trend");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{"m":{"type":"trend","values":{}}}})") ==
+        "r.json: metrics.m: 'histogram' is missing");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{"m":{"type":"trend","values":{},
+              "histogram":{"buckets":[[1]]}}}})") ==
+        "r.json: metrics.m.histogram.buckets: must be a list of [index, count]");
+  CHECK(error("{\"schema\":\"lueng.result/1\",\"metrics\":{},\"slos\":{\"results\":[{\"slo\":\"m\","
+              "\"metric_type\":\"trend\",\"expression\":\"p95<1\"}]}}")
+            .starts_with("r.json: slos.results[0].expression: 'p95<1': unknown aggregation"));
+}
