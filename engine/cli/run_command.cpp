@@ -13,10 +13,20 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/exec/test_run.hpp"
+#include "engine/output/output_kinds.hpp"
 #include "engine/output/result_file.hpp"
 #include "engine/output/summary.hpp"
 
 namespace lueng::cli {
+
+namespace {
+std::string output_kind_names() {
+  std::string names;
+  for (const auto& kind : output::output_kinds())
+    names += (names.empty() ? "" : ", ") + std::string(kind.name);
+  return names;
+}
+}  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   CLI::App app{"Runs a load test script: lueng run [flags] SCRIPT.lua", "lueng run"};
@@ -25,9 +35,21 @@ int run_command(const std::vector<std::string>& args) {
   app.add_option("--summary-export", flags.summary_export, "write the result file (JSON) here");
   app.add_flag("-q,--quiet", flags.quiet, "no progress output");
   app.add_flag("--no-color", flags.no_color, "no colors in the summary");
+  std::vector<std::string> outs;
+  app.add_option("-o,--out", outs,
+                 "KIND=FILE output, repeatable; kinds: " + output_kind_names())
+      ->allow_extra_args(false);
   bool strict = false;
   app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
   if (auto status = parse_args(app, args, "run")) return *status;
+
+  std::vector<output::OutputTarget> targets;
+  for (const std::string& text : outs) {
+    output::OutputTarget target;
+    if (std::string problem = output::parse_output_target(text, &target); !problem.empty())
+      return usage_error("run", problem);
+    targets.push_back(target);
+  }
 
   exec::TestRunConfig config;
   if (std::string problem = to_config(flags, config); !problem.empty())
@@ -62,6 +84,11 @@ int run_command(const std::vector<std::string>& args) {
   fputs(output::render_summary(result, style).c_str(), stdout);
   fflush(stdout);
 
+  bool written = true;
+  for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
+    fprintf(stderr, "lueng run: %s\n", problem.c_str());
+    written = false;
+  }
   if (!flags.summary_export.empty()) {
     std::string error;
     if (!output::write_result_file(result, flags.summary_export, &error)) {
@@ -69,7 +96,7 @@ int run_command(const std::vector<std::string>& args) {
       return kExitInvalidConfig;
     }
   }
-  return result.exit_code;
+  return written ? result.exit_code : kExitInvalidConfig;
 }
 
 }  // namespace lueng::cli

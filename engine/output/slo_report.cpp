@@ -26,7 +26,9 @@ bool needs_advice(const SloResult& r) {
   return r.status != SloStatus::kPass && !(r.status == SloStatus::kNoData && r.slo.allow_empty);
 }
 
-std::string mark(SloStatus status) {
+}  // namespace
+
+std::string slo_mark(SloStatus status) {
   switch (status) {
     case SloStatus::kPass:
       return "✓";
@@ -41,6 +43,8 @@ std::string mark(SloStatus status) {
   return " ";
 }
 
+namespace {
+
 std::string paint(SloStatus status, const std::string& text, bool color) {
   if (!color) return text;
   const char* code = status == SloStatus::kPass      ? "\x1b[32m"
@@ -49,33 +53,37 @@ std::string paint(SloStatus status, const std::string& text, bool color) {
   return code + text + "\x1b[0m";
 }
 
-std::string measured(const SloResult& r) {
+}  // namespace
+
+std::string slo_measured(const SloResult& r) {
   if (r.samples == 0) return "-";
   return r.slo.threshold.aggregation_text() + "=" + format_slo_value(r, r.value);
 }
 
-std::string deviation(const SloResult& r) {
+std::string slo_deviation(const SloResult& r) {
   if (r.samples == 0 || !r.deviation_percent) return "-";
   return fmt::format("{:+.1f}%", *r.deviation_percent);
 }
+
+namespace {
 
 std::string name_of(const SloResult& r) {
   return r.slo.selector.text;
 }
 
-std::string verdict_line(const thresholds::SloReport& report) {
+}  // namespace
+
+std::string slo_verdict_line(const thresholds::SloReport& report) {
   std::string line = fmt::format("{} (exit {})", report.verdict, report.exit_code);
   if (!report.aborted_by.empty()) line += ": abort_on_fail of " + report.aborted_by;
   if (report.strict) line += ", --strict";
   return line;
 }
 
-std::string compliance_line(const thresholds::SloReport& report) {
+std::string slo_compliance_line(const thresholds::SloReport& report) {
   return fmt::format("{:.1f}% ({} of {} SLOs met, {})", report.compliance, report.met,
                      report.results.size(), report.rating);
 }
-
-}  // namespace
 
 std::string format_slo_value(const SloResult& result, double value) {
   using thresholds::Aggregation;
@@ -91,7 +99,7 @@ std::string render_slo_section(const thresholds::SloReport& report, bool color) 
   size_t name_width = 24, measured_width = 12, threshold_width = 12, warn_width = 4;
   for (const auto& r : report.results) {
     name_width = std::max(name_width, name_of(r).size());
-    measured_width = std::max(measured_width, measured(r).size());
+    measured_width = std::max(measured_width, slo_measured(r).size());
     threshold_width = std::max(threshold_width, r.slo.threshold.text.size());
     if (r.slo.warn) warn_width = std::max(warn_width, r.slo.warn->text.size());
   }
@@ -101,16 +109,16 @@ std::string render_slo_section(const thresholds::SloReport& report, bool color) 
                      name_width, "measured", measured_width, "threshold", threshold_width, "warn",
                      warn_width, "deviation", "priority");
   for (const auto& r : report.results) {
-    std::string status = pad(mark(r.status) + " " + thresholds::status_name(r.status), 10);
+    std::string status = pad(slo_mark(r.status) + " " + thresholds::status_name(r.status), 10);
     out += fmt::format("       {} {:<{}} {:<{}} {:<{}} {:<{}} {:>9} {}\n",
-                       paint(r.status, status, color), name_of(r), name_width, measured(r),
+                       paint(r.status, status, color), name_of(r), name_width, slo_measured(r),
                        measured_width, r.slo.threshold.text, threshold_width,
-                       r.slo.warn ? r.slo.warn->text : "-", warn_width, deviation(r),
+                       r.slo.warn ? r.slo.warn->text : "-", warn_width, slo_deviation(r),
                        thresholds::priority_name(r.slo.priority));
     if (!r.slo.description.empty()) out += fmt::format("                  {}\n", r.slo.description);
   }
-  out += "\n     compliance: " + compliance_line(report) + "\n";
-  std::string verdict = "     verdict:    " + verdict_line(report);
+  out += "\n     compliance: " + slo_compliance_line(report) + "\n";
+  std::string verdict = "     verdict:    " + slo_verdict_line(report);
   out +=
       (color ? (report.exit_code == 0 ? "\x1b[32m" : "\x1b[31m") + verdict + "\x1b[0m" : verdict) +
       "\n";
@@ -140,13 +148,13 @@ std::string render_slo_markdown(const thresholds::SloReport& report) {
     return escaped;
   };
   for (const auto& r : report.results)
-    out += fmt::format("| {} {} | `{}` | {} | {} | `{}` | {} | {} | {} |\n", mark(r.status),
+    out += fmt::format("| {} {} | `{}` | {} | {} | `{}` | {} | {} | {} |\n", slo_mark(r.status),
                        thresholds::status_name(r.status), cell(name_of(r)), cell(r.slo.description),
-                       measured(r), cell(r.slo.threshold.text),
-                       r.slo.warn ? "`" + cell(r.slo.warn->text) + "`" : "-", deviation(r),
+                       slo_measured(r), cell(r.slo.threshold.text),
+                       r.slo.warn ? "`" + cell(r.slo.warn->text) + "`" : "-", slo_deviation(r),
                        thresholds::priority_name(r.slo.priority));
-  out += "\n**Compliance:** " + compliance_line(report) + "\n\n";
-  out += "**Verdict:** " + verdict_line(report) + "\n";
+  out += "\n**Compliance:** " + slo_compliance_line(report) + "\n\n";
+  out += "**Verdict:** " + slo_verdict_line(report) + "\n";
   bool any_advice = false;
   for (const auto& r : report.results) {
     if (!needs_advice(r) || r.recommendations.empty()) continue;
@@ -164,9 +172,9 @@ std::string render_slo_ci(const thresholds::SloReport& report) {
     if (thresholds::failure_level(r, report.strict) == 0) continue;
     out +=
         fmt::format("{} {} {} {} [{}]\n", thresholds::status_name(r.status), name_of(r),
-                    r.slo.threshold.text, measured(r), thresholds::priority_name(r.slo.priority));
+                    r.slo.threshold.text, slo_measured(r), thresholds::priority_name(r.slo.priority));
   }
-  out += "verdict: " + verdict_line(report) + ", compliance " + compliance_line(report) + "\n";
+  out += "verdict: " + slo_verdict_line(report) + ", compliance " + slo_compliance_line(report) + "\n";
   return out;
 }
 

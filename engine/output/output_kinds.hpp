@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/output/run_result.hpp"
+
+namespace lueng::output {
+
+// One `--out KIND=TARGET` of `lueng run`.
+struct OutputTarget {
+  std::string kind;
+  std::string target;
+};
+
+// The one table of output kinds. A kind written once the run has ended (also
+// after an interrupt or an abort) renders from the result model; a streaming
+// kind (samples as they happen) leaves render_at_end empty and is driven by
+// the run instead.
+struct OutputKind {
+  const char* name;
+  const char* help;
+  std::string (*render_at_end)(const RunResult& result);
+};
+
+const std::vector<OutputKind>& output_kinds();
+const OutputKind* find_output_kind(std::string_view name);
+
+// Reads "KIND=TARGET". Returns "" or a one-line problem naming the known kinds.
+std::string parse_output_target(std::string_view text, OutputTarget* target);
+
+// Writes every end-of-run output among `targets`. Returns the problems, one per
+// file that could not be written; the others are still written.
+std::vector<std::string> write_end_of_run_outputs(const RunResult& result,
+                                                  const std::vector<OutputTarget>& targets);
+
+}  // namespace lueng::output

@@ -1,0 +1,127 @@
+"""End-of-run reports (--out markdown=, junit=) from real runs against a real
+server on loopback: the verdict, every SLO, the right JUnit failures, and text
+from scripts and servers escaped."""
+
+import os
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+from support import TestServer, run_lueng
+
+# 20 requests: 15 to /hello (200), 5 to /status?code=500. The endpoint tag and a
+# check name carry markup, as a hostile server or script could.
+SCRIPT = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+options = {
+  thresholds = {
+    http_reqs = { "count==20" },
+    http_req_failed = { { "rate<0.1", priority = "P1", description = "few failures" } },
+    ["http_req_duration{endpoint:hello}"] = { { "p(95)<5000", warn = "p(95)<0.001" } },
+    ["http_req_duration{endpoint:missing}"] = { "p(95)<100" },
+    ["checks{check:status is 200}"] = { { "rate>0.99", priority = "P0" } },
+  },
+}
+function default()
+  local i = lueng.vu.iteration
+  local res
+  if i % 4 == 3 then
+    res = http.get(ENV.BASE_URL .. "/status?code=500",
+                   { tags = { endpoint = "broken", name = "broken<script>alert(1)</script>|x" } })
+  else
+    res = http.get(ENV.BASE_URL .. "/hello", { tags = { endpoint = "hello" } })
+  end
+  lueng.check(res, {
+    ["status is 200"] = function(r) return r.status == 200 end,
+    ["body <b>&amp;</b>"] = function(r) return true end,
+  })
+end
+"""
+
+SLOS = [
+    ("http_reqs", "count==20", "PASS"),
+    ("http_req_failed", "rate<0.1", "FAIL"),
+    ("http_req_duration{endpoint:hello}", "p(95)<5000", "WARNING"),
+    ("http_req_duration{endpoint:missing}", "p(95)<100", "NO DATA"),
+    ("checks{check:status is 200}", "rate>0.99", "CRITICAL"),
+]
+
+
+class EndOfRunReportsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer()
+        cls.dir = tempfile.mkdtemp(prefix="lueng-reports-")
+        cls.markdown = os.path.join(cls.dir, "report.md")
+        cls.junit = os.path.join(cls.dir, "junit.xml")
+        cls.outcome = run_lueng(SCRIPT, ["-e", f"BASE_URL={cls.server.base_url}", "-u", "1", "-i", "20",
+                                     "--out", f"markdown={cls.markdown}",
+                                     "-o", f"junit={cls.junit}"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_the_run_fails_critically(self):
+        self.assertEqual(self.outcome.code, 2, self.outcome.stderr)
+        statuses = {(s["slo"], s["expression"]): s["status"] for s in self.outcome.result["slos"]["results"]}
+        self.assertEqual(statuses, {(slo, expr): status for slo, expr, status in SLOS})
+
+    def test_markdown_opens_with_verdict_and_lists_every_slo(self):
+        with open(self.markdown) as f:
+            text = f.read()
+        head = text[:400]
+        self.assertIn("CRITICAL", head)
+        self.assertIn("**Compliance:** 40.0% (2 of 5 SLOs met, critical)", head)
+        self.assertLess(text.index("**Verdict:**"), text.index("### SLOs"))
+        rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line
+                and ("PASS" in line or "FAIL" in line or "WARNING" in line or "NO DATA" in line
+                     or "CRITICAL" in line)]
+        self.assertEqual(len(rows), len(SLOS), text)
+        for slo, expression, status in SLOS:
+            row = [r for r in rows if f"| `{slo}` |" in r]
+            self.assertEqual(len(row), 1, slo)
+            self.assertIn(f" {status} |", row[0])
+            self.assertIn(f"`{expression}`", row[0])
+        for section in ("### Key metrics", "### Endpoints", "### Checks"):
+            self.assertIn(section, text)
+        self.assertIn("| requests | 20 ", text)
+        self.assertIn("`broken<script>alert(1)</script>\\|x`", text)  # a code span: inert
+
+    def test_junit_has_a_case_per_slo_and_check_with_the_right_failures(self):
+        root = ET.parse(self.junit).getroot()
+        self.assertEqual(root.tag, "testsuites")
+        suites = {s.get("name"): s for s in root.findall("testsuite")}
+        slo_suite = suites["lueng.slos"]
+        cases = {c.get("name"): c for c in slo_suite.findall("testcase")}
+        self.assertEqual(set(cases), {f"{slo}: {expr}" for slo, expr, _ in SLOS})
+        for slo, expression, status in SLOS:
+            failure = cases[f"{slo}: {expression}"].find("failure")
+            if status in ("FAIL", "CRITICAL", "NO DATA"):
+                self.assertIsNotNone(failure, slo)
+                self.assertEqual(failure.get("type"), status)
+            else:
+                self.assertIsNone(failure, slo)
+        failed = cases["http_req_failed: rate<0.1"].find("failure")
+        self.assertIn("rate=0.25", failed.get("message"))
+        self.assertIn("rate<0.1", failed.get("message"))
+        self.assertEqual(slo_suite.get("tests"), "5")
+        self.assertEqual(slo_suite.get("failures"), "3")
+
+        check_suite = suites["lueng.checks"]
+        checks = {c.get("name"): c for c in check_suite.findall("testcase")}
+        self.assertEqual(set(checks), {"status is 200", "body <b>&amp;</b>"})
+        self.assertIn("5 of 20 failed", checks["status is 200"].find("failure").get("message"))
+        self.assertIsNone(checks["body <b>&amp;</b>"].find("failure"))
+        self.assertEqual(root.get("failures"), "4")
+
+    def test_unknown_output_kind_is_a_usage_error(self):
+        run = run_lueng(SCRIPT, ["-u", "1", "-i", "1", "--out", "pdf=x.pdf"])
+        self.assertEqual(run.code, 104)
+        self.assertIn("unknown kind 'pdf'", run.stderr)
+        self.assertIn("markdown", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
