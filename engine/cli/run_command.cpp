@@ -36,8 +36,7 @@ int run_command(const std::vector<std::string>& args) {
   app.add_flag("-q,--quiet", flags.quiet, "no progress output");
   app.add_flag("--no-color", flags.no_color, "no colors in the summary");
   std::vector<std::string> outs;
-  app.add_option("-o,--out", outs,
-                 "KIND=FILE output, repeatable; kinds: " + output_kind_names())
+  app.add_option("-o,--out", outs, "KIND=FILE output, repeatable; kinds: " + output_kind_names())
       ->allow_extra_args(false);
   bool strict = false;
   app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");

@@ -35,8 +35,9 @@ std::string slo_case_name(const thresholds::SloResult& r) {
 void add_slo(Suite& suite, const thresholds::SloResult& r, double seconds) {
   ++suite.tests;
   std::string name = escape_markup(slo_case_name(r));
-  std::string head = fmt::format("    <testcase classname=\"lueng.slo.{}\" name=\"{}\" time=\"{:.3f}\"",
-                                 thresholds::priority_name(r.slo.priority), name, seconds);
+  std::string head =
+      fmt::format("    <testcase classname=\"lueng.slo.{}\" name=\"{}\" time=\"{:.3f}\"",
+                  thresholds::priority_name(r.slo.priority), name, seconds);
   std::string measured = slo_measured(r);
   std::string detail = fmt::format(
       "{} {}: measured {}, threshold {}{}, priority {}{}", thresholds::status_name(r.status),
@@ -58,10 +59,11 @@ void add_slo(Suite& suite, const thresholds::SloResult& r, double seconds) {
                    escape_markup(detail + advice) + "</failure>\n    </testcase>\n";
   } else if (r.status == SloStatus::kNoData) {
     ++suite.skipped;
-    suite.cases += head + ">\n      <skipped message=\"no samples (allow_empty)\"/>\n    </testcase>\n";
+    suite.cases +=
+        head + ">\n      <skipped message=\"no samples (allow_empty)\"/>\n    </testcase>\n";
   } else {
-    suite.cases += head + ">\n      <system-out>" + escape_markup(detail) +
-                   "</system-out>\n    </testcase>\n";
+    suite.cases +=
+        head + ">\n      <system-out>" + escape_markup(detail) + "</system-out>\n    </testcase>\n";
   }
 }
 
@@ -71,7 +73,8 @@ void add_check(Suite& suite, const CheckStats& check, double seconds) {
   std::string head = fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
                                  escape_markup(classname), escape_markup(check.name), seconds);
   uint64_t total = check.passes + check.fails;
-  std::string summary = fmt::format("{} of {} failed ({} passed)", check.fails, total, check.passes);
+  std::string summary =
+      fmt::format("{} of {} failed ({} passed)", check.fails, total, check.passes);
   if (check.fails > 0) {
     ++suite.failures;
     suite.cases += head + ">\n      <failure type=\"check\" message=\"" + escape_markup(summary) +

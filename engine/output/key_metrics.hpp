@@ -13,8 +13,8 @@ struct KeyMetrics {
   double request_rate = 0;
   uint64_t failed = 0;
   double error_rate = 0;  // failed / requests, 0 without requests
-  double duration_avg = 0, duration_p50 = 0, duration_p90 = 0, duration_p95 = 0,
-         duration_p99 = 0, duration_max = 0;
+  double duration_avg = 0, duration_p50 = 0, duration_p90 = 0, duration_p95 = 0, duration_p99 = 0,
+         duration_max = 0;
   uint64_t iterations = 0;
   double iteration_rate = 0;
   uint64_t checks_passed = 0, checks_failed = 0;

@@ -30,9 +30,12 @@ std::string code(const std::string& text) {
   if (text.empty()) return "-";
   std::string out = "`";
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '`') out += '\'';
-    else out += c == '\n' || c == '\r' ? ' ' : c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '`')
+      out += '\'';
+    else
+      out += c == '\n' || c == '\r' ? ' ' : c;
   }
   return out + "`";
 }
@@ -40,7 +43,7 @@ std::string code(const std::string& text) {
 std::string verdict_heading(const RunResult& result) {
   const thresholds::SloReport& slo = result.slo;
   std::string verdict = slo.results.empty() ? "NO SLOs" : slo.verdict;
-  std::string icon = slo.results.empty()     ? "ℹ️"
+  std::string icon = slo.results.empty()  ? "ℹ️"
                      : slo.exit_code == 0 ? (slo.verdict == "PASSED" ? "✅" : "⚠️")
                                           : "❌";
   std::string out = fmt::format("## {} lueng: {}\n\n", icon, verdict);
@@ -76,10 +79,10 @@ void key_metric_table(std::string& out, const RunResult& result) {
   out += "### Key metrics\n\n| metric | value |\n|---|---|\n";
   out += fmt::format("| requests | {} ({}/s) |\n", k.requests, format_number(k.request_rate));
   out += fmt::format("| failed requests | {} ({}) |\n", k.failed, format_percent(k.error_rate));
-  out += fmt::format("| latency avg / p(50) / p(95) / p(99) / max | {} / {} / {} / {} / {} |\n",
-                     format_ms(k.duration_avg), format_ms(k.duration_p50),
-                     format_ms(k.duration_p95), format_ms(k.duration_p99),
-                     format_ms(k.duration_max));
+  out +=
+      fmt::format("| latency avg / p(50) / p(95) / p(99) / max | {} / {} / {} / {} / {} |\n",
+                  format_ms(k.duration_avg), format_ms(k.duration_p50), format_ms(k.duration_p95),
+                  format_ms(k.duration_p99), format_ms(k.duration_max));
   out += fmt::format("| iterations | {} ({}/s) |\n", k.iterations, format_number(k.iteration_rate));
   if (k.checks_passed + k.checks_failed > 0)
     out += fmt::format("| checks | {} passed, {} failed |\n", k.checks_passed, k.checks_failed);

@@ -25,7 +25,8 @@ const OutputKind* find_output_kind(std::string_view name) {
 std::string parse_output_target(std::string_view text, OutputTarget* target) {
   size_t eq = text.find('=');
   std::string known;
-  for (const auto& kind : output_kinds()) known += (known.empty() ? "" : ", ") + std::string(kind.name);
+  for (const auto& kind : output_kinds())
+    known += (known.empty() ? "" : ", ") + std::string(kind.name);
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == text.size())
     return "--out expects KIND=FILE, got '" + std::string(text) + "' (kinds: " + known + ")";
   std::string_view kind = text.substr(0, eq);

@@ -170,11 +170,12 @@ std::string render_slo_ci(const thresholds::SloReport& report) {
   std::string out;
   for (const auto& r : report.results) {
     if (thresholds::failure_level(r, report.strict) == 0) continue;
-    out +=
-        fmt::format("{} {} {} {} [{}]\n", thresholds::status_name(r.status), name_of(r),
-                    r.slo.threshold.text, slo_measured(r), thresholds::priority_name(r.slo.priority));
+    out += fmt::format("{} {} {} {} [{}]\n", thresholds::status_name(r.status), name_of(r),
+                       r.slo.threshold.text, slo_measured(r),
+                       thresholds::priority_name(r.slo.priority));
   }
-  out += "verdict: " + slo_verdict_line(report) + ", compliance " + slo_compliance_line(report) + "\n";
+  out +=
+      "verdict: " + slo_verdict_line(report) + ", compliance " + slo_compliance_line(report) + "\n";
   return out;
 }
 

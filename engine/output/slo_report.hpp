@@ -24,7 +24,8 @@ std::string format_slo_value(const thresholds::SloResult& result, double value);
 std::string slo_mark(thresholds::SloStatus status);              // ✓ ! ✗ ?
 std::string slo_measured(const thresholds::SloResult& result);   // "p(95)=12.3ms", "-" without data
 std::string slo_deviation(const thresholds::SloResult& result);  // "+12.5%", "-"
-std::string slo_verdict_line(const thresholds::SloReport& report);     // "FAILED (exit 1)"
-std::string slo_compliance_line(const thresholds::SloReport& report);  // "50.0% (1 of 2 SLOs met, critical)"
+std::string slo_verdict_line(const thresholds::SloReport& report);  // "FAILED (exit 1)"
+std::string slo_compliance_line(
+    const thresholds::SloReport& report);  // "50.0% (1 of 2 SLOs met, critical)"
 
 }  // namespace lueng::output
