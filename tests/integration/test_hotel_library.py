@@ -143,6 +143,21 @@ function default() end
         self.assertEqual(shares[100], {"reservations": 70, "whatsapp": 20, "mercadopago": 10})
         self.assertEqual(lines_with(run, "TASKS "), [{"text": 18, "audio": 2}])
 
+    def test_bad_mixes_are_refused_at_load_time(self):
+        cases = {
+            "{}": "mix: classes must be a non-empty list",
+            "{ { name = 'a', weight = 0, tasks = { { weight = 1, run = print } } } }":
+                "mix: classes[1] (a) needs a positive whole weight",
+            "{ { name = 'a', weight = 1, tasks = { { name = 't', weight = 1 } } } }":
+                "mix: classes[1].tasks[1] (t) needs a run function",
+        }
+        for classes, message in cases.items():
+            with self.subTest(classes=classes):
+                run = run_lueng(f'local mix = require "lueng.mix"\nlocal m = mix.new({classes})\n'
+                                'function default() end\n')
+                self.assertEqual(run.code, 107)
+                self.assertIn(message, run.stderr)
+
     def test_time_scale_scales_stages_and_rejects_bad_values(self):
         script = r'''
 local stages = require "lueng.stages"
