@@ -323,6 +323,10 @@ class PerfScriptTest(MockCase):
         with open(os.path.join(perf_dir, "baseline.json")) as a, open(result) as b:
             self.assertEqual(a.read(), b.read())
         self.assertTrue(os.path.exists(os.path.join(perf_dir, "baseline.txt")))
+        validate = self.perf(mock, perf_dir, "validate")
+        self.assertEqual(validate.returncode, 0, validate.stdout + validate.stderr)
+        self.assertIn(f"perf: validating {result}", validate.stdout)
+        self.assertIn("PASSED", validate.stdout)
 
     def test_failing_slos_give_lueng_exit_status_and_bad_names_are_refused(self):
         mock = self.start_mock()
@@ -330,6 +334,10 @@ class PerfScriptTest(MockCase):
         run = self.perf(mock, perf_dir, "run", "smoke", whatsapp_secret="wrong")
         self.assertEqual(run.returncode, 2, run.stdout[-2000:])
         self.assertIn("perf: smoke exited 2", run.stdout)
+        # perf-validate re-checks the newest result offline with the same verdict.
+        validate = self.perf(mock, perf_dir, "validate")
+        self.assertEqual(validate.returncode, 2, validate.stdout + validate.stderr)
+        self.assertIn("CRITICAL", validate.stdout)
         missing = self.perf(mock, perf_dir, "run", "nosuch")
         self.assertEqual(missing.returncode, 104)
         self.assertIn("scripts/nosuch.lua does not exist", missing.stderr)
