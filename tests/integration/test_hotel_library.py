@@ -281,7 +281,7 @@ class SloTest(MockCase):
         # Past 4 x capacity requests in flight the mock sheds with 503: more than 5%
         # of requests fail, which is stress.lua's breaking point (a P0 SLO).
         # abort_on_fail stops the run there, before the planned 16 s.
-        mock = self.start_mock("--capacity", "2", "--latency", "default=5ms")
+        mock = self.start_mock("--capacity", "2", "--latency", "default=50ms")
         run = run_scenario(mock, "stress", 0.01)
         self.assertEqual(run.code, 2, run.stdout[-3000:])
         statuses = series_by_tag(run.result, "http_reqs", "status")
