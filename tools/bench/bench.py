@@ -633,8 +633,12 @@ def main():
     parser.add_argument("--startup-runs", type=int, default=30)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     args = parser.parse_args()
-    args.lueng = args.lueng or args.build / "lueng"
-    args.hotel_mock = args.hotel_mock or args.build / "tools" / "hotel-mock" / "hotel-mock"
+    # Absolute paths: clients start under taskset and in other working directories.
+    args.build = args.build.resolve()
+    args.lueng = (args.lueng or args.build / "lueng").resolve()
+    mock = args.hotel_mock or args.build / "tools" / "hotel-mock" / "hotel-mock"
+    args.hotel_mock = mock.resolve()
+    args.out = args.out.resolve()
     known = ["throughput", "memory", "fidelity", "startup"]
     sections = args.sections or known
     for section in sections:
