@@ -90,8 +90,7 @@ int send(lua_State* L, std::string_view method, int url_index, int body_index, i
   call.method.assign(method);
   if (lua_type(L, url_index) != LUA_TSTRING)
     return luaL_error(L, "%s: the URL must be a string", fn);
-  call.url_text.assign(to_view(L, url_index));
-  if (std::string error; !http::parse_url_into(call.url_text, call.url, &error))
+  if (std::string error; !call.set_url(to_view(L, url_index), &error))
     return luaL_error(L, "%s: %s", fn, error.c_str());
   if (body_index && !lua_isnoneornil(L, body_index)) {
     if (!lua_isstring(L, body_index))

@@ -23,6 +23,13 @@ void HttpCall::reset() {
   tags_used_ = 0;
 }
 
+bool HttpCall::set_url(std::string_view text, std::string* error) {
+  if (url_parsed_ && text == url_text) return true;
+  url_text.assign(text);
+  url_parsed_ = http::parse_url_into(url_text, url, error);
+  return url_parsed_;
+}
+
 void HttpCall::add_header(std::string_view name, std::string_view value) {
   assign_slot(headers_storage_, headers_used_, name, value);
 }

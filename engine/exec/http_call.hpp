@@ -17,7 +17,7 @@ namespace lueng::exec {
 class HttpCall {
  public:
   std::string method;
-  std::string url_text;
+  std::string url_text;  // set through set_url(), which keeps url in step
   http::Url url;
   std::string body;
   double timeout_seconds = 60;
@@ -25,6 +25,10 @@ class HttpCall {
   std::string name_tag;  // the name tag: the URL without query unless the script set one
 
   void reset();
+  // Parses text into url, unless it is the text the last successful call parsed:
+  // scripts send the same URL request after request, and comparing is far cheaper
+  // than parsing. False (with error set) when text is not a valid URL.
+  bool set_url(std::string_view text, std::string* error);
   void add_header(std::string_view name, std::string_view value);
   void add_tag(std::string_view key, std::string_view value);
 
@@ -41,6 +45,7 @@ class HttpCall {
   std::vector<http::Header> header_views_;
   std::vector<std::pair<std::string, std::string>> tags_;
   size_t tags_used_ = 0;
+  bool url_parsed_ = false;  // url holds the parse of url_text
 };
 
 }  // namespace lueng::exec
