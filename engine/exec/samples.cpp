@@ -6,6 +6,7 @@
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/exec/worker.hpp"
+#include "engine/metrics/tag_set_memo.hpp"
 #include "engine/metrics/tags.hpp"
 
 namespace lueng::exec {
@@ -30,28 +31,52 @@ metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu) {
   return tags;
 }
 
+// The id of scenario_tags(), which only depend on the scenario.
+metrics::TagSetId scenario_tag_set(Worker& worker, const ScenarioConfig& config, uint32_t* hint) {
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  memo.begin('s');
+  memo.add_pointer(&config);
+  return metrics::memo_intern(memo, hint, worker.sink(),
+                              [&] { return scenario_tags(worker, config).encode(); });
+}
+
 }  // namespace
 
 void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::ResponseData& response) {
-  metrics::TagSetBuilder& tags = base_tags(worker, vu);
-  char status[8], error_code[8];
-  auto status_end = std::to_chars(status, status + sizeof status, response.status).ptr;
   bool expected = is_expected_status(response.status);
-  tags.set("name", call.name_tag);
-  tags.set("method", call.method);
-  tags.set("status", {status, static_cast<size_t>(status_end - status)});
-  tags.set("expected_response", expected ? "true" : "false");
-  if (response.error_code != http::ErrorCode::kNone) {
-    auto end = std::to_chars(error_code, error_code + sizeof error_code,
-                             static_cast<int>(response.error_code))
-                   .ptr;
-    tags.set("error_code", {error_code, static_cast<size_t>(end - error_code)});
-  }
-  call.for_each_tag(
-      [&](const std::string& key, const std::string& value) { tags.set(key, value); });
+  // Everything the tag set below is built from.
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  memo.begin('h');
+  memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.group());
+  memo.add(call.name_tag);
+  memo.add(call.method);
+  memo.add_number(static_cast<uint64_t>(response.status));
+  memo.add_number(static_cast<uint64_t>(response.error_code));
+  call.for_each_tag([&](const std::string& key, const std::string& value) {
+    memo.add(key);
+    memo.add(value);
+  });
 
   metrics::Sink& sink = worker.sink();
-  metrics::TagSetId id = sink.intern(tags.encode());
+  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().http, sink, [&] {
+    metrics::TagSetBuilder& tags = base_tags(worker, vu);
+    char status[8], error_code[8];
+    auto status_end = std::to_chars(status, status + sizeof status, response.status).ptr;
+    tags.set("name", call.name_tag);
+    tags.set("method", call.method);
+    tags.set("status", {status, static_cast<size_t>(status_end - status)});
+    tags.set("expected_response", expected ? "true" : "false");
+    if (response.error_code != http::ErrorCode::kNone) {
+      auto end = std::to_chars(error_code, error_code + sizeof error_code,
+                               static_cast<int>(response.error_code))
+                     .ptr;
+      tags.set("error_code", {error_code, static_cast<size_t>(end - error_code)});
+    }
+    call.for_each_tag(
+        [&](const std::string& key, const std::string& value) { tags.set(key, value); });
+    return tags.encode();
+  });
   uint64_t now = uv_hrtime();
   const http::Timings& t = response.timings;
   sink.add(kHttpReqs, id, 1, now);
@@ -76,10 +101,15 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::Respo
 }
 
 void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
-  metrics::TagSetBuilder& tags = base_tags(worker, vu);
-  tags.set("group", "");
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  memo.begin('i');
+  memo.add_pointer(&vu.scenario().config());
   metrics::Sink& sink = worker.sink();
-  metrics::TagSetId id = sink.intern(tags.encode());
+  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().iteration, sink, [&] {
+    metrics::TagSetBuilder& tags = base_tags(worker, vu);
+    tags.set("group", "");
+    return tags.encode();
+  });
   uint64_t now = uv_hrtime();
   sink.add(kIterations, id, 1, now);
   sink.add(kIterationDuration, id, duration_ms, now);
@@ -88,40 +118,69 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
 
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags) {
-  metrics::TagSetBuilder& tags = base_tags(worker, vu);
-  tags.set("check", name);
-  for (const auto& [key, value] : extra_tags) tags.set(key, value);
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  memo.begin('c');
+  memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.group());
+  memo.add(name);
+  for (const auto& [key, value] : extra_tags) {
+    memo.add(key);
+    memo.add(value);
+  }
   metrics::Sink& sink = worker.sink();
+  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().check, sink, [&] {
+    metrics::TagSetBuilder& tags = base_tags(worker, vu);
+    tags.set("check", name);
+    for (const auto& [key, value] : extra_tags) tags.set(key, value);
+    return tags.encode();
+  });
   uint64_t now = uv_hrtime();
-  sink.add(kChecks, sink.intern(tags.encode()), passed ? 1 : 0, now);
+  sink.add(kChecks, id, passed ? 1 : 0, now);
   IntervalStats& interval = worker.interval(now);
   ++(passed ? interval.checks_passed : interval.checks_failed);
 }
 
 void record_group(Worker& worker, Vu& vu, double duration_ms) {
-  metrics::TagSetBuilder& tags = base_tags(worker, vu);
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  memo.begin('g');
+  memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.group());
   metrics::Sink& sink = worker.sink();
-  sink.add(kGroupDuration, sink.intern(tags.encode()), duration_ms, uv_hrtime());
+  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().group, sink,
+                                              [&] { return base_tags(worker, vu).encode(); });
+  sink.add(kGroupDuration, id, duration_ms, uv_hrtime());
 }
 
 void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms) {
-  metrics::TagSetBuilder& tags = scenario_tags(worker, vu.scenario().config());
   metrics::Sink& sink = worker.sink();
-  sink.add(kIterationStartLag, sink.intern(tags.encode()), lag_ms, uv_hrtime());
+  metrics::TagSetId id =
+      scenario_tag_set(worker, vu.scenario().config(), &vu.tag_hints().iteration_start_lag);
+  sink.add(kIterationStartLag, id, lag_ms, uv_hrtime());
 }
 
 void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double value,
                    std::span<const std::pair<std::string_view, std::string_view>> extra_tags) {
-  metrics::TagSetBuilder& tags = base_tags(worker, vu);
-  for (const auto& [key, tag_value] : extra_tags) tags.set(key, tag_value);
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  memo.begin('m');
+  memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.group());
+  for (const auto& [key, tag_value] : extra_tags) {
+    memo.add(key);
+    memo.add(tag_value);
+  }
   metrics::Sink& sink = worker.sink();
-  sink.add(metric, sink.intern(tags.encode()), value, uv_hrtime());
+  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().custom, sink, [&] {
+    metrics::TagSetBuilder& tags = base_tags(worker, vu);
+    for (const auto& [key, tag_value] : extra_tags) tags.set(key, tag_value);
+    return tags.encode();
+  });
+  sink.add(metric, id, value, uv_hrtime());
 }
 
 void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario) {
-  metrics::TagSetBuilder& tags = scenario_tags(worker, scenario);
-  metrics::Sink& sink = worker.sink();
-  sink.add(kDroppedIterations, sink.intern(tags.encode()), 1, uv_hrtime());
+  uint32_t hint = 0;
+  metrics::TagSetId id = scenario_tag_set(worker, scenario, &hint);
+  worker.sink().add(kDroppedIterations, id, 1, uv_hrtime());
 }
 
 }  // namespace lueng::exec

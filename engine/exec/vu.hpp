@@ -64,6 +64,11 @@ class Vu final : public http::ResponseHandler {
   const std::string& group() const { return group_; }
   ScenarioRun& scenario() { return run_; }
   Worker& worker() { return worker_; }
+  // Where this VU's samples last found their tag sets in the worker's memo.
+  struct TagHints {
+    uint32_t http = 0, check = 0, iteration = 0, group = 0, custom = 0, iteration_start_lag = 0;
+  };
+  TagHints& tag_hints() { return tag_hints_; }
 
   void on_response(http::ResponseData& response) override;
 
@@ -88,6 +93,7 @@ class Vu final : public http::ResponseHandler {
   uint64_t iteration_start_ns_ = 0;
   std::string group_;
   std::vector<uint64_t> group_starts_;
+  TagHints tag_hints_;
   uv_timer_t sleep_timer_;
 };
 

@@ -18,6 +18,7 @@
 #include "engine/http/client.hpp"
 #include "engine/metrics/metric_set.hpp"
 #include "engine/metrics/sink.hpp"
+#include "engine/metrics/tag_set_memo.hpp"
 #include "engine/metrics/tags.hpp"
 
 namespace lueng::exec {
@@ -56,6 +57,7 @@ class Worker {
   http::Client& http() { return *http_; }
   metrics::Sink& sink() { return sink_; }
   metrics::TagSetBuilder& tags() { return tags_; }
+  metrics::TagSetMemo& tag_memo() { return tag_memo_; }
   bindings::ScriptState& script() { return *script_; }
   ResponsePool& responses() { return responses_; }
   const RunPlan& plan() const { return plan_; }
@@ -88,6 +90,7 @@ class Worker {
   uv_loop_t loop_;
   metrics::Sink sink_;
   metrics::TagSetBuilder tags_;
+  metrics::TagSetMemo tag_memo_;
   ResponsePool responses_;
   std::unique_ptr<http::Client> http_;
   std::unique_ptr<bindings::ScriptState> script_;
