@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   if (command == "run") return lueng::cli::run_command(args);
   if (command == "inspect") return lueng::cli::inspect_command(args);
   if (command == "validate") return lueng::cli::validate_command(args);
+  if (command == "report") return lueng::cli::report_command(args);
   if (command == "version" || command == "--version") return lueng::cli::version_command(args);
   if (command == "help" || command == "--help" || command == "-h")
     return lueng::cli::help_command(args);

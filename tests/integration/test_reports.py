@@ -2,12 +2,13 @@
 server on loopback: the verdict, every SLO, the right JUnit failures, and text
 from scripts and servers escaped."""
 
+import json
 import os
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
-from support import TestServer, run_lueng
+from support import TestServer, lueng, run_lueng
 
 # 20 requests: 15 to /hello (200), 5 to /status?code=500. The endpoint tag and a
 # check name carry markup, as a hostile server or script could.
@@ -115,6 +116,26 @@ class EndOfRunReportsTest(unittest.TestCase):
         self.assertIn("5 of 20 failed", checks["status is 200"].find("failure").get("message"))
         self.assertIsNone(checks["body <b>&amp;</b>"].find("failure"))
         self.assertEqual(root.get("failures"), "4")
+
+    def test_lueng_report_renders_the_same_files_from_the_result_file(self):
+        result_path = os.path.join(self.dir, "result.json")
+        with open(result_path, "w") as f:
+            json.dump(self.outcome.result, f)
+        markdown = os.path.join(self.dir, "offline.md")
+        junit = os.path.join(self.dir, "offline.xml")
+        done = lueng("report", result_path, "--markdown", markdown, "--junit", junit)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        for live, offline in ((self.markdown, markdown), (self.junit, junit)):
+            with open(live) as a, open(offline) as b:
+                self.assertEqual(a.read(), b.read(), offline)
+
+    def test_lueng_report_errors(self):
+        done = lueng("report", os.path.join(self.dir, "nothing.json"), "--markdown", "x.md")
+        self.assertEqual(done.returncode, 104)
+        self.assertIn("nothing.json", done.stderr)
+        done = lueng("report", self.markdown)
+        self.assertEqual(done.returncode, 104)
+        self.assertIn("nothing to write", done.stderr)
 
     def test_unknown_output_kind_is_a_usage_error(self):
         run = run_lueng(SCRIPT, ["-u", "1", "-i", "1", "--out", "pdf=x.pdf"])

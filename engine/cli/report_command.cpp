@@ -1,0 +1,53 @@
+#include <cstdio>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/cli/commands.hpp"
+#include "engine/cli/run_flags.hpp"
+#include "engine/common/exit_codes.hpp"
+#include "engine/output/output_kinds.hpp"
+#include "engine/output/result_reader.hpp"
+
+namespace lueng::cli {
+
+// `lueng report`: renders the end-of-run reports offline from a saved result
+// file; the same renderers as `lueng run --out`, so both always agree.
+int report_command(const std::vector<std::string>& args) {
+  CLI::App app{
+      "Renders reports from a saved result file: lueng report RESULT.json [--KIND FILE]...",
+      "lueng report"};
+  std::string result_path;
+  app.add_option("result", result_path, "result file written by lueng run --summary-export")
+      ->required();
+  std::map<std::string, std::string> files;  // kind -> file
+  for (const auto& kind : output::output_kinds())
+    if (kind.render_at_end)
+      app.add_option(std::string("--") + kind.name, files[kind.name],
+                     std::string("write the ") + kind.help + " here");
+  if (auto status = parse_args(app, args, "report")) return *status;
+
+  std::vector<output::OutputTarget> targets;
+  for (const auto& [kind, file] : files)
+    if (!file.empty()) targets.push_back({kind, file});
+  if (targets.empty()) {
+    std::string flags;
+    for (const auto& [kind, file] : files) flags += (flags.empty() ? "--" : ", --") + kind;
+    return usage_error("report", "nothing to write; give at least one of " + flags);
+  }
+
+  output::RunResult result;
+  try {
+    result = output::read_result_file(result_path);
+  } catch (const output::ResultReadError& error) {
+    return usage_error("report", error.what());
+  }
+  bool ok = true;
+  for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
+    fprintf(stderr, "lueng report: %s\n", problem.c_str());
+    ok = false;
+  }
+  return ok ? kExitOk : kExitInvalidConfig;
+}
+
+}  // namespace lueng::cli
