@@ -8,6 +8,7 @@ packages=(
   libluajit2-5.1-dev libuv1-dev node-llhttp libssl-dev zlib1g-dev
   libcli11-dev libfmt-dev rapidjson-dev catch2
   python3 clang-format curl
+  chromium
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "engine/output/output_kinds.hpp"
 
+#include "engine/output/html_report.hpp"
 #include "engine/output/junit_report.hpp"
 #include "engine/output/markdown_report.hpp"
 #include "engine/output/text_file.hpp"
@@ -8,6 +9,7 @@ namespace lueng::output {
 
 const std::vector<OutputKind>& output_kinds() {
   static const std::vector<OutputKind> kinds = {
+      {"html", "self-contained HTML report with charts, at the end of the run", render_html_report},
       {"markdown", "Markdown report for a pull-request comment, at the end of the run",
        render_markdown_report},
       {"junit", "JUnit XML: a test case per SLO and per check, at the end of the run",

@@ -1,0 +1,168 @@
+"""The HTML report (--out html=, lueng report --html) rendered in a real
+headless Chromium: the DOM holds the verdict, a row per SLO, the chart <svg>
+elements, and no markup injected from tag values; the screenshot is real."""
+
+import html.parser
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import unittest
+
+from support import TestServer, lueng, run_lueng
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+SCRIPT = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+options = {
+  thresholds = {
+    http_req_duration = { "p(95)<5000", { "p(99)<0.001", priority = "P1" } },
+    http_req_failed = { "rate<0.5" },
+    ["http_req_duration{endpoint:none}"] = { { "p(95)<100", priority = "P2" } },
+  },
+}
+function default()
+  local i = lueng.vu.iteration
+  local res = http.get(ENV.BASE_URL .. "/hello",
+      { tags = { endpoint = "hello", name = "<img src=x onerror=alert(1)></td></table><script>x()</script>" } })
+  lueng.check(res, { ["status is 200 <i>"] = function(r) return r.status == 200 end })
+  lueng.sleep(0.02)
+end
+"""
+
+STATUSES = {"http_req_duration p(95)<5000": "PASS", "http_req_duration p(99)<0.001": "FAIL",
+            "http_req_failed rate<0.5": "PASS", "http_req_duration{endpoint:none} p(95)<100": "NO DATA"}
+
+
+class Dom(html.parser.HTMLParser):
+    """The elements Chromium serialized: tags with attributes, and the text of
+    the verdict and of each SLO row."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements = []
+        self.slo_rows = []
+        self.verdict = ""
+        self._in_verdict = False
+        self._row = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.elements.append((tag, attrs))
+        if attrs.get("id") == "verdict":
+            self._in_verdict = True
+        if tag == "tr" and "slo" in attrs.get("class", "").split():
+            self._row = {"status": attrs.get("data-status"), "text": ""}
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            self._in_verdict = False
+        if tag == "tr" and self._row is not None:
+            self.slo_rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._in_verdict:
+            self.verdict += data
+        if self._row is not None:
+            self._row["text"] += data + " "
+
+    def ids(self, tag):
+        return {a.get("id") for t, a in self.elements if t == tag}
+
+
+def chromium(*args, user_dir):
+    return subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={user_dir}", *args],
+        capture_output=True, text=True, timeout=120)
+
+
+@unittest.skipIf(CHROMIUM is None, "chromium is not installed (tools/install-deps.sh installs it)")
+class HtmlReportInBrowserTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer()
+        cls.dir = tempfile.mkdtemp(prefix="lueng-html-")
+        cls.report = os.path.join(cls.dir, "report.html")
+        cls.outcome = run_lueng(SCRIPT, ["-e", f"BASE_URL={cls.server.base_url}", "-u", "3",
+                                         "-d", "3s", "--out", f"html={cls.report}"])
+        cls.dom_text = chromium("--dump-dom", "file://" + cls.report,
+                                user_dir=os.path.join(cls.dir, "profile")).stdout
+        cls.dom = Dom()
+        cls.dom.feed(cls.dom_text)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_run_failed_on_the_p1_slo(self):
+        self.assertEqual(self.outcome.code, 1, self.outcome.stderr)
+
+    def test_verdict_and_one_row_per_slo(self):
+        self.assertEqual(self.dom.verdict.strip(), "FAILED", self.dom_text[:2000])
+        self.assertEqual(len(self.dom.slo_rows), len(STATUSES))
+        seen = {}
+        for row in self.dom.slo_rows:
+            words = row["text"].split()
+            key = next(k for k in STATUSES if all(part in words for part in k.split()))
+            seen[key] = row["status"]
+            self.assertIn(row["status"], row["text"])
+        self.assertEqual(seen, STATUSES)
+
+    def test_charts_are_inline_svg(self):
+        svgs = self.dom.ids("svg")
+        for chart in ("chart-rps", "chart-vus", "chart-latency", "chart-errors", "chart-histogram"):
+            self.assertIn(chart, svgs)
+        polylines = [a for t, a in self.dom.elements if t == "polyline"]
+        self.assertGreaterEqual(len(polylines), 6)  # req/s, VUs, p50/p95/p99, errors
+        slo_lines = [a for t, a in self.dom.elements if t == "line" and a.get("class") == "slo-line"]
+        self.assertEqual(len(slo_lines), 3)  # p(95), p(99) on latency; rate on errors
+
+    def test_tables_and_metadata(self):
+        ids = {a.get("id") for _, a in self.dom.elements}
+        for section in ("endpoint-table", "check-table", "metadata", "key-metrics", "compliance"):
+            self.assertIn(section, ids)
+        self.assertIn("<img src=x onerror=alert(1)>", self.dom_text.replace("&lt;", "<").replace("&gt;", ">"))
+
+    def test_nothing_injected_and_nothing_external(self):
+        tags = [t for t, _ in self.dom.elements]
+        self.assertNotIn("img", tags)
+        self.assertNotIn("script", tags)
+        self.assertNotIn("i", tags)
+        for tag, attrs in self.dom.elements:
+            for name in ("src", "href"):
+                self.assertNotIn(name, attrs, (tag, attrs))
+
+    def test_screenshot_at_1280(self):
+        shot = os.path.join(self.dir, "shot.png")
+        done = chromium(f"--screenshot={shot}", "--window-size=1280,2000", "file://" + self.report,
+                        user_dir=os.path.join(self.dir, "profile-shot"))
+        self.assertTrue(os.path.exists(shot), done.stderr)
+        with open(shot, "rb") as f:
+            data = f.read()
+        self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", data[16:24])
+        self.assertEqual((width, height), (1280, 2000))
+        self.assertGreater(len(data), 30000)  # text, tables and charts, not a blank page
+
+    def test_lueng_report_renders_the_same_html_offline(self):
+        result = os.path.join(self.dir, "result.json")
+        run = run_lueng(SCRIPT, ["-e", f"BASE_URL={self.server.base_url}", "-u", "1", "-i", "5",
+                                 "--out", f"html={self.dir}/live.html"])
+        with open(result, "w") as f:
+            import json
+            json.dump(run.result, f)
+        offline = os.path.join(self.dir, "offline.html")
+        done = lueng("report", result, "--html", offline)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(f"{self.dir}/live.html") as a, open(offline) as b:
+            self.assertEqual(a.read(), b.read())
+
+
+if __name__ == "__main__":
+    unittest.main()
