@@ -8,6 +8,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/output/summary.hpp"
+#include "engine/thresholds/slo.hpp"
 
 namespace lueng::cli {
 
@@ -49,6 +50,15 @@ int inspect_command(const std::vector<std::string>& args) {
         tags += (tags.empty() ? "" : ", ") + key + "=" + value;
       out += fmt::format("    tags:          {}\n", tags);
     }
+  }
+  if (!run.slos().empty()) out += "\n  SLOs (checked at the end; abort_on_fail every second)\n";
+  for (const auto& slo : run.slos()) {
+    std::string extra = thresholds::priority_name(slo.priority);
+    if (slo.warn) extra += ", warn " + slo.warn->text;
+    if (slo.abort_on_fail)
+      extra += ", abort_on_fail after " + format_duration(slo.delay_abort_eval);
+    if (slo.allow_empty) extra += ", allow_empty";
+    out += fmt::format("    {} {} ({})\n", slo.selector.text, slo.threshold.text, extra);
   }
   fputs(out.c_str(), stdout);
   return kExitOk;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
+#include "engine/metrics/tags.hpp"
 #include "engine/output/format.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"
@@ -147,9 +148,21 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
     if (metric.total.count > 0) shown.push_back(&metric);
   std::sort(shown.begin(), shown.end(),
             [](const auto* a, const auto* b) { return a->def.name < b->def.name; });
-  for (const auto* metric : shown)
+  for (const auto* metric : shown) {
     out += "     " + dotted(metric->def.name, width) + " " +
            metric_values(*metric, result.duration_seconds, paint) + "\n";
+    // Sub-metrics that thresholds select, under their metric as k6 prints them.
+    for (const auto& [filter, aggregate] : metric->submetrics) {
+      if (aggregate.count == 0) continue;
+      std::string label;
+      metrics::for_each_tag(filter, [&](std::string_view key, std::string_view value) {
+        label += (label.empty() ? "{ " : ", ") + std::string(key) + ":" + std::string(value);
+      });
+      metrics::MetricData sub{metric->def, aggregate, {}, {}};
+      out += "       " + dotted(label + " }", width - 2) + " " +
+             metric_values(sub, result.duration_seconds, paint) + "\n";
+    }
+  }
 
   render_endpoints(out, result);
 

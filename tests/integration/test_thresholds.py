@@ -4,7 +4,7 @@ summary's SLO section, the result file and threshold errors."""
 
 import unittest
 
-from support import TestServer, run_lueng
+from support import TestServer, lueng, run_lueng
 
 # 20 requests: 15 to /hello (200), 5 to /status?code=500; every 4th iteration fails.
 SCRIPT = """
@@ -137,9 +137,18 @@ class ThresholdsTest(unittest.TestCase):
         self.assertEqual(search["status"], "FAIL")
         self.assertEqual(search["value"], 50)
         self.assertEqual(slos[("step_time", "max==50")]["status"], "PASS")
+        self.assertRegex(run.stdout, r"\{ step:login \}\.*: avg=5ms ")
         submetrics = run.result["metrics"]["step_time"]["submetrics"]
         by_step = {s["tags"]["step"]: s["values"]["count"] for s in submetrics}
         self.assertEqual(by_step, {"login": 10, "search": 10})
+
+    def test_inspect_lists_the_slos(self):
+        run = self.run_with('''{ ["step_time{step:login}"] = { { "max<10", warn = "max<8",
+            priority = "P1", abort_on_fail = true, delay_abort_eval = "5s" } } }''')
+        done = lueng("inspect", run.script_path)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("step_time{step:login} max<10 (P1, warn max<8, abort_on_fail after 5s)",
+                      done.stdout)
 
     def test_threshold_errors_exit_104_before_any_request(self):
         cases = [
