@@ -2,6 +2,8 @@
 statuses, the exit status of each tier, sub-metrics of custom metrics, the
 summary's SLO section, the result file and threshold errors."""
 
+import os
+import tempfile
 import unittest
 
 from support import TestServer, lueng, run_lueng
@@ -149,6 +151,24 @@ class ThresholdsTest(unittest.TestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertIn("step_time{step:login} max<10 (P1, warn max<8, abort_on_fail after 5s)",
                       done.stdout)
+
+    def test_a_teams_recommendations_module_replaces_the_shipped_one(self):
+        script_dir = tempfile.mkdtemp(prefix="lueng-advice-")
+        os.makedirs(os.path.join(script_dir, "lueng"))
+        with open(os.path.join(script_dir, "lueng", "recommendations.lua"), "w") as f:
+            f.write('''return {
+              { metrics = { "http_req_failed" }, statuses = { "FAIL" },
+                advice = { "Page the booking team on #bookings." } },
+            }''')
+        script = os.path.join(script_dir, "script.lua")
+        with open(script, "w") as f:
+            f.write(SCRIPT.format(thresholds='{ http_req_failed = { { "rate<0.1", priority = "P2" } } }'))
+        run = run_lueng(script_path=script,
+                        args=["-e", f"BASE_URL={self.server.base_url}", "-u", "1", "-i", "20"])
+        self.assertEqual(run.code, 1, run.stderr)
+        failed = run.result["slos"]["results"][0]
+        self.assertEqual(failed["recommendations"], ["Page the booking team on #bookings."])
+        self.assertIn("- Page the booking team on #bookings.", run.stdout)
 
     def test_threshold_errors_exit_104_before_any_request(self):
         cases = [
