@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "engine/http/ascii.hpp"
 #include "engine/http/net_error.hpp"
 #include "engine/http/request_writer.hpp"
 #include "engine/http/tcp_stream.hpp"
@@ -12,6 +13,16 @@ namespace {
 
 double milliseconds_between(uint64_t start_ns, uint64_t end_ns) {
   return end_ns > start_ns ? static_cast<double>(end_ns - start_ns) / 1e6 : 0.0;
+}
+
+// The script asked the server to close after this request: the connection must
+// not be reused even if the server answers with keep-alive.
+bool asks_to_close(const Request& request) {
+  for (const Header& header : request.headers) {
+    if (ascii_iequals(header.name, "Connection") && ascii_iequals(header.value, "close"))
+      return true;
+  }
+  return false;
 }
 
 size_t address_length(const sockaddr* address) {
@@ -37,6 +48,7 @@ void Connection::send(const Request& request, std::string_view user_agent, Respo
   out_ = &out;
   reader_.start(out, request.method == "HEAD", request.discard_body);
   write_request(request_buffer_, request, user_agent);
+  close_after_response_ = asks_to_close(request);
   state_ = State::kBusy;
   written_ = false;
   response_started_ = false;
@@ -130,7 +142,8 @@ void Connection::complete() {
   timings.waiting = milliseconds_between(write_end_ns_, first_byte_ns_);
   timings.receiving = milliseconds_between(first_byte_ns_, now);
   ++responses_;
-  bool keep_alive = reader_.keep_alive() && written_ && !reader_.trailing_bytes();
+  bool keep_alive =
+      reader_.keep_alive() && written_ && !reader_.trailing_bytes() && !close_after_response_;
   state_ = keep_alive ? State::kIdle : State::kBroken;
   if (keep_alive) stream_->set_referenced(false);
   out_ = nullptr;

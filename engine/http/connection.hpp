@@ -74,6 +74,7 @@ class Connection final : private StreamHandler {
   std::string request_buffer_;  // reused by every request on this connection
   uint64_t responses_ = 0;      // completed on this connection
   bool written_ = false;
+  bool close_after_response_ = false;  // the request said Connection: close
   bool response_started_ = false;
   uint64_t write_start_ns_ = 0;
   uint64_t write_end_ns_ = 0;

@@ -40,6 +40,8 @@ const char* error_code_name(ErrorCode code) {
       return "malformed_response";
     case ErrorCode::kUnexpectedEof:
       return "unexpected_eof";
+    case ErrorCode::kResponseDecompressionFailed:
+      return "response_decompression_failed";
   }
   return "unknown";
 }

@@ -22,8 +22,9 @@ enum class ErrorCode : uint16_t {
   kConnectionReset = 1220,
   kTlsGeneric = 1300,
   kTlsVerifyFailed = 1310,
-  kMalformedResponse = 1600,  // server spoke something that is not HTTP/1.x
-  kUnexpectedEof = 1601,      // connection closed before the response was complete
+  kMalformedResponse = 1600,            // server spoke something that is not HTTP/1.x
+  kUnexpectedEof = 1601,                // connection closed before the response was complete
+  kResponseDecompressionFailed = 1701,  // Content-Encoding gzip/deflate that does not decode
   kUnsupportedScheme = 1021,
 };
 

@@ -48,6 +48,8 @@ void ResponseReader::start(ResponseData& out, bool head_request, bool discard_bo
   discard_body_ = discard_body;
   header_state_ = HeaderState::kExpectName;
   interim_ = false;
+  decoding_ = false;
+  decode_failed_ = false;
   complete_ = false;
   keep_alive_ = false;
   trailing_bytes_ = false;
@@ -144,12 +146,32 @@ int ResponseReader::on_headers_complete(llhttp_t* parser) {
   // 304 may carry the Content-Length of the resource it stands for, and a HEAD
   // response the length a GET would have had.
   if (reader.interim_ || status == 204 || status == 304 || reader.head_request_) return kSkipBody;
+  reader.decoding_ = false;
+  if (!reader.discard_body_) {
+    auto coding = ContentDecoder::coding_of(reader.out_->header("content-encoding"));
+    if (coding != ContentDecoder::Coding::kIdentity) {
+      reader.decoder_.start(coding);
+      reader.decoding_ = true;
+    }
+  }
   return kContinue;
+}
+
+void ResponseReader::decoding_failed() {
+  // The framing is intact, so the connection stays usable; only the content is bad.
+  decoding_ = false;
+  decode_failed_ = true;
+  out_->error_code = ErrorCode::kResponseDecompressionFailed;
+  out_->error = fmt::format("failed to decompress the response body: {}", decoder_.error());
 }
 
 int ResponseReader::on_body(llhttp_t* parser, const char* at, size_t length) {
   ResponseReader& reader = self(parser);
-  if (!reader.discard_body_) reader.out_->body.append(at, length);
+  if (reader.decoding_) {
+    if (!reader.decoder_.feed(at, length, reader.out_->body)) reader.decoding_failed();
+  } else if (!reader.discard_body_ && !reader.decode_failed_) {
+    reader.out_->body.append(at, length);
+  }
   return kContinue;
 }
 
@@ -159,6 +181,7 @@ int ResponseReader::on_message_complete(llhttp_t* parser) {
     reader.interim_ = false;
     return kContinue;  // the real response follows in the same stream
   }
+  if (reader.decoding_ && !reader.decoder_.finish()) reader.decoding_failed();
   reader.complete_ = true;
   // 101 hands the connection to another protocol we do not speak.
   reader.keep_alive_ = llhttp_should_keep_alive(parser) && llhttp_get_status_code(parser) != 101;

@@ -4,13 +4,17 @@
 
 #include <llhttp.h>
 
+#include "engine/http/content_decoder.hpp"
 #include "engine/http/response.hpp"
 
 namespace lueng::http {
 
 // Parses one HTTP/1.x response at a time with llhttp, straight into a ResponseData,
 // from reads of any size. Interim 1xx responses are skipped; bodies are delimited by
-// Content-Length, chunked encoding or the end of the connection.
+// Content-Length, chunked encoding or the end of the connection. Bodies sent with
+// Content-Encoding gzip or deflate are decoded as they arrive (unless discarded);
+// a body that does not decode keeps its status and carries
+// kResponseDecompressionFailed.
 class ResponseReader {
  public:
   enum class Result { kNeedMore, kComplete, kError };
@@ -52,13 +56,17 @@ class ResponseReader {
   static int on_message_complete(llhttp_t* parser);
 
   bool append_header_bytes(const char* at, size_t length);
+  void decoding_failed();
 
   llhttp_t parser_;
   ResponseData* out_ = nullptr;
   HeaderState header_state_ = HeaderState::kExpectName;
   bool head_request_ = false;
   bool discard_body_ = false;
-  bool interim_ = false;  // parsing a 1xx response that precedes the real one
+  ContentDecoder decoder_;
+  bool decoding_ = false;       // the body is compressed and being inflated
+  bool decode_failed_ = false;  // the rest of the body is ignored
+  bool interim_ = false;        // parsing a 1xx response that precedes the real one
   bool complete_ = false;
   bool keep_alive_ = false;
   bool trailing_bytes_ = false;

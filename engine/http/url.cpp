@@ -60,7 +60,83 @@ bool append_target(std::string& target, std::string_view text) {
   return true;
 }
 
+bool has_scheme(std::string_view reference) {
+  size_t colon = reference.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  for (size_t i = 0; i < colon; ++i) {
+    char c = reference[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// RFC 3986 5.2.4 on a path that starts with '/', in place.
+void remove_dot_segments(std::string& path) {
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t end = path.find('/', i + 1);
+    if (end == std::string::npos) end = path.size();
+    std::string_view segment(path.data() + i + 1, end - i - 1);  // after the '/'
+    if (segment == ".") {
+      if (end == path.size()) out += '/';
+    } else if (segment == "..") {
+      size_t last = out.rfind('/');
+      out.resize(last == std::string::npos ? 0 : last);
+      if (end == path.size()) out += '/';
+    } else {
+      out += '/';
+      out.append(segment);
+    }
+    i = end;
+  }
+  if (out.empty()) out = "/";
+  path = std::move(out);
+}
+
 }  // namespace
+
+void resolve_reference(const Url& base, std::string_view reference, std::string& out) {
+  reference = reference.substr(0, reference.find('#'));
+  out.clear();
+  if (has_scheme(reference)) {
+    out.append(reference);
+    return;
+  }
+  out.append(base.scheme);
+  out.append(":");
+  if (reference.substr(0, 2) == "//") {
+    out.append(reference);
+    return;
+  }
+  out.append("//");
+  out.append(base.host_header);
+  std::string_view base_target = base.target;
+  std::string_view base_path = base_target.substr(0, base_target.find('?'));
+  if (reference.empty()) {
+    out.append(base_target);
+    return;
+  }
+  if (reference.front() == '?') {
+    out.append(base_path);
+    out.append(reference);
+    return;
+  }
+  size_t query = reference.find('?');
+  std::string path;
+  if (reference.front() == '/') {
+    path.assign(reference.substr(0, query));
+  } else {
+    path.assign(base_path.substr(0, base_path.rfind('/') + 1));
+    if (path.empty()) path = "/";
+    path.append(reference.substr(0, query));
+  }
+  remove_dot_segments(path);
+  out.append(path);
+  if (query != std::string_view::npos) out.append(reference.substr(query));
+}
 
 std::string Url::authority() const {
   if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);

@@ -27,4 +27,10 @@ std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr
 // The same, into an existing Url whose buffers are reused (no allocation once warm).
 bool parse_url_into(std::string_view text, Url& url, std::string* error = nullptr);
 
+// Resolves a reference (a redirect's Location) against the URL it came from, as
+// RFC 3986 section 5.2 does: absolute URLs, "//host/path", "/path", "path",
+// "?query". The result is absolute URL text for parse_url_into; `out` is
+// overwritten and keeps its capacity.
+void resolve_reference(const Url& base, std::string_view reference, std::string& out);
+
 }  // namespace lueng::http

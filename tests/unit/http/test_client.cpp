@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <zlib.h>
 
 #include "test_harness.hpp"
 #include "test_server.hpp"
@@ -21,6 +24,12 @@ TestServer::Script always(std::string response) {
   return [response](Peer& peer, int) {
     while (!peer.read_request().empty()) peer.send(response);
   };
+}
+
+std::string fmt_hex(size_t value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%zx", value);
+  return text;
 }
 
 std::string port_text(const TestServer& server) {
@@ -594,4 +603,129 @@ TEST_CASE("a refused IPv6 connection names the address in brackets") {
   CHECK(response.error_code == ErrorCode::kConnectionRefused);
   CHECK(response.error ==
         "dial tcp [::1]:" + std::to_string(port) + ": connect: connection refused");
+}
+
+namespace {
+
+// `text` compressed by zlib: windowBits 31 is gzip, 15 zlib ("deflate"), -15 raw.
+std::string compress(const std::string& text, int window_bits) {
+  z_stream stream{};
+  REQUIRE(deflateInit2(&stream, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&stream, text.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+std::string encoded_response(const std::string& encoding, const std::string& body) {
+  return "HTTP/1.1 200 OK\r\nContent-Encoding: " + encoding +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+std::string big_text() {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + " of a compressible body\n";
+  return text;  // about 600 KB: many inflate rounds and a growing body
+}
+
+}  // namespace
+
+TEST_CASE("gzip and deflate bodies are decoded; byte counts stay on the wire") {
+  const std::string text = big_text();
+  struct Case {
+    const char* encoding;
+    int window_bits;
+  };
+  for (Case c : {Case{"gzip", 31}, Case{"x-gzip", 31}, Case{"deflate", 15}, Case{"deflate", -15},
+                 Case{"GZIP", 31}}) {
+    DYNAMIC_SECTION(c.encoding << " " << c.window_bits) {
+      std::string wire = encoded_response(c.encoding, compress(text, c.window_bits));
+      TestServer server(always(wire));
+      Harness harness;
+      ResponseData& response = harness.get(server.url());
+      CHECK(response.error_code == ErrorCode::kNone);
+      CHECK(response.body.size() == text.size());
+      CHECK(response.body == text);
+      CHECK(response.bytes_received == wire.size());
+      // The decoder is reset, not rebuilt, for the next body on the connection.
+      CHECK(harness.get(server.url()).body == text);
+      CHECK(server.accepted() == 1);
+    }
+  }
+}
+
+TEST_CASE("a compressed body split into single bytes and chunks decodes the same") {
+  const std::string text = "small body, sent one byte at a time";
+  std::string compressed = compress(text, 31);
+  std::string wire =
+      "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (size_t i = 0; i < compressed.size(); i += 5) {
+    std::string piece = compressed.substr(i, 5);
+    wire += fmt_hex(piece.size()) + "\r\n" + piece + "\r\n";
+  }
+  wire += "0\r\n\r\n";
+  TestServer server([wire](Peer& peer, int) {
+    peer.read_request();
+    peer.send_slowly(wire, std::chrono::microseconds(50));
+  });
+  Harness harness;
+  ResponseData& response = harness.get(server.url());
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.body == text);
+}
+
+TEST_CASE("a body that does not decode is an error of its own; the connection stays usable") {
+  std::string truncated = compress(big_text(), 31);
+  truncated.resize(truncated.size() / 2);
+  const std::string bodies[] = {"this is not gzip", truncated};
+  for (const std::string& body : bodies) {
+    TestServer server([&](Peer& peer, int) {
+      peer.read_request();
+      peer.send(encoded_response("gzip", body));
+      peer.read_request();
+      peer.send(kHello);
+    });
+    Harness harness;
+    ResponseData& response = harness.get(server.url());
+    CHECK(response.status == 200);
+    CHECK(response.error_code == ErrorCode::kResponseDecompressionFailed);
+    CHECK_THAT(response.error, Catch::StartsWith("failed to decompress the response body"));
+    CHECK(harness.get(server.url()).body == "hello");
+    CHECK(server.accepted() == 1);
+  }
+  CHECK(std::string(error_code_name(ErrorCode::kResponseDecompressionFailed)) ==
+        "response_decompression_failed");
+}
+
+TEST_CASE("unknown codings pass through; discarded compressed bodies are not decoded") {
+  TestServer server([](Peer& peer, int) {
+    peer.read_request();
+    peer.send(encoded_response("br", "raw-bytes"));
+    peer.read_request();
+    peer.send(encoded_response("gzip", "would not decode"));
+  });
+  Harness harness;
+  CHECK(harness.get(server.url()).body == "raw-bytes");
+  Request request = harness.request(server.url());
+  request.discard_body = true;
+  ResponseData& response = harness.run(request);
+  CHECK(response.error_code == ErrorCode::kNone);
+  CHECK(response.body.empty());
+  CHECK(response.bytes_received > 0);
+}
+
+TEST_CASE("a request that says Connection: close is not followed by reuse") {
+  TestServer server(always(kHello));  // answers keep-alive regardless
+  Harness harness;
+  Request request = harness.request(server.url());
+  std::vector<Header> headers{{"Connection", "close"}};
+  request.headers = headers;
+  CHECK(harness.run(request).body == "hello");
+  CHECK(harness.get(server.url()).body == "hello");
+  CHECK(server.accepted() == 2);
 }

@@ -4,6 +4,8 @@
 #include "engine/http/url.hpp"
 
 using lueng::http::parse_url;
+using lueng::http::resolve_reference;
+using lueng::http::Url;
 
 TEST_CASE("http URLs split into host, port, target and Host header") {
   auto url = parse_url("http://Example.COM/path/to?q=1&r=2#frag");
@@ -102,4 +104,23 @@ TEST_CASE("error codes have k6's numbers and stable names") {
   CHECK(std::string(error_code_name(ErrorCode::kRequestTimeout)) == "request_timeout");
   CHECK(std::string(error_code_name(ErrorCode::kUnsupportedScheme)) == "unsupported_scheme");
   CHECK(std::string(error_code_name(ErrorCode::kNone)) == "none");
+}
+
+TEST_CASE("redirect locations resolve against the URL they came from") {
+  Url base = *parse_url("http://example.com:8080/a/b/c?q=1");
+  auto resolve = [&](std::string_view reference) {
+    std::string out;
+    resolve_reference(base, reference, out);
+    return out;
+  };
+  CHECK(resolve("https://other.org/x") == "https://other.org/x");
+  CHECK(resolve("//cdn.example.com/img") == "http://cdn.example.com/img");
+  CHECK(resolve("/root?z=2") == "http://example.com:8080/root?z=2");
+  CHECK(resolve("d") == "http://example.com:8080/a/b/d");
+  CHECK(resolve("../d") == "http://example.com:8080/a/d");
+  CHECK(resolve("./d/../e/") == "http://example.com:8080/a/b/e/");
+  CHECK(resolve("../../../../x") == "http://example.com:8080/x");
+  CHECK(resolve("?page=2") == "http://example.com:8080/a/b/c?page=2");
+  CHECK(resolve("d#fragment") == "http://example.com:8080/a/b/d");
+  CHECK(resolve("") == "http://example.com:8080/a/b/c?q=1");
 }

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <zlib.h>
+
+namespace lueng::http {
+
+// Inflates a gzip or deflate response body as it arrives, straight into the
+// response's body. The zlib state is created on the first compressed response and
+// reset for later ones, so a connection that keeps receiving compressed bodies
+// stops allocating after the first.
+class ContentDecoder {
+ public:
+  enum class Coding { kIdentity, kGzip, kDeflate };
+
+  ContentDecoder() = default;
+  ~ContentDecoder();
+  ContentDecoder(const ContentDecoder&) = delete;
+  ContentDecoder& operator=(const ContentDecoder&) = delete;
+
+  // The coding named by a Content-Encoding value; identity for anything not
+  // decoded here (absent, "identity", "br", stacked codings).
+  static Coding coding_of(std::string_view content_encoding);
+
+  // Prepares for one body in `coding` (not identity).
+  void start(Coding coding);
+  // Appends the decoded bytes of `data` to `out`; false when the data is not valid
+  // for the coding (error() then says why).
+  bool feed(const char* data, size_t length, std::string& out);
+  // At the body's end: false when the compressed stream was cut short.
+  bool finish();
+  const char* error() const { return error_; }
+
+ private:
+  bool begin_stream(unsigned char first_byte);
+
+  z_stream stream_{};
+  bool initialized_ = false;
+  bool begun_ = false;  // the first body byte chose the stream format
+  bool ended_ = false;  // the compressed stream's end was reached
+  Coding coding_ = Coding::kIdentity;
+  const char* error_ = "";
+};
+
+}  // namespace lueng::http
