@@ -7,8 +7,11 @@
 #include "bindings/lua_json.hpp"
 #include "bindings/modules.hpp"
 #include "engine/common/duration.hpp"
+#include "engine/exec/http_batch.hpp"
 #include "engine/exec/response_pool.hpp"
 #include "engine/exec/vu.hpp"
+#include "engine/http/ascii.hpp"
+#include "engine/http/cookie_jar.hpp"
 
 namespace lueng::bindings {
 
@@ -29,7 +32,7 @@ std::string_view to_view(lua_State* L, int index) {
 }
 
 void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) {
-  if (lua_isnoneornil(L, index)) return;
+  if (index == 0 || lua_isnoneornil(L, index)) return;
   if (!lua_istable(L, index)) luaL_error(L, "%s: params must be a table", fn);
 
   lua_getfield(L, index, "headers");
@@ -53,9 +56,10 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
       if (lua_type(L, -2) != LUA_TSTRING || !lua_isstring(L, -1))
         luaL_error(L, "%s: tags must map names to strings", fn);
       std::string_view key = to_view(L, -2);
-      if (key == "name")
+      if (key == "name") {
         call.name_tag.assign(to_view(L, -1));
-      else
+        call.name_from_script = true;
+      } else
         call.add_tag(key, to_view(L, -1));
       lua_pop(L, 1);
     }
@@ -76,25 +80,65 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
   lua_pop(L, 1);
 
   lua_getfield(L, index, "responseType");
-  if (lua_type(L, -1) == LUA_TSTRING && std::strcmp(lua_tostring(L, -1), "none") == 0)
-    call.discard_body = true;
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    std::string_view type = to_view(L, -1);
+    if (type == "none")
+      call.discard_body = true;
+    else if (type == "text" || type == "binary")
+      call.discard_body = false;  // overrides discardResponseBodies
+    else
+      luaL_error(L, "%s: params.responseType must be \"text\", \"binary\" or \"none\"", fn);
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "%s: params.responseType must be a string", fn);
+  }
+  lua_pop(L, 1);
+
+  lua_getfield(L, index, "redirects");
+  if (lua_type(L, -1) == LUA_TNUMBER) {
+    double redirects = lua_tonumber(L, -1);
+    if (redirects < 0 || redirects != static_cast<double>(static_cast<int64_t>(redirects)))
+      luaL_error(L, "%s: params.redirects must be a whole number >= 0", fn);
+    call.max_redirects = static_cast<int64_t>(redirects);
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "%s: params.redirects must be a number", fn);
+  }
+  lua_pop(L, 1);
+
+  lua_getfield(L, index, "cookies");
+  if (lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+      if (lua_type(L, -2) != LUA_TSTRING)
+        luaL_error(L, "%s: params.cookies must map names to values", fn);
+      if (lua_istable(L, -1)) {  // k6's { value = "...", replace = true }
+        lua_getfield(L, -1, "value");
+        if (!lua_isstring(L, -1)) luaL_error(L, "%s: params.cookies entries need a value", fn);
+        lua_getfield(L, -2, "replace");
+        call.add_cookie(to_view(L, -4), to_view(L, -2), lua_toboolean(L, -1));
+        lua_pop(L, 2);
+      } else if (lua_isstring(L, -1)) {
+        call.add_cookie(to_view(L, -2), to_view(L, -1), false);
+      } else {
+        luaL_error(L, "%s: params.cookies values must be strings or { value = ... }", fn);
+      }
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "%s: params.cookies must be a table", fn);
+  }
   lua_pop(L, 1);
 }
 
-// request(method, url, body, params): the one path every verb takes.
-int send(lua_State* L, std::string_view method, int url_index, int body_index, int params_index,
-         const char* fn) {
-  exec::Vu& vu = running_vu(L, fn);
-  exec::HttpCall& call = vu.http_call();
-  call.reset();
+// Copies one request's method, url, body and params from the Lua stack into `call`.
+void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int url_index,
+               int body_index, int params_index, const char* fn) {
   call.method.assign(method);
-  if (lua_type(L, url_index) != LUA_TSTRING)
-    return luaL_error(L, "%s: the URL must be a string", fn);
+  if (lua_type(L, url_index) != LUA_TSTRING) luaL_error(L, "%s: the URL must be a string", fn);
   if (std::string error; !call.set_url(to_view(L, url_index), &error))
-    return luaL_error(L, "%s: %s", fn, error.c_str());
+    luaL_error(L, "%s: %s", fn, error.c_str());
   if (body_index && !lua_isnoneornil(L, body_index)) {
     if (!lua_isstring(L, body_index))
-      return luaL_error(L, "%s: the body must be a string (encode tables with lueng.json)", fn);
+      luaL_error(L, "%s: the body must be a string (encode tables with lueng.json)", fn);
     call.body.assign(to_view(L, body_index));
   }
   read_params(L, params_index, call, fn);
@@ -102,6 +146,17 @@ int send(lua_State* L, std::string_view method, int url_index, int body_index, i
     size_t end = call.url_text.find_first_of("?#");
     call.name_tag.assign(call.url_text, 0, end);
   }
+}
+
+void upper_case(std::string& text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+}
+
+// request(method, url, body, params): the one path every verb takes.
+int send(lua_State* L, std::string_view method, int url_index, int body_index, int params_index,
+         const char* fn) {
+  exec::Vu& vu = running_vu(L, fn);
+  fill_call(L, vu.prepare_http_call(), method, url_index, body_index, params_index, fn);
   vu.send_http();
   return lua_yield(L, 0);
 }
@@ -130,8 +185,93 @@ int http_del(lua_State* L) {
 
 int http_request(lua_State* L) {
   std::string method(luaL_checkstring(L, 1));
-  for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  upper_case(method);
   return send(L, method, 2, 3, 4, "http.request");
+}
+
+// One entry of http.batch(), at stack index `entry`: a URL string; a table
+// { method = , url = , body = , params = }; or k6's tuple { method, url, body, params }.
+void fill_batch_entry(lua_State* L, exec::HttpCall& call, int entry, const char* fn) {
+  int type = lua_type(L, entry);
+  if (type == LUA_TSTRING) {
+    fill_call(L, call, "GET", entry, 0, 0, fn);
+    return;
+  }
+  if (type != LUA_TTABLE)
+    luaL_error(L, "%s: each request must be a URL or a table { method, url, body, params }", fn);
+  int top = lua_gettop(L);
+  lua_getfield(L, entry, "url");
+  bool named = !lua_isnil(L, -1);
+  if (named) {
+    lua_getfield(L, entry, "method");
+    lua_getfield(L, entry, "body");
+    lua_getfield(L, entry, "params");
+  } else {
+    lua_pop(L, 1);
+    for (int i = 1; i <= 4; ++i) lua_rawgeti(L, entry, i);
+    // { method, url, ... }, or { url } alone
+    if (lua_isnil(L, top + 2) && lua_type(L, top + 1) == LUA_TSTRING) {
+      lua_pushvalue(L, top + 1);
+      lua_replace(L, top + 2);
+      lua_pushnil(L);
+      lua_replace(L, top + 1);
+    }
+    // the same slots as the named form: url, method, body, params
+    lua_pushvalue(L, top + 1);
+    lua_pushvalue(L, top + 2);
+    lua_replace(L, top + 1);
+    lua_replace(L, top + 2);
+  }
+  std::string method = "GET";
+  if (!lua_isnil(L, top + 2)) {
+    if (lua_type(L, top + 2) != LUA_TSTRING) luaL_error(L, "%s: a method must be a string", fn);
+    method.assign(to_view(L, top + 2));
+    upper_case(method);
+  }
+  fill_call(L, call, method, top + 1, top + 3, top + 4, fn);
+  lua_settop(L, top);
+}
+
+// Whether the table at `index` is a sequence 1..n (and nothing else).
+bool is_sequence(lua_State* L, int index, size_t& length) {
+  length = lua_objlen(L, index);
+  size_t keys = 0;
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    ++keys;
+    lua_pop(L, 1);
+  }
+  return keys == length;
+}
+
+int http_batch(lua_State* L) {
+  const char* fn = "http.batch";
+  exec::Vu& vu = running_vu(L, fn);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  size_t length = 0;
+  size_t count = 0;
+  if (is_sequence(L, 1, length)) {
+    for (size_t i = 1; i <= length; ++i) {
+      lua_rawgeti(L, 1, static_cast<int>(i));
+      fill_batch_entry(L, vu.prepare_batch_entry(count++), 2, fn);
+      lua_pop(L, 1);
+    }
+  } else {
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0) {
+      fill_batch_entry(L, vu.prepare_batch_entry(count++), 3, fn);
+      lua_pop(L, 1);
+    }
+  }
+  if (count == 0) {
+    lua_newtable(L);
+    return 1;
+  }
+  lua_pushvalue(L, 1);
+  int input_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  vu.send_batch(count, input_ref);
+  return lua_yield(L, 0);
 }
 
 // --- responses
@@ -197,6 +337,44 @@ void push_timings(lua_State* L, const http::Timings& t) {
   }
 }
 
+// k6's res.cookies: name -> list of { name, value, domain, path, expires,
+// max_age, secure, http_only } for each Set-Cookie of the final response.
+void push_cookies(lua_State* L, const exec::PooledResponse& r) {
+  lua_newtable(L);
+  auto url = http::parse_url(r.url);
+  if (!url) return;
+  for (size_t i = 0; i < r.data.header_count(); ++i) {
+    if (!http::ascii_iequals(r.data.header_name(i), "Set-Cookie")) continue;
+    auto cookie = http::parse_set_cookie(r.data.header_value(i), *url);
+    if (!cookie) continue;
+    lua_getfield(L, -1, cookie->name.c_str());
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -3, cookie->name.c_str());
+    }
+    lua_createtable(L, 0, 8);
+    auto set_string = [&](const char* key, const std::string& value) {
+      lua_pushlstring(L, value.data(), value.size());
+      lua_setfield(L, -2, key);
+    };
+    set_string("name", cookie->name);
+    set_string("value", cookie->value);
+    set_string("domain", cookie->host_only ? std::string() : cookie->domain);
+    set_string("path", cookie->path);
+    set_string("expires", cookie->expires_text);
+    lua_pushinteger(L, static_cast<lua_Integer>(cookie->max_age < 0 ? 0 : cookie->max_age));
+    lua_setfield(L, -2, "max_age");
+    lua_pushboolean(L, cookie->secure);
+    lua_setfield(L, -2, "secure");
+    lua_pushboolean(L, cookie->http_only);
+    lua_setfield(L, -2, "http_only");
+    lua_rawseti(L, -2, static_cast<int>(lua_objlen(L, -2) + 1));
+    lua_pop(L, 1);
+  }
+}
+
 int response_json(lua_State* L) {
   LuaResponse* self = check_response(L, 1);
   push_cache(L, 1);
@@ -230,7 +408,7 @@ int response_index(lua_State* L) {
     lua_pushstring(L, r.data.status == 0 ? "" : r.data.http_minor == 0 ? "HTTP/1.0" : "HTTP/1.1");
   } else if (key == "json") {
     lua_pushcfunction(L, response_json);
-  } else if (key == "body" || key == "headers" || key == "timings") {
+  } else if (key == "body" || key == "headers" || key == "timings" || key == "cookies") {
     push_cache(L, 1);
     lua_getfield(L, -1, key.data());
     if (!lua_isnil(L, -1)) return 1;
@@ -239,6 +417,8 @@ int response_index(lua_State* L) {
       lua_pushlstring(L, r.data.body.data(), r.data.body.size());
     else if (key == "headers")
       push_headers(L, r.data);
+    else if (key == "cookies")
+      push_cookies(L, r);
     else
       push_timings(L, r.data.timings);
     lua_pushvalue(L, -1);
@@ -281,6 +461,37 @@ void ensure_response_metatable(lua_State* L) {
 
 }  // namespace
 
+void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
+                          exec::ResponsePool* pool) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, input_ref);
+  luaL_unref(L, LUA_REGISTRYINDEX, input_ref);
+  int input = lua_gettop(L);
+  size_t count = batch.size();
+  size_t length = 0;
+  if (is_sequence(L, input, length) && length == count) {
+    lua_createtable(L, static_cast<int>(count), 0);
+    for (size_t i = 0; i < count; ++i) {
+      push_response(L, batch.take(i), pool);
+      lua_rawseti(L, -2, static_cast<int>(i + 1));
+    }
+  } else {
+    // The same traversal as when the requests were read, so entry i has key i.
+    lua_newtable(L);
+    size_t i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, input) != 0) {
+      lua_pop(L, 1);
+      lua_pushvalue(L, -1);
+      if (i < count)
+        push_response(L, batch.take(i++), pool);
+      else
+        lua_pushnil(L);
+      lua_rawset(L, -4);
+    }
+  }
+  lua_remove(L, input);
+}
+
 void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool) {
   auto* self = static_cast<LuaResponse*>(lua_newuserdata(L, sizeof(LuaResponse)));
   self->response = response;
@@ -294,10 +505,11 @@ void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponseP
 
 int open_http(lua_State* L) {
   ensure_response_metatable(L);
-  const luaL_Reg functions[] = {
-      {"get", http_get},         {"head", http_head},       {"post", http_post},
-      {"put", http_put},         {"patch", http_patch},     {"del", http_del},
-      {"options", http_options}, {"request", http_request}, {nullptr, nullptr}};
+  const luaL_Reg functions[] = {{"get", http_get},         {"head", http_head},
+                                {"post", http_post},       {"put", http_put},
+                                {"patch", http_patch},     {"del", http_del},
+                                {"options", http_options}, {"request", http_request},
+                                {"batch", http_batch},     {nullptr, nullptr}};
   lua_newtable(L);
   luaL_register(L, nullptr, functions);
   return 1;

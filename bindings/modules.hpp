@@ -3,6 +3,7 @@
 #include <lua.hpp>
 
 namespace lueng::exec {
+class HttpBatch;
 struct PooledResponse;
 class ResponsePool;
 class Vu;
@@ -17,6 +18,12 @@ void register_modules(lua_State* L);
 // Pushes a response userdata; it owns `response` and returns it to `pool` when
 // Lua collects it.
 void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool);
+
+// Pushes the responses of a finished batch in the shape of the script's input
+// table (registry reference `input_ref`, released here): an array for an array,
+// a table with the same keys for a table of named requests.
+void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
+                          exec::ResponsePool* pool);
 
 // The running VU, or a Lua error naming `what` when called from init code.
 exec::Vu& running_vu(lua_State* L, const char* what);

@@ -14,13 +14,24 @@ void assign_slot(std::vector<std::pair<std::string, std::string>>& slots, size_t
 
 }  // namespace
 
-void HttpCall::reset() {
+void HttpCall::reset(bool discard_body_default, int64_t max_redirects_default) {
   body.clear();
   name_tag.clear();
+  name_from_script = false;
   timeout_seconds = 60;
-  discard_body = false;
+  discard_body = discard_body_default;
+  max_redirects = max_redirects_default;
   headers_used_ = 0;
   tags_used_ = 0;
+  cookies_used_ = 0;
+}
+
+void HttpCall::add_cookie(std::string_view name, std::string_view value, bool replace) {
+  if (cookies_used_ == cookies_.size()) cookies_.emplace_back();
+  RequestCookie& cookie = cookies_[cookies_used_++];
+  cookie.name.assign(name);
+  cookie.value.assign(value);
+  cookie.replace = replace;
 }
 
 bool HttpCall::set_url(std::string_view text, std::string* error) {

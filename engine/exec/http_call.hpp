@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,9 +23,21 @@ class HttpCall {
   std::string body;
   double timeout_seconds = 60;
   bool discard_body = false;
-  std::string name_tag;  // the name tag: the URL without query unless the script set one
+  int64_t max_redirects = 10;
+  std::string name_tag;           // the name tag: the URL without query unless the script set one
+  bool name_from_script = false;  // params.tags.name was given: every redirect hop keeps it
 
-  void reset();
+  // A request-scoped cookie (params.cookies): sent with this request only; with
+  // `replace`, the jar's cookie of that name is not sent.
+  struct RequestCookie {
+    std::string name, value;
+    bool replace = false;
+  };
+
+  // Clears the script's data; the defaults come from the run's options.
+  void reset(bool discard_body_default = false, int64_t max_redirects_default = 10);
+  void add_cookie(std::string_view name, std::string_view value, bool replace);
+  std::span<const RequestCookie> cookies() const { return {cookies_.data(), cookies_used_}; }
   // Parses text into url, unless it is the text the last successful call parsed:
   // scripts send the same URL request after request, and comparing is far cheaper
   // than parsing. False (with error set) when text is not a valid URL.
@@ -46,6 +59,8 @@ class HttpCall {
   std::vector<std::pair<std::string, std::string>> tags_;
   size_t tags_used_ = 0;
   bool url_parsed_ = false;  // url holds the parse of url_text
+  std::vector<RequestCookie> cookies_;
+  size_t cookies_used_ = 0;
 };
 
 }  // namespace lueng::exec

@@ -8,9 +8,6 @@
 
 namespace lueng::exec {
 
-namespace {
-
-// Option names are accepted in k6's camelCase and in snake_case.
 std::string to_camel(std::string_view key) {
   std::string out;
   bool upper = false;
@@ -24,6 +21,8 @@ std::string to_camel(std::string_view key) {
   }
   return out;
 }
+
+namespace {
 
 std::string scalar_text(const rapidjson::Value& value) {
   if (value.IsString()) return value.GetString();

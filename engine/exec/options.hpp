@@ -37,6 +37,10 @@ struct Shortcuts {
 std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
                                               const Shortcuts& command_line);
 
+// Option names are accepted in k6's camelCase and in snake_case: "max_redirects"
+// -> "maxRedirects".
+std::string to_camel(std::string_view key);
+
 // Reads a duration option: a string like "1m30s" or a number of milliseconds.
 double read_duration(const rapidjson::Value& value, const std::string& where);
 

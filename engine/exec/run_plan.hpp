@@ -11,6 +11,7 @@
 #include "bindings/script_state.hpp"
 #include "engine/exec/error_log.hpp"
 #include "engine/exec/executor.hpp"
+#include "engine/exec/http_options.hpp"
 #include "engine/exec/interval_stats.hpp"
 #include "engine/exec/live_metrics.hpp"
 #include "engine/exec/scenario_config.hpp"
@@ -35,6 +36,7 @@ struct RunPlan {
   std::string setup_json;  // setup()'s return value, "" for none
   metrics::MetricCatalog catalog;
   std::string user_agent;
+  HttpOptions http;
   uint64_t start_ns = 0;  // uv_hrtime() of the test start; seconds are counted from it
   uint64_t max_vus = 0;
   // Sub-metrics every worker's sink tracks (thresholds on metric{tag:value} and

@@ -42,15 +42,16 @@ metrics::TagSetId scenario_tag_set(Worker& worker, const ScenarioConfig& config,
 
 }  // namespace
 
-void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::ResponseData& response) {
+void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view name,
+                 std::string_view method, const http::ResponseData& response) {
   bool expected = is_expected_status(response.status);
   // Everything the tag set below is built from.
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('h');
   memo.add_pointer(&vu.scenario().config());
   memo.add(vu.group());
-  memo.add(call.name_tag);
-  memo.add(call.method);
+  memo.add(name);
+  memo.add(method);
   memo.add_number(static_cast<uint64_t>(response.status));
   memo.add_number(static_cast<uint64_t>(response.error_code));
   call.for_each_tag([&](const std::string& key, const std::string& value) {
@@ -63,8 +64,8 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::Respo
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
     char status[8], error_code[8];
     auto status_end = std::to_chars(status, status + sizeof status, response.status).ptr;
-    tags.set("name", call.name_tag);
-    tags.set("method", call.method);
+    tags.set("name", name);
+    tags.set("method", method);
     tags.set("status", {status, static_cast<size_t>(status_end - status)});
     tags.set("expected_response", expected ? "true" : "false");
     if (response.error_code != http::ErrorCode::kNone) {

@@ -16,7 +16,10 @@ class Worker;
 
 // Turn what a VU did into metric samples with k6's tags. Called on the worker
 // thread; they intern one tag set and add to the worker's sink, nothing more.
-void record_http(Worker& worker, Vu& vu, const HttpCall& call, const http::ResponseData& response);
+// One hop of a request: `name` and `method` are the hop's (a redirect changes
+// them), the call gives the script's tags.
+void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view name,
+                 std::string_view method, const http::ResponseData& response);
 void record_iteration(Worker& worker, Vu& vu, double duration_ms);
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags);

@@ -25,18 +25,21 @@ Vu::Vu(Worker& worker, ScenarioRun& run, uint64_t id, uint64_t id_in_scenario,
       id_(id),
       id_in_scenario_(id_in_scenario),
       co_(coroutine),
-      session_(worker.http()) {
+      flight_(*this, worker.http()) {
   uv_timer_init(worker.loop(), &sleep_timer_);
   sleep_timer_.data = this;
 }
 
 Vu::~Vu() {
+  batch_.reset();
+  drop_batch_input();
   if (pending_response_) worker_.responses().give_back(pending_response_);
   worker_.script().release(co_);
 }
 
 void Vu::close() {
-  session_.close_all();
+  flight_.abandon();
+  if (batch_) batch_->abandon();
   uv_close(reinterpret_cast<uv_handle_t*>(&sleep_timer_), nullptr);
 }
 
@@ -50,6 +53,7 @@ void Vu::run_iteration() {
   }
   group_.clear();
   group_starts_.clear();
+  if (!worker_.plan().http.no_cookies_reset) cookies_.clear();
   resume(0);
 }
 
@@ -84,9 +88,12 @@ void Vu::abort() {
   }
   if (!in_iteration_) return;
   if (waiting_ == Waiting::kHttp) {
-    session_.close_all();
+    flight_.abandon();
     worker_.responses().give_back(pending_response_);
     pending_response_ = nullptr;
+  } else if (waiting_ == Waiting::kBatch) {
+    batch_->abandon();
+    drop_batch_input();
   } else if (waiting_ == Waiting::kSleep) {
     uv_timer_stop(&sleep_timer_);
   }
@@ -96,27 +103,51 @@ void Vu::abort() {
   run_.iteration_ended(*this, false);
 }
 
-void Vu::send_http() {
-  pending_response_ = worker_.responses().take();
-  pending_response_->url.assign(call_.url_text);
-  pending_response_->method.assign(call_.method);
-  http::Request request;
-  request.method = call_.method;
-  request.url = &call_.url;
-  request.headers = call_.headers();
-  request.body = call_.body;
-  request.timeout_seconds = call_.timeout_seconds;
-  request.discard_body = call_.discard_body;
-  waiting_ = Waiting::kHttp;
-  session_.send(request, pending_response_->data, this);
+HttpCall& Vu::prepare_http_call() {
+  const HttpOptions& options = worker_.plan().http;
+  call_.reset(options.discard_response_bodies, options.max_redirects);
+  return call_;
 }
 
-void Vu::on_response(http::ResponseData& response) {
+void Vu::send_http() {
+  pending_response_ = worker_.responses().take();
+  waiting_ = Waiting::kHttp;
+  flight_.start(call_, *pending_response_, *this);
+}
+
+void Vu::on_flight_done(HttpFlight& flight) {
   waiting_ = Waiting::kNothing;
-  record_http(worker_, *this, call_, response);
-  bindings::push_response(co_.thread, pending_response_, &worker_.responses());
+  bindings::push_response(co_.thread, flight.response(), &worker_.responses());
   pending_response_ = nullptr;
   resume(1);
+}
+
+HttpCall& Vu::prepare_batch_entry(size_t index) {
+  if (!batch_) batch_ = std::make_unique<HttpBatch>(*this, flight_);
+  const HttpOptions& options = worker_.plan().http;
+  HttpCall& call = batch_->entry(index);
+  call.reset(options.discard_response_bodies, options.max_redirects);
+  return call;
+}
+
+void Vu::send_batch(size_t count, int input_ref) {
+  batch_input_ref_ = input_ref;
+  waiting_ = Waiting::kBatch;
+  const HttpOptions& options = worker_.plan().http;
+  batch_->start(count, options.batch, options.batch_per_host, *this);
+}
+
+void Vu::on_batch_done() {
+  waiting_ = Waiting::kNothing;
+  int input_ref = batch_input_ref_;
+  batch_input_ref_ = LUA_NOREF;
+  bindings::push_batch_responses(co_.thread, input_ref, *batch_, &worker_.responses());
+  resume(1);
+}
+
+void Vu::drop_batch_input() {
+  if (batch_input_ref_ != LUA_NOREF) luaL_unref(co_.thread, LUA_REGISTRYINDEX, batch_input_ref_);
+  batch_input_ref_ = LUA_NOREF;
 }
 
 void Vu::sleep(double seconds) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -9,8 +10,11 @@
 #include <uv.h>
 
 #include "bindings/script_state.hpp"
+#include "engine/exec/http_batch.hpp"
 #include "engine/exec/http_call.hpp"
+#include "engine/exec/http_flight.hpp"
 #include "engine/http/client.hpp"
+#include "engine/http/cookie_jar.hpp"
 
 namespace lueng::exec {
 
@@ -21,7 +25,7 @@ struct PooledResponse;
 // A virtual user: one Lua coroutine, its connections and its place in a scenario.
 // Lives on its worker's loop thread. Every wait (http, sleep) suspends the
 // coroutine and a loop callback resumes it; nothing blocks.
-class Vu final : public http::ResponseHandler {
+class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
  public:
   Vu(Worker& worker, ScenarioRun& run, uint64_t id, uint64_t id_in_scenario,
      bindings::Coroutine coroutine);
@@ -48,8 +52,15 @@ class Vu final : public http::ResponseHandler {
   void close();
 
   // Called from Lua C functions while this VU runs; each is followed by a yield.
-  HttpCall& http_call() { return call_; }
+  // A request's storage, reset to the run's defaults (options).
+  HttpCall& prepare_http_call();
   void send_http();
+  // http.batch(): entries 0..count-1 are filled, then sent together.
+  // `input_ref` (a registry reference to the script's table) comes back with the
+  // responses and is released either way.
+  HttpCall& prepare_batch_entry(size_t index);
+  void send_batch(size_t count, int input_ref);
+  http::CookieJar& cookies() { return cookies_; }
   void sleep(double seconds);
 
   using TagList = std::span<const std::pair<std::string_view, std::string_view>>;
@@ -70,10 +81,12 @@ class Vu final : public http::ResponseHandler {
   };
   TagHints& tag_hints() { return tag_hints_; }
 
-  void on_response(http::ResponseData& response) override;
-
  private:
-  enum class Waiting { kNothing, kHttp, kSleep };
+  enum class Waiting { kNothing, kHttp, kBatch, kSleep };
+
+  void on_flight_done(HttpFlight& flight) override;
+  void on_batch_done() override;
+  void drop_batch_input();
 
   void resume(int nargs);
   void end_iteration(const bindings::ResumeOutcome& outcome);
@@ -85,8 +98,11 @@ class Vu final : public http::ResponseHandler {
   uint64_t id_in_scenario_;
   uint64_t iteration_ = 0;
   bindings::Coroutine co_;
-  http::Session session_;
+  HttpFlight flight_;
   HttpCall call_;
+  http::CookieJar cookies_;
+  std::unique_ptr<HttpBatch> batch_;  // created by the first http.batch()
+  int batch_input_ref_ = LUA_NOREF;
   PooledResponse* pending_response_ = nullptr;
   Waiting waiting_ = Waiting::kNothing;
   bool in_iteration_ = false;

@@ -92,6 +92,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   plan.catalog = main_plan.catalog;
   plan.tracked = main_plan.tracked;
   plan.user_agent = main_plan.user_agent;
+  plan.http = main_plan.http;
   plan.setup_json = data_json;
   plan.start_ns = uv_hrtime();
   PlannedScenario& scenario = plan.scenarios.emplace_back();

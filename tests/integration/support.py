@@ -29,7 +29,7 @@ def raw_response(status, body=b"", headers=None, reason="OK"):
 
 
 class Request:
-    def __init__(self, method, target, headers, body, raw_size):
+    def __init__(self, method, target, headers, body, raw_size, connection=0):
         self.method = method
         self.target = target
         url = urllib.parse.urlsplit(target)
@@ -38,6 +38,7 @@ class Request:
         self.headers = headers
         self.body = body
         self.raw_size = raw_size
+        self.connection = connection  # 1-based number of the connection it came on
 
 
 class TestServer:
@@ -60,6 +61,8 @@ class TestServer:
         self.bytes_in = 0
         self.bytes_out = 0
         self.connections = 0
+        self.active = 0  # requests being handled right now
+        self.max_active = 0
         self._lock = threading.Lock()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -89,9 +92,10 @@ class TestServer:
                 return
             with self._lock:
                 self.connections += 1
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+                number = self.connections
+            threading.Thread(target=self._serve, args=(conn, number), daemon=True).start()
 
-    def _serve(self, conn):
+    def _serve(self, conn, number=0):
         buffer = b""
         with conn:
             while True:
@@ -117,9 +121,14 @@ class TestServer:
                         return
                     buffer += chunk
                 body, buffer = buffer[:length], buffer[length:]
-                request = Request(method, target, headers, body, len(head) + 4 + length)
+                request = Request(method, target, headers, body, len(head) + 4 + length, number)
+                with self._lock:
+                    self.active += 1
+                    self.max_active = max(self.max_active, self.active)
                 route = self.routes.get(request.path)
                 response = route(request) if route else raw_response(404, b"not found", reason="Not Found")
+                with self._lock:
+                    self.active -= 1
                 with self._lock:
                     self.requests.append(request)
                     self.bytes_in += request.raw_size

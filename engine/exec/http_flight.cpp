@@ -1,0 +1,161 @@
+#include "engine/exec/http_flight.hpp"
+
+#include <ctime>
+
+#include "engine/exec/response_pool.hpp"
+#include "engine/exec/samples.hpp"
+#include "engine/exec/vu.hpp"
+#include "engine/http/ascii.hpp"
+
+namespace lueng::exec {
+
+namespace {
+
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+bool same_host(const http::Url& a, const http::Url& b) {
+  return a.host == b.host;
+}
+
+}  // namespace
+
+HttpFlight::HttpFlight(Vu& vu, http::Client& client) : vu_(vu), session_(client) {}
+
+void HttpFlight::start(HttpCall& call, PooledResponse& response, Listener& listener) {
+  call_ = &call;
+  response_ = &response;
+  listener_ = &listener;
+  url_ = &call.url;
+  method_ = call.method;
+  body_ = call.body;
+  redirects_ = 0;
+  other_host_ = false;
+  body_dropped_ = false;
+  send_hop();
+}
+
+void HttpFlight::abandon() {
+  session_.close_all();
+  call_ = nullptr;
+  response_ = nullptr;
+  listener_ = nullptr;
+}
+
+void HttpFlight::build_headers() {
+  headers_.clear();
+  std::span<const http::Header> script_headers = call_->headers();
+  const http::Header* script_cookie = nullptr;
+  for (const http::Header& header : script_headers) {
+    bool credentials = http::ascii_iequals(header.name, "Authorization") ||
+                       http::ascii_iequals(header.name, "Cookie");
+    // Go's client (and so k6) does not hand credentials to another host.
+    if (other_host_ && credentials) continue;
+    if (body_dropped_ && (http::ascii_iequals(header.name, "Content-Type") ||
+                          http::ascii_iequals(header.name, "Content-Length")))
+      continue;
+    if (http::ascii_iequals(header.name, "Cookie")) {
+      script_cookie = &header;
+      continue;
+    }
+    headers_.push_back(header);
+  }
+
+  // Cookies: the script's Cookie header, then params.cookies, then the jar's.
+  // Nothing to do (and nothing allocated) for a VU that has none.
+  const http::CookieJar& jar = vu_.cookies();
+  auto request_cookies = call_->cookies();
+  if (!script_cookie && request_cookies.empty() && jar.empty()) return;
+  cookie_header_.clear();
+  auto append = [&](std::string_view name, std::string_view value) {
+    if (!cookie_header_.empty()) cookie_header_.append("; ");
+    cookie_header_.append(name);
+    cookie_header_ += '=';
+    cookie_header_.append(value);
+  };
+  if (script_cookie) cookie_header_.append(script_cookie->value);
+  for (const auto& cookie : request_cookies) append(cookie.name, cookie.value);
+  if (!jar.empty()) {
+    jar.for_each_match(*url_, std::time(nullptr), [&](const http::Cookie& cookie) {
+      for (const auto& own : request_cookies)
+        if (own.replace && own.name == cookie.name) return;
+      append(cookie.name, cookie.value);
+    });
+  }
+  if (!cookie_header_.empty()) headers_.push_back({"Cookie", cookie_header_});
+}
+
+void HttpFlight::send_hop() {
+  build_headers();
+  http::Request request;
+  request.method = method_;
+  request.url = url_;
+  request.headers = headers_;
+  request.body = body_;
+  request.timeout_seconds = call_->timeout_seconds;
+  request.discard_body = call_->discard_body;
+  session_.send(request, response_->data, this);
+}
+
+void HttpFlight::store_cookies(const http::ResponseData& response) {
+  int64_t now = -1;
+  for (size_t i = 0; i < response.header_count(); ++i) {
+    if (!http::ascii_iequals(response.header_name(i), "Set-Cookie")) continue;
+    if (now < 0) now = std::time(nullptr);
+    vu_.cookies().store(*url_, response.header_value(i), now);
+  }
+}
+
+bool HttpFlight::follow_redirect(const http::ResponseData& response) {
+  if (!is_redirect(response.status) || redirects_ >= call_->max_redirects) return false;
+  std::string_view location = response.header("Location");
+  if (location.empty()) return false;
+  http::resolve_reference(*url_, location, location_text_);
+  // hop_url_ may be the base just used; resolve_reference has finished reading it.
+  if (!http::parse_url_into(location_text_, hop_url_)) return false;  // the 3xx is the answer
+  hop_url_text_.swap(location_text_);
+  url_ = &hop_url_;
+  ++redirects_;
+  if (!same_host(hop_url_, call_->url)) other_host_ = true;
+  // 301/302/303 turn a request with a body into a GET (browsers, Go, k6); 307/308
+  // repeat it as it was.
+  bool to_get = response.status == 303 ? method_ != "HEAD"
+                                       : (response.status == 301 || response.status == 302) &&
+                                             method_ != "GET" && method_ != "HEAD";
+  if (to_get) {
+    method_ = "GET";
+    body_ = {};
+    body_dropped_ = true;
+  }
+  return true;
+}
+
+void HttpFlight::on_response(http::ResponseData& response) {
+  bool first_hop = url_ == &call_->url;
+  std::string_view name = call_->name_tag;
+  if (!first_hop && !call_->name_from_script) {
+    hop_name_.assign(hop_url_text_, 0, hop_url_text_.find_first_of("?#"));
+    name = hop_name_;
+  }
+  record_http(vu_.worker(), vu_, *call_, name, method_, response);
+  if (response.header_count() > 0) store_cookies(response);
+  if (response.error_code == http::ErrorCode::kNone && follow_redirect(response)) {
+    send_hop();
+    return;
+  }
+  PooledResponse& done = *response_;
+  if (first_hop) {
+    done.url.assign(call_->url_text);
+  } else {
+    done.url.assign(hop_url_text_);
+  }
+  done.method.assign(method_);
+  Listener* listener = listener_;
+  call_ = nullptr;
+  listener_ = nullptr;
+  // Last statement: the listener may start the next request on this flight.
+  listener->on_flight_done(*this);
+}
+
+}  // namespace lueng::exec

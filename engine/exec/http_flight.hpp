@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/exec/http_call.hpp"
+#include "engine/http/client.hpp"
+#include "engine/http/url.hpp"
+
+namespace lueng::exec {
+
+class Vu;
+struct PooledResponse;
+
+// One request of a script as the engine carries it out over a Session of its own:
+// the VU's cookies go out and come back on every hop, redirects are followed up to
+// the call's limit, and every hop is measured as a request of its own (as k6 does).
+// Reused from request to request, so a plain keep-alive request allocates nothing.
+class HttpFlight final : private http::ResponseHandler {
+ public:
+  class Listener {
+   public:
+    // The last hop is done; the flight's response holds it. Called from a loop
+    // callback, never from inside start().
+    virtual void on_flight_done(HttpFlight& flight) = 0;
+
+   protected:
+    ~Listener() = default;
+  };
+
+  HttpFlight(Vu& vu, http::Client& client);
+  HttpFlight(const HttpFlight&) = delete;
+  HttpFlight& operator=(const HttpFlight&) = delete;
+
+  // Sends `call`; `response` receives the final hop. Both must stay valid until
+  // the listener is called or the flight is abandoned.
+  void start(HttpCall& call, PooledResponse& response, Listener& listener);
+  // Drops the request in flight and every connection; no listener call follows.
+  void abandon();
+  bool busy() const { return listener_ != nullptr; }
+  PooledResponse* response() const { return response_; }
+
+ private:
+  void send_hop();
+  void on_response(http::ResponseData& response) override;
+  void store_cookies(const http::ResponseData& response);
+  bool follow_redirect(const http::ResponseData& response);
+  void build_headers();
+
+  Vu& vu_;
+  http::Session session_;
+  HttpCall* call_ = nullptr;
+  PooledResponse* response_ = nullptr;
+  Listener* listener_ = nullptr;
+
+  // The hop being sent: the call's own URL and method at first, then the
+  // redirect's.
+  const http::Url* url_ = nullptr;
+  std::string_view method_;
+  std::string_view body_;
+  int64_t redirects_ = 0;
+  bool other_host_ = false;    // a redirect left the first host: credentials stay behind
+  bool body_dropped_ = false;  // a redirect turned the request into a GET
+  http::Url hop_url_;
+  std::string hop_url_text_;
+  std::string location_text_;
+  std::string hop_name_;
+  std::string cookie_header_;
+  std::vector<http::Header> headers_;
+};
+
+}  // namespace lueng::exec

@@ -1,0 +1,50 @@
+#include "engine/exec/http_options.hpp"
+
+#include <cmath>
+
+#include "engine/exec/options.hpp"
+
+namespace lueng::exec {
+
+namespace {
+
+int64_t read_whole(const rapidjson::Value& value, const std::string& where, int64_t minimum) {
+  if (!value.IsNumber() || value.GetDouble() != std::floor(value.GetDouble()) ||
+      value.GetDouble() < static_cast<double>(minimum))
+    throw ConfigError(where + ": must be a whole number >= " + std::to_string(minimum));
+  return static_cast<int64_t>(value.GetDouble());
+}
+
+bool read_bool(const rapidjson::Value& value, const std::string& where) {
+  if (!value.IsBool()) throw ConfigError(where + ": must be true or false");
+  return value.GetBool();
+}
+
+}  // namespace
+
+HttpOptions read_http_options(const rapidjson::Value& options) {
+  HttpOptions http;
+  if (!options.IsObject()) return http;
+  for (const auto& member : options.GetObject()) {
+    std::string key = to_camel(member.name.GetString());
+    std::string at = std::string("options.") + member.name.GetString();
+    const rapidjson::Value& value = member.value;
+    if (key == "userAgent") {
+      if (!value.IsString()) throw ConfigError(at + ": must be a string");
+      http.user_agent = value.GetString();
+    } else if (key == "maxRedirects") {
+      http.max_redirects = read_whole(value, at, 0);
+    } else if (key == "discardResponseBodies") {
+      http.discard_response_bodies = read_bool(value, at);
+    } else if (key == "noCookiesReset") {
+      http.no_cookies_reset = read_bool(value, at);
+    } else if (key == "batch") {
+      http.batch = read_whole(value, at, 1);
+    } else if (key == "batchPerHost") {
+      http.batch_per_host = read_whole(value, at, 0);
+    }
+  }
+  return http;
+}
+
+}  // namespace lueng::exec

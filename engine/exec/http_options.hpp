@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <rapidjson/document.h>
+
+namespace lueng::exec {
+
+// The script's global HTTP options, with k6's names. Per-request params may
+// override some of them (see bindings/module_http.cpp).
+struct HttpOptions {
+  std::optional<std::string> user_agent;  // userAgent; unset: "lueng/<version>", "": none
+  int64_t max_redirects = 10;             // maxRedirects
+  bool discard_response_bodies = false;   // discardResponseBodies
+  bool no_cookies_reset = false;          // noCookiesReset: keep cookies across iterations
+  int64_t batch = 20;                     // batch: parallel requests of one http.batch
+  int64_t batch_per_host = 6;             // batchPerHost: ... to one host; 0: no limit
+};
+
+// Reads them from the script's options table (as JSON; null when absent).
+// Throws ConfigError naming the option.
+HttpOptions read_http_options(const rapidjson::Value& options);
+
+}  // namespace lueng::exec

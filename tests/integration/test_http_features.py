@@ -1,0 +1,387 @@
+"""HTTP/1.1 behaviour of `lueng run` against a real server on loopback: redirects,
+cookies, compressed and chunked bodies, bodiless responses, Connection: close,
+discarded bodies, User-Agent and http.batch."""
+
+import gzip
+import unittest
+import zlib
+
+from support import TestServer, raw_response, run_lueng
+
+HELLO = b"hello world, " * 40
+
+
+def redirect(status, location, headers=None):
+    return raw_response(status, b"", {"Location": location, **(headers or {})}, reason="Redirect")
+
+
+def chunked(body, headers):
+    head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+    for name, value in headers.items():
+        head += f"{name}: {value}\r\n"
+    out = head.encode() + b"\r\n"
+    for i in range(0, len(body), 7):
+        piece = body[i:i + 7]
+        out += f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    return out + b"0\r\n\r\n"
+
+
+class HttpFeaturesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer()
+        routes = cls.server.routes
+        # /hop?n=3 -> /hop?n=2 -> /hop?n=1 -> /hop?n=0 -> /hello
+        routes["/hop"] = lambda r: (
+            redirect(302, "/hello") if r.query["n"] == "0" else
+            redirect(302, f"/hop?n={int(r.query['n']) - 1}"))
+        routes["/see-other"] = lambda r: redirect(303, "echo")  # relative to /see-other
+        routes["/temporary"] = lambda r: redirect(307, "/echo")
+        routes["/login"] = lambda r: redirect(302, "/echo", {"Set-Cookie": "session=s1; Path=/"})
+        routes["/set"] = lambda r: raw_response(200, b"set", {
+            "Set-Cookie": "flavour=" + r.query.get("v", "choc") + "; Path=/; Max-Age=3600"})
+        routes["/forget"] = lambda r: raw_response(200, b"", {"Set-Cookie": "flavour=x; Max-Age=0"})
+        routes["/scoped"] = lambda r: raw_response(200, b"", {
+            "Set-Cookie": "scoped=1; Path=/echo/deeper"})
+        routes["/echo/deeper"] = cls.server._echo
+        routes["/gzip"] = lambda r: raw_response(200, gzip.compress(HELLO), {
+            "Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        routes["/deflate"] = lambda r: raw_response(200, zlib.compress(HELLO), {
+            "Content-Encoding": "deflate"})
+        raw = zlib.compressobj(wbits=-15)
+        raw_deflate = raw.compress(HELLO) + raw.flush()
+        routes["/raw-deflate"] = lambda r: raw_response(200, raw_deflate, {
+            "Content-Encoding": "deflate"})
+        routes["/bad-gzip"] = lambda r: raw_response(200, b"not gzip at all", {
+            "Content-Encoding": "gzip"})
+        routes["/chunked"] = lambda r: (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"5\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\n\r\n")
+        routes["/gzip-chunked"] = lambda r: chunked(gzip.compress(HELLO), {
+            "Content-Encoding": "gzip"})
+        routes["/head-length"] = lambda r: (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" +
+            (b"" if r.method == "HEAD" else b"x" * 1000))
+        routes["/not-modified"] = lambda r: (
+            b"HTTP/1.1 304 Not Modified\r\nContent-Length: 1000\r\nETag: \"v1\"\r\n\r\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        with self.server._lock:
+            self.server.requests.clear()
+            self.server.bytes_in = 0
+            self.server.bytes_out = 0
+            self.server.connections = 0
+            self.server.max_active = 0
+
+    def run_script(self, text, *args):
+        run = run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args])
+        self.assertEqual(run.code, 0, run.stdout + run.stderr)
+        return run
+
+    def assert_all_checks_pass(self, run):
+        checks = {c["name"]: (c["passes"], c["fails"]) for c in run.result["checks"]}
+        self.assertTrue(checks, run.stderr)
+        for name, (passes, fails) in checks.items():
+            self.assertEqual(fails, 0, f"check '{name}' failed; {run.stderr}")
+            self.assertGreater(passes, 0, name)
+
+    def paths(self):
+        return [r.target for r in self.server.requests]
+
+    # --- redirects
+
+    def test_redirects_are_followed_and_each_hop_is_a_request(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local res = http.get(ENV.BASE_URL .. "/hop?n=3")
+              lueng.check(res, {
+                ["final status"] = res.status == 200,
+                ["final body"] = res.body == "hello world",
+                ["final url"] = res.url == ENV.BASE_URL .. "/hello",
+              })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        self.assertEqual(self.paths(), ["/hop?n=3", "/hop?n=2", "/hop?n=1", "/hop?n=0", "/hello"])
+        self.assertEqual(run.metric("http_reqs")["count"], 5)
+        self.assertEqual(run.metric("data_received")["count"], self.server.bytes_out)
+        self.assertEqual(run.metric("data_sent")["count"], self.server.bytes_in)
+        series = run.result["metrics"]["http_reqs"]["series"]
+        counts = {(s["tags"]["name"], s["tags"]["status"]): s["values"]["count"] for s in series}
+        self.assertEqual(counts, {(self.server.base_url + "/hop", "302"): 4,
+                                  (self.server.base_url + "/hello", "200"): 1})
+
+    def test_redirect_limits_global_and_per_request(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { maxRedirects = 2 }
+            function default()
+              local capped = http.get(ENV.BASE_URL .. "/hop?n=3")
+              local none = http.get(ENV.BASE_URL .. "/hop?n=0", { redirects = 0 })
+              local more = http.get(ENV.BASE_URL .. "/hop?n=3", { redirects = 10 })
+              lueng.check(capped, {
+                ["capped returns the redirect"] = capped.status == 302,
+                ["capped url"] = capped.url == ENV.BASE_URL .. "/hop?n=1",
+                ["location visible"] = capped.headers["Location"] == "/hop?n=0",
+              })
+              lueng.check(none, { ["no redirects"] = none.status == 302 })
+              lueng.check(more, { ["per request wins"] = more.status == 200 })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        self.assertEqual(self.paths(), [
+            "/hop?n=3", "/hop?n=2", "/hop?n=1",
+            "/hop?n=0",
+            "/hop?n=3", "/hop?n=2", "/hop?n=1", "/hop?n=0", "/hello"])
+        self.assertEqual(run.metric("http_reqs")["count"], 9)
+
+    def test_303_turns_a_post_into_a_get_and_307_keeps_it(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local other = http.post(ENV.BASE_URL .. "/see-other", "payload",
+                                      { headers = { ["Content-Type"] = "text/plain" } })
+              local kept = http.post(ENV.BASE_URL .. "/temporary", "payload")
+              lueng.check(other, { ["303 method"] = other:json().method == "GET",
+                                   ["303 body"] = other:json().body == "",
+                                   ["303 method field"] = other.method == "GET" })
+              lueng.check(kept, { ["307 method"] = kept:json().method == "POST",
+                                  ["307 body"] = kept:json().body == "payload" })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        methods = [(r.method, r.path) for r in self.server.requests]
+        self.assertEqual(methods, [("POST", "/see-other"), ("GET", "/echo"),
+                                   ("POST", "/temporary"), ("POST", "/echo")])
+        self.assertNotIn("content-type", self.server.requests[1].headers)
+        self.assertNotIn("content-length", self.server.requests[1].headers)
+
+    # --- cookies
+
+    def test_cookies_are_sent_back_and_reset_every_iteration(self):
+        script = """
+            local http = require "lueng.http"
+            function default()
+              http.get(ENV.BASE_URL .. "/echo?step=before")
+              http.get(ENV.BASE_URL .. "/set?v=" .. (require "lueng").vu.iteration)
+              http.get(ENV.BASE_URL .. "/echo?step=after")
+            end
+        """
+        self.run_script(script, "-i", "2")
+        cookies = [(r.query["step"], r.headers.get("cookie")) for r in self.server.requests
+                   if r.path == "/echo"]
+        self.assertEqual(cookies, [("before", None), ("after", "flavour=0"),
+                                   ("before", None), ("after", "flavour=1")])
+
+        self.setUp()
+        self.run_script("options = { noCookiesReset = true }\n" + script, "-i", "2")
+        cookies = [(r.query["step"], r.headers.get("cookie")) for r in self.server.requests
+                   if r.path == "/echo"]
+        self.assertEqual(cookies, [("before", None), ("after", "flavour=0"),
+                                   ("before", "flavour=0"), ("after", "flavour=1")])
+
+    def test_cookie_paths_expiry_redirects_and_request_cookies(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local login = http.get(ENV.BASE_URL .. "/login")   -- sets a cookie on a 302
+              http.get(ENV.BASE_URL .. "/scoped")
+              http.get(ENV.BASE_URL .. "/echo?at=root")
+              http.get(ENV.BASE_URL .. "/echo/deeper?at=deeper")
+              http.get(ENV.BASE_URL .. "/echo?at=extra", { cookies = { extra = "1" } })
+              http.get(ENV.BASE_URL .. "/echo?at=replace",
+                       { cookies = { session = { value = "mine", replace = true } } })
+              local set = http.get(ENV.BASE_URL .. "/set?v=vanilla")
+              http.get(ENV.BASE_URL .. "/forget")
+              http.get(ENV.BASE_URL .. "/echo?at=forgotten")
+              lueng.check(set, {
+                ["res.cookies value"] = set.cookies.flavour[1].value == "vanilla",
+                ["res.cookies path"] = set.cookies.flavour[1].path == "/",
+                ["res.cookies max_age"] = set.cookies.flavour[1].max_age == 3600,
+              })
+              lueng.check(login, { ["login followed"] = login.url == ENV.BASE_URL .. "/echo" })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        sent = {r.query.get("at", "login"): r.headers.get("cookie")
+                for r in self.server.requests if r.path.startswith("/echo")}
+        self.assertEqual(sent["login"], "session=s1")
+        self.assertEqual(sent["root"], "session=s1")
+        self.assertEqual(sent["deeper"], "scoped=1; session=s1")  # longest path first
+        self.assertEqual(sent["extra"], "extra=1; session=s1")
+        self.assertEqual(sent["replace"], "session=mine")
+        self.assertEqual(sent["forgotten"], "session=s1")
+
+    # --- bodies
+
+    def test_gzip_and_deflate_bodies_are_decoded_and_wire_bytes_counted(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            local expected = string.rep("hello world, ", 40)
+            function default()
+              local params = { headers = { ["Accept-Encoding"] = "gzip, deflate" } }
+              for _, path in ipairs({ "/gzip", "/deflate", "/raw-deflate", "/gzip-chunked" }) do
+                local res = http.get(ENV.BASE_URL .. path, params)
+                lueng.check(res, { [path .. " decoded"] = res.body == expected,
+                                   [path .. " no error"] = res.error_code == 0 })
+              end
+              local bad = http.get(ENV.BASE_URL .. "/bad-gzip", params)
+              lueng.check(bad, { ["bad gzip is an error"] = bad.error_code == 1701,
+                                 ["bad gzip keeps status"] = bad.status == 200 })
+              local after = http.get(ENV.BASE_URL .. "/hello")
+              lueng.check(after, { ["connection still usable"] = after.body == "hello world" })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        self.assertEqual(self.server.requests[0].headers["accept-encoding"], "gzip, deflate")
+        self.assertEqual(run.metric("data_received")["count"], self.server.bytes_out)
+        self.assertLess(run.metric("data_received")["count"], 5 * len(HELLO))
+        self.assertEqual(self.server.connections, 1)
+
+    def test_chunked_head_204_304_and_connection_close(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local chunked = http.get(ENV.BASE_URL .. "/chunked")
+              local head = http.head(ENV.BASE_URL .. "/head-length")
+              local empty = http.get(ENV.BASE_URL .. "/status?code=204")
+              local cached = http.get(ENV.BASE_URL .. "/not-modified")
+              local full = http.get(ENV.BASE_URL .. "/head-length")
+              lueng.check(chunked, { ["chunked body"] = chunked.body == "hello world" })
+              lueng.check(head, { ["HEAD no body"] = head.status == 200 and head.body == "" })
+              lueng.check(empty, { ["204"] = empty.status == 204 and empty.body == "" })
+              lueng.check(cached, { ["304"] = cached.status == 304 and cached.body == "" })
+              lueng.check(full, { ["in step after"] = #full.body == 1000 })
+              for i = 1, 3 do
+                http.get(ENV.BASE_URL .. "/hello", { headers = { Connection = "close" } })
+              end
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        # Five keep-alive requests on one connection, then one per Connection: close.
+        self.assertEqual([r.connection for r in self.server.requests], [1, 1, 1, 1, 1, 1, 2, 3])
+        self.assertEqual(run.metric("http_req_failed")["rate"], 0)
+
+    def test_discard_response_bodies_globally_and_per_request(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { discardResponseBodies = true }
+            function default()
+              local dropped = http.get(ENV.BASE_URL .. "/hello")
+              local kept = http.get(ENV.BASE_URL .. "/hello", { responseType = "text" })
+              local gz = http.get(ENV.BASE_URL .. "/gzip")
+              lueng.check(dropped, { ["dropped"] = dropped.status == 200 and dropped.body == "" })
+              lueng.check(kept, { ["kept"] = kept.body == "hello world" })
+              lueng.check(gz, { ["gzip dropped"] = gz.body == "" and gz.error_code == 0 })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        self.assertEqual(run.metric("data_received")["count"], self.server.bytes_out)
+
+    def test_user_agent_default_option_and_header(self):
+        script = """
+            local http = require "lueng.http"
+            function default()
+              http.get(ENV.BASE_URL .. "/echo")
+              http.get(ENV.BASE_URL .. "/echo", { headers = { ["User-Agent"] = "mine/1" } })
+            end
+        """
+        self.run_script(script)
+        agents = [r.headers.get("user-agent") for r in self.server.requests]
+        self.assertRegex(agents[0], r"^lueng/\d+\.\d+\.\d+")
+        self.assertEqual(agents[1], "mine/1")
+        self.setUp()
+        self.run_script('options = { userAgent = "qa-bot/2" }\n' + script)
+        self.assertEqual([r.headers.get("user-agent") for r in self.server.requests],
+                         ["qa-bot/2", "mine/1"])
+        self.setUp()
+        self.run_script('options = { user_agent = "" }\n' + script)
+        self.assertEqual([r.headers.get("user-agent") for r in self.server.requests],
+                         [None, "mine/1"])
+
+    def test_bad_http_option_is_exit_104_naming_it(self):
+        run = run_lueng('options = { maxRedirects = "ten" }\nfunction default() end')
+        self.assertEqual(run.code, 104)
+        self.assertIn("options.maxRedirects", run.stderr)
+
+    # --- batch
+
+    def test_batch_returns_responses_in_order_in_every_form(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local b = ENV.BASE_URL
+              local list = http.batch({
+                b .. "/slow?ms=150&i=1",
+                { "GET", b .. "/echo?i=2" },
+                { "POST", b .. "/echo?i=3", "body3", { headers = { ["X-N"] = "3" } } },
+                { method = "PUT", url = b .. "/echo?i=4", body = "body4" },
+                { url = b .. "/hop?n=1" },
+              })
+              lueng.check(list, {
+                ["five"] = #list == 5,
+                ["1 slow first"] = list[1].body == "slow",
+                ["2 get"] = list[2]:json().target == "/echo?i=2",
+                ["3 post"] = list[3]:json().body == "body3" and list[3]:json().headers["x-n"] == "3",
+                ["4 put"] = list[4]:json().method == "PUT" and list[4]:json().body == "body4",
+                ["5 redirected"] = list[5].url == b .. "/hello",
+              })
+              local named = http.batch({ home = b .. "/hello",
+                                         api = { method = "GET", url = b .. "/json" } })
+              lueng.check(named, {
+                ["named home"] = named.home.body == "hello world",
+                ["named api"] = named.api:json().status == "ok",
+              })
+              lueng.check(http.batch({}), { ["empty batch"] = function(r) return next(r) == nil end })
+              local after = http.get(b .. "/hello")
+              lueng.check(after, { ["single after batch"] = after.status == 200 })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        self.assertEqual(run.metric("http_reqs")["count"], 10)
+
+    def test_batch_per_host_and_total_limits(self):
+        script = """
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local list = {}
+              for i = 1, 8 do list[i] = ENV.BASE_URL .. "/slow?ms=200&i=" .. i end
+              local res = http.batch(list)
+              local in_order = #res == 8
+              for i = 1, 8 do
+                in_order = in_order and res[i].url == list[i] and res[i].status == 200
+              end
+              lueng.check(res, { ["all in order"] = in_order })
+            end
+        """
+        run = self.run_script("options = { batchPerHost = 3 }\n" + script)
+        self.assert_all_checks_pass(run)
+        self.assertEqual(len(self.server.requests), 8)
+        self.assertEqual(self.server.max_active, 3)
+        self.assertLessEqual(self.server.connections, 3)
+
+        self.setUp()
+        self.run_script("options = { batch = 2, batchPerHost = 6 }\n" + script)
+        self.assertEqual(self.server.max_active, 2)
+
+        self.setUp()
+        self.run_script("options = { batchPerHost = 0 }\n" + script)
+        self.assertEqual(self.server.max_active, 8)
+
+
+if __name__ == "__main__":
+    unittest.main()
