@@ -164,6 +164,28 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertNotIn("content-type", self.server.requests[1].headers)
         self.assertNotIn("content-length", self.server.requests[1].headers)
 
+    def test_credentials_and_cookies_stay_with_their_host_across_redirects(self):
+        other = f"http://localhost:{self.server.port}"
+        self.server.routes["/elsewhere"] = lambda r: redirect(302, other + "/echo?at=other")
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              http.get(ENV.BASE_URL .. "/set?v=here")
+              local res = http.get(ENV.BASE_URL .. "/elsewhere",
+                                   { headers = { Authorization = "Bearer secret", ["X-Keep"] = "1" } })
+              lueng.check(res, { ["arrived"] = res.status == 200 and res.url:find("localhost") ~= nil })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        first, final = self.server.requests[1], self.server.requests[2]
+        self.assertEqual(first.headers["authorization"], "Bearer secret")
+        self.assertEqual(first.headers["cookie"], "flavour=here")
+        self.assertEqual(final.headers["host"], f"localhost:{self.server.port}")
+        self.assertEqual(final.headers["x-keep"], "1")
+        self.assertNotIn("authorization", final.headers)
+        self.assertNotIn("cookie", final.headers)  # a host-only cookie of 127.0.0.1
+
     # --- cookies
 
     def test_cookies_are_sent_back_and_reset_every_iteration(self):
