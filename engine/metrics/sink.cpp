@@ -38,6 +38,7 @@ TagSetId Sink::intern(std::string_view encoded_tags) {
   }
   auto id = static_cast<TagSetId>(tag_sets_.size());
   tag_sets_.emplace_back(stored);
+  if (stream_) stream_->define_tags(id, stored);
   ids_.emplace(std::move(key), id);
   slots_.resize(slots_.size() + catalog_.size(), -1);
   tag_matches_.push_back(std::move(matches));
@@ -45,6 +46,8 @@ TagSetId Sink::intern(std::string_view encoded_tags) {
 }
 
 void Sink::add(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
+  if (stream_) [[unlikely]]
+    stream_->push(metric, tags, value, time_ns);
   int32_t& slot = slots_[static_cast<size_t>(tags) * catalog_.size() + metric];
   if (slot < 0) {
     slot = static_cast<int32_t>(aggregates_.size());

@@ -9,10 +9,9 @@
 
 #include "engine/metrics/aggregate.hpp"
 #include "engine/metrics/metric.hpp"
+#include "engine/metrics/sample_channel.hpp"
 
 namespace lueng::metrics {
-
-using TagSetId = uint32_t;
 
 // A sub-metric a sink aggregates as samples arrive (a threshold's
 // metric{tag:value}): exact from the first sample, also for tag sets the
@@ -44,6 +43,10 @@ class Sink {
   TagSetId intern(std::string_view encoded_tags);
   void add(MetricId metric, TagSetId tags, double value, uint64_t time_ns);
 
+  // Also hands every sample to `channel` (an output streaming samples); call
+  // before the first intern(). Without one, recording costs one branch more.
+  void stream_to(SampleChannel* channel) { stream_ = channel; }
+
   const MetricCatalog& catalog() const { return catalog_; }
   // Number of distinct tag sets refused by the cardinality bound.
   uint64_t overflowed_tag_sets() const { return overflowed_; }
@@ -73,6 +76,7 @@ class Sink {
   std::vector<TrackedMetric> tracked_;
   std::vector<uint8_t> metric_tracked_;             // [metric] -> some tracked entry is of it
   std::vector<std::vector<uint32_t>> tag_matches_;  // [tag set] -> tracked entries it matches
+  SampleChannel* stream_ = nullptr;
 
   std::vector<uint32_t> matching(std::string_view encoded_tags) const;
 };
