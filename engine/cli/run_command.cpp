@@ -14,6 +14,7 @@
 #include "engine/common/exit_codes.hpp"
 #include "engine/exec/test_run.hpp"
 #include "engine/output/output_kinds.hpp"
+#include "engine/output/output_set.hpp"
 #include "engine/output/result_file.hpp"
 #include "engine/output/summary.hpp"
 
@@ -38,6 +39,9 @@ int run_command(const std::vector<std::string>& args) {
   std::vector<std::string> outs;
   app.add_option("-o,--out", outs, "KIND=FILE output, repeatable; kinds: " + output_kind_names())
       ->allow_extra_args(false);
+  std::string locust_prefix;
+  app.add_option("--csv", locust_prefix,
+                 "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
   bool strict = false;
   app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
   if (auto status = parse_args(app, args, "run")) return *status;
@@ -49,11 +53,21 @@ int run_command(const std::vector<std::string>& args) {
       return usage_error("run", problem);
     targets.push_back(target);
   }
+  if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
 
   exec::TestRunConfig config;
   if (std::string problem = to_config(flags, config); !problem.empty())
     return usage_error("run", problem);
   config.strict = strict;
+
+  // Outputs driven by the run open before it, so a target that cannot be
+  // written fails at once rather than after the test.
+  output::OutputSet outputs;
+  for (const output::OutputTarget& target : targets)
+    if (const output::OutputKind* kind = output::find_output_kind(target.kind); kind->open)
+      if (std::string problem = outputs.add(*kind, target.target); !problem.empty())
+        return usage_error("run", problem);
+  config.samples = outputs.sample_writer();
 
   exec::TestRun run(config);
   output::RunResult result;
@@ -78,12 +92,17 @@ int run_command(const std::vector<std::string>& args) {
     result.exit_code = kExitScriptError;
   }
 
+  bool written = true;
+  for (const std::string& problem : outputs.finish(result)) {
+    fprintf(stderr, "lueng run: %s\n", problem.c_str());
+    written = false;
+  }
+
   output::SummaryStyle style;
   style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   fputs(output::render_summary(result, style).c_str(), stdout);
   fflush(stdout);
 
-  bool written = true;
   for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
     fprintf(stderr, "lueng run: %s\n", problem.c_str());
     written = false;

@@ -18,6 +18,10 @@
 #include "engine/exec/scenario_shared.hpp"
 #include "engine/metrics/metric.hpp"
 
+namespace lueng::output {
+class SampleWriter;
+}
+
 namespace lueng::exec {
 
 struct PlannedScenario {
@@ -42,6 +46,8 @@ struct RunPlan {
   // Sub-metrics every worker's sink tracks (thresholds on metric{tag:value} and
   // abort_on_fail SLOs), in Sink::track order.
   std::vector<std::pair<metrics::MetricId, std::string>> tracked;
+  // Where every sample also goes when an output streams them (--out json=...).
+  output::SampleWriter* samples = nullptr;
 
   // Splits every scenario's VUs over the workers and numbers them 1..max_vus.
   void assign_vus();

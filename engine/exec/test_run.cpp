@@ -17,6 +17,7 @@
 #include "engine/exec/progress.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
+#include "engine/output/sample_writer.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
@@ -67,6 +68,7 @@ struct Supervisor {
   int signals = 0;
   bool start_sampled = false;
   std::string interrupt_reason;
+  metrics::SampleChannel* gauges = nullptr;  // the VU gauges for streaming outputs
   uv_loop_t loop;
   uv_async_t done;
   uv_timer_t tick;
@@ -119,8 +121,14 @@ struct Supervisor {
   }
 
   void sample_vus(int64_t second) {
-    series.set_vus(second, static_cast<double>(shared.busy_vus.load(std::memory_order_relaxed)),
-                   static_cast<double>(shared.initialized_vus.load(std::memory_order_relaxed)));
+    auto vus = static_cast<double>(shared.busy_vus.load(std::memory_order_relaxed));
+    auto vus_max = static_cast<double>(shared.initialized_vus.load(std::memory_order_relaxed));
+    series.set_vus(second, vus, vus_max);
+    if (gauges) {
+      uint64_t now = uv_hrtime();
+      gauges->push(metrics::builtin::kVus, 0, vus, now);
+      gauges->push(metrics::builtin::kVusMax, 0, vus_max, now);
+    }
   }
 
   static void on_tick(uv_timer_t* timer) {
@@ -160,6 +168,7 @@ TestRun::~TestRun() = default;
 
 void TestRun::prepare() {
   plan_.source = config_.source;
+  plan_.samples = config_.samples;
   plan_.user_agent = std::string("lueng/") + kVersion;
   bindings::ScriptState init(plan_.source);
   bindings::allow_metric_creation(init.L(), plan_.catalog);
@@ -271,6 +280,7 @@ output::RunResult TestRun::describe() const {
 
 output::RunResult TestRun::execute() {
   output::RunResult result = describe();
+  if (plan_.samples) plan_.samples->start(plan_.catalog);
   if (has_setup_) plan_.setup_json = Worker::call_function(plan_, "setup", "", result.metrics);
 
   run_workers(result);
@@ -299,6 +309,10 @@ void TestRun::run_workers(output::RunResult& result) {
   std::optional<ProgressView> progress;
   if (config_.progress) progress.emplace(plan_, isatty(STDERR_FILENO) != 0);
   Supervisor supervisor(shared_, workers, plan_, std::move(progress));
+  if (plan_.samples) {
+    supervisor.gauges = plan_.samples->open_channel();
+    supervisor.gauges->define_tags(0, "");
+  }
   if (!abort_watches_.empty()) {
     shared_.live.resize(workers.size(), plan_.tracked.size());
     supervisor.should_abort = [this](double elapsed) { return check_abort(elapsed) != nullptr; };

@@ -18,6 +18,8 @@ struct TestRunConfig {
   int threads = 0;  // 0: one worker per core
   bool progress = true;
   bool strict = false;  // a WARNING SLO fails the run
+  // Receives every sample when an output streams them; the caller stops it.
+  output::SampleWriter* samples = nullptr;
 };
 
 // A whole `lueng run`: init code, setup(), the workers, teardown(), then the

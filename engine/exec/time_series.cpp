@@ -39,6 +39,14 @@ void TimeSeriesBuilder::close_before(int64_t second) {
       point.duration_p95 = s.duration.percentile(95);
       point.duration_p99 = s.duration.percentile(99);
       point.duration_max = s.duration.max();
+      total_duration_.merge(s.duration);
+    }
+    if (total_duration_.count() > 0) {
+      point.total_min = total_duration_.min();
+      point.total_avg = total_duration_.mean();
+      point.total_max = total_duration_.max();
+      for (size_t i = 0; i < output::kLocustPercentiles.size(); ++i)
+        point.total_percentiles[i] = total_duration_.percentile(output::kLocustPercentiles[i]);
     }
     closed_.push_back(point);
     open_.erase(open_.begin());

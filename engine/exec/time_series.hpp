@@ -27,6 +27,7 @@ class TimeSeriesBuilder {
   };
   std::map<int64_t, Open> open_;
   std::vector<output::TimePoint> closed_;
+  metrics::Histogram total_duration_;  // every closed second's http_req_duration
 };
 
 }  // namespace lueng::exec

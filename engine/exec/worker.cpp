@@ -2,12 +2,14 @@
 
 #include "bindings/metric_catalog_access.hpp"
 #include "engine/exec/vu.hpp"
+#include "engine/output/sample_writer.hpp"
 
 namespace lueng::exec {
 
 Worker::Worker(int index, const RunPlan& plan, RunShared& shared)
     : index_(index), plan_(plan), shared_(shared), sink_(plan.catalog) {
   for (const auto& [metric, filter] : plan.tracked) sink_.track(metric, filter);
+  if (plan.samples) sink_.stream_to(plan.samples->open_channel());
   // The loop and the stop handle exist before the thread does, so that
   // request_stop() works from the first moment.
   uv_loop_init(&loop_);
@@ -91,6 +93,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   plan.source = main_plan.source;
   plan.catalog = main_plan.catalog;
   plan.tracked = main_plan.tracked;
+  plan.samples = main_plan.samples;
   plan.user_agent = main_plan.user_agent;
   plan.http = main_plan.http;
   plan.setup_json = data_json;

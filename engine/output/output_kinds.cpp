@@ -1,7 +1,10 @@
 #include "engine/output/output_kinds.hpp"
 
+#include "engine/output/csv_output.hpp"
 #include "engine/output/html_report.hpp"
+#include "engine/output/json_output.hpp"
 #include "engine/output/junit_report.hpp"
+#include "engine/output/locust_csv.hpp"
 #include "engine/output/markdown_report.hpp"
 #include "engine/output/text_file.hpp"
 
@@ -9,6 +12,12 @@ namespace lueng::output {
 
 const std::vector<OutputKind>& output_kinds() {
   static const std::vector<OutputKind> kinds = {
+      {"json", "JSON lines of every sample as the run goes, k6's format (FILE.gz: gzip)", nullptr,
+       open_json_output},
+      {"csv", "CSV rows of every sample as the run goes, k6's columns (FILE.gz: gzip)", nullptr,
+       open_csv_output},
+      {"locust", "Locust's PREFIX_stats.csv, _stats_history.csv and _failures.csv, at the end",
+       nullptr, open_locust_output},
       {"html", "self-contained HTML report with charts, at the end of the run", render_html_report},
       {"markdown", "Markdown report for a pull-request comment, at the end of the run",
        render_markdown_report},

@@ -4,6 +4,9 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
+#include "engine/output/output.hpp"
 #include "engine/output/run_result.hpp"
 
 namespace lueng::output {
@@ -15,13 +18,15 @@ struct OutputTarget {
 };
 
 // The one table of output kinds. A kind written once the run has ended (also
-// after an interrupt or an abort) renders from the result model; a streaming
-// kind (samples as they happen) leaves render_at_end empty and is driven by
-// the run instead.
+// after an interrupt or an abort) renders one file from the result model; a
+// kind that streams samples as they happen, or writes several files, leaves
+// render_at_end empty and has `open` instead: it is opened before the run
+// (nullptr with *error set when the target cannot be written) and driven by it.
 struct OutputKind {
   const char* name;
   const char* help;
   std::string (*render_at_end)(const RunResult& result);
+  std::unique_ptr<Output> (*open)(const std::string& target, std::string* error) = nullptr;
 };
 
 const std::vector<OutputKind>& output_kinds();

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <ctime>
 
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -178,6 +179,14 @@ void write_time_series(Writer& w, const RunResult& result) {
     key_number(w, "p(99)", p.duration_p99);
     key_number(w, "max", p.duration_max);
     w.EndObject();
+    w.Key("http_req_duration_total");
+    w.StartObject();
+    key_number(w, "min", p.total_min);
+    key_number(w, "avg", p.total_avg);
+    key_number(w, "max", p.total_max);
+    for (size_t i = 0; i < kLocustPercentiles.size(); ++i)
+      key_number(w, fmt::format("p({:g})", kLocustPercentiles[i]).c_str(), p.total_percentiles[i]);
+    w.EndObject();
     w.EndObject();
   }
   w.EndArray();
@@ -285,6 +294,7 @@ std::string result_to_json(const RunResult& result) {
   }
   w.EndArray();
   key_uint(w, "overflowed_tag_sets", result.overflowed_tag_sets);
+  key_uint(w, "dropped_samples", result.dropped_samples);
   w.Key("slos");
   write_slo_report(w, result.slo);
   w.EndObject();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -9,6 +10,10 @@
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::output {
+
+// Locust's percentiles, the columns of its stats files (50%, 66%, ... 100%).
+inline constexpr std::array<double, 11> kLocustPercentiles = {50, 66, 75,   80,    90, 95,
+                                                              98, 99, 99.9, 99.99, 100};
 
 // One second of the test, from the workers' interval stats.
 struct TimePoint {
@@ -25,6 +30,10 @@ struct TimePoint {
   // http_req_duration of the requests that ended in this second (ms); 0 when none.
   double duration_avg = 0, duration_p50 = 0, duration_p90 = 0, duration_p95 = 0, duration_p99 = 0,
          duration_max = 0;
+  // http_req_duration of every request from the start to the end of this second,
+  // for running totals (Locust's stats history); 0 while there was none.
+  double total_min = 0, total_avg = 0, total_max = 0;
+  std::array<double, kLocustPercentiles.size()> total_percentiles{};
 };
 
 struct ScenarioSummary {
@@ -61,7 +70,8 @@ struct RunResult {
   std::vector<TimePoint> time_series;
   std::map<std::string, uint64_t> script_errors;  // message -> occurrences
   uint64_t overflowed_tag_sets = 0;
-  thresholds::SloReport slo;  // the thresholds and the verdict; empty without thresholds
+  uint64_t dropped_samples = 0;  // samples the streaming outputs missed (writer too slow)
+  thresholds::SloReport slo;     // the thresholds and the verdict; empty without thresholds
   int exit_code = 0;
 };
 

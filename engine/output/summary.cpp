@@ -178,6 +178,11 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
     out += paint.red(fmt::format(
         "     WARN {} tag sets beyond the cardinality bound were folded into name=(other)\n",
         result.overflowed_tag_sets));
+  if (result.dropped_samples > 0)
+    out += paint.red(fmt::format(
+        "     WARN {} samples were dropped from the streaming outputs (--out): the writer could "
+        "not keep up; the summary and the result file still count them\n",
+        result.dropped_samples));
   out += render_slo_section(result.slo, style.color);
   return out;
 }

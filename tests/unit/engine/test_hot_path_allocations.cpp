@@ -12,6 +12,7 @@
 
 #include "../http/test_server.hpp"
 #include "engine/exec/test_run.hpp"
+#include "engine/output/sample_writer.hpp"
 
 // AddressSanitizer brings its own operator new; the count is taken in normal builds.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -51,7 +52,21 @@ void operator delete[](void* p, std::size_t) noexcept {
 using lueng::http::testing::Peer;
 using lueng::http::testing::TestServer;
 
+namespace {
+// A streaming output that only counts: what is left is the cost of the hand-off.
+class CountingOutput : public lueng::output::Output {
+ public:
+  bool streams_samples() const override { return true; }
+  void add_sample(const lueng::output::Sample&) override { ++samples; }
+  std::string finish(const lueng::output::RunResult&) override { return ""; }
+  uint64_t samples = 0;
+};
+}  // namespace
+
 TEST_CASE("requests in steady state allocate nothing on the engine side") {
+  // Also with an output streaming every sample (--out json=...).
+  bool streaming = GENERATE(false, true);
+  INFO("streaming samples to an output: " << streaming);
   if (!LUENG_COUNT_ALLOCATIONS) SUCCEED("allocation counting is off under sanitizers");
   TestServer server([](Peer& peer, int) {
     t_test_server = true;
@@ -82,10 +97,22 @@ TEST_CASE("requests in steady state allocate nothing on the engine side") {
     config.shortcuts.iterations = iterations;
     config.threads = 1;
     config.progress = false;
+    CountingOutput output;
+    std::unique_ptr<lueng::output::SampleWriter> writer;
+    if (streaming) {
+      writer = std::make_unique<lueng::output::SampleWriter>(
+          std::vector<lueng::output::Output*>{&output});
+      config.samples = writer.get();
+    }
     lueng::exec::TestRun run(config);
     run.prepare();
     long before = g_allocations.load();
     auto result = run.execute();
+    if (writer) {
+      uint64_t dropped = writer->stop();
+      // Every request brings 11 samples, an iteration 2 more and a check one.
+      CHECK(output.samples + dropped >= static_cast<uint64_t>(iterations) * 14);
+    }
     long used = g_allocations.load() - before;
     REQUIRE(result.metrics.find("http_reqs")->total.sum == static_cast<double>(iterations));
     return used;

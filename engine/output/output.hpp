@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/metrics/metric.hpp"
+#include "engine/output/run_result.hpp"
+
+namespace lueng::output {
+
+// A tag set as the output writer knows it: the canonical string (tags.hpp) and,
+// per output, the text that output renders it to, made once and then reused.
+struct CachedTags {
+  std::string encoded;
+  struct Rendered {
+    bool ready = false;
+    std::string text;
+  };
+  std::vector<Rendered> rendered;  // [output index in the writer]
+};
+
+// One sample as the writer hands it to an output.
+struct Sample {
+  metrics::MetricId metric;
+  const metrics::MetricDef& def;
+  int64_t unix_ns;  // wall-clock time
+  double value;
+  std::string_view tags;  // canonical tag set
+  CachedTags::Rendered& rendered_tags;
+};
+
+// An output opened before the run (an OutputKind with `open`, output_kinds.hpp):
+// it streams every sample as the run goes (k6's json and csv), or writes from
+// the result model at the end (Locust's files), or both.
+class Output {
+ public:
+  virtual ~Output() = default;
+  // True when the output wants every sample during the run.
+  virtual bool streams_samples() const { return false; }
+  // On the output writer's thread, never on an event loop.
+  virtual void add_sample(const Sample& /*sample*/) {}
+  // After the run ended (completed, interrupted or aborted) and the writer
+  // stopped: write what is left and close. Returns "" or the problem.
+  virtual std::string finish(const RunResult& result) = 0;
+};
+
+}  // namespace lueng::output

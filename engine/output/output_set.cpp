@@ -1,0 +1,40 @@
+#include "engine/output/output_set.hpp"
+
+namespace lueng::output {
+
+OutputSet::~OutputSet() {
+  if (writer_) writer_->stop();
+}
+
+std::string OutputSet::add(const OutputKind& kind, const std::string& target) {
+  std::string spec = std::string(kind.name) + "=" + target;
+  std::string error;
+  std::unique_ptr<Output> output = kind.open ? kind.open(target, &error) : nullptr;
+  if (!output) return "--out " + spec + ": " + error;
+  outputs_.push_back(std::move(output));
+  specs_.push_back(spec);
+  return "";
+}
+
+SampleWriter* OutputSet::sample_writer() {
+  if (!writer_made_) {
+    writer_made_ = true;
+    std::vector<Output*> streaming;
+    for (auto& output : outputs_)
+      if (output->streams_samples()) streaming.push_back(output.get());
+    if (!streaming.empty()) writer_ = std::make_unique<SampleWriter>(std::move(streaming));
+  }
+  return writer_.get();
+}
+
+std::vector<std::string> OutputSet::finish(RunResult& result) {
+  if (writer_) result.dropped_samples = writer_->stop();
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < outputs_.size(); ++i)
+    if (std::string problem = outputs_[i]->finish(result); !problem.empty())
+      problems.push_back("--out " + specs_[i] + ": " + problem);
+  outputs_.clear();
+  return problems;
+}
+
+}  // namespace lueng::output

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/output/output.hpp"
+#include "engine/output/output_kinds.hpp"
+#include "engine/output/sample_writer.hpp"
+
+namespace lueng::output {
+
+// The outputs of one run (--out KIND=TARGET, --csv PREFIX) and, when one of
+// them streams samples, the writer thread that feeds it.
+class OutputSet {
+ public:
+  OutputSet() = default;
+  ~OutputSet();
+  OutputSet(const OutputSet&) = delete;
+  OutputSet& operator=(const OutputSet&) = delete;
+
+  // Opens an output of a kind that has `open` (output_kinds.hpp). Returns "" or
+  // the problem, naming the option.
+  std::string add(const OutputKind& kind, const std::string& target);
+  // Call after the last add(): nullptr when no output streams samples, so the
+  // run records exactly as without outputs.
+  SampleWriter* sample_writer();
+
+  // After the run, also an interrupted or aborted one: stops the writer (what
+  // it had to drop goes to result.dropped_samples) and finishes every output.
+  // Returns the problems, one per output that could not be written.
+  std::vector<std::string> finish(RunResult& result);
+
+ private:
+  std::vector<std::unique_ptr<Output>> outputs_;
+  std::vector<std::string> specs_;
+  std::unique_ptr<SampleWriter> writer_;  // after outputs_: stops before they go
+  bool writer_made_ = false;
+};
+
+}  // namespace lueng::output

@@ -1,0 +1,279 @@
+"""Outputs during a run against a real server on loopback: k6's JSON lines and
+CSV (plain and gzip), Locust's stats/history/failures trio, bad targets, and
+complete files after an interrupt and after abort_on_fail."""
+
+import csv
+import datetime
+import gzip
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+from support import LUENG, TestServer, run_lueng
+
+K6_CSV_HEADER = ["metric_name", "timestamp", "metric_value", "check", "error", "error_code",
+                 "expected_response", "group", "method", "name", "proto", "scenario", "service",
+                 "status", "subproto", "tls_version", "url", "extra_tags", "metadata"]
+PERCENTILES = ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]
+LOCUST_STATS_HEADER = ["Type", "Name", "Request Count", "Failure Count", "Median Response Time",
+                       "Average Response Time", "Min Response Time", "Max Response Time",
+                       "Average Content Size", "Requests/s", "Failures/s", *PERCENTILES]
+LOCUST_HISTORY_HEADER = ["Timestamp", "User Count", "Type", "Name", "Requests/s", "Failures/s",
+                         *PERCENTILES, "Total Request Count", "Total Failure Count",
+                         "Total Median Response Time", "Total Average Response Time",
+                         "Total Min Response Time", "Total Max Response Time",
+                         "Total Average Content Size"]
+
+TWO_ENDPOINTS = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+function default()
+  local res = http.get(ENV.BASE_URL .. "/hello", { tags = { name = "hello", endpoint = "greet" } })
+  lueng.check(res, { ["status is 200"] = function(r) return r.status == 200 end })
+  http.get(ENV.BASE_URL .. "/status?code=503", { tags = { name = "broken" } })
+  %s
+end
+"""
+
+
+def read_json_lines(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
+        return [json.loads(line) for line in f]
+
+
+def read_csv(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", newline="") as f:
+        return list(csv.reader(f))
+
+
+def points(lines, metric):
+    return [l for l in lines if l["type"] == "Point" and l["metric"] == metric]
+
+
+class OutputsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="lueng-outputs-")
+        with self.server._lock:
+            self.server.requests.clear()
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def run_script(self, text, *args, **kwargs):
+        return run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args], **kwargs)
+
+    def assert_k6_json(self, lines, requests):
+        # A Metric line once per metric, before that metric's first Point.
+        seen = set()
+        for line in lines:
+            self.assertIn(line["type"], ("Metric", "Point"))
+            if line["type"] == "Metric":
+                self.assertNotIn(line["metric"], seen)
+                seen.add(line["metric"])
+                data = line["data"]
+                self.assertEqual(data["name"], line["metric"])
+                self.assertIn(data["type"], ("counter", "gauge", "rate", "trend"))
+                self.assertIn(data["contains"], ("default", "time", "data"))
+                self.assertEqual(data["thresholds"], [])
+                self.assertIsNone(data["submetrics"])
+            else:
+                self.assertIn(line["metric"], seen)
+                data = line["data"]
+                datetime.datetime.strptime(data["time"][:26], "%Y-%m-%dT%H:%M:%S.%f")
+                self.assertTrue(data["time"].endswith("Z"))
+                self.assertIsInstance(data["value"], (int, float))
+                self.assertIsInstance(data["tags"], dict)
+        self.assertEqual(len(points(lines, "http_reqs")), requests)
+        self.assertEqual(len(points(lines, "http_req_duration")), requests)
+        types = {l["metric"]: l["data"]["type"] for l in lines if l["type"] == "Metric"}
+        self.assertEqual(types["http_reqs"], "counter")
+        self.assertEqual(types["http_req_duration"], "trend")
+        self.assertEqual(types["http_req_failed"], "rate")
+        self.assertEqual(types["vus"], "gauge")
+
+    def test_json_lines_carry_every_request_and_check_with_tags(self):
+        run = self.run_script(TWO_ENDPOINTS % "", "-u", "4", "-i", "150", "--threads", "2",
+                              "--out", f"json={self.path('out.json')}")
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(len(self.server.requests), 300)
+        self.assertEqual(run.metric("http_reqs")["count"], 300)
+        lines = read_json_lines(self.path("out.json"))
+        self.assert_k6_json(lines, 300)
+        hello = [p for p in points(lines, "http_reqs") if p["data"]["tags"]["name"] == "hello"]
+        self.assertEqual(len(hello), 150)
+        tags = hello[0]["data"]["tags"]
+        self.assertEqual(tags["method"], "GET")
+        self.assertEqual(tags["status"], "200")
+        self.assertEqual(tags["endpoint"], "greet")
+        self.assertEqual(tags["scenario"], "default")
+        failed = points(lines, "http_req_failed")
+        self.assertEqual(sum(p["data"]["value"] for p in failed), 150)
+        checks = points(lines, "checks")
+        self.assertEqual(len(checks), 150)
+        self.assertEqual(checks[0]["data"]["tags"]["check"], "status is 200")
+        self.assertEqual(len(points(lines, "iterations")), 150)
+        self.assertEqual(sum(p["data"]["value"] for p in points(lines, "data_received")),
+                         run.metric("data_received")["count"])
+        self.assertGreaterEqual(len(points(lines, "vus")), 1)
+        self.assertEqual(run.result["dropped_samples"], 0)
+
+    def test_gzip_json_and_csv_decompress_and_agree_with_each_other(self):
+        run = self.run_script(TWO_ENDPOINTS % "", "-u", "2", "-i", "60",
+                              "--out", f"json={self.path('out.json.gz')}",
+                              "--out", f"csv={self.path('out.csv.gz')}",
+                              "--out", f"csv={self.path('out.csv')}")
+        self.assertEqual(run.code, 0, run.stderr)
+        with open(self.path("out.json.gz"), "rb") as f:
+            self.assertEqual(f.read(2), b"\x1f\x8b")
+        lines = read_json_lines(self.path("out.json.gz"))
+        self.assert_k6_json(lines, 120)
+        rows = read_csv(self.path("out.csv.gz"))
+        self.assertEqual(rows[0], K6_CSV_HEADER)
+        self.assertEqual(rows, read_csv(self.path("out.csv")))
+        body = rows[1:]
+        self.assertTrue(all(len(r) == len(K6_CSV_HEADER) for r in body))
+        # One CSV row per JSON point, metric by metric.
+        self.assertEqual(len(body), sum(1 for l in lines if l["type"] == "Point"))
+        reqs = [r for r in body if r[0] == "http_reqs"]
+        self.assertEqual(len(reqs), 120)
+        column = {name: i for i, name in enumerate(K6_CSV_HEADER)}
+        broken = [r for r in reqs if r[column["name"]] == "broken"]
+        self.assertEqual(len(broken), 60)
+        self.assertEqual(broken[0][column["status"]], "503")
+        self.assertEqual(broken[0][column["expected_response"]], "false")
+        self.assertEqual(broken[0][column["method"]], "GET")
+        self.assertEqual(broken[0][column["scenario"]], "default")
+        hello = next(r for r in reqs if r[column["name"]] == "hello")
+        self.assertEqual(hello[column["extra_tags"]], "endpoint=greet")
+        self.assertEqual(float(hello[column["metric_value"]]), 1.0)
+        self.assertAlmostEqual(int(hello[column["timestamp"]]), time.time(), delta=120)
+
+    def test_locust_trio_has_a_row_per_endpoint_history_per_second_and_the_failures(self):
+        prefix = self.path("locust")
+        run = self.run_script(TWO_ENDPOINTS % 'lueng.sleep(0.05)', "-u", "2", "-d", "3s",
+                              "--csv", prefix)
+        self.assertEqual(run.code, 0, run.stderr)
+        requests = int(run.metric("http_reqs")["count"])
+        stats = read_csv(prefix + "_stats.csv")
+        self.assertEqual(stats[0], LOCUST_STATS_HEADER)
+        self.assertEqual([(r[0], r[1]) for r in stats[1:]],
+                         [("GET", "broken"), ("GET", "hello"), ("", "Aggregated")])
+        by_name = {r[1]: dict(zip(LOCUST_STATS_HEADER, r)) for r in stats[1:]}
+        self.assertEqual(int(by_name["Aggregated"]["Request Count"]), requests)
+        self.assertEqual(int(by_name["hello"]["Request Count"]), requests // 2)
+        self.assertEqual(int(by_name["hello"]["Failure Count"]), 0)
+        self.assertEqual(int(by_name["broken"]["Failure Count"]), requests // 2)
+        self.assertEqual(int(by_name["Aggregated"]["Failure Count"]), requests // 2)
+        hello = by_name["hello"]
+        self.assertLessEqual(float(hello["Min Response Time"]), float(hello["50%"]))
+        self.assertLessEqual(float(hello["50%"]), float(hello["99%"]))
+        self.assertLessEqual(float(hello["99%"]), float(hello["Max Response Time"]) * 1.01)
+        self.assertGreater(float(hello["Average Content Size"]), len(b"hello world"))
+        self.assertAlmostEqual(float(by_name["Aggregated"]["Requests/s"]),
+                               requests / run.result["duration_seconds"], delta=0.01)
+
+        failures = read_csv(prefix + "_failures.csv")
+        self.assertEqual(failures[0], ["Method", "Name", "Error", "Occurrences"])
+        self.assertEqual(failures[1:], [["GET", "broken", "HTTP 503", str(requests // 2)]])
+
+        history = read_csv(prefix + "_stats_history.csv")
+        self.assertEqual(history[0], LOCUST_HISTORY_HEADER)
+        rows = [dict(zip(LOCUST_HISTORY_HEADER, r)) for r in history[1:]]
+        self.assertGreaterEqual(len(rows), 3)
+        self.assertLessEqual(len(rows), 5)
+        self.assertTrue(all(r["Name"] == "Aggregated" for r in rows))
+        self.assertEqual(sum(int(r["Requests/s"]) for r in rows), requests)
+        self.assertEqual(int(rows[-1]["Total Request Count"]), requests)
+        self.assertEqual(int(rows[-1]["Total Failure Count"]), requests // 2)
+        totals = [int(r["Total Request Count"]) for r in rows]
+        self.assertEqual(totals, sorted(totals))
+        stamps = [int(r["Timestamp"]) for r in rows]
+        self.assertEqual(stamps, sorted(stamps))
+        self.assertEqual(int(rows[0]["User Count"]), 2)
+
+    def test_an_interrupted_run_leaves_complete_parseable_files(self):
+        script = os.path.join(self.dir, "script.lua")
+        with open(script, "w") as f:
+            f.write(TWO_ENDPOINTS % 'lueng.sleep(0.01)')
+        prefix = self.path("locust")
+        process = subprocess.Popen(
+            [LUENG, "run", "--quiet", "-u", "3", "-d", "60s", "-e",
+             f"BASE_URL={self.server.base_url}", "--summary-export", self.path("result.json"),
+             "--out", f"json={self.path('out.json.gz')}", "--out", f"csv={self.path('out.csv')}",
+             "--csv", prefix, script],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        while len(self.server.requests) < 100 and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.2)  # past the first second, so the history has a row
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 105, stderr)
+        with open(self.path("result.json")) as f:
+            result = json.load(f)
+        self.assertTrue(result["interrupted"])
+        requests = int(result["metrics"]["http_reqs"]["values"]["count"])
+        self.assertGreater(requests, 0)
+        # The gzip stream is complete (gzip raises on a truncated one), every
+        # line parses, and no request is missing.
+        lines = read_json_lines(self.path("out.json.gz"))
+        self.assert_k6_json(lines, requests)
+        rows = read_csv(self.path("out.csv"))
+        self.assertEqual(rows[0], K6_CSV_HEADER)
+        self.assertEqual(sum(1 for r in rows[1:] if r[0] == "http_reqs"), requests)
+        stats = read_csv(prefix + "_stats.csv")
+        self.assertEqual(stats[-1][1], "Aggregated")
+        self.assertEqual(int(stats[-1][2]), requests)
+        history = read_csv(prefix + "_stats_history.csv")
+        self.assertGreaterEqual(len(history), 2)
+        self.assertEqual(int(history[-1][LOCUST_HISTORY_HEADER.index("Total Request Count")]),
+                         requests)
+        self.assertEqual(len(read_csv(prefix + "_failures.csv")), 2)
+
+    def test_outputs_are_complete_when_abort_on_fail_stops_the_run(self):
+        script = """
+            local http = require "lueng.http"
+            options = { vus = 2, duration = "60s",
+                        thresholds = { http_req_failed = { { "rate<0.01", abort_on_fail = true } } } }
+            function default() http.get(ENV.BASE_URL .. "/status?code=500") end
+        """
+        run = self.run_script(script, "--out", f"json={self.path('out.json.gz')}",
+                              "--csv", self.path("locust"), timeout=90)
+        self.assertEqual(run.code, 2, run.stderr)
+        self.assertLess(run.result["duration_seconds"], 30)
+        requests = int(run.metric("http_reqs")["count"])
+        self.assert_k6_json(read_json_lines(self.path("out.json.gz")), requests)
+        failures = read_csv(self.path("locust") + "_failures.csv")
+        self.assertEqual(int(failures[1][3]), requests)
+
+    def test_bad_outputs_fail_before_the_test_with_exit_104(self):
+        script = 'function default() end'
+        for args, message in [
+            (["--out", "influxdb=http://x"], "unknown kind 'influxdb' (kinds: json, csv, locust"),
+            (["--out", "json"], "--out expects KIND=FILE, got 'json'"),
+            (["--out", f"json={self.path('missing/dir/out.json')}"], "cannot create"),
+            (["--csv", self.path("missing/dir/prefix")], "not a writable directory"),
+        ]:
+            with self.subTest(args=args):
+                run = self.run_script(script, "-i", "1", *args)
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn(message, run.stderr)
+                self.assertIsNone(run.result)
+
+
+if __name__ == "__main__":
+    unittest.main()
