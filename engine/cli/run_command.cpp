@@ -40,8 +40,9 @@ int run_command(const std::vector<std::string>& args) {
   app.add_option("-o,--out", outs, "KIND=FILE output, repeatable; kinds: " + output_kind_names())
       ->allow_extra_args(false);
   std::string locust_prefix;
-  app.add_option("--csv", locust_prefix,
-                 "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
+  app.add_option(
+      "--csv", locust_prefix,
+      "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
   bool strict = false;
   app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
   if (auto status = parse_args(app, args, "run")) return *status;

@@ -6,8 +6,8 @@
 #include <cstdio>
 
 #include "engine/metrics/tags.hpp"
-#include "engine/output/file_writer.hpp"
 #include "engine/output/csv_output.hpp"
+#include "engine/output/file_writer.hpp"
 #include "engine/output/text_format.hpp"
 
 namespace lueng::output {

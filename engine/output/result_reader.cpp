@@ -206,6 +206,15 @@ class Reader {
         point.duration_p99 = number(*d, "p(99)", at);
         point.duration_max = number(*d, "max", at);
       }
+      if (const Value* d = member(p, "http_req_duration_total"); d && d->IsObject()) {
+        std::string at = where + ".http_req_duration_total";
+        point.total_min = number(*d, "min", at);
+        point.total_avg = number(*d, "avg", at);
+        point.total_max = number(*d, "max", at);
+        for (size_t k = 0; k < kLocustPercentiles.size(); ++k)
+          point.total_percentiles[k] =
+              number(*d, fmt::format("p({:g})", kLocustPercentiles[k]).c_str(), at);
+      }
       result.time_series.push_back(point);
     }
   }
@@ -303,6 +312,7 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   result.workers = static_cast<int>(reader.number(d, "workers", "top level"));
   result.max_vus = reader.count(d, "max_vus", "top level");
   result.overflowed_tag_sets = reader.count(d, "overflowed_tag_sets", "top level");
+  result.dropped_samples = reader.count(d, "dropped_samples", "top level");
 
   result.options_json = "null";
   if (const Value* options = reader.member(d, "options"); options && !options->IsNull()) {
