@@ -208,7 +208,7 @@ class OutputsTest(unittest.TestCase):
     def test_an_interrupted_run_leaves_complete_parseable_files(self):
         script = os.path.join(self.dir, "script.lua")
         with open(script, "w") as f:
-            f.write(TWO_ENDPOINTS % 'lueng.sleep(0.01)')
+            f.write(TWO_ENDPOINTS % 'lueng.sleep(0.05)')
         prefix = self.path("locust")
         process = subprocess.Popen(
             [LUENG, "run", "--quiet", "-u", "3", "-d", "60s", "-e",
@@ -249,7 +249,10 @@ class OutputsTest(unittest.TestCase):
             local http = require "lueng.http"
             options = { vus = 2, duration = "60s",
                         thresholds = { http_req_failed = { { "rate<0.01", abort_on_fail = true } } } }
-            function default() http.get(ENV.BASE_URL .. "/status?code=500") end
+            function default()
+              http.get(ENV.BASE_URL .. "/status?code=500")
+              require("lueng").sleep(0.02)
+            end
         """
         run = self.run_script(script, "--out", f"json={self.path('out.json.gz')}",
                               "--csv", self.path("locust"), timeout=90)
