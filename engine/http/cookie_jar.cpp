@@ -202,8 +202,8 @@ void CookieJar::set(Cookie cookie, int64_t now) {
   }
 }
 
-std::vector<size_t> CookieJar::matching(const Url& url, int64_t now) const {
-  std::vector<size_t> found;
+void CookieJar::find_matches(const Url& url, int64_t now) const {
+  matches_.clear();
   std::string_view path = request_path(url);
   for (size_t i = 0; i < cookies_.size(); ++i) {
     const Cookie& cookie = cookies_[i];
@@ -212,12 +212,16 @@ std::vector<size_t> CookieJar::matching(const Url& url, int64_t now) const {
     bool host_ok =
         cookie.host_only ? url.host == cookie.domain : domain_matches(url.host, cookie.domain);
     if (!host_ok || !path_matches(path, cookie.path)) continue;
-    found.push_back(i);
+    // Insertion by path length, longest first, keeping the order of equals:
+    // a jar holds a handful of cookies, and std::stable_sort may allocate.
+    size_t at = matches_.size();
+    matches_.push_back(i);
+    while (at > 0 && cookies_[matches_[at - 1]].path.size() < cookie.path.size()) {
+      matches_[at] = matches_[at - 1];
+      --at;
+    }
+    matches_[at] = i;
   }
-  std::stable_sort(found.begin(), found.end(), [&](size_t a, size_t b) {
-    return cookies_[a].path.size() > cookies_[b].path.size();
-  });
-  return found;
 }
 
 }  // namespace lueng::http

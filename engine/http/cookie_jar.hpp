@@ -44,10 +44,13 @@ class CookieJar {
   void set(Cookie cookie, int64_t now);
 
   // Calls visit(const Cookie&) for every unexpired cookie to send to `url`, longest
-  // path first as RFC 6265 asks.
+  // path first as RFC 6265 asks. Allocates nothing once the jar has seen its
+  // largest match: a VU that sends its session cookie on every request stays on
+  // the allocation-free hot path.
   template <typename Visit>
   void for_each_match(const Url& url, int64_t now, Visit&& visit) const {
-    for (size_t index : matching(url, now)) visit(cookies_[index]);
+    find_matches(url, now);
+    for (size_t index : matches_) visit(cookies_[index]);
   }
 
   void clear() { cookies_.clear(); }
@@ -55,9 +58,10 @@ class CookieJar {
   const std::vector<Cookie>& cookies() const { return cookies_; }
 
  private:
-  std::vector<size_t> matching(const Url& url, int64_t now) const;
+  void find_matches(const Url& url, int64_t now) const;
 
   std::vector<Cookie> cookies_;
+  mutable std::vector<size_t> matches_;  // reused by every lookup
 };
 
 }  // namespace lueng::http

@@ -124,3 +124,60 @@ TEST_CASE("requests in steady state allocate nothing on the engine side") {
   CHECK(long_run - short_run < 500);
   std::filesystem::remove(script);
 }
+
+namespace {
+
+// Allocations of a whole run of `script` with `iterations` iterations on one VU.
+long run_allocations(const std::string& script, const std::string& url, int64_t iterations) {
+  auto path = std::filesystem::temp_directory_path() / "lueng-alloc-cookie-test.lua";
+  {
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(script.c_str(), f);
+    std::fclose(f);
+  }
+  lueng::exec::TestRunConfig config;
+  config.source.path = path.string();
+  config.source.module_dirs = {path.parent_path().string()};
+  config.source.env = {{"URL", url}};
+  config.shortcuts.iterations = iterations;
+  config.threads = 1;
+  config.progress = false;
+  lueng::exec::TestRun run(config);
+  run.prepare();
+  long before = g_allocations.load();
+  auto result = run.execute();
+  long used = g_allocations.load() - before;
+  REQUIRE(result.metrics.find("http_reqs")->total.sum == static_cast<double>(iterations));
+  std::filesystem::remove(path);
+  return used;
+}
+
+}  // namespace
+
+TEST_CASE("a VU sending its session cookie on every request allocates nothing per request") {
+  if (!LUENG_COUNT_ALLOCATIONS) SUCCEED("allocation counting is off under sanitizers");
+  // The cookie is set once per connection, then only sent back.
+  TestServer server([](Peer& peer, int) {
+    t_test_server = true;
+    bool first = true;
+    while (!peer.read_request().empty()) {
+      peer.send(first ? "HTTP/1.1 200 OK\r\nSet-Cookie: session=abc123; Path=/\r\n"
+                        "Content-Length: 2\r\n\r\nok"
+                      : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      first = false;
+    }
+  });
+  const std::string script =
+      "local http = require 'lueng.http'\n"
+      "options = { noCookiesReset = true }\n"
+      "function default()\n"
+      "  http.get(ENV.URL, { headers = { ['Accept-Encoding'] = 'gzip' } })\n"
+      "end\n";
+  long short_run = run_allocations(script, server.url("/session"), 500);
+  long long_run = run_allocations(script, server.url("/session"), 5500);
+  INFO("500 iterations: " << short_run << " allocations, 5500 iterations: " << long_run);
+  CHECK(long_run - short_run < 500);
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 6000);
+  CHECK(requests.back().find("\r\nCookie: session=abc123\r\n") != std::string::npos);
+}
