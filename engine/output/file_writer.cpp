@@ -14,7 +14,7 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 std::unique_ptr<FileWriter> FileWriter::open(const std::string& path, std::string* error) {
   bool gzip = ends_with(path, ".gz");
-  void* handle = gzip ? static_cast<void*>(gzopen(path.c_str(), "wb6"))
+  void* handle = gzip ? static_cast<void*>(gzopen(path.c_str(), "wb1"))
                       : static_cast<void*>(std::fopen(path.c_str(), "wb"));
   if (!handle) {
     *error = "cannot create " + path + ": " + std::strerror(errno ? errno : ENOMEM);
