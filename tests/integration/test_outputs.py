@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -262,6 +263,43 @@ class OutputsTest(unittest.TestCase):
         self.assert_k6_json(read_json_lines(self.path("out.json.gz")), requests)
         failures = read_csv(self.path("locust") + "_failures.csv")
         self.assertEqual(int(failures[1][3]), requests)
+
+    def test_a_writer_that_cannot_write_drops_and_counts_instead_of_blocking_the_vus(self):
+        # The JSON file is a pipe nobody reads until all 8000 iterations are done:
+        # the writer thread blocks on it, the worker's ring (65,536 samples) fills,
+        # and the rest of the 104,000 samples must be dropped and counted, not
+        # waited for.
+        fifo = self.path("stalled.json")
+        os.mkfifo(fifo)
+        received = []
+
+        def read_when_the_load_is_done():
+            with open(fifo, "rb") as f:
+                deadline = time.time() + 120
+                while len(self.server.requests) < 8000 and time.time() < deadline:
+                    time.sleep(0.05)
+                received.append(f.read())
+
+        reader = threading.Thread(target=read_when_the_load_is_done, daemon=True)
+        reader.start()
+        run = self.run_script("""
+            local http = require "lueng.http"
+            function default() http.get(ENV.BASE_URL .. "/hello") end
+        """, "-u", "8", "-i", "8000", "--threads", "1", "--out", f"json={fifo}", timeout=150)
+        reader.join(30)
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(run.metric("http_reqs")["count"], 8000)  # the metrics miss nothing
+        dropped = run.result["dropped_samples"]
+        self.assertGreater(dropped, 104000 - 65536 - 20000)
+        self.assertIn(f"WARN {dropped} samples were dropped from the streaming outputs",
+                      run.stdout)
+        lines = [json.loads(line) for line in received[0].decode().splitlines()]
+        # Dropping loses whole samples: every line is complete, and what was
+        # written plus what was dropped is every sample (11 per request, 2 per
+        # iteration; the VU gauges travel on a channel of their own).
+        written = sum(1 for l in lines if l["type"] == "Point" and
+                      l["metric"] not in ("vus", "vus_max"))
+        self.assertEqual(written + dropped, 8000 * 13)
 
     def test_bad_outputs_fail_before_the_test_with_exit_104(self):
         script = 'function default() end'
