@@ -29,6 +29,7 @@ int help_command(const std::vector<std::string>& args) {
     if (args[0] == "inspect") return inspect_command({"--help"});
     if (args[0] == "validate") return validate_command({"--help"});
     if (args[0] == "report") return report_command({"--help"});
+    if (args[0] == "compare") return compare_command({"--help"});
     if (args[0] == "version") return version_command({"--help"});
     if (args[0] != "help") return usage_error("help", "unknown command '" + args[0] + "'");
   }
@@ -42,6 +43,8 @@ int help_command(const std::vector<std::string>& args) {
       "  inspect SCRIPT.lua  print the scenarios a script would run, without running it\n"
       "  validate RESULT.json  re-evaluate the SLOs of a saved result file (or --slo FILE.lua)\n"
       "  report RESULT.json  render HTML, Markdown or JUnit reports from a saved result file\n"
+      "  compare BASELINE.json CURRENT.json  per metric and endpoint deltas; exit 1 on a "
+      "regression\n"
       "  version          print the version\n"
       "  help [COMMAND]   show help for lueng or a command\n"
       "\n"

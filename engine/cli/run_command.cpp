@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -13,9 +14,11 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/exec/test_run.hpp"
+#include "engine/output/compare.hpp"
 #include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"
 #include "engine/output/result_file.hpp"
+#include "engine/output/result_reader.hpp"
 #include "engine/output/summary.hpp"
 
 namespace lueng::cli {
@@ -43,6 +46,12 @@ int run_command(const std::vector<std::string>& args) {
   app.add_option(
       "--csv", locust_prefix,
       "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
+  std::string baseline_path;
+  app.add_option("--baseline", baseline_path,
+                 "a result file to compare this run with at the end (see lueng compare)");
+  std::string tolerance_text = "10%";
+  app.add_option("--tolerance", tolerance_text,
+                 "regression tolerance for --baseline (default 10%)");
   bool strict = false;
   app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
   if (auto status = parse_args(app, args, "run")) return *status;
@@ -55,6 +64,17 @@ int run_command(const std::vector<std::string>& args) {
     targets.push_back(target);
   }
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
+
+  auto tolerance = output::parse_tolerance(tolerance_text);
+  if (!tolerance)
+    return usage_error("run", "invalid --tolerance '" + tolerance_text + "' (use e.g. 10%)");
+  // Read before the run: a bad baseline should not cost a whole test.
+  std::optional<output::RunResult> baseline;
+  if (!baseline_path.empty()) try {
+      baseline = output::read_result_file(baseline_path);
+    } catch (const output::ResultReadError& error) {
+      return usage_error("run", error.what());
+    }
 
   exec::TestRunConfig config;
   if (std::string problem = to_config(flags, config); !problem.empty())
@@ -103,6 +123,12 @@ int run_command(const std::vector<std::string>& args) {
   style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   fputs(output::render_summary(result, style).c_str(), stdout);
   fflush(stdout);
+
+  if (baseline) {
+    output::Comparison comparison = output::compare_runs(*baseline, result, *tolerance);
+    fputs(output::render_comparison_console(comparison, baseline_path, "this run").c_str(), stdout);
+    fflush(stdout);
+  }
 
   for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
     fprintf(stderr, "lueng run: %s\n", problem.c_str());

@@ -1,0 +1,49 @@
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/cli/commands.hpp"
+#include "engine/cli/run_flags.hpp"
+#include "engine/common/exit_codes.hpp"
+#include "engine/output/compare.hpp"
+#include "engine/output/result_reader.hpp"
+
+namespace lueng::cli {
+
+// `lueng compare`: a saved run against a baseline; exit 1 on a regression.
+int compare_command(const std::vector<std::string>& args) {
+  CLI::App app{
+      "Compares a run with a baseline: lueng compare BASELINE.json CURRENT.json "
+      "[--tolerance 10%] [--format console|markdown|json]",
+      "lueng compare"};
+  std::string baseline_path, current_path, tolerance_text = "10%", format = "console";
+  app.add_option("baseline", baseline_path, "the baseline result file")->required();
+  app.add_option("current", current_path, "the result file to judge")->required();
+  app.add_option("--tolerance", tolerance_text,
+                 "how much worse a value may be before it is a regression (default 10%)");
+  app.add_option("--format", format, "console, markdown or json")
+      ->check(CLI::IsMember({"console", "markdown", "json"}));
+  if (auto status = parse_args(app, args, "compare")) return *status;
+  auto tolerance = output::parse_tolerance(tolerance_text);
+  if (!tolerance)
+    return usage_error("compare", "invalid --tolerance '" + tolerance_text + "' (use e.g. 10%)");
+
+  output::RunResult baseline, current;
+  try {
+    baseline = output::read_result_file(baseline_path);
+    current = output::read_result_file(current_path);
+  } catch (const output::ResultReadError& error) {
+    return usage_error("compare", error.what());
+  }
+  output::Comparison comparison = output::compare_runs(baseline, current, *tolerance);
+  std::string text =
+      format == "json" ? output::render_comparison_json(comparison, baseline_path, current_path)
+      : format == "markdown"
+          ? output::render_comparison_markdown(comparison, baseline_path, current_path)
+          : output::render_comparison_console(comparison, baseline_path, current_path);
+  fputs(text.c_str(), stdout);
+  fflush(stdout);
+  return comparison.regressed() ? kExitSloFailed : kExitOk;
+}
+
+}  // namespace lueng::cli

@@ -1,0 +1,105 @@
+"""lueng compare and lueng run --baseline on real runs against two hotel-mocks
+whose latency differs by 50%: the regression is flagged (exit 1), an identical
+pair and an improvement pass (exit 0)."""
+
+import json
+import os
+import tempfile
+import unittest
+
+from support import lueng, run_lueng
+from test_hotel_mock import Mock
+
+SCRIPT = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+function default()
+  http.get(ENV.BASE_URL .. "/api/v1/pms/room-types", { tags = { endpoint = "room_types" } })
+  lueng.sleep(0.01)
+end
+"""
+
+
+def load(mock, result_path, *extra):
+    run = run_lueng(SCRIPT, ["-e", f"BASE_URL=http://127.0.0.1:{mock.port}", "-u", "4", "-d", "2s",
+                             *extra])
+    if result_path:
+        with open(result_path, "w") as f:
+            json.dump(run.result, f)
+    return run
+
+
+class CompareTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="lueng-compare-")
+        cls.fast = os.path.join(cls.dir, "fast.json")
+        cls.slow = os.path.join(cls.dir, "slow.json")
+        cls.fast_mock = Mock("--latency", "room_types=40ms")
+        cls.slow_mock = Mock("--latency", "room_types=60ms")
+        load(cls.fast_mock, cls.fast)
+        load(cls.slow_mock, cls.slow)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fast_mock.stop()
+        cls.slow_mock.stop()
+
+    def compare_json(self, baseline, current, *extra):
+        done = lueng("compare", baseline, current, "--format", "json", *extra)
+        return done.returncode, json.loads(done.stdout)
+
+    def test_a_50_percent_latency_regression_fails(self):
+        code, report = self.compare_json(self.fast, self.slow)
+        self.assertEqual(code, 1)
+        self.assertTrue(report["regression"])
+        rows = {(r["endpoint"], r["metric"]): r for r in report["rows"]}
+        endpoint = "GET /api/v1/pms/room-types"  # the same endpoint on two ports
+        for scope in (None, endpoint):
+            for metric in ("p(50)", "p(95)", "p(99)"):
+                row = rows[(scope, metric)]
+                self.assertTrue(row["regression"], row)
+                self.assertGreater(row["delta_percent"], 30, row)
+                self.assertLess(row["delta_percent"], 70, row)
+            self.assertFalse(rows[(scope, "error rate")]["regression"])
+        self.assertEqual(report["only_in_baseline"], [])
+
+    def test_an_identical_pair_passes(self):
+        code, report = self.compare_json(self.fast, self.fast)
+        self.assertEqual(code, 0)
+        self.assertFalse(report["regression"])
+        self.assertTrue(all(r["delta_percent"] in (0, None) for r in report["rows"]))
+
+    def test_an_improvement_passes_and_a_wide_tolerance_forgives(self):
+        self.assertEqual(self.compare_json(self.slow, self.fast)[0], 0)
+        self.assertEqual(self.compare_json(self.fast, self.slow, "--tolerance", "80%")[0], 0)
+
+    def test_console_and_markdown(self):
+        done = lueng("compare", self.fast, self.slow)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("REGRESSION", done.stdout)
+        self.assertIn("GET /api/v1/pms/room-types", done.stdout)
+        done = lueng("compare", self.fast, self.slow, "--format", "markdown")
+        self.assertTrue(done.stdout.startswith("## ❌ REGRESSION"), done.stdout[:200])
+        self.assertIn("| all requests | p(95) |", done.stdout)
+
+    def test_run_with_a_baseline_prints_the_comparison(self):
+        run = load(self.slow_mock, None, "--baseline", self.fast)
+        self.assertEqual(run.code, 0, run.stderr)  # no SLOs: the comparison informs
+        self.assertIn(f"baseline: {self.fast}", run.stdout)
+        self.assertIn("REGRESSION", run.stdout)
+
+    def test_bad_arguments(self):
+        done = lueng("compare", self.fast, self.slow, "--tolerance", "ten")
+        self.assertEqual(done.returncode, 104)
+        self.assertIn("--tolerance", done.stderr)
+        done = lueng("compare", self.fast, os.path.join(self.dir, "missing.json"))
+        self.assertEqual(done.returncode, 104)
+        self.assertIn("missing.json", done.stderr)
+        run = run_lueng(SCRIPT, ["-u", "1", "-i", "1", "--baseline", os.path.join(self.dir, "no.json")])
+        self.assertEqual(run.code, 104)
+        self.assertIn("no.json", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
