@@ -6,6 +6,7 @@
 #include "engine/cli/commands.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/output/locust_csv.hpp"
 #include "engine/output/output_kinds.hpp"
 #include "engine/output/result_reader.hpp"
 
@@ -25,14 +26,18 @@ int report_command(const std::vector<std::string>& args) {
     if (kind.render_at_end)
       app.add_option(std::string("--") + kind.name, files[kind.name],
                      std::string("write the ") + kind.help + " here");
+  std::string locust_prefix;
+  app.add_option("--csv", locust_prefix,
+                 "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
   if (auto status = parse_args(app, args, "report")) return *status;
 
   std::vector<output::OutputTarget> targets;
   for (const auto& [kind, file] : files)
     if (!file.empty()) targets.push_back({kind, file});
-  if (targets.empty()) {
+  if (targets.empty() && locust_prefix.empty()) {
     std::string flags;
     for (const auto& [kind, file] : files) flags += (flags.empty() ? "--" : ", --") + kind;
+    flags += ", --csv";
     return usage_error("report", "nothing to write; give at least one of " + flags);
   }
 
@@ -47,6 +52,11 @@ int report_command(const std::vector<std::string>& args) {
     fprintf(stderr, "lueng report: %s\n", problem.c_str());
     ok = false;
   }
+  if (!locust_prefix.empty())
+    if (std::string problem = output::write_locust_csv(result, locust_prefix); !problem.empty()) {
+      fprintf(stderr, "lueng report: %s\n", problem.c_str());
+      ok = false;
+    }
   return ok ? kExitOk : kExitInvalidConfig;
 }
 

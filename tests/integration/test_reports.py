@@ -123,8 +123,13 @@ class EndOfRunReportsTest(unittest.TestCase):
             json.dump(self.outcome.result, f)
         markdown = os.path.join(self.dir, "offline.md")
         junit = os.path.join(self.dir, "offline.xml")
-        done = lueng("report", result_path, "--markdown", markdown, "--junit", junit)
+        done = lueng("report", result_path, "--markdown", markdown, "--junit", junit,
+                     "--csv", os.path.join(self.dir, "offline"))
         self.assertEqual(done.returncode, 0, done.stderr)
+        with open(os.path.join(self.dir, "offline_stats.csv")) as f:
+            rows = f.read().splitlines()
+        self.assertTrue(rows[0].startswith("Type,Name,Request Count"), rows[0])
+        self.assertEqual(len(rows), 4)  # header, two endpoints, Aggregated
         for live, offline in ((self.markdown, markdown), (self.junit, junit)):
             with open(live) as a, open(offline) as b:
                 self.assertEqual(a.read(), b.read(), offline)
