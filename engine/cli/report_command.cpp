@@ -27,8 +27,9 @@ int report_command(const std::vector<std::string>& args) {
       app.add_option(std::string("--") + kind.name, files[kind.name],
                      std::string("write the ") + kind.help + " here");
   std::string locust_prefix;
-  app.add_option("--csv", locust_prefix,
-                 "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
+  app.add_option(
+      "--csv", locust_prefix,
+      "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
   if (auto status = parse_args(app, args, "report")) return *status;
 
   std::vector<output::OutputTarget> targets;
