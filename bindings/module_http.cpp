@@ -142,10 +142,7 @@ void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int 
     call.body.assign(to_view(L, body_index));
   }
   read_params(L, params_index, call, fn);
-  if (call.name_tag.empty()) {
-    size_t end = call.url_text.find_first_of("?#");
-    call.name_tag.assign(call.url_text, 0, end);
-  }
+  if (call.name_tag.empty()) call.name_tag.assign(call.url_name());
 }
 
 void upper_case(std::string& text) {

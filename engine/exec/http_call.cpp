@@ -1,5 +1,7 @@
 #include "engine/exec/http_call.hpp"
 
+#include <algorithm>
+
 namespace lueng::exec {
 
 namespace {
@@ -37,6 +39,7 @@ void HttpCall::add_cookie(std::string_view name, std::string_view value, bool re
 bool HttpCall::set_url(std::string_view text, std::string* error) {
   if (url_parsed_ && text == url_text) return true;
   url_text.assign(text);
+  url_name_length_ = std::min(url_text.find_first_of("?#"), url_text.size());
   url_parsed_ = http::parse_url_into(url_text, url, error);
   return url_parsed_;
 }

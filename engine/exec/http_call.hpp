@@ -42,6 +42,10 @@ class HttpCall {
   // scripts send the same URL request after request, and comparing is far cheaper
   // than parsing. False (with error set) when text is not a valid URL.
   bool set_url(std::string_view text, std::string* error);
+  // k6's default name tag of the URL set last: the URL without query or fragment.
+  std::string_view url_name() const {
+    return std::string_view(url_text).substr(0, url_name_length_);
+  }
   void add_header(std::string_view name, std::string_view value);
   void add_tag(std::string_view key, std::string_view value);
 
@@ -58,7 +62,8 @@ class HttpCall {
   std::vector<http::Header> header_views_;
   std::vector<std::pair<std::string, std::string>> tags_;
   size_t tags_used_ = 0;
-  bool url_parsed_ = false;  // url holds the parse of url_text
+  bool url_parsed_ = false;     // url holds the parse of url_text
+  size_t url_name_length_ = 0;  // of the prefix of url_text that is url_name()
   std::vector<RequestCookie> cookies_;
   size_t cookies_used_ = 0;
 };

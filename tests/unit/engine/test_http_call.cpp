@@ -41,3 +41,16 @@ TEST_CASE("set_url reports an invalid URL every time it is sent") {
   CHECK(call.url.host == "a.example");
   CHECK(call.url.target == "/");
 }
+
+TEST_CASE("url_name is the URL set last without its query or fragment") {
+  HttpCall call;
+  std::string error;
+  REQUIRE(call.set_url("http://a.example/x?q=1#top", &error));
+  CHECK(call.url_name() == "http://a.example/x");
+  REQUIRE(call.set_url("http://a.example/x?q=1#top", &error));
+  CHECK(call.url_name() == "http://a.example/x");
+  REQUIRE(call.set_url("http://a.example/y#top", &error));
+  CHECK(call.url_name() == "http://a.example/y");
+  REQUIRE(call.set_url("http://a.example/z", &error));
+  CHECK(call.url_name() == "http://a.example/z");
+}
