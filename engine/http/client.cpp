@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "engine/http/dns_cache.hpp"
+#include "engine/http/tls_context.hpp"
 
 namespace lueng::http {
 
@@ -20,10 +21,11 @@ void ignore_sigpipe() {
 
 }  // namespace
 
-Client::Client(uv_loop_t* loop, std::string user_agent)
+Client::Client(uv_loop_t* loop, std::string user_agent, std::shared_ptr<const TlsMaterial> tls)
     : loop_(loop),
       user_agent_(std::move(user_agent)),
       dns_(std::make_unique<DnsCache>(loop)),
+      tls_(std::make_unique<TlsContexts>(std::move(tls))),
       read_buffer_(kReadBufferSize) {
   ignore_sigpipe();
 }

@@ -11,12 +11,15 @@
 #include <uv.h>
 
 #include "engine/http/response.hpp"
+#include "engine/http/tls_session_slot.hpp"
 #include "engine/http/url.hpp"
 
 namespace lueng::http {
 
 class Connection;
 class DnsCache;
+class TlsContexts;
+class TlsMaterial;
 
 struct Header {
   std::string_view name;
@@ -43,13 +46,14 @@ class ResponseHandler {
   ~ResponseHandler() = default;
 };
 
-// The per-loop HTTP machinery: DNS cache, read buffer, defaults. One per worker.
+// The per-loop HTTP machinery: DNS cache, read buffer, TLS contexts, defaults. One
+// per worker. Without TLS material, https verifies against the system CAs.
 // Must outlive its Sessions. libuv frees handle memory in close callbacks, so after
 // destroying Sessions and the Client, run the loop once more (uv_run) before
 // uv_loop_close, or it reports UV_EBUSY and the handles leak.
 class Client {
  public:
-  explicit Client(uv_loop_t* loop, std::string user_agent);
+  Client(uv_loop_t* loop, std::string user_agent, std::shared_ptr<const TlsMaterial> tls = nullptr);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -57,6 +61,7 @@ class Client {
   uv_loop_t* loop() const { return loop_; }
   const std::string& user_agent() const { return user_agent_; }
   DnsCache& dns() { return *dns_; }
+  TlsContexts& tls() { return *tls_; }
 
  private:
   friend class Connection;  // reads into read_buffer_
@@ -64,6 +69,7 @@ class Client {
   uv_loop_t* loop_;
   std::string user_agent_;
   std::unique_ptr<DnsCache> dns_;
+  std::unique_ptr<TlsContexts> tls_;
   // Shared by every connection of the loop: a read is consumed before the next
   // one starts, so one buffer serves thousands of connections.
   std::vector<char> read_buffer_;
@@ -94,6 +100,9 @@ class Session {
   class Exchange;  // the request in flight: timeout, DNS wait, connect, retry (exchange.hpp)
 
   Client& client_;
+  // Per authority, kept across reconnects and close_all(); nodes never move, so
+  // connections may point at their slot.
+  std::unordered_map<std::string, TlsSessionSlot> tls_sessions_;
   std::unordered_map<std::string, std::unique_ptr<Connection>> connections_;
   Connection* active_ = nullptr;
   std::unique_ptr<Exchange> exchange_;

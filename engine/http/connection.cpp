@@ -6,6 +6,7 @@
 #include "engine/http/net_error.hpp"
 #include "engine/http/request_writer.hpp"
 #include "engine/http/tcp_stream.hpp"
+#include "engine/http/tls_error.hpp"
 
 namespace lueng::http {
 
@@ -29,10 +30,17 @@ size_t address_length(const sockaddr* address) {
   return address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
+StreamPtr make_stream(Client& client, std::span<char> read_buffer, StreamHandler& handler,
+                      const TlsTarget* tls) {
+  if (tls) return make_tls_stream(client.loop(), read_buffer, handler, *tls);
+  return make_tcp_stream(client.loop(), read_buffer, handler);
+}
+
 }  // namespace
 
-Connection::Connection(Client& client, ConnectionListener& listener, const sockaddr* remote)
-    : listener_(listener), stream_(make_tcp_stream(client.loop(), client.read_buffer_, *this)) {
+Connection::Connection(Client& client, ConnectionListener& listener, const sockaddr* remote,
+                       const TlsTarget* tls)
+    : listener_(listener), stream_(make_stream(client, client.read_buffer_, *this, tls)) {
   std::memset(&remote_, 0, sizeof(remote_));
   std::memcpy(&remote_, remote, address_length(remote));
 }
@@ -49,6 +57,11 @@ void Connection::send(const Request& request, std::string_view user_agent, Respo
   reader_.start(out, request.method == "HEAD", request.discard_body);
   write_request(request_buffer_, request, user_agent);
   close_after_response_ = asks_to_close(request);
+  if (const TlsInfo* tls = stream_->tls()) {
+    out.tls_version = tls->version;
+    out.tls_cipher_suite = tls->cipher_suite;
+    out.tls_session_reused = tls->session_reused;
+  }
   state_ = State::kBusy;
   written_ = false;
   response_started_ = false;
@@ -125,6 +138,11 @@ void Connection::on_read_end(int status) {
     // An idle connection the server closed just as we reused it: the request never
     // reached a live server, so repeating it is safe.
     fail(responses_ > 0 && !response_started_);
+    return;
+  }
+  if (status == Stream::kTlsFailed) {
+    set_tls_read_error(*out_, remote(), *stream_->tls());
+    fail(false);
     return;
   }
   fail_io("read", status);

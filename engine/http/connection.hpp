@@ -6,6 +6,7 @@
 #include "engine/http/client.hpp"
 #include "engine/http/response_reader.hpp"
 #include "engine/http/stream.hpp"
+#include "engine/http/tls_stream.hpp"
 
 namespace lueng::http {
 
@@ -36,7 +37,9 @@ class ConnectionListener {
 // the transport at once; its libuv memory is freed later by the stream itself.
 class Connection final : private StreamHandler {
  public:
-  Connection(Client& client, ConnectionListener& listener, const sockaddr* remote);
+  // Speaks TLS when `tls` is given (its context and slot must outlive the connection).
+  Connection(Client& client, ConnectionListener& listener, const sockaddr* remote,
+             const TlsTarget* tls = nullptr);
   ~Connection() = default;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -51,6 +54,7 @@ class Connection final : private StreamHandler {
 
   bool idle() const { return state_ == State::kIdle; }
   const sockaddr* remote() const { return reinterpret_cast<const sockaddr*>(&remote_); }
+  const TlsInfo* tls() const { return stream_->tls(); }  // null for plain http
 
  private:
   enum class State { kConnecting, kIdle, kBusy, kBroken };

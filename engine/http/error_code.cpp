@@ -34,8 +34,12 @@ const char* error_code_name(ErrorCode code) {
       return "connection_reset";
     case ErrorCode::kTlsGeneric:
       return "tls_generic";
+    case ErrorCode::kTlsBadHeader:
+      return "tls_bad_header";
     case ErrorCode::kTlsVerifyFailed:
       return "tls_verify_failed";
+    case ErrorCode::kTlsHostnameMismatch:
+      return "tls_hostname_mismatch";
     case ErrorCode::kMalformedResponse:
       return "malformed_response";
     case ErrorCode::kUnexpectedEof:

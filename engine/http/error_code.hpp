@@ -21,9 +21,11 @@ enum class ErrorCode : uint16_t {
   kConnectionRefused = 1212,
   kConnectionReset = 1220,
   kTlsGeneric = 1300,
-  kTlsVerifyFailed = 1310,
-  kMalformedResponse = 1600,            // server spoke something that is not HTTP/1.x
-  kUnexpectedEof = 1601,                // connection closed before the response was complete
+  kTlsBadHeader = 1301,         // the server's first bytes are not TLS (a plain HTTP port?)
+  kTlsVerifyFailed = 1310,      // the certificate does not chain to a trusted CA, or expired
+  kTlsHostnameMismatch = 1311,  // the certificate is not valid for the host
+  kMalformedResponse = 1600,    // server spoke something that is not HTTP/1.x
+  kUnexpectedEof = 1601,        // connection closed before the response was complete
   kResponseDecompressionFailed = 1701,  // Content-Encoding gzip/deflate that does not decode
   kUnsupportedScheme = 1021,
 };

@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "engine/http/net_error.hpp"
+#include "engine/http/tls_context.hpp"
+#include "engine/http/tls_error.hpp"
 
 namespace lueng::http {
 
@@ -14,6 +16,10 @@ namespace {
 
 double milliseconds_since(uint64_t start_ns) {
   return static_cast<double>(uv_hrtime() - start_ns) / 1e6;
+}
+
+double milliseconds_between(uint64_t start_ns, uint64_t end_ns) {
+  return end_ns > start_ns ? static_cast<double>(end_ns - start_ns) / 1e6 : 0.0;
 }
 
 uint64_t timeout_milliseconds(double seconds) {
@@ -64,8 +70,6 @@ void Session::Exchange::start(const Request& request, ResponseData& out, Respons
   inside_start_ = true;
   if (!request.url) {
     fail(ErrorCode::kInvalidUrl, "invalid URL: the request has none");
-  } else if (request.url->tls()) {
-    fail(ErrorCode::kUnsupportedScheme, "https is not supported yet");
   } else {
     acquire_connection();
   }
@@ -129,6 +133,15 @@ void Session::Exchange::on_resolved(int status, const AddressList* addresses) {
 void Session::Exchange::connect_to(const AddressList& addresses) {
   out_->timings.blocked = milliseconds_since(start_ns_);
   out_->timings.connecting = 0;
+  tls_context_ = nullptr;
+  if (request_.url->tls()) {
+    std::string error;
+    tls_context_ = session_.client_.tls().for_host(request_.url->host, &error);
+    if (!tls_context_) {
+      fail(ErrorCode::kTlsGeneric, error);
+      return;
+    }
+  }
   addresses_ = &addresses;
   next_address_ = 0;
   connect_next();
@@ -137,8 +150,15 @@ void Session::Exchange::connect_to(const AddressList& addresses) {
 void Session::Exchange::connect_next() {
   sockaddr_storage address = with_port((*addresses_)[next_address_++], request_.url->port);
   ConnectionListener& listener = *this;  // the base is private: convert here, not in make_unique
+  TlsTarget tls;
+  if (tls_context_) {
+    tls.context = tls_context_;
+    tls.host = &request_.url->host;
+    tls.session_slot = &session_.tls_sessions_.try_emplace(key_).first->second;
+  }
   auto connection = std::make_unique<Connection>(session_.client_, listener,
-                                                 reinterpret_cast<sockaddr*>(&address));
+                                                 reinterpret_cast<sockaddr*>(&address),
+                                                 tls_context_ ? &tls : nullptr);
   Connection& created = *connection;
   // Replaces (and so closes) the connection of a previous address that failed.
   session_.connections_.insert_or_assign(key_, std::move(connection));
@@ -150,10 +170,16 @@ void Session::Exchange::connect_next() {
 }
 
 void Session::Exchange::on_connected(Connection& connection, int status) {
-  out_->timings.connecting += milliseconds_since(connect_start_ns_);
+  add_connect_timings(connection);
   connecting_ = nullptr;
   if (status == 0) {
     exchange_on(connection);
+    return;
+  }
+  if (status == Stream::kTlsFailed) {  // another address would present the same certificate
+    set_tls_handshake_error(*out_, key_, *connection.tls());
+    drop(connection);
+    finish();
     return;
   }
   // "localhost" may resolve to ::1 first while the server listens on 127.0.0.1 only.
@@ -164,6 +190,20 @@ void Session::Exchange::on_connected(Connection& connection, int status) {
   set_dial_error(*out_, connection.remote(), status);
   drop(connection);
   finish();
+}
+
+// TCP connect and TLS handshake of the connection just made (k6 counts a
+// handshake in http_req_tls_handshaking, not in http_req_connecting).
+void Session::Exchange::add_connect_timings(const Connection& connection) {
+  uint64_t now = uv_hrtime();
+  const TlsInfo* tls = connection.tls();
+  if (!tls || !tls->handshake_start_ns) {
+    out_->timings.connecting += milliseconds_between(connect_start_ns_, now);
+    return;
+  }
+  out_->timings.connecting += milliseconds_between(connect_start_ns_, tls->handshake_start_ns);
+  uint64_t end = tls->handshake_end_ns ? tls->handshake_end_ns : now;
+  out_->timings.tls_handshaking = milliseconds_between(tls->handshake_start_ns, end);
 }
 
 void Session::Exchange::exchange_on(Connection& connection) {
@@ -213,8 +253,11 @@ void Session::Exchange::time_out() {
       set_error(*out_, ErrorCode::kRequestTimeout, "request timeout");
       break;
     case Phase::kConnecting:
-      out_->timings.connecting += milliseconds_since(connect_start_ns_);
-      set_dial_timeout(*out_, connecting_->remote());
+      add_connect_timings(*connecting_);
+      if (connecting_->tls() && connecting_->tls()->handshake_start_ns)
+        set_error(*out_, ErrorCode::kRequestTimeout, "tls handshake timeout");
+      else
+        set_dial_timeout(*out_, connecting_->remote());
       drop(*connecting_);
       break;
     case Phase::kExchanging:
@@ -238,6 +281,7 @@ void Session::Exchange::finish() {
   addresses_ = nullptr;
   Timings& timings = out_->timings;
   timings.duration = timings.sending + timings.waiting + timings.receiving;
+  if (is_tls_error(out_->error_code)) log_tls_failure_once(key_, out_->error);
   if (inside_start_) {
     delivery_pending_ = true;
     return;

@@ -37,6 +37,7 @@ class Session::Exchange final : private DnsWaiter, private ConnectionListener {
   void acquire_connection();
   void connect_to(const AddressList& addresses);
   void connect_next();
+  void add_connect_timings(const Connection& connection);
   void exchange_on(Connection& connection);
   void drop(Connection& connection);
   void time_out();
@@ -58,6 +59,7 @@ class Session::Exchange final : private DnsWaiter, private ConnectionListener {
   Phase phase_ = Phase::kIdle;
   std::string key_;  // the request's authority, "host:port"; capacity reused
   const AddressList* addresses_ = nullptr;
+  SSL_CTX* tls_context_ = nullptr;  // for https: the context of the request's host
   size_t next_address_ = 0;
   Connection* connecting_ = nullptr;
   uint64_t start_ns_ = 0;

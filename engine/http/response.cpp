@@ -20,6 +20,9 @@ void ResponseData::clear() {
   bytes_sent = 0;
   bytes_received = 0;
   body_discarded = false;
+  tls_version = "";
+  tls_cipher_suite = "";
+  tls_session_reused = false;
   // clear() on strings and vectors keeps their capacity: pooled responses stop
   // allocating once they have seen the largest response of the run.
   body.clear();

@@ -30,6 +30,10 @@ struct ResponseData {
   uint64_t bytes_sent = 0;      // request bytes written on the wire (headers + body)
   uint64_t bytes_received = 0;  // response bytes read from the wire (headers + body)
   bool body_discarded = false;  // body was counted but not kept
+  // TLS of the connection that carried it (static strings; "" for plain http).
+  const char* tls_version = "";       // "tls1.2", "tls1.3"
+  const char* tls_cipher_suite = "";  // e.g. "TLS_AES_128_GCM_SHA256"
+  bool tls_session_reused = false;    // the connection resumed an earlier TLS session
   std::string body;
 
   // Headers in arrival order, stored flat in one buffer.

@@ -1,10 +1,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <uv.h>
+
+#include "engine/http/error_code.hpp"
 
 namespace lueng::http {
 
@@ -23,14 +27,28 @@ class StreamHandler {
   ~StreamHandler() = default;
 };
 
-// A byte transport under an HTTP/1.1 connection: plain TCP today, TLS (OpenSSL
-// memory BIOs over a TCP stream) later. Streams are created by a factory and
+// What a TLS stream knows of its connection.
+struct TlsInfo {
+  const char* version = "";            // k6's tls_version tag value ("tls1.3") once connected
+  const char* cipher_suite = "";       // the standard (IANA) name, e.g. "TLS_AES_128_GCM_SHA256"
+  bool session_reused = false;         // the handshake resumed an earlier session
+  uint64_t handshake_start_ns = 0;     // uv_hrtime() when TCP was up and the handshake began
+  uint64_t handshake_end_ns = 0;       // when it finished or failed; 0 while it runs
+  ErrorCode error = ErrorCode::kNone;  // why it failed (on_connect reported kTlsFailed)
+  std::string error_message;
+};
+
+// A byte transport under an HTTP/1.1 connection: plain TCP, or TLS (OpenSSL
+// memory BIOs over a TCP stream). Streams are created by a factory and
 // released only through close(), because the libuv handles inside must outlive
 // their pending callbacks: the memory goes when the transport has really closed.
 class Stream {
  public:
   static constexpr int kWriteComplete = 1;
   static constexpr int kWritePending = 0;
+  // on_connect status of a TLS stream whose handshake failed (no libuv error is
+  // this far below zero); tls() says why.
+  static constexpr int kTlsFailed = -100000;
 
   // Starts connecting; the outcome arrives as on_connect. Returns 0 or a libuv error
   // (then no on_connect follows). Reading starts by itself once connected.
@@ -45,6 +63,9 @@ class Stream {
 
   // For error messages; 0 or a libuv error.
   virtual int local_address(sockaddr_storage* address) const = 0;
+
+  // TLS details; null for a plain stream.
+  virtual const TlsInfo* tls() const { return nullptr; }
 
   // Detaches the handler and frees the stream once the transport has closed.
   virtual void close() = 0;

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "engine/http/client.hpp"
+#include "engine/http/tls_material.hpp"
 
 namespace lueng::http::testing {
 
@@ -28,9 +29,11 @@ struct Recorder final : ResponseHandler {
 
 class Harness {
  public:
-  explicit Harness(std::string user_agent = "lueng-test/1.0") : loop_(new uv_loop_t) {
+  explicit Harness(std::string user_agent = "lueng-test/1.0",
+                   std::shared_ptr<const TlsMaterial> tls = nullptr)
+      : loop_(new uv_loop_t) {
     uv_loop_init(loop_.get());
-    client_ = std::make_unique<Client>(loop_.get(), std::move(user_agent));
+    client_ = std::make_unique<Client>(loop_.get(), std::move(user_agent), std::move(tls));
     session_ = std::make_unique<Session>(*client_);
   }
 
