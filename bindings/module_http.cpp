@@ -403,6 +403,10 @@ int response_index(lua_State* L) {
     lua_pushlstring(L, r.method.data(), r.method.size());
   } else if (key == "proto") {
     lua_pushstring(L, r.data.status == 0 ? "" : r.data.http_minor == 0 ? "HTTP/1.0" : "HTTP/1.1");
+  } else if (key == "tls_version") {
+    lua_pushstring(L, r.data.tls_version);
+  } else if (key == "tls_cipher_suite") {
+    lua_pushstring(L, r.data.tls_cipher_suite);
   } else if (key == "json") {
     lua_pushcfunction(L, response_json);
   } else if (key == "body" || key == "headers" || key == "timings" || key == "cookies") {

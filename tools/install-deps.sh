@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config ninja-build
   libluajit2-5.1-dev libuv1-dev node-llhttp libssl-dev zlib1g-dev
   libcli11-dev libfmt-dev rapidjson-dev catch2
-  python3 clang-format curl
+  python3 clang-format curl openssl
   chromium
 )
 

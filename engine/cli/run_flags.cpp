@@ -26,6 +26,8 @@ void add_test_flags(CLI::App& app, RunFlags& flags) {
       ->allow_extra_args(false);
   app.add_flag("--include-system-env-vars", flags.include_system_env,
                "also put the process environment into ENV");
+  app.add_flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
+               "accept any server certificate (overrides the script)");
   app.add_option("--threads", flags.threads, "worker threads (default: one per core)")
       ->check(CLI::PositiveNumber);
 }
@@ -91,6 +93,7 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   if (!flags.stages.empty() && (config.shortcuts.duration || config.shortcuts.iterations))
     return "--stage cannot be combined with --duration or --iterations";
   config.threads = flags.threads;
+  config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
   config.progress = !flags.quiet;
   return "";
 }

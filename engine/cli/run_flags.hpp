@@ -24,6 +24,7 @@ struct RunFlags {
   bool quiet = false;
   bool no_color = false;
   bool include_system_env = false;
+  bool insecure_skip_tls_verify = false;
 };
 
 // Adds the flags that shape the test (script, VUs, duration, stages, env...).

@@ -5,6 +5,7 @@
 
 #include "engine/common/duration.hpp"
 #include "engine/exec/executor.hpp"
+#include "engine/http/tls_material.hpp"
 
 namespace lueng::exec {
 
@@ -171,6 +172,103 @@ double read_duration(const rapidjson::Value& value, const std::string& where) {
                       "' is not a duration (use e.g. 500ms, 30s, 2m30s, 1h)");
   }
   throw ConfigError(where + ": must be a duration string such as \"30s\"");
+}
+
+namespace {
+
+std::string read_string(const rapidjson::Value& value, const std::string& where) {
+  if (!value.IsString()) throw ConfigError(where + ": must be a string");
+  return value.GetString();
+}
+
+int read_tls_version(const rapidjson::Value& value, const std::string& where) {
+  int version = value.IsString() ? http::parse_tls_version(value.GetString()) : 0;
+  if (!version)
+    throw ConfigError(where + ": must be one of \"tls1.0\", \"tls1.1\", \"tls1.2\", \"tls1.3\"");
+  return version;
+}
+
+void read_tls_versions(const rapidjson::Value& value, const std::string& where,
+                       http::TlsOptions& tls) {
+  if (value.IsString()) {  // k6: one version, both the minimum and the maximum
+    tls.min_version = tls.max_version = read_tls_version(value, where);
+    return;
+  }
+  if (!value.IsObject())
+    throw ConfigError(where + ": must be a version string or { min = ..., max = ... }");
+  for (const auto& member : value.GetObject()) {
+    std::string key = member.name.GetString();
+    std::string at = where + "." + key;
+    if (key == "min")
+      tls.min_version = read_tls_version(member.value, at);
+    else if (key == "max")
+      tls.max_version = read_tls_version(member.value, at);
+    else
+      throw ConfigError(at + ": unknown key (use min and max)");
+  }
+  if (tls.min_version && tls.max_version && tls.min_version > tls.max_version)
+    throw ConfigError(where + ": min is newer than max");
+}
+
+std::vector<http::TlsClientCertificate> read_tls_auth(const rapidjson::Value& value,
+                                                      const std::string& where) {
+  if (!value.IsArray())
+    throw ConfigError(where + ": must be a list of { cert = ..., key = ..., domains = {...} }");
+  std::vector<http::TlsClientCertificate> entries;
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    std::string at = where + "[" + std::to_string(i + 1) + "]";
+    const rapidjson::Value& entry = value[i];
+    if (!entry.IsObject()) throw ConfigError(at + ": must be { cert = ..., key = ... }");
+    http::TlsClientCertificate certificate;
+    certificate.where = at;
+    for (const auto& member : entry.GetObject()) {
+      std::string key = member.name.GetString();
+      std::string field = at + "." + key;
+      if (key == "cert") {
+        certificate.cert = read_string(member.value, field);
+      } else if (key == "key") {
+        certificate.key = read_string(member.value, field);
+      } else if (key == "password") {
+        certificate.password = read_string(member.value, field);
+      } else if (key == "domains") {
+        if (!member.value.IsArray()) throw ConfigError(field + ": must be a list of host names");
+        for (rapidjson::SizeType d = 0; d < member.value.Size(); ++d)
+          certificate.domains.push_back(
+              read_string(member.value[d], field + "[" + std::to_string(d + 1) + "]"));
+      } else {
+        throw ConfigError(field + ": unknown key (use cert, key, password, domains)");
+      }
+    }
+    if (certificate.cert.empty()) throw ConfigError(at + ".cert: is required");
+    if (certificate.key.empty()) throw ConfigError(at + ".key: is required");
+    entries.push_back(std::move(certificate));
+  }
+  return entries;
+}
+
+}  // namespace
+
+http::TlsOptions resolve_tls_options(const rapidjson::Value& options) {
+  http::TlsOptions tls;
+  if (!options.IsObject()) return tls;
+  for (const auto& member : options.GetObject()) {
+    // k6 spells TLS in capitals; to_camel gives "Tls" for snake_case names.
+    std::string key = to_camel(member.name.GetString());
+    std::string at = std::string("options.") + member.name.GetString();
+    const rapidjson::Value& value = member.value;
+    if (key == "insecureSkipTLSVerify" || key == "insecureSkipTlsVerify") {
+      if (!value.IsBool()) throw ConfigError(at + ": must be true or false");
+      tls.insecure_skip_verify = value.GetBool();
+    } else if (key == "tlsCACert" || key == "tlsCaCert") {
+      tls.ca_file = read_string(value, at);
+      if (tls.ca_file.empty()) throw ConfigError(at + ": must be the path of a PEM file");
+    } else if (key == "tlsAuth") {
+      tls.client_certificates = read_tls_auth(value, at);
+    } else if (key == "tlsVersion") {
+      read_tls_versions(value, at, tls);
+    }
+  }
+  return tls;
 }
 
 std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,

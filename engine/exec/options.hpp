@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 
 #include "engine/exec/scenario_config.hpp"
+#include "engine/http/tls_options.hpp"
 
 namespace lueng::exec {
 
@@ -40,6 +41,10 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
 // Option names are accepted in k6's camelCase and in snake_case: "max_redirects"
 // -> "maxRedirects".
 std::string to_camel(std::string_view key);
+
+// The script's TLS options, k6's names: insecureSkipTLSVerify, tlsAuth, tlsVersion,
+// plus tlsCACert (a PEM file of extra trusted CAs). Throws ConfigError.
+http::TlsOptions resolve_tls_options(const rapidjson::Value& options);
 
 // Reads a duration option: a string like "1m30s" or a number of milliseconds.
 double read_duration(const rapidjson::Value& value, const std::string& where);

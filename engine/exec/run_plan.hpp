@@ -16,6 +16,7 @@
 #include "engine/exec/live_metrics.hpp"
 #include "engine/exec/scenario_config.hpp"
 #include "engine/exec/scenario_shared.hpp"
+#include "engine/http/tls_material.hpp"
 #include "engine/metrics/metric.hpp"
 
 namespace lueng::output {
@@ -41,6 +42,7 @@ struct RunPlan {
   metrics::MetricCatalog catalog;
   std::string user_agent;
   HttpOptions http;
+  std::shared_ptr<const http::TlsMaterial> tls;  // https settings, shared by every worker
   uint64_t start_ns = 0;  // uv_hrtime() of the test start; seconds are counted from it
   uint64_t max_vus = 0;
   // Sub-metrics every worker's sink tracks (thresholds on metric{tag:value} and

@@ -54,6 +54,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   memo.add(method);
   memo.add_number(static_cast<uint64_t>(response.status));
   memo.add_number(static_cast<uint64_t>(response.error_code));
+  memo.add(response.tls_version);
   call.for_each_tag([&](const std::string& key, const std::string& value) {
     memo.add(key);
     memo.add(value);
@@ -74,6 +75,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
                      .ptr;
       tags.set("error_code", {error_code, static_cast<size_t>(end - error_code)});
     }
+    if (*response.tls_version) tags.set("tls_version", response.tls_version);
     call.for_each_tag(
         [&](const std::string& key, const std::string& value) { tags.set(key, value); });
     return tags.encode();

@@ -188,6 +188,14 @@ void TestRun::prepare() {
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
 
+  http::TlsOptions tls = resolve_tls_options(options);
+  if (config_.insecure_skip_tls_verify) tls.insecure_skip_verify = true;
+  try {
+    plan_.tls = std::make_shared<const http::TlsMaterial>(std::move(tls));
+  } catch (const http::TlsConfigError& error) {
+    throw ConfigError(error.what());
+  }
+
   for (ScenarioConfig& config : resolve_scenarios(options, config_.shortcuts)) {
     if (!init.has_function(config.exec)) {
       if (config.exec == "default")

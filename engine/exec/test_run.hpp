@@ -17,7 +17,8 @@ struct TestRunConfig {
   Shortcuts shortcuts;
   int threads = 0;  // 0: one worker per core
   bool progress = true;
-  bool strict = false;  // a WARNING SLO fails the run
+  bool strict = false;                    // a WARNING SLO fails the run
+  bool insecure_skip_tls_verify = false;  // --insecure-skip-tls-verify, wins over the script
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
 };

@@ -47,7 +47,7 @@ void Worker::join() {
 }
 
 void Worker::run() {
-  http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent);
+  http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent, plan_.tls);
   try {
     script_ = std::make_unique<bindings::ScriptState>(plan_.source);
     bindings::use_metric_catalog(script_->L(), plan_.catalog);
@@ -96,6 +96,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   plan.samples = main_plan.samples;
   plan.user_agent = main_plan.user_agent;
   plan.http = main_plan.http;
+  plan.tls = main_plan.tls;
   plan.setup_json = data_json;
   plan.start_ns = uv_hrtime();
   PlannedScenario& scenario = plan.scenarios.emplace_back();

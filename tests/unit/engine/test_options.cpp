@@ -5,6 +5,8 @@
 #include "engine/exec/executor.hpp"
 #include "engine/exec/options.hpp"
 
+#include <openssl/tls1.h>
+
 using namespace lueng::exec;
 
 namespace {
@@ -106,4 +108,53 @@ TEST_CASE("segments split totals exactly") {
       for (int i = 0; i < workers; ++i) sum += Segment{i, workers}.share(total);
       CHECK(sum == total);
     }
+}
+
+namespace {
+std::string tls_error_of(const char* json) {
+  try {
+    resolve_tls_options(parse(json));
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("TLS options are read under k6's names and snake_case") {
+  auto tls = resolve_tls_options(parse(R"({"insecureSkipTLSVerify": true, "tlsCACert": "ca.pem",
+      "tlsVersion": {"min": "tls1.2", "max": "tls1.3"},
+      "tlsAuth": [{"domains": ["a.example", "*.b.example"], "cert": "c.pem", "key": "k.pem"}]})"));
+  CHECK(tls.insecure_skip_verify);
+  CHECK(tls.ca_file == "ca.pem");
+  CHECK(tls.min_version == TLS1_2_VERSION);
+  CHECK(tls.max_version == TLS1_3_VERSION);
+  REQUIRE(tls.client_certificates.size() == 1);
+  CHECK(tls.client_certificates[0].domains.size() == 2);
+  CHECK(tls.client_certificates[0].cert == "c.pem");
+  CHECK(tls.client_certificates[0].where == "options.tlsAuth[1]");
+
+  auto snake = resolve_tls_options(
+      parse(R"({"insecure_skip_tls_verify": true, "tls_ca_cert": "x", "tls_version": "tls1.3"})"));
+  CHECK(snake.insecure_skip_verify);
+  CHECK(snake.ca_file == "x");
+  CHECK(snake.min_version == TLS1_3_VERSION);
+  CHECK(snake.max_version == TLS1_3_VERSION);
+
+  CHECK_FALSE(resolve_tls_options(parse("null")).insecure_skip_verify);
+}
+
+TEST_CASE("bad TLS options name the key") {
+  CHECK_THAT(tls_error_of(R"({"tlsVersion": "ssl3"})"), Catch::StartsWith("options.tlsVersion:"));
+  CHECK_THAT(tls_error_of(R"({"tlsVersion": {"min": "tls1.3", "max": "tls1.2"}})"),
+             Catch::Contains("min is newer than max"));
+  CHECK_THAT(tls_error_of(R"({"tlsVersion": {"lowest": "tls1.2"}})"),
+             Catch::StartsWith("options.tlsVersion.lowest:"));
+  CHECK_THAT(tls_error_of(R"({"insecureSkipTLSVerify": "yes"})"),
+             Catch::StartsWith("options.insecureSkipTLSVerify:"));
+  CHECK_THAT(tls_error_of(R"({"tlsAuth": [{"cert": "c.pem"}]})"),
+             Catch::StartsWith("options.tlsAuth[1].key: is required"));
+  CHECK_THAT(tls_error_of(R"({"tlsAuth": [{"cert": "c", "key": "k", "pass": "x"}]})"),
+             Catch::StartsWith("options.tlsAuth[1].pass: unknown key"));
+  CHECK_THAT(tls_error_of(R"({"tlsAuth": {"cert": "c"}})"), Catch::StartsWith("options.tlsAuth:"));
 }
