@@ -1,5 +1,7 @@
 #include "engine/metrics/sink.hpp"
 
+#include <charconv>
+
 #include "engine/metrics/tags.hpp"
 
 namespace lueng::metrics {
@@ -15,33 +17,35 @@ size_t Sink::track(MetricId metric, std::string filter) {
   return tracked_.size() - 1;
 }
 
-std::vector<uint32_t> Sink::matching(std::string_view encoded_tags) const {
-  std::vector<uint32_t> matches;
-  for (size_t i = 0; i < tracked_.size(); ++i)
-    if (tags_match(encoded_tags, tracked_[i].filter)) matches.push_back(static_cast<uint32_t>(i));
-  return matches;
-}
-
 TagSetId Sink::intern(std::string_view encoded_tags) {
   if (auto it = ids_.find(encoded_tags); it != ids_.end()) return it->second;
-  std::vector<uint32_t> matches = matching(encoded_tags);
-  std::string key(encoded_tags);
-  std::string_view stored = encoded_tags;
-  if (tag_sets_.size() >= max_tag_sets_) {
-    // Folded tag sets share one "other" set per combination of tracked
-    // sub-metrics they match, so tracked sub-metrics stay exact.
-    ++overflowed_;
-    stored = kOverflowTags;
-    key = kOverflowTags;
-    for (uint32_t match : matches) key += "\x1d" + std::to_string(match);
-    if (auto it = ids_.find(key); it != ids_.end()) return it->second;
+  matches_.clear();
+  for (size_t i = 0; i < tracked_.size(); ++i)
+    if (tags_match(encoded_tags, tracked_[i].filter)) matches_.push_back(static_cast<uint32_t>(i));
+  if (tag_sets_.size() < max_tag_sets_) return add_tag_set(encoded_tags, encoded_tags);
+
+  // Folded tag sets share one "other" set per combination of tracked sub-metrics
+  // they match, so tracked sub-metrics stay exact. The key is built in a reused
+  // buffer: a folded sample allocates nothing once its set exists.
+  ++overflowed_;
+  overflow_key_.assign(kOverflowTags);
+  for (uint32_t match : matches_) {
+    char digits[12];
+    auto end = std::to_chars(digits, digits + sizeof digits, match).ptr;
+    overflow_key_.push_back('\x1d');
+    overflow_key_.append(digits, end);
   }
+  if (auto it = ids_.find(overflow_key_); it != ids_.end()) return it->second;
+  return add_tag_set(kOverflowTags, overflow_key_);
+}
+
+TagSetId Sink::add_tag_set(std::string_view stored, std::string_view key) {
   auto id = static_cast<TagSetId>(tag_sets_.size());
   tag_sets_.emplace_back(stored);
   if (stream_) stream_->define_tags(id, stored);
-  ids_.emplace(std::move(key), id);
+  ids_.emplace(std::string(key), id);
   slots_.resize(slots_.size() + catalog_.size(), -1);
-  tag_matches_.push_back(std::move(matches));
+  tag_matches_.push_back(matches_);
   return id;
 }
 

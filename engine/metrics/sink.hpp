@@ -77,8 +77,10 @@ class Sink {
   std::vector<uint8_t> metric_tracked_;             // [metric] -> some tracked entry is of it
   std::vector<std::vector<uint32_t>> tag_matches_;  // [tag set] -> tracked entries it matches
   SampleChannel* stream_ = nullptr;
+  std::vector<uint32_t> matches_;  // scratch of intern()
+  std::string overflow_key_;       // scratch of intern()
 
-  std::vector<uint32_t> matching(std::string_view encoded_tags) const;
+  TagSetId add_tag_set(std::string_view stored, std::string_view key);
 };
 
 }  // namespace lueng::metrics
