@@ -69,6 +69,26 @@ std::vector<Stage> read_stages(const rapidjson::Value& value, const std::string&
   return stages;
 }
 
+// { p95 = "10s", error_rate = 0.05 }: either crossing marks the breaking point.
+void read_breaking_point(const rapidjson::Value& value, const std::string& where,
+                         ScenarioConfig& config) {
+  if (!value.IsObject())
+    throw ConfigError(where + ": must be { p95 = \"10s\", error_rate = 0.05 }");
+  for (const auto& member : value.GetObject()) {
+    std::string key = to_camel(member.name.GetString());
+    std::string at = where + "." + member.name.GetString();
+    if (key == "p95") {
+      config.breaking_p95_ms = read_duration(member.value, at) * 1000;
+    } else if (key == "errorRate") {
+      if (!member.value.IsNumber() || member.value.GetDouble() < 0 || member.value.GetDouble() > 1)
+        throw ConfigError(at + ": must be a fraction between 0 and 1");
+      config.breaking_error_rate = member.value.GetDouble();
+    } else {
+      throw ConfigError(at + ": unknown option (use p95 and error_rate)");
+    }
+  }
+}
+
 ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& table) {
   std::string where = "options.scenarios." + name;
   if (!table.IsObject()) throw ConfigError(where + ": must be a table");
@@ -117,6 +137,8 @@ ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& ta
       config.pre_allocated_vus = read_count(value, at);
     } else if (key == "maxVUs" || key == "maxVus") {
       config.max_vus = read_count(value, at);
+    } else if (key == "breakingPoint") {
+      read_breaking_point(value, at, config);
     } else {
       throw ConfigError(at + ": unknown scenario option");
     }

@@ -43,6 +43,10 @@ struct ScenarioConfig {
   int64_t pre_allocated_vus = -1;  // -1: not set
   int64_t max_vus = -1;            // -1: same as preAllocatedVUs
 
+  // breakingPoint: where a ramping scenario counts as broken (findings).
+  double breaking_p95_ms = 10000;
+  double breaking_error_rate = 0.05;
+
   double stages_duration() const {
     double total = 0;
     for (const Stage& stage : stages) total += stage.duration;

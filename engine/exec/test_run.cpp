@@ -46,6 +46,10 @@ output::ScenarioSummary summarize(const PlannedScenario& s) {
   summary.start_time = c.start_time;
   summary.graceful_stop = c.graceful_stop;
   summary.tags = c.tags;
+  summary.start_target = c.executor == "ramping-arrival-rate" ? c.start_rate : c.start_vus;
+  for (const Stage& stage : c.stages) summary.stages.emplace_back(stage.duration, stage.target);
+  summary.breaking_p95_ms = c.breaking_p95_ms;
+  summary.breaking_error_rate = c.breaking_error_rate;
   return summary;
 }
 

@@ -41,6 +41,16 @@ void TimeSeriesBuilder::close_before(int64_t second) {
       point.duration_max = s.duration.max();
       total_duration_.merge(s.duration);
     }
+    // Seconds without a report still take their place in the window.
+    int64_t gap = closed_.empty() ? 0 : s.second - closed_.back().second - 1;
+    for (int64_t i = 0; i < gap && i < static_cast<int64_t>(kWindowSeconds); ++i)
+      window_.emplace_back();
+    window_.push_back(s.duration);
+    while (window_.size() > kWindowSeconds) window_.pop_front();
+    metrics::Histogram window;
+    for (const auto& h : window_) window.merge(h);
+    point.window_requests = window.count();
+    point.window_p95 = window.percentile(95);
     if (total_duration_.count() > 0) {
       point.total_min = total_duration_.min();
       point.total_avg = total_duration_.mean();

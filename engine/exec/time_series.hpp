@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -13,6 +14,7 @@ namespace lueng::exec {
 // then shrink to a TimePoint, so memory stays flat during long soaks.
 class TimeSeriesBuilder {
  public:
+  static constexpr size_t kWindowSeconds = 10;
   void add(const IntervalStats& stats);
   void set_vus(int64_t second, double vus, double vus_max);
   // Closes the seconds before `second`.
@@ -27,7 +29,9 @@ class TimeSeriesBuilder {
   };
   std::map<int64_t, Open> open_;
   std::vector<output::TimePoint> closed_;
-  metrics::Histogram total_duration_;  // every closed second's http_req_duration
+  metrics::Histogram total_duration_;
+  std::deque<metrics::Histogram> window_;  // the last kWindowSeconds seconds' http_req_duration  //
+                                           // every closed second's http_req_duration
 };
 
 }  // namespace lueng::exec

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
+#include "engine/output/findings.hpp"
 #include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
 #include "engine/output/slo_report.hpp"
@@ -125,6 +126,14 @@ std::string render_markdown_report(const RunResult& result) {
   key_metric_table(out, result);
   endpoint_table(out, result);
   check_table(out, result);
+  Findings findings = compute_findings(result);
+  if (!findings.empty()) {
+    out += "### Findings\n\n";
+    for (const auto& f : findings.breaking_points) out += "- " + cell(describe(f)) + "\n";
+    for (const auto& f : findings.recoveries) out += "- " + cell(describe(f)) + "\n";
+    for (const auto& f : findings.drifts) out += "- " + cell(describe(f)) + "\n";
+    out += "\n";
+  }
   return out;
 }
 

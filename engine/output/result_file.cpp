@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "engine/metrics/tags.hpp"
+#include "engine/output/findings.hpp"
 #include "engine/output/slo_json.hpp"
 #include "engine/output/views.hpp"
 
@@ -178,6 +179,8 @@ void write_time_series(Writer& w, const RunResult& result) {
     key_number(w, "p(95)", p.duration_p95);
     key_number(w, "p(99)", p.duration_p99);
     key_number(w, "max", p.duration_max);
+    key_number(w, "window_p(95)", p.window_p95);
+    key_uint(w, "window_count", p.window_requests);
     w.EndObject();
     w.Key("http_req_duration_total");
     w.StartObject();
@@ -190,6 +193,71 @@ void write_time_series(Writer& w, const RunResult& result) {
     w.EndObject();
   }
   w.EndArray();
+}
+
+// Derived from the time series and the scenarios: for readers of the file only
+// (reading it back recomputes them).
+void write_findings(Writer& w, const Findings& f) {
+  w.Key("findings");
+  w.StartObject();
+  w.Key("breaking_points");
+  w.StartArray();
+  for (const auto& b : f.breaking_points) {
+    w.StartObject();
+    w.Key("scenario");
+    w.String(b.scenario.c_str());
+    w.Key("reached");
+    w.Bool(b.reached);
+    key_number(w, "p95_limit_ms", b.p95_limit_ms);
+    key_number(w, "error_rate_limit", b.error_rate_limit);
+    if (b.reached) {
+      w.Key("t");
+      w.Int64(b.second);
+      w.Key("cause");
+      w.String(b.cause.c_str());
+      key_number(w, "p95_ms", b.p95_ms);
+      key_number(w, "error_rate", b.error_rate);
+      key_number(w, "vus", b.vus);
+      key_number(w, "request_rate", b.request_rate);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("recoveries");
+  w.StartArray();
+  for (const auto& r : f.recoveries) {
+    w.StartObject();
+    w.Key("scenario");
+    w.String(r.scenario.c_str());
+    w.Key("spike_start");
+    w.Int64(r.spike_start);
+    w.Key("spike_end");
+    w.Int64(r.spike_end);
+    key_number(w, "before_p95_ms", r.before_p95_ms);
+    w.Key("recovered");
+    w.Bool(r.recovered);
+    key_number(w, "seconds", r.seconds);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("drifts");
+  w.StartArray();
+  for (const auto& d : f.drifts) {
+    w.StartObject();
+    w.Key("scenario");
+    w.String(d.scenario.c_str());
+    key_number(w, "p95_first_ms", d.p95_first_ms);
+    key_number(w, "p95_last_ms", d.p95_last_ms);
+    key_number(w, "p95_change_percent", d.p95_change_percent);
+    key_number(w, "error_rate_first", d.error_rate_first);
+    key_number(w, "error_rate_last", d.error_rate_last);
+    key_number(w, "error_rate_change_percent", d.error_rate_change_percent);
+    w.Key("flagged");
+    w.Bool(d.flagged);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
 }
 
 }  // namespace
@@ -254,6 +322,23 @@ std::string result_to_json(const RunResult& result) {
     key_number(w, "max_duration_seconds", s.max_duration);
     key_number(w, "start_time_seconds", s.start_time);
     key_number(w, "graceful_stop_seconds", s.graceful_stop);
+    w.Key("start_target");
+    w.Int64(s.start_target);
+    w.Key("stages");
+    w.StartArray();
+    for (const auto& [seconds, target] : s.stages) {
+      w.StartObject();
+      key_number(w, "duration_seconds", seconds);
+      w.Key("target");
+      w.Int64(target);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("breaking_point");
+    w.StartObject();
+    key_number(w, "p95_ms", s.breaking_p95_ms);
+    key_number(w, "error_rate", s.breaking_error_rate);
+    w.EndObject();
     w.Key("tags");
     w.StartObject();
     for (const auto& [key, value] : s.tags) {
@@ -297,6 +382,7 @@ std::string result_to_json(const RunResult& result) {
   key_uint(w, "dropped_samples", result.dropped_samples);
   w.Key("slos");
   write_slo_report(w, result.slo);
+  write_findings(w, compute_findings(result));
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

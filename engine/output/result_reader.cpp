@@ -176,6 +176,20 @@ class Reader {
         for (const auto& tag : tags->GetObject())
           if (tag.value.IsString())
             summary.tags.emplace_back(tag.name.GetString(), tag.value.GetString());
+      // Stages and breaking point came after the first lueng.result/1 files.
+      if (member(s, "start_target"))
+        summary.start_target = static_cast<int64_t>(number(s, "start_target", where));
+      if (const Value* stages = member(s, "stages"); stages && stages->IsArray())
+        for (rapidjson::SizeType k = 0; k < stages->Size(); ++k) {
+          std::string at = fmt::format("{}.stages[{}]", where, k);
+          if (!(*stages)[k].IsObject()) fail(at, "must be an object");
+          summary.stages.emplace_back(number((*stages)[k], "duration_seconds", at),
+                                      static_cast<int64_t>(number((*stages)[k], "target", at)));
+        }
+      if (const Value* bp = member(s, "breaking_point"); bp && bp->IsObject()) {
+        summary.breaking_p95_ms = number(*bp, "p95_ms", where + ".breaking_point");
+        summary.breaking_error_rate = number(*bp, "error_rate", where + ".breaking_point");
+      }
       result.scenarios.push_back(std::move(summary));
     }
   }
@@ -205,6 +219,9 @@ class Reader {
         point.duration_p95 = number(*d, "p(95)", at);
         point.duration_p99 = number(*d, "p(99)", at);
         point.duration_max = number(*d, "max", at);
+        // Added in lueng.result/1 files after the first: absent in older ones.
+        if (member(*d, "window_p(95)")) point.window_p95 = number(*d, "window_p(95)", at);
+        if (member(*d, "window_count")) point.window_requests = count(*d, "window_count", at);
       }
       if (const Value* d = member(p, "http_req_duration_total"); d && d->IsObject()) {
         std::string at = where + ".http_req_duration_total";

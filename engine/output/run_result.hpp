@@ -30,6 +30,10 @@ struct TimePoint {
   // http_req_duration of the requests that ended in this second (ms); 0 when none.
   double duration_avg = 0, duration_p50 = 0, duration_p90 = 0, duration_p95 = 0, duration_p99 = 0,
          duration_max = 0;
+  // p(95) and request count of the 10 s window ending with this second (this
+  // second and the 9 before it): what breaking point and recovery judge.
+  double window_p95 = 0;
+  uint64_t window_requests = 0;
   // http_req_duration of every request from the start to the end of this second,
   // for running totals (Locust's stats history); 0 while there was none.
   double total_min = 0, total_avg = 0, total_max = 0;
@@ -48,6 +52,11 @@ struct ScenarioSummary {
   double start_time = 0;
   double graceful_stop = 0;
   std::vector<std::pair<std::string, std::string>> tags;
+  // Ramping executors: the starting VUs or rate and the stages (seconds, target).
+  int64_t start_target = 0;
+  std::vector<std::pair<double, int64_t>> stages;
+  double breaking_p95_ms = 10000;  // its breakingPoint
+  double breaking_error_rate = 0.05;
 };
 
 // The result model: everything a run measured. The summary, the result file and

@@ -6,6 +6,7 @@
 
 #include "engine/common/duration.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/output/findings.hpp"
 #include "engine/output/format.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"
@@ -165,6 +166,14 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   }
 
   render_endpoints(out, result);
+
+  Findings findings = compute_findings(result);
+  if (!findings.empty()) {
+    out += "\n     findings\n";
+    for (const auto& f : findings.breaking_points) out += "       " + describe(f) + "\n";
+    for (const auto& f : findings.recoveries) out += "       " + describe(f) + "\n";
+    for (const auto& f : findings.drifts) out += "       " + describe(f) + "\n";
+  }
 
   out += "\n";
   std::string ran =

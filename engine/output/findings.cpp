@@ -1,0 +1,222 @@
+#include "engine/output/findings.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "engine/common/duration.hpp"
+#include "engine/output/format.hpp"
+
+namespace lueng::output {
+
+namespace {
+
+constexpr int64_t kWindow = 10;
+constexpr double kErrorRateFloor = 0.001;  // error rates this close never drift
+
+// The points of [from, to) seconds since the test start.
+std::vector<const TimePoint*> span(const RunResult& result, double from, double to) {
+  std::vector<const TimePoint*> out;
+  for (const auto& p : result.time_series)
+    if (p.second >= from && p.second < to) out.push_back(&p);
+  return out;
+}
+
+// The 10 s window ending at point index i: p95 (from the time series' window
+// histogram; files without it fall back to the worst second), error rate, requests.
+struct Window {
+  double p95 = 0, error_rate = 0, request_rate = 0;
+  uint64_t requests = 0;
+};
+
+Window window_at(const std::vector<TimePoint>& series, size_t i) {
+  Window w;
+  uint64_t failed = 0;
+  double worst = 0;
+  int64_t first = series[i].second - kWindow + 1;
+  for (size_t k = i + 1; k-- > 0 && series[k].second >= first;) {
+    w.requests += series[k].requests;
+    failed += series[k].failed;
+    worst = std::max(worst, series[k].duration_p95);
+  }
+  w.p95 = series[i].window_requests > 0 ? series[i].window_p95 : worst;
+  w.error_rate = w.requests ? static_cast<double>(failed) / w.requests : 0;
+  double seconds = static_cast<double>(std::min<int64_t>(kWindow, series[i].second + 1));
+  w.request_rate = w.requests / seconds;
+  return w;
+}
+
+bool is_ramping(const ScenarioSummary& s) {
+  return s.executor == "ramping-vus" || s.executor == "ramping-arrival-rate";
+}
+
+BreakingPoint breaking_point(const RunResult& result, const ScenarioSummary& s) {
+  BreakingPoint b;
+  b.scenario = s.name;
+  b.p95_limit_ms = s.breaking_p95_ms;
+  b.error_rate_limit = s.breaking_error_rate;
+  double end = s.start_time + s.max_duration;
+  const auto& series = result.time_series;
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (series[i].second < s.start_time || series[i].second >= end) continue;
+    Window w = window_at(series, i);
+    if (w.requests == 0) continue;
+    bool slow = w.p95 > s.breaking_p95_ms, failing = w.error_rate > s.breaking_error_rate;
+    if (!slow && !failing) continue;
+    b.reached = true;
+    b.second = series[i].second;
+    b.cause = slow ? "p95" : "error rate";
+    b.p95_ms = w.p95;
+    b.error_rate = w.error_rate;
+    b.vus = series[i].vus;
+    b.request_rate = w.request_rate;
+    break;
+  }
+  return b;
+}
+
+// A spike: a stage that at least doubles the load, until a later stage brings
+// it back to no more than 1.5 times the level before.
+std::vector<Recovery> recoveries(const RunResult& result, const ScenarioSummary& s) {
+  std::vector<Recovery> out;
+  double t = s.start_time;
+  double level = static_cast<double>(s.start_target);
+  for (size_t i = 0; i < s.stages.size(); ++i) {
+    double stage_start = t;
+    t += s.stages[i].first;
+    double target = static_cast<double>(s.stages[i].second);
+    if (target < 2 * std::max(level, 1.0)) {
+      level = target;
+      continue;
+    }
+    double before = level, end = t;
+    size_t j = i + 1;
+    for (; j < s.stages.size(); ++j) {
+      end += s.stages[j].first;
+      if (s.stages[j].second <= before * 1.5) break;
+    }
+    if (j == s.stages.size()) break;  // the load never came back down
+    Recovery r;
+    r.scenario = s.name;
+    r.spike_start = static_cast<int64_t>(std::floor(stage_start));
+    r.spike_end = static_cast<int64_t>(std::ceil(end));
+    // The level before: the window that closes as the spike starts.
+    const auto& series = result.time_series;
+    for (size_t k = 0; k < series.size(); ++k)
+      if (series[k].second < r.spike_start) r.before_p95_ms = window_at(series, k).p95;
+    if (r.before_p95_ms <= 0) {
+      level = s.stages[j].second;
+      i = j;
+      t = end;
+      continue;
+    }
+    for (const TimePoint* p : span(result, static_cast<double>(r.spike_end),
+                                   s.start_time + s.max_duration + s.graceful_stop)) {
+      if (p->requests == 0) continue;
+      if (p->duration_p95 <= r.before_p95_ms * (1 + kRecoveryMargin)) {
+        r.recovered = true;
+        r.seconds = static_cast<double>(p->second - r.spike_end);
+        break;
+      }
+    }
+    out.push_back(r);
+    level = static_cast<double>(s.stages[j].second);
+    i = j;
+    t = end;
+  }
+  return out;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// p95 of a stretch (the median of its seconds' p95, robust to one slow second)
+// and its error rate.
+std::pair<double, double> stretch(const std::vector<const TimePoint*>& points) {
+  std::vector<double> p95s;
+  uint64_t requests = 0, failed = 0;
+  for (const TimePoint* p : points) {
+    if (p->requests == 0) continue;
+    p95s.push_back(p->duration_p95);
+    requests += p->requests;
+    failed += p->failed;
+  }
+  return {median(p95s), requests ? static_cast<double>(failed) / requests : 0};
+}
+
+double change_percent(double first, double last) {
+  return first > 0 ? (last - first) / first * 100 : 0;
+}
+
+std::optional<Drift> drift(const RunResult& result, const ScenarioSummary& s) {
+  if (s.executor != "constant-vus" && s.executor != "constant-arrival-rate") return std::nullopt;
+  if (s.duration < kDriftMinSeconds) return std::nullopt;
+  double warm_up = s.duration / 10, tenth = (s.duration - warm_up) / 10;
+  double from = s.start_time + warm_up, to = s.start_time + s.duration;
+  auto [p95_first, errors_first] = stretch(span(result, from, from + tenth));
+  auto [p95_last, errors_last] = stretch(span(result, to - tenth, to));
+  Drift d;
+  d.scenario = s.name;
+  d.p95_first_ms = p95_first;
+  d.p95_last_ms = p95_last;
+  d.p95_change_percent = change_percent(p95_first, p95_last);
+  d.error_rate_first = errors_first;
+  d.error_rate_last = errors_last;
+  d.error_rate_change_percent = change_percent(errors_first, errors_last);
+  bool errors_drifted = errors_last - errors_first >= kErrorRateFloor &&
+                        (errors_first == 0 || d.error_rate_change_percent > kDriftLimitPercent);
+  d.flagged = std::fabs(d.p95_change_percent) > kDriftLimitPercent || errors_drifted;
+  return d;
+}
+
+}  // namespace
+
+Findings compute_findings(const RunResult& result) {
+  Findings f;
+  for (const auto& s : result.scenarios) {
+    if (is_ramping(s)) {
+      f.breaking_points.push_back(breaking_point(result, s));
+      for (auto& r : recoveries(result, s)) f.recoveries.push_back(r);
+    }
+    if (auto d = drift(result, s)) f.drifts.push_back(*d);
+  }
+  return f;
+}
+
+std::string describe(const BreakingPoint& b) {
+  std::string limits = fmt::format("p95 > {} or errors > {}", format_ms(b.p95_limit_ms),
+                                   format_percent(b.error_rate_limit));
+  if (!b.reached) return fmt::format("breaking point ({}): not reached ({})", b.scenario, limits);
+  return fmt::format(
+      "breaking point ({}): at {} with {} VUs, {} req/s: {} in the 10 s window (p95 {}, errors "
+      "{}; limit {})",
+      b.scenario, format_duration(static_cast<double>(b.second)), format_number(b.vus),
+      format_number(std::round(b.request_rate * 10) / 10), b.cause, format_ms(b.p95_ms),
+      format_percent(b.error_rate), limits);
+}
+
+std::string describe(const Recovery& r) {
+  std::string spike =
+      fmt::format("spike {}-{}", format_duration(static_cast<double>(r.spike_start)),
+                  format_duration(static_cast<double>(r.spike_end)));
+  if (!r.recovered)
+    return fmt::format("recovery ({}): not recovered after the {} (p95 before: {})", r.scenario,
+                       spike, format_ms(r.before_p95_ms));
+  return fmt::format("recovery ({}): p95 back within 20% of {} {} after the {}", r.scenario,
+                     format_ms(r.before_p95_ms), format_duration(r.seconds), spike);
+}
+
+std::string describe(const Drift& d) {
+  return fmt::format("drift ({}): p95 {} -> {} ({:+.1f}%), errors {} -> {}{}", d.scenario,
+                     format_ms(d.p95_first_ms), format_ms(d.p95_last_ms), d.p95_change_percent,
+                     format_percent(d.error_rate_first), format_percent(d.error_rate_last),
+                     d.flagged ? ": DRIFTING (past 30%)" : ": stable");
+}
+
+}  // namespace lueng::output

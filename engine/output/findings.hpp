@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/output/run_result.hpp"
+
+namespace lueng::output {
+
+// What the time series says beyond the totals (docs/user-guide.md, Findings).
+
+// Ramping scenarios: the first 10 s window whose p95 or error rate crosses the
+// scenario's breakingPoint.
+struct BreakingPoint {
+  std::string scenario;
+  double p95_limit_ms = 0, error_rate_limit = 0;
+  bool reached = false;
+  int64_t second = 0;  // end of the window, since the test start
+  std::string cause;   // "p95" or "error rate"
+  double p95_ms = 0, error_rate = 0;
+  double vus = 0, request_rate = 0;  // at that moment
+};
+
+// After a spike stage: how long until p95 is back within 20% of the level
+// before the spike.
+struct Recovery {
+  std::string scenario;
+  int64_t spike_start = 0, spike_end = 0;  // seconds since the test start
+  double before_p95_ms = 0;
+  bool recovered = false;
+  double seconds = 0;  // from the end of the spike
+};
+
+// Long constant scenarios: the last tenth against the first tenth after warm-up.
+struct Drift {
+  std::string scenario;
+  double p95_first_ms = 0, p95_last_ms = 0, p95_change_percent = 0;
+  double error_rate_first = 0, error_rate_last = 0, error_rate_change_percent = 0;
+  bool flagged = false;  // either changed by more than 30%
+};
+
+struct Findings {
+  std::vector<BreakingPoint> breaking_points;
+  std::vector<Recovery> recoveries;
+  std::vector<Drift> drifts;
+  bool empty() const { return breaking_points.empty() && recoveries.empty() && drifts.empty(); }
+};
+
+inline constexpr double kRecoveryMargin = 0.20;
+inline constexpr double kDriftLimitPercent = 30;
+inline constexpr double kDriftMinSeconds = 60;
+
+Findings compute_findings(const RunResult& result);
+
+// One line per finding, as the summary, Markdown and HTML reports print it.
+std::string describe(const BreakingPoint& finding);
+std::string describe(const Recovery& finding);
+std::string describe(const Drift& finding);
+
+}  // namespace lueng::output
