@@ -17,8 +17,8 @@ using MetricId = uint32_t;
 
 struct MetricDef {
   std::string name;
-  MetricType type;
-  bool is_time;  // trend values are milliseconds (formatted as durations)
+  MetricType type = MetricType::kCounter;
+  bool is_time = false;  // trend values are milliseconds (formatted as durations)
 };
 
 // Ids of the built-in metrics; the catalog registers them first, in this order.
