@@ -28,7 +28,8 @@ build: deps
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# Same tests on an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Same tests on an AddressSanitizer + UndefinedBehaviorSanitizer build. The integration
+# tests fail on any sanitizer report in a child's stderr (tests/integration/support.py).
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_SANITIZE=address,undefined
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
@@ -37,7 +38,8 @@ test-asan: deps
 
 # Same tests on a ThreadSanitizer build (workers and the main thread share metrics hand-offs).
 test-tsan: deps
-	cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_SANITIZE=thread
+	cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_SANITIZE=thread \
+	  -DLUENG_TEST_TIMEOUT=900
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 

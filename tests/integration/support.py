@@ -3,6 +3,7 @@ that counts every byte it reads and writes, and a runner for the lueng binary.""
 
 import json
 import os
+import re
 import socket
 import subprocess
 import tempfile
@@ -13,6 +14,22 @@ import urllib.parse
 LUENG = os.environ.get("LUENG_BIN", "lueng")
 SOURCE_DIR = os.environ.get("LUENG_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD_DIR = os.environ.get("LUENG_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
+
+
+# The first line of a report of the sanitizers `make test-asan` and `make test-tsan`
+# build with. A report fails the test even where the exit status would not show
+# it (a run expected to exit 1 or 2, a test that reads only the output).
+SANITIZER_REPORT = re.compile(r"^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSanitizer|"
+                              r"\S+:\d+:\d+: runtime error: )", re.M)
+
+
+def check_sanitizers(stderr, what="lueng"):
+    """Raises AssertionError with the report when stderr holds a sanitizer report."""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode(errors="replace")
+    match = SANITIZER_REPORT.search(stderr or "")
+    if match:
+        raise AssertionError(f"{what}: sanitizer report:\n{stderr[match.start():match.start() + 8000]}")
 
 
 def free_port():
@@ -151,6 +168,7 @@ class TestServer:
 
 class RunResult:
     def __init__(self, completed, result_path, script_path=None):
+        check_sanitizers(completed.stderr)
         self.script_path = script_path
         self.result_path = result_path
         self.code = completed.returncode
@@ -181,4 +199,6 @@ def run_lueng(script_text=None, args=(), script_path=None, timeout=120, env=None
 
 
 def lueng(*args, timeout=60):
-    return subprocess.run([LUENG, *args], capture_output=True, text=True, timeout=timeout)
+    completed = subprocess.run([LUENG, *args], capture_output=True, text=True, timeout=timeout)
+    check_sanitizers(completed.stderr)
+    return completed

@@ -5,7 +5,7 @@ import time
 import re
 import unittest
 
-from support import TestServer, lueng, run_lueng
+from support import TestServer, check_sanitizers, lueng, run_lueng
 
 
 class ExecutorTest(unittest.TestCase):
@@ -188,6 +188,7 @@ class ExecutorTest(unittest.TestCase):
             f.write("local lueng = require 'lueng'\nfunction default() lueng.sleep(0.2) end\n")
         out = subprocess.run([os.environ.get("LUENG_BIN", "lueng"), "run", "-u", "2", "-d", "11s", path],
                              capture_output=True, text=True, timeout=60)
+        check_sanitizers(out.stderr)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("running (10s)", out.stderr)
         self.assertRegex(out.stderr, r"default\s+\[\s*\d+%\]\s+\d+/2\s+VUs")
@@ -217,6 +218,7 @@ class ExecutorTest(unittest.TestCase):
         os.close(leader)
         self.assertEqual(process.wait(timeout=30), 0)
         screen = b"".join(chunks).decode(errors="replace")
+        check_sanitizers(screen.replace("\r\n", "\n"))
         # Redraws move the cursor up over the previous lines instead of scrolling.
         self.assertIn("\x1b[", screen)
         self.assertGreaterEqual(len([m for m in re.finditer(r"\ba\s+\[", screen)]), 2, screen)

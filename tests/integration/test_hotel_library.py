@@ -16,7 +16,7 @@ import unittest
 
 from hotel_support import (MP_SECRET, VERIFY_TOKEN, WHATSAPP_SECRET, MockCase, checks_by_name,
                            run_scenario, series_by_tag)
-from support import LUENG, SOURCE_DIR, TestServer, raw_response, run_lueng
+from support import LUENG, SOURCE_DIR, TestServer, check_sanitizers, raw_response, run_lueng
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 COUNTRY_PREFIX = {"AR": "+54911", "BR": "+55119", "MX": "+5255", "CL": "+569", "ES": "+346",
@@ -299,8 +299,10 @@ class PerfScriptTest(MockCase):
                      f"-e MP_SECRET={MP_SECRET} -e VERIFY_TOKEN={VERIFY_TOKEN}")
         env = {**os.environ, "LUENG": LUENG, "BASE_URL": f"http://127.0.0.1:{mock.port}",
                "PERF_DIR": perf_dir, "PERF_ARGS": perf_args}
-        return subprocess.run([os.path.join(SOURCE_DIR, "tools", "perf.sh"), *args], cwd=SOURCE_DIR,
-                              env=env, capture_output=True, text=True, timeout=60)
+        out = subprocess.run([os.path.join(SOURCE_DIR, "tools", "perf.sh"), *args], cwd=SOURCE_DIR,
+                             env=env, capture_output=True, text=True, timeout=60)
+        check_sanitizers(out.stderr)
+        return out
 
     def temp_dir(self):
         path = tempfile.mkdtemp(prefix="lueng-perf-")

@@ -15,6 +15,8 @@ import time
 import unittest
 from urllib.parse import urlencode
 
+from support import check_sanitizers
+
 SOURCE_DIR = os.environ.get("LUENG_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD_DIR = os.environ.get("LUENG_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 MOCK = os.path.join(BUILD_DIR, "tools", "hotel-mock", "hotel-mock")
@@ -87,10 +89,12 @@ class Mock:
             raise RuntimeError(f"hotel-mock did not start: {line!r} {self.proc.stderr.read()!r}")
 
     def stop(self):
-        """SIGTERM; returns the exit status."""
+        """SIGTERM; returns the exit status. Fails on a sanitizer report."""
         self.proc.send_signal(signal.SIGTERM)
         try:
-            return self.proc.wait(timeout=10)
+            code = self.proc.wait(timeout=10)
+            check_sanitizers(self.proc.stderr.read(), "hotel-mock")
+            return code
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
@@ -634,6 +638,7 @@ class CommandLineTest(unittest.TestCase):
         mock.request("GET", "/health/live")
         mock.proc.send_signal(signal.SIGINT)
         self.assertEqual(mock.proc.wait(timeout=10), 0)
+        check_sanitizers(mock.proc.stderr.read(), "hotel-mock")
         mock.proc.stdout.close()
         mock.proc.stderr.close()
 

@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from support import LUENG, TestServer, free_port, run_lueng
+from support import LUENG, TestServer, check_sanitizers, free_port, run_lueng
 
 
 class RunTest(unittest.TestCase):
@@ -336,6 +336,7 @@ class RunTest(unittest.TestCase):
         time.sleep(1.5)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
+        check_sanitizers(stderr)
         self.assertEqual(process.returncode, 105, stderr)
         import json
         with open(result) as f:
@@ -370,6 +371,7 @@ class RunTest(unittest.TestCase):
         self.assertIsNone(process.poll(), "the first signal must wait for running iterations")
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=30)
+        check_sanitizers(stderr)
         self.assertEqual(process.returncode, 105, stderr)
         self.assertIn("stopping gracefully", stderr)
         import json
