@@ -12,6 +12,7 @@
 
 #include "engine/metrics/tags.hpp"
 #include "engine/output/findings.hpp"
+#include "engine/output/json_fields.hpp"
 #include "engine/output/slo_json.hpp"
 #include "engine/output/views.hpp"
 
@@ -19,7 +20,7 @@ namespace lueng::output {
 
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
 std::string iso8601(int64_t unix_ms) {
   std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
@@ -30,16 +31,6 @@ std::string iso8601(int64_t unix_ms) {
   char with_ms[40];
   std::snprintf(with_ms, sizeof with_ms, "%s.%03dZ", text, static_cast<int>(unix_ms % 1000));
   return with_ms;
-}
-
-void key_number(Writer& w, const char* key, double value) {
-  w.Key(key);
-  w.Double(value);
-}
-
-void key_uint(Writer& w, const char* key, uint64_t value) {
-  w.Key(key);
-  w.Uint64(value);
 }
 
 void write_tags(Writer& w, std::string_view encoded) {
@@ -57,8 +48,7 @@ void write_histogram(Writer& w, const metrics::Histogram& h) {
   key_number(w, "sum", h.sum());
   key_number(w, "min", h.min());
   key_number(w, "max", h.max());
-  w.Key("sub_bucket_bits");
-  w.Int(metrics::Histogram::kSubBucketBits);
+  key_int(w, "sub_bucket_bits", metrics::Histogram::kSubBucketBits);
   w.Key("buckets");
   w.StartArray();
   h.for_each_bucket([&](int64_t index, uint64_t count) {
@@ -121,8 +111,7 @@ void write_metrics(Writer& w, const RunResult& result) {
     if (metric.total.count == 0) continue;
     w.Key(metric.def.name.c_str());
     w.StartObject();
-    w.Key("type");
-    w.String(metrics::metric_type_name(metric.def.type));
+    key_string(w, "type", metrics::metric_type_name(metric.def.type));
     w.Key("contains");
     w.String(metric.def.is_time                     ? "time"
              : metric.def.name.starts_with("data_") ? "data"
@@ -160,8 +149,7 @@ void write_time_series(Writer& w, const RunResult& result) {
   w.StartArray();
   for (const auto& p : result.time_series) {
     w.StartObject();
-    w.Key("t");
-    w.Int64(p.second);
+    key_int(w, "t", p.second);
     key_number(w, "vus", p.vus);
     key_number(w, "vus_max", p.vus_max);
     key_uint(w, "http_reqs", p.requests);
@@ -204,17 +192,13 @@ void write_findings(Writer& w, const Findings& f) {
   w.StartArray();
   for (const auto& b : f.breaking_points) {
     w.StartObject();
-    w.Key("scenario");
-    w.String(b.scenario.c_str());
-    w.Key("reached");
-    w.Bool(b.reached);
+    key_string(w, "scenario", b.scenario.c_str());
+    key_bool(w, "reached", b.reached);
     key_number(w, "p95_limit_ms", b.p95_limit_ms);
     key_number(w, "error_rate_limit", b.error_rate_limit);
     if (b.reached) {
-      w.Key("t");
-      w.Int64(b.second);
-      w.Key("cause");
-      w.String(b.cause.c_str());
+      key_int(w, "t", b.second);
+      key_string(w, "cause", b.cause.c_str());
       key_number(w, "p95_ms", b.p95_ms);
       key_number(w, "error_rate", b.error_rate);
       key_number(w, "vus", b.vus);
@@ -227,15 +211,11 @@ void write_findings(Writer& w, const Findings& f) {
   w.StartArray();
   for (const auto& r : f.recoveries) {
     w.StartObject();
-    w.Key("scenario");
-    w.String(r.scenario.c_str());
-    w.Key("spike_start");
-    w.Int64(r.spike_start);
-    w.Key("spike_end");
-    w.Int64(r.spike_end);
+    key_string(w, "scenario", r.scenario.c_str());
+    key_int(w, "spike_start", r.spike_start);
+    key_int(w, "spike_end", r.spike_end);
     key_number(w, "before_p95_ms", r.before_p95_ms);
-    w.Key("recovered");
-    w.Bool(r.recovered);
+    key_bool(w, "recovered", r.recovered);
     key_number(w, "seconds", r.seconds);
     w.EndObject();
   }
@@ -244,16 +224,14 @@ void write_findings(Writer& w, const Findings& f) {
   w.StartArray();
   for (const auto& d : f.drifts) {
     w.StartObject();
-    w.Key("scenario");
-    w.String(d.scenario.c_str());
+    key_string(w, "scenario", d.scenario.c_str());
     key_number(w, "p95_first_ms", d.p95_first_ms);
     key_number(w, "p95_last_ms", d.p95_last_ms);
     key_number(w, "p95_change_percent", d.p95_change_percent);
     key_number(w, "error_rate_first", d.error_rate_first);
     key_number(w, "error_rate_last", d.error_rate_last);
     key_number(w, "error_rate_change_percent", d.error_rate_change_percent);
-    w.Key("flagged");
-    w.Bool(d.flagged);
+    key_bool(w, "flagged", d.flagged);
     w.EndObject();
   }
   w.EndArray();
@@ -267,31 +245,19 @@ std::string result_to_json(const RunResult& result) {
   Writer w(buffer);
   w.SetIndent(' ', 2);
   w.StartObject();
-  w.Key("schema");
-  w.String(kResultSchema);
-  w.Key("lueng_version");
-  w.String(result.lueng_version.c_str());
-  w.Key("script");
-  w.String(result.script.c_str());
-  w.Key("host");
-  w.String(result.host.c_str());
-  w.Key("start");
-  w.String(iso8601(result.start_unix_ms).c_str());
-  w.Key("end");
-  w.String(iso8601(result.end_unix_ms).c_str());
-  w.Key("start_unix_ms");
-  w.Int64(result.start_unix_ms);
-  w.Key("end_unix_ms");
-  w.Int64(result.end_unix_ms);
+  key_string(w, "schema", kResultSchema);
+  key_string(w, "lueng_version", result.lueng_version.c_str());
+  key_string(w, "script", result.script.c_str());
+  key_string(w, "host", result.host.c_str());
+  key_string(w, "start", iso8601(result.start_unix_ms).c_str());
+  key_string(w, "end", iso8601(result.end_unix_ms).c_str());
+  key_int(w, "start_unix_ms", result.start_unix_ms);
+  key_int(w, "end_unix_ms", result.end_unix_ms);
   key_number(w, "duration_seconds", result.duration_seconds);
-  w.Key("interrupted");
-  w.Bool(result.interrupted);
-  w.Key("interrupt_reason");
-  w.String(result.interrupt_reason.c_str());
-  w.Key("exit_code");
-  w.Int(result.exit_code);
-  w.Key("workers");
-  w.Int(result.workers);
+  key_bool(w, "interrupted", result.interrupted);
+  key_string(w, "interrupt_reason", result.interrupt_reason.c_str());
+  key_int(w, "exit_code", result.exit_code);
+  key_int(w, "workers", result.workers);
   key_uint(w, "max_vus", result.max_vus);
 
   w.Key("options");
@@ -306,31 +272,23 @@ std::string result_to_json(const RunResult& result) {
   w.StartArray();
   for (const auto& s : result.scenarios) {
     w.StartObject();
-    w.Key("name");
-    w.String(s.name.c_str());
-    w.Key("executor");
-    w.String(s.executor.c_str());
-    w.Key("description");
-    w.String(s.description.c_str());
-    w.Key("exec");
-    w.String(s.exec.c_str());
-    w.Key("vus");
-    w.Int64(s.vus);
-    w.Key("iterations");
-    w.Int64(s.iterations);
+    key_string(w, "name", s.name.c_str());
+    key_string(w, "executor", s.executor.c_str());
+    key_string(w, "description", s.description.c_str());
+    key_string(w, "exec", s.exec.c_str());
+    key_int(w, "vus", s.vus);
+    key_int(w, "iterations", s.iterations);
     key_number(w, "duration_seconds", s.duration);
     key_number(w, "max_duration_seconds", s.max_duration);
     key_number(w, "start_time_seconds", s.start_time);
     key_number(w, "graceful_stop_seconds", s.graceful_stop);
-    w.Key("start_target");
-    w.Int64(s.start_target);
+    key_int(w, "start_target", s.start_target);
     w.Key("stages");
     w.StartArray();
     for (const auto& [seconds, target] : s.stages) {
       w.StartObject();
       key_number(w, "duration_seconds", seconds);
-      w.Key("target");
-      w.Int64(target);
+      key_int(w, "target", target);
       w.EndObject();
     }
     w.EndArray();
@@ -356,10 +314,8 @@ std::string result_to_json(const RunResult& result) {
   w.StartArray();
   for (const auto& check : check_stats(result)) {
     w.StartObject();
-    w.Key("group");
-    w.String(check.group.c_str());
-    w.Key("name");
-    w.String(check.name.c_str());
+    key_string(w, "group", check.group.c_str());
+    key_string(w, "name", check.name.c_str());
     key_uint(w, "passes", check.passes);
     key_uint(w, "fails", check.fails);
     w.EndObject();
@@ -372,8 +328,7 @@ std::string result_to_json(const RunResult& result) {
   w.StartArray();
   for (const auto& [message, count] : result.script_errors) {
     w.StartObject();
-    w.Key("message");
-    w.String(message.c_str());
+    key_string(w, "message", message.c_str());
     key_uint(w, "count", count);
     w.EndObject();
   }

@@ -1,21 +1,10 @@
 #include "engine/output/slo_json.hpp"
 
+#include "engine/output/json_fields.hpp"
+
 namespace lueng::output {
 
 namespace {
-
-void key_string(JsonWriter& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void key_optional(JsonWriter& w, const char* key, const std::optional<double>& value) {
-  w.Key(key);
-  if (value)
-    w.Double(*value);
-  else
-    w.Null();
-}
 
 void write_result(JsonWriter& w, const thresholds::SloResult& r) {
   const thresholds::SloDefinition& slo = r.slo;
@@ -24,8 +13,7 @@ void write_result(JsonWriter& w, const thresholds::SloResult& r) {
   key_string(w, "where", slo.where);
   key_string(w, "metric", slo.selector.metric);
   key_string(w, "metric_type", metrics::metric_type_name(slo.metric.type));
-  w.Key("is_time");
-  w.Bool(slo.metric.is_time);
+  key_bool(w, "is_time", slo.metric.is_time);
   w.Key("tags");
   w.StartObject();
   for (const auto& [key, value] : slo.selector.tags) {
@@ -40,16 +28,12 @@ void write_result(JsonWriter& w, const thresholds::SloResult& r) {
   else
     w.Null();
   key_string(w, "priority", thresholds::priority_name(slo.priority));
-  w.Key("abort_on_fail");
-  w.Bool(slo.abort_on_fail);
-  w.Key("delay_abort_eval_seconds");
-  w.Double(slo.delay_abort_eval);
+  key_bool(w, "abort_on_fail", slo.abort_on_fail);
+  key_number(w, "delay_abort_eval_seconds", slo.delay_abort_eval);
   key_string(w, "description", slo.description);
-  w.Key("allow_empty");
-  w.Bool(slo.allow_empty);
+  key_bool(w, "allow_empty", slo.allow_empty);
   key_string(w, "status", thresholds::status_name(r.status));
-  w.Key("samples");
-  w.Uint64(r.samples);
+  key_uint(w, "samples", r.samples);
   key_optional(w, "value", r.samples ? std::optional<double>(r.value) : std::nullopt);
   key_optional(w, "warn_value", r.samples ? r.warn_value : std::nullopt);
   key_optional(w, "deviation_percent", r.samples ? r.deviation_percent : std::nullopt);
@@ -65,17 +49,12 @@ void write_result(JsonWriter& w, const thresholds::SloResult& r) {
 void write_slo_report(JsonWriter& w, const thresholds::SloReport& report) {
   w.StartObject();
   key_string(w, "verdict", report.verdict);
-  w.Key("exit_code");
-  w.Int(report.exit_code);
-  w.Key("compliance_percent");
-  w.Double(report.compliance);
+  key_int(w, "exit_code", report.exit_code);
+  key_number(w, "compliance_percent", report.compliance);
   key_string(w, "rating", report.rating);
-  w.Key("met");
-  w.Uint64(report.met);
-  w.Key("total");
-  w.Uint64(report.results.size());
-  w.Key("strict");
-  w.Bool(report.strict);
+  key_uint(w, "met", report.met);
+  key_uint(w, "total", report.results.size());
+  key_bool(w, "strict", report.strict);
   key_string(w, "aborted_by", report.aborted_by);
   w.Key("results");
   w.StartArray();

@@ -5,11 +5,10 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "engine/output/json_fields.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::output {
-
-using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 // The "slos" object of the result file (docs/results.md): the verdict and, per
 // SLO, its definition, measured value and status.
