@@ -75,12 +75,9 @@ class TestServer:
             "/status": lambda r: raw_response(int(r.query.get("code", "200")), b"", reason="Status"),
         }
         self.requests = []
-        self.bytes_in = 0
-        self.bytes_out = 0
-        self.connections = 0
         self.active = 0  # requests being handled right now
-        self.max_active = 0
         self._lock = threading.Lock()
+        self.reset()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
@@ -90,6 +87,15 @@ class TestServer:
         self._stopping = False
         self._thread = threading.Thread(target=self._accept_loop, daemon=True)
         self._thread.start()
+
+    def reset(self):
+        """Forgets what earlier tests sent: requests, byte counts, connections."""
+        with self._lock:
+            self.requests.clear()
+            self.bytes_in = 0
+            self.bytes_out = 0
+            self.connections = 0
+            self.max_active = 0
 
     def _echo(self, request):
         body = json.dumps({"method": request.method, "target": request.target,

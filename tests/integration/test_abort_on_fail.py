@@ -32,8 +32,7 @@ class AbortOnFailTest(unittest.TestCase):
         cls.server.stop()
 
     def run_with(self, thresholds, duration="60s"):
-        with self.server._lock:
-            self.server.requests.clear()
+        self.server.reset()
         return run_lueng(SCRIPT.format(thresholds=thresholds, duration=duration),
                          ["-e", f"BASE_URL={self.server.base_url}"], timeout=90)
 

@@ -18,8 +18,7 @@ class ExecutorTest(unittest.TestCase):
         cls.server.stop()
 
     def setUp(self):
-        with self.server._lock:
-            self.server.requests.clear()
+        self.server.reset()
 
     def run_script(self, text, *args):
         return run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args], timeout=120)

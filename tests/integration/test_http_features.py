@@ -70,12 +70,7 @@ class HttpFeaturesTest(unittest.TestCase):
         cls.server.stop()
 
     def setUp(self):
-        with self.server._lock:
-            self.server.requests.clear()
-            self.server.bytes_in = 0
-            self.server.bytes_out = 0
-            self.server.connections = 0
-            self.server.max_active = 0
+        self.server.reset()
 
     def run_script(self, text, *args):
         run = run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args])

@@ -68,8 +68,7 @@ class OutputsTest(unittest.TestCase):
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="lueng-outputs-")
-        with self.server._lock:
-            self.server.requests.clear()
+        self.server.reset()
 
     def path(self, name):
         return os.path.join(self.dir, name)

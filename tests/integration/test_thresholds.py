@@ -184,8 +184,7 @@ class ThresholdsTest(unittest.TestCase):
         ]
         for thresholds, message in cases:
             with self.subTest(thresholds=thresholds):
-                with self.server._lock:
-                    self.server.requests.clear()
+                self.server.reset()
                 run = self.run_with(thresholds)
                 self.assertEqual(run.code, 104, run.stderr)
                 self.assertIn("script.lua: " + message, run.stderr)
