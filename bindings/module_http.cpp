@@ -513,6 +513,7 @@ int open_http(lua_State* L) {
                                 {"batch", http_batch},     {nullptr, nullptr}};
   lua_newtable(L);
   luaL_register(L, nullptr, functions);
+  add_cookie_jar_functions(L);
   return 1;
 }
 

@@ -25,6 +25,9 @@ void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponseP
 void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
                           exec::ResponsePool* pool);
 
+// Adds http.cookieJar() (and its snake_case alias) to the table on top of the stack.
+void add_cookie_jar_functions(lua_State* L);
+
 // The running VU, or a Lua error naming `what` when called from init code.
 exec::Vu& running_vu(lua_State* L, const char* what);
 

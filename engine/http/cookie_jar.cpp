@@ -31,27 +31,29 @@ bool is_ip_literal(const std::string& host) {
          inet_pton(AF_INET6, host.c_str(), buffer) == 1;
 }
 
-// RFC 6265 5.1.3: the host is the domain or one of its subdomains.
-bool domain_matches(const std::string& host, const std::string& domain) {
+std::string_view request_path(const Url& url) {
+  std::string_view target = url.target;
+  return target.substr(0, target.find('?'));
+}
+
+}  // namespace
+
+bool cookie_domain_matches(const std::string& host, const std::string& domain) {
   if (host == domain) return true;
   if (host.size() <= domain.size() || is_ip_literal(host)) return false;
   return host.compare(host.size() - domain.size(), domain.size(), domain) == 0 &&
          host[host.size() - domain.size() - 1] == '.';
 }
 
-std::string_view request_path(const Url& url) {
-  std::string_view target = url.target;
-  return target.substr(0, target.find('?'));
-}
-
-// RFC 6265 5.1.4: the directory of the request path.
-std::string default_path(const Url& url) {
+std::string default_cookie_path(const Url& url) {
   std::string_view path = request_path(url);
   if (path.empty() || path.front() != '/') return "/";
   size_t last = path.rfind('/');
   if (last == 0) return "/";
   return std::string(path.substr(0, last));
 }
+
+namespace {
 
 bool path_matches(std::string_view request, const std::string& cookie_path) {
   if (request == cookie_path) return true;
@@ -137,7 +139,7 @@ std::optional<Cookie> parse_set_cookie(std::string_view header, const Url& url) 
     value = value.substr(1, value.size() - 2);
   cookie.value = value;
   cookie.domain = url.host;
-  cookie.path = default_path(url);
+  cookie.path = default_cookie_path(url);
 
   std::string_view attributes = end == std::string_view::npos ? "" : header.substr(end + 1);
   while (!attributes.empty()) {
@@ -152,7 +154,7 @@ std::optional<Cookie> parse_set_cookie(std::string_view header, const Url& url) 
       if (argument.empty()) continue;
       std::string domain = lower(argument);
       // A server may only set cookies for its own domain or a parent of it.
-      if (!domain_matches(url.host, domain)) return std::nullopt;
+      if (!cookie_domain_matches(url.host, domain)) return std::nullopt;
       cookie.domain = std::move(domain);
       cookie.host_only = false;
     } else if (ascii_iequals(name, "Path")) {
@@ -202,6 +204,30 @@ void CookieJar::set(Cookie cookie, int64_t now) {
   }
 }
 
+size_t CookieJar::erase_matching(const Url& url, int64_t now) {
+  find_matches(url, now);
+  size_t erased = matches_.size();
+  // Highest index first, so the indices still to erase stay valid.
+  std::sort(matches_.begin(), matches_.end());
+  for (auto index = matches_.rbegin(); index != matches_.rend(); ++index)
+    cookies_.erase(cookies_.begin() + static_cast<std::ptrdiff_t>(*index));
+  matches_.clear();
+  return erased;
+}
+
+size_t CookieJar::erase_matching(const Url& url, int64_t now, std::string_view name) {
+  find_matches(url, now);
+  std::sort(matches_.begin(), matches_.end());
+  size_t erased = 0;
+  for (auto index = matches_.rbegin(); index != matches_.rend(); ++index) {
+    if (cookies_[*index].name != name) continue;
+    cookies_.erase(cookies_.begin() + static_cast<std::ptrdiff_t>(*index));
+    ++erased;
+  }
+  matches_.clear();
+  return erased;
+}
+
 void CookieJar::find_matches(const Url& url, int64_t now) const {
   matches_.clear();
   std::string_view path = request_path(url);
@@ -209,8 +235,8 @@ void CookieJar::find_matches(const Url& url, int64_t now) const {
     const Cookie& cookie = cookies_[i];
     if (cookie.expires >= 0 && cookie.expires <= now) continue;
     if (cookie.secure && !url.tls()) continue;
-    bool host_ok =
-        cookie.host_only ? url.host == cookie.domain : domain_matches(url.host, cookie.domain);
+    bool host_ok = cookie.host_only ? url.host == cookie.domain
+                                    : cookie_domain_matches(url.host, cookie.domain);
     if (!host_ok || !path_matches(path, cookie.path)) continue;
     // Insertion by path length, longest first, keeping the order of equals:
     // a jar holds a handful of cookies, and std::stable_sort may allocate.

@@ -29,6 +29,11 @@ struct Cookie {
 // name=value or with a Domain the URL's host does not belong to.
 std::optional<Cookie> parse_set_cookie(std::string_view header, const Url& url);
 
+// RFC 6265 5.1.3: `host` is `domain` or one of its subdomains (never for IP literals).
+bool cookie_domain_matches(const std::string& host, const std::string& domain);
+// RFC 6265 5.1.4: the path a cookie set by `url` gets when none is given.
+std::string default_cookie_path(const Url& url);
+
 // An HTTP-date (RFC 9110 IMF-fixdate and the obsolete forms browsers accept) as
 // Unix seconds.
 std::optional<int64_t> parse_http_date(std::string_view text);
@@ -52,6 +57,11 @@ class CookieJar {
     find_matches(url, now);
     for (size_t index : matches_) visit(cookies_[index]);
   }
+
+  // Forgets every cookie for_each_match would send to `url`; with a name, only
+  // those of that name. Returns how many went.
+  size_t erase_matching(const Url& url, int64_t now);
+  size_t erase_matching(const Url& url, int64_t now, std::string_view name);
 
   void clear() { cookies_.clear(); }
   bool empty() const { return cookies_.empty(); }

@@ -238,6 +238,100 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(sent["replace"], "session=mine")
         self.assertEqual(sent["forgotten"], "session=s1")
 
+    def test_cookie_jar_set_read_delete_and_clear_round_trip(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local base = ENV.BASE_URL
+              http.get(base .. "/set?v=choc")                     -- Set-Cookie: flavour=choc; Path=/
+              local jar = http.cookieJar()
+              local seen = jar:cookiesForURL(base .. "/echo")
+              jar.set(base .. "/echo", "added", "yes")           -- k6's dot form works too
+              jar:set(base .. "/echo/deeper/x", "deep", "1", { path = "/echo/deeper" })
+              jar:set(base .. "/echo", "tls_only", "1", { secure = true })
+              jar:set(base .. "/echo", "stale", "1", { expires = "Wed, 21 Oct 2015 07:28:00 GMT" })
+              jar:set(base .. "/echo", "brief", "1", { max_age = 600, http_only = true })
+              jar:set(base .. "/echo", "brief", "1", { max_age = -1 })   -- deletes it again
+              http.get(base .. "/echo?at=set")
+              http.get(base .. "/echo/deeper?at=deeper")
+              local deeper = http.cookie_jar():cookies_for_url(base .. "/echo/deeper")
+              jar:delete(base .. "/echo", "flavour")
+              http.get(base .. "/echo?at=deleted")
+              jar:clear(base .. "/echo")
+              http.get(base .. "/echo?at=cleared")
+              http.get(base .. "/echo/deeper?at=left")
+              http.get(base .. "/set?v=again")
+              local again = jar:cookiesForURL(base .. "/")
+              lueng.check(seen, {
+                ["server cookie read"] = seen.flavour[1] == "choc" and #seen.flavour == 1,
+                ["only matching cookies"] = seen.added == nil,
+                ["deeper sees both paths"] = deeper.deep[1] == "1" and deeper.added[1] == "yes",
+                ["secure not for http"] = deeper.tls_only == nil,
+                ["expired not kept"] = deeper.stale == nil and deeper.brief == nil,
+                ["jar keeps taking Set-Cookie"] = again.flavour[1] == "again" and again.added == nil,
+              })
+            end
+        """)
+        self.assert_all_checks_pass(run)
+        sent = {r.query["at"]: r.headers.get("cookie")
+                for r in self.server.requests if "at" in r.query}
+        self.assertEqual(sent["set"], "flavour=choc; added=yes")
+        self.assertEqual(sent["deeper"], "deep=1; flavour=choc; added=yes")  # longest path first
+        self.assertEqual(sent["deleted"], "added=yes")
+        self.assertIsNone(sent["cleared"])
+        self.assertEqual(sent["left"], "deep=1")  # /echo/deeper's cookie is not /echo's
+
+    def test_cookie_jar_domain_cookies_and_bad_arguments(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            local function message(fn, ...)
+              local ok, err = pcall(fn, ...)
+              return not ok and tostring(err) or "no error"
+            end
+            function default()
+              local base = ENV.BASE_URL
+              local jar = http.cookieJar()
+              jar:set(base .. "/", "wide", "1", { domain = ".127.0.0.1", path = "/" })
+              http.get(base .. "/echo?at=domain")
+              local errors = {
+                message(jar.set, jar, 42, "n", "v"),
+                message(jar.set, jar, "ftp://x/", "n", "v"),
+                message(jar.set, jar, base, "a b", "v"),
+                message(jar.set, jar, base, "n", { }),
+                message(jar.set, jar, base, "n", "v", { domain = "example.com" }),
+                message(jar.set, jar, base, "n", "v", { expires = "someday" }),
+                message(jar.set, jar, base, "n", "v", { colour = "red" }),
+                message(jar.delete, jar, base),
+                message(jar.clear, jar),
+                message(jar.cookiesForURL, jar, nil),
+              }
+              print("ERRORS:" .. table.concat(errors, "|"))
+            end
+        """)
+        sent = [r.headers.get("cookie") for r in self.server.requests]
+        self.assertEqual(sent, ["wide=1"])
+        line = next(l for l in run.stderr.splitlines() if "ERRORS:" in l)
+        errors = line.split("ERRORS:", 1)[1].split("|")
+        expected = ["CookieJar.set: url must be a string",
+                    "CookieJar.set: url 'ftp://x/' is not valid",
+                    "CookieJar.set: name 'a b' is not a cookie name",
+                    "CookieJar.set: value must be a string",
+                    "CookieJar.set: options.domain 'example.com' does not contain the url's host",
+                    "CookieJar.set: options.expires 'someday' is not a date",
+                    "CookieJar.set: options.colour is unknown",
+                    "CookieJar.delete: name must be a string",
+                    "CookieJar.clear: url must be a string",
+                    "CookieJar.cookiesForURL: url must be a string"]
+        self.assertEqual(len(errors), len(expected), errors)
+        for got, want in zip(errors, expected):
+            self.assertIn(want, got)
+
+        init = run_lueng('local jar = require("lueng.http").cookieJar()\nfunction default() end')
+        self.assertEqual(init.code, 107, init.stderr)
+        self.assertIn("http.cookieJar can only be called while a VU runs", init.stderr)
+
     # --- bodies
 
     def test_gzip_and_deflate_bodies_are_decoded_and_wire_bytes_counted(self):

@@ -92,3 +92,22 @@ TEST_CASE("a cookie is replaced by name, domain and path, and deleted by its exp
   jar.clear();
   CHECK(jar.empty());
 }
+
+TEST_CASE("erase_matching forgets only what would be sent to the URL") {
+  CookieJar jar;
+  Url root = *parse_url("http://shop.example.com/");
+  jar.store(root, "a=1; Path=/", kNow);
+  jar.store(root, "b=2; Path=/cart", kNow);
+  jar.store(root, "a=3; Path=/cart", kNow);
+  jar.store(*parse_url("http://other.example.com/"), "a=4", kNow);
+  CHECK(cookies_for(jar, "http://shop.example.com/cart") == "b=2; a=3; a=1");
+
+  CHECK(jar.erase_matching(*parse_url("http://shop.example.com/cart"), kNow, "a") == 2);
+  CHECK(cookies_for(jar, "http://shop.example.com/cart") == "b=2");
+  CHECK(cookies_for(jar, "http://other.example.com/") == "a=4");
+
+  jar.store(root, "a=1; Path=/", kNow);
+  CHECK(jar.erase_matching(root, kNow) == 1);  // /cart's b is not the root's
+  CHECK(cookies_for(jar, "http://shop.example.com/cart") == "b=2");
+  CHECK(cookies_for(jar, "http://other.example.com/") == "a=4");
+}
