@@ -527,6 +527,22 @@ class BehaviourTest(MockTestCase):
         self.assertLess(text_elapsed, 0.4)
         self.assertGreaterEqual(audio_elapsed, 0.49)
 
+    def test_degrade_slows_business_requests_with_uptime(self):
+        mock = self.start("--degrade", "100ms")
+        started = time.monotonic()  # the mock's clock started before its ready line
+        for uptime in (1, 2.5):
+            time.sleep(max(0, started + uptime - time.monotonic()))
+            status, elapsed = self.timed(mock, "/api/v1/pms/room-types")
+            self.assertEqual(status, 200)
+            self.assertGreaterEqual(elapsed, 0.1 * uptime - 0.001)
+        # Health checks and scrapes keep reporting at full speed.
+        status, elapsed = self.timed(mock, "/health/live")
+        self.assertEqual(status, 200)
+        self.assertLess(elapsed, 0.2)
+        sums = mock.metrics()
+        self.assertGreaterEqual(
+            sums['hotel_mock_request_duration_seconds_sum{endpoint="room_types"}'], 0.349)
+
     def test_delays_do_not_block_other_requests(self):
         mock = self.start("--latency", "accommodations=1500ms")
         slow = threading.Thread(target=mock.request, args=("GET", "/api/v1/accommodations"))
@@ -611,7 +627,8 @@ class CommandLineTest(unittest.TestCase):
                      ["--error-rate", "1.5"], ["--latency", "nowhere=10ms"],
                      ["--latency", "health=fast"], ["--latency", "health"],
                      ["--listen", "not-an-address"], ["--listen", "127.0.0.1:99999"],
-                     ["--listen", "example.com:80"], ["--hold", "0s"], ["stray"]):
+                     ["--listen", "example.com:80"], ["--hold", "0s"], ["--degrade", "fast"],
+                     ["--degrade", "-1ms"], ["--degrade", "2h"], ["stray"]):
             with self.subTest(args=args):
                 out = self.run_mock(*args)
                 self.assertEqual(out.returncode, 104, out.stderr)
@@ -622,7 +639,8 @@ class CommandLineTest(unittest.TestCase):
         out = self.run_mock("--help")
         self.assertEqual(out.returncode, 0)
         for option in ("--listen", "--threads", "--latency", "--error-rate", "--capacity",
-                       "--whatsapp-secret", "--mp-secret", "--verify-token", "--seed", "--hold"):
+                       "--whatsapp-secret", "--mp-secret", "--verify-token", "--seed", "--hold",
+                       "--degrade"):
             self.assertIn(option, out.stdout)
 
     def test_port_in_use_fails(self):

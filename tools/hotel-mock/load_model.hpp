@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <random>
 
@@ -16,7 +17,8 @@ using Rng = std::mt19937_64;
 // How the mock behaves under load: configured latency, injected errors, and a
 // capacity past which requests queue (latency grows with the queue) and then are
 // shed with 503. Everything derives from one shared in-flight count, so the mock
-// recovers by itself as soon as load drops.
+// recovers by itself as soon as load drops. With --degrade, business requests
+// also get slower with uptime, whatever the load: a backend that leaks.
 class LoadModel {
  public:
   explicit LoadModel(const Options& options);
@@ -34,9 +36,11 @@ class LoadModel {
   }
   bool inject_error(Rng& rng) const;
 
-  // The delay before answering: the endpoint's latency, stretched by the queue when
-  // `in_flight` exceeds the capacity.
+  // The delay before answering: the endpoint's latency (plus the degradation for
+  // business requests), stretched by the queue when `in_flight` exceeds the capacity.
   uint64_t delay_ms(Endpoint endpoint, int64_t in_flight, Rng& rng) const;
+  // --degrade times the seconds since `started`; the mock starts with its LoadModel.
+  double degradation_s(std::chrono::steady_clock::time_point now) const;
 
   int capacity() const { return capacity_; }
 
@@ -45,6 +49,7 @@ class LoadModel {
  private:
   const Options& options_;
   const int capacity_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::atomic<int64_t> in_flight_{0};
 };
 

@@ -99,6 +99,7 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   std::string listen = "127.0.0.1:8000";
   std::vector<std::string> latencies;
   std::string hold = "15m";
+  std::string degrade = "0s";
 
   CLI::App app{
       "hotel-mock: an in-memory hotel API (PMS, reservations, WhatsApp and Mercado Pago "
@@ -119,6 +120,10 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.add_option("--capacity", options.capacity,
                  "Requests in flight before latency grows; 503 past 4x; 0 = unlimited")
       ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  app.add_option("--degrade", degrade,
+                 "Added latency of business requests grows by this duration per second of "
+                 "uptime, e.g. 2ms (a leaking backend)")
       ->capture_default_str();
   app.add_option("--whatsapp-secret", options.whatsapp_secret,
                  "App secret; when set, X-Hub-Signature-256 is required");
@@ -165,6 +170,10 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   if (!hold_s || *hold_s <= 0 || *hold_s > kMaxHoldSeconds)
     return fail(fmt::format("--hold '{}': expected a positive duration of at most 366 days", hold));
   options.hold_s = *hold_s;
+  auto degrade_s = parse_duration(degrade);
+  if (!degrade_s || *degrade_s < 0 || *degrade_s > kMaxLatencySeconds)
+    return fail(fmt::format("--degrade '{}': expected a duration of at most 1h", degrade));
+  options.degrade_s = *degrade_s;
   return options;
 }
 

@@ -25,6 +25,9 @@ struct Options {
   std::optional<Latency> default_latency;
   double error_rate = 0;
   int capacity = 0;  // 0: unlimited
+  // Added latency of every business request grows by this many seconds per
+  // second of uptime: a leaking backend, for soak tests to find drift.
+  double degrade_s = 0;
   std::string whatsapp_secret;
   std::string mp_secret;
   std::string verify_token = "test_verify_token";
