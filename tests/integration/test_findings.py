@@ -1,11 +1,15 @@
 """Findings from the time series of real runs against hotel-mock: a ramping
 scenario finds the breaking point of a service with a small --capacity (the
 VUs at that moment past the capacity), and does not against an unlimited one;
-the finding is in the summary, the result file and the Markdown report."""
+a spike past the capacity and back shows the recovery; a constant soak finds
+the drift of a mock that gets slower with uptime (--degrade) and none on a
+steady one. Each finding is in the summary, the result file and the Markdown
+report."""
 
 import os
 import tempfile
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 from support import run_lueng
 from test_hotel_mock import Mock
@@ -69,6 +73,109 @@ class BreakingPointTest(unittest.TestCase):
         run = run_lueng(SCRIPT.replace("error_rate = 0.05", "error_rate = 5") % 2, ["-e", "BASE_URL=http://127.0.0.1:1"])
         self.assertEqual(run.code, 104)
         self.assertIn("options.scenarios.ramp.breaking_point.error_rate", run.stderr)
+
+
+SPIKE = """
+local http = require "lueng.http"
+options = {
+  scenarios = {
+    spike = { executor = "ramping-vus", startVUs = 2,
+              stages = { { duration = "2s", target = 2 }, { duration = "1s", target = 10 },
+                         { duration = "2s", target = 10 }, { duration = "1s", target = 2 },
+                         { duration = "4s", target = 2 } } },
+  },
+}
+function default()
+  http.get(ENV.BASE_URL .. "/api/v1/pms/room-types", { tags = { endpoint = "room_types" } })
+end
+"""
+
+
+def run_with_markdown(script, mock):
+    markdown = os.path.join(tempfile.mkdtemp(prefix="lueng-findings-"), "report.md")
+    run = run_lueng(script, ["--threads", "1", "-e", f"BASE_URL=http://127.0.0.1:{mock.port}",
+                             "--out", f"markdown={markdown}"])
+    with open(markdown) as f:
+        return run, f.read()
+
+
+class RecoveryTest(unittest.TestCase):
+    def test_recovery_after_a_spike_past_the_capacity(self):
+        # 2 VUs fit the capacity of 3 (200 ms each); 10 in flight wait 200 ms x (1 + 7/3).
+        mock = Mock("--capacity", str(CAPACITY), "--latency", "room_types=200ms")
+        self.addCleanup(mock.stop)
+        run, markdown = run_with_markdown(SPIKE, mock)
+        self.assertEqual(run.code, 0, run.stderr)
+        [found] = run.result["findings"]["recoveries"]
+        self.assertEqual(found["scenario"], "spike")
+        # The spike is the stage up at 2 s until the stage back down ends at 6 s.
+        self.assertEqual((found["spike_start"], found["spike_end"]), (2, 6))
+        spike_p95 = max(p["http_req_duration"]["p(95)"] for p in run.result["time_series"]
+                        if 3 <= p["t"] < 6)
+        self.assertGreaterEqual(found["before_p95_ms"], 195)
+        self.assertLess(found["before_p95_ms"] * 1.2, spike_p95)
+        self.assertTrue(found["recovered"], found)
+        # Back to 2 VUs the mock answers at its base latency again, within the 4 s hold.
+        self.assertGreaterEqual(found["seconds"], 0)
+        self.assertLess(found["seconds"], 4)
+        line = f"recovery (spike): p95 back within 20% of "
+        self.assertIn(line, run.stdout)
+        self.assertIn("after the spike 2s-6s", run.stdout)
+        self.assertIn("### Findings", markdown)
+        self.assertIn(line, markdown)
+        self.assertIn("after the spike 2s-6s", markdown)
+
+
+# At least the 60 s drift needs; 2 VUs with think time keep it light.
+SOAK = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+options = {
+  scenarios = { soak = { executor = "constant-vus", vus = 2, duration = "60s" } },
+}
+function default()
+  http.get(ENV.BASE_URL .. "/api/v1/pms/room-types", { tags = { endpoint = "room_types" } })
+  lueng.sleep(0.3)
+end
+"""
+
+
+class DriftTest(unittest.TestCase):
+    def test_drift_of_a_degrading_service_and_none_of_a_steady_one(self):
+        # 200 ms base; the degrading one adds 5 ms per second of uptime: ~+40 ms in
+        # the first tenth after warm-up, ~+285 ms in the last.
+        degrading = Mock("--latency", "room_types=200ms", "--degrade", "5ms")
+        self.addCleanup(degrading.stop)
+        steady = Mock("--latency", "room_types=200ms")
+        self.addCleanup(steady.stop)
+        # Both soaks at once: one minute of wall time for the two.
+        with ThreadPoolExecutor(2) as pool:
+            runs = list(pool.map(lambda mock: run_with_markdown(SOAK, mock), (degrading, steady)))
+        (drifting, drifting_md), (stable, stable_md) = runs
+        for run in (drifting, stable):
+            self.assertEqual(run.code, 0, run.stderr)
+
+        [found] = drifting.result["findings"]["drifts"]
+        self.assertEqual(found["scenario"], "soak")
+        self.assertTrue(found["flagged"], found)
+        self.assertGreater(found["p95_change_percent"], 30)
+        self.assertGreater(found["p95_last_ms"], found["p95_first_ms"])
+        self.assertEqual((found["error_rate_first"], found["error_rate_last"]), (0, 0))
+        self.assertIn("drift (soak): p95 ", drifting.stdout)
+        self.assertIn(": DRIFTING (past 30%)", drifting.stdout)
+        self.assertIn(": DRIFTING (past 30%)", drifting_md)
+
+        [found] = stable.result["findings"]["drifts"]
+        self.assertFalse(found["flagged"], found)
+        self.assertLessEqual(abs(found["p95_change_percent"]), 30)
+        self.assertGreaterEqual(found["p95_first_ms"], 195)
+        self.assertIn("drift (soak): p95 ", stable.stdout)
+        self.assertIn(": stable", stable.stdout)
+        self.assertIn(": stable", stable_md)
+        # Neither is a ramping scenario: no breaking point, no recovery.
+        for run in (drifting, stable):
+            self.assertEqual(run.result["findings"]["breaking_points"], [])
+            self.assertEqual(run.result["findings"]["recoveries"], [])
 
 
 if __name__ == "__main__":
