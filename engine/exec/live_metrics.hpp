@@ -10,8 +10,9 @@
 namespace lueng::exec {
 
 // The tracked sub-metrics of every worker as of its last tick, for the main
-// thread's per-second abort_on_fail checks. Each worker overwrites its own slot
-// once a second; copying into the same slot reuses its memory, so steady state
+// thread's per-second abort_on_fail checks, and in one slot more those of the
+// main thread, which measures the VU gauges. Each overwrites its own slot once
+// a second; copying into the same slot reuses its memory, so steady state
 // allocates nothing.
 class LiveMetrics {
  public:
@@ -38,7 +39,7 @@ class LiveMetrics {
 
  private:
   std::mutex mutex_;
-  std::vector<std::vector<metrics::Aggregate>> slots_;  // [worker][tracked]
+  std::vector<std::vector<metrics::Aggregate>> slots_;  // [worker, then main][tracked]
 };
 
 }  // namespace lueng::exec

@@ -17,6 +17,7 @@
 #include "engine/exec/progress.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
+#include "engine/metrics/sink.hpp"
 #include "engine/output/sample_writer.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/thresholds/definitions.hpp"
@@ -73,6 +74,10 @@ struct Supervisor {
   bool start_sampled = false;
   std::string interrupt_reason;
   metrics::SampleChannel* gauges = nullptr;  // the VU gauges for streaming outputs
+  // The VU gauges for abort_on_fail: measured here rather than by a worker, they
+  // are published into the live slot after the workers' ones.
+  metrics::Sink* live_gauges = nullptr;
+  metrics::TagSetId live_gauge_tags = 0;
   uv_loop_t loop;
   uv_async_t done;
   uv_timer_t tick;
@@ -132,6 +137,12 @@ struct Supervisor {
       uint64_t now = uv_hrtime();
       gauges->push(metrics::builtin::kVus, 0, vus, now);
       gauges->push(metrics::builtin::kVusMax, 0, vus_max, now);
+    }
+    if (live_gauges) {
+      uint64_t now = uv_hrtime();
+      live_gauges->add(metrics::builtin::kVus, live_gauge_tags, vus, now);
+      live_gauges->add(metrics::builtin::kVusMax, live_gauge_tags, vus_max, now);
+      shared.live.publish(workers.size(), live_gauges->tracked());
     }
   }
 
@@ -325,8 +336,13 @@ void TestRun::run_workers(output::RunResult& result) {
     supervisor.gauges = plan_.samples->open_channel();
     supervisor.gauges->define_tags(0, "");
   }
+  std::optional<metrics::Sink> live_gauges;
   if (!abort_watches_.empty()) {
-    shared_.live.resize(workers.size(), plan_.tracked.size());
+    shared_.live.resize(workers.size() + 1, plan_.tracked.size());
+    live_gauges.emplace(plan_.catalog);
+    for (const auto& [metric, filter] : plan_.tracked) live_gauges->track(metric, filter);
+    supervisor.live_gauges = &*live_gauges;
+    supervisor.live_gauge_tags = live_gauges->intern("");
     supervisor.should_abort = [this](double elapsed) { return check_abort(elapsed) != nullptr; };
   }
   supervisor.run();

@@ -1,8 +1,11 @@
 """abort_on_fail through a real run: a breached SLO stops a 60 s test early like
 an interrupt (graceful stop, teardown, every output) and exits 2; a SLO that
-holds, or one whose delay_abort_eval has not passed, lets the test run on."""
+holds, or one whose delay_abort_eval has not passed, lets the test run on.
+Every kind of metric is watched live: trends, counters, rates, custom gauges,
+and the VU gauges the main thread measures."""
 
 import json
+import re
 import unittest
 
 from support import TestServer, lueng, run_lueng
@@ -17,6 +20,26 @@ options = {{
 function default()
   http.get(ENV.BASE_URL .. "/slow?ms=20", {{ tags = {{ endpoint = "slow" }} }})
   lueng.sleep(0.05)
+end
+function teardown() http.get(ENV.BASE_URL .. "/hello?from=teardown") end
+"""
+
+# Ramps from 1 to 5 VUs in 4 s, then holds 5 VUs (for a minute by default); a custom gauge
+# reports how many iterations this VU has run.
+RAMP_SCRIPT = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+local metrics = require "lueng.metrics"
+local done = metrics.Gauge("iterations_done")
+options = {{
+  scenarios = {{ ramp = {{ executor = "ramping-vus", startVUs = 1,
+    stages = {{ {{ duration = "4s", target = 5 }}, {{ duration = "{hold}", target = 5 }} }} }} }},
+  thresholds = {thresholds},
+}}
+function default()
+  http.get(ENV.BASE_URL .. "/hello")
+  done:add(lueng.vu.iteration + 1, {{ vu = tostring(lueng.vu.id) }})
+  lueng.sleep(0.2)
 end
 function teardown() http.get(ENV.BASE_URL .. "/hello?from=teardown") end
 """
@@ -88,6 +111,77 @@ class AbortOnFailTest(unittest.TestCase):
         self.assertEqual(run.result["slos"]["verdict"], "CRITICAL")
         self.assertEqual(run.result["slos"]["aborted_by"], "")
         self.assertNotIn("abort_on_fail:", run.stderr)
+
+    def run_ramp(self, thresholds, hold="60s"):
+        self.server.reset()
+        return run_lueng(RAMP_SCRIPT.format(thresholds=thresholds, hold=hold),
+                         ["-e", f"BASE_URL={self.server.base_url}"], timeout=90)
+
+    def test_the_vus_gauge_aborts_a_ramp_once_it_reaches_the_bound(self):
+        run = self.run_ramp('{ vus = { { "value<3", abort_on_fail = true, priority = "P2" } } }')
+        self.assertEqual(run.code, 2, run.stderr)
+        match = re.search(r"abort_on_fail: vus missed value<3 after (\d+)s \(value=(\d+)\)",
+                          run.stderr)
+        self.assertIsNotNone(match, run.stderr)
+        self.assertGreaterEqual(int(match.group(2)), 3)
+        result = run.result
+        self.assertLess(result["duration_seconds"], 30)
+        self.assertEqual(result["exit_code"], 2)
+        self.assertEqual(result["slos"]["verdict"], "ABORTED")
+        self.assertEqual(result["slos"]["aborted_by"], 'options.thresholds["vus"][1]')
+        # The run got as far as 3 VUs, and its outputs are complete.
+        self.assertGreaterEqual(max(p["vus"] for p in result["time_series"]), 3)
+        self.assertGreater(result["metrics"]["http_reqs"]["values"]["count"], 0)
+        self.assertTrue(any(r.query.get("from") == "teardown" for r in self.server.requests))
+        self.assertIn("verdict:    ABORTED (exit 2)", run.stdout)
+
+    def test_vus_max_aborts_at_the_first_check(self):
+        # ramping-vus initializes all 5 VUs up front.
+        run = self.run_ramp('{ vus_max = { { "value<3", abort_on_fail = true } } }')
+        self.assertEqual(run.code, 2, run.stderr)
+        self.assertIn("abort_on_fail: vus_max missed value<3 after 1s (value=5)", run.stderr)
+        self.assertEqual(run.result["slos"]["aborted_by"], 'options.thresholds["vus_max"][1]')
+
+    def test_the_vus_gauge_waits_for_delay_abort_eval(self):
+        run = self.run_ramp('{ vus = { { "value<3", abort_on_fail = true, delay_abort_eval = "6s" } } }')
+        self.assertEqual(run.code, 2, run.stderr)
+        match = re.search(r"abort_on_fail: vus missed value<3 after (\d+)s \(value=5\)", run.stderr)
+        self.assertIsNotNone(match, run.stderr)
+        self.assertGreaterEqual(int(match.group(1)), 6)
+        self.assertGreaterEqual(run.result["duration_seconds"], 6)
+
+    def test_a_vus_sub_metric_never_has_data_and_never_aborts(self):
+        # The VU gauges carry no tags, as in k6.
+        run = self.run_ramp('{ ["vus{scenario:ramp}"] = { { "value<3", abort_on_fail = true } } }',
+                            hold="1s")
+        self.assertEqual(run.code, 2, run.stderr)  # NO DATA at P0
+        self.assertNotIn("abort_on_fail:", run.stderr)
+        self.assertEqual(run.result["slos"]["results"][0]["status"], "NO DATA")
+        self.assertEqual(run.result["slos"]["aborted_by"], "")
+
+    def test_counters_rates_and_custom_gauges_abort_too(self):
+        cases = [
+            ('iterations_done', '"value<5"', r"iterations_done missed value<5 after \d+s \(value=\d+\)"),
+            ('["iterations_done{vu:1}"]', '"value<5"',
+             r"iterations_done\{vu:1\} missed value<5 after \d+s \(value=\d+\)"),
+            ('iterations', '"count<8"', r"iterations missed count<8 after \d+s \(count=\d+\)"),
+            ('iterations', '"rate<2"', r"iterations missed rate<2 after \d+s \(rate=[\d.]+\)"),
+            ('data_sent', '"count<300"', r"data_sent missed count<300 after \d+s \(count=[\d.]+\w*\)"),
+            ('checks', '"rate>0.5"', None),  # no checks: no samples, no abort
+        ]
+        for key, expression, message in cases:
+            with self.subTest(key=key, expression=expression):
+                run = self.run_ramp(
+                    f'{{ {key} = {{ {{ {expression}, abort_on_fail = true, allow_empty = true }} }} }}',
+                    hold="60s" if message else "1s")
+                if message is None:
+                    self.assertEqual(run.code, 0, run.stderr)
+                    self.assertNotIn("abort_on_fail:", run.stderr)
+                    continue
+                self.assertEqual(run.code, 2, run.stderr)
+                self.assertRegex(run.stderr, "abort_on_fail: " + message)
+                self.assertLess(run.result["duration_seconds"], 15)
+                self.assertEqual(run.result["slos"]["verdict"], "ABORTED")
 
 
 if __name__ == "__main__":
