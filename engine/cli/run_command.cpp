@@ -94,6 +94,7 @@ int run_command(const std::vector<std::string>& args) {
   output::RunResult result;
   try {
     run.prepare();
+    outputs.set_thresholds(run.slos());
     result = run.execute();
   } catch (const exec::ConfigError& error) {
     return usage_error("run", error.what());

@@ -1,6 +1,8 @@
 // --out json=FILE: every sample as a JSON line in k6's shape, so tools written
 // for k6's JSON output read it unchanged.
 
+#include <algorithm>
+#include <map>
 #include <vector>
 
 #include "engine/metrics/tags.hpp"
@@ -19,11 +21,100 @@ const char* contains(const metrics::MetricDef& def) {
   return "default";
 }
 
+// A sub-metric as k6 describes it: `name` is the metric and `suffix` in braces,
+// `suffix` the selector's tags as written, `tags` what they select.
+struct Submetric {
+  std::string suffix;
+  std::vector<std::pair<std::string, std::string>> tags;  // sorted by name
+  std::string filter;                                     // canonical, to spot repeats
+};
+
+// What the thresholds declare about one metric: k6's "thresholds" are the
+// expressions on the metric itself; a sub-metric's own expressions are listed
+// nowhere, the sub-metric only under "submetrics".
+struct Declared {
+  std::vector<std::string> thresholds;
+  std::vector<Submetric> submetrics;
+};
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+void add_submetric(Declared& declared, const thresholds::Selector& selector) {
+  for (const auto& known : declared.submetrics)
+    if (known.filter == selector.filter) return;
+  std::string_view text = selector.text;
+  size_t open = text.find('{'), close = text.rfind('}');
+  Submetric sub;
+  sub.suffix = std::string(trim(text.substr(open + 1, close - open - 1)));
+  sub.tags = selector.tags;
+  std::stable_sort(sub.tags.begin(), sub.tags.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  sub.filter = selector.filter;
+  declared.submetrics.push_back(std::move(sub));
+}
+
+// k6 always has http_req_duration{expected_response:true}, for its summary.
+void add_builtin_submetrics(const std::string& metric, Declared& declared) {
+  if (metric != "http_req_duration") return;
+  thresholds::Selector selector;
+  selector.text = "http_req_duration{expected_response:true}";
+  selector.metric = metric;
+  selector.tags = {{"expected_response", "true"}};
+  selector.filter = metrics::encode_tags(selector.tags);
+  add_submetric(declared, selector);
+}
+
+void append_declared(std::string& out, const std::string& metric, const Declared& declared) {
+  out += R"("thresholds":[)";
+  for (size_t i = 0; i < declared.thresholds.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, declared.thresholds[i]);
+  }
+  out += R"(],"submetrics":)";
+  if (declared.submetrics.empty()) {
+    out += "null";
+    return;
+  }
+  out += '[';
+  for (size_t i = 0; i < declared.submetrics.size(); ++i) {
+    const Submetric& sub = declared.submetrics[i];
+    if (i) out += ',';
+    out += R"({"name":)";
+    append_json_string(out, metric + "{" + sub.suffix + "}");
+    out += R"(,"suffix":)";
+    append_json_string(out, sub.suffix);
+    out += R"(,"tags":{)";
+    for (size_t t = 0; t < sub.tags.size(); ++t) {
+      if (t) out += ',';
+      append_json_string(out, sub.tags[t].first);
+      out += ':';
+      append_json_string(out, sub.tags[t].second);
+    }
+    out += "}}";
+  }
+  out += ']';
+}
+
 class JsonOutput : public Output {
  public:
   explicit JsonOutput(std::unique_ptr<FileWriter> file) : file_(std::move(file)) {}
 
   bool streams_samples() const override { return true; }
+
+  void set_thresholds(const std::vector<thresholds::SloDefinition>& slos) override {
+    for (const auto& slo : slos) {
+      Declared& declared = declared_[slo.selector.metric];
+      if (slo.selector.filter.empty()) {
+        declared.thresholds.push_back(slo.threshold.text);
+      } else {
+        add_submetric(declared, slo.selector);
+      }
+    }
+  }
 
   void add_sample(const Sample& sample) override {
     std::string& out = file_->buffer();
@@ -37,7 +128,11 @@ class JsonOutput : public Output {
       out += metrics::metric_type_name(sample.def.type);
       out += R"(","contains":")";
       out += contains(sample.def);
-      out += R"(","thresholds":[],"submetrics":null},"metric":)";
+      out += R"(",)";
+      Declared& declared = declared_[sample.def.name];
+      add_builtin_submetrics(sample.def.name, declared);
+      append_declared(out, sample.def.name, declared);
+      out += R"(},"metric":)";
       append_json_string(out, sample.def.name);
       out += "}\n";
     }
@@ -69,7 +164,8 @@ class JsonOutput : public Output {
 
  private:
   std::unique_ptr<FileWriter> file_;
-  std::vector<bool> announced_;  // [metric id]
+  std::vector<bool> announced_;                            // [metric id]
+  std::map<std::string, Declared, std::less<>> declared_;  // by metric name
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "engine/metrics/metric.hpp"
 #include "engine/output/run_result.hpp"
+#include "engine/thresholds/slo.hpp"
 
 namespace lueng::output {
 
@@ -37,6 +38,9 @@ struct Sample {
 class Output {
  public:
   virtual ~Output() = default;
+  // Once the script's options are read, before the run starts (and before the
+  // writer thread does): the thresholds the script declares.
+  virtual void set_thresholds(const std::vector<thresholds::SloDefinition>& /*slos*/) {}
   // True when the output wants every sample during the run.
   virtual bool streams_samples() const { return false; }
   // On the output writer's thread, never on an event loop.

@@ -16,6 +16,10 @@ std::string OutputSet::add(const OutputKind& kind, const std::string& target) {
   return "";
 }
 
+void OutputSet::set_thresholds(const std::vector<thresholds::SloDefinition>& slos) {
+  for (auto& output : outputs_) output->set_thresholds(slos);
+}
+
 SampleWriter* OutputSet::sample_writer() {
   if (!writer_made_) {
     writer_made_ = true;

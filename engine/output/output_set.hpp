@@ -22,6 +22,9 @@ class OutputSet {
   // Opens an output of a kind that has `open` (output_kinds.hpp). Returns "" or
   // the problem, naming the option.
   std::string add(const OutputKind& kind, const std::string& target);
+  // After the script's options are read and before the run: hands the
+  // thresholds to every output (k6's JSON lines list them).
+  void set_thresholds(const std::vector<thresholds::SloDefinition>& slos);
   // Call after the last add(): nullptr when no output streams samples, so the
   // run records exactly as without outputs.
   SampleWriter* sample_writer();

@@ -41,6 +41,22 @@ end
 """
 
 
+EXPECTED_RESPONSE = {"name": "http_req_duration{expected_response:true}",
+                     "suffix": "expected_response:true", "tags": {"expected_response": "true"}}
+
+THRESHOLDS = """
+options = {
+  thresholds = {
+    http_req_duration = { "p(95)<3000", { "p(99)<5000", warn = "p(99)<4000" } },
+    ["http_req_duration{ endpoint : greet }"] = { "p(95)<2000" },
+    ["http_req_duration{expected_response:true}"] = { "p(95)<2500" },
+    ["http_reqs{name:hello,method:GET}"] = { "count>0" },
+    checks = { "rate>0.5" },
+  },
+}
+"""
+
+
 def read_json_lines(path):
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rt") as f:
@@ -76,7 +92,7 @@ class OutputsTest(unittest.TestCase):
     def run_script(self, text, *args, **kwargs):
         return run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args], **kwargs)
 
-    def assert_k6_json(self, lines, requests):
+    def assert_k6_json(self, lines, requests, thresholds=None):
         # A Metric line once per metric, before that metric's first Point.
         seen = set()
         for line in lines:
@@ -88,8 +104,12 @@ class OutputsTest(unittest.TestCase):
                 self.assertEqual(data["name"], line["metric"])
                 self.assertIn(data["type"], ("counter", "gauge", "rate", "trend"))
                 self.assertIn(data["contains"], ("default", "time", "data"))
-                self.assertEqual(data["thresholds"], [])
-                self.assertIsNone(data["submetrics"])
+                self.assertEqual(data["thresholds"], (thresholds or {}).get(line["metric"], []))
+                if line["metric"] == "http_req_duration":
+                    # k6 always has this sub-metric (for its summary).
+                    self.assertEqual(data["submetrics"], [EXPECTED_RESPONSE])
+                else:
+                    self.assertIsNone(data["submetrics"])
             else:
                 self.assertIn(line["metric"], seen)
                 data = line["data"]
@@ -130,6 +150,30 @@ class OutputsTest(unittest.TestCase):
                          run.metric("data_received")["count"])
         self.assertGreaterEqual(len(points(lines, "vus")), 1)
         self.assertEqual(run.result["dropped_samples"], 0)
+
+    def test_json_metric_lines_list_the_thresholds_and_submetrics_as_k6_does(self):
+        run = self.run_script(THRESHOLDS + TWO_ENDPOINTS % "", "-u", "1", "-i", "3",
+                              "--out", f"json={self.path('out.json')}")
+        self.assertEqual(run.code, 0, run.stderr)
+        metrics = {l["metric"]: l["data"] for l in read_json_lines(self.path("out.json"))
+                   if l["type"] == "Metric"}
+        # A metric's own expressions, in their order; warn is lueng's, not a threshold.
+        duration = metrics["http_req_duration"]
+        self.assertEqual(duration["thresholds"], ["p(95)<3000", "p(99)<5000"])
+        # Sub-metric thresholds are not the metric's: only their sub-metric is listed,
+        # named as written; the built-in expected_response one is not repeated.
+        self.assertEqual(sorted(duration["submetrics"], key=lambda s: s["name"]), [
+            {"name": "http_req_duration{endpoint : greet}", "suffix": "endpoint : greet",
+             "tags": {"endpoint": "greet"}},
+            EXPECTED_RESPONSE])
+        self.assertEqual(metrics["http_reqs"]["thresholds"], [])
+        self.assertEqual(metrics["http_reqs"]["submetrics"], [
+            {"name": "http_reqs{name:hello,method:GET}", "suffix": "name:hello,method:GET",
+             "tags": {"method": "GET", "name": "hello"}}])
+        self.assertEqual(metrics["checks"]["thresholds"], ["rate>0.5"])
+        self.assertIsNone(metrics["checks"]["submetrics"])
+        self.assertEqual(metrics["http_req_failed"]["thresholds"], [])
+        self.assertIsNone(metrics["http_req_failed"]["submetrics"])
 
     def test_gzip_json_and_csv_decompress_and_agree_with_each_other(self):
         run = self.run_script(TWO_ENDPOINTS % "", "-u", "2", "-i", "60",
@@ -259,7 +303,8 @@ class OutputsTest(unittest.TestCase):
         self.assertEqual(run.code, 2, run.stderr)
         self.assertLess(run.result["duration_seconds"], 30)
         requests = int(run.metric("http_reqs")["count"])
-        self.assert_k6_json(read_json_lines(self.path("out.json.gz")), requests)
+        self.assert_k6_json(read_json_lines(self.path("out.json.gz")), requests,
+                            {"http_req_failed": ["rate<0.01"]})
         failures = read_csv(self.path("locust") + "_failures.csv")
         self.assertEqual(int(failures[1][3]), requests)
 
