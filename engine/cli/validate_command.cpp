@@ -22,28 +22,22 @@ namespace lueng::cli {
 
 namespace {
 
-// The SLOs of a --slo file, typed by the metrics of the saved run (and the
-// built-in catalog for built-ins that got no samples).
+// The SLOs of a --slo file, typed by the metrics of the saved run, the run's
+// own SLOs and the built-in catalog. A metric none of them knows got no samples
+// in that run: its SLOs are NO DATA, as they would have been at the end of it.
 std::vector<thresholds::SloDefinition> slos_of_file(const std::string& path,
-                                                    const output::RunResult& result,
-                                                    const std::string& result_path) {
+                                                    const output::RunResult& result) {
   rapidjson::Document table = bindings::load_thresholds_file(path);
   metrics::MetricCatalog builtins;
   auto lookup = [&](std::string_view name) -> std::optional<metrics::MetricDef> {
     if (const metrics::MetricData* metric = result.metrics.find(name)) return metric->def;
+    for (const auto& own : result.slo.results)
+      if (own.slo.metric.name == name) return own.slo.metric;
     if (auto id = builtins.find(name)) return builtins.def(*id);
     return std::nullopt;
   };
-  try {
-    return thresholds::parse_thresholds(table, lookup, path, "thresholds");
-  } catch (const thresholds::ThresholdError& error) {
-    // The parser speaks of scripts; here the metrics come from a saved run.
-    std::string message = error.what();
-    const std::string script_words = "the script creates no such metric with lueng.metrics";
-    if (size_t at = message.find(script_words); at != std::string::npos)
-      message.replace(at, script_words.size(), result_path + " has no samples of it");
-    throw thresholds::ThresholdError(message);
-  }
+  return thresholds::parse_thresholds(table, lookup, path, "thresholds",
+                                      thresholds::UnknownMetrics::kNoData);
 }
 
 std::string header(const output::RunResult& result, const std::string& path) {
@@ -81,7 +75,7 @@ int validate_command(const std::vector<std::string>& args) {
   try {
     result = output::read_result_file(result_path);
     if (!slo_path.empty()) {
-      slos = slos_of_file(slo_path, result, result_path);
+      slos = slos_of_file(slo_path, result);
     } else {
       for (const auto& r : result.slo.results) slos.push_back(r.slo);
       // The run's own SLOs keep its abort: the measurements stop where it did.

@@ -19,13 +19,15 @@ struct Context {
   }
 };
 
-Expression expression_at(const rapidjson::Value& value, const SloDefinition& slo,
-                         const Context& at) {
+// `typed`: the metric's type is known, so the aggregation is checked against it
+// here (else once type_absent_metrics() has given it one).
+Expression expression_at(const rapidjson::Value& value, const SloDefinition& slo, const Context& at,
+                         bool typed) {
   if (!value.IsString()) at.fail("must be a threshold expression string such as \"p(95)<3000\"");
   std::string error;
   auto expression = parse_expression(value.GetString(), &error);
   if (!expression) at.fail(error);
-  if (!aggregation_applies(expression->aggregation, slo.metric.type))
+  if (typed && !aggregation_applies(expression->aggregation, slo.metric.type))
     at.fail(fmt::format("'{}': {} is a {}, which has {}, not {}", expression->text,
                         slo.selector.metric, metrics::metric_type_name(slo.metric.type),
                         aggregations_of(slo.metric.type), expression->aggregation_text()));
@@ -50,7 +52,7 @@ double duration_at(const rapidjson::Value& value, const Context& at) {
 }
 
 // The table form: { "expr", warn = ..., priority = ..., ... }.
-void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context& at) {
+void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context& at, bool typed) {
   const rapidjson::Value* threshold = nullptr;
   for (const auto& member : entry.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
@@ -60,7 +62,7 @@ void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context
       if (threshold) at.fail("has two threshold expressions; list them as separate entries");
       threshold = &value;
     } else if (key == "warn") {
-      slo.warn = expression_at(value, slo, field);
+      slo.warn = expression_at(value, slo, field, typed);
     } else if (key == "priority") {
       auto priority = value.IsString() ? parse_priority(value.GetString()) : std::nullopt;
       if (!priority) field.fail("must be \"P0\", \"P1\" or \"P2\"");
@@ -83,28 +85,83 @@ void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context
     }
   }
   if (!threshold) at.fail("has no threshold expression (write it first: { \"p(95)<3000\", ... })");
-  slo.threshold = expression_at(*threshold, slo, at);
+  slo.threshold = expression_at(*threshold, slo, at, typed);
 }
 
-SloDefinition read_one(const rapidjson::Value& value, const SloDefinition& base,
-                       const Context& at) {
+SloDefinition read_one(const rapidjson::Value& value, const SloDefinition& base, const Context& at,
+                       bool typed) {
   SloDefinition slo = base;
   slo.where = at.where;
   if (value.IsString())
-    slo.threshold = expression_at(value, slo, at);
+    slo.threshold = expression_at(value, slo, at, typed);
   else if (value.IsObject())
-    read_entry(value, slo, at);
+    read_entry(value, slo, at, typed);
   else
     at.fail("must be an expression string or a table { \"expr\", warn = ..., priority = ... }");
   return slo;
+}
+
+// The type a metric without samples gets from its thresholds: a counter if one
+// of them counts, else what the first one's aggregation belongs to (rate: a
+// Rate, value: a Gauge, the others: a Trend).
+const Expression& typing_expression(const std::vector<SloDefinition*>& slos) {
+  for (const SloDefinition* slo : slos) {
+    if (slo->threshold.aggregation == Aggregation::kCount) return slo->threshold;
+    if (slo->warn && slo->warn->aggregation == Aggregation::kCount) return *slo->warn;
+  }
+  return slos.front()->threshold;
+}
+
+metrics::MetricType type_of(Aggregation aggregation) {
+  switch (aggregation) {
+    case Aggregation::kCount:
+      return metrics::MetricType::kCounter;
+    case Aggregation::kRate:
+      return metrics::MetricType::kRate;
+    case Aggregation::kValue:
+      return metrics::MetricType::kGauge;
+    default:
+      return metrics::MetricType::kTrend;
+  }
+}
+
+// Types every metric that `lookup` does not know by its thresholds (over all
+// keys selecting it), then checks each expression against that type.
+void type_absent_metrics(std::vector<SloDefinition>& slos, const std::vector<size_t>& untyped,
+                         const std::string& file) {
+  std::vector<std::string> names;
+  for (size_t i : untyped)
+    if (std::find(names.begin(), names.end(), slos[i].selector.metric) == names.end())
+      names.push_back(slos[i].selector.metric);
+  for (const std::string& name : names) {
+    std::vector<SloDefinition*> of_metric;
+    for (size_t i : untyped)
+      if (slos[i].selector.metric == name) of_metric.push_back(&slos[i]);
+    const Expression& typing = typing_expression(of_metric);
+    metrics::MetricDef def{name, type_of(typing.aggregation), false};
+    auto check = [&](const Expression& e, const std::string& where) {
+      if (aggregation_applies(e.aggregation, def.type)) return;
+      Context{file, where}.fail(fmt::format(
+          "'{}': {} has no samples, so its thresholds give its type: '{}' makes it a {}, which "
+          "has {}, not {}",
+          e.text, name, typing.text, metrics::metric_type_name(def.type), aggregations_of(def.type),
+          e.aggregation_text()));
+    };
+    for (SloDefinition* slo : of_metric) {
+      slo->metric = def;
+      check(slo->threshold, slo->where);
+      if (slo->warn) check(*slo->warn, slo->where + ".warn");
+    }
+  }
 }
 
 }  // namespace
 
 std::vector<SloDefinition> parse_thresholds(const rapidjson::Value& thresholds,
                                             const MetricLookup& lookup, const std::string& file,
-                                            const std::string& path) {
+                                            const std::string& path, UnknownMetrics unknown) {
   std::vector<SloDefinition> slos;
+  std::vector<size_t> untyped;  // indexes in slos of SLOs on metrics the lookup does not know
   if (thresholds.IsNull()) return slos;
   if (!thresholds.IsObject()) Context{file, path}.fail("must be a table of metric = thresholds");
   std::vector<const rapidjson::Value::Member*> members;
@@ -122,25 +179,30 @@ std::vector<SloDefinition> parse_thresholds(const rapidjson::Value& thresholds,
     if (!selector) at.fail(error);
     base.selector = std::move(*selector);
     auto metric = lookup(base.selector.metric);
-    if (!metric)
+    if (!metric && unknown == UnknownMetrics::kError)
       at.fail(
           fmt::format("unknown metric '{}' (not built in, and the script creates no such "
                       "metric with lueng.metrics)",
                       base.selector.metric));
-    base.metric = *metric;
+    bool typed = metric.has_value();
+    if (typed) base.metric = *metric;
 
+    size_t first = slos.size();
     const rapidjson::Value& value = member->value;
     if (value.IsArray()) {
       if (value.Empty()) at.fail("lists no thresholds");
       for (rapidjson::SizeType i = 0; i < value.Size(); ++i)
         slos.push_back(
-            read_one(value[i], base, Context{file, fmt::format("{}[{}]", at.where, i + 1)}));
+            read_one(value[i], base, Context{file, fmt::format("{}[{}]", at.where, i + 1)}, typed));
     } else if (value.IsObject() && value.ObjectEmpty()) {
       at.fail("lists no thresholds");
     } else {
-      slos.push_back(read_one(value, base, at));
+      slos.push_back(read_one(value, base, at, typed));
     }
+    if (!typed)
+      for (size_t i = first; i < slos.size(); ++i) untyped.push_back(i);
   }
+  type_absent_metrics(slos, untyped, file);
   return slos;
 }
 

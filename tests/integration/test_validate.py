@@ -126,11 +126,20 @@ class ValidateTest(unittest.TestCase):
         self.assertEqual(done.returncode, 104)
         self.assertIn(f'{bad}: thresholds["http_reqs"]: \'p(95)<1\': http_reqs is a counter',
                       done.stderr)
-        unknown = self.slo_file('return { nope = "avg<1" }', "unknown.lua")
-        done = lueng("validate", self.saved.result_path, "--slo", unknown)
+        # A metric without samples is NO DATA, but its thresholds must still parse...
+        absent = self.slo_file('return { nope = { { "avg<1", priority = "P1" }, "p(95)<" } }',
+                               "absent.lua")
+        done = lueng("validate", self.saved.result_path, "--slo", absent)
         self.assertEqual(done.returncode, 104)
-        self.assertIn(f"unknown metric 'nope' (not built in, and {self.saved.result_path} has no "
-                      "samples of it)", done.stderr)
+        self.assertIn(f"{absent}: thresholds[\"nope\"][2]: 'p(95)<': the number after '<' is "
+                      "missing", done.stderr)
+        # ...and agree on the type they give it.
+        mixed = self.slo_file('return { nope = "count>1", ["nope{a:b}"] = "p(95)<1" }', "mixed.lua")
+        done = lueng("validate", self.saved.result_path, "--slo", mixed)
+        self.assertEqual(done.returncode, 104)
+        self.assertIn(f"{mixed}: thresholds[\"nope{{a:b}}\"]: 'p(95)<1': nope has no samples, so "
+                      "its thresholds give its type: 'count>1' makes it a counter, which has count "
+                      "or rate, not p(95)", done.stderr)
         broken = self.slo_file("return {", "broken.lua")
         done = lueng("validate", self.saved.result_path, "--slo", broken)
         self.assertEqual(done.returncode, 104)
@@ -144,6 +153,99 @@ class ValidateTest(unittest.TestCase):
         self.assertIn("missing.json: cannot read", done.stderr)
         done = lueng("validate", self.saved.result_path, "--format", "html")
         self.assertEqual(done.returncode, 104)
+
+
+# Custom metrics of every type that never get a sample, with thresholds at
+# each priority, with and without allow_empty.
+UNUSED_METRICS_SCRIPT = """
+local http = require "lueng.http"
+local metrics = require "lueng.metrics"
+metrics.Trend("never_time", true)
+metrics.Counter("never_count")
+metrics.Gauge("never_gauge")
+metrics.Rate("never_rate")
+options = { thresholds = THRESHOLDS }
+function default() http.get(ENV.BASE_URL .. "/hello") end
+"""
+
+
+class NoDataTest(unittest.TestCase):
+    """A --slo threshold on a metric the result file has no samples of is NO DATA,
+    exactly as the run itself saw it, whether the script declared the metric or not."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer()
+        cls.dir = tempfile.mkdtemp(prefix="lueng-nodata-")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def check_same(self, thresholds, code, statuses):
+        script = UNUSED_METRICS_SCRIPT.replace("THRESHOLDS", thresholds)
+        run = run_lueng(script, ["-e", f"BASE_URL={self.server.base_url}", "-i", "3"])
+        self.assertEqual(run.code, code, run.stderr)
+        live = run.result["slos"]
+        self.assertEqual([(r["slo"], r["status"]) for r in live["results"]], statuses)
+        slo_path = os.path.join(self.dir, "slo.lua")
+        with open(slo_path, "w") as f:
+            f.write("return " + thresholds)
+        done = lueng("validate", run.result_path, "--slo", slo_path, "--format", "json")
+        self.assertEqual(done.returncode, code, done.stderr)
+        offline = json.loads(done.stdout)
+        for field in ("verdict", "exit_code", "met", "total", "compliance_percent"):
+            self.assertEqual(offline[field], live[field], field)
+        self.assertEqual([(r["slo"], r["status"], r["metric_type"], r["samples"], r["value"])
+                          for r in offline["results"]],
+                         [(r["slo"], r["status"], r["metric_type"], r["samples"], r["value"])
+                          for r in live["results"]])
+        return offline
+
+    def test_allowed_empty_metrics_pass(self):
+        self.check_same("""{
+            never_time = { { "p(95)<100", allow_empty = true } },
+            never_count = { { "count>0", allow_empty = true } },
+            never_gauge = { { "value<1", priority = "P2", allow_empty = true } },
+            http_reqs = "count==3",
+        }""", 0, [("http_reqs", "PASS"), ("never_count", "NO DATA"), ("never_gauge", "NO DATA"),
+                  ("never_time", "NO DATA")])
+
+    def test_no_data_fails_at_its_priority(self):
+        self.check_same("""{
+            never_rate = { { "rate<0.1", priority = "P1" } },
+            ["never_time{step:login}"] = { { "avg<100", priority = "P2" } },
+            never_gauge = { { "value<1", allow_empty = true } },
+        }""", 1, [("never_gauge", "NO DATA"), ("never_rate", "NO DATA"),
+                  ("never_time{step:login}", "NO DATA")])
+        self.check_same("""{
+            never_count = { { "rate>1", priority = "P1" } },
+            never_time = "p(99.9)<100",
+        }""", 2, [("never_count", "NO DATA"), ("never_time", "NO DATA")])
+
+    def test_a_metric_unknown_to_the_run_is_no_data_too(self):
+        run = run_lueng(UNUSED_METRICS_SCRIPT.replace("THRESHOLDS", "nil"),
+                        ["-e", f"BASE_URL={self.server.base_url}", "-i", "1"])
+        self.assertEqual(run.code, 0, run.stderr)
+        slo_path = os.path.join(self.dir, "other.lua")
+        with open(slo_path, "w") as f:
+            f.write("""return {
+                checkout_time = { { "p(95)<500", priority = "P1" } },
+                queue_depth = { { "value<10", allow_empty = true } },
+                http_reqs = "count==1",
+            }""")
+        done = lueng("validate", run.result_path, "--slo", slo_path, "--format", "json")
+        self.assertEqual(done.returncode, 1, done.stderr)
+        report = json.loads(done.stdout)
+        self.assertEqual(report["verdict"], "FAILED")
+        self.assertEqual([(r["slo"], r["status"], r["metric_type"], r["value"])
+                          for r in report["results"]],
+                         [("checkout_time", "NO DATA", "trend", None),
+                          ("http_reqs", "PASS", "counter", 1),
+                          ("queue_depth", "NO DATA", "gauge", None)])
+        ci = lueng("validate", run.result_path, "--slo", slo_path, "--ci")
+        self.assertEqual(ci.returncode, 1, ci.stderr)
+        self.assertIn("NO DATA checkout_time", ci.stdout)
 
 
 if __name__ == "__main__":

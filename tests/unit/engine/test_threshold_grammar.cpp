@@ -223,3 +223,62 @@ TEST_CASE("bad thresholds name the file, the key and the problem") {
   CHECK(table_error(R"(["avg<1"])") ==
         "s.lua: options.thresholds: must be a table of metric = thresholds");
 }
+
+namespace {
+
+std::vector<SloDefinition> parse_saved(const char* json) {
+  rapidjson::Document d;
+  d.Parse(json);
+  REQUIRE_FALSE(d.HasParseError());
+  return parse_thresholds(d, lookup, "slo.lua", "thresholds", UnknownMetrics::kNoData);
+}
+
+std::string saved_error(const char* json) {
+  try {
+    parse_saved(json);
+  } catch (const ThresholdError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("a metric a saved run has no samples of is typed by its thresholds") {
+  auto slos = parse_saved(R"({
+    "a_time": ["p(95)<300", {"1": "avg<100", "warn": "med<50"}],
+    "a_time{step:login}": "max<900",
+    "b_count": {"1": "rate>1", "warn": "count>100"},
+    "c_rate": "rate<0.1",
+    "d_gauge": "value<3",
+    "http_reqs": "count>1"
+  })");
+  REQUIRE(slos.size() == 7);
+  for (int i : {0, 1, 2}) CHECK(slos[i].metric.type == MetricType::kTrend);
+  CHECK(slos[2].metric.name == "a_time");
+  CHECK(slos[3].metric.type == MetricType::kCounter);  // a count makes it a counter
+  CHECK(slos[4].metric.type == MetricType::kRate);
+  CHECK(slos[5].metric.type == MetricType::kGauge);
+  CHECK(slos[6].metric.type == MetricType::kCounter);  // known: the lookup's type
+  CHECK_FALSE(slos[0].metric.is_time);
+}
+
+TEST_CASE("thresholds of a metric without samples must agree on its type and still parse") {
+  CHECK(saved_error(R"({"nope": ["count>1", "p(95)<1"]})") ==
+        "slo.lua: thresholds[\"nope\"][2]: 'p(95)<1': nope has no samples, so its thresholds give "
+        "its type: 'count>1' makes it a counter, which has count or rate, not p(95)");
+  CHECK(saved_error(R"({"nope": "p(95)<1", "nope{a:b}": {"1": "avg<1", "warn": "value<2"}})") ==
+        "slo.lua: thresholds[\"nope{a:b}\"].warn: 'value<2': nope has no samples, so its "
+        "thresholds give its type: 'p(95)<1' makes it a trend, which has avg, min, max, med or "
+        "p(N), not value");
+  CHECK(saved_error(R"({"nope": "p(95)<<1"})") ==
+        "slo.lua: thresholds[\"nope\"]: 'p(95)<<1': unknown operator '<<' (use <, <=, >, >=, == "
+        "or !=)");
+  CHECK(saved_error(R"({"nope": {"1": "avg<1", "colour": "red"}})") ==
+        "slo.lua: thresholds[\"nope\"].colour: unknown field (use warn, priority, abort_on_fail, "
+        "delay_abort_eval, description or allow_empty)");
+  // A known metric is still checked against its own type.
+  CHECK(saved_error(R"({"http_reqs": "p(95)<1"})") ==
+        "slo.lua: thresholds[\"http_reqs\"]: 'p(95)<1': http_reqs is a counter, which has count "
+        "or rate, not p(95)");
+}
