@@ -5,6 +5,7 @@
 
 #include "engine/common/duration.hpp"
 #include "engine/exec/executor.hpp"
+#include "engine/http/tls_cipher_suites.hpp"
 #include "engine/http/tls_material.hpp"
 
 namespace lueng::exec {
@@ -268,6 +269,30 @@ std::vector<http::TlsClientCertificate> read_tls_auth(const rapidjson::Value& va
   return entries;
 }
 
+// k6's tlsCipherSuites: standard (IANA) names, turned into OpenSSL's lists.
+void read_tls_cipher_suites(const rapidjson::Value& value, const std::string& where,
+                            http::TlsOptions& tls) {
+  if (!value.IsArray() || value.Empty())
+    throw ConfigError(where +
+                      ": must be a list of cipher suite names such as "
+                      "\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"");
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    std::string at = where + "[" + std::to_string(i + 1) + "]";
+    std::string name = read_string(value[i], at);
+    auto suite = http::find_cipher_suite(name);
+    if (!suite) {
+      std::string standard = http::standard_cipher_suite_name(name);
+      throw ConfigError(at + ": unknown cipher suite '" + name + "'" +
+                        (standard.empty() ? " (use the IANA names, such as "
+                                            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)"
+                                          : " (that is OpenSSL's name; use " + standard + ")"));
+    }
+    std::string& list = suite->tls13 ? tls.tls13_cipher_suites : tls.cipher_list;
+    if (!list.empty()) list += ':';
+    list += suite->openssl_name;
+  }
+}
+
 }  // namespace
 
 http::TlsOptions resolve_tls_options(const rapidjson::Value& options) {
@@ -288,6 +313,8 @@ http::TlsOptions resolve_tls_options(const rapidjson::Value& options) {
       tls.client_certificates = read_tls_auth(value, at);
     } else if (key == "tlsVersion") {
       read_tls_versions(value, at, tls);
+    } else if (key == "tlsCipherSuites") {
+      read_tls_cipher_suites(value, at, tls);
     }
   }
   return tls;

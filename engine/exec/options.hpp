@@ -43,7 +43,7 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
 std::string to_camel(std::string_view key);
 
 // The script's TLS options, k6's names: insecureSkipTLSVerify, tlsAuth, tlsVersion,
-// plus tlsCACert (a PEM file of extra trusted CAs). Throws ConfigError.
+// tlsCipherSuites, plus tlsCACert (a PEM file of extra trusted CAs). Throws ConfigError.
 http::TlsOptions resolve_tls_options(const rapidjson::Value& options);
 
 // Reads a duration option: a string like "1m30s" or a number of milliseconds.

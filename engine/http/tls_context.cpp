@@ -45,6 +45,18 @@ SslCtxPtr TlsContexts::make(int identity, std::string* error) {
     if (options.min_version < TLS1_2_VERSION) SSL_CTX_set_security_level(ctx, 0);
   }
   if (options.max_version) SSL_CTX_set_max_proto_version(ctx, options.max_version);
+  // The names were checked when the options were read; OpenSSL refuses a list
+  // only when none of it is usable.
+  if (!options.cipher_list.empty() &&
+      SSL_CTX_set_cipher_list(ctx, options.cipher_list.c_str()) != 1) {
+    *error = last_openssl_error("cannot use options.tlsCipherSuites");
+    return nullptr;
+  }
+  if (!options.tls13_cipher_suites.empty() &&
+      SSL_CTX_set_ciphersuites(ctx, options.tls13_cipher_suites.c_str()) != 1) {
+    *error = last_openssl_error("cannot use options.tlsCipherSuites");
+    return nullptr;
+  }
   if (material_->verify()) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
     SSL_CTX_set1_cert_store(ctx, material_->trust_store());

@@ -22,6 +22,11 @@ struct TlsOptions {
   std::vector<TlsClientCertificate> client_certificates;  // tlsAuth
   int min_version = 0;  // an OpenSSL TLS1_x_VERSION; 0: OpenSSL's default (TLS 1.2 in effect)
   int max_version = 0;  // 0: the newest OpenSSL knows
+  // tlsCipherSuites, in OpenSSL's spelling: the TLS 1.2-and-older suites
+  // (SSL_CTX_set_cipher_list) and the TLS 1.3 ones (SSL_CTX_set_ciphersuites).
+  // Empty: OpenSSL's default for that group.
+  std::string cipher_list;
+  std::string tls13_cipher_suites;
 };
 
 }  // namespace lueng::http

@@ -39,10 +39,14 @@ class TlsServer:
     """HTTP/1.1 over TLS, a thread per connection; every response says
     Connection: close when `close_each` so that each request reconnects."""
 
-    def __init__(self, folder, require_client_cert=False, close_each=False, cert="server"):
+    def __init__(self, folder, require_client_cert=False, close_each=False, cert="server",
+                 tls12_ciphers=None):
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.load_cert_chain(os.path.join(folder, f"{cert}.pem"),
                                      os.path.join(folder, f"{cert}-key.pem"))
+        if tls12_ciphers:  # TLS 1.2 only, with just these suites (OpenSSL names)
+            self.context.maximum_version = ssl.TLSVersion.TLSv1_2
+            self.context.set_ciphers(tls12_ciphers)
         if require_client_cert:
             self.context.verify_mode = ssl.CERT_REQUIRED
             self.context.load_verify_locations(os.path.join(folder, "ca.pem"))
@@ -51,6 +55,7 @@ class TlsServer:
         self.resumed = 0
         self.failed_handshakes = 0
         self.requests = 0
+        self.ciphers = []  # the suite of each handshake, OpenSSL's name
         self.lock = threading.Lock()
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -81,6 +86,7 @@ class TlsServer:
         with self.lock:
             self.handshakes += 1
             self.resumed += 1 if conn.session_reused else 0
+            self.ciphers.append(conn.cipher()[0])
         buffer = b""
         with conn:
             while True:
@@ -213,6 +219,50 @@ class TlsRunTest(unittest.TestCase):
         self.assertEqual(server.handshakes, 5)
         self.assertEqual(server.resumed, 4)
 
+    def cipher_run(self, server, suites, version=None):
+        options = 'options = { tlsCACert = "%s", tlsCipherSuites = { %s }%s }' % (
+            self.path("ca.pem"), ", ".join(f'"{s}"' for s in suites),
+            f', tlsVersion = "{version}"' if version else "")
+        script = options + """
+            local http = require "lueng.http"
+            function default()
+              local res = http.get(ENV.URL)
+              print("GOT " .. res.status .. " " .. res.tls_version .. " " .. res.tls_cipher_suite ..
+                    " " .. res.error_code)
+            end
+        """
+        run = run_lueng(script, ["-e", f"URL={server.url()}", "-i", "2"])
+        self.assertEqual(run.code, 0, run.stderr)
+        return [line.split()[1:] for line in run.stderr.splitlines() if line.startswith("GOT ")], run
+
+    def test_cipher_suites_choose_the_negotiated_suite(self):
+        offered = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                   "ECDHE-ECDSA-CHACHA20-POLY1305")
+        for suite, openssl_name in (
+                ("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384"),
+                ("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305")):
+            with self.subTest(suite=suite):
+                server = self.serve(tls12_ciphers=offered)
+                got, _ = self.cipher_run(server, ["TLS_RSA_WITH_AES_128_CBC_SHA", suite], "tls1.2")
+                self.assertEqual(got, [["200", "tls1.2", suite, "0"]] * 2)
+                self.assertEqual(server.ciphers, [openssl_name])  # one keep-alive connection
+
+        # TLS 1.3 names restrict the TLS 1.3 suites.
+        server = self.serve()
+        got, _ = self.cipher_run(server, ["TLS_CHACHA20_POLY1305_SHA256"])
+        self.assertEqual(got, [["200", "tls1.3", "TLS_CHACHA20_POLY1305_SHA256", "0"]] * 2)
+        self.assertEqual(server.ciphers, ["TLS_CHACHA20_POLY1305_SHA256"])
+
+    def test_no_shared_cipher_suite_is_a_failed_request(self):
+        server = self.serve(tls12_ciphers="ECDHE-ECDSA-AES128-GCM-SHA256")
+        got, run = self.cipher_run(server, ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"], "tls1.2")
+        self.assertEqual(got, [["0", "1300"]] * 2)  # no TLS version, no suite
+        self.assertEqual(run.metric("http_req_failed")["rate"], 1.0)
+        self.assertEqual(server.requests, 0)
+        self.assertGreaterEqual(server.failed_handshakes, 1)
+        tags = [s["tags"] for s in run.result["metrics"]["http_reqs"]["series"]]
+        self.assertTrue(tags and all(t["error_code"] == "1300" for t in tags), tags)
+
     def test_bad_tls_options_exit_104_naming_the_option(self):
         cases = [
             ('options = { tlsVersion = { min = "ssl3" } }', "options.tlsVersion.min"),
@@ -222,6 +272,12 @@ class TlsRunTest(unittest.TestCase):
              "options.tlsAuth[1].key"),
             ('options = { tlsAuth = { { cert = "%s", key = "%s" } } }'
              % (self.path("client.pem"), self.path("server-key.pem")), "does not match"),
+            ('options = { tlsCipherSuites = { "TLS_AES_128_GCM_SHA256", "TLS_NO_SUCH_SUITE" } }',
+             "options.tlsCipherSuites[2]: unknown cipher suite 'TLS_NO_SUCH_SUITE'"),
+            ('options = { tls_cipher_suites = { "ECDHE-RSA-AES128-GCM-SHA256" } }',
+             "that is OpenSSL's name; use TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+            ('options = { tlsCipherSuites = "TLS_AES_128_GCM_SHA256" }',
+             "options.tlsCipherSuites: must be a list"),
         ]
         for options, expected in cases:
             with self.subTest(options=options):
