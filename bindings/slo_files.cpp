@@ -35,7 +35,7 @@ StatePtr data_state(const std::vector<std::string>& module_dirs) {
 bool top_as_json(lua_State* L, rapidjson::Document& document, std::string* error) {
   std::string json;
   if (!lua_to_json(L, -1, json, error)) return false;
-  document.Parse(json.c_str());
+  document.Parse<rapidjson::kParseFullPrecisionFlag>(json.c_str());
   return !document.HasParseError();
 }
 

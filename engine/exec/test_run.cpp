@@ -199,7 +199,7 @@ void TestRun::prepare() {
   }
   lua_pop(L, 1);
   rapidjson::Document options;
-  options.Parse(options_json_.c_str());
+  options.Parse<rapidjson::kParseFullPrecisionFlag>(options_json_.c_str());
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
 

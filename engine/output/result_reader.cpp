@@ -303,7 +303,9 @@ class Reader {
 
 RunResult result_from_json(std::string_view json, const std::string& name) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  // Exact to the last bit: the thresholds re-evaluated here compare the very
+  // numbers the run compared.
+  d.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (d.HasParseError())
     throw ResultReadError(fmt::format("{}: not JSON: {} at offset {}", name,
                                       rapidjson::GetParseError_En(d.GetParseError()),

@@ -116,6 +116,55 @@ TEST_CASE("a result file reads back into the same model") {
   CHECK(again.verdict == original.slo.verdict);
 }
 
+TEST_CASE("every number reads back to the very double that was written") {
+  // Doubles whose shortest decimal form needs 17 digits: a parser that is not
+  // exact to the last bit reads some of them one ulp off, and a threshold at the
+  // measured value would then pass in the run and fail in lueng validate.
+  metrics::MetricCatalog catalog;
+  std::string error;
+  auto gauge = *catalog.add("depth", metrics::MetricType::kGauge, false, &error);
+  auto counter = *catalog.add("spent", metrics::MetricType::kCounter, false, &error);
+  auto trend = *catalog.add("ratio", metrics::MetricType::kTrend, false, &error);
+  metrics::Sink sink(catalog);
+  auto tags = sink.intern("");
+  std::vector<double> values;
+  for (int i = 1; i <= 200; ++i) values.push_back(1000.0 * i / 7.0 + 1.0 / 3.0);
+  uint64_t t = 0;
+  for (double v : values) {
+    sink.add(gauge, tags, v, ++t);
+    sink.add(counter, tags, v, t);
+    sink.add(trend, tags, v, t);
+  }
+  output::RunResult original;
+  original.duration_seconds = 1.0 / 3.0;
+  original.metrics = metrics::MetricSet(catalog);
+  original.metrics.merge(sink);
+  output::RunResult read =
+      output::result_from_json(output::result_to_json(original), "r.json");
+  CHECK(read.duration_seconds == original.duration_seconds);
+  for (const char* name : {"depth", "spent", "ratio"}) {
+    INFO(name);
+    const metrics::Aggregate& a = read.metrics.find(name)->total;
+    const metrics::Aggregate& b = original.metrics.find(name)->total;
+    CHECK(a.last == b.last);
+    CHECK(a.sum == b.sum);
+    CHECK(a.trend.sum() == b.trend.sum());
+    CHECK(a.trend.mean() == b.trend.mean());
+    CHECK(a.min == b.min);
+    CHECK(a.max == b.max);
+  }
+  // Each gauge sample value alone, as a series' last value.
+  for (double v : values) {
+    output::RunResult one;
+    metrics::Aggregate a;
+    a.add(metrics::MetricType::kGauge, v, 1);
+    one.metrics.add(catalog.def(gauge), "", a);
+    CHECK(output::result_from_json(output::result_to_json(one), "r.json")
+              .metrics.find("depth")
+              ->total.last == v);
+  }
+}
+
 TEST_CASE("bad result files are refused with the place that is wrong") {
   auto error = [](const std::string& json) {
     try {
