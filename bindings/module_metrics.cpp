@@ -4,6 +4,7 @@
 // script (before any worker starts) registers them in the run's catalog; every
 // worker's state then finds the same ids there, so workers share the catalog
 // read-only and samples of custom metrics cost what built-in ones cost.
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,7 +52,13 @@ double sample_value(lua_State* L, const LuaMetric& metric) {
   if (lua_type(L, 2) != LUA_TNUMBER)
     luaL_error(L, "%s.add: the value must be a number%s", metrics::metric_type_name(metric.type),
                metric.type == metrics::MetricType::kRate ? " or a boolean" : "");
-  return lua_tonumber(L, 2);
+  double value = lua_tonumber(L, 2);
+  // NaN or an infinity would stick in every sum and average, and has no JSON form.
+  if (!std::isfinite(value))
+    luaL_error(L, "%s.add: the value must be a finite number, not %s",
+               metrics::metric_type_name(metric.type),
+               std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf"));
+  return value;
 }
 
 int metric_add(lua_State* L) {

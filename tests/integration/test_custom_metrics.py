@@ -1,9 +1,10 @@
 """Custom metrics (require "lueng.metrics") through a real run: exact values per
 type, tags and sub-series in the result file, the summary, and errors."""
 
+import json
 import unittest
 
-from support import run_lueng
+from support import lueng, run_lueng
 
 
 class CustomMetricsTest(unittest.TestCase):
@@ -70,6 +71,38 @@ class CustomMetricsTest(unittest.TestCase):
         """, ["-i", "1"])
         self.assertEqual(run.code, 107, run.stderr)
         self.assertIn("invalid metric name 'bad-name'", run.stderr)
+
+    def test_nan_and_infinities_are_refused_and_the_result_stays_valid(self):
+        run = run_lueng("""
+            local metrics = require "lueng.metrics"
+            local t = metrics.Trend("t")
+            local g = metrics.Gauge("g")
+            local c = metrics.Counter("c")
+            options = { thresholds = { t = "avg<2", g = "value==1", c = "count==1" } }
+            function default()
+              for _, bad in ipairs({ 0/0, 1/0, -1/0 }) do
+                for _, m in ipairs({ t, g, c }) do
+                  local ok, err = pcall(m.add, m, bad)
+                  assert(not ok, "accepted " .. tostring(bad))
+                  print(err)
+                end
+              end
+              t:add(1); g:add(1); c:add(1)
+              t:add(0/0)
+            end
+        """, ["-i", "1"])
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertIn("trend.add: the value must be a finite number, not nan", run.stderr)
+        self.assertIn("gauge.add: the value must be a finite number, not inf", run.stderr)
+        self.assertIn("counter.add: the value must be a finite number, not -inf", run.stderr)
+        self.assertIn("trend.add: the value must be a finite number, not nan", run.stderr)
+        metrics = run.result["metrics"]  # parsed: the file is JSON
+        self.assertEqual(metrics["t"]["values"]["count"], 1)
+        self.assertEqual(metrics["g"]["values"]["value"], 1)
+        self.assertEqual(metrics["c"]["values"]["count"], 1)
+        done = lueng("validate", run.result_path, "--format", "json")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(json.loads(done.stdout)["verdict"], "PASSED")
 
 
 if __name__ == "__main__":
