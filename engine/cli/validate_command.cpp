@@ -40,6 +40,22 @@ std::vector<thresholds::SloDefinition> slos_of_file(const std::string& path,
                                       thresholds::UnknownMetrics::kNoData);
 }
 
+// Where in `slos` the abort_on_fail SLO that stopped the saved run is: the same
+// key, expression and abort_on_fail. "" when the SLO file has no such SLO.
+std::string abort_among(const std::vector<thresholds::SloDefinition>& slos,
+                        const thresholds::SloReport& saved) {
+  if (saved.aborted_by.empty()) return "";
+  for (const auto& result : saved.results) {
+    if (result.slo.where != saved.aborted_by) continue;
+    for (const auto& slo : slos)
+      if (slo.abort_on_fail && slo.selector.filter == result.slo.selector.filter &&
+          slo.selector.metric == result.slo.selector.metric &&
+          slo.threshold.text == result.slo.threshold.text)
+        return slo.where;
+  }
+  return "";
+}
+
 std::string header(const output::RunResult& result, const std::string& path) {
   std::string out = fmt::format("\n     result: {}\n     script: {}, {} run", path, result.script,
                                 format_duration(result.duration_seconds));
@@ -74,12 +90,16 @@ int validate_command(const std::vector<std::string>& args) {
   std::string aborted_by;
   try {
     result = output::read_result_file(result_path);
+    // The SLOs that stopped the run keep its abort, whether they are its own
+    // or the same ones in an SLO file: the measurements stop where it did.
     if (!slo_path.empty()) {
       slos = slos_of_file(slo_path, result);
+      aborted_by = abort_among(slos, result.slo);
     } else {
       for (const auto& r : result.slo.results) slos.push_back(r.slo);
-      // The run's own SLOs keep its abort: the measurements stop where it did.
       aborted_by = result.slo.aborted_by;
+      // And the run's own SLOs keep its --strict.
+      strict = strict || result.slo.strict;
     }
   } catch (const output::ResultReadError& error) {
     return usage_error("validate", error.what());

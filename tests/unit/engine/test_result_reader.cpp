@@ -139,8 +139,7 @@ TEST_CASE("every number reads back to the very double that was written") {
   original.duration_seconds = 1.0 / 3.0;
   original.metrics = metrics::MetricSet(catalog);
   original.metrics.merge(sink);
-  output::RunResult read =
-      output::result_from_json(output::result_to_json(original), "r.json");
+  output::RunResult read = output::result_from_json(output::result_to_json(original), "r.json");
   CHECK(read.duration_seconds == original.duration_seconds);
   for (const char* name : {"depth", "spent", "ratio"}) {
     INFO(name);
