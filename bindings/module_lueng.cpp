@@ -12,6 +12,7 @@
 #include "engine/common/version.hpp"
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/vu.hpp"
+#include "engine/exec/worker.hpp"
 
 namespace lueng::bindings {
 
@@ -84,6 +85,12 @@ int vu_field(lua_State* L) {
     lua_pushstring(L, vu->scenario().config().name.c_str());
   else if (key == "group")
     lua_pushstring(L, vu->group().c_str());
+  else if (key == "scenario_start" || key == "scenario_start_time" || key == "scenarioStartTime")
+    lua_pushnumber(L, vu->scenario().started_unix_ms());
+  else if (key == "scenario_elapsed" || key == "scenarioElapsed")
+    lua_pushnumber(L, vu->scenario().elapsed() * 1000);
+  else if (key == "test_elapsed" || key == "currentTestRunDuration")
+    lua_pushnumber(L, static_cast<double>(uv_hrtime() - vu->worker().plan().start_ns) / 1e6);
   else
     lua_pushnil(L);
   return 1;

@@ -10,21 +10,23 @@ local stages = require "lueng.stages"
 local timescale = require "lueng.timescale"
 local traffic = require "hotel.traffic"
 
--- Phase boundaries in seconds from the start, from the stages themselves.
+-- Phase boundaries in seconds from the scenario's start, from the stages themselves.
 local shape = stages.shapes.spike
 local spike_starts = timescale.scaled(timescale.seconds(shape[1].duration))
 local spike_ends = timescale.scaled(stages.total({ shape[1], shape[2], shape[3], shape[4] }))
 local recovered_after = spike_ends + timescale.scaled(30)
 
-local function phase(started_ms)
-  local elapsed = (lueng.now() - started_ms) / 1000
+-- Counted from when the scenario began (after setup() and after the VUs were
+-- made), the clock its stages follow.
+local function phase()
+  local elapsed = lueng.vu.scenario_elapsed / 1000
   if elapsed < spike_starts then return "baseline" end
   if elapsed < spike_ends then return "spike" end
   if elapsed < recovered_after then return "recovery" end
   return "recovered"
 end
 
-local mix = traffic.new({ tags = function(ctx) return { phase = phase(ctx.data.started) } end })
+local mix = traffic.new({ tags = function(ctx) return { phase = phase() } end })
 
 options = {
   scenarios = { spike = stages.spike() },
@@ -40,9 +42,6 @@ options = {
   }, slo.endpoints()),
 }
 
-function setup()
-  traffic.setup_checks()
-  return { started = lueng.now() }
-end
+function setup() traffic.setup_checks() end
 
 function default(data) mix:run(data) end

@@ -46,7 +46,8 @@ function M.fail(message)
   error(message ~= nil and tostring(message) or "fail() called", 2)
 end
 
--- vu.id, vu.iteration, vu.iteration_in_scenario, vu.scenario, vu.id_in_scenario
+-- vu.id, vu.iteration, vu.iteration_in_scenario, vu.scenario, vu.id_in_scenario,
+-- vu.scenario_start, vu.scenario_elapsed, vu.test_elapsed (docs/lua-api.md)
 M.vu = setmetatable({}, {
   __index = function(_, key) return core.vu_field(key) end,
   __newindex = function() error("lueng.vu is read-only", 2) end,

@@ -1,5 +1,6 @@
 #include "engine/exec/scenario_run.hpp"
 
+#include <chrono>
 #include <cmath>
 
 #include "engine/exec/samples.hpp"
@@ -62,6 +63,9 @@ void ScenarioRun::drop_iteration() {
 
 void ScenarioRun::schedule() {
   // Scenario clocks count from the test start, not from when this worker got here.
+  // The loop's cached time dates from before the VUs were built, and a timer is due
+  // that long after it: refresh it, or a slow build starts the scenario early.
+  uv_update_time(loop());
   double since_start = static_cast<double>(uv_hrtime() - worker_.plan().start_ns) / 1e9;
   uv_timer_start(&start_timer_, on_start, to_ms(config().start_time - since_start), 0);
 }
@@ -74,6 +78,9 @@ void ScenarioRun::begin() {
   if (state_ != State::kWaiting) return;
   state_ = State::kRunning;
   started_ns_ = uv_hrtime();
+  started_unix_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   int64_t unset = 0;
   shared().started_ns.compare_exchange_strong(unset, static_cast<int64_t>(started_ns_));
   executor_->start(*this);

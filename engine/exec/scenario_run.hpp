@@ -45,6 +45,9 @@ class ScenarioRun {
   void finish();  // start no more iterations; running ones get gracefulStop
   size_t busy() const { return busy_; }
   double elapsed() const;  // seconds since this scenario started
+  // Wall-clock milliseconds since the Unix epoch when this scenario began on this
+  // worker (the clock of lueng.now()); 0 before it began.
+  double started_unix_ms() const { return started_unix_ms_; }
   const ScenarioConfig& config() const { return scenario_.config; }
   const Segment& segment() const { return segment_; }
   ScenarioShared& shared() const { return *scenario_.shared; }
@@ -79,6 +82,7 @@ class ScenarioRun {
   State state_ = State::kWaiting;
   size_t busy_ = 0;
   uint64_t started_ns_ = 0;
+  double started_unix_ms_ = 0;
   int64_t max_vus_ = 0;
   int64_t requests_ = 0, failed_requests_ = 0;
   int64_t published_requests_ = 0, published_failed_ = 0, published_busy_ = 0;

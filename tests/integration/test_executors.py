@@ -140,6 +140,54 @@ class ExecutorTest(unittest.TestCase):
         self.assertGreaterEqual(max(active), 2)
         self.assertLess(time.time() - started, 20)
 
+    def test_vus_read_when_their_scenario_began_after_setup_and_start_time(self):
+        # Init code that takes 600 ms delays every worker's start; the `later`
+        # scenario must still begin no earlier than 1 s after the test start.
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            assert(lueng.vu.scenario_start == nil and lueng.vu.test_elapsed == nil, "no VU in init code")
+            local busy_until = lueng.now() + 600
+            while lueng.now() < busy_until do end
+            options = { scenarios = {
+              first = { executor = "per-vu-iterations", vus = 2, iterations = 2 },
+              later = { executor = "per-vu-iterations", vus = 2, iterations = 2, startTime = "1s" },
+            } }
+            function setup() return { setup_now = lueng.now() } end
+            function default(data)
+              local vu = lueng.vu
+              local facts = { vu.scenario_start, vu.scenario_start_time, vu.scenarioStartTime,
+                              vu.scenario_elapsed, vu.test_elapsed, lueng.now(), data.setup_now,
+                              vu.scenarioElapsed, vu.currentTestRunDuration }
+              for i, value in ipairs(facts) do facts[i] = ("%.3f"):format(value) end
+              http.get(ENV.BASE_URL .. "/hello?s=" .. vu.scenario .. "&f=" .. table.concat(facts, ","))
+            end
+        """, "--threads", "2")
+        self.assertEqual(run.code, 0, run.stderr)
+        test_start, test_end = run.result["start_unix_ms"], run.result["end_unix_ms"]
+        duration_ms = run.result["duration_seconds"] * 1000
+        offsets = {"first": 0, "later": 1000}
+        slack = 2  # whole-millisecond timers and start_unix_ms
+        seen = {}
+        for request in self.server.requests:
+            scenario = request.query["s"]
+            (start, start_time, k6_start, scenario_elapsed, test_elapsed, now, setup_now,
+             camel_elapsed, k6_duration) = map(float, request.query["f"].split(","))
+            seen[scenario] = seen.get(scenario, 0) + 1
+            self.assertEqual(start, start_time)
+            self.assertEqual(start, k6_start)
+            self.assertLessEqual(setup_now, test_start + 1, "setup() comes before the test start")
+            self.assertGreaterEqual(start, test_start + offsets[scenario] - slack, scenario)
+            self.assertLessEqual(start, now)
+            self.assertLessEqual(now, test_end + 1)
+            # One clock: the scenario's start plus its elapsed time is the iteration's now.
+            self.assertGreaterEqual(now + 1, start + scenario_elapsed)
+            self.assertGreaterEqual(test_elapsed - scenario_elapsed, offsets[scenario] - slack, scenario)
+            self.assertLessEqual(test_elapsed, duration_ms)
+            self.assertGreaterEqual(camel_elapsed, scenario_elapsed)
+            self.assertGreaterEqual(k6_duration, test_elapsed)
+        self.assertEqual(seen, {"first": 4, "later": 4})
+
     def test_stage_flags_replace_the_scripts_scenarios(self):
         run = self.run_script("""
             local lueng = require "lueng"
