@@ -6,6 +6,7 @@
 
 #include "bindings/lua_json.hpp"
 #include "bindings/modules.hpp"
+#include "engine/common/byte_size.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/exec/http_batch.hpp"
 #include "engine/exec/response_pool.hpp"
@@ -101,6 +102,27 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
     call.max_redirects = static_cast<int64_t>(redirects);
   } else if (!lua_isnil(L, -1)) {
     luaL_error(L, "%s: params.redirects must be a number", fn);
+  }
+  lua_pop(L, 1);
+
+  lua_getfield(L, index, "maxResponseBodySize");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_getfield(L, index, "max_response_body_size");
+  }
+  if (lua_type(L, -1) == LUA_TNUMBER) {
+    double bytes = lua_tonumber(L, -1);
+    if (bytes < 0 || bytes != static_cast<double>(static_cast<int64_t>(bytes)))
+      luaL_error(L, "%s: params.maxResponseBodySize must be a whole number of bytes >= 0", fn);
+    call.max_body_bytes = static_cast<uint64_t>(bytes);
+  } else if (lua_type(L, -1) == LUA_TSTRING) {
+    auto bytes = parse_byte_size(to_view(L, -1));
+    if (!bytes)
+      luaL_error(L, "%s: params.maxResponseBodySize '%s' is not a size (use e.g. \"64MiB\")", fn,
+                 lua_tostring(L, -1));
+    call.max_body_bytes = *bytes;
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "%s: params.maxResponseBodySize must be a number of bytes or a size string", fn);
   }
   lua_pop(L, 1);
 

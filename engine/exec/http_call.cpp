@@ -16,13 +16,15 @@ void assign_slot(std::vector<std::pair<std::string, std::string>>& slots, size_t
 
 }  // namespace
 
-void HttpCall::reset(bool discard_body_default, int64_t max_redirects_default) {
+void HttpCall::reset(bool discard_body_default, int64_t max_redirects_default,
+                     uint64_t max_body_bytes_default) {
   body.clear();
   name_tag.clear();
   name_from_script = false;
   timeout_seconds = 60;
   discard_body = discard_body_default;
   max_redirects = max_redirects_default;
+  max_body_bytes = max_body_bytes_default;
   headers_used_ = 0;
   tags_used_ = 0;
   cookies_used_ = 0;

@@ -24,6 +24,7 @@ class HttpCall {
   double timeout_seconds = 60;
   bool discard_body = false;
   int64_t max_redirects = 10;
+  uint64_t max_body_bytes = 0;    // maxResponseBodySize; 0: no limit
   std::string name_tag;           // the name tag: the URL without query unless the script set one
   bool name_from_script = false;  // params.tags.name was given: every redirect hop keeps it
 
@@ -35,7 +36,8 @@ class HttpCall {
   };
 
   // Clears the script's data; the defaults come from the run's options.
-  void reset(bool discard_body_default = false, int64_t max_redirects_default = 10);
+  void reset(bool discard_body_default = false, int64_t max_redirects_default = 10,
+             uint64_t max_body_bytes_default = 0);
   void add_cookie(std::string_view name, std::string_view value, bool replace);
   std::span<const RequestCookie> cookies() const { return {cookies_.data(), cookies_used_}; }
   // Parses text into url, unless it is the text the last successful call parsed:

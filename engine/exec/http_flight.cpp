@@ -95,6 +95,7 @@ void HttpFlight::send_hop() {
   request.body = body_;
   request.timeout_seconds = call_->timeout_seconds;
   request.discard_body = call_->discard_body;
+  request.max_body_bytes = call_->max_body_bytes;
   session_.send(request, response_->data, this);
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/common/byte_size.hpp"
 #include "engine/exec/options.hpp"
 
 namespace lueng::exec {
@@ -21,6 +22,16 @@ bool read_bool(const rapidjson::Value& value, const std::string& where) {
 }
 
 }  // namespace
+
+uint64_t read_byte_size(const rapidjson::Value& value, const std::string& where) {
+  if (value.IsNumber()) return static_cast<uint64_t>(read_whole(value, where, 0));
+  if (value.IsString()) {
+    if (auto bytes = parse_byte_size(value.GetString())) return *bytes;
+    throw ConfigError(where + ": '" + value.GetString() +
+                      "' is not a size (use bytes, or e.g. \"512KB\", \"64MiB\")");
+  }
+  throw ConfigError(where + ": must be a number of bytes or a size such as \"64MiB\"");
+}
 
 HttpOptions read_http_options(const rapidjson::Value& options) {
   HttpOptions http;
@@ -42,6 +53,8 @@ HttpOptions read_http_options(const rapidjson::Value& options) {
       http.batch = read_whole(value, at, 1);
     } else if (key == "batchPerHost") {
       http.batch_per_host = read_whole(value, at, 0);
+    } else if (key == "maxResponseBodySize") {
+      http.max_response_body_size = read_byte_size(value, at);
     }
   }
   return http;

@@ -17,7 +17,15 @@ struct HttpOptions {
   bool no_cookies_reset = false;          // noCookiesReset: keep cookies across iterations
   int64_t batch = 20;                     // batch: parallel requests of one http.batch
   int64_t batch_per_host = 6;             // batchPerHost: ... to one host; 0: no limit
+  // maxResponseBodySize: a kept body (decoded) past it fails the request; 0: no
+  // limit. Large enough for any API answer, small enough that a gzip bomb per VU
+  // cannot take the machine's memory.
+  uint64_t max_response_body_size = 64 << 20;
 };
+
+// A size in bytes: a whole number, or a string such as "64MiB" (see
+// parse_byte_size). Throws ConfigError naming `where`.
+uint64_t read_byte_size(const rapidjson::Value& value, const std::string& where);
 
 // Reads them from the script's options table (as JSON; null when absent).
 // Throws ConfigError naming the option.

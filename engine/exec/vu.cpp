@@ -105,7 +105,8 @@ void Vu::abort() {
 
 HttpCall& Vu::prepare_http_call() {
   const HttpOptions& options = worker_.plan().http;
-  call_.reset(options.discard_response_bodies, options.max_redirects);
+  call_.reset(options.discard_response_bodies, options.max_redirects,
+              options.max_response_body_size);
   return call_;
 }
 
@@ -126,7 +127,8 @@ HttpCall& Vu::prepare_batch_entry(size_t index) {
   if (!batch_) batch_ = std::make_unique<HttpBatch>(*this, flight_);
   const HttpOptions& options = worker_.plan().http;
   HttpCall& call = batch_->entry(index);
-  call.reset(options.discard_response_bodies, options.max_redirects);
+  call.reset(options.discard_response_bodies, options.max_redirects,
+             options.max_response_body_size);
   return call;
 }
 

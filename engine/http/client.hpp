@@ -35,6 +35,7 @@ struct Request {
   std::string_view body;            // Content-Length is sent when non-empty or for POST/PUT/PATCH
   double timeout_seconds = 60.0;    // whole request: DNS, connect, send, wait, receive
   bool discard_body = false;        // count body bytes, keep none
+  uint64_t max_body_bytes = 0;      // a kept (decoded) body past it fails the request; 0: no limit
 };
 
 // Called once per send(), on the loop thread, with the filled response.

@@ -54,7 +54,7 @@ int Connection::connect() {
 
 void Connection::send(const Request& request, std::string_view user_agent, ResponseData& out) {
   out_ = &out;
-  reader_.start(out, request.method == "HEAD", request.discard_body);
+  reader_.start(out, request.method == "HEAD", request.discard_body, request.max_body_bytes);
   write_request(request_buffer_, request, user_agent);
   close_after_response_ = asks_to_close(request);
   if (const TlsInfo* tls = stream_->tls()) {

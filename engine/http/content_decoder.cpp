@@ -57,34 +57,39 @@ bool ContentDecoder::begin_stream(unsigned char first_byte) {
   return true;
 }
 
-bool ContentDecoder::feed(const char* data, size_t length, std::string& out) {
-  if (length == 0) return true;
-  if (!begun_ && !begin_stream(static_cast<unsigned char>(data[0]))) return false;
-  if (ended_) return true;  // bytes after the stream's end are ignored, as browsers do
+ContentDecoder::Fed ContentDecoder::feed(const char* data, size_t length, std::string& out,
+                                         size_t limit) {
+  if (length == 0) return Fed::kOk;
+  if (!begun_ && !begin_stream(static_cast<unsigned char>(data[0]))) return Fed::kInvalid;
+  if (ended_) return Fed::kOk;  // bytes after the stream's end are ignored, as browsers do
   stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
   stream_.avail_in = static_cast<uInt>(length);
   while (stream_.avail_in > 0) {
+    size_t used = out.size();
+    if (used > limit) return Fed::kTooLarge;
     // Grow into the string's spare capacity first; a pooled response's body keeps
     // the capacity of the largest body it held.
-    size_t used = out.size();
     size_t room = out.capacity() - used;
     if (room < 4096) room = std::max<size_t>(4096, used);
+    room = std::min<size_t>(room, size_t{1} << 30);  // avail_out is 32 bits
+    if (limit - used < room) room = limit - used + 1;
     out.resize(used + room);
     stream_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
     stream_.avail_out = static_cast<uInt>(room);
     int status = inflate(&stream_, Z_NO_FLUSH);
     out.resize(used + (room - stream_.avail_out));
+    if (out.size() > limit) return Fed::kTooLarge;
     if (status == Z_STREAM_END) {
       ended_ = true;
-      return true;
+      return Fed::kOk;
     }
-    if (status == Z_BUF_ERROR && stream_.avail_out > 0) return true;  // needs more input
+    if (status == Z_BUF_ERROR && stream_.avail_out > 0) return Fed::kOk;  // needs more input
     if (status != Z_OK) {
       error_ = stream_.msg ? stream_.msg : "invalid compressed data";
-      return false;
+      return Fed::kInvalid;
     }
   }
-  return true;
+  return Fed::kOk;
 }
 
 bool ContentDecoder::finish() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,9 +27,12 @@ class ContentDecoder {
 
   // Prepares for one body in `coding` (not identity).
   void start(Coding coding);
-  // Appends the decoded bytes of `data` to `out`; false when the data is not valid
-  // for the coding (error() then says why).
-  bool feed(const char* data, size_t length, std::string& out);
+  enum class Fed { kOk, kInvalid, kTooLarge };
+  // Appends the decoded bytes of `data` to `out`, never letting it grow past
+  // `limit` bytes (plus one, to tell): a few KB of gzip can inflate to gigabytes.
+  // kInvalid when the data is not valid for the coding (error() then says why),
+  // kTooLarge when the decoded body would pass `limit`.
+  Fed feed(const char* data, size_t length, std::string& out, size_t limit = SIZE_MAX);
   // At the body's end: false when the compressed stream was cut short.
   bool finish();
   const char* error() const { return error_; }

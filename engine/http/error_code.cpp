@@ -46,6 +46,8 @@ const char* error_code_name(ErrorCode code) {
       return "unexpected_eof";
     case ErrorCode::kResponseDecompressionFailed:
       return "response_decompression_failed";
+    case ErrorCode::kResponseTooLarge:
+      return "response_too_large";
   }
   return "unknown";
 }

@@ -27,6 +27,7 @@ enum class ErrorCode : uint16_t {
   kMalformedResponse = 1600,    // server spoke something that is not HTTP/1.x
   kUnexpectedEof = 1601,        // connection closed before the response was complete
   kResponseDecompressionFailed = 1701,  // Content-Encoding gzip/deflate that does not decode
+  kResponseTooLarge = 1702,  // a kept body (decoded) passed maxResponseBodySize; lueng's own
   kUnsupportedScheme = 1021,
 };
 

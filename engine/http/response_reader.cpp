@@ -40,12 +40,17 @@ ResponseReader::ResponseReader() {
   llhttp_set_lenient_chunked_length(&parser_, 1);
 }
 
-void ResponseReader::start(ResponseData& out, bool head_request, bool discard_body) {
+void ResponseReader::start(ResponseData& out, bool head_request, bool discard_body,
+                           uint64_t max_body_bytes) {
   llhttp_reset(&parser_);  // keeps settings, data and lenient flags
   out_ = &out;
   out.body_discarded = discard_body;
   head_request_ = head_request;
   discard_body_ = discard_body;
+  max_body_ = max_body_bytes == 0 || max_body_bytes > SIZE_MAX
+                  ? SIZE_MAX
+                  : static_cast<size_t>(max_body_bytes);
+  too_large_ = false;
   header_state_ = HeaderState::kExpectName;
   interim_ = false;
   decoding_ = false;
@@ -63,6 +68,7 @@ ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
     return Result::kComplete;
   }
   if (status == HPE_OK) return Result::kNeedMore;
+  if (too_large_) return Result::kError;  // the error is set already
   out_->error_code = ErrorCode::kMalformedResponse;
   out_->error = fmt::format("malformed HTTP response: {} ({})", llhttp_get_error_reason(&parser_),
                             llhttp_errno_name(status));
@@ -152,9 +158,26 @@ int ResponseReader::on_headers_complete(llhttp_t* parser) {
     if (coding != ContentDecoder::Coding::kIdentity) {
       reader.decoder_.start(coding);
       reader.decoding_ = true;
+    } else if ((parser->flags & F_CONTENT_LENGTH) && parser->content_length > reader.max_body_) {
+      return reader.body_too_large();  // no need to read what would be refused
     }
   }
   return kContinue;
+}
+
+int ResponseReader::body_too_large() {
+  // A failed request, as a cut connection would be: status 0 so that it counts in
+  // http_req_failed, and the partial body (up to the limit) is given back at once.
+  too_large_ = true;
+  out_->status = 0;
+  out_->body.clear();
+  out_->body.shrink_to_fit();
+  out_->error_code = ErrorCode::kResponseTooLarge;
+  out_->error = fmt::format("response body larger than maxResponseBodySize ({} bytes){}", max_body_,
+                            decoding_ ? " once decompressed" : "");
+  decoding_ = false;
+  llhttp_set_error_reason(&parser_, "response body too large");
+  return HPE_USER;
 }
 
 void ResponseReader::decoding_failed() {
@@ -167,10 +190,20 @@ void ResponseReader::decoding_failed() {
 
 int ResponseReader::on_body(llhttp_t* parser, const char* at, size_t length) {
   ResponseReader& reader = self(parser);
+  std::string& body = reader.out_->body;
   if (reader.decoding_) {
-    if (!reader.decoder_.feed(at, length, reader.out_->body)) reader.decoding_failed();
+    switch (reader.decoder_.feed(at, length, body, reader.max_body_)) {
+      case ContentDecoder::Fed::kOk:
+        break;
+      case ContentDecoder::Fed::kInvalid:
+        reader.decoding_failed();
+        break;
+      case ContentDecoder::Fed::kTooLarge:
+        return reader.body_too_large();
+    }
   } else if (!reader.discard_body_ && !reader.decode_failed_) {
-    reader.out_->body.append(at, length);
+    if (length > reader.max_body_ - body.size()) return reader.body_too_large();
+    body.append(at, length);
   }
   return kContinue;
 }

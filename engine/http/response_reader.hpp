@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include <llhttp.h>
 
@@ -14,7 +15,8 @@ namespace lueng::http {
 // Content-Length, chunked encoding or the end of the connection. Bodies sent with
 // Content-Encoding gzip or deflate are decoded as they arrive (unless discarded);
 // a body that does not decode keeps its status and carries
-// kResponseDecompressionFailed.
+// kResponseDecompressionFailed. A kept body larger than its limit (decoded size)
+// stops the parse: kResponseTooLarge, and the connection cannot be reused.
 class ResponseReader {
  public:
   enum class Result { kNeedMore, kComplete, kError };
@@ -24,10 +26,12 @@ class ResponseReader {
   ResponseReader& operator=(const ResponseReader&) = delete;
 
   // Prepares for the response to the next request. A HEAD response has no body
-  // whatever its headers say.
-  void start(ResponseData& out, bool head_request, bool discard_body);
+  // whatever its headers say. A kept body may hold at most `max_body_bytes`
+  // (0: no limit); discarded bodies take no memory and have none.
+  void start(ResponseData& out, bool head_request, bool discard_body, uint64_t max_body_bytes = 0);
 
-  // On kError the response carries kMalformedResponse and a message.
+  // On kError the response carries kMalformedResponse (or kResponseTooLarge) and a
+  // message.
   Result feed(const char* data, size_t length);
 
   // The connection reached EOF: true when that legitimately ends the response (a
@@ -57,12 +61,15 @@ class ResponseReader {
 
   bool append_header_bytes(const char* at, size_t length);
   void decoding_failed();
+  int body_too_large();
 
   llhttp_t parser_;
   ResponseData* out_ = nullptr;
   HeaderState header_state_ = HeaderState::kExpectName;
   bool head_request_ = false;
   bool discard_body_ = false;
+  size_t max_body_ = SIZE_MAX;  // bytes a kept body may hold
+  bool too_large_ = false;      // the body passed max_body_: the parse stopped
   ContentDecoder decoder_;
   bool decoding_ = false;       // the body is compressed and being inflated
   bool decode_failed_ = false;  // the rest of the body is ignored

@@ -15,15 +15,15 @@ def redirect(status, location, headers=None):
     return raw_response(status, b"", {"Location": location, **(headers or {})}, reason="Redirect")
 
 
-def chunked(body, headers):
+def chunked(body, headers, size=7):
     head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
     for name, value in headers.items():
         head += f"{name}: {value}\r\n"
-    out = head.encode() + b"\r\n"
-    for i in range(0, len(body), 7):
-        piece = body[i:i + 7]
-        out += f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
-    return out + b"0\r\n\r\n"
+    out = [head.encode() + b"\r\n"]
+    for i in range(0, len(body), size):
+        piece = body[i:i + size]
+        out.append(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    return b"".join(out) + b"0\r\n\r\n"
 
 
 class HttpFeaturesTest(unittest.TestCase):
@@ -62,6 +62,11 @@ class HttpFeaturesTest(unittest.TestCase):
         routes["/head-length"] = lambda r: (
             b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" +
             (b"" if r.method == "HEAD" else b"x" * 1000))
+        # 10 MB of zeros gzip to ~10 KB: a small decompression bomb.
+        bomb = gzip.compress(b"\0" * 10_000_000)
+        routes["/bomb"] = lambda r: raw_response(200, bomb, {"Content-Encoding": "gzip"})
+        routes["/big"] = lambda r: raw_response(200, b"x" * 200_000)
+        routes["/big-chunked"] = lambda r: chunked(b"x" * 200_000, {}, size=8192)
         routes["/not-modified"] = lambda r: (
             b"HTTP/1.1 304 Not Modified\r\nContent-Length: 1000\r\nETag: \"v1\"\r\n\r\n")
 
@@ -358,6 +363,54 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(run.metric("data_received")["count"], self.server.bytes_out)
         self.assertLess(run.metric("data_received")["count"], 5 * len(HELLO))
         self.assertEqual(self.server.connections, 1)
+
+    def test_response_body_limit_fails_the_request_and_closes_the_connection(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { maxResponseBodySize = "100KB" }
+            function default()
+              local gz = { headers = { ["Accept-Encoding"] = "gzip" } }
+              local bomb = http.get(ENV.BASE_URL .. "/bomb", gz)
+              local after = http.get(ENV.BASE_URL .. "/hello")
+              local big = http.get(ENV.BASE_URL .. "/big")
+              local chunked = http.get(ENV.BASE_URL .. "/big-chunked")
+              local fits = http.get(ENV.BASE_URL .. "/big", { maxResponseBodySize = 200000 })
+              local dropped = http.get(ENV.BASE_URL .. "/bomb", { responseType = "none",
+                                                                  headers = gz.headers })
+              local unlimited = http.get(ENV.BASE_URL .. "/bomb",
+                                         { max_response_body_size = 0, headers = gz.headers })
+              for name, res in pairs({ bomb = bomb, big = big, chunked = chunked }) do
+                lueng.check(res, {
+                  [name .. " fails with 1702"] = res.error_code == 1702 and res.status == 0,
+                  [name .. " keeps no body"] = res.body == "",
+                  [name .. " says why"] = res.error:find("maxResponseBodySize (100000 bytes)", 1, true) ~= nil,
+                })
+              end
+              lueng.check(bomb, {
+                ["bomb said decompressed"] = bomb.error:find("once decompressed", 1, true) ~= nil,
+                ["next request fine"] = after.status == 200 and after.body == "hello world",
+                ["exactly the limit fits"] = fits.status == 200 and #fits.body == 200000,
+                ["discarded bodies are not limited"] = dropped.status == 200 and dropped.error_code == 0,
+                ["0 is no limit"] = unlimited.error_code == 0 and #unlimited.body == 10000000,
+              })
+            end
+        """, "-i", "1")
+        self.assert_all_checks_pass(run)
+        # The bomb's, /big's and /big-chunked's connections were closed: each next
+        # request came on a new one.
+        self.assertEqual([r.connection for r in self.server.requests], [1, 2, 2, 3, 4, 4, 4])
+        failed = {s["tags"]["name"].rsplit("/", 1)[1]: s["tags"].get("error_code")
+                  for s in run.result["metrics"]["http_reqs"]["series"]
+                  if s["tags"].get("expected_response") == "false"}
+        self.assertEqual(failed, {"bomb": "1702", "big": "1702", "big-chunked": "1702"})
+        self.assertEqual(run.metric("http_req_failed")["passes"], 3)
+
+    def test_bad_response_body_size_is_exit_104(self):
+        for value in ('"lots"', "-1", "{}"):
+            run = run_lueng(f"options = {{ maxResponseBodySize = {value} }}\nfunction default() end")
+            self.assertEqual(run.code, 104, run.stderr)
+            self.assertIn("options.maxResponseBodySize", run.stderr)
 
     def test_chunked_head_204_304_and_connection_close(self):
         run = self.run_script("""

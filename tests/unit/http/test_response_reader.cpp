@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <zlib.h>
+
 #include "engine/http/response_reader.hpp"
 
 using lueng::http::ErrorCode;
@@ -166,4 +168,69 @@ TEST_CASE("ResponseData::clear keeps capacity") {
   CHECK(out.headers.capacity() >= 50);
   CHECK(out.status == 0);
   CHECK(out.error.empty());
+}
+
+namespace {
+
+std::string gzip_of(const std::string& data) {
+  z_stream stream{};
+  deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+std::string gzip_response(const std::string& compressed) {
+  return "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " +
+         std::to_string(compressed.size()) + "\r\n\r\n" + compressed;
+}
+
+}  // namespace
+
+TEST_CASE("a kept body may not pass its limit, decoded or not") {
+  const std::string bomb = gzip_of(std::string(4 << 20, 'a'));  // 4 MiB in a few KB
+  REQUIRE(bomb.size() < 64 * 1024);
+  for (size_t step : {size_t{1000}, bomb.size() + 100}) {
+    INFO("step " << step);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false, 100'000);
+    CHECK(feed_in_steps(reader, gzip_response(bomb), step) == Result::kError);
+    CHECK(out.error_code == ErrorCode::kResponseTooLarge);
+    CHECK(out.status == 0);
+    CHECK(out.body.capacity() < 100'000);  // given back, never grown past the limit + 1
+  }
+
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false, 4 << 20);  // exactly the decoded size fits
+  CHECK(feed_in_steps(reader, gzip_response(bomb), 512) == Result::kComplete);
+  CHECK(out.body.size() == 4u << 20);
+  CHECK(out.error_code == ErrorCode::kNone);
+
+  const std::string plain = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world";
+  out.clear();                          // as Session does before every request
+  reader.start(out, false, false, 10);  // refused from the headers
+  CHECK(feed_in_steps(reader, plain, 5) == Result::kError);
+  CHECK(out.error_code == ErrorCode::kResponseTooLarge);
+  out.clear();
+  reader.start(out, false, false, 11);
+  CHECK(feed_in_steps(reader, plain, 5) == Result::kComplete);
+  CHECK(out.body == "hello world");
+  out.clear();
+  reader.start(out, false, true, 10);  // discarded: counted, not kept, not limited
+  CHECK(feed_in_steps(reader, plain, 5) == Result::kComplete);
+  CHECK(out.error_code == ErrorCode::kNone);
+
+  const std::string eof_delimited = "HTTP/1.1 200 OK\r\n\r\n0123456789ABC";
+  out.clear();
+  reader.start(out, false, false, 12);
+  CHECK(feed_in_steps(reader, eof_delimited, 4) == Result::kError);
+  CHECK(out.error_code == ErrorCode::kResponseTooLarge);
 }
