@@ -327,6 +327,7 @@ void TestRun::run_workers(output::RunResult& result) {
   for (int i = 0; i < plan_.workers; ++i)
     workers.push_back(std::make_unique<Worker>(i, plan_, shared_));
   plan_.start_ns = uv_hrtime();
+  result.clock_start_ns = plan_.start_ns;
   result.start_unix_ms = unix_ms_now();
 
   std::optional<ProgressView> progress;
@@ -361,11 +362,13 @@ void TestRun::run_workers(output::RunResult& result) {
   }
   // The VU gauges come from the per-second samples of the main thread.
   metrics::Aggregate vus, vus_max;
-  uint64_t t = 0;
-  for (const auto& point : result.time_series) vus.add(metrics::MetricType::kGauge, point.vus, ++t);
-  if (result.time_series.empty()) vus.add(metrics::MetricType::kGauge, 0, 0);
+  uint64_t end = uv_hrtime();
+  for (const auto& point : result.time_series)
+    vus.add(metrics::MetricType::kGauge, point.vus,
+            plan_.start_ns + static_cast<uint64_t>(point.second) * 1'000'000'000);
+  if (result.time_series.empty()) vus.add(metrics::MetricType::kGauge, 0, end);
   vus_max.add(metrics::MetricType::kGauge,
-              static_cast<double>(shared_.initialized_vus.load(std::memory_order_relaxed)), 0);
+              static_cast<double>(shared_.initialized_vus.load(std::memory_order_relaxed)), end);
   result.metrics.add(plan_.catalog.def(metrics::builtin::kVus), "", vus);
   result.metrics.add(plan_.catalog.def(metrics::builtin::kVusMax), "", vus_max);
 }

@@ -64,7 +64,8 @@ void write_histogram(Writer& w, const metrics::Histogram& h) {
 // The values a threshold or a reader looks at, by metric type, and the raw
 // parts a later merge needs.
 void write_values(Writer& w, const metrics::MetricDef& def, const metrics::Aggregate& a,
-                  double seconds) {
+                  const RunResult& result) {
+  double seconds = result.duration_seconds;
   w.Key("values");
   w.StartObject();
   switch (def.type) {
@@ -83,6 +84,9 @@ void write_values(Writer& w, const metrics::MetricDef& def, const metrics::Aggre
       key_number(w, "min", a.count ? a.min : 0);
       key_number(w, "max", a.count ? a.max : 0);
       key_uint(w, "samples", a.count);
+      if (a.last_time_ns != 0)  // none in files from before the field
+        key_int(w, "last_time_ns",
+                static_cast<int64_t>(a.last_time_ns) - static_cast<int64_t>(result.clock_start_ns));
       break;
     case metrics::MetricType::kTrend: {
       const metrics::Histogram& h = a.trend;
@@ -116,14 +120,14 @@ void write_metrics(Writer& w, const RunResult& result) {
     w.String(metric.def.is_time                     ? "time"
              : metric.def.name.starts_with("data_") ? "data"
                                                     : "default");
-    write_values(w, metric.def, metric.total, result.duration_seconds);
+    write_values(w, metric.def, metric.total, result);
     w.Key("series");
     w.StartArray();
     for (const auto& [tags, aggregate] : metric.by_tags) {
       w.StartObject();
       w.Key("tags");
       write_tags(w, tags);
-      write_values(w, metric.def, aggregate, result.duration_seconds);
+      write_values(w, metric.def, aggregate, result);
       w.EndObject();
     }
     w.EndArray();
@@ -134,7 +138,7 @@ void write_metrics(Writer& w, const RunResult& result) {
         w.StartObject();
         w.Key("tags");
         write_tags(w, filter);
-        write_values(w, metric.def, aggregate, result.duration_seconds);
+        write_values(w, metric.def, aggregate, result);
         w.EndObject();
       }
       w.EndArray();

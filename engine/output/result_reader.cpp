@@ -20,6 +20,10 @@ namespace {
 
 using Value = rapidjson::Value;
 
+// The clock of a file read back: gauge sample times are offsets from the start
+// of the test, negative in setup(); a start far from 0 keeps them all in range.
+constexpr uint64_t kReadClockStart = uint64_t{1} << 62;
+
 class Reader {
  public:
   explicit Reader(const std::string& name) : name_(name) {}
@@ -121,6 +125,10 @@ class Reader {
         if (a.count > 0) {
           a.min = number(values, "min", at);
           a.max = number(values, "max", at);
+        }
+        if (const Value* last = member(values, "last_time_ns")) {
+          if (!last->IsInt64()) fail(at + ".last_time_ns", "must be a whole number");
+          a.last_time_ns = kReadClockStart + static_cast<uint64_t>(last->GetInt64());
         }
         break;
       case metrics::MetricType::kTrend:
@@ -319,6 +327,7 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
                               : fmt::format("'{}' is not supported (this lueng reads {})", schema,
                                             kResultSchema));
   RunResult result;
+  result.clock_start_ns = kReadClockStart;
   result.lueng_version = reader.string(d, "lueng_version", "top level");
   result.script = reader.string(d, "script", "top level");
   result.host = reader.string(d, "host", "top level");

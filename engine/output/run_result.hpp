@@ -69,6 +69,10 @@ struct RunResult {
   int64_t start_unix_ms = 0;
   int64_t end_unix_ms = 0;
   double duration_seconds = 0;  // test run, without setup and teardown
+  // The clock samples are timed by (uv_hrtime()) at the start of the test. The
+  // file gives a gauge's last sample relative to it, so that merging per-tag
+  // series read back keeps the value that was set last.
+  uint64_t clock_start_ns = 0;
   bool interrupted = false;
   std::string interrupt_reason;
   int workers = 0;

@@ -98,6 +98,8 @@ function buy()
   step:add(gift and 5 or 20, { step = "login" })
   step:add(3.3, { step = "pay", channel = "web" })
   for _, k in ipairs({ AWKWARD_LIST }) do depth:add(1000 * k / 7 + 1 / 3, { lane = tostring(k) }) end
+  -- Series set later sort earlier: step z (i = 0) ... t (i = 6).
+  depth:add(i, { lane = "q", step = string.char(122 - i) })
 end
 """
 
@@ -177,6 +179,16 @@ class ValidateAgreesTest(unittest.TestCase):
             self.assertEqual(statuses[(f"depth{{lane:{i}}}", f"value=={awkward(i)!r}")], "PASS")
         self.assertEqual(statuses[("vus_max", "value==3")], "PASS")
         self.assertEqual(live["verdict"], "CRITICAL")
+
+        # A gauge sub-metric the run did not track, merged from the series of the
+        # file: the value set last, not the one of the last series in tag order.
+        untracked = os.path.join(self.dir, "untracked.lua")
+        with open(untracked, "w") as f:
+            f.write('return { ["depth{lane:q}"] = "value==6", ["depth{lane:q,step:z}"] = "value==0" }')
+        code, offline = self.validate(run, "--slo", untracked)
+        self.assertEqual(code, 0, offline)
+        self.assertEqual([(r[0], r[3]) for r in offline["results"]],
+                         [("depth{lane:q,step:z}", 0), ("depth{lane:q}", 6)])
 
     def test_an_abort_carries_over_to_the_same_slos_in_a_file(self):
         table = thresholds_table(THRESHOLDS.replace(

@@ -164,6 +164,34 @@ TEST_CASE("every number reads back to the very double that was written") {
   }
 }
 
+TEST_CASE("a gauge's series read back know which was set last") {
+  // vu:2's series comes last in tag order but was set first: a sub-metric merged
+  // from the series read back is the value set last, as the run tracked it.
+  metrics::MetricCatalog catalog;
+  std::string error;
+  auto depth = *catalog.add("depth", metrics::MetricType::kGauge, false, &error);
+  metrics::Sink sink(catalog);
+  auto first = sink.intern(metrics::encode_tags({{"lane", "a"}, {"vu", "2"}}));
+  auto last = sink.intern(metrics::encode_tags({{"lane", "a"}, {"vu", "1"}}));
+  output::RunResult original;
+  original.clock_start_ns = 1'000'000'000;
+  sink.add(depth, first, 2, 500'000'000);  // in setup(), before the start
+  sink.add(depth, last, 1, 3'000'000'000);
+  original.metrics = metrics::MetricSet(catalog);
+  original.metrics.merge(sink);
+  std::string json = output::result_to_json(original);
+  CHECK(json.find("\"last_time_ns\": -500000000") != std::string::npos);
+  CHECK(json.find("\"last_time_ns\": 2000000000") != std::string::npos);
+  output::RunResult read = output::result_from_json(json, "r.json");
+  const metrics::MetricData* metric = read.metrics.find("depth");
+  REQUIRE(metric);
+  std::string lane_a = metrics::encode_tags({{"lane", "a"}});
+  CHECK(original.metrics.filtered(*original.metrics.find("depth"), lane_a).last == 1);
+  CHECK(read.metrics.filtered(*metric, lane_a).last == 1);
+  CHECK(metric->total.last == 1);
+  CHECK(output::result_to_json(read) == json);
+}
+
 TEST_CASE("bad result files are refused with the place that is wrong") {
   auto error = [](const std::string& json) {
     try {
