@@ -4,29 +4,6 @@
 
 namespace lueng::metrics {
 
-void Aggregate::add(MetricType type, double value, uint64_t time_ns) {
-  ++count;
-  switch (type) {
-    case MetricType::kCounter:
-      sum += value;
-      break;
-    case MetricType::kRate:
-      if (value != 0) ++nonzero;
-      break;
-    case MetricType::kGauge:
-      if (time_ns >= last_time_ns) {
-        last = value;
-        last_time_ns = time_ns;
-      }
-      min = std::min(min, value);
-      max = std::max(max, value);
-      break;
-    case MetricType::kTrend:
-      trend.add(value);
-      break;
-  }
-}
-
 void Aggregate::merge(MetricType type, const Aggregate& other) {
   if (other.count == 0) return;
   count += other.count;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -21,7 +22,29 @@ struct Aggregate {
   double max = -std::numeric_limits<double>::infinity();
   Histogram trend;
 
-  void add(MetricType type, double value, uint64_t time_ns);
+  // Inline: every sample comes through here.
+  void add(MetricType type, double value, uint64_t time_ns) {
+    ++count;
+    switch (type) {
+      case MetricType::kCounter:
+        sum += value;
+        break;
+      case MetricType::kRate:
+        if (value != 0) ++nonzero;
+        break;
+      case MetricType::kGauge:
+        if (time_ns >= last_time_ns) {
+          last = value;
+          last_time_ns = time_ns;
+        }
+        min = std::min(min, value);
+        max = std::max(max, value);
+        break;
+      case MetricType::kTrend:
+        trend.add(value);
+        break;
+    }
+  }
   void merge(MetricType type, const Aggregate& other);
 
   // The number a threshold's "value"/"rate"/"count" refers to for this type:

@@ -7,7 +7,14 @@
 namespace lueng::metrics {
 
 Sink::Sink(const MetricCatalog& catalog, size_t max_tag_sets)
-    : catalog_(catalog), max_tag_sets_(max_tag_sets), metric_tracked_(catalog.size(), 0) {}
+    : catalog_(catalog),
+      metric_count_(catalog.size()),
+      max_tag_sets_(max_tag_sets),
+      metric_tracked_(catalog.size(), 0) {
+  types_.reserve(metric_count_);
+  for (size_t m = 0; m < metric_count_; ++m)
+    types_.push_back(catalog.def(static_cast<MetricId>(m)).type);
+}
 
 size_t Sink::track(MetricId metric, std::string filter) {
   for (size_t i = 0; i < tracked_.size(); ++i)
@@ -44,24 +51,14 @@ TagSetId Sink::add_tag_set(std::string_view stored, std::string_view key) {
   tag_sets_.emplace_back(stored);
   if (stream_) stream_->define_tags(id, stored);
   ids_.emplace(std::string(key), id);
-  slots_.resize(slots_.size() + catalog_.size(), -1);
+  slots_.resize(slots_.size() + metric_count_, nullptr);
   tag_matches_.push_back(matches_);
   return id;
 }
 
-void Sink::add(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
-  if (stream_) [[unlikely]]
-    stream_->push(metric, tags, value, time_ns);
-  int32_t& slot = slots_[static_cast<size_t>(tags) * catalog_.size() + metric];
-  if (slot < 0) {
-    slot = static_cast<int32_t>(aggregates_.size());
-    aggregates_.emplace_back();
-  }
-  MetricType type = catalog_.def(metric).type;
-  aggregates_[slot].add(type, value, time_ns);
-  if (metric_tracked_[metric])
-    for (uint32_t i : tag_matches_[tags])
-      if (tracked_[i].metric == metric) tracked_[i].aggregate.add(type, value, time_ns);
+void Sink::add_tracked(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
+  for (uint32_t i : tag_matches_[tags])
+    if (tracked_[i].metric == metric) tracked_[i].aggregate.add(types_[metric], value, time_ns);
 }
 
 }  // namespace lueng::metrics

@@ -41,7 +41,17 @@ class Sink {
 
   // The id of a canonical tag set (see tags.hpp); allocates only for a new set.
   TagSetId intern(std::string_view encoded_tags);
-  void add(MetricId metric, TagSetId tags, double value, uint64_t time_ns);
+  // Inline: an http request records eleven samples.
+  void add(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
+    if (stream_) [[unlikely]]
+      stream_->push(metric, tags, value, time_ns);
+    Aggregate*& slot = slots_[static_cast<size_t>(tags) * metric_count_ + metric];
+    if (!slot) [[unlikely]]
+      slot = &aggregates_.emplace_back();
+    slot->add(types_[metric], value, time_ns);
+    if (metric_tracked_[metric]) [[unlikely]]
+      add_tracked(metric, tags, value, time_ns);
+  }
 
   // Also hands every sample to `channel` (an output streaming samples); call
   // before the first intern(). Without one, recording costs one branch more.
@@ -54,24 +64,25 @@ class Sink {
   // Visits every (metric, tag set, aggregate) recorded so far.
   template <typename Visit>
   void for_each(Visit&& visit) const {
-    const size_t metrics = catalog_.size();
     for (size_t t = 0; t < tag_sets_.size(); ++t)
-      for (size_t m = 0; m < metrics; ++m) {
-        int32_t slot = slots_[t * metrics + m];
-        if (slot >= 0)
-          visit(static_cast<MetricId>(m), std::string_view(tag_sets_[t]), aggregates_[slot]);
-      }
+      for (size_t m = 0; m < metric_count_; ++m)
+        if (const Aggregate* aggregate = slots_[t * metric_count_ + m])
+          visit(static_cast<MetricId>(m), std::string_view(tag_sets_[t]), *aggregate);
   }
 
   static constexpr std::string_view kOverflowTags = "name\x1f(other)\x1e";
 
  private:
   const MetricCatalog& catalog_;
+  // The catalog is complete when a sink is made; these copies spare add() a
+  // size computation and a definition lookup per sample.
+  const size_t metric_count_;
+  std::vector<MetricType> types_;  // [metric]
   size_t max_tag_sets_;
   std::unordered_map<std::string, TagSetId, StringHash, std::equal_to<>> ids_;
   std::vector<std::string> tag_sets_;
-  std::vector<int32_t> slots_;  // [tag set * metrics + metric] -> index in aggregates_, -1 if none
-  std::deque<Aggregate> aggregates_;
+  std::vector<Aggregate*> slots_;  // [tag set * metrics + metric] -> into aggregates_, or null
+  std::deque<Aggregate> aggregates_;  // a deque: growing it moves no aggregate
   uint64_t overflowed_ = 0;
   std::vector<TrackedMetric> tracked_;
   std::vector<uint8_t> metric_tracked_;             // [metric] -> some tracked entry is of it
@@ -81,6 +92,7 @@ class Sink {
   std::string overflow_key_;       // scratch of intern()
 
   TagSetId add_tag_set(std::string_view stored, std::string_view key);
+  void add_tracked(MetricId metric, TagSetId tags, double value, uint64_t time_ns);
 };
 
 }  // namespace lueng::metrics
