@@ -96,8 +96,32 @@ bool Histogram::Range::same_counts(const Range& other) const {
   return true;
 }
 
+// add_n(value, 1) without its multiplication, and with a short way for 0: three of
+// an http request's seven timings are 0 on a reused connection.
 void Histogram::add(double value) {
-  add_n(value, 1);
+  if (!std::isfinite(value)) return;
+  if (value == 0) {
+    ++zero_;
+  } else {
+    const int64_t index = bucket_index(value);
+    if (index > 0) {
+      positive_.add(index, 1);
+    } else {
+      negative_.add(-index, 1);
+    }
+  }
+  if (count_ == 0) {
+    min_ = max_ = value;
+  } else {
+    min_ = std::min(min_, value);
+    max_ = std::max(max_, value);
+  }
+  ++count_;
+  if (value == 0) return;  // the sum stays exact without it
+  double s, err;
+  two_sum(sum_, value, s, err);
+  sum_ = s;
+  sum_error_ += err;
 }
 
 void Histogram::add_n(double value, uint64_t n) {

@@ -232,6 +232,32 @@ TEST_CASE("histogram: exact count, sum, min, max and mean", "[histogram]") {
   }
 }
 
+TEST_CASE("histogram: add(v) is add_n(v, 1), zeros included", "[histogram]") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> dist(-5000, 5000);
+  Histogram one, n;
+  for (int i = 0; i < 20000; ++i) {
+    // A third of the samples are 0 (or -0), as the connect timings of reused connections.
+    double v = i % 3 == 0 ? (i % 2 ? 0.0 : -0.0) : dist(rng) * (i % 7 == 0 ? 1e-9 : 1);
+    one.add(v);
+    n.add_n(v, 1);
+    REQUIRE(one.sum() == n.sum());  // bit for bit, not within rounding
+  }
+  CHECK(one == n);
+  CHECK(one.count() == 20000);
+  CHECK(one.min() == n.min());
+  CHECK(one.max() == n.max());
+  CHECK(one.percentile(50) == n.percentile(50));
+
+  Histogram zeros;
+  zeros.add(0);
+  zeros.add(0);
+  CHECK(zeros.count() == 2);
+  CHECK(zeros.sum() == 0);
+  CHECK(zeros.max() == 0);
+  CHECK(zeros.percentile(99) == 0);
+}
+
 TEST_CASE("histogram: percentiles match k6 interpolation within 1%", "[histogram]") {
   std::mt19937_64 rng(42);
 
