@@ -94,6 +94,10 @@ ScriptState::ScriptState(const ScriptSource& source) : source_(source), L_(luaL_
   driver_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
   lua_newuserdata(L_, 1);  // a unique value no script can produce
   marker_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  lua_pushliteral(L_, "__index");
+  index_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  lua_pushliteral(L_, "__newindex");
+  newindex_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
 }
 
 ScriptState::~ScriptState() {
@@ -112,6 +116,7 @@ void ScriptState::install_environment() {
   lua_setfield(L_, -2, "__newindex");
   lua_pushvalue(L_, -1);
   script_env_mt_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  pointed_env_ref_ = LUA_NOREF;
   lua_setmetatable(L_, -2);
   lua_setfenv(L_, -2);  // the loaded chunk is below the proxy
 }
@@ -184,19 +189,29 @@ Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& s
 
 void ScriptState::release(Coroutine& co) {
   for (int* ref : {&co.thread_ref, &co.env_ref, &co.exec_ref, &co.data_ref}) {
+    // A released reference is handed out again: the proxy must not look current
+    // for a new VU's globals that get the same number.
+    if (ref == &co.env_ref && *ref == pointed_env_ref_) pointed_env_ref_ = LUA_NOREF;
     luaL_unref(L_, LUA_REGISTRYINDEX, *ref);
     *ref = LUA_NOREF;
   }
   co.thread = nullptr;
 }
 
+// Runs before every resume, so it is kept cheap: nothing when the same VU goes on,
+// and raw sets with interned keys otherwise (lua_setfield hashes its key each time).
+// Raw sets leave LuaJIT's negative metamethod cache alone, which is right: the two
+// fields are never absent, and no other metamethod is ever added.
 void ScriptState::point_globals_at(int env_ref) {
+  if (env_ref == pointed_env_ref_) return;
   lua_rawgeti(L_, LUA_REGISTRYINDEX, script_env_mt_ref_);
-  lua_rawgeti(L_, LUA_REGISTRYINDEX, env_ref);
-  lua_pushvalue(L_, -1);
-  lua_setfield(L_, -3, "__index");
-  lua_setfield(L_, -2, "__newindex");
+  for (int key_ref : {index_key_ref_, newindex_key_ref_}) {
+    lua_rawgeti(L_, LUA_REGISTRYINDEX, key_ref);
+    lua_rawgeti(L_, LUA_REGISTRYINDEX, env_ref);
+    lua_rawset(L_, -3);
+  }
   lua_pop(L_, 1);
+  pointed_env_ref_ = env_ref;
 }
 
 ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_json) {

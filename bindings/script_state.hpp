@@ -77,6 +77,8 @@ class ScriptState {
   int script_env_mt_ref_ = LUA_NOREF;  // metatable of the script's environment proxy
   int driver_ref_ = LUA_NOREF;
   int marker_ref_ = LUA_NOREF;
+  int index_key_ref_ = LUA_NOREF, newindex_key_ref_ = LUA_NOREF;  // "__index", "__newindex"
+  int pointed_env_ref_ = LUA_NOREF;  // the VU globals the proxy reads and writes now
 
   void install_environment();
   void point_globals_at(int env_ref);

@@ -165,6 +165,40 @@ class RunTest(unittest.TestCase):
         for values in seen.values():
             self.assertEqual(sorted(values), [1, 2, 3, 4])
 
+    def test_vu_globals_survive_waits_and_never_leak_to_later_vus(self):
+        # VUs interleave on one worker (each request is a wait another VU runs in);
+        # the second scenario's VUs are made after the first's are gone and must
+        # start with globals of their own.
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { scenarios = {
+              first = { executor = "per-vu-iterations", vus = 6, iterations = 5 },
+              second = { executor = "per-vu-iterations", vus = 6, iterations = 5, startTime = "1s" },
+            } }
+            function default()
+              local me = lueng.vu.scenario .. "-" .. lueng.vu.id .. "-" .. lueng.vu.iteration
+              if lueng.vu.iteration == 0 then
+                first_seen = lueng.vu.scenario
+                -- A fresh VU: nothing set by anyone else.
+                http.get(ENV.BASE_URL .. "/hello?kind=fresh&me=" .. me .. "&was=" .. tostring(mine))
+              end
+              mine = me
+              http.get(ENV.BASE_URL .. "/hello?kind=wait")
+              http.get(ENV.BASE_URL .. "/hello?kind=after&me=" .. me .. "&mine=" .. mine ..
+                       "&first=" .. first_seen)
+            end
+        """, "--threads", "1")
+        self.assertEqual(run.code, 0, run.stderr)
+        fresh = [r.query for r in self.server.requests if r.query.get("kind") == "fresh"]
+        after = [r.query for r in self.server.requests if r.query.get("kind") == "after"]
+        self.assertEqual(len(fresh), 12)
+        self.assertEqual(len(after), 60)
+        self.assertTrue(all(q["was"] == "nil" for q in fresh), fresh)
+        for q in after:
+            self.assertEqual(q["mine"], q["me"])
+            self.assertEqual(q["first"], q["me"].split("-")[0])
+
     def test_setup_data_reaches_every_iteration_and_teardown(self):
         run = self.run_script("""
             local http = require "lueng.http"
