@@ -81,7 +81,7 @@ class Sink {
   size_t max_tag_sets_;
   std::unordered_map<std::string, TagSetId, StringHash, std::equal_to<>> ids_;
   std::vector<std::string> tag_sets_;
-  std::vector<Aggregate*> slots_;  // [tag set * metrics + metric] -> into aggregates_, or null
+  std::vector<Aggregate*> slots_;     // [tag set * metrics + metric] -> into aggregates_, or null
   std::deque<Aggregate> aggregates_;  // a deque: growing it moves no aggregate
   uint64_t overflowed_ = 0;
   std::vector<TrackedMetric> tracked_;
