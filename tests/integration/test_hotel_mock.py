@@ -620,7 +620,9 @@ class BehaviourTest(MockTestCase):
 
 class CommandLineTest(unittest.TestCase):
     def run_mock(self, *args):
-        return subprocess.run([MOCK, *args], capture_output=True, text=True, timeout=10)
+        completed = subprocess.run([MOCK, *args], capture_output=True, text=True, timeout=10)
+        check_sanitizers(completed.stderr, "hotel-mock")
+        return completed
 
     def test_bad_arguments_exit_104_with_one_line(self):
         for args in (["--bogus"], ["--threads", "zero"], ["--threads", "0"],

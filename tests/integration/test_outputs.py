@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from support import LUENG, TestServer, run_lueng
+from support import LUENG, TestServer, check_sanitizers, run_lueng
 
 K6_CSV_HEADER = ["metric_name", "timestamp", "metric_value", "check", "error", "error_code",
                  "expected_response", "group", "method", "name", "proto", "scenario", "service",
@@ -266,6 +266,7 @@ class OutputsTest(unittest.TestCase):
         time.sleep(1.2)  # past the first second, so the history has a row
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
+        check_sanitizers(stderr)
         self.assertEqual(process.returncode, 105, stderr)
         with open(self.path("result.json")) as f:
             result = json.load(f)
