@@ -13,7 +13,7 @@ BASE_URL   ?= http://127.0.0.1:8000
 PERF_ARGS  ?=
 PERF       := LUENG=$(BUILD)/lueng BASE_URL=$(BASE_URL) PERF_ARGS="$(PERF_ARGS)" tools/perf.sh
 
-.PHONY: all deps build test test-asan test-tsan demo bench format format-check clean
+.PHONY: all deps build test test-asan test-tsan test-sanitizers demo bench format format-check clean
 .PHONY: perf-smoke perf-load perf-stress perf-spike perf-soak perf-validate perf-baseline perf-clean
 
 all: build
@@ -42,6 +42,11 @@ test-tsan: deps
 	  -DLUENG_TEST_TIMEOUT=900
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# Both sanitizer suites, one after the other (each build uses every core).
+test-sanitizers:
+	$(MAKE) test-asan
+	$(MAKE) test-tsan
 
 # Builds lueng and the hotel mock, starts the mock on loopback, runs the smoke
 # scenario against it and stops the mock again.
