@@ -148,9 +148,13 @@ void Connection::on_read_end(int status) {
   fail_io("read", status);
 }
 
-void Connection::complete() {
-  uint64_t now = uv_hrtime();
+void Connection::measure_response(uint64_t now) {
   Timings& timings = out_->timings;
+  if (!response_started_) {
+    // Failed while waiting: the wait lasted until now.
+    if (written_) timings.waiting = milliseconds_between(write_end_ns_, now);
+    return;
+  }
   if (!written_) {
     // The server answered before taking the whole request (e.g. 413): the rest of
     // our write is still queued, so this connection cannot carry another request.
@@ -159,6 +163,17 @@ void Connection::complete() {
   }
   timings.waiting = milliseconds_between(write_end_ns_, first_byte_ns_);
   timings.receiving = milliseconds_between(first_byte_ns_, now);
+}
+
+void Connection::abort_exchange() {
+  if (state_ != State::kBusy || !out_) return;
+  measure_response(uv_hrtime());
+  state_ = State::kBroken;
+  out_ = nullptr;
+}
+
+void Connection::complete() {
+  measure_response(uv_hrtime());
   ++responses_;
   bool keep_alive =
       reader_.keep_alive() && written_ && !reader_.trailing_bytes() && !close_after_response_;
@@ -178,6 +193,7 @@ void Connection::fail_io(std::string_view operation, int status) {
 }
 
 void Connection::fail(bool retryable) {
+  measure_response(uv_hrtime());
   state_ = State::kBroken;
   out_ = nullptr;
   listener_.on_exchange_failed(*this, retryable);

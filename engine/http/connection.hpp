@@ -52,6 +52,10 @@ class Connection final : private StreamHandler {
   // when the write fails at once.
   void send(const Request& request, std::string_view user_agent, ResponseData& out);
 
+  // The request in flight is given up (its timeout passed): its timings are
+  // measured up to now and the connection is unusable.
+  void abort_exchange();
+
   bool idle() const { return state_ == State::kIdle; }
   const sockaddr* remote() const { return reinterpret_cast<const sockaddr*>(&remote_); }
   const TlsInfo* tls() const { return stream_->tls(); }  // null for plain http
@@ -65,6 +69,7 @@ class Connection final : private StreamHandler {
   void on_write(int status) override;
 
   void request_written();
+  void measure_response(uint64_t now);
   void complete();
   void fail_io(std::string_view operation, int status);
   void fail(bool retryable);

@@ -50,6 +50,17 @@ sockaddr_storage with_port(const sockaddr_storage& address, uint16_t port) {
   return result;
 }
 
+// A request that failed after its status line (timeout, reset, malformed or cut
+// body, a body that does not decode) is a failed request, as in k6: status 0, so
+// that it counts in http_req_failed and its samples carry status=0, and no
+// headers, so that nothing of an incomplete answer (its cookies included) is
+// taken for real. What arrived of the body stays readable.
+void forget_response(ResponseData& out) {
+  out.status = 0;
+  out.headers.clear();
+  out.header_bytes.clear();
+}
+
 }  // namespace
 
 Session::Exchange::Exchange(Session& session)
@@ -262,6 +273,7 @@ void Session::Exchange::time_out() {
       break;
     case Phase::kExchanging:
       set_error(*out_, ErrorCode::kRequestTimeout, "request timeout");
+      session_.active_->abort_exchange();
       drop(*session_.active_);
       break;
   }
@@ -279,6 +291,7 @@ void Session::Exchange::finish() {
   session_.active_ = nullptr;
   connecting_ = nullptr;
   addresses_ = nullptr;
+  if (out_->error_code != ErrorCode::kNone) forget_response(*out_);
   Timings& timings = out_->timings;
   timings.duration = timings.sending + timings.waiting + timings.receiving;
   if (is_tls_error(out_->error_code)) log_tls_failure_once(key_, out_->error);

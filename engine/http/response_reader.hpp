@@ -14,8 +14,9 @@ namespace lueng::http {
 // from reads of any size. Interim 1xx responses are skipped; bodies are delimited by
 // Content-Length, chunked encoding or the end of the connection. Bodies sent with
 // Content-Encoding gzip or deflate are decoded as they arrive (unless discarded);
-// a body that does not decode keeps its status and carries
-// kResponseDecompressionFailed. A kept body larger than its limit (decoded size)
+// a body that does not decode completes with kResponseDecompressionFailed (the
+// framing is intact, so the connection stays usable; the Session then fails the
+// request as it fails any other, status 0). A kept body larger than its limit (decoded size)
 // stops the parse: kResponseTooLarge, and the connection cannot be reused.
 class ResponseReader {
  public:
