@@ -24,6 +24,9 @@ void add_test_flags(CLI::App& app, RunFlags& flags) {
       ->allow_extra_args(false);
   app.add_option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)")
       ->allow_extra_args(false);
+  app.add_option("--tag", flags.tags,
+                 "NAME=VALUE tag on every sample of the test (repeatable; wins over options.tags)")
+      ->allow_extra_args(false);
   app.add_flag("--include-system-env-vars", flags.include_system_env,
                "also put the process environment into ENV");
   app.add_flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
@@ -76,6 +79,11 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) return "--env expects KEY=VALUE, got '" + pair + "'";
     config.source.env.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+  }
+  for (const std::string& pair : flags.tags) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) return "--tag expects NAME=VALUE, got '" + pair + "'";
+    config.tags.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
   }
   if (flags.vus > 0) config.shortcuts.vus = flags.vus;
   if (flags.iterations > 0) config.shortcuts.iterations = flags.iterations;

@@ -19,6 +19,7 @@ struct RunFlags {
   int64_t iterations = 0;
   std::vector<std::string> stages;
   std::vector<std::string> env;
+  std::vector<std::string> tags;
   int threads = 0;
   std::string summary_export;
   bool quiet = false;

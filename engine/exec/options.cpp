@@ -1,5 +1,6 @@
 #include "engine/exec/options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -318,6 +319,28 @@ http::TlsOptions resolve_tls_options(const rapidjson::Value& options) {
     }
   }
   return tls;
+}
+
+KeyValues resolve_test_tags(const rapidjson::Value& options, const KeyValues& command_line) {
+  KeyValues tags;
+  if (options.IsObject() && options.HasMember("tags"))
+    tags = read_map(options["tags"], "options.tags");
+  for (const auto& [key, value] : command_line) {
+    auto same = [&](const auto& tag) { return tag.first == key; };
+    if (auto it = std::find_if(tags.begin(), tags.end(), same); it != tags.end())
+      it->second = value;
+    else
+      tags.emplace_back(key, value);
+  }
+  return tags;
+}
+
+void add_test_tags(ScenarioConfig& scenario, const KeyValues& test_tags) {
+  for (const auto& tag : test_tags) {
+    auto same = [&](const auto& own) { return own.first == tag.first; };
+    if (std::none_of(scenario.tags.begin(), scenario.tags.end(), same))
+      scenario.tags.push_back(tag);
+  }
 }
 
 std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,

@@ -46,6 +46,16 @@ std::string to_camel(std::string_view key);
 // tlsCipherSuites, plus tlsCACert (a PEM file of extra trusted CAs). Throws ConfigError.
 http::TlsOptions resolve_tls_options(const rapidjson::Value& options);
 
+// Tags on every sample of the test: options.tags, then `command_line` (--tag) over
+// them. A scenario's own tags win over both, as in k6. Throws ConfigError.
+KeyValues resolve_test_tags(const rapidjson::Value& options, const KeyValues& command_line);
+void add_test_tags(ScenarioConfig& scenario, const KeyValues& test_tags);
+
+// One line per top-level option lueng does not read: a typo ("thersholds") must
+// not silently leave a test without its SLOs. Known k6 options lueng does not
+// implement are named as such.
+std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options);
+
 // Reads a duration option: a string like "1m30s" or a number of milliseconds.
 double read_duration(const rapidjson::Value& value, const std::string& where);
 

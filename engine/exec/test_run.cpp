@@ -200,6 +200,8 @@ void TestRun::prepare() {
   lua_pop(L, 1);
   rapidjson::Document options;
   options.Parse<rapidjson::kParseFullPrecisionFlag>(options_json_.c_str());
+  for (const std::string& warning : unknown_option_warnings(options))
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
 
@@ -211,7 +213,9 @@ void TestRun::prepare() {
     throw ConfigError(error.what());
   }
 
+  KeyValues test_tags = resolve_test_tags(options, config_.tags);
   for (ScenarioConfig& config : resolve_scenarios(options, config_.shortcuts)) {
+    add_test_tags(config, test_tags);
     if (!init.has_function(config.exec)) {
       if (config.exec == "default")
         throw bindings::ScriptError(plan_.source.path +

@@ -19,6 +19,7 @@ struct TestRunConfig {
   bool progress = true;
   bool strict = false;                    // a WARNING SLO fails the run
   bool insecure_skip_tls_verify = false;  // --insecure-skip-tls-verify, wins over the script
+  KeyValues tags;                         // --tag, wins over options.tags
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
 };

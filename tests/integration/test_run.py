@@ -199,6 +199,65 @@ class RunTest(unittest.TestCase):
             self.assertEqual(q["mine"], q["me"])
             self.assertEqual(q["first"], q["me"].split("-")[0])
 
+    def test_test_wide_tags_from_options_and_the_command_line(self):
+        # k6's precedence: request tags over scenario tags over test-wide tags, and
+        # --tag over options.tags.
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = {
+              tags = { team = "hotel", env = "staging", site = "from-options" },
+              scenarios = {
+                plain = { executor = "per-vu-iterations", vus = 1, iterations = 1 },
+                own = { executor = "per-vu-iterations", vus = 1, iterations = 1, exec = "tagged",
+                        tags = { env = "scenario" } },
+              },
+            }
+            function default() http.get(ENV.BASE_URL .. "/hello") end
+            function tagged()
+              http.get(ENV.BASE_URL .. "/hello", { tags = { team = "request" } })
+              lueng.check(true, { ok = function() return true end })
+            end
+        """, "--tag", "site=cli", "--tag", "run_id=42")
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertNotIn("WARN", run.stderr)
+        by_scenario = {s["tags"]["scenario"]: s["tags"] for s in run.result["metrics"]["http_reqs"]["series"]}
+        self.assertEqual(by_scenario["plain"]["team"], "hotel")
+        self.assertEqual(by_scenario["plain"]["env"], "staging")
+        self.assertEqual(by_scenario["plain"]["site"], "cli")
+        self.assertEqual(by_scenario["plain"]["run_id"], "42")
+        self.assertEqual(by_scenario["own"]["env"], "scenario")
+        self.assertEqual(by_scenario["own"]["team"], "request")
+        self.assertEqual(by_scenario["own"]["site"], "cli")
+        # Not only http samples: checks and iterations carry them too.
+        [check] = run.result["metrics"]["checks"]["series"]
+        self.assertEqual(check["tags"]["run_id"], "42")
+        self.assertTrue(all(s["tags"]["site"] == "cli" for s in run.result["metrics"]["iterations"]["series"]))
+
+    def test_unknown_options_are_named_and_the_run_goes_on(self):
+        run = self.run_script("""
+            local http = require "lueng.http"
+            options = { vus = 1, iterations = 1, thersholds = { http_req_failed = { "rate<0.01" } },
+                        summaryTrendStats = { "avg" }, max_redirects = 3, frobnicate = true }
+            function default() http.get(ENV.BASE_URL .. "/hello") end
+        """)
+        self.assertEqual(run.code, 0, run.stderr)
+        warnings = [line for line in run.stderr.splitlines() if line.startswith("WARN")]
+        self.assertEqual(len(warnings), 3, run.stderr)
+        self.assertIn("options.thersholds: unknown option; ignored (did you mean thresholds?)", run.stderr)
+        self.assertIn("options.summaryTrendStats: a k6 option lueng does not implement; ignored", run.stderr)
+        self.assertIn("options.frobnicate: unknown option; ignored", run.stderr)
+        self.assertTrue(all("script.lua" in line for line in warnings), warnings)
+        self.assertEqual(run.metric("http_reqs")["count"], 1)
+
+    def test_a_bad_tag_is_named(self):
+        run = self.run_script("""function default() end""", "--tag", "novalue")
+        self.assertEqual(run.code, 104)
+        self.assertIn("--tag expects NAME=VALUE, got 'novalue'", run.stderr)
+        run = self.run_script("""options = { tags = { team = { 1 } } } function default() end""")
+        self.assertEqual(run.code, 104)
+        self.assertIn("options.tags.team: must be a string", run.stderr)
+
     def test_setup_data_reaches_every_iteration_and_teardown(self):
         run = self.run_script("""
             local http = require "lueng.http"
