@@ -136,42 +136,88 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-// p95 of a stretch (the median of its seconds' p95, robust to one slow second)
-// and its error rate.
-std::pair<double, double> stretch(const std::vector<const TimePoint*>& points) {
+// A tenth of a stretch: its p95 (the median of its seconds' p95, robust to one
+// slow second), error rate and requests.
+struct Tenth {
+  double p95 = 0, error_rate = 0;
+  uint64_t requests = 0;
+};
+
+Tenth tenth_of(const std::vector<const TimePoint*>& points) {
   std::vector<double> p95s;
-  uint64_t requests = 0, failed = 0;
+  Tenth t;
+  uint64_t failed = 0;
   for (const TimePoint* p : points) {
     if (p->requests == 0) continue;
     p95s.push_back(p->duration_p95);
-    requests += p->requests;
+    t.requests += p->requests;
     failed += p->failed;
   }
-  return {median(p95s), requests ? static_cast<double>(failed) / requests : 0};
+  t.p95 = median(p95s);
+  t.error_rate = t.requests ? static_cast<double>(failed) / t.requests : 0;
+  return t;
 }
 
 double change_percent(double first, double last) {
   return first > 0 ? (last - first) / first * 100 : 0;
 }
 
+// The longest run of consecutive stages that keep the target of the one before
+// (or the start target): [start, end) seconds since the test start; empty when
+// no stage holds.
+std::pair<double, double> longest_hold(const ScenarioSummary& s) {
+  std::pair<double, double> best{0, 0};
+  double t = s.start_time, hold_start = 0;
+  bool holding = false;
+  int64_t level = s.start_target;
+  for (const auto& [seconds, target] : s.stages) {
+    if (target != level)
+      holding = false;
+    else if (!holding)
+      holding = true, hold_start = t;
+    t += seconds;
+    level = target;
+    if (holding && t - hold_start > best.second - best.first) best = {hold_start, t};
+  }
+  return best;
+}
+
+// The stretch of constant load drift judges, if the scenario has one long enough.
+std::optional<std::pair<double, double>> constant_stretch(const ScenarioSummary& s) {
+  std::pair<double, double> stretch{0, 0};
+  if (s.executor == "constant-vus" || s.executor == "constant-arrival-rate")
+    stretch = {s.start_time, s.start_time + s.duration};
+  else if (is_ramping(s))
+    stretch = longest_hold(s);
+  if (stretch.second - stretch.first < kDriftMinSeconds) return std::nullopt;
+  return stretch;
+}
+
 std::optional<Drift> drift(const RunResult& result, const ScenarioSummary& s) {
-  if (s.executor != "constant-vus" && s.executor != "constant-arrival-rate") return std::nullopt;
-  if (s.duration < kDriftMinSeconds) return std::nullopt;
-  double warm_up = s.duration / 10, tenth = (s.duration - warm_up) / 10;
-  double from = s.start_time + warm_up, to = s.start_time + s.duration;
-  auto [p95_first, errors_first] = stretch(span(result, from, from + tenth));
-  auto [p95_last, errors_last] = stretch(span(result, to - tenth, to));
+  auto stretch = constant_stretch(s);
+  if (!stretch) return std::nullopt;
+  auto [from, to] = *stretch;
+  double warm_up = (to - from) / 10, tenth = (to - from - warm_up) / 10;
+  Tenth first = tenth_of(span(result, from + warm_up, from + warm_up + tenth));
+  Tenth last = tenth_of(span(result, to - tenth, to));
   Drift d;
   d.scenario = s.name;
-  d.p95_first_ms = p95_first;
-  d.p95_last_ms = p95_last;
-  d.p95_change_percent = change_percent(p95_first, p95_last);
-  d.error_rate_first = errors_first;
-  d.error_rate_last = errors_last;
-  d.error_rate_change_percent = change_percent(errors_first, errors_last);
-  bool errors_drifted = errors_last - errors_first >= kErrorRateFloor &&
-                        (errors_first == 0 || d.error_rate_change_percent > kDriftLimitPercent);
-  d.flagged = std::fabs(d.p95_change_percent) > kDriftLimitPercent || errors_drifted;
+  d.hold = is_ramping(s);
+  d.stretch_start = from;
+  d.stretch_end = to;
+  d.requests_first = first.requests;
+  d.requests_last = last.requests;
+  d.enough_data = first.requests >= kDriftMinRequests && last.requests >= kDriftMinRequests;
+  d.p95_first_ms = first.p95;
+  d.p95_last_ms = last.p95;
+  d.p95_change_percent = change_percent(first.p95, last.p95);
+  d.error_rate_first = first.error_rate;
+  d.error_rate_last = last.error_rate;
+  d.error_rate_change_percent = change_percent(first.error_rate, last.error_rate);
+  bool errors_drifted = last.error_rate - first.error_rate >= kErrorRateFloor &&
+                        (first.error_rate == 0 || d.error_rate_change_percent > kDriftLimitPercent);
+  d.flagged =
+      d.enough_data && (std::fabs(d.p95_change_percent) > kDriftLimitPercent || errors_drifted);
   return d;
 }
 
@@ -212,10 +258,24 @@ std::string describe(const Recovery& r) {
                      format_ms(r.before_p95_ms), format_duration(r.seconds), spike);
 }
 
+const char* Drift::state() const {
+  if (!enough_data) return "not enough data";
+  return flagged ? "drifting" : "stable";
+}
+
 std::string describe(const Drift& d) {
-  return fmt::format("drift ({}): p95 {} -> {} ({:+.1f}%), errors {} -> {}{}", d.scenario,
-                     format_ms(d.p95_first_ms), format_ms(d.p95_last_ms), d.p95_change_percent,
-                     format_percent(d.error_rate_first), format_percent(d.error_rate_last),
+  std::string judged =
+      fmt::format("{}{}-{}", d.hold ? "hold " : "", format_duration(d.stretch_start),
+                  format_duration(d.stretch_end));
+  if (!d.enough_data)
+    return fmt::format(
+        "drift ({}, {}): not enough data ({} and {} requests in the first and last tenth; at "
+        "least {} each)",
+        d.scenario, judged, d.requests_first, d.requests_last, kDriftMinRequests);
+  return fmt::format("drift ({}, {}): p95 {} -> {} ({:+.1f}%), errors {} -> {}{}", d.scenario,
+                     judged, format_ms(d.p95_first_ms), format_ms(d.p95_last_ms),
+                     d.p95_change_percent, format_percent(d.error_rate_first),
+                     format_percent(d.error_rate_last),
                      d.flagged ? ": DRIFTING (past 30%)" : ": stable");
 }
 

@@ -32,12 +32,20 @@ struct Recovery {
   double seconds = 0;  // from the end of the spike
 };
 
-// Long constant scenarios: the last tenth against the first tenth after warm-up.
+// Long constant load: the last tenth against the first tenth after warm-up, of
+// a constant scenario or of the longest hold of a ramping one (consecutive
+// stages that keep the target of the one before).
 struct Drift {
   std::string scenario;
+  bool hold = false;                          // a ramping scenario's hold, not a whole scenario
+  double stretch_start = 0, stretch_end = 0;  // what was judged, seconds since the test start
+  uint64_t requests_first = 0, requests_last = 0;  // in the two tenths compared
+  bool enough_data = false;                        // both tenths have at least kDriftMinRequests
   double p95_first_ms = 0, p95_last_ms = 0, p95_change_percent = 0;
   double error_rate_first = 0, error_rate_last = 0, error_rate_change_percent = 0;
-  bool flagged = false;  // either changed by more than 30%
+  bool flagged = false;  // enough data, and either changed by more than 30%
+  // "drifting", "stable" or "not enough data".
+  const char* state() const;
 };
 
 struct Findings {
@@ -50,6 +58,10 @@ struct Findings {
 inline constexpr double kRecoveryMargin = 0.20;
 inline constexpr double kDriftLimitPercent = 30;
 inline constexpr double kDriftMinSeconds = 60;
+// In each tenth compared. Below it, a tenth's p95 rests on a handful of requests
+// and one failure moves its error rate by more than a point, ten times the
+// 0.1-point floor (docs/user-guide.md, Findings).
+inline constexpr uint64_t kDriftMinRequests = 100;
 
 Findings compute_findings(const RunResult& result);
 

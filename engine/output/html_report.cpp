@@ -336,7 +336,8 @@ std::string render_html_report(const RunResult& result) {
     for (const auto& f : findings.recoveries)
       out += "<li class=\"finding recovery\">" + e(describe(f)) + "</li>\n";
     for (const auto& f : findings.drifts)
-      out += "<li class=\"finding drift\">" + e(describe(f)) + "</li>\n";
+      out += std::string("<li class=\"finding drift\" data-state=\"") + f.state() + "\">" +
+             e(describe(f)) + "</li>\n";
     out += "</ul>\n</section>\n";
   }
   out += metadata(result);

@@ -236,6 +236,13 @@ void write_findings(Writer& w, const Findings& f) {
     key_number(w, "error_rate_last", d.error_rate_last);
     key_number(w, "error_rate_change_percent", d.error_rate_change_percent);
     key_bool(w, "flagged", d.flagged);
+    key_string(w, "state", d.state());
+    key_bool(w, "hold", d.hold);
+    key_number(w, "stretch_start", d.stretch_start);
+    key_number(w, "stretch_end", d.stretch_end);
+    key_int(w, "requests_first", static_cast<int64_t>(d.requests_first));
+    key_int(w, "requests_last", static_cast<int64_t>(d.requests_last));
+    key_int(w, "min_requests", static_cast<int64_t>(kDriftMinRequests));
     w.EndObject();
   }
   w.EndArray();

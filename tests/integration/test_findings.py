@@ -3,8 +3,9 @@ scenario finds the breaking point of a service with a small --capacity (the
 VUs at that moment past the capacity), and does not against an unlimited one;
 a spike past the capacity and back shows the recovery; a constant soak finds
 the drift of a mock that gets slower with uptime (--degrade) and none on a
-steady one. Each finding is in the summary, the result file and the Markdown
-report."""
+steady one; so does the hold stage of a ramping soak; a light run has not
+enough requests to judge. Each finding is in the summary, the
+result file and the Markdown report (the drifts in the HTML report too)."""
 
 import os
 import tempfile
@@ -126,56 +127,120 @@ class RecoveryTest(unittest.TestCase):
         self.assertIn("after the spike 2s-6s", markdown)
 
 
-# At least the 60 s drift needs; 2 VUs with think time keep it light.
+# At least the 60 s drift needs, and enough requests for it: 20 VUs against a
+# 100 ms service make ~130 req/s at first, ~50 once degraded (drift needs 100
+# requests in each tenth of 5.4 s); LIGHT makes ~1 req/s, too few.
 SOAK = """
 local http = require "lueng.http"
-local lueng = require "lueng"
 options = {
-  scenarios = { soak = { executor = "constant-vus", vus = 2, duration = "60s" } },
+  scenarios = { soak = { executor = "constant-vus", vus = 20, duration = "60s" } },
 }
 function default()
   http.get(ENV.BASE_URL .. "/api/v1/pms/room-types", { tags = { endpoint = "room_types" } })
-  lueng.sleep(0.3)
+end
+"""
+
+# The shape of most soak tests: ramp up, hold, ramp down. Drift judges the hold.
+RAMP_SOAK = SOAK.replace(
+    'soak = { executor = "constant-vus", vus = 20, duration = "60s" }',
+    'ramp = { executor = "ramping-vus", startVUs = 0, stages = { { duration = "3s", target = 20 },'
+    ' { duration = "60s", target = 20 }, { duration = "2s", target = 0 } } }')
+
+LIGHT = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+options = {
+  scenarios = { light = { executor = "constant-vus", vus = 1, duration = "60s" } },
+}
+function default()
+  http.get(ENV.BASE_URL .. "/api/v1/pms/room-types", { tags = { endpoint = "room_types" } })
+  lueng.sleep(1)
 end
 """
 
 
+def run_with_reports(script, mock):
+    directory = tempfile.mkdtemp(prefix="lueng-findings-")
+    markdown, html = os.path.join(directory, "report.md"), os.path.join(directory, "report.html")
+    run = run_lueng(script, ["--threads", "1", "-e", f"BASE_URL=http://127.0.0.1:{mock.port}",
+                             "--out", f"markdown={markdown}", "--out", f"html={html}"])
+    with open(markdown) as f, open(html) as g:
+        return run, f.read(), g.read()
+
+
 class DriftTest(unittest.TestCase):
     def test_drift_of_a_degrading_service_and_none_of_a_steady_one(self):
-        # 200 ms base; the degrading one adds 5 ms per second of uptime: ~+40 ms in
+        # 100 ms base; the degrading ones add 5 ms per second of uptime: ~+40 ms in
         # the first tenth after warm-up, ~+285 ms in the last.
-        degrading = Mock("--latency", "room_types=200ms", "--degrade", "5ms")
+        degrading = Mock("--latency", "room_types=100ms", "--degrade", "5ms")
         self.addCleanup(degrading.stop)
-        steady = Mock("--latency", "room_types=200ms")
+        degrading_too = Mock("--latency", "room_types=100ms", "--degrade", "5ms")
+        self.addCleanup(degrading_too.stop)
+        steady = Mock("--latency", "room_types=100ms")
         self.addCleanup(steady.stop)
-        # Both soaks at once: one minute of wall time for the two.
-        with ThreadPoolExecutor(2) as pool:
-            runs = list(pool.map(lambda mock: run_with_markdown(SOAK, mock), (degrading, steady)))
-        (drifting, drifting_md), (stable, stable_md) = runs
-        for run in (drifting, stable):
+        # All four at once: about one minute of wall time for them all.
+        with ThreadPoolExecutor(4) as pool:
+            runs = list(pool.map(lambda job: run_with_reports(*job),
+                                 ((SOAK, degrading), (SOAK, steady), (RAMP_SOAK, degrading_too),
+                                  (LIGHT, steady))))
+        (drifting, drifting_md, _), (stable, stable_md, _), (ramp, ramp_md, ramp_html), \
+            (light, light_md, light_html) = runs
+        for run in (drifting, stable, ramp, light):
             self.assertEqual(run.code, 0, run.stderr)
 
         [found] = drifting.result["findings"]["drifts"]
         self.assertEqual(found["scenario"], "soak")
         self.assertTrue(found["flagged"], found)
+        self.assertEqual(found["state"], "drifting")
+        self.assertFalse(found["hold"])
+        self.assertEqual((found["stretch_start"], found["stretch_end"]), (0, 60))
+        self.assertGreaterEqual(min(found["requests_first"], found["requests_last"]), 100, found)
         self.assertGreater(found["p95_change_percent"], 30)
         self.assertGreater(found["p95_last_ms"], found["p95_first_ms"])
         self.assertEqual((found["error_rate_first"], found["error_rate_last"]), (0, 0))
-        self.assertIn("drift (soak): p95 ", drifting.stdout)
+        self.assertIn("drift (soak, 0s-1m0s): p95 ", drifting.stdout)
         self.assertIn(": DRIFTING (past 30%)", drifting.stdout)
         self.assertIn(": DRIFTING (past 30%)", drifting_md)
 
         [found] = stable.result["findings"]["drifts"]
         self.assertFalse(found["flagged"], found)
+        self.assertEqual(found["state"], "stable")
         self.assertLessEqual(abs(found["p95_change_percent"]), 30)
-        self.assertGreaterEqual(found["p95_first_ms"], 195)
-        self.assertIn("drift (soak): p95 ", stable.stdout)
+        self.assertGreaterEqual(found["p95_first_ms"], 95)
+        self.assertIn("drift (soak, 0s-1m0s): p95 ", stable.stdout)
         self.assertIn(": stable", stable.stdout)
         self.assertIn(": stable", stable_md)
         # Neither is a ramping scenario: no breaking point, no recovery.
         for run in (drifting, stable):
             self.assertEqual(run.result["findings"]["breaking_points"], [])
             self.assertEqual(run.result["findings"]["recoveries"], [])
+
+        # The ramping soak is judged on its 60 s hold, 3 s to 63 s, not on its ramps.
+        [found] = ramp.result["findings"]["drifts"]
+        self.assertEqual(found["scenario"], "ramp")
+        self.assertTrue(found["hold"])
+        self.assertEqual((found["stretch_start"], found["stretch_end"]), (3, 63))
+        self.assertTrue(found["flagged"], found)
+        self.assertEqual(found["state"], "drifting")
+        self.assertGreater(found["p95_last_ms"], found["p95_first_ms"])
+        line = "drift (ramp, hold 3s-1m3s): p95 "
+        for text in (ramp.stdout, ramp_md, ramp_html):
+            self.assertIn(line, text)
+            self.assertIn(": DRIFTING (past 30%)", text)
+        self.assertIn('<li class="finding drift" data-state="drifting">' + line, ramp_html)
+        [breaking] = ramp.result["findings"]["breaking_points"]
+        self.assertFalse(breaking["reached"], breaking)
+
+        # One request a second is ~6 in a tenth: a state of its own, not a verdict.
+        [found] = light.result["findings"]["drifts"]
+        self.assertEqual(found["state"], "not enough data")
+        self.assertFalse(found["flagged"], found)
+        self.assertLess(found["requests_first"], 100)
+        self.assertGreater(found["requests_first"], 0)
+        line = "drift (light, 0s-1m0s): not enough data ("
+        for text in (light.stdout, light_md, light_html):
+            self.assertIn(line, text)
+        self.assertIn('data-state="not enough data"', light_html)
 
 
 if __name__ == "__main__":

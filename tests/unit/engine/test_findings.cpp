@@ -182,7 +182,7 @@ TEST_CASE("a scenario shorter than the drift minimum has no drift") {
   CHECK(output::compute_findings(result).drifts.empty());
 }
 
-TEST_CASE("a scenario that is not constant has no drift") {
+TEST_CASE("a scenario without constant load has no drift") {
   auto growing = [](int64_t s) { return 10.0 * static_cast<double>(s + 1); };
   for (const char* executor : {"per-vu-iterations", "shared-iterations", "externally-controlled"}) {
     output::RunResult result;
@@ -190,10 +190,130 @@ TEST_CASE("a scenario that is not constant has no drift") {
     result.time_series = series(120, growing, none, ten);
     CHECK(output::compute_findings(result).empty());
   }
+  // A ramp with no stage that keeps the target of the one before.
   output::RunResult result;
-  result.scenarios.push_back(ramping({{60, 10}, {60, 10}}, 10));
+  result.scenarios.push_back(ramping({{60, 10}, {60, 20}}, 1));
   result.time_series = series(120, growing, none, ten);
   output::Findings findings = output::compute_findings(result);
   CHECK(findings.drifts.empty());
   CHECK(findings.breaking_points.size() == 1);
+}
+
+TEST_CASE("a ramping scenario's longest hold drifts, whatever its ramps do") {
+  output::RunResult result;
+  // Up to 20 in 10 s, held for 50 s and 50 s more (one hold of 100 s), up to 40,
+  // held 70 s, down: the 10 s - 110 s hold is the longest.
+  output::ScenarioSummary s =
+      ramping({{10, 20}, {50, 20}, {50, 20}, {10, 40}, {70, 40}, {10, 0}}, 0);
+  s.executor = "ramping-arrival-rate";
+  result.scenarios.push_back(s);
+  // Warm-up 10 s, first tenth [20, 29) at 40 ms, last tenth [101, 110) at 60 ms;
+  // the ramps and the shorter hold are slow, which must not matter.
+  result.time_series = series(
+      200, [](int64_t t) { return t < 10 || t >= 110 ? 900.0
+                                  : t < 65           ? 40.0
+                                                     : 60.0; }, none, ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.drifts.size() == 1);
+  const output::Drift& d = findings.drifts[0];
+  CHECK(d.scenario == "ramp");
+  CHECK(d.hold);
+  CHECK(d.stretch_start == 10);
+  CHECK(d.stretch_end == 110);
+  CHECK(d.requests_first == 900);
+  CHECK(d.requests_last == 900);
+  CHECK(d.p95_first_ms == 40);
+  CHECK(d.p95_last_ms == 60);
+  CHECK(d.p95_change_percent == Approx(50));
+  CHECK(d.flagged);
+  CHECK(std::string(d.state()) == "drifting");
+  CHECK(output::describe(d) ==
+        "drift (ramp, hold 10s-1m50s): p95 40ms -> 60ms (+50.0%), errors 0.00% -> 0.00%: "
+        "DRIFTING (past 30%)");
+}
+
+TEST_CASE("a steady hold is stable even when its ramps are slow") {
+  output::RunResult result;
+  // A scenario starting at 5 s: up in 10 s, held 60 s (the minimum), down in 10 s.
+  output::ScenarioSummary s = ramping({{10, 20}, {60, 20}, {10, 0}}, 1);
+  s.start_time = 5;
+  result.scenarios.push_back(s);
+  result.time_series = series(
+      85, [](int64_t t) { return t < 15 || t >= 75 ? 900.0 : 40.0; }, none, ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.drifts.size() == 1);
+  const output::Drift& d = findings.drifts[0];
+  CHECK(d.stretch_start == 15);
+  CHECK(d.stretch_end == 75);
+  CHECK(d.p95_first_ms == 40);
+  CHECK(d.p95_last_ms == 40);
+  CHECK_FALSE(d.flagged);
+  CHECK(std::string(d.state()) == "stable");
+  CHECK(output::describe(d).find("drift (ramp, hold 15s-1m15s): p95 40ms -> 40ms") == 0);
+  CHECK(output::describe(d).find(": stable") != std::string::npos);
+}
+
+TEST_CASE("a hold shorter than the drift minimum has no drift") {
+  output::RunResult result;
+  // Two holds of 59 s each, not consecutive: neither is long enough.
+  result.scenarios.push_back(ramping({{10, 20}, {59, 20}, {10, 30}, {59, 30}, {10, 0}}, 0));
+  result.time_series = series(
+      148, [](int64_t t) { return 10.0 * static_cast<double>(t + 1); }, none, ten);
+  output::Findings findings = output::compute_findings(result);
+  CHECK(findings.drifts.empty());
+  CHECK(findings.breaking_points.size() == 1);
+}
+
+TEST_CASE("drift needs 100 requests in each tenth compared, or says there is not enough data") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-arrival-rate", 60));
+  // Warm-up 6 s; first tenth [6, 11.4): 6 seconds, last tenth [54.6, 60): 5.
+  // The p95 doubles and every request of the last tenth fails.
+  auto at_rate = [&](uint64_t per_second) {
+    result.time_series = series(
+        60, [](int64_t t) { return t < 30 ? 40.0 : 80.0; },
+        [per_second](int64_t t) -> uint64_t { return t >= 50 ? per_second : 0; }, ten);
+    for (auto& p : result.time_series) p.requests = per_second;
+    output::Findings findings = output::compute_findings(result);
+    REQUIRE(findings.drifts.size() == 1);
+    return findings.drifts[0];
+  };
+
+  output::Drift d = at_rate(1);
+  CHECK(d.requests_first == 6);
+  CHECK(d.requests_last == 5);
+  CHECK_FALSE(d.enough_data);
+  CHECK_FALSE(d.flagged);
+  CHECK(std::string(d.state()) == "not enough data");
+  CHECK(output::describe(d) ==
+        "drift (soak, 0s-1m0s): not enough data (6 and 5 requests in the first and last tenth; "
+        "at least 100 each)");
+
+  // 19 a second: 114 and 95 requests, the last tenth is short of 100.
+  d = at_rate(19);
+  CHECK_FALSE(d.enough_data);
+  CHECK_FALSE(d.flagged);
+
+  // 20 a second: 120 and exactly 100 are enough, and the drift is found.
+  d = at_rate(20);
+  CHECK(d.requests_last == 100);
+  CHECK(d.enough_data);
+  CHECK(d.flagged);
+  CHECK(d.p95_change_percent == Approx(100));
+  CHECK(d.error_rate_last == 1);
+  CHECK(std::string(d.state()) == "drifting");
+}
+
+TEST_CASE("a run interrupted before the last tenth has not enough data for drift") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  // Stopped at 50 s of a 100 s scenario: the last tenth [91, 100) is empty.
+  result.time_series = series(
+      50, [](int64_t) { return 40.0; }, none, ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.drifts.size() == 1);
+  CHECK(findings.drifts[0].requests_first == 900);
+  CHECK(findings.drifts[0].requests_last == 0);
+  CHECK_FALSE(findings.drifts[0].flagged);
+  CHECK(std::string(findings.drifts[0].state()) == "not enough data");
 }
