@@ -126,6 +126,10 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
   }
   lua_pop(L, 1);
 
+  lua_getfield(L, index, "jar");
+  if (!lua_isnil(L, -1)) call.jar = read_jar_param(L, lua_gettop(L), fn);
+  lua_pop(L, 1);
+
   lua_getfield(L, index, "cookies");
   if (lua_istable(L, -1)) {
     lua_pushnil(L);
@@ -175,8 +179,16 @@ void upper_case(std::string& text) {
 int send(lua_State* L, std::string_view method, int url_index, int body_index, int params_index,
          const char* fn) {
   exec::Vu& vu = running_vu(L, fn);
-  fill_call(L, vu.prepare_http_call(), method, url_index, body_index, params_index, fn);
-  vu.send_http();
+  exec::HttpCall& call = vu.prepare_http_call();
+  fill_call(L, call, method, url_index, body_index, params_index, fn);
+  // The VU's coroutine drops its arguments when it yields: the request holds its
+  // own jar until the response is back.
+  int hold = LUA_NOREF;
+  if (call.jar) {
+    lua_getfield(L, params_index, "jar");
+    hold = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  vu.send_http(hold);
   return lua_yield(L, 0);
 }
 

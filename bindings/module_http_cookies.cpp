@@ -1,5 +1,6 @@
 // http.cookieJar(): the calling VU's own cookie jar, the one its requests use,
-// with k6's CookieJar methods (cookiesForURL, set, clear, delete).
+// and http.CookieJar(): a new jar of the script's own for params.jar, both with
+// k6's CookieJar methods (cookiesForURL, set, clear, delete).
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -16,12 +17,22 @@ namespace {
 
 constexpr const char* kCookieJarType = "lueng.CookieJar";
 
-// A handle on a VU's jar. VUs of a worker share one Lua state, so a script could
-// hand a jar to another VU through a module-level variable: the handle knows
-// whose it is and refuses to act on another VU's jar.
+// A handle on a VU's jar, or a jar of its own that Lua's collector frees. VUs of a
+// worker share one Lua state, so a script could hand a jar to another VU through
+// a module-level variable: the handle knows whose it is and refuses to act for
+// another VU.
 struct LuaCookieJar {
   uint64_t vu_id;
+  http::CookieJar* own;  // http.CookieJar(): owned here; null: the VU's own jar
 };
+
+LuaCookieJar& check_owner(lua_State* L, LuaCookieJar* self, exec::Vu& vu, const char* fn,
+                          const char* what) {
+  if (self->vu_id != vu.id())
+    luaL_error(L, "%s: %s belongs to VU %d; make the jar in the VU that uses it", fn, what,
+               static_cast<int>(self->vu_id));
+  return *self;
+}
 
 std::string_view to_view(lua_State* L, int index) {
   size_t length;
@@ -35,10 +46,9 @@ http::CookieJar& jar_for_call(lua_State* L, const char* fn, int& first) {
   exec::Vu& vu = running_vu(L, fn);
   first = 1;
   if (auto* self = static_cast<LuaCookieJar*>(luaL_testudata(L, 1, kCookieJarType))) {
-    if (self->vu_id != vu.id())
-      luaL_error(L, "%s: this jar belongs to VU %d; call http.cookieJar() in the VU that uses it",
-                 fn, static_cast<int>(self->vu_id));
+    check_owner(L, self, vu, fn, "this jar");
     first = 2;
+    if (self->own) return *self->own;
   }
   return vu.cookies();
 }
@@ -205,17 +215,39 @@ int jar_delete(lua_State* L) {
 
 int jar_tostring(lua_State* L) {
   auto* self = static_cast<LuaCookieJar*>(luaL_checkudata(L, 1, kCookieJarType));
-  lua_pushfstring(L, "CookieJar(VU %d)", static_cast<int>(self->vu_id));
+  lua_pushfstring(L, self->own ? "CookieJar(of VU %d)" : "CookieJar(VU %d)",
+                  static_cast<int>(self->vu_id));
   return 1;
+}
+
+int jar_gc(lua_State* L) {
+  auto* self = static_cast<LuaCookieJar*>(lua_touserdata(L, 1));
+  delete self->own;
+  self->own = nullptr;
+  return 0;
+}
+
+LuaCookieJar& push_jar(lua_State* L, exec::Vu& vu) {
+  auto* self = static_cast<LuaCookieJar*>(lua_newuserdata(L, sizeof(LuaCookieJar)));
+  self->vu_id = vu.id();
+  self->own = nullptr;
+  luaL_getmetatable(L, kCookieJarType);
+  lua_setmetatable(L, -2);
+  return *self;
 }
 
 // http.cookieJar() -> the calling VU's jar.
 int http_cookie_jar(lua_State* L) {
-  exec::Vu& vu = running_vu(L, "http.cookieJar");
-  auto* self = static_cast<LuaCookieJar*>(lua_newuserdata(L, sizeof(LuaCookieJar)));
-  self->vu_id = vu.id();
-  luaL_getmetatable(L, kCookieJarType);
-  lua_setmetatable(L, -2);
+  push_jar(L, running_vu(L, "http.cookieJar"));
+  return 1;
+}
+
+// http.CookieJar() -> a new, empty jar of the calling VU (k6's new http.CookieJar()).
+// Requests use it through params.jar; it lives as long as the script holds it and is
+// never emptied by the engine.
+int http_new_cookie_jar(lua_State* L) {
+  LuaCookieJar& self = push_jar(L, running_vu(L, "http.CookieJar"));
+  self.own = new http::CookieJar;  // after the userdata exists, so __gc frees it
   return 1;
 }
 
@@ -232,6 +264,8 @@ void ensure_cookie_jar_metatable(lua_State* L) {
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, jar_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, jar_gc);
+    lua_setfield(L, -2, "__gc");
   }
   lua_pop(L, 1);
 }
@@ -244,6 +278,17 @@ void add_cookie_jar_functions(lua_State* L) {
   lua_setfield(L, -2, "cookieJar");
   lua_pushcfunction(L, http_cookie_jar);
   lua_setfield(L, -2, "cookie_jar");
+  lua_pushcfunction(L, http_new_cookie_jar);
+  lua_setfield(L, -2, "CookieJar");
+  lua_pushcfunction(L, http_new_cookie_jar);
+  lua_setfield(L, -2, "cookie_jar_new");
+}
+
+http::CookieJar* read_jar_param(lua_State* L, int index, const char* fn) {
+  auto* self = static_cast<LuaCookieJar*>(luaL_testudata(L, index, kCookieJarType));
+  if (!self) luaL_error(L, "%s: params.jar must be a cookie jar (http.CookieJar())", fn);
+  check_owner(L, self, running_vu(L, fn), fn, "params.jar");
+  return self->own;
 }
 
 }  // namespace lueng::bindings

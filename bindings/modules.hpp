@@ -9,6 +9,10 @@ class ResponsePool;
 class Vu;
 }  // namespace lueng::exec
 
+namespace lueng::http {
+class CookieJar;
+}  // namespace lueng::http
+
 namespace lueng::bindings {
 
 // Makes require "lueng", "lueng.crypto", "lueng.encoding", "lueng.http", "lueng.json" and
@@ -25,8 +29,14 @@ void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponseP
 void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
                           exec::ResponsePool* pool);
 
-// Adds http.cookieJar() (and its snake_case alias) to the table on top of the stack.
+// Adds http.cookieJar() and http.CookieJar() (and their snake_case aliases) to the
+// table on top of the stack.
 void add_cookie_jar_functions(lua_State* L);
+
+// The jar of params.jar at `index` for a request of the running VU: a jar of the
+// script's own, or null for the VU's own jar. A Lua error naming `fn` for anything
+// else, or for another VU's jar.
+http::CookieJar* read_jar_param(lua_State* L, int index, const char* fn);
 
 // The running VU, or a Lua error naming `what` when called from init code.
 exec::Vu& running_vu(lua_State* L, const char* what);

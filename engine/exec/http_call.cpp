@@ -21,6 +21,7 @@ void HttpCall::reset(bool discard_body_default, int64_t max_redirects_default,
   body.clear();
   name_tag.clear();
   name_from_script = false;
+  jar = nullptr;
   timeout_seconds = 60;
   discard_body = discard_body_default;
   max_redirects = max_redirects_default;

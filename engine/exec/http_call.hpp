@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/http/client.hpp"
+#include "engine/http/cookie_jar.hpp"
 #include "engine/http/url.hpp"
 
 namespace lueng::exec {
@@ -27,6 +28,10 @@ class HttpCall {
   uint64_t max_body_bytes = 0;    // maxResponseBodySize; 0: no limit
   std::string name_tag;           // the name tag: the URL without query unless the script set one
   bool name_from_script = false;  // params.tags.name was given: every redirect hop keeps it
+  // params.jar: a jar of the script's own (http.CookieJar()) that this request and
+  // its redirects use instead of the VU's; null for the VU's jar. The caller keeps
+  // the jar alive until the request is done.
+  http::CookieJar* jar = nullptr;
 
   // A request-scoped cookie (params.cookies): sent with this request only; with
   // `replace`, the jar's cookie of that name is not sent.

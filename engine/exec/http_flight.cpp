@@ -43,6 +43,10 @@ void HttpFlight::abandon() {
   listener_ = nullptr;
 }
 
+http::CookieJar& HttpFlight::cookie_jar() {
+  return call_->jar ? *call_->jar : vu_.cookies();
+}
+
 void HttpFlight::build_headers() {
   headers_.clear();
   std::span<const http::Header> script_headers = call_->headers();
@@ -64,7 +68,7 @@ void HttpFlight::build_headers() {
 
   // Cookies: the script's Cookie header, then params.cookies, then the jar's.
   // Nothing to do (and nothing allocated) for a VU that has none.
-  const http::CookieJar& jar = vu_.cookies();
+  const http::CookieJar& jar = cookie_jar();
   auto request_cookies = call_->cookies();
   if (!script_cookie && request_cookies.empty() && jar.empty()) return;
   cookie_header_.clear();
@@ -104,7 +108,7 @@ void HttpFlight::store_cookies(const http::ResponseData& response) {
   for (size_t i = 0; i < response.header_count(); ++i) {
     if (!http::ascii_iequals(response.header_name(i), "Set-Cookie")) continue;
     if (now < 0) now = std::time(nullptr);
-    vu_.cookies().store(*url_, response.header_value(i), now);
+    cookie_jar().store(*url_, response.header_value(i), now);
   }
 }
 

@@ -48,6 +48,8 @@ class HttpFlight final : private http::ResponseHandler {
   void store_cookies(const http::ResponseData& response);
   bool follow_redirect(const http::ResponseData& response);
   void build_headers();
+  // The jar the call uses: its params.jar, or the VU's own.
+  http::CookieJar& cookie_jar();
 
   Vu& vu_;
   http::Session session_;

@@ -33,6 +33,7 @@ Vu::Vu(Worker& worker, ScenarioRun& run, uint64_t id, uint64_t id_in_scenario,
 Vu::~Vu() {
   batch_.reset();
   drop_batch_input();
+  drop_call_hold();
   if (pending_response_) worker_.responses().give_back(pending_response_);
   worker_.script().release(co_);
 }
@@ -91,6 +92,7 @@ void Vu::abort() {
     flight_.abandon();
     worker_.responses().give_back(pending_response_);
     pending_response_ = nullptr;
+    drop_call_hold();
   } else if (waiting_ == Waiting::kBatch) {
     batch_->abandon();
     drop_batch_input();
@@ -110,7 +112,8 @@ HttpCall& Vu::prepare_http_call() {
   return call_;
 }
 
-void Vu::send_http() {
+void Vu::send_http(int hold_ref) {
+  call_hold_ref_ = hold_ref;
   pending_response_ = worker_.responses().take();
   waiting_ = Waiting::kHttp;
   flight_.start(call_, *pending_response_, *this);
@@ -118,6 +121,7 @@ void Vu::send_http() {
 
 void Vu::on_flight_done(HttpFlight& flight) {
   waiting_ = Waiting::kNothing;
+  drop_call_hold();
   bindings::push_response(co_.thread, flight.response(), &worker_.responses());
   pending_response_ = nullptr;
   resume(1);
@@ -150,6 +154,11 @@ void Vu::on_batch_done() {
 void Vu::drop_batch_input() {
   if (batch_input_ref_ != LUA_NOREF) luaL_unref(co_.thread, LUA_REGISTRYINDEX, batch_input_ref_);
   batch_input_ref_ = LUA_NOREF;
+}
+
+void Vu::drop_call_hold() {
+  if (call_hold_ref_ != LUA_NOREF) luaL_unref(co_.thread, LUA_REGISTRYINDEX, call_hold_ref_);
+  call_hold_ref_ = LUA_NOREF;
 }
 
 void Vu::sleep(double seconds) {

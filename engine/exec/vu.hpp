@@ -54,7 +54,9 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   // Called from Lua C functions while this VU runs; each is followed by a yield.
   // A request's storage, reset to the run's defaults (options).
   HttpCall& prepare_http_call();
-  void send_http();
+  // `hold_ref` (a registry reference, or LUA_NOREF) keeps what the call points at
+  // (its params.jar) alive until the response is back; it is released either way.
+  void send_http(int hold_ref = LUA_NOREF);
   // http.batch(): entries 0..count-1 are filled, then sent together.
   // `input_ref` (a registry reference to the script's table) comes back with the
   // responses and is released either way.
@@ -87,6 +89,7 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   void on_flight_done(HttpFlight& flight) override;
   void on_batch_done() override;
   void drop_batch_input();
+  void drop_call_hold();
 
   void resume(int nargs);
   void end_iteration(const bindings::ResumeOutcome& outcome);
@@ -103,6 +106,7 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   http::CookieJar cookies_;
   std::unique_ptr<HttpBatch> batch_;  // created by the first http.batch()
   int batch_input_ref_ = LUA_NOREF;
+  int call_hold_ref_ = LUA_NOREF;
   PooledResponse* pending_response_ = nullptr;
   Waiting waiting_ = Waiting::kNothing;
   bool in_iteration_ = false;
