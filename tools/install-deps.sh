@@ -9,6 +9,9 @@ packages=(
   libcli11-dev libfmt-dev rapidjson-dev catch2
   python3 clang-format curl openssl
   chromium
+  # The integration tests read lueng's reports with other tools' own readers:
+  # junitparser for JUnit XML, Locust for its CSV columns.
+  python3-junitparser python3-locust
 )
 
 missing=()

@@ -1,14 +1,31 @@
 """End-of-run reports (--out markdown=, junit=) from real runs against a real
-server on loopback: the verdict, every SLO, the right JUnit failures, and text
-from scripts and servers escaped."""
+server on loopback: the verdict, every SLO, the right JUnit failures as
+junitparser reads them, text from scripts and servers escaped, and every
+report written after an interrupt and after abort_on_fail."""
 
 import json
 import os
+import signal
+import subprocess
 import tempfile
+import time
 import unittest
 import xml.etree.ElementTree as ET
 
-from support import TestServer, lueng, run_lueng
+from support import LUENG, TestServer, check_sanitizers, lueng, run_lueng
+
+# Debian's python3-junitparser is installed for Debian's interpreter, which may
+# not be the one running the tests.
+JUNIT_READER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "junit_reader.py")
+
+
+def read_junit(path):
+    """What junitparser reads from PATH, or (None, its complaint)."""
+    done = subprocess.run(["/usr/bin/python3", JUNIT_READER, path], capture_output=True,
+                          text=True, timeout=60)
+    if done.returncode != 0:
+        return None, done.stderr
+    return json.loads(done.stdout), ""
 
 # 20 requests: 15 to /hello (200), 5 to /status?code=500. The endpoint tag and a
 # check name carry markup, as a hostile server or script could.
@@ -117,6 +134,45 @@ class EndOfRunReportsTest(unittest.TestCase):
         self.assertIsNone(checks["body <b>&amp;</b>"].find("failure"))
         self.assertEqual(root.get("failures"), "4")
 
+    def test_junitparser_reads_the_report_with_consistent_totals(self):
+        report, complaint = read_junit(self.junit)
+        self.assertIsNotNone(report, complaint)
+        self.assertEqual(report["root"], "testsuites")
+        self.assertEqual((report["tests"], report["failures"], report["errors"]), (7, 4, 0))
+        suites = {s["name"]: s for s in report["suites"]}
+        self.assertEqual(set(suites), {"lueng.slos", "lueng.checks"})
+        cases = {c["name"]: c for c in suites["lueng.slos"]["cases"]}
+        for slo, expression, status in SLOS:
+            results = cases[f"{slo}: {expression}"]["results"]
+            if status in ("FAIL", "CRITICAL", "NO DATA"):
+                self.assertEqual([(r["kind"], r["type"]) for r in results], [("failure", status)])
+            else:
+                self.assertEqual(results, [], slo)
+        self.assertEqual(cases["http_req_failed: rate<0.1"]["classname"], "lueng.slo.P1")
+        self.assertIn("rate=0.25 misses rate<0.1",
+                      cases["http_req_failed: rate<0.1"]["results"][0]["message"])
+        checks = {c["name"]: c for c in suites["lueng.checks"]["cases"]}
+        self.assertEqual(checks["status is 200"]["results"][0]["message"], "5 of 20 failed (15 passed)")
+
+    def test_junitparser_rejects_a_malformed_report(self):
+        # The reader above is a real check: each broken copy of the report fails it.
+        with open(self.junit) as f:
+            good = f.read()
+        broken = {
+            "truncated": good[:len(good) // 2],
+            "another root": good.replace("<testsuites ", "<report ").replace("</testsuites>", "</report>"),
+            "a wrong count": good.replace('tests="5"', 'tests="4"', 1),
+            "a time that is no number": good.replace('time="', 'time="x', 1),
+        }
+        for what, text in broken.items():
+            with self.subTest(what):
+                path = os.path.join(self.dir, "broken.xml")
+                with open(path, "w") as f:
+                    f.write(text)
+                report, complaint = read_junit(path)
+                self.assertIsNone(report)
+                self.assertTrue(complaint)
+
     def test_lueng_report_renders_the_same_files_from_the_result_file(self):
         result_path = os.path.join(self.dir, "result.json")
         with open(result_path, "w") as f:
@@ -147,6 +203,94 @@ class EndOfRunReportsTest(unittest.TestCase):
         self.assertEqual(run.code, 104)
         self.assertIn("unknown kind 'pdf'", run.stderr)
         self.assertIn("markdown", run.stderr)
+
+
+LONG_RUN = """
+local http = require "lueng.http"
+options = {
+  vus = 2, duration = "60s",
+  thresholds = { http_req_duration = { { "p(95)<%s", abort_on_fail = %s } } },
+}
+function default()
+  http.get(ENV.BASE_URL .. "/hello", { tags = { endpoint = "hello" } })
+  require("lueng").sleep(0.02)
+end
+"""
+
+
+class ReportsOfAStoppedRunTest(unittest.TestCase):
+    """A 60 s test stopped early, by Ctrl-C or by abort_on_fail, still writes
+    every end-of-run report, covering the part that ran."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def outputs(self, directory):
+        return {kind: os.path.join(directory, name) for kind, name in
+                (("html", "report.html"), ("markdown", "report.md"), ("junit", "junit.xml"))}
+
+    def check_reports(self, files, requests, verdict, exit_line):
+        with open(files["markdown"]) as f:
+            markdown = f.read()
+        self.assertIn(f"**Verdict:** {verdict}", markdown)
+        self.assertIn(exit_line, markdown)
+        self.assertIn(f"| requests | {requests} ", markdown)
+        with open(files["html"]) as f:
+            page = f.read()
+        self.assertTrue(page.rstrip().endswith("</html>"))
+        self.assertIn('id="verdict"', page)
+        self.assertIn(verdict.split()[0], page)
+        report, complaint = read_junit(files["junit"])
+        self.assertIsNotNone(report, complaint)
+        self.assertEqual(report["tests"], 1)
+        return report
+
+    def test_an_interrupt_writes_every_report(self):
+        directory = tempfile.mkdtemp(prefix="lueng-reports-int-")
+        files = self.outputs(directory)
+        script = os.path.join(directory, "long.lua")
+        with open(script, "w") as f:
+            f.write(LONG_RUN % ("5000", "false"))
+        result_path = os.path.join(directory, "result.json")
+        self.server.reset()
+        process = subprocess.Popen(
+            [LUENG, "run", "--quiet", "-e", f"BASE_URL={self.server.base_url}",
+             "--summary-export", result_path, *[a for kind, path in files.items()
+                                               for a in ("--out", f"{kind}={path}")], script],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        while len(self.server.requests) < 20 and time.time() < deadline:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        check_sanitizers(stderr)
+        self.assertEqual(process.returncode, 105, stderr)
+        with open(result_path) as f:
+            result = json.load(f)
+        self.assertTrue(result["interrupted"])
+        requests = int(result["metrics"]["http_reqs"]["values"]["count"])
+        self.assertGreaterEqual(requests, 20)
+        report = self.check_reports(files, requests, "PASSED", "**Exit status:** 105 (interrupted: SIGINT)")
+        self.assertEqual(report["failures"], 0)
+
+    def test_abort_on_fail_writes_every_report(self):
+        directory = tempfile.mkdtemp(prefix="lueng-reports-abort-")
+        files = self.outputs(directory)
+        run = run_lueng(LONG_RUN % ("0.001", "true"),
+                        ["-e", f"BASE_URL={self.server.base_url}",
+                         *[a for kind, path in files.items() for a in ("--out", f"{kind}={path}")]],
+                        timeout=90)
+        self.assertEqual(run.code, 2, run.stderr)
+        self.assertLess(run.result["duration_seconds"], 30)
+        requests = int(run.metric("http_reqs")["count"])
+        report = self.check_reports(files, requests, "ABORTED", "**Exit status:** 2")
+        case = report["suites"][0]["cases"][0]
+        self.assertEqual([(r["kind"], r["type"]) for r in case["results"]], [("failure", "CRITICAL")])
 
 
 if __name__ == "__main__":
