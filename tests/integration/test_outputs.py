@@ -16,6 +16,9 @@ import unittest
 
 from support import LUENG, TestServer, check_sanitizers, run_lueng
 
+# Locust as Debian packages it (python3-locust), with its own interpreter.
+LOCUST = "/usr/bin/locust"
+
 K6_CSV_HEADER = ["metric_name", "timestamp", "metric_value", "check", "error", "error_code",
                  "expected_response", "group", "method", "name", "proto", "scenario", "service",
                  "status", "subproto", "tls_version", "url", "extra_tags", "metadata"]
@@ -248,6 +251,44 @@ class OutputsTest(unittest.TestCase):
         stamps = [int(r["Timestamp"]) for r in rows]
         self.assertEqual(stamps, sorted(stamps))
         self.assertEqual(int(rows[0]["User Count"]), 2)
+
+    def test_locust_trio_has_the_columns_locust_itself_writes(self):
+        # Debian's python3-locust (tools/install-deps.sh) runs for 2 s against the
+        # same server and writes its own trio: lueng's headers must be the same,
+        # column for column, and its rows laid out alike (method in Type, the
+        # Aggregated row with an empty Type), so tools that read Locust's CSVs
+        # read lueng's.
+        locustfile = self.path("locustfile.py")
+        with open(locustfile, "w") as f:
+            f.write("from locust import HttpUser, constant, task\n"
+                    "class Visitor(HttpUser):\n"
+                    "    wait_time = constant(0.05)\n"
+                    "    @task\n"
+                    "    def hello(self):\n"
+                    "        self.client.get('/hello', name='hello')\n")
+        real = self.path("real")
+        done = subprocess.run(
+            [LOCUST, "-f", locustfile, "--headless", "-u", "2", "-r", "2", "-t", "2s",
+             "--host", self.server.base_url, "--csv", real, "--only-summary", "--loglevel", "WARNING"],
+            capture_output=True, text=True, timeout=60, cwd=self.dir)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        ours = self.path("ours")
+        run = self.run_script(TWO_ENDPOINTS % 'lueng.sleep(0.05)', "-u", "2", "-d", "2s",
+                              "--csv", ours)
+        self.assertEqual(run.code, 0, run.stderr)
+        for suffix in ("_stats.csv", "_stats_history.csv", "_failures.csv"):
+            with self.subTest(suffix):
+                theirs, mine = read_csv(real + suffix), read_csv(ours + suffix)
+                self.assertEqual(mine[0], theirs[0])
+                for rows in (theirs, mine):
+                    self.assertTrue(all(len(r) == len(rows[0]) for r in rows), rows)
+        theirs, mine = read_csv(real + "_stats.csv"), read_csv(ours + "_stats.csv")
+        self.assertEqual(theirs[-1][:2], ["", "Aggregated"])
+        self.assertEqual(mine[-1][:2], theirs[-1][:2])
+        self.assertEqual(theirs[1][:2], ["GET", "hello"])
+        self.assertIn(theirs[1][:2], [r[:2] for r in mine[1:]])
+        theirs, mine = read_csv(real + "_stats_history.csv"), read_csv(ours + "_stats_history.csv")
+        self.assertEqual(mine[1][2:4], theirs[-1][2:4])  # Type "", Name "Aggregated"
 
     def test_an_interrupted_run_leaves_complete_parseable_files(self):
         script = os.path.join(self.dir, "script.lua")
