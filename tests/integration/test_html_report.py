@@ -1,9 +1,13 @@
 """The HTML report (--out html=, lueng report --html) rendered in a real
 headless Chromium: the DOM holds the verdict, a row per SLO, the chart <svg>
-elements, and no markup injected from tag values; the screenshot is real."""
+elements, the run metadata, and no markup injected from tag values; the page
+requests nothing from any network (Chromium's own network log says so); the
+screenshot at 1280 px and the printed PDF are real."""
 
 import html.parser
+import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -75,11 +79,63 @@ class Dom(html.parser.HTMLParser):
 
 
 def chromium(*args, user_dir):
+    # Every host name resolves to nothing: Chromium's own background requests
+    # (update and time checks, which some builds send despite the flags) never
+    # leave the machine, and neither could a request from the page.
     return subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={user_dir}", *args],
+         "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={user_dir}",
+         *args],
         capture_output=True, text=True, timeout=120)
+
+
+def page_requests(page, directory):
+    """The URLs a file:// page asked Chromium's network stack for, read from
+    Chromium's network log: requests on behalf of the page carry its file://
+    isolation key; the browser's own carry none."""
+    log = os.path.join(directory, "net-log.json")
+    chromium(f"--log-net-log={log}", "--net-log-capture-mode=Everything", "--dump-dom",
+             "file://" + page, user_dir=os.path.join(directory, "profile-net"))
+    with open(log) as f:
+        events = json.load(f)
+    start_job = events["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return [e["params"]["url"] for e in events["events"]
+            if e["type"] == start_job and
+            e.get("params", {}).get("network_isolation_key", "").startswith("file://")]
+
+
+def metadata_rows(dom_text):
+    """The run metadata table (id="metadata") as {header: cell text}."""
+    rows, cell, inside, depth = {}, None, False, 0
+
+    class Table(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            nonlocal inside, cell, depth
+            if dict(attrs).get("id") == "metadata":
+                inside, depth = True, 0
+            if inside:
+                depth += 1
+                if tag == "tr":
+                    cell = []
+                elif tag in ("th", "td") and cell is not None:
+                    cell.append("")
+
+        def handle_endtag(self, tag):
+            nonlocal inside, cell, depth
+            if inside:
+                depth -= 1
+                if tag == "tr" and cell and len(cell) >= 2:
+                    rows[cell[0].strip()] = " ".join(cell[1].split())
+                if depth <= 0:
+                    inside = False
+
+        def handle_data(self, data):
+            if inside and cell:
+                cell[-1] += data
+
+    Table().feed(dom_text)
+    return rows
 
 
 @unittest.skipIf(CHROMIUM is None, "chromium is not installed (tools/install-deps.sh installs it)")
@@ -137,6 +193,47 @@ class HtmlReportInBrowserTest(unittest.TestCase):
         for tag, attrs in self.dom.elements:
             for name in ("src", "href"):
                 self.assertNotIn(name, attrs, (tag, attrs))
+
+    def test_the_run_metadata(self):
+        rows = metadata_rows(self.dom_text)
+        self.assertEqual(rows.get("script"), self.outcome.script_path, rows)
+        self.assertIn("default", rows.get("scenarios", ""))
+        self.assertIn("3 looping VUs", rows.get("scenarios", ""))
+        for key in ("start", "end"):
+            self.assertRegex(rows.get(key, ""), r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$", key)
+        self.assertRegex(rows.get("duration", ""), r"^3(\.\d+)?s$")
+        self.assertEqual(rows.get("host"), self.outcome.result["host"])
+        version = subprocess.run([os.environ.get("LUENG_BIN", "lueng"), "version"],
+                                 capture_output=True, text=True).stdout
+        self.assertIn(rows.get("lueng version"), version)
+        self.assertEqual(rows.get("exit status"), "1")
+
+    def test_the_page_requests_nothing_from_any_network(self):
+        # The log is a real witness: a page with an image and a style sheet on
+        # loopback shows both requests in it.
+        probe = os.path.join(self.dir, "probe.html")
+        with open(probe, "w") as f:
+            f.write(f'<img src="{self.server.base_url}/x.png">'
+                    f'<link rel="stylesheet" href="{self.server.base_url}/a.css">')
+        seen = page_requests(probe, os.path.join(self.dir, "probe"))
+        self.assertEqual(sorted(seen), [f"{self.server.base_url}/a.css", f"{self.server.base_url}/x.png"])
+        self.assertEqual(page_requests(self.report, os.path.join(self.dir, "report-net")), [])
+        with open(self.report) as f:
+            page = f.read()
+        self.assertIn("default-src 'none'", page)  # the Content-Security-Policy
+
+    def test_it_prints(self):
+        pdf = os.path.join(self.dir, "report.pdf")
+        done = chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", "file://" + self.report,
+                        user_dir=os.path.join(self.dir, "profile-pdf"))
+        self.assertTrue(os.path.exists(pdf), done.stderr)
+        with open(pdf, "rb") as f:
+            data = f.read()
+        self.assertTrue(data.startswith(b"%PDF-"))
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+        self.assertGreaterEqual(pages, 2)  # charts and tables, on more than one page
+        with open(self.report) as f:
+            self.assertIn("@media print", f.read())
 
     def test_screenshot_at_1280(self):
         shot = os.path.join(self.dir, "shot.png")
