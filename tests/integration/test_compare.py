@@ -1,6 +1,7 @@
-"""lueng compare and lueng run --baseline on real runs against two hotel-mocks
-whose latency differs by 50% (200 ms and 300 ms): the regression is flagged (exit 1), an identical
-pair and an improvement pass (exit 0)."""
+"""lueng compare and lueng run --baseline on real runs against three hotel-mocks:
+two whose latency differs by 50% (200 ms and 300 ms) and one that fails 30% of
+its requests. The latency, throughput and error-rate regressions are flagged
+(exit 1), an identical pair and an improvement pass (exit 0)."""
 
 import json
 import os
@@ -35,10 +36,14 @@ class CompareTest(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="lueng-compare-")
         cls.fast = os.path.join(cls.dir, "fast.json")
         cls.slow = os.path.join(cls.dir, "slow.json")
+        cls.failing = os.path.join(cls.dir, "failing.json")
         cls.fast_mock = Mock("--latency", "room_types=200ms")
         cls.slow_mock = Mock("--latency", "room_types=300ms")
+        failing_mock = Mock("--latency", "room_types=200ms", "--error-rate", "0.3")
         load(cls.fast_mock, cls.fast)
         load(cls.slow_mock, cls.slow)
+        load(failing_mock, cls.failing)
+        failing_mock.stop()
 
     @classmethod
     def tearDownClass(cls):
@@ -63,7 +68,42 @@ class CompareTest(unittest.TestCase):
             self.assertGreater(row["delta_percent"], 10, row)
             self.assertGreater(rows[(scope, "p(95)")]["delta_percent"], 0)
             self.assertFalse(rows[(scope, "error rate")]["regression"])
+            # 8 VUs waiting 50% longer per request make about a third fewer.
+            throughput = rows[(scope, "req/s")]
+            self.assertTrue(throughput["regression"], throughput)
+            self.assertLess(throughput["delta_percent"], -10, throughput)
+            for ungated in ("requests", "avg", "max"):
+                self.assertFalse(rows[(scope, ungated)]["gated"])
+                self.assertFalse(rows[(scope, ungated)]["regression"])
         self.assertEqual(report["only_in_baseline"], [])
+        self.assertEqual(report["tolerance_percent"], 10)
+
+    def test_an_error_rate_regression_fails(self):
+        code, report = self.compare_json(self.fast, self.failing)
+        self.assertEqual(code, 1)
+        rows = {(r["endpoint"], r["metric"]): r for r in report["rows"]}
+        row = rows[(None, "error rate")]
+        self.assertEqual(row["baseline"], 0)
+        self.assertGreater(row["current"], 0.1)
+        self.assertIsNone(row["delta_percent"])  # nothing to divide by
+        self.assertTrue(row["regression"], row)
+        # The other way round the error rate falls: no error-rate regression.
+        code, report = self.compare_json(self.failing, self.fast)
+        rows = {(r["endpoint"], r["metric"]): r for r in report["rows"]}
+        self.assertFalse(rows[(None, "error rate")]["regression"])
+
+    def test_tolerance_forms(self):
+        for text, percent, expected in (("10%", 10, 1), ("10", 10, 1), ("500", 500, 0),
+                                        ("500%", 500, 0), ("2.5%", 2.5, 1)):
+            with self.subTest(text):
+                code, report = self.compare_json(self.fast, self.slow, "--tolerance", text)
+                self.assertEqual(report["tolerance_percent"], percent)
+                self.assertEqual(code, expected)
+        for bad in ("ten", "-5%", "%", ""):
+            with self.subTest(bad):
+                done = lueng("compare", self.fast, self.slow, "--tolerance", bad)
+                self.assertEqual(done.returncode, 104, done.stdout)
+                self.assertIn("--tolerance", done.stderr)
 
     def test_an_identical_pair_passes(self):
         code, report = self.compare_json(self.fast, self.fast)
