@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "engine/common/duration.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
@@ -192,7 +191,7 @@ std::string metadata(const RunResult& result) {
   out += row("scenarios", "<ul>" + scenarios + "</ul>");
   out += row("start", e(utc(result.start_unix_ms)));
   out += row("end", e(utc(result.end_unix_ms)));
-  out += row("duration", e(format_duration(result.duration_seconds)));
+  out += row("duration", e(format_ms(result.duration_seconds * 1000)));
   out += row("host", e(result.host));
   out += row("lueng version", e(result.lueng_version));
   out += row("workers", fmt::format("{}", result.workers));

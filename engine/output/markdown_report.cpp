@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "engine/common/duration.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
@@ -56,7 +55,7 @@ std::string verdict_heading(const RunResult& result) {
   if (result.interrupted) out += " (interrupted: " + cell(result.interrupt_reason) + ")";
   out += "  \n";
   out += fmt::format("**Script:** {} · **duration** {} · **lueng** {} · **host** {}\n\n",
-                     code(result.script), format_duration(result.duration_seconds),
+                     code(result.script), format_ms(result.duration_seconds * 1000),
                      cell(result.lueng_version), cell(result.host));
   return out;
 }
