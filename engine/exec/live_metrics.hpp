@@ -1,6 +1,7 @@
 #pragma once
 
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "engine/metrics/aggregate.hpp"
@@ -28,10 +29,18 @@ class LiveMetrics {
       slots_[worker][i] = tracked[i].aggregate;
   }
 
-  // The workers' slots merged, one aggregate per tracked sub-metric.
+  // What setup() recorded, one aggregate per tracked sub-metric: part of every
+  // check, as it is part of the end of the run.
+  void set_setup(std::vector<metrics::Aggregate> setup) {
+    std::lock_guard lock(mutex_);
+    setup_ = std::move(setup);
+  }
+
+  // The slots merged (and setup()'s samples), one aggregate per tracked sub-metric.
   std::vector<metrics::Aggregate> merged(const std::vector<metrics::MetricType>& types) {
     std::vector<metrics::Aggregate> out(types.size());
     std::lock_guard lock(mutex_);
+    for (size_t i = 0; i < out.size() && i < setup_.size(); ++i) out[i].merge(types[i], setup_[i]);
     for (const auto& slot : slots_)
       for (size_t i = 0; i < out.size() && i < slot.size(); ++i) out[i].merge(types[i], slot[i]);
     return out;
@@ -40,6 +49,7 @@ class LiveMetrics {
  private:
   std::mutex mutex_;
   std::vector<std::vector<metrics::Aggregate>> slots_;  // [worker, then main][tracked]
+  std::vector<metrics::Aggregate> setup_;               // [tracked]
 };
 
 }  // namespace lueng::exec

@@ -289,6 +289,20 @@ const thresholds::SloDefinition* TestRun::check_abort(double elapsed) {
   return nullptr;
 }
 
+std::vector<metrics::Aggregate> TestRun::tracked_in(const metrics::MetricSet& metrics) const {
+  std::vector<metrics::Aggregate> out;
+  for (const auto& [id, filter] : plan_.tracked) {
+    const metrics::MetricData* metric = metrics.find(plan_.catalog.def(id).name);
+    if (!metric)
+      out.emplace_back();
+    else if (filter.empty())
+      out.push_back(metric->total);
+    else
+      out.push_back(metrics.submetric(*metric, filter));
+  }
+  return out;
+}
+
 output::RunResult TestRun::describe() const {
   output::RunResult result;
   result.lueng_version = kVersion;
@@ -348,6 +362,7 @@ void TestRun::run_workers(output::RunResult& result) {
     for (const auto& [metric, filter] : plan_.tracked) live_gauges->track(metric, filter);
     supervisor.live_gauges = &*live_gauges;
     supervisor.live_gauge_tags = live_gauges->intern("");
+    shared_.live.set_setup(tracked_in(result.metrics));
     supervisor.should_abort = [this](double elapsed) { return check_abort(elapsed) != nullptr; };
   }
   supervisor.run();

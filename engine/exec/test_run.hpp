@@ -60,6 +60,8 @@ class TestRun {
   std::vector<std::pair<size_t, size_t>> abort_watches_;
   std::string aborted_by_;
 
+  // The aggregates of plan_.tracked in `metrics` (what setup() recorded).
+  std::vector<metrics::Aggregate> tracked_in(const metrics::MetricSet& metrics) const;
   // The first abort_on_fail SLO missed after `elapsed` seconds, or none.
   const thresholds::SloDefinition* check_abort(double elapsed);
 };

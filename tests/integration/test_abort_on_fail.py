@@ -44,6 +44,23 @@ end
 function teardown() http.get(ENV.BASE_URL .. "/hello?from=teardown") end
 """
 
+# setup() sends the slow request and feeds a custom counter; the test itself only fast ones.
+SETUP_SCRIPT = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+local metrics = require "lueng.metrics"
+local seeded = metrics.Counter("seeded")
+options = {{
+  scenarios = {{ load = {{ executor = "constant-vus", vus = 1, duration = "60s" }} }},
+  thresholds = {thresholds},
+}}
+function setup()
+  http.get(ENV.BASE_URL .. "/slow?ms=150", {{ tags = {{ phase = "setup" }} }})
+  seeded:add(5)
+end
+function default() http.get(ENV.BASE_URL .. "/hello"); lueng.sleep(0.1) end
+"""
+
 
 class AbortOnFailTest(unittest.TestCase):
     @classmethod
@@ -135,11 +152,12 @@ class AbortOnFailTest(unittest.TestCase):
         self.assertTrue(any(r.query.get("from") == "teardown" for r in self.server.requests))
         self.assertIn("verdict:    ABORTED (exit 2)", run.stdout)
 
-    def test_vus_max_aborts_at_the_first_check(self):
+    def test_vus_max_aborts_from_the_first_check(self):
         # ramping-vus initializes all 5 VUs up front.
         run = self.run_ramp('{ vus_max = { { "value<3", abort_on_fail = true } } }')
         self.assertEqual(run.code, 2, run.stderr)
-        self.assertIn("abort_on_fail: vus_max missed value<3 after 1s (value=5)", run.stderr)
+        self.assertRegex(run.stderr, r"abort_on_fail: vus_max missed value<3 after \d+s \(value=5\)")
+        self.assertLess(run.result["duration_seconds"], 30)
         self.assertEqual(run.result["slos"]["aborted_by"], 'options.thresholds["vus_max"][1]')
 
     def test_the_vus_gauge_waits_for_delay_abort_eval(self):
@@ -181,6 +199,23 @@ class AbortOnFailTest(unittest.TestCase):
                 self.assertEqual(run.code, 2, run.stderr)
                 self.assertRegex(run.stderr, "abort_on_fail: " + message)
                 self.assertLess(run.result["duration_seconds"], 15)
+                self.assertEqual(run.result["slos"]["verdict"], "ABORTED")
+
+    def test_what_setup_recorded_counts_from_the_first_check(self):
+        cases = [
+            ('["http_req_duration{phase:setup}"]', '"max<100"',
+             r"http_req_duration\{phase:setup\} missed max<100 after \d+s \(max=\d+ms\)"),
+            ("seeded", '"count<1"', r"seeded missed count<1 after \d+s \(count=5\)"),
+        ]
+        for key, expression, message in cases:
+            with self.subTest(key=key):
+                self.server.reset()
+                run = run_lueng(SETUP_SCRIPT.format(
+                    thresholds=f"{{ {key} = {{ {{ {expression}, abort_on_fail = true }} }} }}"),
+                    ["-e", f"BASE_URL={self.server.base_url}"], timeout=90)
+                self.assertEqual(run.code, 2, run.stderr)
+                self.assertRegex(run.stderr, "abort_on_fail: " + message)
+                self.assertLess(run.result["duration_seconds"], 30)
                 self.assertEqual(run.result["slos"]["verdict"], "ABORTED")
 
 
