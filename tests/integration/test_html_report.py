@@ -1,8 +1,8 @@
 """The HTML report (--out html=, lueng report --html) rendered in a real
 headless Chromium: the DOM holds the verdict, a row per SLO, the chart <svg>
 elements, the run metadata, and no markup injected from tag values; the page
-requests nothing from any network (Chromium's own network log says so); the
-screenshot at 1280 px and the printed PDF are real."""
+requests nothing from any network (Chromium's own network log says so); it
+fits a 1280 px window; the screenshot and the printed PDF are real."""
 
 import html.parser
 import json
@@ -234,6 +234,27 @@ class HtmlReportInBrowserTest(unittest.TestCase):
         self.assertGreaterEqual(pages, 2)  # charts and tables, on more than one page
         with open(self.report) as f:
             self.assertIn("@media print", f.read())
+
+    def test_it_fits_1280_px_without_scrolling_sideways(self):
+        # A copy of the report with a script that writes the page's widths into
+        # the DOM (the report's own policy forbids scripts, so it goes too).
+        with open(self.report) as f:
+            page = f.read()
+        page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+        self.assertNotIn("Content-Security-Policy", page)
+        page = page.replace("</body>", "<script>const d = document.documentElement;"
+                            "document.body.dataset.scroll = d.scrollWidth;"
+                            "document.body.dataset.client = d.clientWidth;</script></body>")
+        probe = os.path.join(self.dir, "width.html")
+        with open(probe, "w") as f:
+            f.write(page)
+        dom = chromium("--window-size=1280,1000", "--dump-dom", "file://" + probe,
+                       user_dir=os.path.join(self.dir, "profile-width")).stdout
+        match = re.search(r'<body[^>]*data-scroll="(\d+)"[^>]*data-client="(\d+)"', dom)
+        self.assertIsNotNone(match, dom[:500])
+        scroll, client = int(match.group(1)), int(match.group(2))
+        self.assertGreater(client, 1200)  # the window really is 1280 px wide
+        self.assertLessEqual(scroll, client)
 
     def test_screenshot_at_1280(self):
         shot = os.path.join(self.dir, "shot.png")
