@@ -73,9 +73,10 @@ class EndOfRunReportsTest(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="lueng-reports-")
         cls.markdown = os.path.join(cls.dir, "report.md")
         cls.junit = os.path.join(cls.dir, "junit.xml")
+        cls.locust = os.path.join(cls.dir, "live")
         cls.outcome = run_lueng(SCRIPT, ["-e", f"BASE_URL={cls.server.base_url}", "-u", "1", "-i", "20",
                                      "--out", f"markdown={cls.markdown}",
-                                     "-o", f"junit={cls.junit}"])
+                                     "-o", f"junit={cls.junit}", "--csv", cls.locust])
 
     @classmethod
     def tearDownClass(cls):
@@ -186,7 +187,10 @@ class EndOfRunReportsTest(unittest.TestCase):
             rows = f.read().splitlines()
         self.assertTrue(rows[0].startswith("Type,Name,Request Count"), rows[0])
         self.assertEqual(len(rows), 4)  # header, two endpoints, Aggregated
-        for live, offline in ((self.markdown, markdown), (self.junit, junit)):
+        pairs = [(self.markdown, markdown), (self.junit, junit)]
+        pairs += [(self.locust + suffix, os.path.join(self.dir, "offline" + suffix))
+                  for suffix in ("_stats.csv", "_stats_history.csv", "_failures.csv")]
+        for live, offline in pairs:
             with open(live) as a, open(offline) as b:
                 self.assertEqual(a.read(), b.read(), offline)
 
