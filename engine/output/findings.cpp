@@ -164,20 +164,20 @@ double change_percent(double first, double last) {
 
 // The longest run of consecutive stages that keep the target of the one before
 // (or the start target): [start, end) seconds since the test start; empty when
-// no stage holds.
+// no stage holds. Holding at 0 is a pause, not load.
 std::pair<double, double> longest_hold(const ScenarioSummary& s) {
   std::pair<double, double> best{0, 0};
-  double t = s.start_time, hold_start = 0;
-  bool holding = false;
+  std::optional<double> hold_start;  // of the hold under way
+  double t = s.start_time;
   int64_t level = s.start_target;
   for (const auto& [seconds, target] : s.stages) {
-    if (target != level)
-      holding = false;
-    else if (!holding)
-      holding = true, hold_start = t;
+    if (target != level || target == 0)
+      hold_start.reset();
+    else if (!hold_start)
+      hold_start = t;
     t += seconds;
     level = target;
-    if (holding && t - hold_start > best.second - best.first) best = {hold_start, t};
+    if (hold_start && t - *hold_start > best.second - best.first) best = {*hold_start, t};
   }
   return best;
 }

@@ -253,7 +253,7 @@ TEST_CASE("a steady hold is stable even when its ramps are slow") {
   CHECK(output::describe(d).find(": stable") != std::string::npos);
 }
 
-TEST_CASE("a hold shorter than the drift minimum has no drift") {
+TEST_CASE("a hold shorter than the drift minimum, or at 0, has no drift") {
   output::RunResult result;
   // Two holds of 59 s each, not consecutive: neither is long enough.
   result.scenarios.push_back(ramping({{10, 20}, {59, 20}, {10, 30}, {59, 30}, {10, 0}}, 0));
@@ -262,6 +262,10 @@ TEST_CASE("a hold shorter than the drift minimum has no drift") {
   output::Findings findings = output::compute_findings(result);
   CHECK(findings.drifts.empty());
   CHECK(findings.breaking_points.size() == 1);
+
+  // Nor is a pause at 0 VUs, however long, a hold of constant load.
+  result.scenarios[0] = ramping({{10, 20}, {59, 20}, {10, 0}, {70, 0}}, 0);
+  CHECK(output::compute_findings(result).drifts.empty());
 }
 
 TEST_CASE("drift needs 100 requests in each tenth compared, or says there is not enough data") {
