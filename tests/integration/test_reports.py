@@ -238,7 +238,7 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
         return {kind: os.path.join(directory, name) for kind, name in
                 (("html", "report.html"), ("markdown", "report.md"), ("junit", "junit.xml"))}
 
-    def check_reports(self, files, requests, verdict, exit_line):
+    def check_reports(self, files, requests, verdict, exit_line, alert):
         with open(files["markdown"]) as f:
             markdown = f.read()
         self.assertIn(f"**Verdict:** {verdict}", markdown)
@@ -249,6 +249,7 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
         self.assertTrue(page.rstrip().endswith("</html>"))
         self.assertIn('id="verdict"', page)
         self.assertIn(verdict.split()[0], page)
+        self.assertIn(f'<p class="alert">{alert}', page)
         report, complaint = read_junit(files["junit"])
         self.assertIsNotNone(report, complaint)
         self.assertEqual(report["tests"], 1)
@@ -279,7 +280,8 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
         self.assertTrue(result["interrupted"])
         requests = int(result["metrics"]["http_reqs"]["values"]["count"])
         self.assertGreaterEqual(requests, 20)
-        report = self.check_reports(files, requests, "PASSED", "**Exit status:** 105 (interrupted: SIGINT)")
+        report = self.check_reports(files, requests, "PASSED", "**Exit status:** 105 (interrupted: SIGINT)",
+                                    "Interrupted (SIGINT): the numbers cover the part that ran.")
         self.assertEqual(report["failures"], 0)
 
     def test_abort_on_fail_writes_every_report(self):
@@ -292,7 +294,8 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
         self.assertEqual(run.code, 2, run.stderr)
         self.assertLess(run.result["duration_seconds"], 30)
         requests = int(run.metric("http_reqs")["count"])
-        report = self.check_reports(files, requests, "ABORTED", "**Exit status:** 2")
+        report = self.check_reports(files, requests, "ABORTED", "**Exit status:** 2",
+                                    "Aborted by abort_on_fail of ")
         case = report["suites"][0]["cases"][0]
         self.assertEqual([(r["kind"], r["type"]) for r in case["results"]], [("failure", "CRITICAL")])
 
