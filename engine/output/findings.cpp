@@ -140,21 +140,20 @@ double median(std::vector<double> values) {
 // slow second), error rate and requests.
 struct Tenth {
   double p95 = 0, error_rate = 0;
-  uint64_t requests = 0;
+  uint64_t requests = 0, failed = 0;
 };
 
 Tenth tenth_of(const std::vector<const TimePoint*>& points) {
   std::vector<double> p95s;
   Tenth t;
-  uint64_t failed = 0;
   for (const TimePoint* p : points) {
     if (p->requests == 0) continue;
     p95s.push_back(p->duration_p95);
     t.requests += p->requests;
-    failed += p->failed;
+    t.failed += p->failed;
   }
   t.p95 = median(p95s);
-  t.error_rate = t.requests ? static_cast<double>(failed) / t.requests : 0;
+  t.error_rate = t.requests ? static_cast<double>(t.failed) / t.requests : 0;
   return t;
 }
 
@@ -215,6 +214,7 @@ std::optional<Drift> drift(const RunResult& result, const ScenarioSummary& s) {
   d.error_rate_last = last.error_rate;
   d.error_rate_change_percent = change_percent(first.error_rate, last.error_rate);
   bool errors_drifted = last.error_rate - first.error_rate >= kErrorRateFloor &&
+                        last.failed >= first.failed + kDriftMinExtraFailures &&
                         (first.error_rate == 0 || d.error_rate_change_percent > kDriftLimitPercent);
   d.flagged =
       d.enough_data && (std::fabs(d.p95_change_percent) > kDriftLimitPercent || errors_drifted);

@@ -62,6 +62,9 @@ inline constexpr double kDriftMinSeconds = 60;
 // and one failure moves its error rate by more than a point, ten times the
 // 0.1-point floor (docs/user-guide.md, Findings).
 inline constexpr uint64_t kDriftMinRequests = 100;
+// Error-rate drift needs this many more failures in the last tenth than in the
+// first: with 100 requests a tenth, one failure alone is a whole point of error rate.
+inline constexpr uint64_t kDriftMinExtraFailures = 5;
 
 Findings compute_findings(const RunResult& result);
 

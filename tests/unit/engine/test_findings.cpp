@@ -154,6 +154,25 @@ TEST_CASE("an error rate that rises from 0 by less than 0.1 point is not drift")
   CHECK(output::describe(findings.drifts[0]).find(": stable") != std::string::npos);
 }
 
+TEST_CASE("a few failures in a light tenth are not error-rate drift") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  // 12 requests a second: 108 in a tenth, so 4 failures are 3.7% of the last one.
+  auto failures = [](uint64_t n) {
+    return [n](int64_t s) -> uint64_t { return s >= 91 && s < 91 + static_cast<int64_t>(n); };
+  };
+  for (uint64_t n : {4, 5}) {
+    result.time_series = series(100, [](int64_t) { return 40.0; }, failures(n), ten);
+    for (auto& p : result.time_series) p.requests = 12;
+    output::Findings findings = output::compute_findings(result);
+    REQUIRE(findings.drifts.size() == 1);
+    const output::Drift& d = findings.drifts[0];
+    REQUIRE(d.enough_data);
+    CHECK(d.error_rate_last > 0.03);
+    CHECK(d.flagged == (n >= output::kDriftMinExtraFailures));
+  }
+}
+
 TEST_CASE("drift compares the first tenth after the warm-up, not the warm-up") {
   output::RunResult result;
   result.scenarios.push_back(constant("constant-vus", 100));
