@@ -162,7 +162,8 @@ TEST_CASE("a few failures in a light tenth are not error-rate drift") {
     return [n](int64_t s) -> uint64_t { return s >= 91 && s < 91 + static_cast<int64_t>(n); };
   };
   for (uint64_t n : {4, 5}) {
-    result.time_series = series(100, [](int64_t) { return 40.0; }, failures(n), ten);
+    result.time_series = series(
+        100, [](int64_t) { return 40.0; }, failures(n), ten);
     for (auto& p : result.time_series) p.requests = 12;
     output::Findings findings = output::compute_findings(result);
     REQUIRE(findings.drifts.size() == 1);
