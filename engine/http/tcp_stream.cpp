@@ -1,5 +1,7 @@
 #include "engine/http/tcp_stream.hpp"
 
+#include <sys/socket.h>
+
 namespace lueng::http {
 
 namespace {
@@ -85,8 +87,22 @@ class TcpStream final : public Stream {
       self->handler_->on_read(buffer->base, static_cast<size_t>(length));
     } else {
       uv_read_stop(stream);
-      self->handler_->on_read_end(static_cast<int>(length));
+      int status = static_cast<int>(length);
+      if (status == UV_EOF) status = pending_error_or(stream, status);
+      self->handler_->on_read_end(status);
     }
+  }
+
+  // A reset that arrives together with the last data is reported by libuv as the
+  // end of the stream (POLLHUP after a partial read) without reading the socket's
+  // error; the error is still pending, and a reset peer is not a clean close.
+  static int pending_error_or(uv_stream_t* stream, int status) {
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(stream), &fd) != 0) return status;
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error == 0) return status;
+    return uv_translate_sys_error(error);
   }
 
   static void on_written(uv_write_t* request, int status) {

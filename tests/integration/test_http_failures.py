@@ -57,6 +57,9 @@ class MisbehavingServer:
                 if path == "/stall":  # Content-Length: 100, 9 bytes sent, then nothing
                     conn.sendall(HEAD)
                     self._wait_for_close(conn)
+                elif path == "/reset-at-once":  # the reset right behind the data
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    conn.sendall(HEAD)
                 elif path == "/reset":
                     conn.sendall(HEAD)
                     time.sleep(0.05)
@@ -144,6 +147,19 @@ class HttpFailuresTest(unittest.TestCase):
         self.assertEqual((tags[base + "/ok"]["status"], tags[base + "/ok"]["expected_response"]),
                          ("200", "true"))
         self.assertNotIn("error_code", tags[base + "/ok"])
+
+    def test_a_reset_right_behind_the_data_is_a_reset_not_an_end_of_stream(self):
+        # The data and the reset arrive together, so libuv sees them in one wake-up
+        # and reports the end of the stream; the socket's pending error says reset.
+        run = run_lueng("""
+            local http = require "lueng.http"
+            options = { iterations = 40 }
+            function default() http.get(ENV.BASE_URL .. "/reset-at-once") end
+        """, ["-e", f"BASE_URL={self.server.base_url}", "--threads", "1"])
+        self.assertEqual(run.code, 0, run.stderr)
+        codes = {s["tags"].get("error_code"): s["values"]["count"]
+                 for s in run.result["metrics"]["http_reqs"]["series"]}
+        self.assertEqual(codes, {"1220": 40})
 
 
 if __name__ == "__main__":
