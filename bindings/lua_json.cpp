@@ -25,7 +25,8 @@ long array_length(lua_State* L, int index) {
       return -1;
     }
     double key = lua_tonumber(L, -1);
-    if (key < 1 || key != std::floor(key)) {
+    // Beyond 2^53 no table has that many entries, and the cast below must not overflow.
+    if (key < 1 || key > 9007199254740992.0 || key != std::floor(key)) {
       lua_pop(L, 1);
       return -1;
     }

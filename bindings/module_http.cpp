@@ -1,6 +1,7 @@
 // require "lueng.http": requests that suspend the calling VU until the response
 // arrives, and responses whose fields become Lua values only when read.
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -25,6 +26,12 @@ struct LuaResponse {
   exec::PooledResponse* response;
   exec::ResponsePool* pool;
 };
+
+// A count a script may give: whole, >= 0 and exact in a double (NaN and 1e300 are
+// not, and converting them to an integer would be undefined).
+bool is_whole_number(double number) {
+  return number >= 0 && number <= 9007199254740992.0 && number == std::floor(number);
+}
 
 std::string_view to_view(lua_State* L, int index) {
   size_t length;
@@ -97,7 +104,7 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
   lua_getfield(L, index, "redirects");
   if (lua_type(L, -1) == LUA_TNUMBER) {
     double redirects = lua_tonumber(L, -1);
-    if (redirects < 0 || redirects != static_cast<double>(static_cast<int64_t>(redirects)))
+    if (!is_whole_number(redirects))
       luaL_error(L, "%s: params.redirects must be a whole number >= 0", fn);
     call.max_redirects = static_cast<int64_t>(redirects);
   } else if (!lua_isnil(L, -1)) {
@@ -112,7 +119,7 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
   }
   if (lua_type(L, -1) == LUA_TNUMBER) {
     double bytes = lua_tonumber(L, -1);
-    if (bytes < 0 || bytes != static_cast<double>(static_cast<int64_t>(bytes)))
+    if (!is_whole_number(bytes))
       luaL_error(L, "%s: params.maxResponseBodySize must be a whole number of bytes >= 0", fn);
     call.max_body_bytes = static_cast<uint64_t>(bytes);
   } else if (lua_type(L, -1) == LUA_TSTRING) {

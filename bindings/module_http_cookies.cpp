@@ -1,6 +1,7 @@
 // http.cookieJar(): the calling VU's own cookie jar, the one its requests use,
 // and http.CookieJar(): a new jar of the script's own for params.jar, both with
 // k6's CookieJar methods (cookiesForURL, set, clear, delete).
+#include <algorithm>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -120,8 +121,12 @@ void read_set_options(lua_State* L, int index, const http::Url& url, http::Cooki
         cookie.expires_text = text;
       }
     } else if (key == "max_age" || key == "maxAge") {
-      if (type != LUA_TNUMBER) luaL_error(L, "%s: options.max_age must be a number of seconds", fn);
-      cookie.max_age = static_cast<int64_t>(lua_tonumber(L, -1));
+      double seconds = lua_tonumber(L, -1);
+      if (type != LUA_TNUMBER || seconds != seconds)
+        luaL_error(L, "%s: options.max_age must be a number of seconds", fn);
+      // Beyond int64_t (1e300, math.huge) is just as long or as short a lifetime.
+      constexpr double kLimit = 9.2e18;
+      cookie.max_age = static_cast<int64_t>(std::clamp(seconds, -kLimit, kLimit));
     } else if (key == "secure") {
       if (type != LUA_TBOOLEAN) luaL_error(L, "%s: options.secure must be true or false", fn);
       cookie.secure = lua_toboolean(L, -1);
@@ -182,7 +187,7 @@ int jar_set(lua_State* L) {
   // As Go's http.Cookie (and so k6): max_age > 0 is a lifetime that wins over
   // expires, < 0 deletes the cookie, 0 means none was given.
   if (cookie.max_age > 0)
-    cookie.expires = at + cookie.max_age;
+    cookie.expires = http::cookie_expiry(at, cookie.max_age);
   else if (cookie.max_age < 0)
     cookie.expires = 0;
   else

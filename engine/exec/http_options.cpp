@@ -13,6 +13,7 @@ int64_t read_whole(const rapidjson::Value& value, const std::string& where, int6
   if (!value.IsNumber() || value.GetDouble() != std::floor(value.GetDouble()) ||
       value.GetDouble() < static_cast<double>(minimum))
     throw ConfigError(where + ": must be a whole number >= " + std::to_string(minimum));
+  if (value.GetDouble() > kLargestCount) throw ConfigError(where + ": " + kTooLarge);
   return static_cast<int64_t>(value.GetDouble());
 }
 

@@ -31,7 +31,8 @@ std::string scalar_text(const rapidjson::Value& value) {
   if (value.IsString()) return value.GetString();
   if (value.IsNumber()) {
     double number = value.GetDouble();
-    if (number == std::floor(number)) return std::to_string(static_cast<long long>(number));
+    if (number == std::floor(number) && std::fabs(number) <= kLargestCount)
+      return std::to_string(static_cast<long long>(number));
     return std::to_string(number);
   }
   if (value.IsBool()) return value.GetBool() ? "true" : "false";
@@ -42,6 +43,7 @@ int64_t read_count(const rapidjson::Value& value, const std::string& where) {
   if (!value.IsNumber() || value.GetDouble() != std::floor(value.GetDouble()) ||
       value.GetDouble() < 0)
     throw ConfigError(where + ": must be a whole number >= 0");
+  if (value.GetDouble() > kLargestCount) throw ConfigError(where + ": " + kTooLarge);
   return static_cast<int64_t>(value.GetDouble());
 }
 

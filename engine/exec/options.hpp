@@ -19,6 +19,11 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The largest count an option takes (VUs, iterations, rates, sizes): 2^53, the
+// last whole number a double (and so Lua and JSON) holds exactly.
+inline constexpr double kLargestCount = 9007199254740992.0;
+inline constexpr const char* kTooLarge = "must be at most 9007199254740992 (2^53)";
+
 // k6's execution shortcuts, from the command line or the script's options.
 struct Shortcuts {
   std::optional<int64_t> vus;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -72,6 +73,10 @@ int month_index(std::string_view name) {
 }
 
 }  // namespace
+
+int64_t cookie_expiry(int64_t now, int64_t max_age) {
+  return max_age > INT64_MAX - now ? INT64_MAX : now + max_age;
+}
 
 std::optional<int64_t> parse_http_date(std::string_view text) {
   // RFC 6265 5.1.1's tolerant algorithm: find a time, a day, a month and a year
@@ -164,7 +169,10 @@ std::optional<Cookie> parse_set_cookie(std::string_view header, const Url& url) 
       bool negative = !argument.empty() && argument.front() == '-';
       std::string_view digits = negative ? argument.substr(1) : argument;
       auto [ptr, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
-      if (error == std::errc() && ptr == digits.data() + digits.size() && !digits.empty())
+      // More digits than int64_t holds is a lifetime longer than any clock's.
+      if (error == std::errc::result_out_of_range) seconds = INT64_MAX;
+      if (error != std::errc::invalid_argument && ptr == digits.data() + digits.size() &&
+          !digits.empty())
         cookie.max_age = negative ? 0 : seconds;
     } else if (ascii_iequals(name, "Expires")) {
       cookie.expires_text = argument;
@@ -182,7 +190,8 @@ void CookieJar::store(const Url& url, std::string_view set_cookie, int64_t now) 
   std::optional<Cookie> cookie = parse_set_cookie(set_cookie, url);
   if (!cookie) return;
   // Max-Age wins over Expires (RFC 6265 5.3 step 3).
-  if (cookie->max_age >= 0) cookie->expires = cookie->max_age <= 0 ? 0 : now + cookie->max_age;
+  if (cookie->max_age >= 0)
+    cookie->expires = cookie->max_age <= 0 ? 0 : cookie_expiry(now, cookie->max_age);
   set(std::move(*cookie), now);
 }
 

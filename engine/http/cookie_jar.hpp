@@ -34,6 +34,11 @@ bool cookie_domain_matches(const std::string& host, const std::string& domain);
 // RFC 6265 5.1.4: the path a cookie set by `url` gets when none is given.
 std::string default_cookie_path(const Url& url);
 
+// When a cookie given `max_age` seconds (> 0) at `now` expires: the latest
+// representable second when the sum overflows (RFC 6265 5.2.2), as servers and
+// scripts may send any number.
+int64_t cookie_expiry(int64_t now, int64_t max_age);
+
 // An HTTP-date (RFC 9110 IMF-fixdate and the obsolete forms browsers accept) as
 // Unix seconds.
 std::optional<int64_t> parse_http_date(std::string_view text);

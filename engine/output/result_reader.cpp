@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -48,12 +49,22 @@ class Reader {
     if (!value->IsNumber()) fail(where + "." + key, "must be a number");
     return value->GetDouble();
   }
+  // A number read into an integer: one beyond T's range (1e300 in a hand-edited
+  // file) is an error, as converting it would be undefined.
+  template <typename T>
+  T integer(const Value& object, const char* key, const std::string& where) const {
+    double value = number(object, key, where);
+    if (!(value >= static_cast<double>(std::numeric_limits<T>::min()) &&
+          value < static_cast<double>(std::numeric_limits<T>::max()) + 1.0))
+      fail(where + "." + key, "must be a whole number of a sensible size");
+    return static_cast<T>(value);
+  }
   uint64_t count(const Value& object, const char* key, const std::string& where) const {
     const Value* value = member(object, key);
     if (!value) return 0;
     if (!value->IsUint64()) {
       // Counts are written as integers, but a double holding a whole number is fine.
-      if (value->IsNumber() && value->GetDouble() >= 0)
+      if (value->IsNumber() && value->GetDouble() >= 0 && value->GetDouble() < 0x1p64)
         return static_cast<uint64_t>(value->GetDouble());
       fail(where + "." + key, "must be a whole number >= 0");
     }
@@ -174,8 +185,8 @@ class Reader {
       summary.executor = string(s, "executor", where);
       summary.description = string(s, "description", where);
       summary.exec = string(s, "exec", where);
-      summary.vus = static_cast<int64_t>(number(s, "vus", where));
-      summary.iterations = static_cast<int64_t>(number(s, "iterations", where));
+      summary.vus = integer<int64_t>(s, "vus", where);
+      summary.iterations = integer<int64_t>(s, "iterations", where);
       summary.duration = number(s, "duration_seconds", where);
       summary.max_duration = number(s, "max_duration_seconds", where);
       summary.start_time = number(s, "start_time_seconds", where);
@@ -186,13 +197,13 @@ class Reader {
             summary.tags.emplace_back(tag.name.GetString(), tag.value.GetString());
       // Stages and breaking point came after the first lueng.result/1 files.
       if (member(s, "start_target"))
-        summary.start_target = static_cast<int64_t>(number(s, "start_target", where));
+        summary.start_target = integer<int64_t>(s, "start_target", where);
       if (const Value* stages = member(s, "stages"); stages && stages->IsArray())
         for (rapidjson::SizeType k = 0; k < stages->Size(); ++k) {
           std::string at = fmt::format("{}.stages[{}]", where, k);
           if (!(*stages)[k].IsObject()) fail(at, "must be an object");
           summary.stages.emplace_back(number((*stages)[k], "duration_seconds", at),
-                                      static_cast<int64_t>(number((*stages)[k], "target", at)));
+                                      integer<int64_t>((*stages)[k], "target", at));
         }
       if (const Value* bp = member(s, "breaking_point"); bp && bp->IsObject()) {
         summary.breaking_p95_ms = number(*bp, "p95_ms", where + ".breaking_point");
@@ -209,7 +220,7 @@ class Reader {
       std::string where = fmt::format("time_series[{}]", i);
       if (!p.IsObject()) fail(where, "must be an object");
       TimePoint point;
-      point.second = static_cast<int64_t>(number(p, "t", where));
+      point.second = integer<int64_t>(p, "t", where);
       point.vus = number(p, "vus", where);
       point.vus_max = number(p, "vus_max", where);
       point.requests = count(p, "http_reqs", where);
@@ -290,7 +301,7 @@ class Reader {
     if (!s.IsObject()) fail("slos", "must be an object");
     thresholds::SloReport& report = result.slo;
     report.verdict = string(s, "verdict", "slos");
-    report.exit_code = static_cast<int>(number(s, "exit_code", "slos"));
+    report.exit_code = integer<int>(s, "exit_code", "slos");
     report.compliance = number(s, "compliance_percent", "slos", 100);
     report.rating = string(s, "rating", "slos");
     report.met = count(s, "met", "slos");
@@ -331,13 +342,13 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   result.lueng_version = reader.string(d, "lueng_version", "top level");
   result.script = reader.string(d, "script", "top level");
   result.host = reader.string(d, "host", "top level");
-  result.start_unix_ms = static_cast<int64_t>(reader.number(d, "start_unix_ms", "top level"));
-  result.end_unix_ms = static_cast<int64_t>(reader.number(d, "end_unix_ms", "top level"));
+  result.start_unix_ms = reader.integer<int64_t>(d, "start_unix_ms", "top level");
+  result.end_unix_ms = reader.integer<int64_t>(d, "end_unix_ms", "top level");
   result.duration_seconds = reader.number(d, "duration_seconds", "top level");
   result.interrupted = reader.boolean(d, "interrupted", "top level");
   result.interrupt_reason = reader.string(d, "interrupt_reason", "top level");
-  result.exit_code = static_cast<int>(reader.number(d, "exit_code", "top level"));
-  result.workers = static_cast<int>(reader.number(d, "workers", "top level"));
+  result.exit_code = reader.integer<int>(d, "exit_code", "top level");
+  result.workers = reader.integer<int>(d, "workers", "top level");
   result.max_vus = reader.count(d, "max_vus", "top level");
   result.overflowed_tag_sets = reader.count(d, "overflowed_tag_sets", "top level");
   result.dropped_samples = reader.count(d, "dropped_samples", "top level");

@@ -299,6 +299,10 @@ class HttpFeaturesTest(unittest.TestCase):
               local base = ENV.BASE_URL
               local jar = http.cookieJar()
               jar:set(base .. "/", "wide", "1", { domain = ".127.0.0.1", path = "/" })
+              -- Lifetimes beyond any clock: kept for good, or deleted at once.
+              jar:set(base .. "/echo", "forever", "1", { path = "/echo", max_age = 1e300 })
+              jar:set(base .. "/echo", "gone", "1", { max_age = 60 })
+              jar:set(base .. "/echo", "gone", "1", { max_age = -math.huge })
               http.get(base .. "/echo?at=domain")
               local errors = {
                 message(jar.set, jar, 42, "n", "v"),
@@ -311,12 +315,16 @@ class HttpFeaturesTest(unittest.TestCase):
                 message(jar.delete, jar, base),
                 message(jar.clear, jar),
                 message(jar.cookiesForURL, jar, nil),
+                message(jar.set, jar, base, "n", "v", { max_age = 0/0 }),
+                message(http.get, base .. "/echo", { redirects = 0/0 }),
+                message(http.get, base .. "/echo", { redirects = 1e300 }),
+                message(http.get, base .. "/echo", { maxResponseBodySize = 1e300 }),
               }
               print("ERRORS:" .. table.concat(errors, "|"))
             end
         """)
         sent = [r.headers.get("cookie") for r in self.server.requests]
-        self.assertEqual(sent, ["wide=1"])
+        self.assertEqual(sent, ["forever=1; wide=1"])
         line = next(l for l in run.stderr.splitlines() if "ERRORS:" in l)
         errors = line.split("ERRORS:", 1)[1].split("|")
         expected = ["CookieJar.set: url must be a string",
@@ -328,7 +336,11 @@ class HttpFeaturesTest(unittest.TestCase):
                     "CookieJar.set: options.colour is unknown",
                     "CookieJar.delete: name must be a string",
                     "CookieJar.clear: url must be a string",
-                    "CookieJar.cookiesForURL: url must be a string"]
+                    "CookieJar.cookiesForURL: url must be a string",
+                    "CookieJar.set: options.max_age must be a number of seconds",
+                    "params.redirects must be a whole number >= 0",
+                    "params.redirects must be a whole number >= 0",
+                    "params.maxResponseBodySize must be a whole number of bytes >= 0"]
         self.assertEqual(len(errors), len(expected), errors)
         for got, want in zip(errors, expected):
             self.assertIn(want, got)
@@ -407,7 +419,7 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(run.metric("http_req_failed")["passes"], 3)
 
     def test_bad_response_body_size_is_exit_104(self):
-        for value in ('"lots"', "-1", "{}"):
+        for value in ('"lots"', "-1", "{}", "1e300"):
             run = run_lueng(f"options = {{ maxResponseBodySize = {value} }}\nfunction default() end")
             self.assertEqual(run.code, 104, run.stderr)
             self.assertIn("options.maxResponseBodySize", run.stderr)

@@ -35,6 +35,9 @@ TEST_CASE("Lua values encode as JSON") {
   CHECK(s.encode("function() end").starts_with("error: cannot encode a value of type function"));
   CHECK(s.encode("(function() local t = {} t.self = t return t end)()").starts_with("error:"));
   CHECK(s.encode("0/0").starts_with("error:"));
+  // Keys no array can reach are object keys.
+  CHECK(s.encode("{[2^60] = 1}") == R"({"1.1529215046068e+18":1})");
+  CHECK(s.encode("{[math.huge] = 1}") == R"({"inf":1})");
 }
 
 TEST_CASE("JSON text decodes to Lua, errors give the offset") {

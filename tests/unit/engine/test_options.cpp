@@ -80,6 +80,15 @@ TEST_CASE("scenarios accept camelCase and snake_case options") {
   CHECK(s.env == KeyValues{{"MODE", "fast"}, {"N", "3"}});
 }
 
+TEST_CASE("env numbers become their text: whole, fractional or huge") {
+  auto scenarios = resolve_scenarios(parse(R"({"scenarios": {"s": {"executor": "per-vu-iterations",
+               "env": {"N": -3, "HALF": 0.5, "BIG": 1e300}}}})"),
+                                     {});
+  REQUIRE(scenarios.size() == 1);
+  CHECK(scenarios[0].env ==
+        KeyValues{{"N", "-3"}, {"HALF", std::to_string(0.5)}, {"BIG", std::to_string(1e300)}});
+}
+
 TEST_CASE("bad options name the exact key") {
   CHECK(error_of(R"({"duration": "10x"})").find("options.duration: '10x' is not a duration") == 0);
   CHECK(error_of(R"({"scenarios": {"s": {"executor": "nope"}}})")
@@ -95,6 +104,10 @@ TEST_CASE("bad options name the exact key") {
   CHECK(error_of(
             R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s", "vus": -1}}})") ==
         "options.scenarios.s.vus: must be a whole number >= 0");
+  CHECK(
+      error_of(
+          R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s", "vus": 1e300}}})") ==
+      "options.scenarios.s.vus: must be at most 9007199254740992 (2^53)");
   CHECK(error_of(R"({"scenarios": {}})").find("at least one scenario") != std::string::npos);
   CHECK(error_of(
             R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s", "typo": 1}}})") ==

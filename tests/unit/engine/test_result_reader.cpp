@@ -216,4 +216,13 @@ TEST_CASE("bad result files are refused with the place that is wrong") {
   CHECK(error("{\"schema\":\"lueng.result/1\",\"metrics\":{},\"slos\":{\"results\":[{\"slo\":\"m\","
               "\"metric_type\":\"trend\",\"expression\":\"p95<1\"}]}}")
             .starts_with("r.json: slos.results[0].expression: 'p95<1': unknown aggregation"));
+  // Numbers no integer field holds (a hand-edited file).
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"exit_code":1e300})") ==
+        "r.json: top level.exit_code: must be a whole number of a sensible size");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"start_unix_ms":-1e19})") ==
+        "r.json: top level.start_unix_ms: must be a whole number of a sensible size");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"time_series":[{"t":1e300}]})") ==
+        "r.json: time_series[0].t: must be a whole number of a sensible size");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"time_series":[{"http_reqs":1e300}]})") ==
+        "r.json: time_series[0].http_reqs: must be a whole number >= 0");
 }

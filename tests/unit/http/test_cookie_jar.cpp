@@ -111,3 +111,16 @@ TEST_CASE("erase_matching forgets only what would be sent to the URL") {
   CHECK(cookies_for(jar, "http://shop.example.com/cart") == "b=2");
   CHECK(cookies_for(jar, "http://other.example.com/") == "a=4");
 }
+
+TEST_CASE("a Max-Age beyond any clock keeps the cookie for good") {
+  Url site = *parse_url("http://example.com/");
+  for (const char* header :
+       {"a=1; Max-Age=9223372036854775807", "a=1; Max-Age=99999999999999999999999999"}) {
+    CookieJar jar;
+    jar.store(site, header, kNow);
+    CHECK(cookies_for(jar, "http://example.com/", kNow) == "a=1");
+    CHECK(cookies_for(jar, "http://example.com/", INT64_MAX - 1) == "a=1");
+  }
+  CHECK(cookie_expiry(kNow, 60) == kNow + 60);
+  CHECK(cookie_expiry(kNow, INT64_MAX) == INT64_MAX);
+}
