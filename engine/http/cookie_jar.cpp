@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <cstdio>
 #include <ctime>
 
 #include "engine/http/ascii.hpp"
@@ -95,12 +94,16 @@ std::optional<int64_t> parse_http_date(std::string_view text) {
     if (token.empty()) continue;
     int a = 0, b = 0, c = 0;
     if (hour < 0 && token.find(':') != std::string_view::npos) {
-      char colon1, colon2;
-      std::string copy(token);
-      if (std::sscanf(copy.c_str(), "%d%c%d%c%d", &a, &colon1, &b, &colon2, &c) == 5 &&
-          colon1 == ':' && colon2 == ':') {
-        hour = a, minute = b, second = c;
-      }
+      // h:m:s; from_chars, not sscanf's %d, whose overflow on a server's digits is undefined.
+      const char* at = token.data();
+      const char* end = token.data() + token.size();
+      auto field = [&](int& out, bool last) {
+        auto [next, error] = std::from_chars(at, end, out);
+        if (error != std::errc() || (!last && (next == end || *next != ':'))) return false;
+        at = last ? next : next + 1;
+        return true;
+      };
+      if (field(a, false) && field(b, false) && field(c, true)) hour = a, minute = b, second = c;
       continue;
     }
     bool digits =

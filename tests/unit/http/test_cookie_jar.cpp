@@ -53,6 +53,9 @@ TEST_CASE("HTTP dates in the forms servers send") {
   CHECK(parse_http_date("Wed Oct 21 07:28:00 2015") == 1445412480);
   CHECK_FALSE(parse_http_date("yesterday"));
   CHECK_FALSE(parse_http_date("Wed, 32 Oct 2015 07:28:00 GMT"));
+  CHECK(parse_http_date("Wed, 21 Oct 2015 7:28:0 GMT") == 1445412480);
+  CHECK_FALSE(parse_http_date("Wed, 21 Oct 2015 99999999999:28:00 GMT"));
+  CHECK_FALSE(parse_http_date("Wed, 21 Oct 2015 07:28 GMT"));
 }
 
 TEST_CASE("the jar sends cookies to matching hosts and paths, longest path first") {
