@@ -14,6 +14,7 @@ namespace {
 
 constexpr double kWidth = 1200, kHeight = 260;
 constexpr double kLeft = 70, kRight = 20, kTop = 30, kBottom = 30;
+constexpr double kRuleReach = 4;  // bounds up to this many times the data's maximum set the scale
 
 // A "nice" axis maximum (1, 2 or 5 times a power of ten) at or above value.
 double nice_ceiling(double value) {
@@ -50,10 +51,14 @@ std::string y_axis(double top, const std::function<std::string(double)>& format_
 
 std::string render_line_chart(const LineChart& chart) {
   std::string out = frame(chart.id, chart.title);
-  double top = 0;
+  double data_top = 0;
   for (const auto& s : chart.series)
-    for (double v : s.values) top = std::max(top, v);
-  for (const auto& rule : chart.rules) top = std::max(top, rule.value);
+    for (double v : s.values) data_top = std::max(data_top, v);
+  // A bound far above the data (an SLO of 500 ms over 30 ms latencies) would flatten
+  // the lines against the axis: it is drawn at the top edge, labelled off the scale.
+  double top = data_top;
+  for (const auto& rule : chart.rules)
+    if (data_top <= 0 || rule.value <= kRuleReach * data_top) top = std::max(top, rule.value);
   top = nice_ceiling(top * 1.05);
   double x0 = chart.x.empty() ? 0 : chart.x.front();
   double x1 = chart.x.empty() ? 1 : std::max(chart.x.back(), x0 + 1);
@@ -79,14 +84,18 @@ std::string render_line_chart(const LineChart& chart) {
         "stroke-width=\"1.6\" points=\"{}\"/>\n",
         escape_markup(s.name), escape_markup(s.color), points);
   }
-  for (const auto& rule : chart.rules)
+  for (const auto& rule : chart.rules) {
+    bool off_scale = rule.value > top;
+    double y = off_scale ? kTop : py(rule.value);
     out += fmt::format(
-        "<line class=\"slo-line\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"{}\" "
-        "stroke-dasharray=\"6 4\"/><text x=\"{}\" y=\"{:.1f}\" class=\"rule-label\" "
-        "text-anchor=\"end\" fill=\"{}\">{}</text>\n",
-        kLeft, py(rule.value), kWidth - kRight, py(rule.value), escape_markup(rule.color),
-        kWidth - kRight - 4, py(rule.value) - 4, escape_markup(rule.color),
-        escape_markup(rule.label));
+        "<line class=\"slo-line\" data-off-scale=\"{}\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" "
+        "y2=\"{:.1f}\" stroke=\"{}\" stroke-dasharray=\"{}\"/><text x=\"{}\" y=\"{:.1f}\" "
+        "class=\"rule-label\" text-anchor=\"end\" fill=\"{}\">{}</text>\n",
+        off_scale ? "true" : "false", kLeft, y, kWidth - kRight, y, escape_markup(rule.color),
+        off_scale ? "2 6" : "6 4", kWidth - kRight - 4, y + (off_scale ? 12 : -4),
+        escape_markup(rule.color),
+        escape_markup(off_scale ? rule.label + " \u2191 above the scale" : rule.label));
+  }
   double legend_x = kWidth - kRight;
   for (auto it = chart.series.rbegin(); it != chart.series.rend(); ++it) {
     legend_x -= 16 + 8.0 * it->name.size();

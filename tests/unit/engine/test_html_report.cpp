@@ -4,6 +4,7 @@
 
 #include "engine/metrics/tags.hpp"
 #include "engine/output/html_report.hpp"
+#include "engine/output/svg_chart.hpp"
 
 using namespace lueng;
 
@@ -73,4 +74,27 @@ TEST_CASE("the HTML report escapes text from scripts and servers") {
   CHECK(html.find("<b>") == std::string::npos);
   CHECK(html.find("&lt;/td&gt;&lt;b&gt;&amp;") != std::string::npos);
   CHECK(html.find("&quot;&gt;&lt;img src=x&gt;") != std::string::npos);
+}
+
+TEST_CASE("an SLO line far above the data does not flatten the chart") {
+  output::LineChart chart;
+  chart.id = "latency";
+  chart.title = "latency";
+  chart.x = {0, 1, 2, 3};
+  chart.series.push_back({"p95", "#000", {28, 31, 30, 29}});
+  chart.rules.push_back({"p(95)<500", 500, "#f00"});
+  std::string svg = output::render_line_chart(chart);
+  // The axis follows the data (top 50), not the 500 ms bound.
+  CHECK(svg.find(">50</text>") != std::string::npos);
+  CHECK(svg.find(">500</text>") == std::string::npos);
+  CHECK(svg.find("data-off-scale=\"true\"") != std::string::npos);
+  CHECK(svg.find("p(95)&lt;500 \u2191 above the scale") != std::string::npos);
+
+  SECTION("a bound near the data sets the scale and sits at its value") {
+    chart.rules[0] = {"p(95)<60", 60, "#f00"};
+    svg = output::render_line_chart(chart);
+    CHECK(svg.find("data-off-scale=\"false\"") != std::string::npos);
+    CHECK(svg.find(">100</text>") != std::string::npos);  // nice ceiling of 63
+    CHECK(svg.find("above the scale") == std::string::npos);
+  }
 }
