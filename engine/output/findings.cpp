@@ -28,21 +28,20 @@ std::vector<const TimePoint*> span(const RunResult& result, double from, double 
 // histogram; files without it fall back to the worst second), error rate, requests.
 struct Window {
   double p95 = 0, error_rate = 0, request_rate = 0;
-  uint64_t requests = 0;
+  uint64_t requests = 0, failed = 0;
 };
 
 Window window_at(const std::vector<TimePoint>& series, size_t i) {
   Window w;
-  uint64_t failed = 0;
   double worst = 0;
   int64_t first = series[i].second - kWindow + 1;
   for (size_t k = i + 1; k-- > 0 && series[k].second >= first;) {
     w.requests += series[k].requests;
-    failed += series[k].failed;
+    w.failed += series[k].failed;
     worst = std::max(worst, series[k].duration_p95);
   }
   w.p95 = series[i].window_requests > 0 ? series[i].window_p95 : worst;
-  w.error_rate = w.requests ? static_cast<double>(failed) / w.requests : 0;
+  w.error_rate = w.requests ? static_cast<double>(w.failed) / w.requests : 0;
   double seconds = static_cast<double>(std::min<int64_t>(kWindow, series[i].second + 1));
   w.request_rate = w.requests / seconds;
   return w;
@@ -63,7 +62,8 @@ BreakingPoint breaking_point(const RunResult& result, const ScenarioSummary& s) 
     if (series[i].second < s.start_time || series[i].second >= end) continue;
     Window w = window_at(series, i);
     if (w.requests == 0) continue;
-    bool slow = w.p95 > s.breaking_p95_ms, failing = w.error_rate > s.breaking_error_rate;
+    bool slow = w.p95 > s.breaking_p95_ms;
+    bool failing = w.error_rate > s.breaking_error_rate && w.failed >= kBreakingMinFailures;
     if (!slow && !failing) continue;
     b.reached = true;
     b.second = series[i].second;

@@ -56,6 +56,9 @@ struct Findings {
 };
 
 inline constexpr double kRecoveryMargin = 0.20;
+// The error rate marks a breaking point only with this many failures in the window:
+// one failure among the first dozen requests of a ramp is 8%, and not a break.
+inline constexpr uint64_t kBreakingMinFailures = 5;
 inline constexpr double kDriftLimitPercent = 30;
 inline constexpr double kDriftMinSeconds = 60;
 // In each tenth compared. Below it, a tenth's p95 rests on a handful of requests

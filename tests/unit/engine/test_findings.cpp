@@ -122,6 +122,30 @@ TEST_CASE("the breaking point is found by the error rate of the 10 s window") {
   CHECK(output::describe(b).find("at 16s with 33 VUs") != std::string::npos);
 }
 
+TEST_CASE("a failure among the first few requests of a ramp is not a breaking point") {
+  output::RunResult result;
+  result.scenarios.push_back(ramping({{30, 30}}, 1));
+  // 5 requests a second; 1 failure in second 0 is 20% of its window, then 3% errors
+  // throughout: above 5% only until the window holds enough requests, and never with
+  // 5 failures in it.
+  result.time_series = series(
+      30, ten, [](int64_t s) -> uint64_t { return s == 0 || s % 7 == 3; },
+      [](int64_t s) { return 1.0 + static_cast<double>(s); });
+  for (auto& p : result.time_series) p.requests = 5;
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.breaking_points.size() == 1);
+  CHECK_FALSE(findings.breaking_points[0].reached);
+
+  SECTION("five failures in a window do mark it") {
+    for (auto& p : result.time_series) p.failed = p.second >= 20 && p.second < 25;
+    findings = output::compute_findings(result);
+    const output::BreakingPoint& b = findings.breaking_points[0];
+    REQUIRE(b.reached);
+    CHECK(b.cause == "error rate");
+    CHECK(b.second == 24);
+  }
+}
+
 TEST_CASE("an error rate that rises from 0 is drift, whatever the p95") {
   output::RunResult result;
   result.scenarios.push_back(constant("constant-vus", 100));
