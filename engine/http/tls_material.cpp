@@ -6,6 +6,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "engine/http/ascii.hpp"
 
@@ -26,6 +27,11 @@ X509_STORE* system_store() {
       if (!dir || !*dir) dir = X509_get_default_cert_dir();
       X509_STORE_load_path(s, dir);
     }
+    // The same first use for the bundle's CAs, before the store is shared.
+    STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(s);
+    for (int i = 0; i < sk_X509_OBJECT_num(objects); ++i)
+      if (X509* ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objects, i)))
+        X509_check_purpose(ca, -1, 0);
     ERR_clear_error();
     return s;
   }();
@@ -65,8 +71,14 @@ std::string source_name(const std::string& value) {
 std::vector<X509Ptr> read_certificates(const std::string& value, const std::string& where) {
   BioPtr bio = open_pem(value, where);
   std::vector<X509Ptr> certificates;
-  while (X509* certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr))
+  while (X509* certificate = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    // OpenSSL decodes a certificate's extensions (key identifiers, purposes) on
+    // first use and caches them in the object. Every worker's handshakes share these
+    // certificates, so that first use happens here, before any worker starts: the
+    // workers' verifications then only read (ThreadSanitizer saw two of them race).
+    X509_check_purpose(certificate, -1, 0);
     certificates.emplace_back(certificate);
+  }
   ERR_clear_error();  // the end of the input reads as "no start line"
   if (certificates.empty())
     throw TlsConfigError(where + ": no PEM certificate in " + source_name(value));
