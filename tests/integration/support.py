@@ -8,6 +8,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import unittest
 import time
 import urllib.parse
 
@@ -187,6 +188,32 @@ class RunResult:
 
     def metric(self, name):
         return self.result["metrics"][name]["values"]
+
+
+class ServerCase(unittest.TestCase):
+    """Tests that share one TestServer; each test starts with its traffic forgotten.
+    A subclass adds its routes in setUpClass after calling super().setUpClass()."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = TestServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.server.reset()
+
+    def run_script(self, text, *args, **kwargs):
+        """`lueng run` on a script, with ENV.BASE_URL pointing at the server."""
+        return run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args], **kwargs)
+
+    def run_ok(self, text, *args):
+        """run_script that must exit 0."""
+        run = self.run_script(text, *args)
+        self.assertEqual(run.code, 0, run.stdout + run.stderr)
+        return run
 
 
 def run_lueng(script_text=None, args=(), script_path=None, timeout=120, env=None, cwd=None):

@@ -5,23 +5,12 @@ import time
 import re
 import unittest
 
-from support import TestServer, check_sanitizers, lueng, run_lueng
+from support import ServerCase, check_sanitizers, lueng, run_lueng
 
 
-class ExecutorTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = TestServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def setUp(self):
-        self.server.reset()
-
+class ExecutorTest(ServerCase):
     def run_script(self, text, *args):
-        return run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args], timeout=120)
+        return super().run_script(text, *args, timeout=120)
 
     def test_per_vu_and_shared_iterations_are_exact_across_threads(self):
         run = self.run_script("""

@@ -5,13 +5,13 @@ stores from Set-Cookie and sends back in Cookie, across redirects and iterations
 import time
 import unittest
 
-from support import TestServer, raw_response, run_lueng
+from support import ServerCase, raw_response, run_lueng
 
 
-class CookieJarsTest(unittest.TestCase):
+class CookieJarsTest(ServerCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = TestServer()
+        super().setUpClass()
         routes = cls.server.routes
         routes["/set"] = lambda r: raw_response(200, b"set", {
             "Set-Cookie": "flavour=" + r.query["v"] + "; Path=/"})
@@ -23,18 +23,6 @@ class CookieJarsTest(unittest.TestCase):
             time.sleep(0.3)
             return raw_response(200, b"", {"Set-Cookie": "late=1; Path=/"})
         routes["/slow-set"] = slow_set
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def setUp(self):
-        self.server.reset()
-
-    def run_script(self, text, *args):
-        run = run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args])
-        self.assertEqual(run.code, 0, run.stdout + run.stderr)
-        return run
 
     def sent(self):
         """The Cookie header of each /echo request, by its `at` query."""
@@ -48,7 +36,7 @@ class CookieJarsTest(unittest.TestCase):
             self.assertEqual(fails, 0, f"check '{name}' failed; {run.stderr}")
 
     def test_a_jar_of_its_own_is_used_instead_of_the_vus_for_a_request_and_its_redirects(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -97,7 +85,7 @@ class CookieJarsTest(unittest.TestCase):
         self.assertEqual(sent["own-jar-param"], "flavour=vu")  # the VU's own jar, by name
 
     def test_a_jar_kept_by_the_vu_outlives_the_iteration_reset_of_the_vus_jar(self):
-        self.run_script("""
+        self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -117,7 +105,7 @@ class CookieJarsTest(unittest.TestCase):
         # VU 1's jar is referenced by nothing but its request while VU 2 (of the
         # same worker, so of the same Lua state) collects garbage; the late Set-Cookie must land in a live jar (sanitizer builds
         # would report a freed one).
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             options = { scenarios = { s = { executor = "per-vu-iterations", vus = 2, iterations = 1 } } }
@@ -138,7 +126,7 @@ class CookieJarsTest(unittest.TestCase):
         self.assertEqual(run.result["errors"], [])
 
     def test_bad_jars_are_errors_naming_the_parameter(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             options = { scenarios = { s = { executor = "per-vu-iterations", vus = 2, iterations = 1 } } }

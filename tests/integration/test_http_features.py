@@ -6,7 +6,7 @@ import gzip
 import unittest
 import zlib
 
-from support import TestServer, raw_response, run_lueng
+from support import ServerCase, raw_response, run_lueng
 
 HELLO = b"hello world, " * 40
 
@@ -26,10 +26,10 @@ def chunked(body, headers, size=7):
     return b"".join(out) + b"0\r\n\r\n"
 
 
-class HttpFeaturesTest(unittest.TestCase):
+class HttpFeaturesTest(ServerCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = TestServer()
+        super().setUpClass()
         routes = cls.server.routes
         # /hop?n=3 -> /hop?n=2 -> /hop?n=1 -> /hop?n=0 -> /hello
         routes["/hop"] = lambda r: (
@@ -70,18 +70,6 @@ class HttpFeaturesTest(unittest.TestCase):
         routes["/not-modified"] = lambda r: (
             b"HTTP/1.1 304 Not Modified\r\nContent-Length: 1000\r\nETag: \"v1\"\r\n\r\n")
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def setUp(self):
-        self.server.reset()
-
-    def run_script(self, text, *args):
-        run = run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args])
-        self.assertEqual(run.code, 0, run.stdout + run.stderr)
-        return run
-
     def assert_all_checks_pass(self, run):
         checks = {c["name"]: (c["passes"], c["fails"]) for c in run.result["checks"]}
         self.assertTrue(checks, run.stderr)
@@ -95,7 +83,7 @@ class HttpFeaturesTest(unittest.TestCase):
     # --- redirects
 
     def test_redirects_are_followed_and_each_hop_is_a_request(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -118,7 +106,7 @@ class HttpFeaturesTest(unittest.TestCase):
                                   (self.server.base_url + "/hello", "200"): 1})
 
     def test_redirect_limits_global_and_per_request(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             options = { maxRedirects = 2 }
@@ -143,7 +131,7 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(run.metric("http_reqs")["count"], 9)
 
     def test_303_turns_a_post_into_a_get_and_307_keeps_it(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -167,7 +155,7 @@ class HttpFeaturesTest(unittest.TestCase):
     def test_credentials_and_cookies_stay_with_their_host_across_redirects(self):
         other = f"http://localhost:{self.server.port}"
         self.server.routes["/elsewhere"] = lambda r: redirect(302, other + "/echo?at=other")
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -197,21 +185,21 @@ class HttpFeaturesTest(unittest.TestCase):
               http.get(ENV.BASE_URL .. "/echo?step=after")
             end
         """
-        self.run_script(script, "-i", "2")
+        self.run_ok(script, "-i", "2")
         cookies = [(r.query["step"], r.headers.get("cookie")) for r in self.server.requests
                    if r.path == "/echo"]
         self.assertEqual(cookies, [("before", None), ("after", "flavour=0"),
                                    ("before", None), ("after", "flavour=1")])
 
         self.setUp()
-        self.run_script("options = { noCookiesReset = true }\n" + script, "-i", "2")
+        self.run_ok("options = { noCookiesReset = true }\n" + script, "-i", "2")
         cookies = [(r.query["step"], r.headers.get("cookie")) for r in self.server.requests
                    if r.path == "/echo"]
         self.assertEqual(cookies, [("before", None), ("after", "flavour=0"),
                                    ("before", "flavour=0"), ("after", "flavour=1")])
 
     def test_cookie_paths_expiry_redirects_and_request_cookies(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -244,7 +232,7 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(sent["forgotten"], "session=s1")
 
     def test_cookie_jar_set_read_delete_and_clear_round_trip(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -288,7 +276,7 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(sent["left"], "deep=1")  # /echo/deeper's cookie is not /echo's
 
     def test_cookie_jar_domain_cookies_and_bad_arguments(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             local function message(fn, ...)
@@ -352,7 +340,7 @@ class HttpFeaturesTest(unittest.TestCase):
     # --- bodies
 
     def test_gzip_and_deflate_bodies_are_decoded_and_wire_bytes_counted(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             local expected = string.rep("hello world, ", 40)
@@ -377,7 +365,7 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(self.server.connections, 1)
 
     def test_response_body_limit_fails_the_request_and_closes_the_connection(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             options = { maxResponseBodySize = "100KB" }
@@ -425,7 +413,7 @@ class HttpFeaturesTest(unittest.TestCase):
             self.assertIn("options.maxResponseBodySize", run.stderr)
 
     def test_chunked_head_204_304_and_connection_close(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -450,7 +438,7 @@ class HttpFeaturesTest(unittest.TestCase):
         self.assertEqual(run.metric("http_req_failed")["rate"], 0)
 
     def test_discard_response_bodies_globally_and_per_request(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             options = { discardResponseBodies = true }
@@ -474,16 +462,16 @@ class HttpFeaturesTest(unittest.TestCase):
               http.get(ENV.BASE_URL .. "/echo", { headers = { ["User-Agent"] = "mine/1" } })
             end
         """
-        self.run_script(script)
+        self.run_ok(script)
         agents = [r.headers.get("user-agent") for r in self.server.requests]
         self.assertRegex(agents[0], r"^lueng/\d+\.\d+\.\d+")
         self.assertEqual(agents[1], "mine/1")
         self.setUp()
-        self.run_script('options = { userAgent = "qa-bot/2" }\n' + script)
+        self.run_ok('options = { userAgent = "qa-bot/2" }\n' + script)
         self.assertEqual([r.headers.get("user-agent") for r in self.server.requests],
                          ["qa-bot/2", "mine/1"])
         self.setUp()
-        self.run_script('options = { user_agent = "" }\n' + script)
+        self.run_ok('options = { user_agent = "" }\n' + script)
         self.assertEqual([r.headers.get("user-agent") for r in self.server.requests],
                          [None, "mine/1"])
 
@@ -495,7 +483,7 @@ class HttpFeaturesTest(unittest.TestCase):
     # --- batch
 
     def test_batch_returns_responses_in_order_in_every_form(self):
-        run = self.run_script("""
+        run = self.run_ok("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             function default()
@@ -544,18 +532,18 @@ class HttpFeaturesTest(unittest.TestCase):
               lueng.check(res, { ["all in order"] = in_order })
             end
         """
-        run = self.run_script("options = { batchPerHost = 3 }\n" + script)
+        run = self.run_ok("options = { batchPerHost = 3 }\n" + script)
         self.assert_all_checks_pass(run)
         self.assertEqual(len(self.server.requests), 8)
         self.assertEqual(self.server.max_active, 3)
         self.assertLessEqual(self.server.connections, 3)
 
         self.setUp()
-        self.run_script("options = { batch = 2, batchPerHost = 6 }\n" + script)
+        self.run_ok("options = { batch = 2, batchPerHost = 6 }\n" + script)
         self.assertEqual(self.server.max_active, 2)
 
         self.setUp()
-        self.run_script("options = { batchPerHost = 0 }\n" + script)
+        self.run_ok("options = { batchPerHost = 0 }\n" + script)
         self.assertEqual(self.server.max_active, 8)
 
 

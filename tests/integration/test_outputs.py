@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from support import LUENG, TestServer, check_sanitizers, run_lueng
+from support import LUENG, ServerCase, check_sanitizers
 
 # Locust as Debian packages it (python3-locust), with its own interpreter.
 LOCUST = "/usr/bin/locust"
@@ -76,24 +76,13 @@ def points(lines, metric):
     return [l for l in lines if l["type"] == "Point" and l["metric"] == metric]
 
 
-class OutputsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = TestServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class OutputsTest(ServerCase):
     def setUp(self):
+        super().setUp()
         self.dir = tempfile.mkdtemp(prefix="lueng-outputs-")
-        self.server.reset()
 
     def path(self, name):
         return os.path.join(self.dir, name)
-
-    def run_script(self, text, *args, **kwargs):
-        return run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args], **kwargs)
 
     def assert_k6_json(self, lines, requests, thresholds=None):
         # A Metric line once per metric, before that metric's first Point.

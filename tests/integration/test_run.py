@@ -8,24 +8,10 @@ import tempfile
 import time
 import unittest
 
-from support import LUENG, TestServer, check_sanitizers, free_port, run_lueng
+from support import LUENG, ServerCase, check_sanitizers, free_port, run_lueng
 
 
-class RunTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = TestServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
-    def setUp(self):
-        self.server.reset()
-
-    def run_script(self, text, *args, **kwargs):
-        return run_lueng(text, ["-e", f"BASE_URL={self.server.base_url}", *args], **kwargs)
-
+class RunTest(ServerCase):
     def test_1000_iterations_give_exactly_1000_requests_and_exact_bytes(self):
         run = self.run_script("""
             local http = require "lueng.http"
