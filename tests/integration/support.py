@@ -4,7 +4,9 @@ that counts every byte it reads and writes, and a runner for the lueng binary.""
 import json
 import os
 import re
+import signal
 import socket
+import signal
 import subprocess
 import tempfile
 import threading
@@ -214,6 +216,28 @@ class ServerCase(unittest.TestCase):
         run = self.run_script(text, *args)
         self.assertEqual(run.code, 0, run.stdout + run.stderr)
         return run
+
+
+def start_lueng(args):
+    """`lueng run ARGS` in the background, its output captured."""
+    return subprocess.Popen([LUENG, "run", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def wait_for_requests(server, count, seconds=30):
+    """Until the server has seen `count` requests, at most `seconds`."""
+    deadline = time.time() + seconds
+    while len(server.requests) < count and time.time() < deadline:
+        time.sleep(0.1)
+
+
+def interrupt(process, sig=signal.SIGINT, timeout=60):
+    """Sends `sig` and waits for the process: (stdout, stderr), stderr checked for
+    sanitizer reports."""
+    process.send_signal(sig)
+    stdout, stderr = process.communicate(timeout=timeout)
+    check_sanitizers(stderr)
+    return stdout, stderr
 
 
 def run_lueng(script_text=None, args=(), script_path=None, timeout=120, env=None, cwd=None):

@@ -7,14 +7,13 @@ import datetime
 import gzip
 import json
 import os
-import signal
 import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
-from support import LUENG, ServerCase, check_sanitizers
+from support import ServerCase, interrupt, start_lueng, wait_for_requests
 
 # Locust as Debian packages it (python3-locust), with its own interpreter.
 LOCUST = "/usr/bin/locust"
@@ -284,19 +283,14 @@ class OutputsTest(ServerCase):
         with open(script, "w") as f:
             f.write(TWO_ENDPOINTS % 'lueng.sleep(0.05)')
         prefix = self.path("locust")
-        process = subprocess.Popen(
-            [LUENG, "run", "--quiet", "-u", "3", "-d", "60s", "-e",
+        process = start_lueng(
+            ["--quiet", "-u", "3", "-d", "60s", "-e",
              f"BASE_URL={self.server.base_url}", "--summary-export", self.path("result.json"),
              "--out", f"json={self.path('out.json.gz')}", "--out", f"csv={self.path('out.csv')}",
-             "--csv", prefix, script],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 30
-        while len(self.server.requests) < 100 and time.time() < deadline:
-            time.sleep(0.1)
+             "--csv", prefix, script])
+        wait_for_requests(self.server, 100)
         time.sleep(1.2)  # past the first second, so the history has a row
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
-        check_sanitizers(stderr)
+        stdout, stderr = interrupt(process)
         self.assertEqual(process.returncode, 105, stderr)
         with open(self.path("result.json")) as f:
             result = json.load(f)

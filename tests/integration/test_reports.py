@@ -5,14 +5,12 @@ report written after an interrupt and after abort_on_fail."""
 
 import json
 import os
-import signal
 import subprocess
 import tempfile
-import time
 import unittest
 import xml.etree.ElementTree as ET
 
-from support import LUENG, TestServer, check_sanitizers, lueng, run_lueng
+from support import TestServer, interrupt, lueng, run_lueng, start_lueng, wait_for_requests
 
 # Debian's python3-junitparser is installed for Debian's interpreter, which may
 # not be the one running the tests.
@@ -263,17 +261,12 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
             f.write(LONG_RUN % ("5000", "false"))
         result_path = os.path.join(directory, "result.json")
         self.server.reset()
-        process = subprocess.Popen(
-            [LUENG, "run", "--quiet", "-e", f"BASE_URL={self.server.base_url}",
+        process = start_lueng(
+            ["--quiet", "-e", f"BASE_URL={self.server.base_url}",
              "--summary-export", result_path, *[a for kind, path in files.items()
-                                               for a in ("--out", f"{kind}={path}")], script],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 30
-        while len(self.server.requests) < 20 and time.time() < deadline:
-            time.sleep(0.1)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
-        check_sanitizers(stderr)
+                                               for a in ("--out", f"{kind}={path}")], script])
+        wait_for_requests(self.server, 20)
+        _, stderr = interrupt(process)
         self.assertEqual(process.returncode, 105, stderr)
         with open(result_path) as f:
             result = json.load(f)

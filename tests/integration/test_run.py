@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from support import LUENG, ServerCase, check_sanitizers, free_port, run_lueng
+from support import LUENG, ServerCase, check_sanitizers, free_port, interrupt, run_lueng, start_lueng
 
 
 class RunTest(ServerCase):
@@ -406,13 +406,10 @@ class RunTest(ServerCase):
                 local lueng = require "lueng"
                 function default() http.get(ENV.BASE_URL .. "/hello"); lueng.sleep(0.1) end
             """)
-        process = subprocess.Popen([LUENG, "run", "-q", "-u", "4", "-d", "60s", "--summary-export", result,
-                                    "-e", f"BASE_URL={self.server.base_url}", script],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = start_lueng(["-q", "-u", "4", "-d", "60s", "--summary-export", result,
+                               "-e", f"BASE_URL={self.server.base_url}", script])
         time.sleep(1.5)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
-        check_sanitizers(stderr)
+        stdout, stderr = interrupt(process, timeout=30)
         self.assertEqual(process.returncode, 105, stderr)
         import json
         with open(result) as f:
