@@ -96,6 +96,24 @@ int vu_field(lua_State* L) {
   return 1;
 }
 
+// The registry key of the error value of the last fail(): it tells a deliberate
+// failure from an error when the iteration ends. Lua strings are interned, so the
+// comparison is one pointer compare.
+const char kFailKey = 0;
+
+// fail(text), called by lueng.fail: raises "file:line: text" with the line of
+// the script's call (two levels up), marked deliberate.
+int fail(lua_State* L) {
+  luaL_checkstring(L, 1);
+  luaL_where(L, 2);
+  lua_pushvalue(L, 1);
+  lua_concat(L, 2);
+  lua_pushlightuserdata(L, const_cast<char*>(&kFailKey));
+  lua_pushvalue(L, -2);
+  lua_rawset(L, LUA_REGISTRYINDEX);
+  return lua_error(L);
+}
+
 // Wall-clock milliseconds since the Unix epoch, with fractions, like JavaScript's
 // Date.now(): for timestamps in payloads and for time windows across VUs.
 int now(lua_State* L) {
@@ -106,6 +124,20 @@ int now(lua_State* L) {
 
 }  // namespace
 
+bool take_fail_mark(lua_State* L, int index) {
+  index = index < 0 ? lua_gettop(L) + index + 1 : index;
+  lua_pushlightuserdata(L, const_cast<char*>(&kFailKey));
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  bool deliberate = !lua_isnil(L, -1) && lua_rawequal(L, -1, index);
+  lua_pop(L, 1);
+  if (deliberate) {
+    lua_pushlightuserdata(L, const_cast<char*>(&kFailKey));
+    lua_pushnil(L);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+  }
+  return deliberate;
+}
+
 int open_lueng(lua_State* L) {
   const char* code = embedded::lueng_lua;
   if (luaL_loadbuffer(L, code, std::strlen(code), "=lueng") != 0) return lua_error(L);
@@ -115,6 +147,7 @@ int open_lueng(lua_State* L) {
                            {"sleep", sleep},
                            {"vu_field", vu_field},
                            {"now", now},
+                           {"fail", fail},
                            {nullptr, nullptr}};
   lua_newtable(L);
   luaL_register(L, nullptr, core);

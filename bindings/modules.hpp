@@ -38,6 +38,10 @@ void add_cookie_jar_functions(lua_State* L);
 // else, or for another VU's jar.
 http::CookieJar* read_jar_param(lua_State* L, int index, const char* fn);
 
+// True when the error value at `index` is the one the last lueng.fail() raised
+// (a deliberate failure, not a script error); forgets that mark.
+bool take_fail_mark(lua_State* L, int index);
+
 // The running VU, or a Lua error naming `what` when called from init code.
 exec::Vu& running_vu(lua_State* L, const char* what);
 

@@ -37,6 +37,7 @@ struct Coroutine {
 struct ResumeOutcome {
   bool iteration_ended = false;  // false: the VU waits for I/O or a timer
   bool ok = true;                // the iteration ended without error
+  bool deliberate = false;       // !ok by lueng.fail(), not by a script error
   std::string error;             // "file:line: message" when !ok
 };
 

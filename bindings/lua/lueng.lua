@@ -41,10 +41,11 @@ M.sleep = core.sleep
 -- now(): wall-clock milliseconds since the Unix epoch (fractions included).
 M.now = core.now
 
--- fail(message): ends the current iteration with an error, like k6's fail().
+-- fail(message): ends the current iteration with an error, like k6's fail();
+-- counted as a deliberate failure, not as a script error.
 function M.fail(message)
-  error(message ~= nil and tostring(message) or "fail() called", 2)
-end
+  core.fail(message ~= nil and tostring(message) or "fail() called")  -- not a tail call: the
+end                                                                   -- caller's line is 2 up
 
 -- vu.id, vu.iteration, vu.iteration_in_scenario, vu.scenario, vu.id_in_scenario,
 -- vu.scenario_start, vu.scenario_elapsed, vu.test_elapsed (docs/lua-api.md)

@@ -34,7 +34,9 @@ int inspect_command(const std::vector<std::string>& args) {
   }
   output::RunResult plan = run.describe();
   std::string out = output::render_scenarios(plan);
-  out += fmt::format("\n  {} worker thread{}\n\n", plan.workers, plan.workers == 1 ? "" : "s");
+  out += fmt::format("\n  {} worker thread{}", plan.workers, plan.workers == 1 ? "" : "s");
+  if (!run.workers_note().empty()) out += " (" + run.workers_note() + ")";
+  out += "\n\n";
   for (const auto& s : plan.scenarios) {
     out += fmt::format("  {}\n", s.name);
     out += fmt::format("    executor:      {}\n", s.executor);

@@ -109,6 +109,8 @@ int run_command(const std::vector<std::string>& args) {
 
   // An interrupt outranks the SLOs: they were measured on part of the test only.
   result.exit_code = result.interrupted ? kExitInterrupted : result.slo.exit_code;
+  if (result.slo.exit_code == kExitScriptError)
+    fprintf(stderr, "lueng run: script error: %s\n", result.slo.verdict.c_str());
   if (!run.teardown_error().empty()) {
     fprintf(stderr, "lueng run: script error: %s\n", run.teardown_error().c_str());
     result.exit_code = kExitScriptError;

@@ -13,6 +13,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/output/result_reader.hpp"
+#include "engine/output/script_errors.hpp"
 #include "engine/output/slo_json.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/thresholds/definitions.hpp"
@@ -113,6 +114,9 @@ int validate_command(const std::vector<std::string>& args) {
 
   thresholds::SloReport report =
       thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict, aborted_by);
+  // As at the end of the run: a run that measured nothing but script errors is not
+  // a pass, whatever SLOs are checked on it.
+  output::apply_script_errors(report, output::script_error_totals(result));
   std::string dirs_from = slo_path.empty() ? result_path : slo_path;
   if (std::string problem =
           bindings::add_recommendations(report, bindings::default_module_dirs(dirs_from));

@@ -64,23 +64,26 @@ ArrivalRateExecutor::ArrivalRateExecutor(ArrivalSchedule schedule, IterationDeal
     : schedule_(std::move(schedule)), dealer_(dealer), duration_(duration) {}
 
 void ArrivalRateExecutor::start(ScenarioRun& run) {
-  start_ns_ = uv_hrtime();
+  start_ns_ = run.started_ns();
   idle_ = run.vus();
-  run.finish_after(duration_);
+  end_ns_ = start_ns_ + static_cast<uint64_t>(std::llround(duration_ * 1e9));
   advance();
-  on_wakeup(run);
+  on_wakeup(run, uv_hrtime());
 }
 
 void ArrivalRateExecutor::advance() {
   do ++next_;
   while (!dealer_.owns(next_));
+  // Each arrival's time comes from the scenario start, never from the one before,
+  // so rounding cannot accumulate over a long run.
+  double due = schedule_.time_of(next_);
+  next_due_ns_ =
+      due < duration_ ? start_ns_ + static_cast<uint64_t>(std::llround(due * 1e9)) : kNever;
 }
 
-void ArrivalRateExecutor::on_wakeup(ScenarioRun& run) {
-  double due = schedule_.time_of(next_);
-  double now = static_cast<double>(uv_hrtime() - start_ns_) / 1e9;
-  while (due <= now && due < duration_) {
-    auto scheduled_ns = start_ns_ + static_cast<uint64_t>(due * 1e9);
+void ArrivalRateExecutor::on_wakeup(ScenarioRun& run, uint64_t now_ns) {
+  // Every arrival due by now starts now; the lag of the late ones is recorded.
+  while (next_due_ns_ <= now_ns) {
     Vu* vu = nullptr;
     if (!idle_.empty()) {
       vu = idle_.back();
@@ -89,13 +92,19 @@ void ArrivalRateExecutor::on_wakeup(ScenarioRun& run) {
       vu = run.spawn_vu();
     }
     if (vu)
-      run.start_iteration(*vu, scheduled_ns);
+      run.start_iteration(*vu, next_due_ns_);
     else
       run.drop_iteration();
     advance();
-    due = schedule_.time_of(next_);
   }
-  if (due < duration_) run.wake_after(due - now);
+  // The scenario ends at its duration, not at its last arrival, and not by a
+  // millisecond timer that could end it before an arrival due just before.
+  if (next_due_ns_ != kNever)
+    run.wake_at(next_due_ns_);
+  else if (now_ns >= end_ns_)
+    run.finish();
+  else
+    run.wake_at(end_ns_);
 }
 
 void ArrivalRateExecutor::on_iteration_end(ScenarioRun&, Vu& vu) {

@@ -45,16 +45,18 @@ class ArrivalRateExecutor final : public Executor {
   ArrivalRateExecutor(ArrivalSchedule schedule, IterationDealer dealer, double duration);
   void start(ScenarioRun& run) override;
   void on_iteration_end(ScenarioRun& run, Vu& vu) override;
-  void on_wakeup(ScenarioRun& run) override;
+  void on_wakeup(ScenarioRun& run, uint64_t now_ns) override;
 
  private:
-  void advance();  // next_ to the next iteration this worker owns
+  static constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+  void advance();  // next_ to the next iteration this worker owns, and when it is due
 
   ArrivalSchedule schedule_;
   IterationDealer dealer_;
   double duration_;
   int64_t next_ = -1;
-  uint64_t start_ns_ = 0;
+  uint64_t next_due_ns_ = kNever;
+  uint64_t start_ns_ = 0, end_ns_ = 0;
   std::vector<Vu*> idle_;
 };
 

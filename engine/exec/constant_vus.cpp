@@ -16,6 +16,7 @@ class ConstantVus final : public Executor {
   }
 
   void on_iteration_end(ScenarioRun& run, Vu& vu) override { run.start_iteration(vu); }
+  bool restarts_at_once() const override { return true; }
 
  private:
   double duration_;

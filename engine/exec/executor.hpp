@@ -12,12 +12,13 @@ class ScenarioRun;
 class Vu;
 
 // The part of a scenario's load that one worker runs: k6's "execution segment".
+// Units (VUs, iterations) are dealt round robin, unit k to segment k % count, so
+// the shares add up to the total exactly and a segment's share never shrinks
+// when the total grows (a ramp's VUs on a worker only ever go up with the target).
 struct Segment {
-  int index = 0;  // this worker
-  int count = 1;  // workers sharing the scenario
-  // The share of a total that falls to this segment; the shares of all segments
-  // add up to the total exactly.
-  int64_t share(int64_t total) const { return total * (index + 1) / count - total * index / count; }
+  int index = 0;  // this segment
+  int count = 1;  // segments sharing the scenario
+  int64_t share(int64_t total) const { return total > index ? (total - index - 1) / count + 1 : 0; }
 };
 
 // Decides when the VUs of one scenario run iterations on one worker. Executors
@@ -32,8 +33,13 @@ class Executor {
   // `vu` finished an iteration (passed or failed): start another, or let it idle.
   // Not called once the scenario is finishing.
   virtual void on_iteration_end(ScenarioRun& run, Vu& vu) = 0;
-  // The wake-up the executor asked for with ScenarioRun::wake_after() is due.
-  virtual void on_wakeup(ScenarioRun&) {}
+  // The wake-up the executor asked for with ScenarioRun::wake_at() is due;
+  // `now_ns` is the uv_hrtime() it runs for.
+  virtual void on_wakeup(ScenarioRun&, uint64_t /*now_ns*/) {}
+  // True for executors that start a VU's next iteration as soon as one ends,
+  // bounded by time rather than by a count or a schedule: a VU failing at once
+  // there would spin, so the scenario delays on_iteration_end with a back-off.
+  virtual bool restarts_at_once() const { return false; }
 };
 
 // What the registry knows about an executor kind.

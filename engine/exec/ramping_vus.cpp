@@ -39,10 +39,10 @@ class RampingVus final : public Executor {
 
   void start(ScenarioRun& run) override {
     run.finish_after(config_.stages_duration());
-    on_wakeup(run);
+    on_wakeup(run, 0);
   }
 
-  void on_wakeup(ScenarioRun& run) override {
+  void on_wakeup(ScenarioRun& run, uint64_t) override {
     double now = run.elapsed();
     auto total = static_cast<int64_t>(std::floor(target_at(config_, now) + 1e-9));
     auto wanted = static_cast<size_t>(segment_.share(total));
@@ -66,6 +66,7 @@ class RampingVus final : public Executor {
   void on_iteration_end(ScenarioRun& run, Vu& vu) override {
     if (vu.index_in_run < active_) run.start_iteration(vu);
   }
+  bool restarts_at_once() const override { return true; }
 
  private:
   const ScenarioConfig& config_;

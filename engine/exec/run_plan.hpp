@@ -29,7 +29,15 @@ struct PlannedScenario {
   ScenarioConfig config;
   const ExecutorKind* kind = nullptr;
   std::unique_ptr<ScenarioShared> shared = std::make_unique<ScenarioShared>();
-  std::vector<uint64_t> first_vu_id;  // per worker: id of its first VU in this scenario
+  std::vector<uint64_t> first_vu_id;  // per segment: id of its first VU in this scenario
+  int64_t total_vus = 0;              // at most, over all workers
+  // Which segment of the scenario a worker runs. The segments of each scenario
+  // start where the previous scenario's VUs left off, so that several small
+  // scenarios spread over the workers instead of piling onto the first.
+  int first_segment_worker = 0;
+  Segment segment_of(int worker, int workers) const {
+    return {(worker - first_segment_worker + workers) % workers, workers};
+  }
 };
 
 // Everything a worker needs to run its part of the test. Built on the main
@@ -53,6 +61,8 @@ struct RunPlan {
 
   // Splits every scenario's VUs over the workers and numbers them 1..max_vus.
   void assign_vus();
+  // The VUs of every scenario added up: more workers than that have nothing to run.
+  int64_t total_vus() const;
 };
 
 // Where workers report to the main thread while the test runs.
@@ -60,10 +70,28 @@ class RunShared {
  public:
   std::atomic<int64_t> busy_vus{0};         // VUs queued for or inside an iteration
   std::atomic<int64_t> initialized_vus{0};  // VUs created so far (vus_max)
+  std::atomic<int> ready_workers{0};        // workers whose init code ran and VUs exist
   std::atomic<int> started_workers{0};      // workers whose first iterations are scheduled
   ErrorLog errors;
-  LiveMetrics live;                   // tracked sub-metrics for abort_on_fail
-  uv_async_t* worker_done = nullptr;  // signalled by each worker as it starts and as it ends
+  LiveMetrics live;  // tracked sub-metrics for abort_on_fail
+  // Signalled by each worker when it is ready, when it starts and when it ends.
+  uv_async_t* worker_done = nullptr;
+
+  // A worker whose VUs are built: waits until the main thread has heard from all
+  // of them and returns whether the test goes ahead. RunPlan::start_ns is set by
+  // then (release_workers() publishes it).
+  bool worker_ready() {
+    ready_workers.fetch_add(1, std::memory_order_acq_rel);
+    if (worker_done) uv_async_send(worker_done);
+    start_.wait(kWaiting, std::memory_order_acquire);
+    return start_.load(std::memory_order_acquire) == kGo;
+  }
+  // The main thread, once: lets the workers start the test, or cancel it.
+  void release_workers(bool go) {
+    start_.store(go ? kGo : kCancel, std::memory_order_release);
+    start_.notify_all();
+  }
+  bool released() const { return start_.load(std::memory_order_acquire) != kWaiting; }
 
   void post(const IntervalStats& stats) {
     std::lock_guard lock(mutex_);
@@ -75,6 +103,8 @@ class RunShared {
   }
 
  private:
+  enum Start { kWaiting, kGo, kCancel };
+  std::atomic<int> start_{kWaiting};
   std::mutex mutex_;
   std::vector<IntervalStats> intervals_;
 };

@@ -186,4 +186,14 @@ void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario) {
   worker.sink().add(kDroppedIterations, id, 1, uv_hrtime());
 }
 
+void record_script_error(Worker& worker, Vu& vu, bool deliberate) {
+  // Off the hot path (an iteration that failed): no memo needed.
+  const ScenarioConfig& config = vu.scenario().config();
+  metrics::TagSetBuilder& tags = scenario_tags(worker, config);
+  tags.set("exec", config.exec);
+  tags.set("kind", deliberate ? "fail" : "error");
+  metrics::Sink& sink = worker.sink();
+  sink.add(kScriptErrors, sink.intern(tags.encode()), 1, uv_hrtime());
+}
+
 }  // namespace lueng::exec

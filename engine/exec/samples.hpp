@@ -29,6 +29,9 @@ void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms);
 void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double value,
                    std::span<const std::pair<std::string_view, std::string_view>> extra_tags);
 void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario);
+// An iteration ended by a Lua error (`deliberate`: by lueng.fail()): script_errors
+// tagged with the scenario, its exec function and kind=error or kind=fail.
+void record_script_error(Worker& worker, Vu& vu, bool deliberate);
 
 // k6's expected_response: statuses 200-399 are expected.
 inline bool is_expected_status(int status) {

@@ -21,7 +21,7 @@ ScenarioRun::ScenarioRun(Worker& worker, const PlannedScenario& scenario, Segmen
       segment_(segment),
       executor_(scenario.kind->create(scenario.config, segment, *scenario.shared)),
       max_vus_(scenario.kind->max_vus(scenario.config, segment)) {
-  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_, &wakeup_timer_}) {
+  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_}) {
     uv_timer_init(worker.loop(), timer);
     timer->data = this;
   }
@@ -105,23 +105,40 @@ void ScenarioRun::iteration_ended(Vu& vu, bool completed) {
     shared().iterations_done.fetch_add(1, std::memory_order_relaxed);
   else
     shared().iterations_interrupted.fetch_add(1, std::memory_order_relaxed);
-  if (state_ == State::kRunning)
+  if (state_ == State::kRunning) {
+    if (uint32_t failures = vu.quick_failures(); failures > 0 && executor_->restarts_at_once()) {
+      // 1 ms after the first failure that never waited, doubling up to 1 s: a script
+      // broken from its first line costs no CPU to speak of, and a rare failure
+      // costs its VU a millisecond.
+      uint64_t backoff_ns = 1'000'000ull << std::min<uint32_t>(failures - 1, 10);
+      worker_.wakeups().add(vu.backoff(), uv_hrtime() + backoff_ns);
+      return;
+    }
     executor_->on_iteration_end(*this, vu);
-  else if (state_ == State::kFinishing && busy_ == 0)
+  } else if (state_ == State::kFinishing && busy_ == 0) {
     set_complete();
+  }
+}
+
+void ScenarioRun::backoff_over(Vu& vu) {
+  if (state_ == State::kRunning) executor_->on_iteration_end(*this, vu);
 }
 
 void ScenarioRun::finish_after(double seconds) {
   uv_timer_start(&finish_timer_, on_finish, to_ms(seconds), 0);
 }
 
-void ScenarioRun::wake_after(double seconds) {
-  uv_timer_start(&wakeup_timer_, on_wakeup, to_ms(seconds), 0);
+void ScenarioRun::wake_at(uint64_t due_ns) {
+  worker_.wakeups().add(wakeup_, due_ns);
 }
 
-void ScenarioRun::on_wakeup(uv_timer_t* timer) {
-  auto* run = static_cast<ScenarioRun*>(timer->data);
-  if (run->state_ == State::kRunning) run->executor_->on_wakeup(*run);
+void ScenarioRun::wake_after(double seconds) {
+  wake_at(uv_hrtime() + static_cast<uint64_t>(std::max(0.0, seconds) * 1e9));
+}
+
+void ScenarioRun::on_wakeup(void* self, uint64_t now_ns) {
+  auto* run = static_cast<ScenarioRun*>(self);
+  if (run->state_ == State::kRunning) run->executor_->on_wakeup(*run, now_ns);
 }
 
 void ScenarioRun::on_finish(uv_timer_t* timer) {
@@ -160,14 +177,15 @@ void ScenarioRun::stop(bool hard) {
 
 void ScenarioRun::set_complete() {
   state_ = State::kComplete;
-  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_, &wakeup_timer_})
-    uv_timer_stop(timer);
+  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_}) uv_timer_stop(timer);
+  worker_.wakeups().cancel(wakeup_);
   worker_.scenario_completed();
 }
 
 void ScenarioRun::close() {
   for (Vu* vu : vu_views_) vu->close();
-  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_, &wakeup_timer_})
+  worker_.wakeups().cancel(wakeup_);
+  for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_})
     uv_close(reinterpret_cast<uv_handle_t*>(timer), nullptr);
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/exec/executor.hpp"
 #include "engine/exec/run_plan.hpp"
+#include "engine/exec/wakeups.hpp"
 
 namespace lueng::exec {
 
@@ -40,11 +41,14 @@ class ScenarioRun {
   // Counts an iteration an arrival-rate executor could not start (no free VU).
   void drop_iteration();
   void finish_after(double seconds);
-  // Calls the executor's on_wakeup after `seconds` (replaces an earlier request).
+  // Calls the executor's on_wakeup at `due_ns` (uv_hrtime() clock), precisely
+  // rather than on libuv's millisecond timer clock; replaces an earlier request.
+  void wake_at(uint64_t due_ns);
   void wake_after(double seconds);
   void finish();  // start no more iterations; running ones get gracefulStop
   size_t busy() const { return busy_; }
-  double elapsed() const;  // seconds since this scenario started
+  double elapsed() const;                              // seconds since this scenario started
+  uint64_t started_ns() const { return started_ns_; }  // uv_hrtime() when it started
   // Wall-clock milliseconds since the Unix epoch when this scenario began on this
   // worker (the clock of lueng.now()); 0 before it began.
   double started_unix_ms() const { return started_unix_ms_; }
@@ -55,6 +59,7 @@ class ScenarioRun {
 
   // --- for VUs
   void iteration_ended(Vu& vu, bool completed);
+  void backoff_over(Vu& vu);
   void count_request(bool failed) {
     ++requests_;
     if (failed) ++failed_requests_;
@@ -71,7 +76,7 @@ class ScenarioRun {
   static void on_start(uv_timer_t* timer);
   static void on_finish(uv_timer_t* timer);
   static void on_graceful_stop_over(uv_timer_t* timer);
-  static void on_wakeup(uv_timer_t* timer);
+  static void on_wakeup(void* self, uint64_t now_ns);
 
   Worker& worker_;
   const PlannedScenario& scenario_;
@@ -86,7 +91,8 @@ class ScenarioRun {
   int64_t max_vus_ = 0;
   int64_t requests_ = 0, failed_requests_ = 0;
   int64_t published_requests_ = 0, published_failed_ = 0, published_busy_ = 0;
-  uv_timer_t start_timer_, finish_timer_, graceful_timer_, wakeup_timer_;
+  uv_timer_t start_timer_, finish_timer_, graceful_timer_;
+  Wakeup wakeup_{on_wakeup, this};
 };
 
 }  // namespace lueng::exec

@@ -11,6 +11,8 @@
 #include <optional>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "bindings/lua_json.hpp"
 #include "bindings/metric_catalog_access.hpp"
 #include "engine/common/version.hpp"
@@ -19,6 +21,7 @@
 #include "engine/exec/worker.hpp"
 #include "engine/metrics/sink.hpp"
 #include "engine/output/sample_writer.hpp"
+#include "engine/output/script_errors.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
@@ -56,13 +59,13 @@ output::ScenarioSummary summarize(const PlannedScenario& s) {
 
 // The main thread's loop while workers run: per-second bookkeeping and signals.
 struct Supervisor {
-  Supervisor(RunShared& shared, std::vector<std::unique_ptr<Worker>>& workers, const RunPlan& plan,
+  Supervisor(RunShared& shared, std::vector<std::unique_ptr<Worker>>& workers, RunPlan& plan,
              std::optional<ProgressView> progress)
       : shared(shared), workers(workers), plan(plan), progress(std::move(progress)) {}
 
   RunShared& shared;
   std::vector<std::unique_ptr<Worker>>& workers;
-  const RunPlan& plan;
+  RunPlan& plan;
   std::optional<ProgressView> progress;  // none with --quiet
   // Called every second with the seconds since the start; true stops the run
   // gracefully (abort_on_fail).
@@ -72,6 +75,7 @@ struct Supervisor {
   int finished = 0;
   int signals = 0;
   bool start_sampled = false;
+  bool init_failed = false;  // a worker's init code failed: the test never started
   std::string interrupt_reason;
   metrics::SampleChannel* gauges = nullptr;  // the VU gauges for streaming outputs
   // The VU gauges for abort_on_fail: measured here rather than by a worker, they
@@ -93,7 +97,6 @@ struct Supervisor {
     shared.worker_done = &done;
     uv_signal_start(&sigint, on_signal, SIGINT);
     uv_signal_start(&sigterm, on_signal, SIGTERM);
-    uv_timer_start(&tick, on_tick, 1000, 1000);
     for (auto& worker : workers) worker->start();
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
@@ -109,6 +112,12 @@ struct Supervisor {
   static void on_done(uv_async_t* async) {
     // uv_async coalesces sends, so count the threads that really ended.
     auto* self = static_cast<Supervisor*>(async->data);
+    if (!self->shared.released()) {
+      if (self->shared.ready_workers.load(std::memory_order_acquire) <
+          static_cast<int>(self->workers.size()))
+        return;
+      self->release();
+    }
     self->sample_start();
     self->finished = 0;
     for (auto& worker : self->workers) self->finished += worker->finished() ? 1 : 0;
@@ -117,6 +126,19 @@ struct Supervisor {
     // it (it is about to return) makes closing the handle safe.
     for (auto& worker : self->workers) worker->join();
     for (uv_handle_t* h : self->handles()) uv_close(h, nullptr);
+  }
+
+  // Every worker has run the init code and built its VUs: the test starts now,
+  // unless one of them failed or a signal came first.
+  void release() {
+    for (auto& worker : workers) init_failed = init_failed || worker->failed();
+    plan.start_ns = uv_hrtime();
+    if (init_failed || signals > 0) {
+      shared.release_workers(false);
+      return;
+    }
+    uv_timer_start(&tick, on_tick, 1000, 1000);
+    shared.release_workers(true);
   }
 
   // The VUs of second 0 are those running once every worker has scheduled its
@@ -231,12 +253,18 @@ void TestRun::prepare() {
   has_setup_ = init.has_function("setup");
   has_teardown_ = init.has_function("teardown");
 
-  int64_t total_vus = 0;
-  for (const auto& s : plan_.scenarios) total_vus += s.config.vus;
+  // Every executor runs on every worker; only a test with fewer VUs than threads
+  // (maxVUs for the arrival-rate executors, the highest stage for ramping-vus)
+  // leaves some idle.
+  int64_t total_vus = plan_.total_vus();
   int threads = config_.threads > 0
                     ? config_.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   plan_.workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, total_vus)));
+  if (plan_.workers < threads)
+    workers_note_ =
+        fmt::format("{} thread{} available, {} used: the test has {} VU{} in all", threads,
+                    threads == 1 ? "" : "s", plan_.workers, total_vus, total_vus == 1 ? "" : "s");
   plan_.assign_vus();
 }
 
@@ -331,12 +359,16 @@ output::RunResult TestRun::execute() {
       Worker::call_function(plan_, "teardown", plan_.setup_json, result.metrics);
     } catch (const bindings::ScriptError& error) {
       teardown_error_ = error.what();
+      std::string_view message = teardown_error_;
+      if (message.starts_with("teardown() failed: ")) message.remove_prefix(19);
+      shared_.errors.report(std::string(message), "teardown");
     }
   }
   shared_.errors.print_repeats();
   result.script_errors = shared_.errors.counts();
   result.slo = thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds,
                                         config_.strict, aborted_by_);
+  output::apply_script_errors(result.slo, output::script_error_totals(result));
   return result;
 }
 
@@ -344,10 +376,6 @@ void TestRun::run_workers(output::RunResult& result) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < plan_.workers; ++i)
     workers.push_back(std::make_unique<Worker>(i, plan_, shared_));
-  plan_.start_ns = uv_hrtime();
-  result.clock_start_ns = plan_.start_ns;
-  result.start_unix_ms = unix_ms_now();
-
   std::optional<ProgressView> progress;
   if (config_.progress) progress.emplace(plan_, isatty(STDERR_FILENO) != 0);
   Supervisor supervisor(shared_, workers, plan_, std::move(progress));
@@ -367,7 +395,14 @@ void TestRun::run_workers(output::RunResult& result) {
   }
   supervisor.run();
   for (auto& worker : workers) worker->join();
+  if (supervisor.init_failed) {
+    for (auto& worker : workers)
+      if (worker->failed()) throw bindings::ScriptError(worker->failure());
+  }
 
+  result.clock_start_ns = plan_.start_ns;
+  result.start_unix_ms =
+      unix_ms_now() - static_cast<int64_t>((uv_hrtime() - plan_.start_ns) / 1'000'000);
   result.end_unix_ms = unix_ms_now();
   result.duration_seconds = static_cast<double>(uv_hrtime() - plan_.start_ns) / 1e9;
   result.interrupted = supervisor.signals > 0;
@@ -375,7 +410,6 @@ void TestRun::run_workers(output::RunResult& result) {
   result.time_series = supervisor.series.finish();
 
   for (auto& worker : workers) {
-    if (worker->failed()) shared_.errors.report(worker->failure());
     result.metrics.merge(worker->sink());
     result.overflowed_tag_sets += worker->sink().overflowed_tag_sets();
   }

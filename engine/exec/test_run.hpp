@@ -43,6 +43,8 @@ class TestRun {
   output::RunResult describe() const;
 
   const std::string& teardown_error() const { return teardown_error_; }
+  // Why fewer workers than threads run the test ("" when all of them do).
+  const std::string& workers_note() const { return workers_note_; }
   const std::vector<thresholds::SloDefinition>& slos() const { return slos_; }
 
  private:
@@ -55,6 +57,7 @@ class TestRun {
   std::string options_json_ = "null";
   bool has_setup_ = false, has_teardown_ = false;
   std::string teardown_error_;
+  std::string workers_note_;
   std::vector<thresholds::SloDefinition> slos_;
   // abort_on_fail SLOs: index in slos_ and in plan_.tracked.
   std::vector<std::pair<size_t, size_t>> abort_watches_;

@@ -25,10 +25,7 @@ Vu::Vu(Worker& worker, ScenarioRun& run, uint64_t id, uint64_t id_in_scenario,
       id_(id),
       id_in_scenario_(id_in_scenario),
       co_(coroutine),
-      flight_(*this, worker.http()) {
-  uv_timer_init(worker.loop(), &sleep_timer_);
-  sleep_timer_.data = this;
-}
+      flight_(*this, worker.http()) {}
 
 Vu::~Vu() {
   batch_.reset();
@@ -41,11 +38,13 @@ Vu::~Vu() {
 void Vu::close() {
   flight_.abandon();
   if (batch_) batch_->abandon();
-  uv_close(reinterpret_cast<uv_handle_t*>(&sleep_timer_), nullptr);
+  worker_.wakeups().cancel(sleep_wakeup_);
+  worker_.wakeups().cancel(backoff_wakeup_);
 }
 
 void Vu::run_iteration() {
   in_iteration_ = true;
+  waited_ = false;
   iteration_start_ns_ = uv_hrtime();
   if (scheduled_ns) {
     record_iteration_start_lag(worker_, *this,
@@ -68,13 +67,16 @@ void Vu::resume(int nargs) {
   } else if (waiting_ == Waiting::kNothing) {
     // The script yielded by itself: nothing would ever resume it.
     worker_.script().restart(co_);
-    end_iteration({true, false, "coroutine.yield() cannot be used in VU code"});
+    end_iteration({true, false, false, "coroutine.yield() cannot be used in VU code"});
   }
 }
 
 void Vu::end_iteration(const bindings::ResumeOutcome& outcome) {
   in_iteration_ = false;
-  if (!outcome.ok) worker_.report_error(outcome.error);
+  if (!outcome.ok) worker_.report_error(*this, outcome.error, outcome.deliberate);
+  // An iteration that fails before it ever waits would have its VU spin through
+  // failures as fast as the CPU goes: looping executors back off (ScenarioRun).
+  quick_failures_ = !outcome.ok && !waited_ ? quick_failures_ + 1 : 0;
   double duration_ms = static_cast<double>(uv_hrtime() - iteration_start_ns_) / 1e6;
   record_iteration(worker_, *this, duration_ms);
   ++iteration_;
@@ -97,7 +99,7 @@ void Vu::abort() {
     batch_->abandon();
     drop_batch_input();
   } else if (waiting_ == Waiting::kSleep) {
-    uv_timer_stop(&sleep_timer_);
+    worker_.wakeups().cancel(sleep_wakeup_);
   }
   waiting_ = Waiting::kNothing;
   in_iteration_ = false;
@@ -116,6 +118,7 @@ void Vu::send_http(int hold_ref) {
   call_hold_ref_ = hold_ref;
   pending_response_ = worker_.responses().take();
   waiting_ = Waiting::kHttp;
+  waited_ = true;
   flight_.start(call_, *pending_response_, *this);
 }
 
@@ -139,6 +142,7 @@ HttpCall& Vu::prepare_batch_entry(size_t index) {
 void Vu::send_batch(size_t count, int input_ref) {
   batch_input_ref_ = input_ref;
   waiting_ = Waiting::kBatch;
+  waited_ = true;
   const HttpOptions& options = worker_.plan().http;
   batch_->start(count, options.batch, options.batch_per_host, *this);
 }
@@ -163,14 +167,22 @@ void Vu::drop_call_hold() {
 
 void Vu::sleep(double seconds) {
   waiting_ = Waiting::kSleep;
-  auto ms = static_cast<uint64_t>(std::llround(std::max(0.0, seconds) * 1000.0));
-  uv_timer_start(&sleep_timer_, on_sleep_done, ms, 0);
+  waited_ = true;
+  // A deadline, not a millisecond timer: sleep(0.0004) sleeps 0.4 ms, and a VU
+  // pacing itself with short sleeps keeps its rate.
+  double ns = std::min(std::max(0.0, seconds) * 1e9, 1e18);
+  worker_.wakeups().add(sleep_wakeup_, uv_hrtime() + static_cast<uint64_t>(ns));
 }
 
-void Vu::on_sleep_done(uv_timer_t* timer) {
-  Vu* vu = static_cast<Vu*>(timer->data);
+void Vu::on_sleep_done(void* self, uint64_t) {
+  Vu* vu = static_cast<Vu*>(self);
   vu->waiting_ = Waiting::kNothing;
   vu->resume(0);
+}
+
+void Vu::on_backoff_over(void* self, uint64_t) {
+  Vu* vu = static_cast<Vu*>(self);
+  vu->run_.backoff_over(*vu);
 }
 
 void Vu::record_check(std::string_view name, bool passed, TagList extra_tags) {

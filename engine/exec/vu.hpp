@@ -13,6 +13,7 @@
 #include "engine/exec/http_batch.hpp"
 #include "engine/exec/http_call.hpp"
 #include "engine/exec/http_flight.hpp"
+#include "engine/exec/wakeups.hpp"
 #include "engine/http/client.hpp"
 #include "engine/http/cookie_jar.hpp"
 
@@ -48,6 +49,10 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   uint64_t scheduled_ns = 0;
   // Position among its scenario's VUs on this worker (ramping executors activate the first N).
   size_t index_in_run = 0;
+  // Iterations in a row that failed before they waited for anything.
+  uint32_t quick_failures() const { return quick_failures_; }
+  // For the scenario: the VU's next iteration waits for `wakeup` (a back-off).
+  Wakeup& backoff() { return backoff_wakeup_; }
   // Releases libuv handles; the VU may be destroyed after the loop has run once more.
   void close();
 
@@ -93,7 +98,8 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
 
   void resume(int nargs);
   void end_iteration(const bindings::ResumeOutcome& outcome);
-  static void on_sleep_done(uv_timer_t* timer);
+  static void on_sleep_done(void* self, uint64_t now_ns);
+  static void on_backoff_over(void* self, uint64_t now_ns);
 
   Worker& worker_;
   ScenarioRun& run_;
@@ -110,11 +116,14 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   PooledResponse* pending_response_ = nullptr;
   Waiting waiting_ = Waiting::kNothing;
   bool in_iteration_ = false;
+  bool waited_ = false;  // the current iteration has waited (http, sleep)
+  uint32_t quick_failures_ = 0;
   uint64_t iteration_start_ns_ = 0;
   std::string group_;
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
-  uv_timer_t sleep_timer_;
+  Wakeup sleep_wakeup_{on_sleep_done, this};
+  Wakeup backoff_wakeup_{on_backoff_over, this};
 };
 
 }  // namespace lueng::exec

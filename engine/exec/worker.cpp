@@ -1,6 +1,7 @@
 #include "engine/exec/worker.hpp"
 
 #include "bindings/metric_catalog_access.hpp"
+#include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/output/sample_writer.hpp"
 
@@ -13,6 +14,7 @@ Worker::Worker(int index, const RunPlan& plan, RunShared& shared)
   // The loop and the stop handle exist before the thread does, so that
   // request_stop() works from the first moment.
   uv_loop_init(&loop_);
+  wakeups_.emplace(&loop_);
   uv_async_init(&loop_, &stop_async_, on_stop_request);
   stop_async_.data = this;
   stop_async_open_ = true;
@@ -29,6 +31,7 @@ Worker::~Worker() {
   runs_.clear();
   script_.reset();
   http_.reset();
+  wakeups_->close();
   // Sessions and the client close their handles as they go; let those closes finish.
   uv_run(&loop_, UV_RUN_DEFAULT);
   uv_loop_close(&loop_);
@@ -58,8 +61,12 @@ void Worker::run() {
   } catch (const bindings::ScriptError& error) {
     failure_ = error.what();
   }
+  // No worker starts before every worker has built its VUs: one whose init code
+  // fails cancels the test before a single request, rather than leaving it to
+  // run with fewer VUs than asked.
+  bool go = shared_.worker_ready() && failure_.empty();
   uv_timer_start(&tick_timer_, on_tick, 1000, 1000);
-  if (failure_.empty()) {
+  if (go) {
     for (auto& run : runs_) run->schedule();
     if (int level = stop_level_.load())
       for (auto& run : runs_) run->stop(level > 1);
@@ -78,7 +85,7 @@ void Worker::run() {
 void Worker::build(const std::vector<size_t>& scenario_indices) {
   for (size_t s : scenario_indices) {
     const PlannedScenario& scenario = plan_.scenarios[s];
-    Segment segment{index_, plan_.workers};
+    Segment segment = scenario.segment_of(index_, plan_.workers);
     int64_t vus = scenario.kind->max_vus(scenario.config, segment);
     if (vus <= 0) continue;
     runs_.push_back(std::make_unique<ScenarioRun>(*this, scenario, segment));
@@ -112,6 +119,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
 
   std::string result;
   RunShared own;  // setup's VU must not count among the test's VUs
+  own.release_workers(true);
   Worker worker(0, plan, own);
   worker.call_result_ = &result;
   worker.run();
@@ -182,11 +190,13 @@ void Worker::on_tick(uv_timer_t* timer) {
     worker->shared_.live.publish(static_cast<size_t>(worker->index_), worker->sink_.tracked());
 }
 
-void Worker::report_error(const std::string& message) {
-  if (call_result_)
+void Worker::report_error(Vu& vu, const std::string& message, bool deliberate) {
+  if (call_result_) {  // setup() or teardown(): the caller reports it
     call_error_ = message;
-  else
-    shared_.errors.report(message);
+    return;
+  }
+  record_script_error(*this, vu, deliberate);
+  shared_.errors.report(message, "iteration", deliberate);
 }
 
 void Worker::scenario_completed() {
@@ -205,6 +215,7 @@ void Worker::begin_shutdown() {
 void Worker::on_shutdown(uv_timer_t* timer) {
   auto* worker = static_cast<Worker*>(timer->data);
   for (auto& run : worker->runs_) run->close();
+  worker->wakeups_->close();
   {
     std::lock_guard lock(worker->stop_mutex_);
     worker->stop_async_open_ = false;

@@ -15,6 +15,7 @@
 #include "engine/exec/response_pool.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/scenario_run.hpp"
+#include "engine/exec/wakeups.hpp"
 #include "engine/http/client.hpp"
 #include "engine/metrics/metric_set.hpp"
 #include "engine/metrics/sink.hpp"
@@ -60,6 +61,7 @@ class Worker {
   metrics::TagSetMemo& tag_memo() { return tag_memo_; }
   bindings::ScriptState& script() { return *script_; }
   ResponsePool& responses() { return responses_; }
+  WakeupQueue& wakeups() { return *wakeups_; }
   const RunPlan& plan() const { return plan_; }
   RunShared& shared() { return shared_; }
   IntervalStats& interval(uint64_t now_ns);
@@ -67,7 +69,8 @@ class Worker {
 
   void enqueue(Vu& vu);
   void scenario_completed();
-  void report_error(const std::string& message);
+  // An iteration of `vu` ended by a Lua error (`deliberate`: by lueng.fail()).
+  void report_error(Vu& vu, const std::string& message, bool deliberate);
 
  private:
   void run();  // the thread body: build, run the loop, tear down
@@ -88,6 +91,7 @@ class Worker {
   // references before the state closes, and the state's responses return to the
   // pool before the pool goes.
   uv_loop_t loop_;
+  std::optional<WakeupQueue> wakeups_;  // built on loop_ once it is initialised
   metrics::Sink sink_;
   metrics::TagSetBuilder tags_;
   metrics::TagSetMemo tag_memo_;

@@ -46,6 +46,7 @@ MetricCatalog::MetricCatalog() {
       {"checks", kRate, false},
       {"group_duration", kTrend, true},
       {"iteration_start_lag", kTrend, true},
+      {"script_errors", kCounter, false},
   };
 }
 

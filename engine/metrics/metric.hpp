@@ -43,6 +43,7 @@ enum : MetricId {
   kChecks,
   kGroupDuration,
   kIterationStartLag,
+  kScriptErrors,
   kCount
 };
 }  // namespace builtin

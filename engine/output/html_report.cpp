@@ -10,6 +10,7 @@
 #include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
 #include "engine/output/markup.hpp"
+#include "engine/output/script_errors.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/svg_chart.hpp"
 #include "engine/output/views.hpp"
@@ -161,12 +162,10 @@ std::string status_class(SloStatus status) {
 
 std::string verdict_block(const RunResult& result) {
   const thresholds::SloReport& slo = result.slo;
-  std::string verdict = slo.results.empty() ? "NO SLOs" : slo.verdict;
-  std::string cls = slo.results.empty()  ? "nodata"
-                    : slo.exit_code == 0 ? (slo.verdict == "PASSED" ? "pass" : "warn")
-                                         : "fail";
-  std::string out =
-      fmt::format("<div id=\"verdict\" class=\"verdict {}\">{}</div>\n", cls, e(verdict));
+  ReportVerdict verdict = report_verdict(result);
+  const char* classes[] = {"pass", "warn", "fail", "nodata"};
+  std::string out = fmt::format("<div id=\"verdict\" class=\"verdict {}\">{}</div>\n",
+                                classes[static_cast<int>(verdict.tone)], e(verdict.text));
   if (!slo.results.empty())
     out += "<p id=\"compliance\"><b>Compliance:</b> " + e(slo_compliance_line(slo)) +
            " &middot; <b>Verdict:</b> " + e(slo_verdict_line(slo)) + "</p>\n";
@@ -279,6 +278,23 @@ std::string check_table(const RunResult& result) {
   return out + "</tbody>\n</table>\n</section>\n";
 }
 
+std::string script_error_table(const RunResult& result) {
+  if (result.script_errors.empty()) return "";
+  std::string out =
+      "<section id=\"script-errors\">\n<h2>Script errors</h2>\n<table id=\"script-error-table\">\n"
+      "<thead><tr><th>count</th><th>kind</th><th>where</th><th>message</th></tr></thead>\n"
+      "<tbody>\n";
+  for (const auto& error : result.script_errors)
+    out += fmt::format(
+        "<tr class=\"{}\"><td class=\"n\">{}</td><td>{}</td><td>{}</td><td "
+        "class=\"name\">{}</td></tr>\n",
+        error.deliberate ? "fail-call" : "error", error.count,
+        e((error.deliberate ? std::string("lueng.fail()") : std::string("error")) +
+          (error.phase == "iteration" ? "" : " in " + error.phase + "()")),
+        e(error.location()), e(error.message));
+  return out + "</tbody>\n</table>\n</section>\n";
+}
+
 constexpr const char* kStyle = R"(
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;
  color:#1b1b1b;background:#fafafa}
@@ -327,6 +343,7 @@ std::string render_html_report(const RunResult& result) {
   out += histogram_chart(result);
   out += endpoint_table(result);
   out += check_table(result);
+  out += script_error_table(result);
   if (Findings findings = compute_findings(result); !findings.empty()) {
     out += "<section id=\"findings\">\n<h2>Findings</h2>\n<ul>\n";
     for (const auto& f : findings.breaking_points)

@@ -25,7 +25,7 @@ std::string timestamp(int64_t unix_ms) {
 
 struct Suite {
   std::string cases;
-  size_t tests = 0, failures = 0, skipped = 0;
+  size_t tests = 0, failures = 0, errors = 0, skipped = 0;
 };
 
 std::string slo_case_name(const thresholds::SloResult& r) {
@@ -85,27 +85,52 @@ void add_check(Suite& suite, const CheckStats& check, double seconds) {
   }
 }
 
+// One test case per distinct message: a Lua error is an <error> (the test itself
+// broke), a lueng.fail() a <failure> (the script judged the system).
+void add_script_error(Suite& suite, const ScriptErrorCount& error, double seconds) {
+  ++suite.tests;
+  std::string location = error.location();
+  std::string name = (location.empty() ? std::string("(no location)") : location) +
+                     (error.phase == "iteration" ? "" : " in " + error.phase + "()");
+  std::string head =
+      fmt::format("    <testcase classname=\"lueng.script\" name=\"{}\" time=\"{:.3f}\">\n",
+                  escape_markup(name), seconds);
+  std::string what = error.phase == "iteration" ? fmt::format("ended {} iteration{}", error.count,
+                                                              error.count == 1 ? "" : "s")
+                                                : "ended " + error.phase + "()";
+  std::string element = error.deliberate ? "failure" : "error";
+  (error.deliberate ? suite.failures : suite.errors) += 1;
+  suite.cases +=
+      head + fmt::format("      <{} type=\"{}\" message=\"{}\">{}</{}>\n    </testcase>\n", element,
+                         error.deliberate ? "lueng.fail" : "script error",
+                         escape_markup(error.message), escape_markup(what), element);
+}
+
 std::string suite_xml(const std::string& name, const Suite& suite, const RunResult& result) {
   return fmt::format(
-      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
       "time=\"{:.3f}\" timestamp=\"{}\" hostname=\"{}\">\n{}  </testsuite>\n",
-      escape_markup(name), suite.tests, suite.failures, suite.skipped, result.duration_seconds,
-      timestamp(result.start_unix_ms), escape_markup(result.host), suite.cases);
+      escape_markup(name), suite.tests, suite.failures, suite.errors, suite.skipped,
+      result.duration_seconds, timestamp(result.start_unix_ms), escape_markup(result.host),
+      suite.cases);
 }
 
 }  // namespace
 
 std::string render_junit_report(const RunResult& result) {
-  Suite slos, checks;
+  Suite slos, checks, script;
   for (const auto& r : result.slo.results) add_slo(slos, r, result.duration_seconds);
   for (const auto& check : check_stats(result)) add_check(checks, check, result.duration_seconds);
+  for (const auto& error : result.script_errors)
+    add_script_error(script, error, result.duration_seconds);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
-      "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
-      escape_markup("lueng " + result.script), slos.tests + checks.tests,
-      slos.failures + checks.failures, result.duration_seconds);
+      "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
+      escape_markup("lueng " + result.script), slos.tests + checks.tests + script.tests,
+      slos.failures + checks.failures + script.failures, script.errors, result.duration_seconds);
   out += suite_xml("lueng.slos", slos, result);
   out += suite_xml("lueng.checks", checks, result);
+  if (script.tests > 0) out += suite_xml("lueng.script_errors", script, result);
   out += "</testsuites>\n";
   return out;
 }

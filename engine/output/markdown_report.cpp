@@ -5,6 +5,7 @@
 #include "engine/output/findings.hpp"
 #include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
+#include "engine/output/script_errors.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"
 
@@ -42,11 +43,10 @@ std::string code(const std::string& text) {
 
 std::string verdict_heading(const RunResult& result) {
   const thresholds::SloReport& slo = result.slo;
-  std::string verdict = slo.results.empty() ? "NO SLOs" : slo.verdict;
-  std::string icon = slo.results.empty()  ? "ℹ️"
-                     : slo.exit_code == 0 ? (slo.verdict == "PASSED" ? "✅" : "⚠️")
-                                          : "❌";
-  std::string out = fmt::format("## {} lueng: {}\n\n", icon, verdict);
+  ReportVerdict verdict = report_verdict(result);
+  const char* icons[] = {"✅", "⚠️", "❌", "ℹ️"};
+  std::string out =
+      fmt::format("## {} lueng: {}\n\n", icons[static_cast<int>(verdict.tone)], cell(verdict.text));
   if (!slo.results.empty()) {
     out += "**Verdict:** " + cell(slo_verdict_line(slo)) + "  \n";
     out += "**Compliance:** " + cell(slo_compliance_line(slo)) + "  \n";
@@ -117,6 +117,17 @@ void check_table(std::string& out, const RunResult& result) {
   out += "\n";
 }
 
+void script_error_table(std::string& out, const RunResult& result) {
+  if (result.script_errors.empty()) return;
+  out += "### Script errors\n\n| count | kind | where | message |\n|---:|---|---|---|\n";
+  for (const auto& error : result.script_errors)
+    out += fmt::format("| {} | {} | {} | {} |\n", error.count,
+                       (error.deliberate ? std::string("lueng.fail()") : std::string("error")) +
+                           (error.phase == "iteration" ? "" : " in " + error.phase + "()"),
+                       code(error.location()), cell(error.message));
+  out += "\n";
+}
+
 }  // namespace
 
 std::string render_markdown_report(const RunResult& result) {
@@ -125,6 +136,7 @@ std::string render_markdown_report(const RunResult& result) {
   key_metric_table(out, result);
   endpoint_table(out, result);
   check_table(out, result);
+  script_error_table(out, result);
   Findings findings = compute_findings(result);
   if (!findings.empty()) {
     out += "### Findings\n\n";

@@ -337,10 +337,13 @@ std::string result_to_json(const RunResult& result) {
 
   w.Key("errors");
   w.StartArray();
-  for (const auto& [message, count] : result.script_errors) {
+  for (const ScriptErrorCount& error : result.script_errors) {
     w.StartObject();
-    key_string(w, "message", message.c_str());
-    key_uint(w, "count", count);
+    key_string(w, "message", error.message.c_str());
+    key_string(w, "location", error.location().c_str());
+    key_string(w, "phase", error.phase.c_str());
+    key_string(w, "kind", error.deliberate ? "fail" : "error");
+    key_uint(w, "count", error.count);
     w.EndObject();
   }
   w.EndArray();

@@ -367,9 +367,14 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   if (const Value* series = reader.member(d, "time_series")) reader.time_series(result, *series);
   if (const Value* errors = reader.member(d, "errors"); errors && errors->IsArray())
     for (const auto& e : errors->GetArray())
-      if (e.IsObject())
-        result.script_errors[reader.string(e, "message", "errors")] =
-            reader.count(e, "count", "errors");
+      if (e.IsObject()) {
+        ScriptErrorCount& error = result.script_errors.emplace_back();
+        error.message = reader.string(e, "message", "errors");
+        error.phase = reader.string(e, "phase", "errors");
+        if (error.phase.empty()) error.phase = "iteration";  // files of lueng 0.x before phases
+        error.deliberate = reader.string(e, "kind", "errors") == "fail";
+        error.count = reader.count(e, "count", "errors");
+      }
   if (const Value* slos = reader.member(d, "slos")) reader.slos(result, *slos);
   return result;
 }

@@ -59,6 +59,17 @@ struct ScenarioSummary {
   double breaking_error_rate = 0.05;
 };
 
+// One distinct message of the Lua errors that ended iterations (or setup() or
+// teardown()), and how often it did.
+struct ScriptErrorCount {
+  std::string message;      // as Lua raised it: "file:line: text" when it has a place
+  std::string phase;        // "iteration", "setup" or "teardown"
+  bool deliberate = false;  // raised by lueng.fail(): a failure the script meant
+  uint64_t count = 0;
+  // "file:line" at the start of the message, "" when it has none.
+  std::string location() const;
+};
+
 // The result model: everything a run measured. The summary, the result file and
 // every report are rendered from this one structure, at the end of a run or from
 // a saved result file.
@@ -81,7 +92,9 @@ struct RunResult {
   std::string options_json;  // the script's options table as JSON, "null" when none
   metrics::MetricSet metrics;
   std::vector<TimePoint> time_series;
-  std::map<std::string, uint64_t> script_errors;  // message -> occurrences
+  // Most frequent first; at most ErrorLog's bound of distinct messages (the
+  // script_errors metric counts every one).
+  std::vector<ScriptErrorCount> script_errors;
   uint64_t overflowed_tag_sets = 0;
   uint64_t dropped_samples = 0;  // samples the streaming outputs missed (writer too slow)
   thresholds::SloReport slo;     // the thresholds and the verdict; empty without thresholds

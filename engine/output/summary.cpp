@@ -8,6 +8,7 @@
 #include "engine/metrics/tags.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/format.hpp"
+#include "engine/output/script_errors.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"
 
@@ -192,7 +193,13 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
         "     WARN {} samples were dropped from the streaming outputs (--out): the writer could "
         "not keep up; the summary and the result file still count them\n",
         result.dropped_samples));
+  out += render_script_errors(result);
   out += render_slo_section(result.slo, style.color);
+  // Without SLOs there is no SLO section, but script errors still have a verdict.
+  if (result.slo.results.empty() && !result.script_errors.empty()) {
+    std::string verdict = "     verdict:    " + slo_verdict_line(result.slo);
+    out += "\n" + (result.slo.exit_code == 0 ? verdict : paint.red(verdict)) + "\n";
+  }
   return out;
 }
 

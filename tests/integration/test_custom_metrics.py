@@ -91,7 +91,9 @@ class CustomMetricsTest(unittest.TestCase):
               t:add(0/0)
             end
         """, ["-i", "1"])
-        self.assertEqual(run.code, 0, run.stderr)
+        # The uncaught one ends the only iteration: a run that measured nothing but
+        # script errors exits 107, its SLOs met or not, and its result file stays valid.
+        self.assertEqual(run.code, 107, run.stderr)
         self.assertIn("trend.add: the value must be a finite number, not nan", run.stderr)
         self.assertIn("gauge.add: the value must be a finite number, not inf", run.stderr)
         self.assertIn("counter.add: the value must be a finite number, not -inf", run.stderr)
@@ -101,8 +103,9 @@ class CustomMetricsTest(unittest.TestCase):
         self.assertEqual(metrics["g"]["values"]["value"], 1)
         self.assertEqual(metrics["c"]["values"]["count"], 1)
         done = lueng("validate", run.result_path, "--format", "json")
-        self.assertEqual(done.returncode, 0, done.stderr)
-        self.assertEqual(json.loads(done.stdout)["verdict"], "PASSED")
+        self.assertEqual(done.returncode, 107, done.stderr)
+        self.assertTrue(json.loads(done.stdout)["verdict"].startswith("SCRIPT ERRORS"))
+        self.assertEqual([s["status"] for s in json.loads(done.stdout)["results"]], ["PASS"] * 3)
 
 
 if __name__ == "__main__":

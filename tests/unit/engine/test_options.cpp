@@ -123,6 +123,14 @@ TEST_CASE("segments split totals exactly") {
     }
 }
 
+TEST_CASE("a segment's share never shrinks as the total grows") {
+  // ramping-vus activates share(target) VUs of the share(max) it created.
+  for (int workers = 1; workers <= 7; ++workers)
+    for (int i = 0; i < workers; ++i)
+      for (int64_t total = 0; total < 200; ++total)
+        CHECK(Segment{i, workers}.share(total + 1) >= Segment{i, workers}.share(total));
+}
+
 namespace {
 std::string tls_error_of(const char* json) {
   try {

@@ -53,7 +53,9 @@ output::RunResult sample_result() {
   point.requests = 50;
   point.duration_p95 = 12.5;
   result.time_series.push_back(point);
-  result.script_errors["s.lua:3: boom"] = 4;
+  result.script_errors.push_back({"s.lua:3: boom", "iteration", false, 4});
+  result.script_errors.push_back({"s.lua:9: no rooms", "iteration", true, 2});
+  result.script_errors.push_back({"s.lua:20: bye", "teardown", false, 1});
 
   rapidjson::Document thresholds;
   thresholds.Parse(R"({"http_req_duration": ["p(95)<500", {"1": "avg<100", "warn": "avg<50",
@@ -96,7 +98,13 @@ TEST_CASE("a result file reads back into the same model") {
   CHECK(step->submetrics.size() == 1);
   CHECK(read.scenarios.at(0).tags.at(0).second == "qa");
   CHECK(read.time_series.at(0).duration_p95 == 12.5);
-  CHECK(read.script_errors.at("s.lua:3: boom") == 4);
+  REQUIRE(read.script_errors.size() == 3);
+  CHECK(read.script_errors[0].message == "s.lua:3: boom");
+  CHECK(read.script_errors[0].count == 4);
+  CHECK(read.script_errors[0].location() == "s.lua:3");
+  CHECK(read.script_errors[1].deliberate);
+  CHECK(read.script_errors[1].phase == "iteration");
+  CHECK(read.script_errors[2].phase == "teardown");
 
   // The SLO report, and a re-evaluation of its SLOs on the read metrics.
   REQUIRE(read.slo.results.size() == original.slo.results.size());
