@@ -102,6 +102,53 @@ TEST_CASE("a ramp that never comes back down has no recovery") {
   CHECK_FALSE(findings.breaking_points[0].reached);
 }
 
+TEST_CASE("a ramp up from 0 is the warm-up, and the spike after it is found") {
+  output::RunResult result;
+  // scripts/spike.lua: 0 -> 5 VUs in 10 s, up to 100 in 10 s, held 1m, back to 5
+  // in 10 s, held 2m. The spike is 10 s - 90 s; the warm-up never comes back to 0.
+  result.scenarios.push_back(ramping({{10, 5}, {10, 100}, {60, 100}, {10, 5}, {120, 5}}, 0));
+  result.time_series = series(
+      210, [](int64_t s) { return s < 10   ? 100.0
+                                  : s < 90 ? 900.0
+                                  : s < 95 ? 300.0
+                                           : 110.0; }, none,
+      ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  const output::Recovery& r = findings.recoveries[0];
+  CHECK(r.spike_start == 10);
+  CHECK(r.spike_end == 90);
+  CHECK(r.before_p95_ms == 100);
+  CHECK(r.recovered);
+  CHECK(r.seconds == 5);
+  CHECK(output::describe(r) ==
+        "recovery (ramp): p95 back within 20% of 100ms 5s after the spike 10s-1m30s");
+}
+
+TEST_CASE("a warm-up in steps from 0 is not a spike either") {
+  output::RunResult result;
+  // 0 -> 1 -> 5 is a warm-up that never comes back to 1; 5 -> 100 -> 5 the spike.
+  result.scenarios.push_back(ramping({{5, 1}, {5, 5}, {5, 100}, {5, 5}, {20, 5}}, 0));
+  result.time_series = series(
+      40, [](int64_t s) { return s >= 10 && s < 20 ? 900.0 : 100.0; }, none, ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  CHECK(findings.recoveries[0].spike_start == 10);
+  CHECK(findings.recoveries[0].spike_end == 20);
+  CHECK(findings.recoveries[0].recovered);
+  CHECK(findings.recoveries[0].seconds == 0);
+}
+
+TEST_CASE("a rise that ends in a ramp down to 0 is not a spike") {
+  output::RunResult result;
+  // scripts/load.lua's shape: up to 5, up to 10 (double), held, down to 0. The
+  // test ends there: no load is left to recover at.
+  result.scenarios.push_back(ramping({{120, 5}, {300, 10}, {300, 10}, {120, 0}}, 0));
+  result.time_series = series(
+      840, [](int64_t) { return 100.0; }, none, ten);
+  CHECK(output::compute_findings(result).recoveries.empty());
+}
+
 TEST_CASE("the breaking point is found by the error rate of the 10 s window") {
   output::RunResult result;
   result.scenarios.push_back(ramping({{30, 60}}, 1));
