@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <utility>
 
 #include "engine/output/findings.hpp"
 
@@ -263,6 +264,61 @@ TEST_CASE("drift compares the first tenth after the warm-up, not the warm-up") {
   REQUIRE(findings.drifts.size() == 1);
   CHECK(findings.drifts[0].p95_change_percent == Approx(50));
   CHECK(findings.drifts[0].flagged);
+}
+
+TEST_CASE("a p95 that falls is an improvement, not drift") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  for (auto [before, after] : {std::pair{40.0, 20.0}, std::pair{0.511, 0.329}}) {
+    result.time_series = series(
+        100, [before, after](int64_t s) { return s < 50 ? before : after; }, none, ten);
+    output::Findings findings = output::compute_findings(result);
+    REQUIRE(findings.drifts.size() == 1);
+    const output::Drift& d = findings.drifts[0];
+    CHECK(d.p95_change_percent < -30);
+    CHECK_FALSE(d.flagged);
+    CHECK(std::string(d.state()) == "stable");
+    CHECK(output::describe(d).find(": stable (p95 improved)") != std::string::npos);
+  }
+}
+
+TEST_CASE("a p95 that rises past 30% drifts only when it rose by at least 1 ms") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  auto drift_from = [&](double before, double after) {
+    result.time_series = series(
+        100, [before, after](int64_t s) { return s < 50 ? before : after; }, none, ten);
+    output::Findings findings = output::compute_findings(result);
+    REQUIRE(findings.drifts.size() == 1);
+    return findings.drifts[0];
+  };
+  // +200%, but 0.6 ms: scheduling noise on a microsecond service.
+  output::Drift d = drift_from(0.3, 0.9);
+  CHECK(d.p95_change_percent == Approx(200));
+  CHECK_FALSE(d.flagged);
+  CHECK(output::describe(d).find(": stable (p95 up by less than 1ms)") != std::string::npos);
+  // +50% and exactly 1 ms: drift.
+  CHECK(drift_from(2, 3).flagged);
+  // +55% and 1.1 ms: drift.
+  d = drift_from(2, 3.1);
+  CHECK(d.flagged);
+  CHECK(output::describe(d).find(": DRIFTING (past 30%)") != std::string::npos);
+}
+
+TEST_CASE("a falling error rate is not drift") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  // 10% of requests fail in the first tenth after warm-up, none in the last.
+  result.time_series = series(
+      100, [](int64_t) { return 40.0; }, [](int64_t s) -> uint64_t { return s < 50 ? 10 : 0; },
+      ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.drifts.size() == 1);
+  const output::Drift& d = findings.drifts[0];
+  CHECK(d.error_rate_first == Approx(0.1));
+  CHECK(d.error_rate_last == 0);
+  CHECK(d.error_rate_change_percent == Approx(-100));
+  CHECK_FALSE(d.flagged);
 }
 
 TEST_CASE("a scenario shorter than the drift minimum has no drift") {
