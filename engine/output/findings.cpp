@@ -77,41 +77,71 @@ BreakingPoint breaking_point(const RunResult& result, const ScenarioSummary& s) 
   return b;
 }
 
-// A spike: a stage that at least doubles the load, until a later stage brings
-// it back to no more than 1.5 times the level before.
-std::vector<Recovery> recoveries(const RunResult& result, const ScenarioSummary& s) {
-  std::vector<Recovery> out;
+// A spike: from the start of the stage that at least doubles a level of load to
+// the end of the stage that brings it back down.
+struct Spike {
+  double start = 0, end = 0;  // seconds since the test start
+};
+
+// The first stage from `from` on that brings the load back to at most 1.5 times
+// `level`; none when the load never comes back, or stops (a stage down to 0 ends
+// the test: there is no load left to recover at).
+std::optional<size_t> stage_back_to(const ScenarioSummary& s, size_t from, double level) {
+  for (size_t j = from; j < s.stages.size(); ++j) {
+    double target = static_cast<double>(s.stages[j].second);
+    if (target == 0) return std::nullopt;
+    if (target <= level * 1.5) return j;
+  }
+  return std::nullopt;
+}
+
+// The spikes of a ramping scenario's stages. A rise from 0 is the warm-up, not a
+// spike: there is no load before it to be back at (scripts/spike.lua ramps 0 -> 5
+// before its spike 5 -> 100 -> 5). A rise that never comes back down (the steps
+// of a stress test) is not a spike either; the stages after it are still searched.
+std::vector<Spike> spikes(const ScenarioSummary& s) {
+  std::vector<double> starts;  // of each stage, seconds since the test start
   double t = s.start_time;
+  for (const auto& stage : s.stages) {
+    starts.push_back(t);
+    t += stage.first;
+  }
+  std::vector<Spike> out;
   double level = static_cast<double>(s.start_target);
   for (size_t i = 0; i < s.stages.size(); ++i) {
-    double stage_start = t;
-    t += s.stages[i].first;
     double target = static_cast<double>(s.stages[i].second);
-    if (target < 2 * std::max(level, 1.0)) {
+    std::optional<size_t> back;
+    if (level > 0 && target >= 2 * level) back = stage_back_to(s, i + 1, level);
+    if (!back) {
       level = target;
       continue;
     }
-    double before = level, end = t;
-    size_t j = i + 1;
-    for (; j < s.stages.size(); ++j) {
-      end += s.stages[j].first;
-      if (s.stages[j].second <= before * 1.5) break;
-    }
-    if (j == s.stages.size()) break;  // the load never came back down
+    out.push_back({starts[i], starts[*back] + s.stages[*back].first});
+    level = static_cast<double>(s.stages[*back].second);
+    i = *back;
+  }
+  return out;
+}
+
+// The window p95 just before `second`: what a spike starting then is judged
+// against; 0 without requests before it.
+double p95_before(const RunResult& result, int64_t second) {
+  double p95 = 0;
+  const auto& series = result.time_series;
+  for (size_t k = 0; k < series.size(); ++k)
+    if (series[k].second < second) p95 = window_at(series, k).p95;
+  return p95;
+}
+
+std::vector<Recovery> recoveries(const RunResult& result, const ScenarioSummary& s) {
+  std::vector<Recovery> out;
+  for (const Spike& spike : spikes(s)) {
     Recovery r;
     r.scenario = s.name;
-    r.spike_start = static_cast<int64_t>(std::floor(stage_start));
-    r.spike_end = static_cast<int64_t>(std::ceil(end));
-    // The level before: the window that closes as the spike starts.
-    const auto& series = result.time_series;
-    for (size_t k = 0; k < series.size(); ++k)
-      if (series[k].second < r.spike_start) r.before_p95_ms = window_at(series, k).p95;
-    if (r.before_p95_ms <= 0) {
-      level = s.stages[j].second;
-      i = j;
-      t = end;
-      continue;
-    }
+    r.spike_start = static_cast<int64_t>(std::floor(spike.start));
+    r.spike_end = static_cast<int64_t>(std::ceil(spike.end));
+    r.before_p95_ms = p95_before(result, r.spike_start);
+    if (r.before_p95_ms <= 0) continue;  // nothing measured before it to be back at
     for (const TimePoint* p : span(result, static_cast<double>(r.spike_end),
                                    s.start_time + s.max_duration + s.graceful_stop)) {
       if (p->requests == 0) continue;
@@ -122,9 +152,6 @@ std::vector<Recovery> recoveries(const RunResult& result, const ScenarioSummary&
       }
     }
     out.push_back(r);
-    level = static_cast<double>(s.stages[j].second);
-    i = j;
-    t = end;
   }
   return out;
 }
@@ -192,6 +219,21 @@ std::optional<std::pair<double, double>> constant_stretch(const ScenarioSummary&
   return stretch;
 }
 
+// Only a slower p95 drifts: a faster one is an improvement. A change under
+// kDriftMinP95ChangeMs is scheduling noise however large in percent (511µs -> 700µs).
+bool p95_drifted(const Drift& d) {
+  return d.p95_change_percent > kDriftLimitPercent &&
+         d.p95_last_ms - d.p95_first_ms >= kDriftMinP95ChangeMs;
+}
+
+// Only a rising error rate drifts, by at least the floor and by enough failures
+// that they are not one or two unlucky requests.
+bool errors_drifted(const Drift& d, const Tenth& first, const Tenth& last) {
+  return last.error_rate - first.error_rate >= kErrorRateFloor &&
+         last.failed >= first.failed + kDriftMinExtraFailures &&
+         (first.error_rate == 0 || d.error_rate_change_percent > kDriftLimitPercent);
+}
+
 std::optional<Drift> drift(const RunResult& result, const ScenarioSummary& s) {
   auto stretch = constant_stretch(s);
   if (!stretch) return std::nullopt;
@@ -213,12 +255,18 @@ std::optional<Drift> drift(const RunResult& result, const ScenarioSummary& s) {
   d.error_rate_first = first.error_rate;
   d.error_rate_last = last.error_rate;
   d.error_rate_change_percent = change_percent(first.error_rate, last.error_rate);
-  bool errors_drifted = last.error_rate - first.error_rate >= kErrorRateFloor &&
-                        last.failed >= first.failed + kDriftMinExtraFailures &&
-                        (first.error_rate == 0 || d.error_rate_change_percent > kDriftLimitPercent);
-  d.flagged =
-      d.enough_data && (std::fabs(d.p95_change_percent) > kDriftLimitPercent || errors_drifted);
+  d.flagged = d.enough_data && (p95_drifted(d) || errors_drifted(d, first, last));
   return d;
+}
+
+// Says why a p95 that moved past 30% is still stable, so the line does not read
+// as a contradiction.
+std::string drift_verdict(const Drift& d) {
+  if (d.flagged) return ": DRIFTING (past 30%)";
+  if (d.p95_change_percent < -kDriftLimitPercent) return ": stable (p95 improved)";
+  if (d.p95_change_percent > kDriftLimitPercent)
+    return fmt::format(": stable (p95 up by less than {})", format_ms(kDriftMinP95ChangeMs));
+  return ": stable";
 }
 
 }  // namespace
@@ -275,8 +323,7 @@ std::string describe(const Drift& d) {
   return fmt::format("drift ({}, {}): p95 {} -> {} ({:+.1f}%), errors {} -> {}{}", d.scenario,
                      judged, format_ms(d.p95_first_ms), format_ms(d.p95_last_ms),
                      d.p95_change_percent, format_percent(d.error_rate_first),
-                     format_percent(d.error_rate_last),
-                     d.flagged ? ": DRIFTING (past 30%)" : ": stable");
+                     format_percent(d.error_rate_last), drift_verdict(d));
 }
 
 }  // namespace lueng::output

@@ -43,7 +43,9 @@ struct Drift {
   bool enough_data = false;                        // both tenths have at least kDriftMinRequests
   double p95_first_ms = 0, p95_last_ms = 0, p95_change_percent = 0;
   double error_rate_first = 0, error_rate_last = 0, error_rate_change_percent = 0;
-  bool flagged = false;  // enough data, and either changed by more than 30%
+  // Enough data, and the p95 or the error rate rose by more than 30% (the p95 by
+  // at least 1 ms too, the error rate by enough failures): drift is a worsening.
+  bool flagged = false;
   // "drifting", "stable" or "not enough data".
   const char* state() const;
 };
@@ -61,6 +63,10 @@ inline constexpr double kRecoveryMargin = 0.20;
 inline constexpr uint64_t kBreakingMinFailures = 5;
 inline constexpr double kDriftLimitPercent = 30;
 inline constexpr double kDriftMinSeconds = 60;
+// A p95 drifts only when it rose by this much too: on a service answering in
+// microseconds, the scheduling noise of the load generator alone moves the p95 by
+// more than 30% (a hundred µs out of three hundred).
+inline constexpr double kDriftMinP95ChangeMs = 1;
 // In each tenth compared. Below it, a tenth's p95 rests on a handful of requests
 // and one failure moves its error rate by more than a point, ten times the
 // 0.1-point floor (docs/user-guide.md, Findings).

@@ -1,7 +1,8 @@
 """Findings from the time series of real runs against hotel-mock: a ramping
 scenario finds the breaking point of a service with a small --capacity (the
 VUs at that moment past the capacity), and does not against an unlimited one;
-a spike past the capacity and back shows the recovery; a constant soak finds
+a spike past the capacity and back shows the recovery, after a warm-up from 0
+VUs too (scripts/spike.lua's shape); a constant soak finds
 the drift of a mock that gets slower with uptime (--degrade) and none on a
 steady one; so does the hold stage of a ramping soak; a light run has not
 enough requests to judge. Each finding is in the summary, the
@@ -100,12 +101,17 @@ def run_with_markdown(script, mock):
         return run, f.read()
 
 
+# scripts/spike.lua's shape: a warm-up from 0, then the spike. The ramp 0 -> 2 is
+# not a spike (no load before it to be back at); 2 -> 10 -> 2 is.
+SPIKE_FROM_ZERO = SPIKE.replace("startVUs = 2", "startVUs = 0")
+
+
 class RecoveryTest(unittest.TestCase):
-    def test_recovery_after_a_spike_past_the_capacity(self):
+    def assertRecovered(self, script):
         # 2 VUs fit the capacity of 3 (200 ms each); 10 in flight wait 200 ms x (1 + 7/3).
         mock = Mock("--capacity", str(CAPACITY), "--latency", "room_types=200ms")
         self.addCleanup(mock.stop)
-        run, markdown = run_with_markdown(SPIKE, mock)
+        run, markdown = run_with_markdown(script, mock)
         self.assertEqual(run.code, 0, run.stderr)
         [found] = run.result["findings"]["recoveries"]
         self.assertEqual(found["scenario"], "spike")
@@ -125,6 +131,12 @@ class RecoveryTest(unittest.TestCase):
         self.assertIn("### Findings", markdown)
         self.assertIn(line, markdown)
         self.assertIn("after the spike 2s-6s", markdown)
+
+    def test_recovery_after_a_spike_past_the_capacity(self):
+        self.assertRecovered(SPIKE)
+
+    def test_recovery_after_a_warm_up_from_0_and_a_spike(self):
+        self.assertRecovered(SPIKE_FROM_ZERO)
 
 
 # At least the 60 s drift needs, and enough requests for it: 20 VUs against a

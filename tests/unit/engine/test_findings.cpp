@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <utility>
 
 #include "engine/output/findings.hpp"
 
@@ -100,6 +101,53 @@ TEST_CASE("a ramp that never comes back down has no recovery") {
   // It is still a ramping scenario: its breaking point is judged.
   REQUIRE(findings.breaking_points.size() == 1);
   CHECK_FALSE(findings.breaking_points[0].reached);
+}
+
+TEST_CASE("a ramp up from 0 is the warm-up, and the spike after it is found") {
+  output::RunResult result;
+  // scripts/spike.lua: 0 -> 5 VUs in 10 s, up to 100 in 10 s, held 1m, back to 5
+  // in 10 s, held 2m. The spike is 10 s - 90 s; the warm-up never comes back to 0.
+  result.scenarios.push_back(ramping({{10, 5}, {10, 100}, {60, 100}, {10, 5}, {120, 5}}, 0));
+  result.time_series = series(
+      210, [](int64_t s) { return s < 10   ? 100.0
+                                  : s < 90 ? 900.0
+                                  : s < 95 ? 300.0
+                                           : 110.0; }, none,
+      ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  const output::Recovery& r = findings.recoveries[0];
+  CHECK(r.spike_start == 10);
+  CHECK(r.spike_end == 90);
+  CHECK(r.before_p95_ms == 100);
+  CHECK(r.recovered);
+  CHECK(r.seconds == 5);
+  CHECK(output::describe(r) ==
+        "recovery (ramp): p95 back within 20% of 100ms 5s after the spike 10s-1m30s");
+}
+
+TEST_CASE("a warm-up in steps from 0 is not a spike either") {
+  output::RunResult result;
+  // 0 -> 1 -> 5 is a warm-up that never comes back to 1; 5 -> 100 -> 5 the spike.
+  result.scenarios.push_back(ramping({{5, 1}, {5, 5}, {5, 100}, {5, 5}, {20, 5}}, 0));
+  result.time_series = series(
+      40, [](int64_t s) { return s >= 10 && s < 20 ? 900.0 : 100.0; }, none, ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  CHECK(findings.recoveries[0].spike_start == 10);
+  CHECK(findings.recoveries[0].spike_end == 20);
+  CHECK(findings.recoveries[0].recovered);
+  CHECK(findings.recoveries[0].seconds == 0);
+}
+
+TEST_CASE("a rise that ends in a ramp down to 0 is not a spike") {
+  output::RunResult result;
+  // scripts/load.lua's shape: up to 5, up to 10 (double), held, down to 0. The
+  // test ends there: no load is left to recover at.
+  result.scenarios.push_back(ramping({{120, 5}, {300, 10}, {300, 10}, {120, 0}}, 0));
+  result.time_series = series(
+      840, [](int64_t) { return 100.0; }, none, ten);
+  CHECK(output::compute_findings(result).recoveries.empty());
 }
 
 TEST_CASE("the breaking point is found by the error rate of the 10 s window") {
@@ -216,6 +264,61 @@ TEST_CASE("drift compares the first tenth after the warm-up, not the warm-up") {
   REQUIRE(findings.drifts.size() == 1);
   CHECK(findings.drifts[0].p95_change_percent == Approx(50));
   CHECK(findings.drifts[0].flagged);
+}
+
+TEST_CASE("a p95 that falls is an improvement, not drift") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  for (auto [before, after] : {std::pair{40.0, 20.0}, std::pair{0.511, 0.329}}) {
+    result.time_series = series(
+        100, [before, after](int64_t s) { return s < 50 ? before : after; }, none, ten);
+    output::Findings findings = output::compute_findings(result);
+    REQUIRE(findings.drifts.size() == 1);
+    const output::Drift& d = findings.drifts[0];
+    CHECK(d.p95_change_percent < -30);
+    CHECK_FALSE(d.flagged);
+    CHECK(std::string(d.state()) == "stable");
+    CHECK(output::describe(d).find(": stable (p95 improved)") != std::string::npos);
+  }
+}
+
+TEST_CASE("a p95 that rises past 30% drifts only when it rose by at least 1 ms") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  auto drift_from = [&](double before, double after) {
+    result.time_series = series(
+        100, [before, after](int64_t s) { return s < 50 ? before : after; }, none, ten);
+    output::Findings findings = output::compute_findings(result);
+    REQUIRE(findings.drifts.size() == 1);
+    return findings.drifts[0];
+  };
+  // +200%, but 0.6 ms: scheduling noise on a microsecond service.
+  output::Drift d = drift_from(0.3, 0.9);
+  CHECK(d.p95_change_percent == Approx(200));
+  CHECK_FALSE(d.flagged);
+  CHECK(output::describe(d).find(": stable (p95 up by less than 1ms)") != std::string::npos);
+  // +50% and exactly 1 ms: drift.
+  CHECK(drift_from(2, 3).flagged);
+  // +55% and 1.1 ms: drift.
+  d = drift_from(2, 3.1);
+  CHECK(d.flagged);
+  CHECK(output::describe(d).find(": DRIFTING (past 30%)") != std::string::npos);
+}
+
+TEST_CASE("a falling error rate is not drift") {
+  output::RunResult result;
+  result.scenarios.push_back(constant("constant-vus", 100));
+  // 10% of requests fail in the first tenth after warm-up, none in the last.
+  result.time_series = series(
+      100, [](int64_t) { return 40.0; }, [](int64_t s) -> uint64_t { return s < 50 ? 10 : 0; },
+      ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.drifts.size() == 1);
+  const output::Drift& d = findings.drifts[0];
+  CHECK(d.error_rate_first == Approx(0.1));
+  CHECK(d.error_rate_last == 0);
+  CHECK(d.error_rate_change_percent == Approx(-100));
+  CHECK_FALSE(d.flagged);
 }
 
 TEST_CASE("a scenario shorter than the drift minimum has no drift") {
