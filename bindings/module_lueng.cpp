@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bindings/embedded_lua.hpp"
+#include "bindings/lua_random.hpp"
 #include "bindings/modules.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/version.hpp"
@@ -148,6 +149,7 @@ int open_lueng(lua_State* L) {
                            {"vu_field", vu_field},
                            {"now", now},
                            {"fail", fail},
+                           {"random_seed", lueng_random_seed},
                            {nullptr, nullptr}};
   lua_newtable(L);
   luaL_register(L, nullptr, core);

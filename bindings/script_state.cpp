@@ -5,6 +5,7 @@
 
 #include "bindings/embedded_lua.hpp"
 #include "bindings/lua_json.hpp"
+#include "bindings/lua_random.hpp"
 #include "bindings/modules.hpp"
 
 namespace lueng::bindings {
@@ -66,9 +67,15 @@ void load_embedded(lua_State* L, const char* code, const char* name) {
 
 }  // namespace
 
-ScriptState::ScriptState(const ScriptSource& source) : source_(source), L_(luaL_newstate()) {
+ScriptState::ScriptState(const ScriptSource& source)
+    : source_(source),
+      L_(luaL_newstate()),
+      random_seed_(source.random_seed),
+      random_seed_fixed_(source.random_seed_fixed) {
   if (!L_) throw ScriptError("cannot create a Lua state (out of memory)");
+  own_random_.seed_stream(random_seed_, 0);
   luaL_openlibs(L_);
+  install_random(L_, *this);
   lua_pushcfunction(L_, lua_print);
   lua_setglobal(L_, "print");
 
@@ -226,7 +233,10 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
     nargs = 3;
     co.started = true;
   }
+  Coroutine* outer = running_;
+  running_ = &co;
   int status = lua_resume(T, nargs);
+  running_ = outer;
   ResumeOutcome outcome;
   if (status == LUA_YIELD) {
     lua_rawgeti(T, LUA_REGISTRYINDEX, marker_ref_);
@@ -257,6 +267,12 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
   outcome.error = status == 0 ? "VU coroutine returned" : pop_error_message(T);
   restart(co);
   return outcome;
+}
+
+void ScriptState::choose_random_seed(uint64_t seed) {
+  if (!source_.random_seed_fixed) random_seed_ = seed;
+  random_seed_fixed_ = true;
+  own_random_.seed_stream(random_seed_, 0);
 }
 
 void ScriptState::restart(Coroutine& co) {

@@ -7,6 +7,7 @@
 #include <lua.hpp>
 
 #include "bindings/script_error.hpp"
+#include "engine/common/random.hpp"
 
 namespace lueng::bindings {
 
@@ -17,6 +18,10 @@ struct ScriptSource {
   std::string path;                      // as given on the command line
   std::vector<std::string> module_dirs;  // searched by require, in order
   KeyValues env;                         // the ENV table
+  // math.random's run seed. Fixed: settled before the init code runs (--random-seed,
+  // or an earlier state's lueng.random_seed()), so lueng.random_seed() keeps it.
+  uint64_t random_seed = 0;
+  bool random_seed_fixed = false;
 };
 
 // Module directories in lookup order: the script's folder, LUENG_PATH entries,
@@ -31,6 +36,8 @@ struct Coroutine {
   int exec_ref = LUA_NOREF;  // the function each iteration calls
   int data_ref = LUA_NOREF;  // this VU's copy of setup()'s result
   bool started = false;
+  RandomGenerator random;      // this VU's math.random
+  bool random_seeded = false;  // seeded at the first draw, which knows the VU's id
 };
 
 // The outcome of resuming a VU until it yields.
@@ -71,6 +78,19 @@ class ScriptState {
   // ends and result_json is given, the function's return value is stored there as
   // JSON (setup() hands its data on this way).
   ResumeOutcome resume(Coroutine& co, int nargs, std::string* result_json = nullptr);
+  // The coroutine resume() is running, or null (init code).
+  Coroutine* running() const { return running_; }
+
+  // math.random's run seed: the source's, or what the init code chose with
+  // lueng.random_seed(). Fixed once either settled it.
+  uint64_t random_seed() const { return random_seed_; }
+  bool random_seed_fixed() const { return random_seed_fixed_; }
+  // lueng.random_seed(seed): the run seed unless the source fixed one; either
+  // way the state's own generator starts over from the run seed, as it would
+  // in a rerun with that seed fixed.
+  void choose_random_seed(uint64_t seed);
+  // math.random of the code that runs outside VUs: init code, setup and teardown.
+  RandomGenerator& own_random() { return own_random_; }
 
  private:
   ScriptSource source_;
@@ -80,6 +100,10 @@ class ScriptState {
   int marker_ref_ = LUA_NOREF;
   int index_key_ref_ = LUA_NOREF, newindex_key_ref_ = LUA_NOREF;  // "__index", "__newindex"
   int pointed_env_ref_ = LUA_NOREF;  // the VU globals the proxy reads and writes now
+  Coroutine* running_ = nullptr;
+  uint64_t random_seed_;
+  bool random_seed_fixed_;
+  RandomGenerator own_random_;
 
   void install_environment();
   void point_globals_at(int env_ref);

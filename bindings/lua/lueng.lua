@@ -41,6 +41,10 @@ M.sleep = core.sleep
 -- now(): wall-clock milliseconds since the Unix epoch (fractions included).
 M.now = core.now
 
+-- random_seed(n): in init code, the run's seed of math.random (k6's randomSeed);
+-- --random-seed wins over it.
+M.random_seed = core.random_seed
+
 -- fail(message): ends the current iteration with an error, like k6's fail();
 -- counted as a deliberate failure, not as a script error.
 function M.fail(message)

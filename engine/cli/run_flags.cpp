@@ -5,6 +5,7 @@
 #include "engine/cli/commands.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/common/random.hpp"
 
 extern char** environ;
 
@@ -33,6 +34,10 @@ void add_test_flags(CLI::App& app, RunFlags& flags) {
                "accept any server certificate (overrides the script)");
   app.add_option("--threads", flags.threads, "worker threads (default: one per core)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--random-seed", flags.random_seed,
+                 "N: math.random's seed, 0 to 2^53-1, to draw a run's numbers again (default: "
+                 "a fresh one per run; wins over lueng.random_seed)")
+      ->each([&flags](const std::string&) { flags.random_seed_given = true; });
 }
 
 std::optional<int> parse_args(CLI::App& app, const std::vector<std::string>& args,
@@ -100,6 +105,14 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   }
   if (!flags.stages.empty() && (config.shortcuts.duration || config.shortcuts.iterations))
     return "--stage cannot be combined with --duration or --iterations";
+  if (flags.random_seed_given) {
+    auto seed = parse_random_seed(flags.random_seed);
+    if (!seed)
+      return "invalid --random-seed '" + flags.random_seed + "' (use a whole number from 0 to " +
+             std::to_string(kMaxRandomSeed) + ")";
+    config.source.random_seed = *seed;
+    config.source.random_seed_fixed = true;
+  }
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
   config.progress = !flags.quiet;

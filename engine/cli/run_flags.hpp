@@ -26,6 +26,8 @@ struct RunFlags {
   bool no_color = false;
   bool include_system_env = false;
   bool insecure_skip_tls_verify = false;
+  std::string random_seed;
+  bool random_seed_given = false;
 };
 
 // Adds the flags that shape the test (script, VUs, duration, stages, env...).

@@ -15,6 +15,7 @@
 
 #include "bindings/lua_json.hpp"
 #include "bindings/metric_catalog_access.hpp"
+#include "engine/common/random.hpp"
 #include "engine/common/version.hpp"
 #include "engine/exec/progress.hpp"
 #include "engine/exec/time_series.hpp"
@@ -207,9 +208,13 @@ void TestRun::prepare() {
   plan_.source = config_.source;
   plan_.samples = config_.samples;
   plan_.user_agent = std::string("lueng/") + kVersion;
+  if (!plan_.source.random_seed_fixed) plan_.source.random_seed = os_random_seed();
   bindings::ScriptState init(plan_.source);
   bindings::allow_metric_creation(init.L(), plan_.catalog);
   init.load();
+  // What lueng.random_seed() chose holds for every state of the run.
+  plan_.source.random_seed = init.random_seed();
+  plan_.source.random_seed_fixed = init.random_seed_fixed();
 
   lua_State* L = init.L();
   lua_getglobal(L, "options");
@@ -341,6 +346,8 @@ output::RunResult TestRun::describe() const {
   result.options_json = options_json_;
   result.workers = plan_.workers;
   result.max_vus = plan_.max_vus;
+  // A seed left to chance is drawn again by the next prepare(): not worth showing.
+  if (plan_.source.random_seed_fixed) result.random_seed = plan_.source.random_seed;
   for (const auto& s : plan_.scenarios) result.scenarios.push_back(summarize(s));
   result.metrics = metrics::MetricSet(plan_.catalog);
 
@@ -349,6 +356,7 @@ output::RunResult TestRun::describe() const {
 
 output::RunResult TestRun::execute() {
   output::RunResult result = describe();
+  result.random_seed = plan_.source.random_seed;
   if (plan_.samples) plan_.samples->start(plan_.catalog);
   if (has_setup_) plan_.setup_json = Worker::call_function(plan_, "setup", "", result.metrics);
 

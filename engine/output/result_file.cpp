@@ -270,6 +270,7 @@ std::string result_to_json(const RunResult& result) {
   key_int(w, "exit_code", result.exit_code);
   key_int(w, "workers", result.workers);
   key_uint(w, "max_vus", result.max_vus);
+  if (result.random_seed) key_uint(w, "random_seed", *result.random_seed);
 
   w.Key("options");
   rapidjson::Document options;

@@ -12,6 +12,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "engine/common/random.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/result_file.hpp"
 
@@ -350,6 +351,11 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   result.exit_code = reader.integer<int>(d, "exit_code", "top level");
   result.workers = reader.integer<int>(d, "workers", "top level");
   result.max_vus = reader.count(d, "max_vus", "top level");
+  if (reader.member(d, "random_seed")) {
+    result.random_seed = reader.count(d, "random_seed", "top level");
+    if (*result.random_seed > kMaxRandomSeed)
+      reader.fail("top level.random_seed", "must be a whole number from 0 to 2^53 - 1");
+  }
   result.overflowed_tag_sets = reader.count(d, "overflowed_tag_sets", "top level");
   result.dropped_samples = reader.count(d, "dropped_samples", "top level");
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ struct RunResult {
   std::string interrupt_reason;
   int workers = 0;
   uint64_t max_vus = 0;
+  // math.random's run seed: `lueng run --random-seed` with it draws the same
+  // numbers again. None in older files, and before a run when it is left to chance.
+  std::optional<uint64_t> random_seed;
   std::vector<ScenarioSummary> scenarios;
   std::string options_json;  // the script's options table as JSON, "null" when none
   metrics::MetricSet metrics;

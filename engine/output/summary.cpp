@@ -124,6 +124,7 @@ std::string render_scenarios(const RunResult& result) {
   for (const auto& s : result.scenarios)
     longest = std::max(longest, s.start_time + s.max_duration + s.graceful_stop);
   std::string out = fmt::format("\n     script: {}\n", result.script);
+  if (result.random_seed) out += fmt::format("random seed: {}\n", *result.random_seed);
   out += fmt::format(
       "  scenarios: {} scenario{}, {} max VUs, {} max duration (incl. graceful stop):\n",
       result.scenarios.size(), result.scenarios.size() == 1 ? "" : "s", result.max_vus,

@@ -16,7 +16,8 @@ import unittest
 
 from hotel_support import (MP_SECRET, VERIFY_TOKEN, WHATSAPP_SECRET, MockCase, checks_by_name,
                            run_scenario, series_by_tag)
-from support import LUENG, SOURCE_DIR, TestServer, check_sanitizers, raw_response, run_lueng
+from support import (LUENG, SOURCE_DIR, ServerCase, TestServer, check_sanitizers, raw_response,
+                     run_lueng)
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 COUNTRY_PREFIX = {"AR": "+54911", "BR": "+55119", "MX": "+5255", "CL": "+569", "ES": "+346",
@@ -113,7 +114,7 @@ end
 
 
 class MixAndTimescaleTest(unittest.TestCase):
-    def test_classes_follow_weights_and_cover_every_class(self):
+    def test_classes_and_tasks_follow_their_weights_over_every_cycle(self):
         script = r'''
 local mix = require "lueng.mix"
 local json = require "lueng.json"
@@ -125,10 +126,18 @@ local m = mix.new({
 })
 options = { iterations = 1, vus = 1 }
 function setup()
-  for _, n in ipairs({ 1, 3, 5, 10, 100 }) do print("SHARES " .. json.encode({ n = n, shares = m:shares(n) })) end
-  local class = m:class_of(2)
+  for _, n in ipairs({ 1, 3, 10, 100 }) do print("SHARES " .. json.encode({ n = n, shares = m:shares(n) })) end
+  -- Windows of 10 consecutive picks, from wherever the round robin starts.
   local tasks = {}
-  for iteration = 0, 19 do local t = m:task_of(class, 2, iteration).name tasks[t] = (tasks[t] or 0) + 1 end
+  for _ = 1, 30 do
+    local classes = {}
+    for _ = 1, 10 do
+      local class, task = m:pick()
+      classes[class.name] = (classes[class.name] or 0) + 1
+      tasks[task.name] = (tasks[task.name] or 0) + 1
+    end
+    print("WINDOW " .. json.encode(classes))
+  end
   print("TASKS " .. json.encode(tasks))
 end
 function default() end
@@ -136,12 +145,18 @@ function default() end
         run = run_lueng(script)
         self.assertEqual(run.code, 0, run.stderr[-2000:])
         shares = {s["n"]: s["shares"] for s in lines_with(run, "SHARES ")}
+        # The cycle of 70/20/10 is 10 iterations long, the heaviest class first.
         self.assertEqual(shares[1], {"reservations": 1, "whatsapp": 0, "mercadopago": 0})
-        self.assertEqual(shares[3], {"reservations": 1, "whatsapp": 1, "mercadopago": 1})
-        self.assertEqual(shares[5], {"reservations": 3, "whatsapp": 1, "mercadopago": 1})
+        self.assertEqual(shares[3], {"reservations": 2, "whatsapp": 1, "mercadopago": 0})
         self.assertEqual(shares[10], {"reservations": 7, "whatsapp": 2, "mercadopago": 1})
         self.assertEqual(shares[100], {"reservations": 70, "whatsapp": 20, "mercadopago": 10})
-        self.assertEqual(lines_with(run, "TASKS "), [{"text": 18, "audio": 2}])
+        windows = lines_with(run, "WINDOW ")
+        self.assertEqual(len(windows), 30)
+        for window in windows:
+            self.assertEqual(window, {"reservations": 7, "whatsapp": 2, "mercadopago": 1})
+        # 210, 60 and 30 picks of the classes: whole cycles of their tasks.
+        self.assertEqual(lines_with(run, "TASKS "),
+                         [{"a": 175, "b": 35, "text": 54, "audio": 6, "pay": 30}])
 
     def test_bad_mixes_are_refused_at_load_time(self):
         cases = {
@@ -184,6 +199,56 @@ function default() end
         bad = run_lueng(script, args=["-e", "TIME_SCALE=0"])
         self.assertEqual(bad.code, 107)
         self.assertIn("TIME_SCALE: '0' is not a positive number", bad.stderr)
+
+
+class MixWeightsTest(ServerCase):
+    """lueng.mix under real executors: each class's share of the iterations follows
+    its weight, whichever VUs run them."""
+
+    SCRIPT = r'''
+local http = require "lueng.http"
+local mix = require "lueng.mix"
+local function visit(ctx)
+  http.get(ENV.BASE_URL .. "/hello", { tags = { class = ctx.class, task = ctx.task } })
+end
+local classes = {}
+for weight in ENV.WEIGHTS:gmatch("%d+") do
+  local i = #classes + 1
+  classes[i] = { name = "c" .. i, weight = tonumber(weight), tasks = {
+    { name = "c" .. i .. "a", weight = 3, run = visit }, { name = "c" .. i .. "b", weight = 1, run = visit } } }
+end
+local traffic = mix.new(classes)
+local executors = {
+  -- The VU pool reuses its first VUs: a class per VU gave 4 iterations to one
+  -- class of a 50/50 mix and 596 to the other.
+  arrival = { executor = "constant-arrival-rate", rate = 200, timeUnit = "1s", duration = "3s",
+              preAllocatedVUs = 5, maxVUs = 50 },
+  -- 5 VUs cannot split 70/20/10 by VU (3/1/1), but their iterations can.
+  vus = { executor = "constant-vus", vus = 5, duration = "2s" },
+}
+options = { scenarios = { mix = executors[ENV.EXECUTOR] } }
+function default() traffic:run() end
+'''
+
+    def test_class_and_task_shares_follow_the_weights_under_every_executor(self):
+        for executor in ("arrival", "vus"):
+            for weights in ((50, 50), (70, 20, 10)):
+                with self.subTest(executor=executor, weights=weights):
+                    self.server.reset()
+                    run = self.run_ok(self.SCRIPT, "--threads", "2", "-e", f"EXECUTOR={executor}",
+                                      "-e", "WEIGHTS=" + ",".join(map(str, weights)))
+                    classes = series_by_tag(run.result, "http_reqs", "class")
+                    tasks = series_by_tag(run.result, "http_reqs", "task")
+                    total = sum(classes.values())
+                    self.assertGreaterEqual(total, 400, classes)
+                    self.assertEqual(total, len(self.server.requests))
+                    for i, weight in enumerate(weights, 1):
+                        name = f"c{i}"
+                        self.assertAlmostEqual(classes.get(name, 0) / total, weight / sum(weights),
+                                               delta=0.03, msg=classes)
+                        # Within the class, tasks a and b go 3 to 1.
+                        self.assertAlmostEqual(tasks.get(name + "a", 0) / classes[name], 0.75,
+                                               delta=0.03, msg=tasks)
 
 
 class SigningTest(MockCase):

@@ -10,14 +10,17 @@
 --   })
 --   function default(data) traffic:run(data) end
 --
--- Each VU belongs to one class for the whole test, chosen from its id in the
--- scenario so that the VUs that exist at any moment follow the weights as
--- closely as whole VUs can, and every class has a VU as soon as there are as
--- many VUs as classes (with 5 VUs and weights 70/20/10: 3, 1 and 1). Each
--- iteration runs one task of the VU's class, then sleeps the think time (scaled
--- by TIME_SCALE). Tasks follow their weights exactly over every cycle of
--- sum(weights) iterations, VUs starting at different points of the cycle, so
--- even short time-scaled runs see every task.
+-- Every iteration picks its class by the weights, whichever VU runs it and
+-- whichever executor started it: a smooth weighted round robin over the classes,
+-- at a position shared by all the VUs of a worker (module state is per worker).
+-- In any n consecutive iterations of a worker, a class of weight w out of a
+-- total W gets n * w / W of them, give or take less than two, and exactly that
+-- over each full cycle (W iterations after dividing the weights by their
+-- greatest common divisor: 10 for 70/20/10). The class's task is picked the same
+-- way among its tasks, then the iteration sleeps the class's think time (scaled
+-- by TIME_SCALE). Each worker starts at a point of the cycles drawn with
+-- math.random (seeded per run, see lueng.random_seed), so workers do not all
+-- begin with the same class, and even short time-scaled runs see every task.
 local lueng = require "lueng"
 local timescale = require "lueng.timescale"
 
@@ -48,44 +51,23 @@ local function check_weighted(list, what, level)
   end
 end
 
--- The class index of each of the first `count` VUs: the first VUs take one class
--- each in order of weight, then each next VU joins the class furthest below its
--- share.
-local function class_order(classes, count)
-  local order, members, total = {}, {}, 0
-  for i, class in ipairs(classes) do members[i] = 0; total = total + class.weight end
-  local by_weight = {}
-  for i = 1, #classes do by_weight[i] = i end
-  table.sort(by_weight, function(a, b)
-    if classes[a].weight ~= classes[b].weight then return classes[a].weight > classes[b].weight end
-    return a < b
-  end)
-  for n = 1, count do
-    local pick
-    if n <= #classes then
-      pick = by_weight[n]
-    else
-      local best
-      for _, i in ipairs(by_weight) do
-        local deficit = classes[i].weight * n / total - members[i]
-        if not best or deficit > best + 1e-9 then best, pick = deficit, i end
-      end
-    end
-    members[pick] = members[pick] + 1
-    order[n] = pick
-  end
-  return order
+local function gcd(a, b)
+  while b ~= 0 do a, b = b, a % b end
+  return a
 end
 
--- A smooth weighted round robin over the tasks: a cycle of sum(weights) slots
--- where each task appears `weight` times, spread out.
-local function task_cycle(tasks)
+-- A smooth weighted round robin over `items`: a cycle of sum(weights) slots (after
+-- dividing the weights by their greatest common divisor) where each item appears
+-- in proportion to its weight, spread out rather than in runs.
+local function weighted_cycle(items)
+  local divisor = 0
+  for _, item in ipairs(items) do divisor = gcd(item.weight, divisor) end
   local cycle, current, total = {}, {}, 0
-  for i, task in ipairs(tasks) do current[i] = 0; total = total + task.weight end
+  for i, item in ipairs(items) do current[i] = 0; total = total + item.weight / divisor end
   for slot = 1, total do
     local pick
-    for i, task in ipairs(tasks) do
-      current[i] = current[i] + task.weight
+    for i, item in ipairs(items) do
+      current[i] = current[i] + item.weight / divisor
       if not pick or current[i] > current[pick] then pick = i end
     end
     current[pick] = current[pick] - total
@@ -94,11 +76,19 @@ local function task_cycle(tasks)
   return cycle
 end
 
+-- The next index of a round robin { cycle, position }; the first call starts it
+-- at a random point of its cycle.
+local function advance(robin)
+  local cycle = robin.cycle
+  robin.position = robin.position and robin.position % #cycle + 1 or math.random(#cycle)
+  return cycle[robin.position]
+end
+
 local Mix = {}
 Mix.__index = Mix
 
--- new(classes [, { max_vus = 10000 }]) validates the classes once (init code).
-function M.new(classes, options)
+-- new(classes) validates the classes once (init code).
+function M.new(classes)
   check_weighted(classes, "classes", 3)
   for i, class in ipairs(classes) do
     class.name = class.name or ("class" .. i)
@@ -109,36 +99,29 @@ function M.new(classes, options)
       end
       task.name = task.name or ("task" .. j)
     end
-    class.cycle = task_cycle(class.tasks)
     class.think = class.think or M.constant(0)
   end
-  local max_vus = options and options.max_vus or 10000
-  return setmetatable({ classes = classes, order = class_order(classes, max_vus) }, Mix)
+  local tasks = {}
+  for i, class in ipairs(classes) do tasks[i] = { cycle = weighted_cycle(class.tasks) } end
+  return setmetatable({ classes = classes, class_robin = { cycle = weighted_cycle(classes) },
+                        task_robins = tasks }, Mix)
 end
 
--- class_of(vu_number) -> the class a VU with that id in its scenario belongs to.
-function Mix:class_of(vu_number)
-  local order = self.order
-  local index = order[(vu_number - 1) % #order + 1]
-  return self.classes[index]
+-- pick() -> class, task: those of the next iteration of this worker (run() calls it).
+function Mix:pick()
+  local index = advance(self.class_robin)
+  local class = self.classes[index]
+  return class, class.tasks[advance(self.task_robins[index])]
 end
 
--- task_of(class, vu_number, iteration) -> the task of that iteration.
-function Mix:task_of(class, vu_number, iteration)
-  local cycle = class.cycle
-  return class.tasks[cycle[(iteration + vu_number * 7) % #cycle + 1]]
-end
-
--- run(data) -> context, milliseconds: one iteration of the running VU: its
--- class's task, then the think time. The task gets the context
+-- run(data) -> context, milliseconds: one iteration: the next task by the
+-- weights, then its class's think time. The task gets the context
 -- { class, task, vu, iteration, data } (its return value lands in
 -- context.result); the milliseconds are the task's own time, think time excluded.
 function Mix:run(data)
-  local vu_number = lueng.vu.id_in_scenario or 1
-  local iteration = lueng.vu.iteration or 0
-  local class = self:class_of(vu_number)
-  local task = self:task_of(class, vu_number, iteration)
-  local context = { class = class.name, task = task.name, vu = vu_number, iteration = iteration, data = data }
+  local class, task = self:pick()
+  local context = { class = class.name, task = task.name, vu = lueng.vu.id_in_scenario or 1,
+                    iteration = lueng.vu.iteration or 0, data = data }
   local started = lueng.now()
   context.result = task.run(context)
   local elapsed = lueng.now() - started
@@ -147,12 +130,14 @@ function Mix:run(data)
   return context, elapsed
 end
 
--- shares(vus) -> { [class name] = VU count } for the first `vus` VUs (for docs and tests).
-function Mix:shares(vus)
+-- shares(n) -> { [class name] = iterations } among n consecutive iterations
+-- from the start of the class cycle (for docs and tests; run() leaves it alone).
+function Mix:shares(iterations)
   local counts = {}
   for _, class in ipairs(self.classes) do counts[class.name] = 0 end
-  for n = 1, vus do
-    local class = self:class_of(n)
+  local cycle = self.class_robin.cycle
+  for n = 1, iterations do
+    local class = self.classes[cycle[(n - 1) % #cycle + 1]]
     counts[class.name] = counts[class.name] + 1
   end
   return counts

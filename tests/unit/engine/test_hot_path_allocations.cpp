@@ -82,8 +82,8 @@ TEST_CASE("requests in steady state allocate nothing on the engine side") {
         "local http = require 'lueng.http'\n"
         "local lueng = require 'lueng'\n"
         "function default()\n"
-        "  local res = http.get(ENV.URL .. '?page=' .. lueng.vu.iteration, { tags = { endpoint = "
-        "'x' } })\n"
+        "  local res = http.get(ENV.URL .. '?page=' .. lueng.vu.iteration .. '&r=' .. "
+        "math.random(1000), { tags = { endpoint = 'x' } })\n"
         "  lueng.check(res, { ok = function(r) return r.status == 200 and #r.body > 0 end })\n"
         "end\n",
         f);

@@ -40,6 +40,7 @@ output::RunResult sample_result() {
   result.duration_seconds = 10.333;
   result.workers = 2;
   result.max_vus = 7;
+  result.random_seed = 9007199254740991;  // the largest, 2^53 - 1
   result.options_json = R"({"vus":7,"thresholds":{"http_req_duration":"p(95)<500"}})";
   output::ScenarioSummary scenario;
   scenario.name = "default";
@@ -105,6 +106,10 @@ TEST_CASE("a result file reads back into the same model") {
   CHECK(read.script_errors[1].deliberate);
   CHECK(read.script_errors[1].phase == "iteration");
   CHECK(read.script_errors[2].phase == "teardown");
+  CHECK(read.random_seed == original.random_seed);
+  // Files written before the seed was recorded have none.
+  CHECK_FALSE(output::result_from_json(R"({"schema":"lueng.result/1","metrics":{}})", "old.json")
+                  .random_seed);
 
   // The SLO report, and a re-evaluation of its SLOs on the read metrics.
   REQUIRE(read.slo.results.size() == original.slo.results.size());
@@ -233,4 +238,8 @@ TEST_CASE("bad result files are refused with the place that is wrong") {
         "r.json: time_series[0].t: must be a whole number of a sensible size");
   CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"time_series":[{"http_reqs":1e300}]})") ==
         "r.json: time_series[0].http_reqs: must be a whole number >= 0");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"random_seed":9007199254740992})") ==
+        "r.json: top level.random_seed: must be a whole number from 0 to 2^53 - 1");
+  CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"random_seed":-1})") ==
+        "r.json: top level.random_seed: must be a whole number >= 0");
 }
