@@ -101,6 +101,8 @@ int vu_field(lua_State* L) {
 // failure from an error when the iteration ends. Lua strings are interned, so the
 // comparison is one pointer compare.
 const char kFailKey = 0;
+// Set while a mark is stored, so iterations that never call fail() pay one branch.
+thread_local bool t_fail_marked = false;
 
 // fail(text), called by lueng.fail: raises "file:line: text" with the line of
 // the script's call (two levels up), marked deliberate.
@@ -112,6 +114,7 @@ int fail(lua_State* L) {
   lua_pushlightuserdata(L, const_cast<char*>(&kFailKey));
   lua_pushvalue(L, -2);
   lua_rawset(L, LUA_REGISTRYINDEX);
+  t_fail_marked = true;
   return lua_error(L);
 }
 
@@ -125,17 +128,16 @@ int now(lua_State* L) {
 
 }  // namespace
 
-bool take_fail_mark(lua_State* L, int index) {
-  index = index < 0 ? lua_gettop(L) + index + 1 : index;
+bool take_fail_mark(lua_State* L, int error_index) {
+  if (!t_fail_marked) return false;
+  t_fail_marked = false;
   lua_pushlightuserdata(L, const_cast<char*>(&kFailKey));
   lua_rawget(L, LUA_REGISTRYINDEX);
-  bool deliberate = !lua_isnil(L, -1) && lua_rawequal(L, -1, index);
+  bool deliberate = error_index != 0 && lua_rawequal(L, -1, error_index);
   lua_pop(L, 1);
-  if (deliberate) {
-    lua_pushlightuserdata(L, const_cast<char*>(&kFailKey));
-    lua_pushnil(L);
-    lua_rawset(L, LUA_REGISTRYINDEX);
-  }
+  lua_pushlightuserdata(L, const_cast<char*>(&kFailKey));
+  lua_pushnil(L);
+  lua_rawset(L, LUA_REGISTRYINDEX);
   return deliberate;
 }
 

@@ -38,9 +38,11 @@ void add_cookie_jar_functions(lua_State* L);
 // else, or for another VU's jar.
 http::CookieJar* read_jar_param(lua_State* L, int index, const char* fn);
 
-// True when the error value at `index` is the one the last lueng.fail() raised
-// (a deliberate failure, not a script error); forgets that mark.
-bool take_fail_mark(lua_State* L, int index);
+// At the end of an iteration: true when the error value at `error_index` (0: it
+// ended without error) is the one the last lueng.fail() raised, a deliberate
+// failure rather than a script error (re-raised as it was, by group() for one, it
+// still is). Forgets the mark, so a fail() the script caught cannot mark a later error.
+bool take_fail_mark(lua_State* L, int error_index);
 
 // The running VU, or a Lua error naming `what` when called from init code.
 exec::Vu& running_vu(lua_State* L, const char* what);

@@ -245,8 +245,8 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
     if (ended) {
       outcome.iteration_ended = true;
       outcome.ok = lua_toboolean(T, 2);
+      outcome.deliberate = take_fail_mark(T, outcome.ok ? 0 : 3);
       if (!outcome.ok) {
-        outcome.deliberate = take_fail_mark(T, 3);
         lua_pushvalue(T, 3);
         outcome.error = pop_error_message(T);
       } else if (result_json && !lua_isnil(T, 3)) {

@@ -129,7 +129,8 @@ int run_command(const std::vector<std::string>& args) {
 
   if (baseline) {
     output::Comparison comparison = output::compare_runs(*baseline, result, *tolerance);
-    fputs(output::render_comparison_console(comparison, baseline_path, "this run").c_str(), stdout);
+    fputs(("\n" + output::render_comparison_console(comparison, baseline_path, "this run")).c_str(),
+          stdout);
     fflush(stdout);
   }
 

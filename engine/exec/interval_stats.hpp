@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "engine/metrics/histogram.hpp"
@@ -18,9 +19,17 @@ struct IntervalStats {
   double data_sent = 0;
   double data_received = 0;
   metrics::Histogram duration;  // http_req_duration
+  // What tells a saturated generator from a slow target: iterations an
+  // arrival-rate executor could not start, how late the others started (ms), and
+  // the share of the second the worker's loop was busy (the busiest worker's, once
+  // merged).
+  uint64_t dropped = 0;
+  metrics::Histogram start_lag;
+  double busy = 0;
 
   bool empty() const {
-    return requests == 0 && iterations == 0 && checks_passed == 0 && checks_failed == 0;
+    return requests == 0 && iterations == 0 && checks_passed == 0 && checks_failed == 0 &&
+           dropped == 0 && start_lag.count() == 0 && busy == 0;
   }
 
   // Starts over for another second, keeping the histogram's memory.
@@ -29,6 +38,9 @@ struct IntervalStats {
     requests = failed = iterations = checks_passed = checks_failed = 0;
     data_sent = data_received = 0;
     duration.clear();
+    dropped = 0;
+    start_lag.clear();
+    busy = 0;
   }
 
   void merge(const IntervalStats& other) {
@@ -40,6 +52,9 @@ struct IntervalStats {
     data_sent += other.data_sent;
     data_received += other.data_received;
     duration.merge(other.duration);
+    dropped += other.dropped;
+    start_lag.merge(other.start_lag);
+    busy = std::max(busy, other.busy);
   }
 };
 

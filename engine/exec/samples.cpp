@@ -158,7 +158,9 @@ void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms) {
   metrics::Sink& sink = worker.sink();
   metrics::TagSetId id =
       scenario_tag_set(worker, vu.scenario().config(), &vu.tag_hints().iteration_start_lag);
-  sink.add(kIterationStartLag, id, lag_ms, uv_hrtime());
+  uint64_t now = uv_hrtime();
+  sink.add(kIterationStartLag, id, lag_ms, now);
+  worker.interval(now).start_lag.add(lag_ms);
 }
 
 void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double value,
@@ -183,7 +185,9 @@ void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double valu
 void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario) {
   uint32_t hint = 0;
   metrics::TagSetId id = scenario_tag_set(worker, scenario, &hint);
-  worker.sink().add(kDroppedIterations, id, 1, uv_hrtime());
+  uint64_t now = uv_hrtime();
+  worker.sink().add(kDroppedIterations, id, 1, now);
+  ++worker.interval(now).dropped;
 }
 
 void record_script_error(Worker& worker, Vu& vu, bool deliberate) {

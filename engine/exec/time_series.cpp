@@ -32,6 +32,9 @@ void TimeSeriesBuilder::close_before(int64_t second) {
     point.checks_failed = s.checks_failed;
     point.data_sent = s.data_sent;
     point.data_received = s.data_received;
+    point.dropped = s.dropped;
+    if (s.start_lag.count() > 0) point.start_lag_p95 = s.start_lag.percentile(95);
+    point.busy = s.busy;
     if (s.duration.count() > 0) {
       point.duration_avg = s.duration.mean();
       point.duration_p50 = s.duration.percentile(50);

@@ -1,5 +1,7 @@
 #include "engine/exec/worker.hpp"
 
+#include <algorithm>
+
 #include "bindings/metric_catalog_access.hpp"
 #include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
@@ -14,6 +16,9 @@ Worker::Worker(int index, const RunPlan& plan, RunShared& shared)
   // The loop and the stop handle exist before the thread does, so that
   // request_stop() works from the first moment.
   uv_loop_init(&loop_);
+  // What the loop spends waiting in the poll: the rest of the time the worker was
+  // busy, which tells a saturated generator from a slow target.
+  uv_loop_configure(&loop_, UV_METRICS_IDLE_TIME);
   wakeups_.emplace(&loop_);
   uv_async_init(&loop_, &stop_async_, on_stop_request);
   stop_async_.data = this;
@@ -65,6 +70,8 @@ void Worker::run() {
   // fails cancels the test before a single request, rather than leaving it to
   // run with fewer VUs than asked.
   bool go = shared_.worker_ready() && failure_.empty();
+  busy_since_ns_ = uv_hrtime();
+  idle_since_ns_ = uv_metrics_idle_time(&loop_);
   uv_timer_start(&tick_timer_, on_tick, 1000, 1000);
   if (go) {
     for (auto& run : runs_) run->schedule();
@@ -77,7 +84,7 @@ void Worker::run() {
   if (shared_.worker_done) uv_async_send(shared_.worker_done);  // none for setup/teardown
   scenario_completed();  // shuts down at once when there is nothing to run
   uv_run(&loop_, UV_RUN_DEFAULT);
-  flush_interval();
+  flush_interval(false);  // the loop has ended: its last moments say nothing of load
   for (auto& scenario : runs_) scenario->publish_progress();
   if (!sink_.tracked().empty()) shared_.live.publish(static_cast<size_t>(index_), sink_.tracked());
 }
@@ -176,7 +183,15 @@ IntervalStats& Worker::interval(uint64_t now_ns) {
   return interval_;
 }
 
-void Worker::flush_interval() {
+void Worker::flush_interval(bool measure_busy) {
+  uint64_t now = uv_hrtime(), idle = uv_metrics_idle_time(&loop_);
+  if (measure_busy && now > busy_since_ns_) {
+    double busy =
+        1 - static_cast<double>(idle - idle_since_ns_) / static_cast<double>(now - busy_since_ns_);
+    interval_.busy = std::clamp(busy, 0.0, 1.0);
+  }
+  busy_since_ns_ = now;
+  idle_since_ns_ = idle;
   if (!interval_.empty()) shared_.post(interval_);
   interval_.reset(interval_.second);
 }

@@ -75,7 +75,9 @@ class Worker {
  private:
   void run();  // the thread body: build, run the loop, tear down
   void build(const std::vector<size_t>& scenario_indices);
-  void flush_interval();
+  // Posts the current second's stats; `measure_busy`: with the loop's busy share
+  // since the last flush.
+  void flush_interval(bool measure_busy = true);
   void begin_shutdown();
   static void on_ready(uv_idle_t* idle);
   static void on_tick(uv_timer_t* timer);
@@ -109,6 +111,7 @@ class Worker {
   std::mutex stop_mutex_;  // guards stop_async_ against use after close
   bool stop_async_open_ = false;
   IntervalStats interval_;
+  uint64_t busy_since_ns_ = 0, idle_since_ns_ = 0;  // where the busy share of interval_ starts
   bool shutting_down_ = false;
   std::string failure_;
   std::string* call_result_ = nullptr;

@@ -271,6 +271,37 @@ std::string drift_verdict(const Drift& d) {
 
 }  // namespace
 
+void GeneratorLimit::Span::add(int64_t second) {
+  if (first < 0) first = second;
+  last = second;
+  ++seconds;
+}
+
+namespace {
+
+std::optional<GeneratorLimit> generator_limit(const RunResult& result) {
+  GeneratorLimit g;
+  for (const TimePoint& p : result.time_series) {
+    if (p.dropped > 0) {
+      g.dropped.add(p.second);
+      g.dropped_iterations += p.dropped;
+    }
+    if (p.start_lag_p95 > kGeneratorLagMs) {
+      g.lagging.add(p.second);
+      g.worst_lag_p95_ms = std::max(g.worst_lag_p95_ms, p.start_lag_p95);
+    }
+    if (p.busy >= kGeneratorBusyShare) {
+      g.saturated.add(p.second);
+      g.worst_busy = std::max(g.worst_busy, p.busy);
+    }
+  }
+  if (g.saturated.seconds < kGeneratorBusyMinSeconds) g.saturated = {};
+  if (!g.any()) return std::nullopt;
+  return g;
+}
+
+}  // namespace
+
 Findings compute_findings(const RunResult& result) {
   Findings f;
   for (const auto& s : result.scenarios) {
@@ -280,6 +311,7 @@ Findings compute_findings(const RunResult& result) {
     }
     if (auto d = drift(result, s)) f.drifts.push_back(*d);
   }
+  f.generator = generator_limit(result);
   return f;
 }
 
@@ -324,6 +356,35 @@ std::string describe(const Drift& d) {
                      judged, format_ms(d.p95_first_ms), format_ms(d.p95_last_ms),
                      d.p95_change_percent, format_percent(d.error_rate_first),
                      format_percent(d.error_rate_last), drift_verdict(d));
+}
+
+namespace {
+std::string when(const GeneratorLimit::Span& span) {
+  std::string from = format_duration(static_cast<double>(span.first));
+  if (span.first == span.last) return "at " + from;
+  return fmt::format("in {} s from {} to {}", span.seconds, from,
+                     format_duration(static_cast<double>(span.last)));
+}
+}  // namespace
+
+std::string describe(const GeneratorLimit& g) {
+  std::vector<std::string> parts;
+  if (g.dropped.seen())
+    parts.push_back(fmt::format("{} iterations dropped, no free VU (maxVUs ran out), {}",
+                                g.dropped_iterations, when(g.dropped)));
+  if (g.lagging.seen())
+    parts.push_back(
+        fmt::format("iterations started late, iteration_start_lag p95 above {} {} "
+                    "(up to {})",
+                    format_ms(kGeneratorLagMs), when(g.lagging), format_ms(g.worst_lag_p95_ms)));
+  if (g.saturated.seen())
+    parts.push_back(
+        fmt::format("a worker's event loop busy {:.0f}% or more of the time {} (up to "
+                    "{:.0f}%): add --threads, cores or machines",
+                    kGeneratorBusyShare * 100, when(g.saturated), g.worst_busy * 100));
+  std::string out = "generator: could not keep up: ";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
+  return out;
 }
 
 }  // namespace lueng::output

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,11 +51,33 @@ struct Drift {
   const char* state() const;
 };
 
+// The load generator itself could not deliver the load asked for, so the numbers
+// describe lueng's limit as much as the target's. Each part: the seconds (since
+// the test start) it was seen in, first to last, and how much.
+struct GeneratorLimit {
+  struct Span {
+    int64_t first = -1, last = -1;  // -1: not seen
+    int64_t seconds = 0;            // how many seconds it was seen in
+    bool seen() const { return seconds > 0; }
+    void add(int64_t second);
+  };
+  Span dropped;  // iterations dropped: no free VU (maxVUs ran out)
+  uint64_t dropped_iterations = 0;
+  Span lagging;  // iteration_start_lag p(95) above kGeneratorLagMs
+  double worst_lag_p95_ms = 0;
+  Span saturated;  // a worker's loop busy at least kGeneratorBusyShare of the second
+  double worst_busy = 0;
+  bool any() const { return dropped.seen() || lagging.seen() || saturated.seen(); }
+};
+
 struct Findings {
   std::vector<BreakingPoint> breaking_points;
   std::vector<Recovery> recoveries;
   std::vector<Drift> drifts;
-  bool empty() const { return breaking_points.empty() && recoveries.empty() && drifts.empty(); }
+  std::optional<GeneratorLimit> generator;  // set when the generator could not keep up
+  bool empty() const {
+    return breaking_points.empty() && recoveries.empty() && drifts.empty() && !generator;
+  }
 };
 
 inline constexpr double kRecoveryMargin = 0.20;
@@ -75,11 +98,19 @@ inline constexpr uint64_t kDriftMinRequests = 100;
 // first: with 100 requests a tenth, one failure alone is a whole point of error rate.
 inline constexpr uint64_t kDriftMinExtraFailures = 5;
 
+// iteration_start_lag p(95) of a second beyond which the generator is late.
+inline constexpr double kGeneratorLagMs = 10;
+// The share of a second a worker's loop was busy from which it counts as saturated,
+// and in how many seconds it must be so (a busy second alone is a burst).
+inline constexpr double kGeneratorBusyShare = 0.95;
+inline constexpr int64_t kGeneratorBusyMinSeconds = 2;
+
 Findings compute_findings(const RunResult& result);
 
 // One line per finding, as the summary, Markdown and HTML reports print it.
 std::string describe(const BreakingPoint& finding);
 std::string describe(const Recovery& finding);
 std::string describe(const Drift& finding);
+std::string describe(const GeneratorLimit& finding);
 
 }  // namespace lueng::output

@@ -354,6 +354,9 @@ std::string render_html_report(const RunResult& result) {
     for (const auto& f : findings.drifts)
       out += std::string("<li class=\"finding drift\" data-state=\"") + f.state() + "\">" +
              e(describe(f)) + "</li>\n";
+    if (findings.generator)
+      out +=
+          "<li class=\"finding generator alert\">" + e(describe(*findings.generator)) + "</li>\n";
     out += "</ul>\n</section>\n";
   }
   out += metadata(result);

@@ -143,6 +143,7 @@ std::string render_markdown_report(const RunResult& result) {
     for (const auto& f : findings.breaking_points) out += "- " + cell(describe(f)) + "\n";
     for (const auto& f : findings.recoveries) out += "- " + cell(describe(f)) + "\n";
     for (const auto& f : findings.drifts) out += "- " + cell(describe(f)) + "\n";
+    if (findings.generator) out += "- ⚠️ " + cell(describe(*findings.generator)) + "\n";
     out += "\n";
   }
   return out;

@@ -163,6 +163,9 @@ void write_time_series(Writer& w, const RunResult& result) {
     key_uint(w, "checks_failed", p.checks_failed);
     key_number(w, "data_sent", p.data_sent);
     key_number(w, "data_received", p.data_received);
+    key_uint(w, "dropped_iterations", p.dropped);
+    key_number(w, "iteration_start_lag_p(95)", p.start_lag_p95);
+    key_number(w, "busy", p.busy);
     w.Key("http_req_duration");
     w.StartObject();
     key_number(w, "avg", p.duration_avg);
@@ -246,6 +249,30 @@ void write_findings(Writer& w, const Findings& f) {
     w.EndObject();
   }
   w.EndArray();
+  w.Key("generator");
+  if (!f.generator) {
+    w.Null();
+  } else {
+    const GeneratorLimit& g = *f.generator;
+    auto span = [&w](const char* key, const GeneratorLimit::Span& span) {
+      w.Key(key);
+      if (!span.seen()) return w.Null(), void();
+      w.StartObject();
+      key_int(w, "first", span.first);
+      key_int(w, "last", span.last);
+      key_int(w, "seconds", span.seconds);
+      w.EndObject();
+    };
+    w.StartObject();
+    span("dropped", g.dropped);
+    key_uint(w, "dropped_iterations", g.dropped_iterations);
+    span("lagging", g.lagging);
+    key_number(w, "worst_lag_p95_ms", g.worst_lag_p95_ms);
+    span("saturated", g.saturated);
+    key_number(w, "worst_busy", g.worst_busy);
+    key_string(w, "text", describe(g).c_str());
+    w.EndObject();
+  }
   w.EndObject();
 }
 

@@ -231,6 +231,10 @@ class Reader {
       point.checks_failed = count(p, "checks_failed", where);
       point.data_sent = number(p, "data_sent", where);
       point.data_received = number(p, "data_received", where);
+      // Absent in files written before the generator was measured: 0 there.
+      point.dropped = count(p, "dropped_iterations", where);
+      point.start_lag_p95 = number(p, "iteration_start_lag_p(95)", where);
+      point.busy = number(p, "busy", where);
       if (const Value* d = member(p, "http_req_duration"); d && d->IsObject()) {
         std::string at = where + ".http_req_duration";
         point.duration_avg = number(*d, "avg", at);

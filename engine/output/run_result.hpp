@@ -39,6 +39,12 @@ struct TimePoint {
   // for running totals (Locust's stats history); 0 while there was none.
   double total_min = 0, total_avg = 0, total_max = 0;
   std::array<double, kLocustPercentiles.size()> total_percentiles{};
+  // The load generator itself: iterations dropped (no free VU), p(95) of
+  // iteration_start_lag (ms, 0 without arrival-rate iterations) and the share of
+  // the second the busiest worker's event loop was not waiting (0..1).
+  uint64_t dropped = 0;
+  double start_lag_p95 = 0;
+  double busy = 0;
 };
 
 struct ScenarioSummary {

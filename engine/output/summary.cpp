@@ -175,6 +175,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
     for (const auto& f : findings.breaking_points) out += "       " + describe(f) + "\n";
     for (const auto& f : findings.recoveries) out += "       " + describe(f) + "\n";
     for (const auto& f : findings.drifts) out += "       " + describe(f) + "\n";
+    if (findings.generator) out += "       " + paint.red(describe(*findings.generator)) + "\n";
   }
 
   out += "\n";
