@@ -3,6 +3,8 @@
 
 #include "engine/output/locust_csv.hpp"
 
+#include "engine/output/text_file.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -71,27 +73,6 @@ void stats_row(std::string& out, std::string_view type, std::string_view name, u
   for (double p : kLocustPercentiles)
     out += requests ? "," + decimal(duration.percentile(p)) : std::string(",N/A");
   out += '\n';
-}
-
-std::string file_problem(const std::string& path) {
-  return "cannot write " + path + ": " + std::strerror(errno ? errno : EIO);
-}
-
-bool write_file(const std::string& path, const std::string& text, std::string* error) {
-  std::string temporary = path + ".tmp";
-  FILE* f = std::fopen(temporary.c_str(), "wb");
-  if (!f) {
-    *error = file_problem(path);
-    return false;
-  }
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    *error = file_problem(path);
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -170,12 +151,16 @@ std::string locust_failures_csv(const RunResult& result) {
   return out;
 }
 
+namespace {
+constexpr const char* kLocustSuffixes[] = {"_stats.csv", "_stats_history.csv", "_failures.csv"};
+}
+
 std::string write_locust_csv(const RunResult& result, const std::string& prefix) {
   std::string error;
-  if (!write_file(prefix + "_stats.csv", locust_stats_csv(result), &error) ||
-      !write_file(prefix + "_stats_history.csv", locust_history_csv(result), &error) ||
-      !write_file(prefix + "_failures.csv", locust_failures_csv(result), &error))
-    return error;
+  std::string (*render[])(const RunResult&) = {locust_stats_csv, locust_history_csv,
+                                               locust_failures_csv};
+  for (size_t i = 0; i < 3; ++i)
+    if (!write_text_file(prefix + kLocustSuffixes[i], render[i](result), &error)) return error;
   return "";
 }
 
@@ -193,15 +178,13 @@ class LocustOutput : public Output {
 }  // namespace
 
 std::unique_ptr<Output> open_locust_output(const std::string& prefix, std::string* error) {
-  // The files are written at the end; a directory that cannot take them should
-  // fail the command now, not after an hour of testing.
-  std::filesystem::path dir = std::filesystem::path(prefix).parent_path();
-  if (dir.empty()) dir = ".";
-  if (!std::filesystem::is_directory(dir) || access(dir.c_str(), W_OK) != 0) {
-    *error =
-        "cannot write " + prefix + "_stats.csv: " + dir.string() + " is not a writable directory";
-    return nullptr;
-  }
+  // The files are written at the end; a path that cannot take them should fail
+  // the command now, not after an hour of testing.
+  for (const char* suffix : kLocustSuffixes)
+    if (std::string problem = check_writable(prefix + suffix); !problem.empty()) {
+      *error = problem;
+      return nullptr;
+    }
   return std::make_unique<LocustOutput>(prefix);
 }
 

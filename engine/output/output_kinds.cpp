@@ -48,6 +48,15 @@ std::string parse_output_target(std::string_view text, OutputTarget* target) {
   return "";
 }
 
+std::string check_end_of_run_outputs(const std::vector<OutputTarget>& targets) {
+  for (const auto& target : targets) {
+    const OutputKind* kind = find_output_kind(target.kind);
+    if (!kind || !kind->render_at_end) continue;
+    if (std::string problem = check_writable(target.target); !problem.empty()) return problem;
+  }
+  return "";
+}
+
 std::vector<std::string> write_end_of_run_outputs(const RunResult& result,
                                                   const std::vector<OutputTarget>& targets) {
   std::vector<std::string> problems;

@@ -35,6 +35,10 @@ const OutputKind* find_output_kind(std::string_view name);
 // Reads "KIND=TARGET". Returns "" or a one-line problem naming the known kinds.
 std::string parse_output_target(std::string_view text, OutputTarget* target);
 
+// Checks, before the run, that every end-of-run output among `targets` can be
+// written: "" or the first problem, naming the path.
+std::string check_end_of_run_outputs(const std::vector<OutputTarget>& targets);
+
 // Writes every end-of-run output among `targets`. Returns the problems, one per
 // file that could not be written; the others are still written.
 std::vector<std::string> write_end_of_run_outputs(const RunResult& result,

@@ -376,7 +376,7 @@ class OutputsTest(ServerCase):
             (["--out", "influxdb=http://x"], "unknown kind 'influxdb' (kinds: json, csv, locust"),
             (["--out", "json"], "--out expects KIND=FILE, got 'json'"),
             (["--out", f"json={self.path('missing/dir/out.json')}"], "cannot create"),
-            (["--csv", self.path("missing/dir/prefix")], "not a writable directory"),
+            (["--csv", self.path("missing/dir/prefix")], "cannot write: no folder"),
         ]:
             with self.subTest(args=args):
                 run = self.run_script(script, "-i", "1", *args)
