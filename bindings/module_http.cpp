@@ -534,6 +534,12 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
   lua_remove(L, input);
 }
 
+namespace {
+// Smaller bodies are left to the collector's own pace: they are what the pool
+// keeps anyway.
+constexpr size_t kCollectorNoticeBytes = 64 * 1024;
+}  // namespace
+
 void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool) {
   auto* self = static_cast<LuaResponse*>(lua_newuserdata(L, sizeof(LuaResponse)));
   self->response = response;
@@ -543,6 +549,11 @@ void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponseP
   lua_pushlightuserdata(L, const_cast<char*>(&kNoCacheKey));
   lua_rawget(L, LUA_REGISTRYINDEX);
   lua_setfenv(L, -2);
+  // The userdata is a few bytes to the collector, its body maybe megabytes: let
+  // the collector work as if Lua had allocated them, so responses the script
+  // dropped are collected (and their buffers reused) before memory piles up.
+  size_t held = response->data.body.capacity() + response->data.header_bytes.capacity();
+  if (held >= kCollectorNoticeBytes) lua_gc(L, LUA_GCSTEP, static_cast<int>(held >> 10));
 }
 
 int open_http(lua_State* L) {

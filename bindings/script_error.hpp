@@ -12,4 +12,10 @@ class ScriptError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Lua code stopped by a signal (bindings/lua_interrupt.hpp), not by its own error.
+class ScriptInterrupted : public ScriptError {
+ public:
+  ScriptInterrupted() : ScriptError("interrupted") {}
+};
+
 }  // namespace lueng::bindings

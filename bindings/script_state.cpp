@@ -1,9 +1,12 @@
 #include "bindings/script_state.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "bindings/embedded_lua.hpp"
+#include "bindings/lua_interrupt.hpp"
 #include "bindings/lua_json.hpp"
 #include "bindings/lua_random.hpp"
 #include "bindings/modules.hpp"
@@ -105,9 +108,11 @@ ScriptState::ScriptState(const ScriptSource& source)
   index_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
   lua_pushliteral(L_, "__newindex");
   newindex_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  set_interruptible(L_);
 }
 
 ScriptState::~ScriptState() {
+  clear_interruptible(L_);
   lua_close(L_);
 }
 
@@ -133,7 +138,8 @@ void ScriptState::load() {
   std::string code;
   {
     FILE* file = fopen(source_.path.c_str(), "rb");
-    if (!file) throw ScriptError(source_.path + ": cannot open the script");
+    if (!file)
+      throw ScriptError(source_.path + ": cannot open the script: " + std::strerror(errno));
     char buffer[65536];
     size_t n;
     while ((n = fread(buffer, 1, sizeof buffer, file)) > 0) code.append(buffer, n);
@@ -143,7 +149,10 @@ void ScriptState::load() {
   if (luaL_loadbuffer(L_, code.data(), code.size(), chunk_name.c_str()) != 0)
     throw ScriptError(pop_error_message(L_));
   install_environment();
-  if (lua_pcall(L_, 0, 0, 0) != 0) throw ScriptError(pop_error_message(L_));
+  if (lua_pcall(L_, 0, 0, 0) != 0) {
+    if (is_interruption(L_, -1)) throw ScriptInterrupted();
+    throw ScriptError(pop_error_message(L_));
+  }
 }
 
 bool ScriptState::has_function(const std::string& name) const {
@@ -246,6 +255,7 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
       outcome.iteration_ended = true;
       outcome.ok = lua_toboolean(T, 2);
       outcome.deliberate = take_fail_mark(T, outcome.ok ? 0 : 3);
+      outcome.interrupted = !outcome.ok && is_interruption(T, 3);
       if (!outcome.ok) {
         lua_pushvalue(T, 3);
         outcome.error = pop_error_message(T);
@@ -264,6 +274,7 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
   // driver itself lands here; start the VU over on a fresh coroutine.
   outcome.iteration_ended = true;
   outcome.ok = false;
+  outcome.interrupted = status != 0 && is_interruption(T, -1);
   outcome.error = status == 0 ? "VU coroutine returned" : pop_error_message(T);
   restart(co);
   return outcome;

@@ -45,6 +45,7 @@ struct ResumeOutcome {
   bool iteration_ended = false;  // false: the VU waits for I/O or a timer
   bool ok = true;                // the iteration ended without error
   bool deliberate = false;       // !ok by lueng.fail(), not by a script error
+  bool interrupted = false;      // !ok because a stop interrupted the code (lua_interrupt.hpp)
   std::string error;             // "file:line: message" when !ok
 };
 
@@ -60,7 +61,8 @@ class ScriptState {
   lua_State* L() const { return L_; }
   const ScriptSource& source() const { return source_; }
 
-  // Runs the script's top-level code. Throws ScriptError.
+  // Runs the script's top-level code. Throws ScriptError (ScriptInterrupted
+  // when a stop interrupted it).
   void load();
 
   // True when the script defines a global function of that name.

@@ -13,6 +13,8 @@
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/exec/engine_error.hpp"
+#include "engine/exec/stop_signals.hpp"
 #include "engine/exec/test_run.hpp"
 #include "engine/output/compare.hpp"
 #include "engine/output/output_kinds.hpp"
@@ -20,6 +22,7 @@
 #include "engine/output/result_file.hpp"
 #include "engine/output/result_reader.hpp"
 #include "engine/output/summary.hpp"
+#include "engine/output/text_file.hpp"
 
 namespace lueng::cli {
 
@@ -37,6 +40,10 @@ int run_command(const std::vector<std::string>& args) {
   RunFlags flags;
   add_test_flags(app, flags);
   app.add_option("--summary-export", flags.summary_export, "write the result file (JSON) here");
+  std::string export_interval = "60s";
+  app.add_option("--summary-export-interval", export_interval,
+                 "also write the result file this often during the run, marked partial (0: "
+                 "only at the end; default 60s)");
   app.add_flag("-q,--quiet", flags.quiet, "no progress output");
   app.add_flag("--no-color", flags.no_color, "no colors in the summary");
   std::vector<std::string> outs;
@@ -64,6 +71,13 @@ int run_command(const std::vector<std::string>& args) {
     targets.push_back(target);
   }
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
+  // Files written at the end are checked now: a path that cannot take them must
+  // not cost a whole test.
+  if (std::string problem = output::check_end_of_run_outputs(targets); !problem.empty())
+    return usage_error("run", problem);
+  if (!flags.summary_export.empty())
+    if (std::string problem = output::check_writable(flags.summary_export); !problem.empty())
+      return usage_error("run", "--summary-export " + problem);
 
   auto tolerance = output::parse_tolerance(tolerance_text);
   if (!tolerance)
@@ -90,17 +104,61 @@ int run_command(const std::vector<std::string>& args) {
         return usage_error("run", problem);
   config.samples = outputs.sample_writer();
 
-  exec::TestRun run(config);
+  auto interval = parse_duration(export_interval);
+  if (!interval)
+    return usage_error("run", "invalid --summary-export-interval '" + export_interval +
+                                  "' (use e.g. 30s, 5m, or 0 for the end only)");
+  if (!flags.summary_export.empty() && *interval > 0) {
+    config.checkpoint_seconds = *interval;
+    config.checkpoint = [path = flags.summary_export](const output::RunResult& partial) {
+      std::string error;
+      if (!output::write_result_file(partial, path, &error))
+        fprintf(stderr, "WARN the partial result file: %s\n", error.c_str());
+    };
+  }
+
+  // From here on SIGINT and SIGTERM stop the run in whatever phase it is, and
+  // every requested output is still written.
+  std::optional<exec::StopSignals> signals;
+  exec::TestRun* running = nullptr;
+  // A phase or worker left running (Lua looping where no stop reaches it) must not
+  // see the run torn down under it: the process ends at once, outputs written.
+  auto finish = [&running](int code) {
+    if (running && running->abandoned()) {
+      fflush(stdout);
+      fflush(stderr);
+      _exit(code);
+    }
+    return code;
+  };
   output::RunResult result;
+  try {
+    exec::ensure_file_descriptors();
+    signals.emplace();
+    config.signals = &*signals;
+  } catch (const exec::EngineError& error) {
+    fprintf(stderr, "lueng run: %s\n", error.what());
+    return kExitEngine;
+  }
+  exec::TestRun run(config);
+  running = &run;
   try {
     run.prepare();
     outputs.set_thresholds(run.slos());
     result = run.execute();
   } catch (const exec::ConfigError& error) {
-    return usage_error("run", error.what());
+    return finish(usage_error("run", error.what()));
+  } catch (const bindings::ScriptInterrupted&) {
+    // A signal during the init code: nothing was measured, every output says so.
+    result = run.describe();
+    result.interrupted = true;
+    result.interrupt_reason = signals->reason();
   } catch (const bindings::ScriptError& error) {
     fprintf(stderr, "lueng run: script error: %s\n", error.what());
-    return kExitScriptError;
+    return finish(kExitScriptError);
+  } catch (const exec::EngineError& error) {
+    fprintf(stderr, "lueng run: %s\n", error.what());
+    return finish(kExitEngine);
   }
 
   if (std::string problem = bindings::add_recommendations(result.slo, config.source.module_dirs);
@@ -142,10 +200,10 @@ int run_command(const std::vector<std::string>& args) {
     std::string error;
     if (!output::write_result_file(result, flags.summary_export, &error)) {
       fprintf(stderr, "lueng run: %s\n", error.c_str());
-      return kExitInvalidConfig;
+      return finish(kExitInvalidConfig);
     }
   }
-  return written ? result.exit_code : kExitInvalidConfig;
+  return finish(written ? result.exit_code : kExitInvalidConfig);
 }
 
 }  // namespace lueng::cli

@@ -61,6 +61,7 @@ std::string header(const output::RunResult& result, const std::string& path) {
   std::string out = fmt::format("\n     result: {}\n     script: {}, {} run", path, result.script,
                                 format_duration(result.duration_seconds));
   if (result.interrupted) out += ", interrupted: " + result.interrupt_reason;
+  if (result.partial) out += ", PARTIAL: written during the run, the numbers so far";
   return out + "\n";
 }
 

@@ -8,6 +8,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitSloFailed = 1,
   kExitSloCritical = 2,
+  kExitEngine = 103,  // the engine cannot start: a system resource is missing
   kExitInvalidConfig = 104,
   kExitInterrupted = 105,
   kExitScriptError = 107,

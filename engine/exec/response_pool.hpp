@@ -17,8 +17,14 @@ struct PooledResponse {
 
 // Responses are recycled when Lua collects their userdata, so a VU that sends
 // request after request reuses the same buffers instead of allocating new ones.
+// A buffer that grew past kKeptBytes for one large response is freed when it
+// comes back: memory follows what the script holds, not the largest response
+// each pooled slot ever saw (the bindings tell Lua's collector about the body
+// memory a response holds, so unread large bodies are collected promptly).
 class ResponsePool {
  public:
+  static constexpr size_t kKeptBytes = 256 * 1024;
+
   PooledResponse* take();
   void give_back(PooledResponse* response);
   size_t allocated() const { return all_.size(); }

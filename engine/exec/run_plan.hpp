@@ -16,6 +16,7 @@
 #include "engine/exec/live_metrics.hpp"
 #include "engine/exec/scenario_config.hpp"
 #include "engine/exec/scenario_shared.hpp"
+#include "engine/exec/sink_snapshots.hpp"
 #include "engine/http/tls_material.hpp"
 #include "engine/metrics/metric.hpp"
 
@@ -73,16 +74,27 @@ class RunShared {
   std::atomic<int> ready_workers{0};        // workers whose init code ran and VUs exist
   std::atomic<int> started_workers{0};      // workers whose first iterations are scheduled
   ErrorLog errors;
-  LiveMetrics live;  // tracked sub-metrics for abort_on_fail
-  // Signalled by each worker when it is ready, when it starts and when it ends.
-  uv_async_t* worker_done = nullptr;
+  LiveMetrics live;         // tracked sub-metrics for abort_on_fail
+  SinkSnapshots snapshots;  // each worker's metrics as of its last snapshot
+  // Signals the main thread (when it listens): a worker is ready, has started or
+  // has ended.
+  void notify_main() {
+    std::lock_guard lock(notify_mutex_);
+    if (worker_done_) uv_async_send(worker_done_);
+  }
+  // The main thread's handle for notify_main(), null once it stops listening (it
+  // may stop before a worker it gave up on ends).
+  void listen(uv_async_t* handle) {
+    std::lock_guard lock(notify_mutex_);
+    worker_done_ = handle;
+  }
 
   // A worker whose VUs are built: waits until the main thread has heard from all
   // of them and returns whether the test goes ahead. RunPlan::start_ns is set by
   // then (release_workers() publishes it).
   bool worker_ready() {
     ready_workers.fetch_add(1, std::memory_order_acq_rel);
-    if (worker_done) uv_async_send(worker_done);
+    notify_main();
     start_.wait(kWaiting, std::memory_order_acquire);
     return start_.load(std::memory_order_acquire) == kGo;
   }
@@ -103,6 +115,8 @@ class RunShared {
   }
 
  private:
+  std::mutex notify_mutex_;
+  uv_async_t* worker_done_ = nullptr;
   enum Start { kWaiting, kGo, kCancel };
   std::atomic<int> start_{kWaiting};
   std::mutex mutex_;

@@ -13,11 +13,15 @@
 
 #include <fmt/format.h>
 
+#include "bindings/lua_interrupt.hpp"
 #include "bindings/lua_json.hpp"
 #include "bindings/metric_catalog_access.hpp"
+#include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
 #include "engine/common/version.hpp"
+#include "engine/exec/phase_watch.hpp"
 #include "engine/exec/progress.hpp"
+#include "engine/exec/supervisor.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
 #include "engine/metrics/sink.hpp"
@@ -30,6 +34,10 @@
 namespace lueng::exec {
 
 namespace {
+
+constexpr const char* kHungMessage =
+    "a VU was still running when its scenario should have ended (Lua code that never waits, or "
+    "a blocking call); the run ended without its worker, whose numbers are from its last snapshot";
 
 int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -58,147 +66,6 @@ output::ScenarioSummary summarize(const PlannedScenario& s) {
   return summary;
 }
 
-// The main thread's loop while workers run: per-second bookkeeping and signals.
-struct Supervisor {
-  Supervisor(RunShared& shared, std::vector<std::unique_ptr<Worker>>& workers, RunPlan& plan,
-             std::optional<ProgressView> progress)
-      : shared(shared), workers(workers), plan(plan), progress(std::move(progress)) {}
-
-  RunShared& shared;
-  std::vector<std::unique_ptr<Worker>>& workers;
-  RunPlan& plan;
-  std::optional<ProgressView> progress;  // none with --quiet
-  // Called every second with the seconds since the start; true stops the run
-  // gracefully (abort_on_fail).
-  std::function<bool(double)> should_abort;
-  bool aborted = false;
-  TimeSeriesBuilder series;
-  int finished = 0;
-  int signals = 0;
-  bool start_sampled = false;
-  bool init_failed = false;  // a worker's init code failed: the test never started
-  std::string interrupt_reason;
-  metrics::SampleChannel* gauges = nullptr;  // the VU gauges for streaming outputs
-  // The VU gauges for abort_on_fail: measured here rather than by a worker, they
-  // are published into the live slot after the workers' ones.
-  metrics::Sink* live_gauges = nullptr;
-  metrics::TagSetId live_gauge_tags = 0;
-  uv_loop_t loop;
-  uv_async_t done;
-  uv_timer_t tick;
-  uv_signal_t sigint, sigterm;
-
-  void run() {
-    uv_loop_init(&loop);
-    uv_async_init(&loop, &done, on_done);
-    uv_timer_init(&loop, &tick);
-    uv_signal_init(&loop, &sigint);
-    uv_signal_init(&loop, &sigterm);
-    for (uv_handle_t* h : handles()) h->data = this;
-    shared.worker_done = &done;
-    uv_signal_start(&sigint, on_signal, SIGINT);
-    uv_signal_start(&sigterm, on_signal, SIGTERM);
-    for (auto& worker : workers) worker->start();
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
-    for (const auto& stats : shared.take()) series.add(stats);
-    if (progress) progress->finish();
-  }
-
-  std::vector<uv_handle_t*> handles() {
-    return {reinterpret_cast<uv_handle_t*>(&done), reinterpret_cast<uv_handle_t*>(&tick),
-            reinterpret_cast<uv_handle_t*>(&sigint), reinterpret_cast<uv_handle_t*>(&sigterm)};
-  }
-
-  static void on_done(uv_async_t* async) {
-    // uv_async coalesces sends, so count the threads that really ended.
-    auto* self = static_cast<Supervisor*>(async->data);
-    if (!self->shared.released()) {
-      if (self->shared.ready_workers.load(std::memory_order_acquire) <
-          static_cast<int>(self->workers.size()))
-        return;
-      self->release();
-    }
-    self->sample_start();
-    self->finished = 0;
-    for (auto& worker : self->workers) self->finished += worker->finished() ? 1 : 0;
-    if (self->finished < static_cast<int>(self->workers.size())) return;
-    // A thread that has set finished may still be inside uv_async_send; joining
-    // it (it is about to return) makes closing the handle safe.
-    for (auto& worker : self->workers) worker->join();
-    for (uv_handle_t* h : self->handles()) uv_close(h, nullptr);
-  }
-
-  // Every worker has run the init code and built its VUs: the test starts now,
-  // unless one of them failed or a signal came first.
-  void release() {
-    for (auto& worker : workers) init_failed = init_failed || worker->failed();
-    plan.start_ns = uv_hrtime();
-    if (init_failed || signals > 0) {
-      shared.release_workers(false);
-      return;
-    }
-    uv_timer_start(&tick, on_tick, 1000, 1000);
-    shared.release_workers(true);
-  }
-
-  // The VUs of second 0 are those running once every worker has scheduled its
-  // first iterations; the ticks sample every later second.
-  void sample_start() {
-    if (start_sampled ||
-        shared.started_workers.load(std::memory_order_acquire) < static_cast<int>(workers.size()))
-      return;
-    start_sampled = true;
-    sample_vus(0);
-  }
-
-  void sample_vus(int64_t second) {
-    auto vus = static_cast<double>(shared.busy_vus.load(std::memory_order_relaxed));
-    auto vus_max = static_cast<double>(shared.initialized_vus.load(std::memory_order_relaxed));
-    series.set_vus(second, vus, vus_max);
-    if (gauges) {
-      uint64_t now = uv_hrtime();
-      gauges->push(metrics::builtin::kVus, 0, vus, now);
-      gauges->push(metrics::builtin::kVusMax, 0, vus_max, now);
-    }
-    if (live_gauges) {
-      uint64_t now = uv_hrtime();
-      live_gauges->add(metrics::builtin::kVus, live_gauge_tags, vus, now);
-      live_gauges->add(metrics::builtin::kVusMax, live_gauge_tags, vus_max, now);
-      shared.live.publish(workers.size(), live_gauges->tracked());
-    }
-  }
-
-  static void on_tick(uv_timer_t* timer) {
-    auto* self = static_cast<Supervisor*>(timer->data);
-    // Ticks fall on whole seconds; rounding keeps a tick due at 1 s but run a
-    // hair early by the loop's millisecond clock from counting as second 0.
-    int64_t second = std::llround(static_cast<double>(uv_hrtime() - self->plan.start_ns) / 1e9);
-    for (const auto& stats : self->shared.take()) self->series.add(stats);
-    self->sample_start();
-    self->sample_vus(second);
-    self->series.close_before(second - 2);  // workers report a second within one tick
-    double elapsed = static_cast<double>(uv_hrtime() - self->plan.start_ns) / 1e9;
-    if (self->progress) self->progress->update(elapsed);
-    if (!self->aborted && self->signals == 0 && self->should_abort && self->should_abort(elapsed)) {
-      self->aborted = true;
-      for (auto& worker : self->workers) worker->request_stop(false);
-    }
-  }
-
-  static void on_signal(uv_signal_t* handle, int signum) {
-    auto* self = static_cast<Supervisor*>(handle->data);
-    ++self->signals;
-    bool hard = self->signals > 1;
-    if (!hard) {
-      self->interrupt_reason = signum == SIGINT ? "SIGINT" : "SIGTERM";
-      fprintf(stderr, "\n  %s: stopping gracefully (send it again to stop at once)\n",
-              self->interrupt_reason.c_str());
-    }
-    for (auto& worker : self->workers) worker->request_stop(hard);
-  }
-};
-
 }  // namespace
 
 TestRun::TestRun(TestRunConfig config) : config_(std::move(config)) {}
@@ -209,9 +76,20 @@ void TestRun::prepare() {
   plan_.samples = config_.samples;
   plan_.user_agent = std::string("lueng/") + kVersion;
   if (!plan_.source.random_seed_fixed) plan_.source.random_seed = os_random_seed();
-  bindings::ScriptState init(plan_.source);
-  bindings::allow_metric_creation(init.L(), plan_.catalog);
-  init.load();
+  // Init code may loop or wait; under `lueng run` a signal stops it (exit 105).
+  // Held by the phase's thread too, which may outlive this call if it is given up on.
+  auto loaded = std::make_shared<std::unique_ptr<bindings::ScriptState>>();
+  auto load = [loaded, source = plan_.source, catalog = &plan_.catalog] {
+    *loaded = std::make_unique<bindings::ScriptState>(source);
+    bindings::allow_metric_creation((*loaded)->L(), *catalog);
+    (*loaded)->load();
+  };
+  if (watch_phase("the init code", config_.signals, load, bindings::interrupt_lua_on) ==
+      PhaseEnd::kAbandoned) {
+    abandoned_ = true;
+    throw bindings::ScriptInterrupted();
+  }
+  bindings::ScriptState& init = **loaded;
   // What lueng.random_seed() chose holds for every state of the run.
   plan_.source.random_seed = init.random_seed();
   plan_.source.random_seed_fixed = init.random_seed_fixed();
@@ -354,17 +232,54 @@ output::RunResult TestRun::describe() const {
   return result;
 }
 
+bool TestRun::call_watched(const char* name, const std::string& data_json, std::string* returned,
+                           output::RunResult& result) {
+  // The call's thread holds its own pieces: it may outlive this function when a
+  // signal stops it and it does not end (a loop in a JIT trace).
+  auto stop = std::make_shared<CallStop>();
+  auto recorded = std::make_shared<metrics::MetricSet>(plan_.catalog);
+  auto value = std::make_shared<std::string>();
+  const RunPlan* plan = &plan_;
+  std::string function = name;
+  auto call = [=] {
+    *value = Worker::call_function(*plan, function, data_json, *recorded, stop.get());
+  };
+  auto stop_now = [stop](pthread_t thread) {
+    stop->stop();
+    bindings::interrupt_lua_on(thread);
+  };
+  std::string what = std::string(name) + "()";
+  try {
+    if (watch_phase(what.c_str(), config_.signals, call, stop_now) == PhaseEnd::kAbandoned) {
+      abandoned_ = true;
+      result.interrupted = true;
+      return false;
+    }
+  } catch (const bindings::ScriptInterrupted&) {
+    result.metrics.merge(*recorded);
+    result.interrupted = true;
+    return false;
+  } catch (...) {
+    result.metrics.merge(*recorded);
+    throw;
+  }
+  result.metrics.merge(*recorded);
+  if (returned) *returned = *value;
+  return true;
+}
+
 output::RunResult TestRun::execute() {
   output::RunResult result = describe();
   result.random_seed = plan_.source.random_seed;
   if (plan_.samples) plan_.samples->start(plan_.catalog);
-  if (has_setup_) plan_.setup_json = Worker::call_function(plan_, "setup", "", result.metrics);
+  // A signal during setup() ends the run there: no load, no teardown() (setup's
+  // data is incomplete).
+  bool go_on = !has_setup_ || call_watched("setup", "", &plan_.setup_json, result);
+  if (go_on) run_workers(result);
 
-  run_workers(result);
-
-  if (has_teardown_) {
+  if (go_on && has_teardown_ && !abandoned_) {
     try {
-      Worker::call_function(plan_, "teardown", plan_.setup_json, result.metrics);
+      call_watched("teardown", plan_.setup_json, nullptr, result);
     } catch (const bindings::ScriptError& error) {
       teardown_error_ = error.what();
       std::string_view message = teardown_error_;
@@ -372,11 +287,17 @@ output::RunResult TestRun::execute() {
       shared_.errors.report(std::string(message), "teardown");
     }
   }
+  if (result.interrupted && result.interrupt_reason.empty() && config_.signals)
+    result.interrupt_reason = config_.signals->reason();
   shared_.errors.print_repeats();
   result.script_errors = shared_.errors.counts();
   result.slo = thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds,
                                         config_.strict, aborted_by_);
   output::apply_script_errors(result.slo, output::script_error_totals(result));
+  if (hung_) {
+    result.slo.verdict = std::string("SCRIPT ERROR: ") + kHungMessage;
+    result.slo.exit_code = kExitScriptError;
+  }
   return result;
 }
 
@@ -384,9 +305,15 @@ void TestRun::run_workers(output::RunResult& result) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < plan_.workers; ++i)
     workers.push_back(std::make_unique<Worker>(i, plan_, shared_));
+  shared_.snapshots.resize(workers.size());
   std::optional<ProgressView> progress;
   if (config_.progress) progress.emplace(plan_, isatty(STDERR_FILENO) != 0);
-  Supervisor supervisor(shared_, workers, plan_, std::move(progress));
+  Supervisor supervisor(shared_, workers, plan_, config_.signals, std::move(progress));
+  supervisor.deadline_seconds = 0;
+  for (const auto& s : plan_.scenarios)
+    supervisor.deadline_seconds =
+        std::max(supervisor.deadline_seconds,
+                 s.config.start_time + s.kind->max_duration(s.config) + s.config.graceful_stop);
   if (plan_.samples) {
     supervisor.gauges = plan_.samples->open_channel();
     supervisor.gauges->define_tags(0, "");
@@ -401,9 +328,12 @@ void TestRun::run_workers(output::RunResult& result) {
     shared_.live.set_setup(tracked_in(result.metrics));
     supervisor.should_abort = [this](double elapsed) { return check_abort(elapsed) != nullptr; };
   }
+  if (config_.checkpoint && config_.checkpoint_seconds > 0) {
+    supervisor.checkpoint_seconds = config_.checkpoint_seconds;
+    supervisor.checkpoint = [&] { config_.checkpoint(partial_result(result, supervisor)); };
+  }
   supervisor.run();
-  for (auto& worker : workers) worker->join();
-  if (supervisor.init_failed) {
+  if (supervisor.init_failed() && supervisor.signals() == 0) {
     for (auto& worker : workers)
       if (worker->failed()) throw bindings::ScriptError(worker->failure());
   }
@@ -413,14 +343,32 @@ void TestRun::run_workers(output::RunResult& result) {
       unix_ms_now() - static_cast<int64_t>((uv_hrtime() - plan_.start_ns) / 1'000'000);
   result.end_unix_ms = unix_ms_now();
   result.duration_seconds = static_cast<double>(uv_hrtime() - plan_.start_ns) / 1e9;
-  result.interrupted = supervisor.signals > 0;
-  result.interrupt_reason = supervisor.interrupt_reason;
-  result.time_series = supervisor.series.finish();
+  result.interrupted = supervisor.signals() > 0;
+  result.interrupt_reason = supervisor.interrupt_reason();
+  result.time_series = supervisor.series().finish();
 
-  for (auto& worker : workers) {
-    result.metrics.merge(worker->sink());
-    result.overflowed_tag_sets += worker->sink().overflowed_tag_sets();
+  for (size_t i = 0; i < workers.size(); ++i) {
+    if (std::find(supervisor.abandoned().begin(), supervisor.abandoned().end(), i) !=
+        supervisor.abandoned().end()) {
+      // Its numbers as of its last snapshot; the thread runs on until the process
+      // exits, so the Worker it uses must never be destroyed.
+      shared_.snapshots.merge_into(i, result.metrics, result.overflowed_tag_sets);
+      workers[i]->abandon();
+      (void)workers[i].release();
+      abandoned_ = true;
+      continue;
+    }
+    result.metrics.merge(workers[i]->sink());
+    result.overflowed_tag_sets += workers[i]->sink().overflowed_tag_sets();
   }
+  if (abandoned_ && !result.interrupted) {
+    hung_ = true;
+    shared_.errors.report(kHungMessage, "iteration");
+  }
+  add_vu_gauges(result);
+}
+
+void TestRun::add_vu_gauges(output::RunResult& result) const {
   // The VU gauges come from the per-second samples of the main thread.
   metrics::Aggregate vus, vus_max;
   uint64_t end = uv_hrtime();
@@ -432,6 +380,27 @@ void TestRun::run_workers(output::RunResult& result) {
               static_cast<double>(shared_.initialized_vus.load(std::memory_order_relaxed)), end);
   result.metrics.add(plan_.catalog.def(metrics::builtin::kVus), "", vus);
   result.metrics.add(plan_.catalog.def(metrics::builtin::kVusMax), "", vus_max);
+}
+
+output::RunResult TestRun::partial_result(const output::RunResult& before_load,
+                                          Supervisor& supervisor) {
+  output::RunResult partial = before_load;  // setup()'s metrics and the run's description
+  partial.partial = true;
+  partial.clock_start_ns = plan_.start_ns;
+  partial.duration_seconds = static_cast<double>(uv_hrtime() - plan_.start_ns) / 1e9;
+  partial.end_unix_ms = unix_ms_now();
+  partial.start_unix_ms =
+      partial.end_unix_ms - static_cast<int64_t>(partial.duration_seconds * 1000);
+  partial.time_series = supervisor.series().closed();
+  for (int i = 0; i < plan_.workers; ++i)
+    shared_.snapshots.merge_into(static_cast<size_t>(i), partial.metrics,
+                                 partial.overflowed_tag_sets);
+  add_vu_gauges(partial);
+  partial.script_errors = shared_.errors.counts();
+  partial.slo = thresholds::evaluate_all(slos_, partial.metrics, partial.duration_seconds,
+                                         config_.strict, aborted_by_);
+  output::apply_script_errors(partial.slo, output::script_error_totals(partial));
+  return partial;
 }
 
 }  // namespace lueng::exec

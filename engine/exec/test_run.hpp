@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "bindings/script_state.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/run_plan.hpp"
+#include "engine/exec/stop_signals.hpp"
 #include "engine/output/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
@@ -22,6 +24,12 @@ struct TestRunConfig {
   KeyValues tags;                         // --tag, wins over options.tags
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
+  // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.
+  StopSignals* signals = nullptr;
+  // Called every checkpoint_seconds of the load with the result so far (partial):
+  // the result file written during a long run.
+  std::function<void(const output::RunResult&)> checkpoint;
+  double checkpoint_seconds = 60;
 };
 
 // A whole `lueng run`: init code, setup(), the workers, teardown(), then the
@@ -43,12 +51,22 @@ class TestRun {
   output::RunResult describe() const;
 
   const std::string& teardown_error() const { return teardown_error_; }
+  // A phase or a worker did not stop when asked and was left running: the process
+  // must end (after writing its outputs) without destroying this TestRun.
+  bool abandoned() const { return abandoned_; }
   // Why fewer workers than threads run the test ("" when all of them do).
   const std::string& workers_note() const { return workers_note_; }
   const std::vector<thresholds::SloDefinition>& slos() const { return slos_; }
 
  private:
   void run_workers(output::RunResult& result);
+  // setup() or teardown() on a thread of its own, stopped by a signal: false
+  // when it was (result marked interrupted). Throws ScriptError when it fails.
+  bool call_watched(const char* name, const std::string& data_json, std::string* returned,
+                    output::RunResult& result);
+  void add_vu_gauges(output::RunResult& result) const;
+  output::RunResult partial_result(const output::RunResult& before_load,
+                                   class Supervisor& supervisor);
   void read_thresholds(const rapidjson::Value& options);
 
   TestRunConfig config_;
@@ -58,6 +76,8 @@ class TestRun {
   bool has_setup_ = false, has_teardown_ = false;
   std::string teardown_error_;
   std::string workers_note_;
+  bool abandoned_ = false;
+  bool hung_ = false;  // a worker ran past the test's end without a signal
   std::vector<thresholds::SloDefinition> slos_;
   // abort_on_fail SLOs: index in slos_ and in plan_.tracked.
   std::vector<std::pair<size_t, size_t>> abort_watches_;

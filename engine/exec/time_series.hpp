@@ -20,6 +20,8 @@ class TimeSeriesBuilder {
   // Closes the seconds before `second`.
   void close_before(int64_t second);
   std::vector<output::TimePoint> finish();
+  // The seconds closed so far.
+  const std::vector<output::TimePoint>& closed() const { return closed_; }
 
  private:
   struct Open {

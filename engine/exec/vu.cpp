@@ -67,12 +67,21 @@ void Vu::resume(int nargs) {
   } else if (waiting_ == Waiting::kNothing) {
     // The script yielded by itself: nothing would ever resume it.
     worker_.script().restart(co_);
-    end_iteration({true, false, false, "coroutine.yield() cannot be used in VU code"});
+    bindings::ResumeOutcome outcome;
+    outcome.iteration_ended = true;
+    outcome.ok = false;
+    outcome.error = "coroutine.yield() cannot be used in VU code";
+    end_iteration(outcome);
   }
 }
 
 void Vu::end_iteration(const bindings::ResumeOutcome& outcome) {
   in_iteration_ = false;
+  if (outcome.interrupted) {  // a hard stop broke into code that never waited
+    worker_.note_interrupted();
+    run_.iteration_ended(*this, false);
+    return;
+  }
   if (!outcome.ok) worker_.report_error(*this, outcome.error, outcome.deliberate);
   // An iteration that fails before it ever waits would have its VU spin through
   // failures as fast as the CPU goes: looping executors back off (ScenarioRun).

@@ -6,8 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
-#include <string>
+#include "engine/exec/engine_error.hpp"
 
 namespace lueng::exec {
 
@@ -29,8 +28,11 @@ void set_timerfd(int fd, uint64_t deadline_ns) {
 
 WakeupQueue::WakeupQueue(uv_loop_t* loop) {
   fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error(std::string("timerfd_create: ") + std::strerror(errno));
-  uv_poll_init(loop, &poll_, fd_);
+  if (fd_ < 0) check_uv(-errno, "a worker's timer (timerfd)");
+  if (int status = uv_poll_init(loop, &poll_, fd_); status < 0) {
+    ::close(fd_);
+    check_uv(status, "a worker's timer (poll)");
+  }
   poll_.data = this;
   uv_poll_start(&poll_, UV_READABLE, on_readable);
 }

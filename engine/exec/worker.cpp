@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "bindings/lua_interrupt.hpp"
 #include "bindings/metric_catalog_access.hpp"
+#include "engine/exec/engine_error.hpp"
 #include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/output/sample_writer.hpp"
@@ -15,12 +17,12 @@ Worker::Worker(int index, const RunPlan& plan, RunShared& shared)
   if (plan.samples) sink_.stream_to(plan.samples->open_channel());
   // The loop and the stop handle exist before the thread does, so that
   // request_stop() works from the first moment.
-  uv_loop_init(&loop_);
+  check_uv(uv_loop_init(&loop_), "a worker's event loop");
   // What the loop spends waiting in the poll: the rest of the time the worker was
   // busy, which tells a saturated generator from a slow target.
   uv_loop_configure(&loop_, UV_METRICS_IDLE_TIME);
   wakeups_.emplace(&loop_);
-  uv_async_init(&loop_, &stop_async_, on_stop_request);
+  check_uv(uv_async_init(&loop_, &stop_async_, on_stop_request), "a worker's stop handle");
   stop_async_.data = this;
   stop_async_open_ = true;
   uv_idle_init(&loop_, &ready_idle_);
@@ -33,10 +35,10 @@ Worker::Worker(int index, const RunPlan& plan, RunShared& shared)
 
 Worker::~Worker() {
   join();
+  close_handles();  // a worker that never ran has them open still
   runs_.clear();
   script_.reset();
   http_.reset();
-  wakeups_->close();
   // Sessions and the client close their handles as they go; let those closes finish.
   uv_run(&loop_, UV_RUN_DEFAULT);
   uv_loop_close(&loop_);
@@ -46,7 +48,7 @@ void Worker::start() {
   thread_ = std::thread([this] {
     run();
     finished_.store(true, std::memory_order_release);
-    if (shared_.worker_done) uv_async_send(shared_.worker_done);
+    shared_.notify_main();
   });
 }
 
@@ -81,7 +83,7 @@ void Worker::run() {
     for (auto& run : runs_) run->stop(true);
   }
   shared_.started_workers.fetch_add(1, std::memory_order_release);
-  if (shared_.worker_done) uv_async_send(shared_.worker_done);  // none for setup/teardown
+  shared_.notify_main();
   scenario_completed();  // shuts down at once when there is nothing to run
   uv_run(&loop_, UV_RUN_DEFAULT);
   flush_interval(false);  // the loop has ended: its last moments say nothing of load
@@ -101,8 +103,26 @@ void Worker::build(const std::vector<size_t>& scenario_indices) {
   }
 }
 
+void CallStop::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  if (worker_) worker_->request_stop(true);
+}
+
+void CallStop::attach(Worker* worker) {
+  std::lock_guard lock(mutex_);
+  worker_ = worker;
+  if (stopped_) worker->request_stop(true);
+}
+
+void CallStop::detach() {
+  std::lock_guard lock(mutex_);
+  worker_ = nullptr;
+}
+
 std::string Worker::call_function(const RunPlan& main_plan, const std::string& name,
-                                  const std::string& data_json, metrics::MetricSet& record_into) {
+                                  const std::string& data_json, metrics::MetricSet& record_into,
+                                  CallStop* stop) {
   RunPlan plan;
   plan.source = main_plan.source;
   plan.catalog = main_plan.catalog;
@@ -129,8 +149,11 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   own.release_workers(true);
   Worker worker(0, plan, own);
   worker.call_result_ = &result;
+  if (stop) stop->attach(&worker);
   worker.run();
+  if (stop) stop->detach();
   record_into.merge(worker.sink_);
+  if (worker.interrupted_ || worker.stop_level_.load() > 0) throw bindings::ScriptInterrupted();
   if (worker.failed()) throw bindings::ScriptError(worker.failure_);
   if (!worker.call_error_.empty())
     throw bindings::ScriptError(name + "() failed: " + worker.call_error_);
@@ -199,10 +222,31 @@ void Worker::flush_interval(bool measure_busy) {
 void Worker::on_tick(uv_timer_t* timer) {
   // Quiet seconds still reach the main thread promptly.
   auto* worker = static_cast<Worker*>(timer->data);
-  worker->interval(uv_hrtime());
+  uint64_t now = uv_hrtime();
+  worker->interval(now);
+  if (now >= worker->next_snapshot_ns_) worker->take_snapshot(now);
   for (auto& run : worker->runs_) run->publish_progress();
   if (!worker->sink_.tracked().empty())
     worker->shared_.live.publish(static_cast<size_t>(worker->index_), worker->sink_.tracked());
+}
+
+void Worker::take_snapshot(uint64_t now) {
+  metrics::MetricSet snapshot(plan_.catalog);
+  snapshot.merge(sink_);
+  shared_.snapshots.publish(static_cast<size_t>(index_), std::move(snapshot),
+                            sink_.overflowed_tag_sets());
+  // About 1% of the worker's time at most: a second apart, or a hundred times
+  // what the snapshot took, up to a minute.
+  uint64_t cost = uv_hrtime() - now;
+  next_snapshot_ns_ = now + std::clamp<uint64_t>(cost * 100, 1'000'000'000, 60'000'000'000);
+}
+
+void Worker::interrupt_lua() {
+  if (thread_.joinable() && !finished()) bindings::interrupt_lua_on(thread_.native_handle());
+}
+
+void Worker::abandon() {
+  thread_.detach();
 }
 
 void Worker::report_error(Vu& vu, const std::string& message, bool deliberate) {
@@ -228,17 +272,22 @@ void Worker::begin_shutdown() {
 }
 
 void Worker::on_shutdown(uv_timer_t* timer) {
-  auto* worker = static_cast<Worker*>(timer->data);
-  for (auto& run : worker->runs_) run->close();
-  worker->wakeups_->close();
+  static_cast<Worker*>(timer->data)->close_handles();
+}
+
+void Worker::close_handles() {
+  if (handles_closed_) return;
+  handles_closed_ = true;
+  for (auto& run : runs_) run->close();
+  wakeups_->close();
   {
-    std::lock_guard lock(worker->stop_mutex_);
-    worker->stop_async_open_ = false;
-    uv_close(reinterpret_cast<uv_handle_t*>(&worker->stop_async_), nullptr);
+    std::lock_guard lock(stop_mutex_);
+    stop_async_open_ = false;
+    uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
   }
-  for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(&worker->ready_idle_),
-                              reinterpret_cast<uv_handle_t*>(&worker->tick_timer_),
-                              reinterpret_cast<uv_handle_t*>(&worker->shutdown_timer_)})
+  for (uv_handle_t* handle :
+       {reinterpret_cast<uv_handle_t*>(&ready_idle_), reinterpret_cast<uv_handle_t*>(&tick_timer_),
+        reinterpret_cast<uv_handle_t*>(&shutdown_timer_)})
     uv_close(handle, nullptr);
 }
 

@@ -26,6 +26,21 @@ namespace lueng::exec {
 
 class Vu;
 
+// Lets another thread stop a Worker::call_function() at once: a signal during
+// setup() or teardown().
+class CallStop {
+ public:
+  void stop();
+
+ private:
+  friend class Worker;
+  void attach(Worker* worker);
+  void detach();
+  std::mutex mutex_;
+  Worker* worker_ = nullptr;
+  bool stopped_ = false;
+};
+
 // One event loop, one Lua state and the VUs of its share of every scenario.
 // Everything but request_stop() runs on the worker's own thread; workers share
 // nothing but the read-only plan and RunShared's atomics and mailbox.
@@ -41,12 +56,20 @@ class Worker {
   void join();
   // Runs one function once (setup or teardown) on the calling thread, in a state
   // of its own. Returns the function's return value as JSON ("" for nil).
-  // Throws bindings::ScriptError when it fails.
+  // Throws bindings::ScriptError when it fails, bindings::ScriptInterrupted when
+  // `stop` stopped it.
   static std::string call_function(const RunPlan& plan, const std::string& name,
-                                   const std::string& data_json, metrics::MetricSet& record_into);
+                                   const std::string& data_json, metrics::MetricSet& record_into,
+                                   class CallStop* stop = nullptr);
 
   // Any thread: stop starting iterations (graceful) or drop running ones (hard).
   void request_stop(bool hard);
+  // Any thread: breaks into Lua code of this worker that loops without waiting
+  // (bindings/lua_interrupt.hpp); with request_stop(true), for a hard stop.
+  void interrupt_lua();
+  // The main thread gives up on a worker that does not end: its thread is left
+  // running, detached, and the Worker must never be destroyed.
+  void abandon();
   bool failed() const { return !failure_.empty(); }
   bool finished() const { return finished_.load(std::memory_order_acquire); }
   const std::string& failure() const { return failure_; }
@@ -71,6 +94,8 @@ class Worker {
   void scenario_completed();
   // An iteration of `vu` ended by a Lua error (`deliberate`: by lueng.fail()).
   void report_error(Vu& vu, const std::string& message, bool deliberate);
+  // An iteration ended because a hard stop interrupted its Lua code.
+  void note_interrupted() { interrupted_ = true; }
 
  private:
   void run();  // the thread body: build, run the loop, tear down
@@ -78,11 +103,13 @@ class Worker {
   // Posts the current second's stats; `measure_busy`: with the loop's busy share
   // since the last flush.
   void flush_interval(bool measure_busy = true);
+  void take_snapshot(uint64_t now);
   void begin_shutdown();
   static void on_ready(uv_idle_t* idle);
   static void on_tick(uv_timer_t* timer);
   static void on_stop_request(uv_async_t* async);
   static void on_shutdown(uv_timer_t* timer);
+  void close_handles();
 
   int index_;
   const RunPlan& plan_;
@@ -112,10 +139,13 @@ class Worker {
   bool stop_async_open_ = false;
   IntervalStats interval_;
   uint64_t busy_since_ns_ = 0, idle_since_ns_ = 0;  // where the busy share of interval_ starts
+  uint64_t next_snapshot_ns_ = 0;
   bool shutting_down_ = false;
+  bool handles_closed_ = false;
   std::string failure_;
   std::string* call_result_ = nullptr;
   std::string call_error_;
+  bool interrupted_ = false;
 };
 
 }  // namespace lueng::exec

@@ -169,6 +169,8 @@ std::string verdict_block(const RunResult& result) {
   if (!slo.results.empty())
     out += "<p id=\"compliance\"><b>Compliance:</b> " + e(slo_compliance_line(slo)) +
            " &middot; <b>Verdict:</b> " + e(slo_verdict_line(slo)) + "</p>\n";
+  if (result.partial)
+    out += "<p class=\"alert\">Partial: written during the run, the numbers so far.</p>\n";
   if (result.interrupted)
     out += "<p class=\"alert\">Interrupted (" + e(result.interrupt_reason) +
            "): the numbers cover the part that ran.</p>\n";

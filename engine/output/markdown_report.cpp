@@ -53,6 +53,7 @@ std::string verdict_heading(const RunResult& result) {
   }
   out += fmt::format("**Exit status:** {}", result.exit_code);
   if (result.interrupted) out += " (interrupted: " + cell(result.interrupt_reason) + ")";
+  if (result.partial) out += " (partial: written during the run, the numbers so far)";
   out += "  \n";
   out += fmt::format("**Script:** {} · **duration** {} · **lueng** {} · **host** {}\n\n",
                      code(result.script), format_ms(result.duration_seconds * 1000),

@@ -1,5 +1,7 @@
 #include "engine/output/result_file.hpp"
 
+#include "engine/output/text_file.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -294,6 +296,7 @@ std::string result_to_json(const RunResult& result) {
   key_number(w, "duration_seconds", result.duration_seconds);
   key_bool(w, "interrupted", result.interrupted);
   key_string(w, "interrupt_reason", result.interrupt_reason.c_str());
+  key_bool(w, "partial", result.partial);
   key_int(w, "exit_code", result.exit_code);
   key_int(w, "workers", result.workers);
   key_uint(w, "max_vus", result.max_vus);
@@ -385,22 +388,7 @@ std::string result_to_json(const RunResult& result) {
 }
 
 bool write_result_file(const RunResult& result, const std::string& path, std::string* error) {
-  std::string json = result_to_json(result);
-  std::string temporary = path + ".tmp";
-  FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (!file) {
-    *error = path + ": cannot write: " + std::strerror(errno);
-    return false;
-  }
-  bool ok = std::fwrite(json.data(), 1, json.size(), file) == json.size();
-  ok = std::fputc('\n', file) != EOF && ok;
-  ok = std::fclose(file) == 0 && ok;
-  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    *error = path + ": cannot write: " + std::strerror(errno);
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
+  return write_text_file(path, result_to_json(result) + "\n", error);
 }
 
 }  // namespace lueng::output

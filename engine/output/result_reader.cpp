@@ -352,6 +352,7 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   result.duration_seconds = reader.number(d, "duration_seconds", "top level");
   result.interrupted = reader.boolean(d, "interrupted", "top level");
   result.interrupt_reason = reader.string(d, "interrupt_reason", "top level");
+  result.partial = reader.boolean(d, "partial", "top level");
   result.exit_code = reader.integer<int>(d, "exit_code", "top level");
   result.workers = reader.integer<int>(d, "workers", "top level");
   result.max_vus = reader.count(d, "max_vus", "top level");

@@ -93,6 +93,8 @@ struct RunResult {
   uint64_t clock_start_ns = 0;
   bool interrupted = false;
   std::string interrupt_reason;
+  // Written during the run (every checkpoint interval): the numbers so far.
+  bool partial = false;
   int workers = 0;
   uint64_t max_vus = 0;
   // math.random's run seed: `lueng run --random-seed` with it draws the same

@@ -183,6 +183,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
       fmt::format("     running ({}), {} worker{}", format_ms(result.duration_seconds * 1000),
                   result.workers, result.workers == 1 ? "" : "s");
   if (result.interrupted) ran += ", " + paint.red("interrupted: " + result.interrupt_reason);
+  if (result.partial) ran += ", " + paint.red("partial: written during the run");
   if (!result.slo.aborted_by.empty())
     ran += ", " + paint.red("aborted by abort_on_fail of " + result.slo.aborted_by);
   out += paint.dim(ran) + "\n";

@@ -1,0 +1,177 @@
+#include "engine/exec/supervisor.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "engine/exec/engine_error.hpp"
+#include "engine/exec/phase_watch.hpp"
+#include "engine/exec/worker.hpp"
+
+namespace lueng::exec {
+
+namespace {
+// Past the test's longest possible end, a margin for the workers' own timers.
+constexpr double kDeadlineMargin = 5;
+}  // namespace
+
+Supervisor::Supervisor(RunShared& shared, std::vector<std::unique_ptr<Worker>>& workers,
+                       RunPlan& plan, StopSignals* signals, std::optional<ProgressView> progress)
+    : shared_(shared),
+      workers_(workers),
+      plan_(plan),
+      signals_(signals),
+      progress_(std::move(progress)) {}
+
+void Supervisor::run() {
+  check_uv(uv_loop_init(&loop_), "the main event loop");
+  check_uv(uv_async_init(&loop_, &done_, on_done), "the main event loop");
+  uv_timer_init(&loop_, &tick_);
+  uv_timer_init(&loop_, &grace_);
+  for (uv_handle_t* h :
+       {reinterpret_cast<uv_handle_t*>(&done_), reinterpret_cast<uv_handle_t*>(&tick_),
+        reinterpret_cast<uv_handle_t*>(&grace_)})
+    h->data = this;
+  signal_poll_.emplace(&loop_, signals_, [this](int count) { on_signal(count); });
+  shared_.listen(&done_);
+  try {
+    for (auto& worker : workers_) worker->start();
+  } catch (const std::system_error& error) {
+    throw EngineError(std::string("cannot start a worker thread: ") + error.what());
+  }
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  uv_loop_close(&loop_);
+  for (const auto& stats : shared_.take()) series_.add(stats);
+  if (progress_) progress_->finish();
+}
+
+void Supervisor::close() {
+  if (closed_) return;
+  closed_ = true;
+  shared_.listen(nullptr);
+  signal_poll_->close();
+  for (uv_handle_t* h :
+       {reinterpret_cast<uv_handle_t*>(&done_), reinterpret_cast<uv_handle_t*>(&tick_),
+        reinterpret_cast<uv_handle_t*>(&grace_)})
+    uv_close(h, nullptr);
+}
+
+void Supervisor::on_done(uv_async_t* async) {
+  // uv_async coalesces sends, so count the threads that really ended.
+  auto* self = static_cast<Supervisor*>(async->data);
+  if (!self->shared_.released()) {
+    if (self->shared_.ready_workers.load(std::memory_order_acquire) <
+        static_cast<int>(self->workers_.size()))
+      return;
+    self->release();
+  }
+  self->sample_start();
+  for (auto& worker : self->workers_)
+    if (!worker->finished()) return;
+  // A thread that has set finished may still be inside notify_main(); joining it
+  // (it is about to return) makes closing the handle safe.
+  for (auto& worker : self->workers_) worker->join();
+  self->close();
+}
+
+// Every worker has run the init code and built its VUs: the test starts now,
+// unless one of them failed or a signal came first.
+void Supervisor::release() {
+  for (auto& worker : workers_) init_failed_ = init_failed_ || worker->failed();
+  plan_.start_ns = uv_hrtime();
+  if (init_failed_ || signals() > 0) {
+    shared_.release_workers(false);
+    return;
+  }
+  next_checkpoint_ = checkpoint_seconds;
+  uv_timer_start(&tick_, on_tick, 1000, 1000);
+  shared_.release_workers(true);
+}
+
+// The VUs of second 0 are those running once every worker has scheduled its
+// first iterations; the ticks sample every later second.
+void Supervisor::sample_start() {
+  if (start_sampled_ ||
+      shared_.started_workers.load(std::memory_order_acquire) < static_cast<int>(workers_.size()))
+    return;
+  start_sampled_ = true;
+  sample_vus(0);
+}
+
+void Supervisor::sample_vus(int64_t second) {
+  auto vus = static_cast<double>(shared_.busy_vus.load(std::memory_order_relaxed));
+  auto vus_max = static_cast<double>(shared_.initialized_vus.load(std::memory_order_relaxed));
+  series_.set_vus(second, vus, vus_max);
+  uint64_t now = uv_hrtime();
+  if (gauges) {
+    gauges->push(metrics::builtin::kVus, 0, vus, now);
+    gauges->push(metrics::builtin::kVusMax, 0, vus_max, now);
+  }
+  if (live_gauges) {
+    live_gauges->add(metrics::builtin::kVus, live_gauge_tags, vus, now);
+    live_gauges->add(metrics::builtin::kVusMax, live_gauge_tags, vus_max, now);
+    shared_.live.publish(workers_.size(), live_gauges->tracked());
+  }
+}
+
+void Supervisor::on_tick(uv_timer_t* timer) {
+  auto* self = static_cast<Supervisor*>(timer->data);
+  // Ticks fall on whole seconds; rounding keeps a tick due at 1 s but run a
+  // hair early by the loop's millisecond clock from counting as second 0.
+  int64_t second = std::llround(static_cast<double>(uv_hrtime() - self->plan_.start_ns) / 1e9);
+  for (const auto& stats : self->shared_.take()) self->series_.add(stats);
+  self->sample_start();
+  self->sample_vus(second);
+  self->series_.close_before(second - 2);  // workers report a second within one tick
+  double elapsed = static_cast<double>(uv_hrtime() - self->plan_.start_ns) / 1e9;
+  if (self->progress_) self->progress_->update(elapsed);
+  if (!self->aborted_ && self->signals() == 0 && self->should_abort &&
+      self->should_abort(elapsed)) {
+    self->aborted_ = true;
+    for (auto& worker : self->workers_) worker->request_stop(false);
+  }
+  if (self->checkpoint && self->checkpoint_seconds > 0 && elapsed >= self->next_checkpoint_) {
+    self->next_checkpoint_ += self->checkpoint_seconds;
+    self->checkpoint();
+  }
+  if (!self->stopping_now_ && elapsed > self->deadline_seconds + kDeadlineMargin) {
+    fprintf(stderr,
+            "\n  WARN the test ran past its longest possible end (%.0fs): stopping it at once\n",
+            self->deadline_seconds);
+    self->stop_now();
+  }
+}
+
+void Supervisor::on_signal(int count) {
+  if (count == 1) {
+    fprintf(stderr, "\n  %s: stopping gracefully (send it again to stop at once)\n",
+            signals_->reason().c_str());
+    for (auto& worker : workers_) worker->request_stop(false);
+  } else {
+    stop_now();
+  }
+}
+
+// Every worker drops what it runs, Lua code in a loop included; those that have
+// not ended a second later are given up on.
+void Supervisor::stop_now() {
+  stopping_now_ = true;
+  for (auto& worker : workers_) {
+    worker->request_stop(true);
+    worker->interrupt_lua();
+  }
+  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&grace_)))
+    uv_timer_start(&grace_, on_grace_over, static_cast<uint64_t>(kAbandonAfterSeconds * 1000), 0);
+}
+
+void Supervisor::on_grace_over(uv_timer_t* timer) {
+  auto* self = static_cast<Supervisor*>(timer->data);
+  for (size_t i = 0; i < self->workers_.size(); ++i)
+    if (!self->workers_[i]->finished()) self->abandoned_.push_back(i);
+  if (self->abandoned_.empty()) return;  // the last done message is on its way
+  fprintf(stderr, "  %zu worker%s did not stop within %.0f s: the run ends without %s\n",
+          self->abandoned_.size(), self->abandoned_.size() == 1 ? "" : "s", kAbandonAfterSeconds,
+          self->abandoned_.size() == 1 ? "it" : "them");
+  self->close();
+}
+
+}  // namespace lueng::exec
