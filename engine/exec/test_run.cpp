@@ -346,6 +346,11 @@ void TestRun::run_workers(output::RunResult& result) {
   result.interrupted = supervisor.signals() > 0;
   result.interrupt_reason = supervisor.interrupt_reason();
   result.time_series = supervisor.series().finish();
+  for (size_t i = 0; i < plan_.scenarios.size(); ++i) {
+    const ScenarioShared& counts = *plan_.scenarios[i].shared;
+    result.scenarios[i].iterations_completed = counts.iterations_done.load();
+    result.scenarios[i].iterations_interrupted = counts.iterations_interrupted.load();
+  }
 
   for (size_t i = 0; i < workers.size(); ++i) {
     if (std::find(supervisor.abandoned().begin(), supervisor.abandoned().end(), i) !=

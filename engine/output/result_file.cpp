@@ -325,6 +325,8 @@ std::string result_to_json(const RunResult& result) {
     key_number(w, "start_time_seconds", s.start_time);
     key_number(w, "graceful_stop_seconds", s.graceful_stop);
     key_int(w, "start_target", s.start_target);
+    key_int(w, "iterations_completed", s.iterations_completed);
+    key_int(w, "iterations_interrupted", s.iterations_interrupted);
     w.Key("stages");
     w.StartArray();
     for (const auto& [seconds, target] : s.stages) {

@@ -197,6 +197,8 @@ class Reader {
           if (tag.value.IsString())
             summary.tags.emplace_back(tag.name.GetString(), tag.value.GetString());
       // Stages and breaking point came after the first lueng.result/1 files.
+      summary.iterations_completed = integer<int64_t>(s, "iterations_completed", where);
+      summary.iterations_interrupted = integer<int64_t>(s, "iterations_interrupted", where);
       if (member(s, "start_target"))
         summary.start_target = integer<int64_t>(s, "start_target", where);
       if (const Value* stages = member(s, "stages"); stages && stages->IsArray())

@@ -64,6 +64,10 @@ struct ScenarioSummary {
   std::vector<std::pair<double, int64_t>> stages;
   double breaking_p95_ms = 10000;  // its breakingPoint
   double breaking_error_rate = 0.05;
+  // How its iterations ended: to the end, or cut off by gracefulStop,
+  // gracefulRampDown or a stop (what they had in flight was abandoned).
+  int64_t iterations_completed = 0;
+  int64_t iterations_interrupted = 0;
 };
 
 // One distinct message of the Lua errors that ended iterations (or setup() or

@@ -179,9 +179,15 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   }
 
   out += "\n";
+  int64_t completed = 0, interrupted = 0;
+  for (const auto& s : result.scenarios) {
+    completed += s.iterations_completed;
+    interrupted += s.iterations_interrupted;
+  }
   std::string ran =
-      fmt::format("     running ({}), {} worker{}", format_ms(result.duration_seconds * 1000),
-                  result.workers, result.workers == 1 ? "" : "s");
+      fmt::format("     running ({}), {} worker{}, {} complete and {} interrupted iterations",
+                  format_ms(result.duration_seconds * 1000), result.workers,
+                  result.workers == 1 ? "" : "s", completed, interrupted);
   if (result.interrupted) ran += ", " + paint.red("interrupted: " + result.interrupt_reason);
   if (result.partial) ran += ", " + paint.red("partial: written during the run");
   if (!result.slo.aborted_by.empty())

@@ -97,6 +97,10 @@ class ExecutorTest(ServerCase):
         self.assertEqual(run.code, 0, run.stderr)
         self.assertLess(run.result["duration_seconds"], 4)
         self.assertNotIn("iterations", run.result["metrics"])  # none of them could finish
+        # ... and the cut-off ones are counted, not lost.
+        [scenario] = run.result["scenarios"]
+        self.assertEqual((scenario["iterations_completed"], scenario["iterations_interrupted"]), (0, 4))
+        self.assertIn(", 0 complete and 4 interrupted iterations", run.stdout)
 
     def test_scenarios_with_start_times_run_in_their_windows_with_their_tags_and_env(self):
         started = time.time()
