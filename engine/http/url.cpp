@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "engine/http/ascii.hpp"
+#include "engine/http/field_syntax.hpp"
 
 namespace lueng::http {
 
@@ -157,7 +158,8 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
 
 bool parse_url_into(std::string_view text, Url& url, std::string* error) {
   auto fail = [&](std::string_view reason) {
-    if (error) *error = fmt::format("invalid URL \"{}\": {}", text, reason);
+    // Never the URL's line breaks as they are: they would garble the log.
+    if (error) *error = fmt::format("invalid URL \"{}\": {}", printable(text, 256), reason);
     return false;
   };
   url.scheme.clear();
@@ -207,7 +209,8 @@ bool parse_url_into(std::string_view text, Url& url, std::string* error) {
       return fail("IPv6 addresses must be written in brackets, e.g. http://[::1]:8080/");
     }
     for (char c : host) {
-      if (!is_host_char(c)) return fail(fmt::format("invalid character '{}' in host", c));
+      if (!is_host_char(c))
+        return fail(fmt::format("invalid character '{}' in host", printable({&c, 1})));
     }
   }
   if (host.empty()) return fail("missing host");

@@ -1,0 +1,155 @@
+"""Hostile input in a request, against a real server on loopback: what a script
+could inject into a request head is refused before anything is sent."""
+
+import socket
+import threading
+import unittest
+
+from support import raw_response, run_lueng
+
+
+class RecordingServer:
+    """Records every byte it reads, per connection, and answers each request head
+    with `response`, as many as arrive on the connection."""
+
+    def __init__(self, response=raw_response(200, b"ok")):
+        self.response = response
+        self.received = []  # one bytes object per connection
+        self._lock = threading.Lock()
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self.base_url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        threading.Thread(target=self._accept_loop, daemon=True).start()
+
+    def _accept_loop(self):
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.received.append(b"")
+                index = len(self.received) - 1
+            threading.Thread(target=self._serve, args=(conn, index), daemon=True).start()
+
+    def _serve(self, conn, index):
+        with conn:
+            pending = b""
+            while True:
+                try:
+                    chunk = conn.recv(65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                with self._lock:
+                    self.received[index] += chunk
+                pending += chunk
+                while b"\r\n\r\n" in pending:
+                    _, _, pending = pending.partition(b"\r\n\r\n")
+                    conn.sendall(self.response)
+
+    def all_bytes(self):
+        with self._lock:
+            return b"".join(self.received)
+
+    def stop(self):
+        self._sock.close()
+
+
+INJECTION_SCRIPT = r"""
+local http = require "lueng.http"
+options = { iterations = 1 }
+local base = ENV.BASE_URL
+local attempts = {
+  { "value CRLF", http.get, base .. "/a", { headers = { ["X-Token"] = "abc\r\nGET /smuggled HTTP/1.1" } } },
+  { "value LF from a file", http.get, base .. "/a", { headers = { Authorization = "Bearer s3cr3t-token\n" } } },
+  { "value NUL", http.post, base .. "/a", "body", { headers = { ["X-Nul"] = "a\0b" } } },
+  { "name with a space", http.get, base .. "/a", { headers = { ["X Smuggled"] = "1" } } },
+  { "name with a colon", http.get, base .. "/a", { headers = { ["X-A: b\r\nX-Evil"] = "1" } } },
+  { "Host header", http.get, base .. "/a", { headers = { Host = "example.com\r\nX-Evil: 1" } } },
+  { "cookie name", http.get, base .. "/a", { cookies = { ["sid\r\nX-Evil"] = "1" } } },
+  { "cookie value", http.get, base .. "/a", { cookies = { sid = "1\r\nX-Evil: 1" } } },
+  { "cookie table value", http.get, base .. "/a", { cookies = { sid = { value = "1;admin=1", replace = true } } } },
+  { "method", http.request, "GET /smuggled HTTP/1.1\r\nX-Evil: 1\r\n\r\nGET", base .. "/a" },
+  { "method with a space", http.request, "GET /x", base .. "/a" },
+  { "URL path", http.get, base .. "/a\r\nX-Evil: 1" },
+  { "URL host", http.get, "http://127.0.0.1\r\nX-Evil: 1/" },
+  { "batch entry", http.batch, { base .. "/b", { "GET", base .. "/c", nil, { headers = { ["X-T"] = "v\r\nX-Evil: 1" } } } } },
+  { "named batch entry", http.batch, { one = { method = "GET", url = base .. "/d", params = { headers = { ["Bad Name"] = "v" } } } } },
+}
+
+function default()
+  for _, attempt in ipairs(attempts) do
+    local ok, err = pcall(attempt[2], (table.unpack or unpack)(attempt, 3))
+    print("ATTEMPT " .. attempt[1] .. " | " .. tostring(ok) .. " | " .. tostring(err))
+  end
+  -- The VU goes on as if nothing had happened, and its requests are whole.
+  local res = http.get(base .. "/done", { headers = { ["X-Token"] = "clean" } })
+  print("DONE " .. res.status)
+end
+"""
+
+
+class RequestInjectionTest(unittest.TestCase):
+    def setUp(self):
+        self.server = RecordingServer()
+
+    def tearDown(self):
+        self.server.stop()
+
+    def test_nothing_that_would_split_a_request_head_reaches_the_socket(self):
+        run = run_lueng(INJECTION_SCRIPT, ["-e", f"BASE_URL={self.server.base_url}"])
+        self.assertEqual(run.code, 0, run.stdout + run.stderr)
+        attempts = {}
+        for line in run.stderr.splitlines():  # print() writes to stderr
+            if line.startswith("ATTEMPT "):
+                name, ok, error = line[len("ATTEMPT "):].split(" | ", 2)
+                attempts[name] = (ok, error)
+        self.assertEqual(len(attempts), 15, run.stderr)
+        for name, (ok, error) in attempts.items():
+            self.assertEqual(ok, "false", f"{name}: {error}")
+        # Each error names what was wrong, and never prints a header's value.
+        expected = {
+            "value CRLF": 'http.get: header "X-Token": the value holds a carriage return (\\r) at byte 4',
+            "value LF from a file": 'http.get: header "Authorization": the value holds a line feed (\\n) at byte 20',
+            "value NUL": 'http.post: header "X-Nul": the value holds a NUL byte at byte 2',
+            "name with a space": 'http.get: header name "X Smuggled" is not a valid header name',
+            "name with a colon": 'http.get: header name "X-A: b\\r\\nX-Evil" is not a valid header name',
+            "Host header": 'http.get: header "Host": the value holds a carriage return',
+            "cookie name": 'http.get: params.cookies: "sid\\r\\nX-Evil" is not a valid cookie name',
+            "cookie value": 'http.get: params.cookies: cookie "sid": the value holds a carriage return',
+            "cookie table value": "http.get: params.cookies: cookie \"sid\": the value holds ';'",
+            "method": 'http.request: method "GET /SMUGGLED HTTP/1.1\\r\\nX-EVIL: 1\\r\\n\\r\\nGET" is not a valid method',
+            "method with a space": 'http.request: method "GET /X" is not a valid method',
+            "URL path": "control character in path or query",
+            "URL host": "invalid character",
+            "batch entry": 'http.batch: header "X-T": the value holds a carriage return',
+            "named batch entry": 'http.batch: header name "Bad Name" is not a valid header name',
+        }
+        for name, message in expected.items():
+            self.assertIn(message, attempts[name][1], name)
+        self.assertNotIn("s3cr3t-token", run.stdout + run.stderr)
+        self.assertIn("DONE 200", run.stderr)
+        # The server saw one request, the last one, whole; nothing of the attempts.
+        wire = self.server.all_bytes()
+        self.assertEqual(wire.count(b" HTTP/1.1\r\n"), 1, wire)
+        self.assertTrue(wire.startswith(b"GET /done HTTP/1.1\r\n"), wire)
+        self.assertIn(b"\r\nX-Token: clean\r\n", wire)
+        for smuggled in (b"Evil", b"smuggled", b"Smuggled", b"admin"):
+            self.assertNotIn(smuggled, wire)
+
+    def test_a_user_agent_with_a_line_break_is_refused_before_the_test(self):
+        run = run_lueng("""
+            options = { userAgent = "lueng\\r\\nX-Evil: 1" }
+            function default() end
+        """)
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("options.userAgent: holds a carriage return (\\r)", run.stderr)
+        self.assertEqual(self.server.all_bytes(), b"")
+
+
+if __name__ == "__main__":
+    unittest.main()
