@@ -1,11 +1,12 @@
-"""Hostile input in a request, against a real server on loopback: what a script
-could inject into a request head is refused before anything is sent."""
+"""Hostile input on both sides of a request, against real servers on loopback:
+what a script could inject into a request head is refused before anything is
+sent; a redirect that cannot be followed fails."""
 
 import socket
 import threading
 import unittest
 
-from support import raw_response, run_lueng
+from support import ServerCase, raw_response, run_lueng
 
 
 class RecordingServer:
@@ -149,6 +150,81 @@ class RequestInjectionTest(unittest.TestCase):
         self.assertEqual(run.code, 104, run.stderr)
         self.assertIn("options.userAgent: holds a carriage return (\\r)", run.stderr)
         self.assertEqual(self.server.all_bytes(), b"")
+
+
+class RedirectTest(ServerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        routes = cls.server.routes
+
+        def redirect(location):
+            return lambda r: raw_response(302, b"moved", {"Location": location})
+
+        routes["/to-ftp"] = redirect("ftp://127.0.0.1/file.txt")
+        routes["/to-port"] = redirect("http://127.0.0.1:99999/")
+        routes["/to-space"] = redirect("http://exa mple.com/")
+        routes["/to-bracket"] = redirect("http://[::1/")
+        routes["/to-control"] = redirect("h\t:/")  # k6's own test of a bad Location
+        routes["/to-nowhere"] = redirect("http://")
+        routes["/no-location"] = lambda r: raw_response(302, b"moved",
+                                                        {"Set-Cookie": "seen=1; Path=/"})
+        routes["/empty-location"] = redirect("")
+        routes["/to-hello"] = redirect("/hello")
+        routes["/bad-with-cookie"] = lambda r: raw_response(302, b"", {
+            "Location": "ftp://127.0.0.1/", "Set-Cookie": "bad=1; Path=/"})
+
+    def test_a_redirect_that_cannot_be_followed_fails_the_request_as_k6_does(self):
+        run = self.run_ok("""
+            local http = require "lueng.http"
+            options = { iterations = 1 }
+            function default()
+              for _, path in ipairs({ "/to-ftp", "/to-port", "/to-space", "/to-bracket",
+                                      "/to-control", "/to-nowhere", "/no-location",
+                                      "/empty-location", "/to-hello", "/bad-with-cookie" }) do
+                local res = http.get(ENV.BASE_URL .. path)
+                print("HOP " .. path .. " | " .. res.status .. " | " .. res.error_code .. " | " ..
+                      res.error .. " | " .. res.url)
+              end
+              local jar = http.cookieJar():cookiesForURL(ENV.BASE_URL .. "/")
+              print("COOKIES seen=" .. tostring(jar.seen ~= nil) .. " bad=" .. tostring(jar.bad ~= nil))
+            end
+        """)
+        hops = {}
+        for line in run.stderr.splitlines():
+            if line.startswith("HOP "):
+                path, status, code, error, url = line[4:].split(" | ")
+                hops[path] = (int(status), int(code), error, url)
+        base = self.server.base_url
+        for path, reason in (("/to-ftp", 'unsupported scheme "ftp"'),
+                             ("/to-port", 'invalid port "99999"'),
+                             ("/to-space", "invalid character ' ' in host"),
+                             ("/to-bracket", "missing ']'"),
+                             ("/to-control", "control character in path or query"),
+                             ("/to-nowhere", "missing host"),
+                             ("/bad-with-cookie", 'unsupported scheme "ftp"')):
+            status, code, error, url = hops[path]
+            self.assertEqual((status, code), (0, 1000), (path, error))
+            self.assertTrue(error.startswith("cannot follow the redirect: invalid URL"), error)
+            self.assertIn(reason, error)
+            self.assertEqual(url, base + path)
+        # A 3xx without a Location is the answer, as Go's client (and k6) takes it.
+        self.assertEqual(hops["/no-location"][:2], (302, 0))
+        self.assertEqual(hops["/empty-location"][:2], (302, 0))
+        self.assertEqual(hops["/to-hello"], (200, 0, "", base + "/hello"))
+        # The cookie of an answer taken for a failure is not stored.
+        self.assertIn("COOKIES seen=true bad=false", run.stderr)
+        # Nothing was sent anywhere for the failed redirects: one request each.
+        paths = [r.path for r in self.server.requests]
+        self.assertEqual(paths, ["/to-ftp", "/to-port", "/to-space", "/to-bracket", "/to-control",
+                                 "/to-nowhere", "/no-location", "/empty-location", "/to-hello",
+                                 "/hello", "/bad-with-cookie"])
+        # The failed hop is one failed request, tagged as such.
+        tags = {s["tags"]["name"]: s["tags"] for s in run.result["metrics"]["http_reqs"]["series"]}
+        self.assertEqual((tags[base + "/to-ftp"]["status"], tags[base + "/to-ftp"]["error_code"]),
+                         ("0", "1000"))
+        failed = run.metric("http_req_failed")
+        self.assertEqual(failed["passes"], 7)
 
 
 if __name__ == "__main__":
