@@ -59,8 +59,8 @@ http::Url read_url(lua_State* L, int index, const char* fn) {
   if (lua_type(L, index) != LUA_TSTRING) luaL_error(L, "%s: url must be a string", fn);
   std::string error;
   auto url = http::parse_url(to_view(L, index), &error);
-  if (!url)
-    luaL_error(L, "%s: url '%s' is not valid: %s", fn, lua_tostring(L, index), error.c_str());
+  // The error names the URL with its credentials masked.
+  if (!url) luaL_error(L, "%s: %s", fn, error.c_str());
   return std::move(*url);
 }
 

@@ -51,9 +51,10 @@ void HttpFlight::build_headers() {
   headers_.clear();
   std::span<const http::Header> script_headers = call_->headers();
   const http::Header* script_cookie = nullptr;
+  bool script_authorization = false;
   for (const http::Header& header : script_headers) {
-    bool credentials = http::ascii_iequals(header.name, "Authorization") ||
-                       http::ascii_iequals(header.name, "Cookie");
+    bool authorization = http::ascii_iequals(header.name, "Authorization");
+    bool credentials = authorization || http::ascii_iequals(header.name, "Cookie");
     // Go's client (and so k6) does not hand credentials to another host.
     if (other_host_ && credentials) continue;
     if (body_dropped_ && (http::ascii_iequals(header.name, "Content-Type") ||
@@ -63,8 +64,15 @@ void HttpFlight::build_headers() {
       script_cookie = &header;
       continue;
     }
+    script_authorization = script_authorization || authorization;
     headers_.push_back(header);
   }
+  // A URL's user:password, unless the script sent an Authorization of its own
+  // (as Go's client): the hop's own, or the first URL's while on its host.
+  const std::string& url_credentials =
+      url_->basic_auth.empty() && !other_host_ ? call_->url.basic_auth : url_->basic_auth;
+  if (!url_credentials.empty() && !script_authorization)
+    headers_.push_back({"Authorization", url_credentials});
 
   // Cookies: the script's Cookie header, then params.cookies, then the jar's.
   // Nothing to do (and nothing allocated) for a VU that has none.
@@ -138,7 +146,7 @@ void HttpFlight::fail_redirect(http::ResponseData& response, std::string_view pr
 
 void HttpFlight::follow_redirect(int status) {
   std::swap(hop_url_, next_url_);
-  hop_url_text_.swap(location_text_);
+  http::redact_url(location_text_, hop_url_text_);
   url_ = &hop_url_;
   ++redirects_;
   if (!same_host(hop_url_, call_->url)) other_host_ = true;

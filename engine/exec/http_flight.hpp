@@ -74,8 +74,8 @@ class HttpFlight final : private http::ResponseHandler {
   bool other_host_ = false;    // a redirect left the first host: credentials stay behind
   bool body_dropped_ = false;  // a redirect turned the request into a GET
   http::Url hop_url_;
-  http::Url next_url_;  // the Location being read; swapped into hop_url_
-  std::string hop_url_text_;
+  http::Url next_url_;        // the Location being read; swapped into hop_url_
+  std::string hop_url_text_;  // hop_url_ as printed: credentials masked
   std::string location_text_;
   std::string hop_name_;
   std::string cookie_header_;

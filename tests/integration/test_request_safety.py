@@ -1,8 +1,13 @@
 """Hostile input on both sides of a request, against real servers on loopback:
 what a script could inject into a request head is refused before anything is
-sent; a redirect that cannot be followed fails."""
+sent; a redirect that cannot be followed fails; a password in a URL is never
+echoed."""
 
+import base64
+import glob
+import os
 import socket
+import tempfile
 import threading
 import unittest
 
@@ -225,6 +230,74 @@ class RedirectTest(ServerCase):
                          ("0", "1000"))
         failed = run.metric("http_req_failed")
         self.assertEqual(failed["passes"], 7)
+
+
+class CredentialsTest(ServerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        port = cls.server.port
+        cls.server.routes["/to-other-credentials"] = lambda r: raw_response(302, b"", {
+            "Location": f"http://second:hunter2@localhost:{port}/echo?hop=2"})
+        cls.server.routes["/to-relative"] = lambda r: raw_response(302, b"", {
+            "Location": "/echo?hop=relative"})
+
+    def test_a_password_in_a_url_is_sent_as_basic_auth_and_never_shown(self):
+        workdir = tempfile.mkdtemp(prefix="lueng-credentials-")
+        base = self.server.base_url.replace("http://", "http://user:secret@")
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { iterations = 1 }
+            function default()
+              local res = http.get(ENV.CREDENTIALS_URL .. "/echo?x=1")
+              print("URL " .. res.url .. " | " .. tostring(res))
+              http.get(ENV.CREDENTIALS_URL .. "/to-relative")
+              http.get(ENV.CREDENTIALS_URL .. "/to-other-credentials")
+              http.get(ENV.CREDENTIALS_URL .. "/echo", { headers = { Authorization = "Bearer own" } })
+              http.batch({ ENV.CREDENTIALS_URL .. "/echo?batch=1" })
+              http.get("http://user:secret@127.0.0.1:1/")       -- refused: its error has no URL
+              local ok, err = pcall(http.get, "ftp://user:secret@127.0.0.1/")
+              print("PCALL " .. tostring(err))
+              http.get(ENV.CREDENTIALS_URL .. "/no/such/page")  -- a 404 with its name tag
+              http.get("http://user:secret@127.0.0.1:99999/")   -- a Lua error: the iteration fails
+            end
+        """, "-e", f"CREDENTIALS_URL={base}",
+            "--out", f"json={workdir}/out.json", "--out", f"csv={workdir}/out.csv",
+            "--csv", f"{workdir}/locust", "--out", f"html={workdir}/report.html")
+        self.assertEqual(run.code, 107, run.stderr)  # the last request's script error
+        # What the server was sent: Basic user:secret while on the URL's host...
+        auth = {r.target: r.headers.get("authorization") for r in self.server.requests}
+        user = "Basic " + base64.b64encode(b"user:secret").decode()
+        self.assertEqual(auth["/echo?x=1"], user)
+        self.assertEqual(auth["/echo?hop=relative"], user)
+        self.assertEqual(auth["/echo?batch=1"], user)
+        self.assertEqual(auth["/to-other-credentials"], user)
+        # ... a Location's own credentials on its hop, and the script's header over both.
+        self.assertEqual(auth["/echo?hop=2"], "Basic " + base64.b64encode(b"second:hunter2").decode())
+        self.assertEqual(auth["/echo"], "Bearer own")
+
+        masked = self.server.base_url.replace("http://", "http://****:****@")
+        self.assertIn(f"URL {masked}/echo?x=1 | Response(GET {masked}/echo?x=1 -> 200)", run.stderr)
+        self.assertIn('PCALL http.get: invalid URL "ftp://****:****@127.0.0.1/"', run.stderr)
+        self.assertIn('invalid URL "http://****:****@127.0.0.1:99999/"', run.stderr)
+        errors = [e["message"] for e in run.result["errors"]]
+        self.assertEqual(len(errors), 1, errors)
+        self.assertIn('invalid URL "http://****:****@127.0.0.1:99999/"', errors[0])
+        names = {s["tags"]["name"] for s in run.result["metrics"]["http_reqs"]["series"]}
+        self.assertIn(f"{masked}/echo", names)
+        self.assertIn(f"{masked}/no/such/page", names)
+        self.assertIn(f"http://****:****@localhost:{self.server.port}/echo", names)
+        # Nowhere a password: not on the terminal, in the result file, in the
+        # outputs or the report.
+        written = [run.stdout, run.stderr, open(run.result_path).read()]
+        for path in glob.glob(os.path.join(workdir, "*")):
+            with open(path, errors="replace") as f:
+                written.append(f.read())
+        self.assertGreaterEqual(len(written), 7)
+        for text in written:
+            self.assertNotIn("secret", text)
+            self.assertNotIn("hunter2", text)
 
 
 if __name__ == "__main__":
