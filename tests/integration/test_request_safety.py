@@ -1,7 +1,7 @@
 """Hostile input on both sides of a request, against real servers on loopback:
 what a script could inject into a request head is refused before anything is
 sent; a redirect that cannot be followed fails; a password in a URL is never
-echoed."""
+echoed; a server whose lines end in bare LFs is read as Go (and so k6) reads it."""
 
 import base64
 import glob
@@ -298,6 +298,82 @@ class CredentialsTest(ServerCase):
         for text in written:
             self.assertNotIn("secret", text)
             self.assertNotIn("hunter2", text)
+
+
+class BareLineFeedServer:
+    """Answers every request with a response whose status line and headers end
+    in a bare LF, on a kept-alive connection."""
+
+    RESPONSE = (b"HTTP/1.1 200 OK\n"
+                b"Content-Type: text/plain\n"
+                b"Set-Cookie: session=abc; Path=/\n"
+                b"Content-Length: 12\n"
+                b"\n"
+                b"line1\nline2\n")
+
+    def __init__(self):
+        self.connections = 0
+        self.requests = []
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.base_url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        threading.Thread(target=self._accept_loop, daemon=True).start()
+
+    def _accept_loop(self):
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            pending = b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                pending += chunk
+                while b"\r\n\r\n" in pending:
+                    head, _, pending = pending.partition(b"\r\n\r\n")
+                    self.requests.append(head.decode("latin-1"))
+                    conn.sendall(self.RESPONSE)
+
+    def stop(self):
+        self._sock.close()
+
+
+class BareLineFeedTest(unittest.TestCase):
+    def test_a_response_whose_lines_end_in_bare_lf_is_read_whole(self):
+        server = BareLineFeedServer()
+        self.addCleanup(server.stop)
+        run = run_lueng("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { iterations = 1 }
+            function default()
+              for i = 1, 3 do
+                local res = http.get(ENV.BASE_URL .. "/page")
+                lueng.check(res, {
+                  ["status 200"] = res.status == 200,
+                  ["no error"] = res.error_code == 0,
+                  ["headers"] = res.headers["Content-Type"] == "text/plain",
+                  ["body as sent"] = res.body == "line1\\nline2\\n",
+                })
+              end
+            end
+        """, ["-e", f"BASE_URL={server.base_url}"])
+        self.assertEqual(run.code, 0, run.stderr)
+        for check in run.result["checks"]:
+            self.assertEqual((check["passes"], check["fails"]), (3, 0), check["name"])
+        # The cookie went back, and the connection was kept for all three.
+        self.assertEqual(len(server.requests), 3)
+        self.assertNotIn("Cookie:", server.requests[0])
+        self.assertIn("\r\nCookie: session=abc", server.requests[1])
+        self.assertEqual(server.connections, 1)
 
 
 if __name__ == "__main__":
