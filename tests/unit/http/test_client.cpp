@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +37,29 @@ std::string fmt_hex(size_t value) {
 
 std::string port_text(const TestServer& server) {
   return std::to_string(server.port());
+}
+
+// A resolver stuck as getaddrinfo is behind a name server that never answers,
+// until the test lets it go (or a minute passes, so that a broken test ends).
+struct Hang {
+  std::mutex mutex;
+  std::condition_variable released_cv;
+  bool released = false;
+  std::atomic<int> returned{0};
+
+  void release() {
+    std::lock_guard lock(mutex);
+    released = true;
+    released_cv.notify_all();
+  }
+};
+Hang hang;
+
+int hanging_lookup(const std::string&, AddressList&) {
+  std::unique_lock lock(hang.mutex);
+  hang.released_cv.wait_for(lock, 60s, [] { return hang.released; });
+  hang.returned.fetch_add(1);
+  return UV_EAI_AGAIN;
 }
 
 }  // namespace
@@ -504,6 +530,27 @@ TEST_CASE("an unknown host fails the lookup") {
                    response.error_code == ErrorCode::kDnsFailed;
   CHECK(dns_error);
   CHECK_THAT(response.error, Catch::StartsWith("lookup nonexistent.invalid: "));
+}
+
+TEST_CASE("a lookup that never answers holds up neither the loop nor the end of the client") {
+  Harness harness("lueng-test/1.0", nullptr, hanging_lookup);
+  Request request = harness.request("http://hang.test/");
+  request.timeout_seconds = 0.05;
+  // The request times out while resolving, and the loop ends: nobody waits for
+  // the lookup any more.
+  ResponseData& response = harness.run(request);
+  CHECK(response.error_code == ErrorCode::kRequestTimeout);
+  CHECK(harness.client().dns().pending() == 1);
+  // A request abandoned while it resolves (a hard stop) holds nothing either.
+  harness.session().send(harness.request("http://hang.test/"), harness.response, &harness.recorder);
+  harness.destroy_session();
+  uv_run(harness.loop(), UV_RUN_DEFAULT);
+  CHECK(harness.recorder.calls == 1);
+  // The client goes while its lookup is still stuck; the answer that comes later
+  // is dropped.
+  harness.destroy_client();
+  CHECK(hang.returned.load() == 0);
+  hang.release();
 }
 
 TEST_CASE("destroying a Session with a request in flight calls no handler and leaks nothing") {
