@@ -1,12 +1,12 @@
-"""Name lookups against a name server of the test's own that never answers: a
-request that times out, and a second signal, end the run while a lookup hangs.
+"""Name lookups against a name server of the test's own: k6's DNS error codes,
+and a second signal that ends the run while a lookup hangs.
 
 The system resolver reads its name server from /etc/resolv.conf, and glibc has
 no variable that points it elsewhere, so each lueng runs in a mount namespace of
 its own (unshare -m) where a resolv.conf naming the test's server is mounted over
 /etc/resolv.conf. That needs root (or user namespaces) and a free port 53 on a
 loopback address: where it cannot be had, the tests are skipped, and the unit
-tests (tests/unit/http/test_client.cpp) still cover it with a resolver of
+tests (tests/unit/http/test_client.cpp) still cover both with a resolver of
 their own."""
 
 import os
@@ -20,7 +20,7 @@ import threading
 import time
 import unittest
 
-from support import LUENG, RunResult, check_sanitizers
+from support import LUENG, RunResult, TestServer, check_sanitizers
 
 NAME_SERVER = "127.53.0.1"  # a loopback address of its own, port 53
 
@@ -115,6 +115,43 @@ class NameServerCase(unittest.TestCase):
         run = [LUENG, "run", "--quiet", "--summary-export", self.result_path, *args, script]
         return ["unshare", "-m", "sh", "-c", 'mount --bind "$0" /etc/resolv.conf && exec "$@"',
                 self.resolv_conf, *run]
+
+
+class DnsErrorCodesTest(NameServerCase):
+    def test_no_such_host_is_1101_and_a_failed_lookup_1100_as_in_k6(self):
+        server = TestServer()
+        self.addCleanup(server.stop)
+        command = self.command("""
+            local http = require "lueng.http"
+            options = { iterations = 1 }
+            function default()
+              for _, host in ipairs({ "www.nx.test", "www.servfail.test", "www.found.test" }) do
+                local res = http.get("http://" .. host .. ":" .. ENV.PORT .. "/hello")
+                print("LOOKUP " .. host .. " | " .. res.status .. " | " .. res.error_code ..
+                      " | " .. res.error)
+              end
+            end
+        """, "-e", f"PORT={server.port}")
+        # One try of one second: a SERVFAIL is not retried for long.
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                                   env={**os.environ, "RES_OPTIONS": "attempts:1 timeout:1"})
+        run = RunResult(completed, self.result_path)
+        self.assertEqual(run.code, 0, run.stderr)
+        lookups = {}
+        for line in run.stderr.splitlines():
+            if line.startswith("LOOKUP "):
+                host, status, code, error = line[len("LOOKUP "):].split(" | ")
+                lookups[host] = (int(status), int(code), error)
+        self.assertEqual(lookups["www.nx.test"], (0, 1101, "lookup www.nx.test: no such host"))
+        status, code, error = lookups["www.servfail.test"]
+        self.assertEqual((status, code), (0, 1100), error)
+        self.assertTrue(error.startswith("lookup www.servfail.test: "), error)
+        self.assertEqual(lookups["www.found.test"], (200, 0, ""))
+        self.assertEqual([r.path for r in server.requests], ["/hello"])
+        codes = {s["tags"]["name"]: s["tags"].get("error_code")
+                 for s in run.result["metrics"]["http_reqs"]["series"]}
+        self.assertEqual(codes[f"http://www.nx.test:{server.port}/hello"], "1101")
+        self.assertEqual(codes[f"http://www.servfail.test:{server.port}/hello"], "1100")
 
 
 class HangingLookupTest(NameServerCase):

@@ -39,6 +39,17 @@ std::string port_text(const TestServer& server) {
   return std::to_string(server.port());
 }
 
+// A resolver that knows a few names, the way a name server would answer them.
+int scripted_lookup(const std::string& host, AddressList& addresses) {
+  if (host == "nx.test") return UV_EAI_NONAME;          // NXDOMAIN
+  if (host == "no-address.test") return UV_EAI_NODATA;  // the name has no A or AAAA
+  if (host == "servfail.test") return UV_EAI_AGAIN;     // no answer, or a server failure
+  sockaddr_storage address{};
+  uv_ip4_addr("127.0.0.1", 0, reinterpret_cast<sockaddr_in*>(&address));
+  addresses.push_back(address);
+  return 0;
+}
+
 // A resolver stuck as getaddrinfo is behind a name server that never answers,
 // until the test lets it go (or a minute passes, so that a broken test ends).
 struct Hang {
@@ -530,6 +541,22 @@ TEST_CASE("an unknown host fails the lookup") {
                    response.error_code == ErrorCode::kDnsFailed;
   CHECK(dns_error);
   CHECK_THAT(response.error, Catch::StartsWith("lookup nonexistent.invalid: "));
+}
+
+TEST_CASE("no such host is 1101 and a lookup that fails is 1100, as in k6") {
+  TestServer server(always(kHello));
+  Harness harness("lueng-test/1.0", nullptr, scripted_lookup);
+  ResponseData& missing = harness.get("http://nx.test/");
+  CHECK(missing.status == 0);
+  CHECK(missing.error_code == ErrorCode::kDnsNoAddress);
+  CHECK(missing.error == "lookup nx.test: no such host");
+  CHECK(harness.get("http://no-address.test/").error_code == ErrorCode::kDnsNoAddress);
+  ResponseData& failed = harness.get("http://servfail.test/");
+  CHECK(failed.error_code == ErrorCode::kDnsFailed);
+  CHECK_THAT(failed.error, Catch::StartsWith("lookup servfail.test: "));
+  ResponseData& found = harness.get("http://found.test:" + port_text(server) + "/");
+  CHECK(found.error_code == ErrorCode::kNone);
+  CHECK(found.body == "hello");
 }
 
 TEST_CASE("a lookup that never answers holds up neither the loop nor the end of the client") {

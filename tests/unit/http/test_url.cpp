@@ -146,8 +146,13 @@ TEST_CASE("error codes have k6's numbers and stable names") {
   CHECK(static_cast<int>(ErrorCode::kConnectionRefused) == 1212);
   CHECK(std::string(error_code_name(ErrorCode::kConnectionRefused)) == "connection_refused");
   CHECK(std::string(error_code_name(ErrorCode::kRequestTimeout)) == "request_timeout");
-  CHECK(std::string(error_code_name(ErrorCode::kUnsupportedScheme)) == "unsupported_scheme");
   CHECK(std::string(error_code_name(ErrorCode::kNone)) == "none");
+  // k6's lib/netext/httpext/error_codes.go: 1020 invalid URL, 1100 a DNS lookup
+  // that failed, 1101 no such host.
+  CHECK(static_cast<int>(ErrorCode::kInvalidUrl) == 1020);
+  CHECK(static_cast<int>(ErrorCode::kDnsFailed) == 1100);
+  CHECK(static_cast<int>(ErrorCode::kDnsNoAddress) == 1101);
+  CHECK(std::string(error_code_name(ErrorCode::kDnsNoAddress)) == "dns_no_address");
 }
 
 TEST_CASE("redirect locations resolve against the URL they came from") {
