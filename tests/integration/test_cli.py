@@ -1,10 +1,12 @@
 """The command line: flags, errors and exit statuses of `lueng`."""
 
 import os
+import resource
+import subprocess
 import tempfile
 import unittest
 
-from support import lueng, run_lueng
+from support import LUENG, lueng, run_lueng
 
 SIMPLE = "function default() end\n"
 
@@ -50,6 +52,20 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(out.returncode, 104)
         self.assertIn("/nonexistent/script.lua", out.stderr)
         self.assertIn("not found", out.stderr)
+
+    @unittest.skipIf("ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ,
+                     "the sanitizers' shadow memory needs more than a 1 GiB address space")
+    def test_vus_that_cannot_fit_in_memory_are_refused_before_the_test(self):
+        def limit_address_space():
+            resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB
+
+        completed = subprocess.run([LUENG, "run", "-u", "1000000", "-d", "1s", script_file(SIMPLE)],
+                                   capture_output=True, text=True, timeout=60,
+                                   preexec_fn=limit_address_space)
+        self.assertEqual(completed.returncode, 104, completed.stderr)
+        self.assertIn("command line: 1000000 VUs need 1.9 GiB of memory at the very least",
+                      completed.stderr)
+        self.assertIn("this process may use 1.0 GiB", completed.stderr)
 
     def test_bad_env_pair(self):
         out = lueng("run", "-e", "NOEQUALS", script_file(SIMPLE))
