@@ -64,7 +64,8 @@ struct Hang {
     released_cv.notify_all();
   }
 };
-Hang hang;
+// Never destroyed: a resolver thread may still be leaving it when the tests end.
+Hang& hang = *new Hang;
 
 int hanging_lookup(const std::string&, AddressList&) {
   std::unique_lock lock(hang.mutex);
