@@ -14,6 +14,7 @@
 #include "engine/exec/vu.hpp"
 #include "engine/http/ascii.hpp"
 #include "engine/http/cookie_jar.hpp"
+#include "engine/http/field_syntax.hpp"
 
 namespace lueng::bindings {
 
@@ -39,6 +40,43 @@ std::string_view to_view(lua_State* L, int index) {
   return {text, length};
 }
 
+// What would split or corrupt the request head is refused before anything is
+// sent, as Go's client refuses it; the messages name the header but never print
+// its value, which may be a secret.
+constexpr const char* kTrimHint =
+    "CR, LF and NUL would split or cut the request; trim text read from files";
+
+void check_header(lua_State* L, std::string_view name, std::string_view value, const char* fn) {
+  if (!http::is_token(name))
+    luaL_error(L,
+               "%s: header name \"%s\" is not a valid header name (letters, digits and "
+               "!#$%%&'*+-.^_`|~ only; no spaces, ':' or line breaks)",
+               fn, http::printable(name).c_str());
+  if (size_t bad = http::find_invalid_value_byte(value); bad != std::string_view::npos)
+    luaL_error(L, "%s: header \"%s\": the value holds %s at byte %d (%s)", fn, name.data(),
+               http::describe_byte(value[bad]).c_str(), static_cast<int>(bad + 1), kTrimHint);
+}
+
+void check_cookie(lua_State* L, std::string_view name, std::string_view value, const char* fn) {
+  if (!http::is_token(name))
+    luaL_error(L,
+               "%s: params.cookies: \"%s\" is not a valid cookie name (letters, digits and "
+               "!#$%%&'*+-.^_`|~ only; no spaces, '=', ';' or line breaks)",
+               fn, http::printable(name).c_str());
+  if (size_t bad = http::find_invalid_cookie_value_byte(value); bad != std::string_view::npos)
+    luaL_error(L, "%s: params.cookies: cookie \"%s\": the value holds %s at byte %d (%s)", fn,
+               name.data(), http::describe_byte(value[bad]).c_str(), static_cast<int>(bad + 1),
+               kTrimHint);
+}
+
+void check_method(lua_State* L, std::string_view method, const char* fn) {
+  if (!http::is_token(method))
+    luaL_error(L,
+               "%s: method \"%s\" is not a valid method (letters, digits and "
+               "!#$%%&'*+-.^_`|~ only; no spaces or line breaks)",
+               fn, http::printable(method).c_str());
+}
+
 void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) {
   if (index == 0 || lua_isnoneornil(L, index)) return;
   if (!lua_istable(L, index)) luaL_error(L, "%s: params must be a table", fn);
@@ -49,6 +87,7 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
     while (lua_next(L, -2) != 0) {
       if (lua_type(L, -2) != LUA_TSTRING || !lua_isstring(L, -1))
         luaL_error(L, "%s: headers must map names to strings", fn);
+      check_header(L, to_view(L, -2), to_view(L, -1), fn);
       call.add_header(to_view(L, -2), to_view(L, -1));
       lua_pop(L, 1);
     }
@@ -146,10 +185,12 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
       if (lua_istable(L, -1)) {  // k6's { value = "...", replace = true }
         lua_getfield(L, -1, "value");
         if (!lua_isstring(L, -1)) luaL_error(L, "%s: params.cookies entries need a value", fn);
+        check_cookie(L, to_view(L, -3), to_view(L, -1), fn);
         lua_getfield(L, -2, "replace");
         call.add_cookie(to_view(L, -4), to_view(L, -2), lua_toboolean(L, -1));
         lua_pop(L, 2);
       } else if (lua_isstring(L, -1)) {
+        check_cookie(L, to_view(L, -2), to_view(L, -1), fn);
         call.add_cookie(to_view(L, -2), to_view(L, -1), false);
       } else {
         luaL_error(L, "%s: params.cookies values must be strings or { value = ... }", fn);
@@ -165,6 +206,7 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
 // Copies one request's method, url, body and params from the Lua stack into `call`.
 void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int url_index,
                int body_index, int params_index, const char* fn) {
+  check_method(L, method, fn);
   call.method.assign(method);
   if (lua_type(L, url_index) != LUA_TSTRING) luaL_error(L, "%s: the URL must be a string", fn);
   if (std::string error; !call.set_url(to_view(L, url_index), &error))

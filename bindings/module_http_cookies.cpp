@@ -10,6 +10,7 @@
 #include "engine/exec/vu.hpp"
 #include "engine/http/ascii.hpp"
 #include "engine/http/cookie_jar.hpp"
+#include "engine/http/field_syntax.hpp"
 #include "engine/http/url.hpp"
 
 namespace lueng::bindings {
@@ -58,8 +59,8 @@ http::Url read_url(lua_State* L, int index, const char* fn) {
   if (lua_type(L, index) != LUA_TSTRING) luaL_error(L, "%s: url must be a string", fn);
   std::string error;
   auto url = http::parse_url(to_view(L, index), &error);
-  if (!url)
-    luaL_error(L, "%s: url '%s' is not valid: %s", fn, lua_tostring(L, index), error.c_str());
+  // The error names the URL with its credentials masked.
+  if (!url) luaL_error(L, "%s: %s", fn, error.c_str());
   return std::move(*url);
 }
 
@@ -176,9 +177,10 @@ int jar_set(lua_State* L) {
   if (value_type != LUA_TSTRING && value_type != LUA_TNUMBER)
     luaL_error(L, "%s: value must be a string", fn);
   cookie.value = to_view(L, first + 2);
-  for (char c : cookie.value)
-    if (c == ';' || c == '\r' || c == '\n' || c == '\0')
-      luaL_error(L, "%s: value must not contain ';', CR, LF or NUL", fn);
+  if (size_t bad = http::find_invalid_cookie_value_byte(cookie.value); bad != std::string::npos)
+    luaL_error(
+        L, "%s: value must not contain ';', CR, LF, NUL or other control characters (it holds %s)",
+        fn, http::describe_byte(cookie.value[bad]).c_str());
   cookie.domain = url.host;
   cookie.path = http::default_cookie_path(url);
   cookie.max_age = 0;  // "not given", as options.max_age = 0 also says

@@ -1,25 +1,59 @@
 #include "engine/cli/run_flags.hpp"
 
+#include <charconv>
 #include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
 
 #include "engine/cli/commands.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
+#include "engine/exec/options.hpp"
 
 extern char** environ;
 
 namespace lueng::cli {
 
+namespace {
+
+// The most worker threads --threads asks for: beyond any machine's cores.
+constexpr int64_t kMaxThreads = 1024;
+
+// A whole number text from 1 to `max`, or why not. CLI11's PositiveNumber would
+// name its range up to the largest double, a number 300 digits long.
+std::string check_whole_number(const std::string& text, int64_t max, const char* unit) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  bool digits = !text.empty() && stop == end &&
+                (error == std::errc() || error == std::errc::result_out_of_range);
+  if (!digits) return fmt::format("'{}' is not a whole number", text);
+  if (error == std::errc::result_out_of_range ? text.front() == '-' : value < 1)
+    return fmt::format("must be at least 1, not {}", text);
+  if (error == std::errc::result_out_of_range || value > max)
+    return fmt::format("{} {} is more than lueng allows ({} at most)", text, unit, max);
+  return "";
+}
+
+CLI::Validator whole_number(int64_t max, const char* unit) {
+  return CLI::Validator(
+      [max, unit](std::string& text) { return check_whole_number(text, max, unit); },
+      fmt::format("1..{}", max));
+}
+
+}  // namespace
+
 void add_test_flags(CLI::App& app, RunFlags& flags) {
   app.add_option("script", flags.script, "the Lua scenario script")->required();
   app.add_option("-u,--vus", flags.vus, "number of virtual users (overrides the script)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(exec::kMaxVus, "VUs"));
   app.add_option("-d,--duration", flags.duration,
                  "test duration, e.g. 30s, 5m, 1h30m (overrides the script)");
   app.add_option("-i,--iterations", flags.iterations,
                  "total iterations shared by the VUs (overrides the script)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(static_cast<int64_t>(exec::kLargestCount), "iterations"));
   app.add_option("-s,--stage", flags.stages,
                  "DURATION:TARGET ramping stage, repeatable (ramping-vus; overrides the script)")
       ->allow_extra_args(false);
@@ -33,7 +67,7 @@ void add_test_flags(CLI::App& app, RunFlags& flags) {
   app.add_flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
                "accept any server certificate (overrides the script)");
   app.add_option("--threads", flags.threads, "worker threads (default: one per core)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(kMaxThreads, "threads"));
   app.add_option("--random-seed", flags.random_seed,
                  "N: math.random's seed, 0 to 2^53-1, to draw a run's numbers again (default: "
                  "a fresh one per run; wins over lueng.random_seed)")
@@ -62,15 +96,27 @@ std::string read_stage(const std::string& text, exec::Stage& stage) {
   std::string target = colon == std::string::npos ? "" : text.substr(colon + 1);
   if (!duration || target.empty() || target.find_first_not_of("0123456789") != std::string::npos)
     return "invalid --stage '" + text + "' (use DURATION:TARGET, e.g. 30s:10)";
-  stage = {*duration, std::stoll(target)};
+  int64_t vus = 0;
+  auto [end, error] = std::from_chars(target.data(), target.data() + target.size(), vus);
+  if (error != std::errc() || vus > exec::kMaxVus)
+    return fmt::format("invalid --stage '{}': {} VUs is more than lueng allows ({} at most)", text,
+                       target, exec::kMaxVus);
+  stage = {*duration, vus};
   return "";
 }
 
 }  // namespace
 
 std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
-  if (!std::filesystem::is_regular_file(flags.script))
+  std::error_code error;
+  auto status = std::filesystem::status(flags.script, error);
+  if (status.type() == std::filesystem::file_type::directory)
+    return "script '" + flags.script + "' is a directory, not a Lua file";
+  if (status.type() == std::filesystem::file_type::not_found)
     return "script '" + flags.script + "' not found";
+  if (status.type() != std::filesystem::file_type::regular)
+    return "script '" + flags.script + "' " +
+           (error ? "cannot be read: " + error.message() : "is not a regular file");
   config.source.path = flags.script;
   config.source.module_dirs = bindings::default_module_dirs(flags.script);
   if (flags.include_system_env)

@@ -40,10 +40,11 @@ void HttpCall::add_cookie(std::string_view name, std::string_view value, bool re
 }
 
 bool HttpCall::set_url(std::string_view text, std::string* error) {
-  if (url_parsed_ && text == url_text) return true;
-  url_text.assign(text);
+  if (url_parsed_ && text == url_given_) return true;
+  url_given_.assign(text);
+  http::redact_url(text, url_text);
   url_name_length_ = std::min(url_text.find_first_of("?#"), url_text.size());
-  url_parsed_ = http::parse_url_into(url_text, url, error);
+  url_parsed_ = http::parse_url_into(url_given_, url, error);
   return url_parsed_;
 }
 

@@ -19,7 +19,9 @@ namespace lueng::exec {
 class HttpCall {
  public:
   std::string method;
-  std::string url_text;  // set through set_url(), which keeps url in step
+  // The URL as printed and stored (res.url, the name tag), credentials masked;
+  // set through set_url(), which keeps url in step.
+  std::string url_text;
   http::Url url;
   std::string body;
   double timeout_seconds = 60;
@@ -69,7 +71,8 @@ class HttpCall {
   std::vector<http::Header> header_views_;
   std::vector<std::pair<std::string, std::string>> tags_;
   size_t tags_used_ = 0;
-  bool url_parsed_ = false;     // url holds the parse of url_text
+  std::string url_given_;       // the text set_url() parsed last, credentials and all
+  bool url_parsed_ = false;     // url holds the parse of url_given_
   size_t url_name_length_ = 0;  // of the prefix of url_text that is url_name()
   std::vector<RequestCookie> cookies_;
   size_t cookies_used_ = 0;

@@ -51,9 +51,10 @@ void HttpFlight::build_headers() {
   headers_.clear();
   std::span<const http::Header> script_headers = call_->headers();
   const http::Header* script_cookie = nullptr;
+  bool script_authorization = false;
   for (const http::Header& header : script_headers) {
-    bool credentials = http::ascii_iequals(header.name, "Authorization") ||
-                       http::ascii_iequals(header.name, "Cookie");
+    bool authorization = http::ascii_iequals(header.name, "Authorization");
+    bool credentials = authorization || http::ascii_iequals(header.name, "Cookie");
     // Go's client (and so k6) does not hand credentials to another host.
     if (other_host_ && credentials) continue;
     if (body_dropped_ && (http::ascii_iequals(header.name, "Content-Type") ||
@@ -63,8 +64,15 @@ void HttpFlight::build_headers() {
       script_cookie = &header;
       continue;
     }
+    script_authorization = script_authorization || authorization;
     headers_.push_back(header);
   }
+  // A URL's user:password, unless the script sent an Authorization of its own
+  // (as Go's client): the hop's own, or the first URL's while on its host.
+  const std::string& url_credentials =
+      url_->basic_auth.empty() && !other_host_ ? call_->url.basic_auth : url_->basic_auth;
+  if (!url_credentials.empty() && !script_authorization)
+    headers_.push_back({"Authorization", url_credentials});
 
   // Cookies: the script's Cookie header, then params.cookies, then the jar's.
   // Nothing to do (and nothing allocated) for a VU that has none.
@@ -112,28 +120,46 @@ void HttpFlight::store_cookies(const http::ResponseData& response) {
   }
 }
 
-bool HttpFlight::follow_redirect(const http::ResponseData& response) {
-  if (!is_redirect(response.status) || redirects_ >= call_->max_redirects) return false;
-  std::string_view location = response.header("Location");
-  if (location.empty()) return false;
-  http::resolve_reference(*url_, location, location_text_);
-  // hop_url_ may be the base just used; resolve_reference has finished reading it.
-  if (!http::parse_url_into(location_text_, hop_url_)) return false;  // the 3xx is the answer
-  hop_url_text_.swap(location_text_);
+bool HttpFlight::wants_redirect(const http::ResponseData& response) const {
+  // A 3xx without a Location is the answer, as in Go's client (and so k6).
+  return response.error_code == http::ErrorCode::kNone && is_redirect(response.status) &&
+         redirects_ < call_->max_redirects && !response.header("Location").empty();
+}
+
+bool HttpFlight::read_location(const http::ResponseData& response, std::string* error) {
+  http::resolve_reference(*url_, response.header("Location"), location_text_);
+  // Into next_url_: url_ may be hop_url_, and this hop's cookies are stored for it.
+  return http::parse_url_into(location_text_, next_url_, error);
+}
+
+void HttpFlight::fail_redirect(http::ResponseData& response, std::string_view problem) {
+  // As k6 fails a redirect it cannot follow ("failed to parse Location header",
+  // "unsupported protocol scheme"): error_code 1000 and status 0, nothing of the
+  // response (its cookies included) taken for real.
+  response.status = 0;
+  response.headers.clear();
+  response.header_bytes.clear();
+  response.error_code = http::ErrorCode::kGeneric;
+  response.error.assign("cannot follow the redirect: ");
+  response.error.append(problem);
+}
+
+void HttpFlight::follow_redirect(int status) {
+  std::swap(hop_url_, next_url_);
+  http::redact_url(location_text_, hop_url_text_);
   url_ = &hop_url_;
   ++redirects_;
   if (!same_host(hop_url_, call_->url)) other_host_ = true;
   // 301/302/303 turn a request with a body into a GET (browsers, Go, k6); 307/308
   // repeat it as it was.
-  bool to_get = response.status == 303 ? method_ != "HEAD"
-                                       : (response.status == 301 || response.status == 302) &&
-                                             method_ != "GET" && method_ != "HEAD";
+  bool to_get = status == 303
+                    ? method_ != "HEAD"
+                    : (status == 301 || status == 302) && method_ != "GET" && method_ != "HEAD";
   if (to_get) {
     method_ = "GET";
     body_ = {};
     body_dropped_ = true;
   }
-  return true;
 }
 
 void HttpFlight::on_response(http::ResponseData& response) {
@@ -143,9 +169,16 @@ void HttpFlight::on_response(http::ResponseData& response) {
     hop_name_.assign(hop_url_text_, 0, hop_url_text_.find_first_of("?#"));
     name = hop_name_;
   }
+  bool redirect = wants_redirect(response);
+  if (redirect) {
+    std::string problem;
+    redirect = read_location(response, &problem);
+    if (!redirect) fail_redirect(response, problem);
+  }
   record_http(vu_.worker(), vu_, *call_, name, method_, response);
   if (response.header_count() > 0) store_cookies(response);
-  if (response.error_code == http::ErrorCode::kNone && follow_redirect(response)) {
+  if (redirect) {
+    follow_redirect(response.status);
     send_hop();
     return;
   }

@@ -46,7 +46,15 @@ class HttpFlight final : private http::ResponseHandler {
   void send_hop();
   void on_response(http::ResponseData& response) override;
   void store_cookies(const http::ResponseData& response);
-  bool follow_redirect(const http::ResponseData& response);
+  // Whether `response` is a redirect to follow: a 3xx with a Location, under the
+  // call's limit.
+  bool wants_redirect(const http::ResponseData& response) const;
+  // Parses the Location into next_url_; false (error set) when it is no http(s)
+  // URL a request can go to.
+  bool read_location(const http::ResponseData& response, std::string* error);
+  void fail_redirect(http::ResponseData& response, std::string_view problem);
+  // Makes next_url_ the hop to send; `status` decides the method.
+  void follow_redirect(int status);
   void build_headers();
   // The jar the call uses: its params.jar, or the VU's own.
   http::CookieJar& cookie_jar();
@@ -66,7 +74,8 @@ class HttpFlight final : private http::ResponseHandler {
   bool other_host_ = false;    // a redirect left the first host: credentials stay behind
   bool body_dropped_ = false;  // a redirect turned the request into a GET
   http::Url hop_url_;
-  std::string hop_url_text_;
+  http::Url next_url_;        // the Location being read; swapped into hop_url_
+  std::string hop_url_text_;  // hop_url_ as printed: credentials masked
   std::string location_text_;
   std::string hop_name_;
   std::string cookie_header_;

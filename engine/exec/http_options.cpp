@@ -4,6 +4,7 @@
 
 #include "engine/common/byte_size.hpp"
 #include "engine/exec/options.hpp"
+#include "engine/http/field_syntax.hpp"
 
 namespace lueng::exec {
 
@@ -43,7 +44,12 @@ HttpOptions read_http_options(const rapidjson::Value& options) {
     const rapidjson::Value& value = member.value;
     if (key == "userAgent") {
       if (!value.IsString()) throw ConfigError(at + ": must be a string");
-      http.user_agent = value.GetString();
+      std::string agent(value.GetString(), value.GetStringLength());
+      // It goes into every request's head: a line break there would split them all.
+      if (size_t bad = http::find_invalid_value_byte(agent); bad != std::string::npos)
+        throw ConfigError(at + ": holds " + http::describe_byte(agent[bad]) +
+                          " (CR, LF and NUL would split or cut every request)");
+      http.user_agent = std::move(agent);
     } else if (key == "maxRedirects") {
       http.max_redirects = read_whole(value, at, 0);
     } else if (key == "discardResponseBodies") {

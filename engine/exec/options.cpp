@@ -4,7 +4,10 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/common/duration.hpp"
+#include "engine/common/memory_limit.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/http/tls_cipher_suites.hpp"
 #include "engine/http/tls_material.hpp"
@@ -176,6 +179,29 @@ ScenarioConfig from_shortcuts(const Shortcuts& s) {
   return config;
 }
 
+// What a VU takes at the very least: its Lua coroutine, buffers and bookkeeping
+// (a VU that only sleeps costs about 3 KiB). A run whose VUs cannot fit in the
+// memory the process may use even so is refused before it starts, rather than
+// killed by the system once it has grown.
+constexpr uint64_t kMinBytesPerVu = 2048;
+
+std::string gibibytes(uint64_t bytes) {
+  return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+}
+
+void check_vus(int64_t vus, const std::string& where) {
+  if (vus > kMaxVus)
+    throw ConfigError(
+        fmt::format("{}: {} VUs is more than lueng allows ({} at most)", where, vus, kMaxVus));
+  uint64_t needed = static_cast<uint64_t>(vus) * kMinBytesPerVu;
+  if (uint64_t limit = memory_limit_bytes(); needed > limit)
+    throw ConfigError(fmt::format(
+        "{}: {} VUs need {} of memory at the very least (2 KiB each, more with what the "
+        "script keeps per VU), and this process may use {} (RAM, ulimit -v or the cgroup's "
+        "limit)",
+        where, vus, gibibytes(needed), gibibytes(limit)));
+}
+
 void validate(const ScenarioConfig& config, const std::string& where) {
   const ExecutorKind* kind = find_executor(config.executor);
   if (!kind)
@@ -183,6 +209,7 @@ void validate(const ScenarioConfig& config, const std::string& where) {
                       "' (known: " + executor_names() + ")");
   if (std::string problem = kind->validate(config); !problem.empty())
     throw ConfigError(where + ": " + problem);
+  check_vus(kind->max_vus(config, Segment{}), where);
 }
 
 }  // namespace
@@ -384,9 +411,12 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
   if (!scenarios->IsObject() || scenarios->MemberCount() == 0)
     throw ConfigError("options.scenarios: must be a table with at least one scenario");
   std::set<std::string> execs;
+  int64_t total_vus = 0;
   for (const auto& member : scenarios->GetObject()) {
     ScenarioConfig config = read_scenario(member.name.GetString(), member.value);
     validate(config, std::string("options.scenarios.") + member.name.GetString());
+    total_vus += find_executor(config.executor)->max_vus(config, Segment{});
+    check_vus(total_vus, "options.scenarios");
     result.push_back(std::move(config));
   }
   return result;

@@ -24,6 +24,11 @@ class ConfigError : public std::runtime_error {
 inline constexpr double kLargestCount = 9007199254740992.0;
 inline constexpr const char* kTooLarge = "must be at most 9007199254740992 (2^53)";
 
+// The most VUs a run may have, over all its scenarios. Far beyond what one machine
+// runs (every VU holds a Lua coroutine, buffers and connections), it stops a typo
+// such as -u 99999999999999 from growing the process until the system kills it.
+inline constexpr int64_t kMaxVus = 10'000'000;
+
 // k6's execution shortcuts, from the command line or the script's options.
 struct Shortcuts {
   std::optional<int64_t> vus;

@@ -21,10 +21,11 @@ void ignore_sigpipe() {
 
 }  // namespace
 
-Client::Client(uv_loop_t* loop, std::string user_agent, std::shared_ptr<const TlsMaterial> tls)
+Client::Client(uv_loop_t* loop, std::string user_agent, std::shared_ptr<const TlsMaterial> tls,
+               LookupFunction lookup)
     : loop_(loop),
       user_agent_(std::move(user_agent)),
-      dns_(std::make_unique<DnsCache>(loop)),
+      dns_(std::make_unique<DnsCache>(loop, lookup)),
       tls_(std::make_unique<TlsContexts>(std::move(tls))),
       read_buffer_(kReadBufferSize) {
   ignore_sigpipe();

@@ -10,6 +10,7 @@
 
 #include <uv.h>
 
+#include "engine/http/dns_cache.hpp"
 #include "engine/http/response.hpp"
 #include "engine/http/tls_session_slot.hpp"
 #include "engine/http/url.hpp"
@@ -17,7 +18,6 @@
 namespace lueng::http {
 
 class Connection;
-class DnsCache;
 class TlsContexts;
 class TlsMaterial;
 
@@ -54,7 +54,9 @@ class ResponseHandler {
 // uv_loop_close, or it reports UV_EBUSY and the handles leak.
 class Client {
  public:
-  Client(uv_loop_t* loop, std::string user_agent, std::shared_ptr<const TlsMaterial> tls = nullptr);
+  // `lookup` resolves host names (tests give a resolver of their own).
+  Client(uv_loop_t* loop, std::string user_agent, std::shared_ptr<const TlsMaterial> tls = nullptr,
+         LookupFunction lookup = system_lookup);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

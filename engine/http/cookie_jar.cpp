@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "engine/http/ascii.hpp"
+#include "engine/http/field_syntax.hpp"
 
 namespace lueng::http {
 
@@ -145,6 +146,10 @@ std::optional<Cookie> parse_set_cookie(std::string_view header, const Url& url) 
   std::string_view value = trim(pair.substr(equals + 1));
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
+  // As Go's client: a cookie whose name or value could not go back in a Cookie
+  // header as it is (a space or '=' in the name, a control character) is ignored.
+  if (!is_token(cookie.name) || find_invalid_cookie_value_byte(value) != std::string_view::npos)
+    return std::nullopt;
   cookie.value = value;
   cookie.domain = url.host;
   cookie.path = default_cookie_path(url);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -11,6 +12,13 @@ namespace lueng::http {
 // The addresses a host name resolved to, in the resolver's order of preference,
 // ports unset.
 using AddressList = std::vector<sockaddr_storage>;
+
+// A blocking name lookup: 0 with `addresses` filled, or a libuv getaddrinfo
+// error (UV_EAI_*). Runs on a resolver thread.
+using LookupFunction = int (*)(const std::string& host, AddressList& addresses);
+
+// The system's resolver: getaddrinfo(3), IPv4 and IPv6 stream addresses.
+int system_lookup(const std::string& host, AddressList& addresses);
 
 struct PendingLookup;
 
@@ -33,10 +41,17 @@ class DnsWaiter {
 
 // Host name resolution for one loop, remembered for the whole run: a load test
 // hits a handful of hosts millions of times. Failures are not remembered.
+//
+// Lookups run on detached resolver threads of the process, not on libuv's
+// threadpool: getaddrinfo cannot be interrupted, and a lookup the threadpool runs
+// keeps its loop running (and the process's exit waiting) until the resolver
+// gives up, which for a name server that never answers is many seconds. Here a
+// lookup nobody waits for any more holds nothing: the loop may end and the cache
+// go, and its answer, whenever it comes, is dropped.
 class DnsCache {
  public:
-  explicit DnsCache(uv_loop_t* loop);
-  ~DnsCache();  // lookups still running are cancelled; their waiters are not called
+  explicit DnsCache(uv_loop_t* loop, LookupFunction lookup = system_lookup);
+  ~DnsCache();  // lookups still running are forgotten; their waiters are not called
   DnsCache(const DnsCache&) = delete;
   DnsCache& operator=(const DnsCache&) = delete;
 
@@ -49,16 +64,28 @@ class DnsCache {
   // waiter is not called).
   int resolve(const std::string& host, DnsWaiter& waiter);
 
-  // Stops waiting; the lookup itself goes on and its answer is still remembered.
+  // Stops waiting. The lookup goes on, and its answer is remembered if it comes
+  // while the cache exists, but it no longer keeps the loop running.
   void cancel(DnsWaiter& waiter);
 
+  // Lookups started and not answered yet, waited for or not.
+  size_t pending() const { return pending_.size(); }
+
+  struct Mailbox;  // where resolver threads leave answers (dns_cache.cpp)
+
  private:
-  static void on_getaddrinfo(uv_getaddrinfo_t* request, int status, addrinfo* result);
+  static void on_answers(uv_async_t* async);
   static void unlink(DnsWaiter& waiter);
+  void answer(const std::string& host, int status, AddressList& addresses);
+  // The loop runs on for the lookups someone waits for, and for those only.
+  void keep_loop_alive();
 
   uv_loop_t* loop_;
+  LookupFunction lookup_;
+  std::shared_ptr<Mailbox> mailbox_;
+  uv_async_t* async_;  // freed by its close callback, after the cache is gone
   std::unordered_map<std::string, AddressList> cache_;
-  std::unordered_map<std::string, PendingLookup*> pending_;
+  std::unordered_map<std::string, std::unique_ptr<PendingLookup>> pending_;
 };
 
 }  // namespace lueng::http

@@ -10,8 +10,6 @@ const char* error_code_name(ErrorCode code) {
       return "generic";
     case ErrorCode::kInvalidUrl:
       return "invalid_url";
-    case ErrorCode::kUnsupportedScheme:
-      return "unsupported_scheme";
     case ErrorCode::kRequestTimeout:
       return "request_timeout";
     case ErrorCode::kDnsFailed:

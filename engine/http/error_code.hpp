@@ -8,11 +8,11 @@ namespace lueng::http {
 // scripts and dashboards written for k6 keep working (res.error_code, error_code tag).
 enum class ErrorCode : uint16_t {
   kNone = 0,
-  kGeneric = 1000,
-  kInvalidUrl = 1020,
+  kGeneric = 1000,     // also a redirect that cannot be followed, as in k6
+  kInvalidUrl = 1020,  // a request without a URL; scripts' bad URLs are Lua errors
   kRequestTimeout = 1050,
-  kDnsFailed = 1100,
-  kDnsNoAddress = 1101,
+  kDnsFailed = 1100,     // the lookup failed: no answer, a server failure (EAI_AGAIN, EAI_FAIL...)
+  kDnsNoAddress = 1101,  // no such host: the name does not exist or has no address
   kTcpGeneric = 1200,
   kBrokenPipe = 1201,
   kWriteFailed = 1202,
@@ -28,7 +28,6 @@ enum class ErrorCode : uint16_t {
   kUnexpectedEof = 1601,        // connection closed before the response was complete
   kResponseDecompressionFailed = 1701,  // Content-Encoding gzip/deflate that does not decode
   kResponseTooLarge = 1702,  // a kept body (decoded) passed maxResponseBodySize; lueng's own
-  kUnsupportedScheme = 1021,
 };
 
 // A short stable name for logs, e.g. "connection_refused".

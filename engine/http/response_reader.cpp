@@ -58,13 +58,79 @@ void ResponseReader::start(ResponseData& out, bool head_request, bool discard_bo
   complete_ = false;
   keep_alive_ = false;
   trailing_bytes_ = false;
+  start_head();
+}
+
+void ResponseReader::start_head() {
+  in_head_ = true;
+  head_has_line_ = false;
+  line_empty_ = true;
+  last_cr_ = false;
 }
 
 ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
+  // The head is read up to its blank line and handed to llhttp on its own (with
+  // CRs added where lines end in a bare LF), so no body byte is ever rewritten.
+  while (in_head_ && length > 0) {
+    bool cr_before = last_cr_;
+    bool bare_lf = false;
+    size_t head = scan_head(data, length, bare_lf);
+    if (head == length && !bare_lf) break;  // the usual case: all of it as it is
+    Result result;
+    if (bare_lf) {
+      add_crs(data, head, cr_before);
+      result = execute(crlf_head_.data(), crlf_head_.size(), head == length);
+    } else {
+      result = execute(data, head, head == length);
+    }
+    data += head;
+    length -= head;
+    if (result != Result::kNeedMore) {
+      if (result == Result::kComplete && length > 0) trailing_bytes_ = true;
+      return result;
+    }
+  }
+  if (length == 0) return Result::kNeedMore;
+  return execute(data, length, true);
+}
+
+size_t ResponseReader::scan_head(const char* data, size_t length, bool& bare_lf) {
+  for (size_t i = 0; i < length; ++i) {
+    char c = data[i];
+    if (c != '\n') {
+      last_cr_ = c == '\r';
+      if (c != '\r') line_empty_ = false;
+      continue;
+    }
+    bare_lf = bare_lf || !last_cr_;
+    last_cr_ = false;
+    // Blank lines before the status line are not the end of anything.
+    if (line_empty_ && head_has_line_) {
+      in_head_ = false;
+      return i + 1;
+    }
+    head_has_line_ = head_has_line_ || !line_empty_;
+    line_empty_ = true;
+  }
+  return length;
+}
+
+void ResponseReader::add_crs(const char* data, size_t length, bool cr_before) {
+  crlf_head_.clear();
+  bool cr = cr_before;
+  for (size_t i = 0; i < length; ++i) {
+    if (data[i] == '\n' && !cr) crlf_head_ += '\r';
+    crlf_head_ += data[i];
+    cr = data[i] == '\r';
+  }
+}
+
+ResponseReader::Result ResponseReader::execute(const char* data, size_t length, bool last) {
   llhttp_errno_t status = llhttp_execute(&parser_, data, length);
   if (complete_) {
     // on_message_complete paused the parser right after the response's last byte.
-    trailing_bytes_ = status == HPE_PAUSED && llhttp_get_error_pos(&parser_) != data + length;
+    trailing_bytes_ =
+        !last || (status == HPE_PAUSED && llhttp_get_error_pos(&parser_) != data + length);
     return Result::kComplete;
   }
   if (status == HPE_OK) return Result::kNeedMore;
@@ -212,6 +278,7 @@ int ResponseReader::on_message_complete(llhttp_t* parser) {
   ResponseReader& reader = self(parser);
   if (reader.interim_) {
     reader.interim_ = false;
+    reader.start_head();
     return kContinue;  // the real response follows in the same stream
   }
   if (reader.decoding_ && !reader.decoder_.finish()) reader.decoding_failed();

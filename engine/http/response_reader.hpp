@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include <llhttp.h>
 
@@ -18,6 +19,13 @@ namespace lueng::http {
 // framing is intact, so the connection stays usable; the Session then fails the
 // request as it fails any other, status 0). A kept body larger than its limit (decoded size)
 // stops the parse: kResponseTooLarge, and the connection cannot be reused.
+//
+// Lines of the status line and headers may end in a bare LF, as Go's client (and
+// so k6) accepts them: llhttp 8 refuses a bare LF after a header value unless its
+// lenient mode is on, which would also let through control characters in values
+// and spaces before the colon. A head that holds one is given to llhttp with a CR
+// put before each bare LF instead; nothing else of it changes, and nothing of a
+// body.
 class ResponseReader {
  public:
   enum class Result { kNeedMore, kComplete, kError };
@@ -60,6 +68,17 @@ class ResponseReader {
   static int on_body(llhttp_t* parser, const char* at, size_t length);
   static int on_message_complete(llhttp_t* parser);
 
+  // llhttp on `length` bytes at `data`, the whole of what is left or a piece of it
+  // (`last`: nothing follows in this read).
+  Result execute(const char* data, size_t length, bool last);
+  // How many of the `length` bytes at `data` belong to the head being read (all
+  // of them, or up to its blank line); `bare_lf` says whether a line among them
+  // ends in a LF alone.
+  size_t scan_head(const char* data, size_t length, bool& bare_lf);
+  // The head bytes at `data` with a CR before every bare LF, into crlf_head_;
+  // `cr_before`: the byte before them was a CR.
+  void add_crs(const char* data, size_t length, bool cr_before);
+  void start_head();
   bool append_header_bytes(const char* at, size_t length);
   void decoding_failed();
   int body_too_large();
@@ -78,6 +97,12 @@ class ResponseReader {
   bool complete_ = false;
   bool keep_alive_ = false;
   bool trailing_bytes_ = false;
+  // Where scan_head() is in the response head (or the next one after a 1xx).
+  bool in_head_ = true;         // the bytes fed next belong to a head
+  bool head_has_line_ = false;  // a line with text (the status line) was seen
+  bool line_empty_ = true;      // the current line has no text yet
+  bool last_cr_ = false;        // the last head byte was a CR
+  std::string crlf_head_;       // a piece of head with CRs added; capacity kept
 };
 
 }  // namespace lueng::http

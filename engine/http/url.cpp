@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "engine/http/ascii.hpp"
+#include "engine/http/field_syntax.hpp"
 
 namespace lueng::http {
 
@@ -72,6 +73,86 @@ bool has_scheme(std::string_view reference) {
   return true;
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Appends userinfo text percent-decoded, as Go's url.Parse decodes it. False on
+// a broken escape or a byte that has no place in a URL.
+bool append_decoded(std::string& out, std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte <= 0x20 || byte >= 0x7f) return false;
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    int high = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
+    int low = high >= 0 ? hex_value(text[i + 2]) : -1;
+    if (low < 0) return false;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return true;
+}
+
+void append_base64(std::string& out, std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t group = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
+                     static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
+                     static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(group >> shift) & 63];
+  }
+  size_t left = bytes.size() - i;
+  if (left == 0) return;
+  uint32_t group = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+  if (left == 2) group |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+  out += kAlphabet[(group >> 18) & 63];
+  out += kAlphabet[(group >> 12) & 63];
+  out += left == 2 ? kAlphabet[(group >> 6) & 63] : '=';
+  out += '=';
+}
+
+// "Basic " and the base64 of "user:password", decoded from the URL's userinfo
+// ("user:password" or "user", as Go sends "user:" for the latter). The decoded
+// bytes go through a buffer of the thread's: a URL may be parsed per request,
+// and that must not allocate once warm.
+bool set_basic_auth(Url& url, std::string_view userinfo) {
+  thread_local std::string credentials;
+  credentials.clear();
+  size_t colon = userinfo.find(':');
+  if (!append_decoded(credentials, userinfo.substr(0, colon))) return false;
+  credentials += ':';
+  if (colon != std::string_view::npos && !append_decoded(credentials, userinfo.substr(colon + 1)))
+    return false;
+  url.basic_auth.assign("Basic ");
+  append_base64(url.basic_auth, credentials);
+  return true;
+}
+
+// The userinfo of URL text as [begin, end) offsets, the '@' at end; false when
+// there is none. `delimiters` end the part searched for the '@': "/?#" for the
+// authority of a valid URL; "?#" for text that did not parse, where a password
+// with an unescaped '/' may have cut the authority short.
+bool find_userinfo(std::string_view text, size_t& begin, size_t& end,
+                   const char* delimiters = "/?#") {
+  size_t separator = text.find("://");
+  if (separator == std::string_view::npos) return false;
+  begin = separator + 3;
+  size_t authority_end = text.find_first_of(delimiters, begin);
+  if (authority_end == std::string_view::npos) authority_end = text.size();
+  size_t at = text.rfind('@', authority_end - 1);
+  if (at == std::string_view::npos || at < begin || at >= authority_end) return false;
+  end = at;
+  return true;
+}
+
 // RFC 3986 5.2.4 on a path that starts with '/', in place.
 void remove_dot_segments(std::string& path) {
   std::string out;
@@ -97,6 +178,32 @@ void remove_dot_segments(std::string& path) {
 }
 
 }  // namespace
+
+namespace {
+
+void mask_userinfo(std::string_view text, std::string& out, const char* delimiters) {
+  size_t begin = 0, end = 0;
+  if (!find_userinfo(text, begin, end, delimiters) || begin == end) {
+    out.assign(text);
+    return;
+  }
+  bool password = text.substr(begin, end - begin).find(':') != std::string_view::npos;
+  out.assign(text.substr(0, begin));
+  out.append(password ? "****:****" : "****");
+  out.append(text.substr(end));
+}
+
+}  // namespace
+
+void redact_url(std::string_view text, std::string& out) {
+  mask_userinfo(text, out, "/?#");
+}
+
+std::string redacted_url(std::string_view text) {
+  std::string out;
+  redact_url(text, out);
+  return out;
+}
 
 void resolve_reference(const Url& base, std::string_view reference, std::string& out) {
   reference = reference.substr(0, reference.find('#'));
@@ -157,13 +264,21 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
 
 bool parse_url_into(std::string_view text, Url& url, std::string* error) {
   auto fail = [&](std::string_view reason) {
-    if (error) *error = fmt::format("invalid URL \"{}\": {}", text, reason);
+    // Never the URL as given: it may carry a password (one with an unescaped '/'
+    // is why it failed, so everything up to the last '@' before the query goes),
+    // or line breaks that would garble the log.
+    if (error) {
+      std::string masked;
+      mask_userinfo(text, masked, "?#");
+      *error = fmt::format("invalid URL \"{}\": {}", printable(masked, 256), reason);
+    }
     return false;
   };
   url.scheme.clear();
   url.host.clear();
   url.target.clear();
   url.host_header.clear();
+  url.basic_auth.clear();
 
   size_t separator = text.find("://");
   if (separator == std::string_view::npos) {
@@ -181,8 +296,12 @@ bool parse_url_into(std::string_view text, Url& url, std::string* error) {
   std::string_view path_and_query =
       authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
 
-  if (authority.find('@') != std::string_view::npos) {
-    return fail("credentials in URLs are not supported; send an Authorization header");
+  // user:password@ (Go takes the last '@': a password may hold one unescaped).
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    if (!userinfo.empty() && !set_basic_auth(url, userinfo))
+      return fail("invalid user name or password (escape special characters as %XX)");
   }
 
   std::string_view host;
@@ -207,7 +326,8 @@ bool parse_url_into(std::string_view text, Url& url, std::string* error) {
       return fail("IPv6 addresses must be written in brackets, e.g. http://[::1]:8080/");
     }
     for (char c : host) {
-      if (!is_host_char(c)) return fail(fmt::format("invalid character '{}' in host", c));
+      if (!is_host_char(c))
+        return fail(fmt::format("invalid character '{}' in host", printable({&c, 1})));
     }
   }
   if (host.empty()) return fail("missing host");

@@ -14,6 +14,9 @@ struct Url {
   uint16_t port = 0;        // explicit or the scheme's default
   std::string target;       // path + "?" + query, at least "/"
   std::string host_header;  // "host" or "host:port" when the port is not the default
+  // "Basic <base64 of user:password>" for a URL with credentials
+  // (http://user:password@host/), as Go's client sends them; empty without.
+  std::string basic_auth;
 
   bool tls() const { return scheme == "https"; }
   // "host:port", the key under which connections are pooled.
@@ -26,6 +29,13 @@ struct Url {
 std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
 // The same, into an existing Url whose buffers are reused (no allocation once warm).
 bool parse_url_into(std::string_view text, Url& url, std::string* error = nullptr);
+
+// The URL for printing and storing (errors, tags, res.url): credentials masked
+// as k6 masks them, "http://****:****@host/" ("http://****@host/" for a user
+// alone); anything else as it was. Works on text that is not a valid URL too.
+// `out` is overwritten and keeps its capacity.
+void redact_url(std::string_view text, std::string& out);
+std::string redacted_url(std::string_view text);
 
 // Resolves a reference (a redirect's Location) against the URL it came from, as
 // RFC 3986 section 5.2 does: absolute URLs, "//host/path", "/path", "path",

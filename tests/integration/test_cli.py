@@ -1,10 +1,12 @@
 """The command line: flags, errors and exit statuses of `lueng`."""
 
 import os
+import resource
+import subprocess
 import tempfile
 import unittest
 
-from support import lueng, run_lueng
+from support import LUENG, lueng, run_lueng
 
 SIMPLE = "function default() end\n"
 
@@ -50,6 +52,52 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(out.returncode, 104)
         self.assertIn("/nonexistent/script.lua", out.stderr)
         self.assertIn("not found", out.stderr)
+
+    def test_a_directory_as_the_script_says_so(self):
+        directory = tempfile.mkdtemp(prefix="lueng-cli-")
+        for command in ("run", "inspect"):
+            out = lueng(command, directory)
+            self.assertEqual(out.returncode, 104, command)
+            self.assertEqual(out.stderr.strip(),
+                             f"lueng {command}: script '{directory}' is a directory, not a Lua file")
+
+    def test_counts_out_of_range_are_one_clear_line_with_exit_104(self):
+        script = script_file(SIMPLE)
+        for args, message in (
+                (["-u", "99999999999999"],
+                 "--vus: 99999999999999 VUs is more than lueng allows (10000000 at most)"),
+                (["-u", "10000001"], "--vus: 10000001 VUs is more than lueng allows"),
+                (["-u", "-5"], "--vus: must be at least 1, not -5"),
+                (["-u", "0"], "--vus: must be at least 1, not 0"),
+                (["-u", "ten"], "--vus: 'ten' is not a whole number"),
+                (["-u", "1e3"], "--vus: '1e3' is not a whole number"),
+                (["-i", "-1"], "--iterations: must be at least 1, not -1"),
+                (["-i", "99999999999999999999999"],
+                 "--iterations: 99999999999999999999999 iterations is more than lueng allows"),
+                (["--threads", "100000"],
+                 "--threads: 100000 threads is more than lueng allows (1024 at most)"),
+                (["-s", "10s:99999999999999999999"],
+                 "invalid --stage '10s:99999999999999999999': 99999999999999999999 VUs is more"),
+                (["-s", "10s:20000000"], "20000000 VUs is more than lueng allows")):
+            out = lueng("run", *args, script)
+            self.assertEqual(out.returncode, 104, args)
+            self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
+            self.assertIn(message, out.stderr, args)
+            self.assertLess(len(out.stderr), 200, out.stderr)  # no 300-digit range
+
+    @unittest.skipIf("ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ,
+                     "the sanitizers' shadow memory needs more than a 1 GiB address space")
+    def test_vus_that_cannot_fit_in_memory_are_refused_before_the_test(self):
+        def limit_address_space():
+            resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GiB
+
+        completed = subprocess.run([LUENG, "run", "-u", "1000000", "-d", "1s", script_file(SIMPLE)],
+                                   capture_output=True, text=True, timeout=60,
+                                   preexec_fn=limit_address_space)
+        self.assertEqual(completed.returncode, 104, completed.stderr)
+        self.assertIn("command line: 1000000 VUs need 1.9 GiB of memory at the very least",
+                      completed.stderr)
+        self.assertIn("this process may use 1.0 GiB", completed.stderr)
 
     def test_bad_env_pair(self):
         out = lueng("run", "-e", "NOEQUALS", script_file(SIMPLE))

@@ -316,7 +316,7 @@ class HttpFeaturesTest(ServerCase):
         line = next(l for l in run.stderr.splitlines() if "ERRORS:" in l)
         errors = line.split("ERRORS:", 1)[1].split("|")
         expected = ["CookieJar.set: url must be a string",
-                    "CookieJar.set: url 'ftp://x/' is not valid",
+                    "CookieJar.set: invalid URL \"ftp://x/\": unsupported scheme",
                     "CookieJar.set: name 'a b' is not a cookie name",
                     "CookieJar.set: value must be a string",
                     "CookieJar.set: options.domain 'example.com' does not contain the url's host",

@@ -114,6 +114,24 @@ TEST_CASE("bad options name the exact key") {
         "options.scenarios.s.typo: unknown scenario option");
 }
 
+TEST_CASE("a run may have at most kMaxVus VUs, over all its scenarios") {
+  CHECK(kMaxVus == 10'000'000);
+  CHECK(error_of(R"({"vus": 10000001, "duration": "1s"})") ==
+        "options: 10000001 VUs is more than lueng allows (10000000 at most)");
+  Shortcuts typo;
+  typo.vus = 99999999999999;
+  CHECK(error_of("{}", typo) ==
+        "command line: 99999999999999 VUs is more than lueng allows (10000000 at most)");
+  CHECK(error_of(R"({"stages": [{"duration": "1s", "target": 20000000}]})") ==
+        "options: 20000000 VUs is more than lueng allows (10000000 at most)");
+  CHECK(error_of(R"({"scenarios": {
+          "a": {"executor": "constant-vus", "duration": "1s", "vus": 6000000},
+          "b": {"executor": "ramping-arrival-rate", "preAllocatedVUs": 1, "maxVUs": 6000000,
+                "stages": [{"duration": "1s", "target": 1}]}}})") ==
+        "options.scenarios: 12000000 VUs is more than lueng allows (10000000 at most)");
+  CHECK(error_of(R"({"vus": 1000, "duration": "1s"})").empty());
+}
+
 TEST_CASE("segments split totals exactly") {
   for (int workers = 1; workers <= 7; ++workers)
     for (int64_t total : {0, 1, 5, 10, 97, 1000}) {

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +37,41 @@ std::string fmt_hex(size_t value) {
 
 std::string port_text(const TestServer& server) {
   return std::to_string(server.port());
+}
+
+// A resolver that knows a few names, the way a name server would answer them.
+int scripted_lookup(const std::string& host, AddressList& addresses) {
+  if (host == "nx.test") return UV_EAI_NONAME;          // NXDOMAIN
+  if (host == "no-address.test") return UV_EAI_NODATA;  // the name has no A or AAAA
+  if (host == "servfail.test") return UV_EAI_AGAIN;     // no answer, or a server failure
+  sockaddr_storage address{};
+  uv_ip4_addr("127.0.0.1", 0, reinterpret_cast<sockaddr_in*>(&address));
+  addresses.push_back(address);
+  return 0;
+}
+
+// A resolver stuck as getaddrinfo is behind a name server that never answers,
+// until the test lets it go (or a minute passes, so that a broken test ends).
+struct Hang {
+  std::mutex mutex;
+  std::condition_variable released_cv;
+  bool released = false;
+  std::atomic<int> returned{0};
+
+  void release() {
+    std::lock_guard lock(mutex);
+    released = true;
+    released_cv.notify_all();
+  }
+};
+// Never destroyed: a resolver thread may still be leaving it when the tests end.
+Hang& hang = *new Hang;
+
+int hanging_lookup(const std::string&, AddressList&) {
+  std::unique_lock lock(hang.mutex);
+  hang.released_cv.wait_for(lock, 60s, [] { return hang.released; });
+  hang.returned.fetch_add(1);
+  return UV_EAI_AGAIN;
 }
 
 }  // namespace
@@ -504,6 +542,43 @@ TEST_CASE("an unknown host fails the lookup") {
                    response.error_code == ErrorCode::kDnsFailed;
   CHECK(dns_error);
   CHECK_THAT(response.error, Catch::StartsWith("lookup nonexistent.invalid: "));
+}
+
+TEST_CASE("no such host is 1101 and a lookup that fails is 1100, as in k6") {
+  TestServer server(always(kHello));
+  Harness harness("lueng-test/1.0", nullptr, scripted_lookup);
+  ResponseData& missing = harness.get("http://nx.test/");
+  CHECK(missing.status == 0);
+  CHECK(missing.error_code == ErrorCode::kDnsNoAddress);
+  CHECK(missing.error == "lookup nx.test: no such host");
+  CHECK(harness.get("http://no-address.test/").error_code == ErrorCode::kDnsNoAddress);
+  ResponseData& failed = harness.get("http://servfail.test/");
+  CHECK(failed.error_code == ErrorCode::kDnsFailed);
+  CHECK_THAT(failed.error, Catch::StartsWith("lookup servfail.test: "));
+  ResponseData& found = harness.get("http://found.test:" + port_text(server) + "/");
+  CHECK(found.error_code == ErrorCode::kNone);
+  CHECK(found.body == "hello");
+}
+
+TEST_CASE("a lookup that never answers holds up neither the loop nor the end of the client") {
+  Harness harness("lueng-test/1.0", nullptr, hanging_lookup);
+  Request request = harness.request("http://hang.test/");
+  request.timeout_seconds = 0.05;
+  // The request times out while resolving, and the loop ends: nobody waits for
+  // the lookup any more.
+  ResponseData& response = harness.run(request);
+  CHECK(response.error_code == ErrorCode::kRequestTimeout);
+  CHECK(harness.client().dns().pending() == 1);
+  // A request abandoned while it resolves (a hard stop) holds nothing either.
+  harness.session().send(harness.request("http://hang.test/"), harness.response, &harness.recorder);
+  harness.destroy_session();
+  uv_run(harness.loop(), UV_RUN_DEFAULT);
+  CHECK(harness.recorder.calls == 1);
+  // The client goes while its lookup is still stuck; the answer that comes later
+  // is dropped.
+  harness.destroy_client();
+  CHECK(hang.returned.load() == 0);
+  hang.release();
 }
 
 TEST_CASE("destroying a Session with a request in flight calls no handler and leaks nothing") {

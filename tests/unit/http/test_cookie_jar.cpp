@@ -47,6 +47,20 @@ TEST_CASE("Set-Cookie attributes are parsed against the setting URL") {
   CHECK_FALSE(parse_set_cookie("a=1; Domain=ample.com", url));  // suffix, not a parent domain
 }
 
+TEST_CASE("a Set-Cookie that could not go back in a Cookie header is ignored, as in Go") {
+  Url url = *parse_url("http://example.com/");
+  CHECK_FALSE(parse_set_cookie("a b=1", url));  // a space in the name
+  CHECK_FALSE(parse_set_cookie("a,b=1", url));
+  CHECK_FALSE(parse_set_cookie("sid=1\x01; Path=/", url));  // a control character
+  CHECK_FALSE(parse_set_cookie("sid=a\tb", url));
+  CHECK_FALSE(parse_set_cookie(std::string("sid=a\0b", 6), url));
+  CHECK(parse_set_cookie("sid=a b,c", url));  // what Go keeps: spaces and commas in values
+  CookieJar jar;
+  jar.store(url, "a b=1", kNow);
+  jar.store(url, "ok=1", kNow);
+  CHECK(cookies_for(jar, "http://example.com/") == "ok=1");
+}
+
 TEST_CASE("HTTP dates in the forms servers send") {
   CHECK(parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT") == 1445412480);
   CHECK(parse_http_date("Wednesday, 21-Oct-15 07:28:00 GMT") == 1445412480);

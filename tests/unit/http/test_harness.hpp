@@ -30,10 +30,11 @@ struct Recorder final : ResponseHandler {
 class Harness {
  public:
   explicit Harness(std::string user_agent = "lueng-test/1.0",
-                   std::shared_ptr<const TlsMaterial> tls = nullptr)
+                   std::shared_ptr<const TlsMaterial> tls = nullptr,
+                   LookupFunction lookup = system_lookup)
       : loop_(new uv_loop_t) {
     uv_loop_init(loop_.get());
-    client_ = std::make_unique<Client>(loop_.get(), std::move(user_agent), std::move(tls));
+    client_ = std::make_unique<Client>(loop_.get(), std::move(user_agent), std::move(tls), lookup);
     session_ = std::make_unique<Session>(*client_);
   }
 

@@ -144,6 +144,92 @@ TEST_CASE("the reader is reused for the next response on the connection") {
   CHECK(out.header("a").empty());
 }
 
+TEST_CASE("a head whose lines end in a bare LF is read as Go's client reads it") {
+  // The body holds bare LFs and a CR-LF of its own: they are data, left alone.
+  const std::string wire =
+      "HTTP/1.1 201 Created\n"
+      "Content-Type: text/plain\n"
+      "X-Mixed: yes\r\n"
+      "Set-Cookie: a=1; Path=/\n"
+      "Content-Length: 8\n"
+      "\n"
+      "a\nb\r\nc\n\n";
+  for (size_t step = 1; step <= wire.size(); ++step) {
+    INFO("step " << step);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    REQUIRE(feed_in_steps(reader, wire, step) == Result::kComplete);
+    CHECK(out.error_code == ErrorCode::kNone);
+    CHECK(out.status == 201);
+    CHECK(out.header("content-type") == "text/plain");
+    CHECK(out.header("x-mixed") == "yes");
+    CHECK(out.header("set-cookie") == "a=1; Path=/");
+    CHECK(out.header_count() == 4);
+    CHECK(out.body == "a\nb\r\nc\n\n");
+    CHECK(reader.keep_alive());
+    CHECK_FALSE(reader.trailing_bytes());
+  }
+}
+
+TEST_CASE("bare LFs after a 100 Continue, in a chunked head and before the next response") {
+  const std::string wire =
+      "HTTP/1.1 100 Continue\n\n"
+      "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n"
+      "3\r\na\nb\r\n0\r\n\r\n";
+  for (size_t step = 1; step <= wire.size(); ++step) {
+    INFO("step " << step);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    REQUIRE(feed_in_steps(reader, wire, step) == Result::kComplete);
+    CHECK(out.status == 200);
+    CHECK(out.body == "a\nb");
+    CHECK_FALSE(reader.trailing_bytes());
+  }
+  // Bytes past a bare-LF response that has no body are noticed as past any other.
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false);
+  std::string two = "HTTP/1.1 204 No Content\n\nHTTP/1.1 204 No Content\n\n";
+  REQUIRE(reader.feed(two.data(), two.size()) == Result::kComplete);
+  CHECK(out.status == 204);
+  CHECK(reader.trailing_bytes());
+  // The next response on the connection is read from its own start.
+  out.clear();
+  reader.start(out, false, false);
+  std::string next = "HTTP/1.1 200 OK\nContent-Length: 2\n\nok";
+  REQUIRE(feed_in_steps(reader, next, 7) == Result::kComplete);
+  CHECK(out.body == "ok");
+}
+
+// What llhttp's lenient header mode would have let through with the bare LFs.
+TEST_CASE("accepting bare LFs lets nothing else through") {
+  struct Case {
+    const char* name;
+    std::string wire;
+  };
+  for (const Case& bad : {
+           Case{"a bare CR in a value", "HTTP/1.1 200 OK\nX-A: 1\r2\nContent-Length: 0\n\n"},
+           Case{"a NUL in a value",
+                std::string("HTTP/1.1 200 OK\nX-A: a") + '\0' + "b\nContent-Length: 0\n\n"},
+           Case{"a control character in a value",
+                "HTTP/1.1 200 OK\nX-A: a\x01b\nContent-Length: 0\n\n"},
+           Case{"a space before the colon", "HTTP/1.1 200 OK\nContent-Length : 0\n\n"},
+           Case{"a space at the start of the first header",
+                "HTTP/1.1 200 OK\n X-A: 1\nContent-Length: 0\n\n"},
+           Case{"two lengths that disagree",
+                "HTTP/1.1 200 OK\nContent-Length: 1\nContent-Length: 2\n\nab"},
+       }) {
+    INFO(bad.name);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    CHECK(reader.feed(bad.wire.data(), bad.wire.size()) == Result::kError);
+    CHECK(out.error_code == ErrorCode::kMalformedResponse);
+  }
+}
+
 TEST_CASE("garbage is a malformed response") {
   ResponseReader reader;
   ResponseData out;

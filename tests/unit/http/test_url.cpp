@@ -85,7 +85,8 @@ TEST_CASE("bad URLs are rejected with a reason") {
            Case{"http://[not-ip]/", "invalid IPv6 address"},
            Case{"http://[::1]x/", "unexpected text after IPv6"},
            Case{"http://::1/", "brackets"},
-           Case{"http://user:pass@h/", "credentials"},
+           Case{"http://user:pa ss@h/", "invalid user name or password"},
+           Case{"http://user:%zz@h/", "invalid user name or password"},
            Case{"http://bad host/", "invalid character ' ' in host"},
            Case{"http://h/a\r\nX: y", "control character"},
        }) {
@@ -96,14 +97,62 @@ TEST_CASE("bad URLs are rejected with a reason") {
   }
 }
 
+TEST_CASE("credentials in a URL become Basic authorization, as Go's client sends them") {
+  auto url = parse_url("http://Aladdin:open%20sesame@example.com:8080/x");
+  REQUIRE(url);
+  CHECK(url->host == "example.com");
+  CHECK(url->host_header == "example.com:8080");
+  CHECK(url->target == "/x");
+  CHECK(url->basic_auth == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");       // RFC 7617's example
+  CHECK(parse_url("http://user@h/")->basic_auth == "Basic dXNlcjo=");   // "user:"
+  CHECK(parse_url("http://a:b@c@h/")->basic_auth == "Basic YTpiQGM=");  // the last '@' ends them
+  CHECK(parse_url("http://a:b@c@h/")->host == "h");
+  CHECK(parse_url("http://h/")->basic_auth.empty());
+  CHECK(parse_url("http://@h/")->basic_auth.empty());
+  // Parsing again into the same Url forgets the credentials of the last one.
+  Url reused = *parse_url("http://u:p@h/");
+  REQUIRE(lueng::http::parse_url_into("http://h/", reused));
+  CHECK(reused.basic_auth.empty());
+}
+
+TEST_CASE("URLs are printed with their credentials masked, as k6 masks them") {
+  using lueng::http::redacted_url;
+  CHECK(redacted_url("http://user:secret@h:8080/a?b=c") == "http://****:****@h:8080/a?b=c");
+  CHECK(redacted_url("https://token@h/") == "https://****@h/");
+  CHECK(redacted_url("http://a:b@c@h/") == "http://****:****@h/");
+  CHECK(redacted_url("http://h/path@x") == "http://h/path@x");  // an '@' past the host
+  CHECK(redacted_url("http://h/?mail=a@b") == "http://h/?mail=a@b");
+  CHECK(redacted_url("http://h/") == "http://h/");
+  CHECK(redacted_url("not a url") == "not a url");
+  // Not even a URL that fails to parse shows its password.
+  std::string error;
+  CHECK_FALSE(parse_url("ftp://user:secret@h/", &error));
+  CHECK_THAT(error, Catch::Contains("ftp://****:****@h/"));
+  CHECK(error.find("secret") == std::string::npos);
+  CHECK_FALSE(parse_url("http://user:secret@h:99999/", &error));
+  CHECK(error.find("secret") == std::string::npos);
+  // A password with an unescaped '/' makes the URL fail; it is masked all the same.
+  CHECK_FALSE(parse_url("http://user:se/cret@h/x", &error));
+  CHECK_THAT(error, Catch::Contains("\"http://****:****@h/x\""));
+  CHECK(error.find("cret") == std::string::npos);
+  // Nor line breaks, which would garble a log line.
+  CHECK_FALSE(parse_url("http://h/a\r\nX: y", &error));
+  CHECK_THAT(error, Catch::Contains("http://h/a\\r\\nX: y"));
+}
+
 TEST_CASE("error codes have k6's numbers and stable names") {
   using lueng::http::error_code_name;
   using lueng::http::ErrorCode;
   CHECK(static_cast<int>(ErrorCode::kConnectionRefused) == 1212);
   CHECK(std::string(error_code_name(ErrorCode::kConnectionRefused)) == "connection_refused");
   CHECK(std::string(error_code_name(ErrorCode::kRequestTimeout)) == "request_timeout");
-  CHECK(std::string(error_code_name(ErrorCode::kUnsupportedScheme)) == "unsupported_scheme");
   CHECK(std::string(error_code_name(ErrorCode::kNone)) == "none");
+  // k6's lib/netext/httpext/error_codes.go: 1020 invalid URL, 1100 a DNS lookup
+  // that failed, 1101 no such host.
+  CHECK(static_cast<int>(ErrorCode::kInvalidUrl) == 1020);
+  CHECK(static_cast<int>(ErrorCode::kDnsFailed) == 1100);
+  CHECK(static_cast<int>(ErrorCode::kDnsNoAddress) == 1101);
+  CHECK(std::string(error_code_name(ErrorCode::kDnsNoAddress)) == "dns_no_address");
 }
 
 TEST_CASE("redirect locations resolve against the URL they came from") {
