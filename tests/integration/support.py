@@ -26,6 +26,11 @@ SANITIZER_REPORT = re.compile(r"^(==\d+==ERROR: \w+Sanitizer|WARNING: ThreadSani
                               r"\S+:\d+:\d+: runtime error: )", re.M)
 
 
+# A sanitizer build (make test-asan, make test-tsan) runs several times slower and
+# keeps freed memory in quarantine: bounds on speed and memory hold only without one.
+SANITIZED = "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ
+
+
 def check_sanitizers(stderr, what="lueng"):
     """Raises AssertionError with the report when stderr holds a sanitizer report."""
     if isinstance(stderr, bytes):

@@ -9,7 +9,7 @@ import re
 import unittest
 
 from hotel_support import MockCase
-from support import SOURCE_DIR, ServerCase, lueng, run_lueng
+from support import SANITIZED, SOURCE_DIR, ServerCase, lueng, run_lueng
 
 # Each Lua state (one per worker) makes its own token in init code: the distinct
 # tokens printed by iterations are the workers that ran them.
@@ -33,10 +33,14 @@ class OpenModelTest(MockCase):
         self.assertEqual(run.code, 0, run.stderr)
         iterations = run.metric("iterations")["count"]
         dropped = run.result["metrics"].get("dropped_iterations", {"values": {"count": 0}})
-        self.assertGreaterEqual(iterations, 19400)
-        self.assertLessEqual(iterations, 20000)
-        self.assertLessEqual(dropped["values"]["count"], 200)
+        dropped = dropped["values"]["count"]
+        # Every arrival of the schedule is accounted for, however fast the machine.
+        [scenario] = run.result["scenarios"]
+        self.assertEqual(iterations + dropped + scenario["iterations_interrupted"], 20000)
         self.assertEqual(run.result["workers"], 1)
+        if not SANITIZED:
+            self.assertGreaterEqual(iterations, 19400)
+            self.assertLessEqual(dropped, 200)
 
     def test_1000_arrivals_a_second_start_within_a_few_milliseconds_of_their_time(self):
         # A millisecond timer armed for each arrival lagged by a whole loop pass; a
@@ -53,8 +57,9 @@ class OpenModelTest(MockCase):
         self.assertEqual(run.metric("iterations")["count"], 3000)
         lag = run.metric("iteration_start_lag")
         self.assertEqual(lag["count"], 3000)
-        self.assertLess(lag["med"], 2)
-        self.assertLess(lag["p(90)"], 10)
+        if not SANITIZED:
+            self.assertLess(lag["med"], 2)
+            self.assertLess(lag["p(90)"], 10)
 
     def test_sleep_keeps_sub_millisecond_pacing(self):
         # 200 sleeps of 0.3 ms: millisecond timers would round each one to 0 or 1 ms.
@@ -74,7 +79,8 @@ class OpenModelTest(MockCase):
         self.assertEqual(run.code, 0, run.stderr)
         slept = run.metric("slept")
         self.assertGreaterEqual(slept["min"], 0.29)
-        self.assertLess(slept["med"], 0.9)
+        if not SANITIZED:
+            self.assertLess(slept["med"], 0.9)
 
 
 class WorkersTest(ServerCase):
@@ -185,8 +191,9 @@ class GeneratorFindingTest(ServerCase):
             function default() http.get(ENV.BASE_URL .. "/hello"); lueng.sleep(0.1) end
         """)
         self.assertEqual(run.code, 0, run.stderr)
-        self.assertIsNone(run.result["findings"]["generator"])
-        self.assertTrue(all(p["busy"] < 0.5 for p in run.result["time_series"]))
+        if not SANITIZED:
+            self.assertIsNone(run.result["findings"]["generator"])
+            self.assertTrue(all(p["busy"] < 0.5 for p in run.result["time_series"]))
 
 
 if __name__ == "__main__":
