@@ -67,7 +67,12 @@ void ScenarioRun::schedule() {
   // that long after it: refresh it, or a slow build starts the scenario early.
   uv_update_time(loop());
   double since_start = static_cast<double>(uv_hrtime() - worker_.plan().start_ns) / 1e9;
-  uv_timer_start(&start_timer_, on_start, to_ms(config().start_time - since_start), 0);
+  // Due now: begun at once, so its VUs count as busy before the worker reports
+  // itself started (the VU gauge of second 0 is sampled then).
+  if (config().start_time <= since_start)
+    begin();
+  else
+    uv_timer_start(&start_timer_, on_start, to_ms(config().start_time - since_start), 0);
 }
 
 void ScenarioRun::on_start(uv_timer_t* timer) {

@@ -208,7 +208,12 @@ class SignalTest(ServerCase):
         code, stdout, stderr, took = self.stop(process, signals=2)
         self.assertEqual(code, 105, stderr)
         self.assertIn("SIGINT: stopping gracefully", stderr)
-        self.assertIn("1 worker did not stop within 1 s: the run ends without it", stderr)
+        if "TSAN_OPTIONS" in os.environ:
+            # ThreadSanitizer holds a signal back until its thread calls a function
+            # it intercepts, which a Lua loop never does: no hook gets armed.
+            self.assertRegex(stderr, r"[12] workers? did not stop within 1 s")
+        else:
+            self.assertIn("1 worker did not stop within 1 s: the run ends without it", stderr)
         self.assertLess(took, 10)
         data = self.assert_written(result, markdown)
         self.assertGreaterEqual(data["metrics"]["http_reqs"]["values"]["count"], 100)
