@@ -91,3 +91,28 @@ TEST_CASE("JSON round trips keep strings byte for byte and escape non-ASCII on r
   CHECK(lua_toboolean(s.L, -1));
   CHECK(s.encode("values") == R"(["a\u0000b",1e300,-0.5,12345678901234])");
 }
+
+TEST_CASE("JSON nested deeper than 1000 levels is an error both ways, never a crash") {
+  State s;
+  std::string error;
+  // 200 KB of '[' overflowed the stack of the recursive parser (SIGSEGV).
+  CHECK_FALSE(push_json_text(s.L, std::string(200'000, '['), &error));
+  CHECK(error == "JSON nested deeper than 1000 levels at line 1, column 1001 (offset 1000)");
+  // (Innermost a value: an empty array comes back as an empty table, which encodes as {}.)
+  std::string limit = std::string(1000, '[') + "1" + std::string(1000, ']');
+  int top = lua_gettop(s.L);
+  REQUIRE(push_json_text(s.L, limit, &error));
+  std::string out;
+  REQUIRE(lua_to_json(s.L, -1, out, &error));
+  CHECK(out == limit);
+  lua_pop(s.L, 1);
+  CHECK(lua_gettop(s.L) == top);
+  // Tables one level deeper than the decoder takes, and tables that hold themselves.
+  CHECK(s.encode("(function() local t = {} for _ = 1, 1000 do t = { t } end return t end)()") ==
+        "error: value nested deeper than 1000 levels (a cycle?)");
+  CHECK(s.encode("(function() local t = {} for _ = 1, 999 do t = { k = t } end return t end)()")
+            .starts_with(R"({"k":{"k":)"));
+  CHECK(s.encode("(function() local t = {} t[1] = t return t end)()") ==
+        "error: value nested deeper than 1000 levels (a cycle?)");
+  CHECK(lua_gettop(s.L) == top);
+}
