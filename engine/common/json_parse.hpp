@@ -20,7 +20,8 @@ struct JsonParseError {
 };
 
 // Parses JSON that comes from outside (response bodies, result files, request
-// bodies) into `document`, numbers exact to the last bit. The parse is iterative:
+// bodies) into `document`, numbers correctly rounded (by std::from_chars, not
+// RapidJSON 1.1.0's conversion, which is wrong for some). The parse is iterative:
 // RapidJSON's default parser recurses once per level, so 200 KB of '[' overflowed
 // the stack and crashed the process. Nesting deeper than kMaxJsonDepth is an error
 // ("JSON nested deeper than 1000 levels", the offset at the bracket that went over).

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "engine/common/json_parse.hpp"
@@ -87,4 +89,41 @@ TEST_CASE("JSON as deep as a 200 KB body fails without recursing") {
   CHECK(error.what == "JSON nested deeper than 1000 levels");
   REQUIRE_FALSE(parse_json_bounded(std::string(2'000'000, '['), d, &error));
   CHECK(error.offset == 1000);
+}
+
+TEST_CASE("JSON numbers are integers within 64 bits, else the nearest double") {
+  rapidjson::Document d;
+  JsonParseError error;
+  auto number = [&](const char* text) {
+    REQUIRE(parse_json_bounded(text, d, &error));
+    return d.GetDouble();
+  };
+  // RapidJSON 1.1.0's full precision mode read these as 1.4e-135 and 1.5e82
+  // (found by tests/fuzz: "0e80" in a thresholds table).
+  CHECK(number("0e80") == 0);
+  CHECK(number("0.000e300") == 0);
+  CHECK(std::signbit(number("-0e80")));
+  CHECK(number("0.184467440737095516159") == 0.18446744073709551);
+  CHECK(number("1e-400") == 0);
+  CHECK(number("4.9e-324") == 4.9406564584124654e-324);
+  CHECK(number("1.7976931348623157e308") == 1.7976931348623157e308);
+  CHECK(number("2.220446049250313e-16") == 2.220446049250313e-16);
+  REQUIRE(parse_json_bounded("[18446744073709551615, -9223372036854775808, 42, -0, 1e2, 1.0]", d,
+                             &error));
+  CHECK(d[0].IsUint64());
+  CHECK(d[0].GetUint64() == 18446744073709551615u);
+  CHECK(d[1].IsInt64());
+  CHECK(d[1].GetInt64() == INT64_MIN);
+  CHECK(d[2].IsInt());
+  CHECK(d[2].IsUint());
+  CHECK(d[3].IsInt());
+  CHECK(d[4].IsDouble());
+  CHECK(d[5].IsDouble());
+  CHECK(number("18446744073709551616") == 18446744073709551616.0);
+  // Beyond a double: an error at the number, as RapidJSON's "1e309" is.
+  CHECK_FALSE(parse_json_bounded("[1, 1.7976931348623159e308]", d, &error));
+  CHECK(error.what == "Number too big to be stored in double");
+  CHECK(error.offset == 4);
+  CHECK_FALSE(parse_json_bounded("1e309", d, &error));
+  CHECK(error.what == "Number too big to be stored in double");
 }
