@@ -35,6 +35,10 @@ long array_length(lua_State* L, int index) {
   return max_key == count ? count : -1;
 }
 
+// Only escape_non_ascii's writer can fail on a string: it decodes UTF-8 to write
+// \uXXXX, and ignoring the failure left a string unterminated in the output.
+constexpr const char* kNotUtf8 = "a string is not UTF-8, which escape_non_ascii needs";
+
 template <typename Writer>
 bool write_value(lua_State* L, int index, Writer& writer, std::string* error, int depth) {
   switch (lua_type(L, index)) {
@@ -59,7 +63,10 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
     case LUA_TSTRING: {
       size_t length;
       const char* text = lua_tolstring(L, index, &length);
-      writer.String(text, static_cast<rapidjson::SizeType>(length));
+      if (!writer.String(text, static_cast<rapidjson::SizeType>(length))) {
+        *error = kNotUtf8;
+        return false;
+      }
       return true;
     }
     case LUA_TTABLE: {
@@ -99,8 +106,13 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
         lua_pushvalue(L, -2);  // tolstring on a number key would confuse lua_next
         size_t key_length;
         const char* key = lua_tolstring(L, -1, &key_length);
-        writer.Key(key, static_cast<rapidjson::SizeType>(key_length));
+        bool written = writer.Key(key, static_cast<rapidjson::SizeType>(key_length));
         lua_pop(L, 1);
+        if (!written) {
+          lua_pop(L, 2);
+          *error = kNotUtf8;
+          return false;
+        }
         if (!write_value(L, lua_gettop(L), writer, error, depth + 1)) {
           lua_pop(L, 2);
           return false;

@@ -32,6 +32,16 @@ TEST_CASE("Lua values encode as JSON") {
   CHECK(s.encode("{[1] = 'a', [3] = 'c'}").find("\"1\":\"a\"") != std::string::npos);
   CHECK(s.encode("'caf\\195\\169'") == "\"café\"");
   CHECK(s.encode("'caf\\195\\169'", {.escape_non_ascii = true}) == R"("caf\u00E9")");
+  // Bytes that are not UTF-8 go out as they are, but cannot be escaped: an error,
+  // where the escaped text used to end in an unterminated string.
+  CHECK(s.encode("'a\\255b'") ==
+        "\"a\xff"
+        "b\"");
+  CHECK(s.encode("'a\\255b'", {.escape_non_ascii = true}) ==
+        "error: a string is not UTF-8, which escape_non_ascii needs");
+  CHECK(s.encode("{ ['\\192'] = 1 }", {.escape_non_ascii = true}) ==
+        "error: a string is not UTF-8, which escape_non_ascii needs");
+  CHECK(lua_gettop(s.L) == 0);
   CHECK(s.encode("function() end").starts_with("error: cannot encode a value of type function"));
   CHECK(s.encode("(function() local t = {} t.self = t return t end)()").starts_with("error:"));
   CHECK(s.encode("0/0").starts_with("error:"));
