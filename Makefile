@@ -4,9 +4,13 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 DEMO_PORT  ?= 18080
 CMAKE_GEN  := -G Ninja
+# make fuzz: seconds each libFuzzer target runs (FUZZ_TARGETS: which, default all).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 # The perf-* targets: the target system and extra `lueng run` flags
 # (e.g. PERF_ARGS="-e TIME_SCALE=0.01 -e WHATSAPP_SECRET=..."). Results go to .performance/.
 BASE_URL   ?= http://127.0.0.1:8000
@@ -14,6 +18,7 @@ PERF_ARGS  ?=
 PERF       := LUENG=$(BUILD)/lueng BASE_URL=$(BASE_URL) PERF_ARGS="$(PERF_ARGS)" tools/perf.sh
 
 .PHONY: all deps build test test-asan test-tsan test-sanitizers demo bench format format-check clean
+.PHONY: fuzz-build fuzz fuzz-replay fuzz-ci
 .PHONY: perf-smoke perf-load perf-stress perf-spike perf-soak perf-validate perf-baseline perf-clean
 
 all: build
@@ -52,6 +57,25 @@ test-sanitizers:
 	$(MAKE) test-asan
 	$(MAKE) test-tsan
 
+# The libFuzzer targets of tests/fuzz (docs/fuzzing.md), built with clang, ASan and
+# UBSan in their own build directory; each links only the sources it fuzzes.
+fuzz-build: deps
+	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_FUZZ=ON \
+	  -DLUENG_TESTS=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz
+
+# Every input of the seed corpora once (everything the fuzzers ever found), then
+# each target fuzzed for FUZZ_SECONDS.
+fuzz-replay: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD) replay $(FUZZ_TARGETS)
+
+fuzz: fuzz-replay
+	FUZZ_JOBS=$(JOBS) tests/fuzz/run.sh $(FUZZ_BUILD) fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# CI's share (.ci/run): the build, the replay and 20 s of each target, one per core at a time.
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
 # Builds lueng and the hotel mock, starts the mock on loopback, runs the smoke
 # scenario against it and stops the mock again.
 demo: build
@@ -86,4 +110,4 @@ format-check: deps
 	clang-format --dry-run -Werror $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

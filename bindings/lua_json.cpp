@@ -4,15 +4,14 @@
 #include <cmath>
 #include <vector>
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "engine/common/json_parse.hpp"
 
 namespace lueng::bindings {
 
 namespace {
-
-constexpr int kMaxDepth = 128;
 
 // Length n when the table's keys are exactly 1..n (n may be 0), otherwise -1.
 long array_length(lua_State* L, int index) {
@@ -36,12 +35,12 @@ long array_length(lua_State* L, int index) {
   return max_key == count ? count : -1;
 }
 
+// Only escape_non_ascii's writer can fail on a string: it decodes UTF-8 to write
+// \uXXXX, and ignoring the failure left a string unterminated in the output.
+constexpr const char* kNotUtf8 = "a string is not UTF-8, which escape_non_ascii needs";
+
 template <typename Writer>
 bool write_value(lua_State* L, int index, Writer& writer, std::string* error, int depth) {
-  if (depth > kMaxDepth) {
-    *error = "value is nested too deeply (cycle?)";
-    return false;
-  }
   switch (lua_type(L, index)) {
     case LUA_TNIL:
       writer.Null();
@@ -64,10 +63,24 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
     case LUA_TSTRING: {
       size_t length;
       const char* text = lua_tolstring(L, index, &length);
-      writer.String(text, static_cast<rapidjson::SizeType>(length));
+      if (!writer.String(text, static_cast<rapidjson::SizeType>(length))) {
+        *error = kNotUtf8;
+        return false;
+      }
       return true;
     }
     case LUA_TTABLE: {
+      // `depth` tables enclose this one. The same bound as for decoding, so what
+      // json.decode gives back encodes again; a table that holds itself reaches it too.
+      if (depth >= kMaxJsonDepth) {
+        *error = "value nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (a cycle?)";
+        return false;
+      }
+      // Each level holds a key and a value on the Lua stack while the next is written.
+      if (!lua_checkstack(L, 3)) {
+        *error = "value nested too deeply for the Lua stack";
+        return false;
+      }
       if (index < 0) index = lua_gettop(L) + index + 1;
       long length = array_length(L, index);
       if (length > 0) {
@@ -93,8 +106,13 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
         lua_pushvalue(L, -2);  // tolstring on a number key would confuse lua_next
         size_t key_length;
         const char* key = lua_tolstring(L, -1, &key_length);
-        writer.Key(key, static_cast<rapidjson::SizeType>(key_length));
+        bool written = writer.Key(key, static_cast<rapidjson::SizeType>(key_length));
         lua_pop(L, 1);
+        if (!written) {
+          lua_pop(L, 2);
+          *error = kNotUtf8;
+          return false;
+        }
         if (!write_value(L, lua_gettop(L), writer, error, depth + 1)) {
           lua_pop(L, 2);
           return false;
@@ -112,10 +130,9 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
 
 // "Missing a colon after a name of object member at line 1, column 6 (offset 5)":
 // line and column (1-based, in bytes) find the spot in a multi-line body.
-std::string describe_parse_error(std::string_view text, const rapidjson::Document& document) {
-  std::string what = rapidjson::GetParseError_En(document.GetParseError());
-  if (!what.empty() && what.back() == '.') what.pop_back();
-  size_t offset = std::min(document.GetErrorOffset(), text.size());
+std::string describe_parse_error(std::string_view text, const JsonParseError& error) {
+  const std::string& what = error.what;
+  size_t offset = std::min(error.offset, text.size());
   size_t line = 1, line_start = 0;
   for (size_t i = 0; i < offset; ++i)
     if (text[i] == '\n') {
@@ -187,9 +204,9 @@ void push_json_value(lua_State* L, const rapidjson::Value& value) {
 
 bool push_json_text(lua_State* L, std::string_view text, std::string* error) {
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
-  if (document.HasParseError()) {
-    if (error) *error = describe_parse_error(text, document);
+  JsonParseError parse_error;
+  if (!parse_json_bounded(text, document, &parse_error)) {
+    if (error) *error = describe_parse_error(text, parse_error);
     return false;
   }
   push_json_value(L, document);

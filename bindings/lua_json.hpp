@@ -14,7 +14,8 @@ struct JsonEncodeOptions {
 
 // Encodes the Lua value at `index` as JSON into `out`. Tables with keys 1..n are
 // arrays, other tables objects (an empty table is an empty object). Returns false
-// with *error set for values JSON cannot hold (functions, cycles, NaN...).
+// with *error set for values JSON cannot hold (functions, cycles, NaN...) and for
+// tables nested deeper than kMaxJsonDepth (engine/common/json_parse.hpp).
 bool lua_to_json(lua_State* L, int index, std::string& out, std::string* error,
                  const JsonEncodeOptions& options = {});
 
@@ -23,7 +24,7 @@ bool lua_to_json(lua_State* L, int index, std::string& out, std::string* error,
 void push_json_value(lua_State* L, const rapidjson::Value& value);
 
 // Parses text and pushes the value; false with *error ("<what> at line L, column C
-// (offset N)") on bad JSON.
+// (offset N)") on bad JSON and on JSON nested deeper than kMaxJsonDepth.
 bool push_json_text(lua_State* L, std::string_view text, std::string* error);
 
 }  // namespace lueng::bindings

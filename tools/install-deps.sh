@@ -12,6 +12,9 @@ packages=(
   # The integration tests read lueng's reports with other tools' own readers:
   # junitparser for JUnit XML, Locust for its CSV columns.
   python3-junitparser python3-locust
+  # make fuzz: clang 14 and its runtime libraries (libFuzzer, ASan, UBSan), which
+  # clang only recommends.
+  clang libclang-rt-14-dev
 )
 
 missing=()

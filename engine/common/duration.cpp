@@ -1,5 +1,6 @@
 #include "engine/common/duration.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -23,6 +24,20 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// `value` (> 0) to `digits` significant digits in plain decimal notation, at most
+// nine decimals, without trailing zeros: parse_duration reads no exponent, and
+// "{:g}" wrote 1m40ns as "1m4e-08s".
+std::string plain_decimal(double value, int digits) {
+  int magnitude = static_cast<int>(std::floor(std::log10(value)));
+  int decimals = std::clamp(digits - 1 - magnitude, 0, 9);
+  std::string text = fmt::format("{:.{}f}", value, decimals);
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text;
+}
+
 }  // namespace
 
 std::optional<double> parse_duration(std::string_view text) {
@@ -43,6 +58,8 @@ std::optional<double> parse_duration(std::string_view text) {
     if (unit_start == i) {
       // A number without a unit is only allowed alone ("30" = 30 seconds).
       if (unit_start != text.size() || start != 0) return std::nullopt;
+      // 400 digits read as infinity, which no duration is.
+      if (!std::isfinite(value)) return std::nullopt;
       return value;
     }
     auto scale = unit_seconds(text.substr(unit_start, i - unit_start));
@@ -56,16 +73,21 @@ std::optional<double> parse_duration(std::string_view text) {
 
 std::string format_duration(double seconds) {
   if (seconds == 0) return "0s";
+  // Neither comes from parse_duration; printed, never converted to an integer.
+  if (!std::isfinite(seconds)) return fmt::format("{}s", seconds);
+  if (seconds < 0) return "-" + format_duration(-seconds);
   if (seconds < 1.0) {
     double ms = seconds * 1000.0;
     if (ms == std::floor(ms)) return fmt::format("{}ms", static_cast<long long>(ms));
-    return fmt::format("{:.3g}ms", ms);
+    return plain_decimal(ms, 3) + "ms";
   }
+  // Past 2^62 seconds (146 billion years) whole hours are all a double can tell.
+  if (seconds >= 0x1p62) return fmt::format("{:.0f}h0m0s", std::floor(seconds / 3600));
   auto whole = static_cast<long long>(seconds);
   double frac = seconds - static_cast<double>(whole);
   long long h = whole / 3600, m = (whole % 3600) / 60, s = whole % 60;
   std::string sec =
-      frac > 1e-9 ? fmt::format("{:g}s", static_cast<double>(s) + frac) : fmt::format("{}s", s);
+      frac > 1e-9 ? plain_decimal(static_cast<double>(s) + frac, 6) + "s" : fmt::format("{}s", s);
   if (h > 0) return fmt::format("{}h{}m{}", h, m, sec);
   if (m > 0) return fmt::format("{}m{}", m, sec);
   return sec;

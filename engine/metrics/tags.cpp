@@ -4,6 +4,24 @@
 
 namespace lueng::metrics {
 
+namespace {
+
+// A separator inside a key or value would split the tag set in the wrong place
+// (a value ending a tag early left the rest unreadable, and the readers looped
+// forever on it): such a character, never in real tags, is written as U+FFFD.
+void append_escaped(std::string& out, std::string_view text) {
+  static constexpr char kSeparators[] = {kTagKeyEnd, kTagEnd, '\0'};
+  for (size_t bad = text.find_first_of(kSeparators); bad != std::string_view::npos;
+       bad = text.find_first_of(kSeparators)) {
+    out.append(text.substr(0, bad));
+    out.append("\xEF\xBF\xBD");
+    text.remove_prefix(bad + 1);
+  }
+  out.append(text);
+}
+
+}  // namespace
+
 void TagSetBuilder::set(std::string_view key, std::string_view value) {
   for (auto& tag : tags_) {
     if (tag.first == key) {
@@ -25,9 +43,9 @@ std::string_view TagSetBuilder::encode() {
       std::swap(tags_[j], tags_[j - 1]);
   encoded_.clear();
   for (const auto& [key, value] : tags_) {
-    encoded_.append(key);
+    append_escaped(encoded_, key);
     encoded_.push_back(kTagKeyEnd);
-    encoded_.append(value);
+    append_escaped(encoded_, value);
     encoded_.push_back(kTagEnd);
   }
   return encoded_;

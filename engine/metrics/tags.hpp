@@ -9,7 +9,8 @@ namespace lueng::metrics {
 
 // A tag set travels as one canonical string: "key\x1fvalue\x1e" per tag, sorted by
 // key, each key once. Canonical strings compare and hash as whole tag sets, so
-// interning one costs a single hash lookup on the request path.
+// interning one costs a single hash lookup on the request path. The two
+// separators inside a key or value are written as U+FFFD.
 inline constexpr char kTagKeyEnd = '\x1f';
 inline constexpr char kTagEnd = '\x1e';
 
@@ -34,7 +35,10 @@ void for_each_tag(std::string_view encoded, Visit&& visit) {
   size_t pos = 0;
   while (pos < encoded.size()) {
     size_t key_end = encoded.find(kTagKeyEnd, pos);
-    size_t value_end = encoded.find(kTagEnd, key_end);
+    size_t value_end = key_end == std::string_view::npos ? key_end : encoded.find(kTagEnd, key_end);
+    // Not a canonical tag set (TagSetBuilder never makes one): stop instead of
+    // starting over at position 0 forever.
+    if (value_end == std::string_view::npos) return;
     visit(encoded.substr(pos, key_end - pos), encoded.substr(key_end + 1, value_end - key_end - 1));
     pos = value_end + 1;
   }

@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "engine/common/json_parse.hpp"
 #include "engine/common/random.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/result_file.hpp"
@@ -331,11 +331,10 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   rapidjson::Document d;
   // Exact to the last bit: the thresholds re-evaluated here compare the very
   // numbers the run compared.
-  d.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
-  if (d.HasParseError())
-    throw ResultReadError(fmt::format("{}: not JSON: {} at offset {}", name,
-                                      rapidjson::GetParseError_En(d.GetParseError()),
-                                      d.GetErrorOffset()));
+  JsonParseError error;
+  if (!parse_json_bounded(json, d, &error))
+    throw ResultReadError(
+        fmt::format("{}: not JSON: {} at offset {}", name, error.what, error.offset));
   Reader reader(name);
   if (!d.IsObject()) reader.fail("top level", "must be an object");
   std::string schema = reader.string(d, "schema", "top level");

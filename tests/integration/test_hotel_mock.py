@@ -307,6 +307,29 @@ class EndpointsTest(MockTestCase):
         self.assertJsonError(*self.mock.request("POST", path, dict(good, guests=9)), 400)
         self.assertJsonError(*self.mock.request("POST", path, dict(good, accommodation_id=77)), 404)
 
+    def test_deeply_nested_json_is_400_and_the_mock_stays_up(self):
+        # 200 KB of '[' (under the 1 MiB body limit) once overflowed the parser's stack.
+        path = "/api/v1/reservations/prereserve"
+        for body in (b"[" * 200_000, b'{"a":' * 1001 + b"1" + b"}" * 1001):
+            with self.subTest(size=len(body)):
+                status, headers, data = self.mock.request("POST", path, body,
+                                                          {"Content-Type": "application/json"})
+                self.assertJsonError(status, headers, data, 400)
+                self.assertEqual(json.loads(data)["error"],
+                                 "malformed JSON: JSON nested deeper than 1000 levels at offset "
+                                 + ("1000" if body.startswith(b"[") else str(5 * 1000)))
+        deep = b"[" * 200_000
+        status, headers, data = self.mock.request("POST", "/api/v1/webhooks/whatsapp", deep,
+                                                  {"X-Hub-Signature-256": wa_signature(deep)})
+        self.assertJsonError(status, headers, data, 400)
+        self.assertIn("nested deeper than 1000 levels", json.loads(data)["error"])
+        # 1000 levels are within the bound: parsed, then refused for not being a reservation.
+        status, _, data = self.mock.request("POST", path, b"[" * 1000 + b"]" * 1000)
+        self.assertEqual(status, 400)
+        self.assertNotIn("nested", json.loads(data)["error"])
+        status, body = self.mock.get_json("/health/live")
+        self.assertEqual((status, body), (200, {"status": "ok"}))
+
     def test_whatsapp_verify(self):
         query = urlencode({"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
                            "hub.challenge": "1158201444"})

@@ -154,6 +154,24 @@ class ValidateTest(unittest.TestCase):
         done = lueng("validate", self.saved.result_path, "--format", "html")
         self.assertEqual(done.returncode, 104)
 
+    def test_tag_values_with_the_tag_separator_are_read(self):
+        # A tag value holding U+001E (the separator of lueng's tag sets) made
+        # validate loop forever matching the sub-metric.
+        saved = json.loads(json.dumps(self.saved.result))
+        step = saved["metrics"]["step_time"]
+        step.pop("submetrics", None)
+        for series in step["series"]:
+            series["tags"]["step"] = series["tags"]["step"].replace("log", "log\x1e")
+        path = os.path.join(self.dir, "separator.json")
+        with open(path, "w") as f:
+            json.dump(saved, f)
+        done = lueng("validate", path, "--format", "json")
+        # No series is step=login any more: the sub-metric has no data, which
+        # at its priority (P0) is critical.
+        self.assertEqual(done.returncode, 2, done.stderr)
+        results = {r["slo"]: r for r in json.loads(done.stdout)["results"]}
+        self.assertEqual(results["step_time{step:login}"]["status"], "NO DATA")
+
 
 # Custom metrics of every type that never get a sample, with thresholds at
 # each priority, with and without allow_empty.

@@ -5,51 +5,7 @@
 
 namespace lueng::hotel_mock {
 
-namespace {
-
-// Generous for any real client, small enough that a runaway one cannot exhaust memory.
-constexpr size_t kMaxHeadBytes = 64 * 1024;
-constexpr size_t kMaxBodyBytes = 1024 * 1024;
-
-Connection* from(llhttp_t* parser) {
-  return static_cast<Connection*>(parser->data);
-}
-
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
-bool lowercase_equals(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (ascii_lower(text[i]) != lower[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-const llhttp_settings_t& Connection::settings() {
-  static const llhttp_settings_t settings = [] {
-    llhttp_settings_t s;
-    llhttp_settings_init(&s);
-    s.on_message_begin = on_message_begin;
-    s.on_url = on_url;
-    s.on_header_field = on_header_field;
-    s.on_header_value = on_header_value;
-    s.on_header_value_complete = on_header_value_complete;
-    s.on_headers_complete = on_headers_complete;
-    s.on_body = on_body;
-    s.on_message_complete = on_message_complete;
-    return s;
-  }();
-  return settings;
-}
-
-Connection::Connection(Worker& worker) : worker_(worker) {
-  llhttp_init(&parser_, HTTP_REQUEST, &settings());
-  parser_.data = this;
-}
+Connection::Connection(Worker& worker) : worker_(worker) {}
 
 void Connection::accept(Worker& worker, uv_stream_t* server) {
   auto* connection = new Connection(worker);
@@ -116,33 +72,36 @@ void Connection::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf
 }
 
 void Connection::feed(const char* data, size_t length) {
-  llhttp_errno_t err = llhttp_execute(&parser_, data, length);
-  if (err == HPE_OK) {
+  size_t consumed = 0;
+  RequestParser::Result result = parser_.feed(data, length, &consumed);
+  if (result != RequestParser::Result::kError && parser_.take_continue()) send_continue();
+  if (result == RequestParser::Result::kNeedMore) {
     start_reading();
     return;
   }
-  if (err == HPE_PAUSED) {
-    // Paused right after a complete request; whatever follows is the next one.
-    const char* stop = llhttp_get_error_pos(&parser_);
-    size_t consumed = stop ? static_cast<size_t>(stop - data) : length;
+  stop_reading();
+  if (result == RequestParser::Result::kRequest) {
+    // Whatever follows the request is the next one, parsed once this one is answered.
     pending_.assign(data + consumed, length - consumed);
-    stop_reading();
     dispatch();
     return;
   }
-  stop_reading();
-  if (refused_status_ == 413) {
-    reject(413, "request body too large");
-  } else if (refused_status_ == 431) {
-    reject(431, "request head too large");
-  } else {
-    reject(400, std::string("malformed HTTP request: ") + llhttp_errno_name(err));
-  }
+  reject(parser_.error_status(), parser_.error_message());
+}
+
+void Connection::send_continue() {
+  // curl and others hold a larger body back for a second unless told to go on.
+  // Best effort: if the socket cannot take these bytes now, the client sends
+  // the body after its own timeout anyway.
+  static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+  uv_buf_t buf = uv_buf_init(const_cast<char*>(kContinue), sizeof(kContinue) - 1);
+  uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
 }
 
 void Connection::dispatch() {
-  keep_alive_ = request_.keep_alive;
-  reply_ = worker_.service().handle(request_, worker_.rng());
+  Request& request = parser_.request();
+  keep_alive_ = request.keep_alive;
+  reply_ = worker_.service().handle(request, worker_.rng());
   if (reply_->delay_ms > 0) {
     // The delay runs on the loop's timer, never blocking other connections.
     uv_timer_start(&timer_, on_timer, reply_->delay_ms, 0);
@@ -161,7 +120,7 @@ void Connection::send_reply() {
   reply_.reset();
   // Accounted before the write: a client that reads /metrics right after this
   // response (maybe via another worker) must already see it counted.
-  worker_.service().finished(reply, uv_hrtime() - request_.start_ns);
+  worker_.service().finished(reply, uv_hrtime() - parser_.request().start_ns);
   write_response(reply.response);
 }
 
@@ -182,7 +141,7 @@ void Connection::written(int status) {
     close();
     return;
   }
-  llhttp_resume(&parser_);
+  parser_.resume();
   if (pending_.empty()) {
     start_reading();
     return;
@@ -198,87 +157,6 @@ void Connection::reject(int status, std::string_view message) {
   // ends after this answer.
   keep_alive_ = false;
   write_response(error_response(status, message));
-}
-
-int Connection::refuse(int status, const char* reason) {
-  refused_status_ = status;
-  llhttp_set_error_reason(&parser_, reason);
-  return HPE_USER;
-}
-
-int Connection::on_message_begin(llhttp_t* parser) {
-  Connection* self = from(parser);
-  self->request_ = Request{};
-  self->request_.start_ns = uv_hrtime();
-  self->head_bytes_ = 0;
-  self->header_field_.clear();
-  self->header_value_.clear();
-  return 0;
-}
-
-int Connection::on_url(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = from(parser);
-  self->head_bytes_ += length;
-  if (self->head_bytes_ > kMaxHeadBytes) return self->refuse(431, "head too large");
-  self->request_.target.append(at, length);
-  return 0;
-}
-
-int Connection::on_header_field(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = from(parser);
-  self->head_bytes_ += length;
-  if (self->head_bytes_ > kMaxHeadBytes) return self->refuse(431, "head too large");
-  for (size_t i = 0; i < length; ++i) self->header_field_.push_back(ascii_lower(at[i]));
-  return 0;
-}
-
-int Connection::on_header_value(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = from(parser);
-  self->head_bytes_ += length;
-  if (self->head_bytes_ > kMaxHeadBytes) return self->refuse(431, "head too large");
-  self->header_value_.append(at, length);
-  return 0;
-}
-
-int Connection::on_header_value_complete(llhttp_t* parser) {
-  Connection* self = from(parser);
-  self->request_.headers.emplace_back(std::move(self->header_field_),
-                                      std::move(self->header_value_));
-  self->header_field_.clear();
-  self->header_value_.clear();
-  return 0;
-}
-
-int Connection::on_headers_complete(llhttp_t* parser) {
-  Connection* self = from(parser);
-  self->request_.method =
-      llhttp_method_name(static_cast<llhttp_method_t>(llhttp_get_method(parser)));
-  if (parser->content_length > kMaxBodyBytes && (parser->flags & F_CONTENT_LENGTH))
-    return self->refuse(413, "body too large");
-  const std::string* expect = self->request_.header("expect");
-  if (expect && lowercase_equals(*expect, "100-continue")) {
-    // curl and others hold a larger body back for a second unless told to go on.
-    // Best effort: if the socket cannot take these bytes now, the client sends
-    // the body after its own timeout anyway.
-    static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    uv_buf_t buf = uv_buf_init(const_cast<char*>(kContinue), sizeof(kContinue) - 1);
-    uv_try_write(reinterpret_cast<uv_stream_t*>(&self->tcp_), &buf, 1);
-  }
-  return 0;
-}
-
-int Connection::on_body(llhttp_t* parser, const char* at, size_t length) {
-  Connection* self = from(parser);
-  if (self->request_.body.size() + length > kMaxBodyBytes)
-    return self->refuse(413, "body too large");
-  self->request_.body.append(at, length);
-  return 0;
-}
-
-int Connection::on_message_complete(llhttp_t* parser) {
-  Connection* self = from(parser);
-  self->request_.keep_alive = llhttp_should_keep_alive(parser) != 0;
-  return HPE_PAUSED;
 }
 
 }  // namespace lueng::hotel_mock

@@ -1,8 +1,8 @@
 #include "tools/hotel-mock/json.hpp"
 
-#include <rapidjson/error/en.h>
-
 #include <fmt/format.h>
+
+#include "engine/common/json_parse.hpp"
 
 namespace lueng::hotel_mock {
 
@@ -16,11 +16,9 @@ Response error_response(int status, std::string_view message) {
 }
 
 bool parse_json(const std::string& body, rapidjson::Document& document, std::string& error) {
-  document.Parse(body.data(), body.size());
-  if (!document.HasParseError()) return true;
-  error =
-      fmt::format("malformed JSON: {} at offset {}",
-                  rapidjson::GetParseError_En(document.GetParseError()), document.GetErrorOffset());
+  JsonParseError parse_error;
+  if (parse_json_bounded(body, document, &parse_error)) return true;
+  error = fmt::format("malformed JSON: {} at offset {}", parse_error.what, parse_error.offset);
   return false;
 }
 

@@ -35,7 +35,8 @@ Response json_response(int status, Fill&& fill) {
 // {"error": message}: every failure the mock answers has this shape.
 Response error_response(int status, std::string_view message);
 
-// Parses a request body; on failure `error` says why, with the byte offset.
+// Parses a request body; on failure `error` says why, with the byte offset (also
+// for bodies nested deeper than lueng::kMaxJsonDepth, which are refused).
 bool parse_json(const std::string& body, rapidjson::Document& document, std::string& error);
 
 }  // namespace lueng::hotel_mock

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <string>
+
 #include "engine/common/duration.hpp"
 
 using lueng::format_duration;
@@ -21,6 +24,10 @@ TEST_CASE("malformed durations are rejected") {
     INFO(bad);
     CHECK_FALSE(parse_duration(bad).has_value());
   }
+  // Numbers beyond a double are infinite, not durations, with a unit or without
+  // (the bare number was let through: tests/fuzz/fuzz_duration).
+  CHECK_FALSE(parse_duration(std::string(400, '9')).has_value());
+  CHECK_FALSE(parse_duration(std::string(400, '9') + "h").has_value());
 }
 
 TEST_CASE("durations format like k6") {
@@ -29,4 +36,25 @@ TEST_CASE("durations format like k6") {
   CHECK(format_duration(3600) == "1h0m0s");
   CHECK(format_duration(10) == "10s");
   CHECK(format_duration(0) == "0s");
+}
+
+TEST_CASE("formatted durations never use an exponent, so they parse back") {
+  // "{:g}" printed 1m40ns as "1m4e-08s" (found by tests/fuzz/fuzz_duration).
+  CHECK(format_duration(*parse_duration("1m40ns")) == "1m0.00000004s");
+  CHECK(format_duration(90.5) == "1m30.5s");
+  CHECK(format_duration(0.0123456) == "12.3ms");
+  CHECK(format_duration(0.9999) == "1000ms");  // three digits of 999.9 ms
+  CHECK(format_duration(4e-11) == "0.00000004ms");
+  CHECK(format_duration(1e-15) == "0ms");
+  for (const char* text : {"1m40ns", "999.9ms", "3us", "1h0m0.000001s", "2562047788015215h"}) {
+    INFO(text);
+    double seconds = *parse_duration(text);
+    auto again = parse_duration(format_duration(seconds));
+    REQUIRE(again);
+    CHECK(*again == Approx(seconds).epsilon(1e-3));
+  }
+  // Past any integer's range, and values no duration parses to: text, not undefined.
+  CHECK(format_duration(1e300).ends_with("h0m0s"));
+  CHECK(format_duration(-1.5) == "-1.5s");
+  CHECK(format_duration(std::numeric_limits<double>::infinity()) == "infs");
 }

@@ -32,6 +32,16 @@ TEST_CASE("Lua values encode as JSON") {
   CHECK(s.encode("{[1] = 'a', [3] = 'c'}").find("\"1\":\"a\"") != std::string::npos);
   CHECK(s.encode("'caf\\195\\169'") == "\"café\"");
   CHECK(s.encode("'caf\\195\\169'", {.escape_non_ascii = true}) == R"("caf\u00E9")");
+  // Bytes that are not UTF-8 go out as they are, but cannot be escaped: an error,
+  // where the escaped text used to end in an unterminated string.
+  CHECK(s.encode("'a\\255b'") ==
+        "\"a\xff"
+        "b\"");
+  CHECK(s.encode("'a\\255b'", {.escape_non_ascii = true}) ==
+        "error: a string is not UTF-8, which escape_non_ascii needs");
+  CHECK(s.encode("{ ['\\192'] = 1 }", {.escape_non_ascii = true}) ==
+        "error: a string is not UTF-8, which escape_non_ascii needs");
+  CHECK(lua_gettop(s.L) == 0);
   CHECK(s.encode("function() end").starts_with("error: cannot encode a value of type function"));
   CHECK(s.encode("(function() local t = {} t.self = t return t end)()").starts_with("error:"));
   CHECK(s.encode("0/0").starts_with("error:"));
@@ -90,4 +100,29 @@ TEST_CASE("JSON round trips keep strings byte for byte and escape non-ASCII on r
                         "and values[4] == 12345678901234") == 0);
   CHECK(lua_toboolean(s.L, -1));
   CHECK(s.encode("values") == R"(["a\u0000b",1e300,-0.5,12345678901234])");
+}
+
+TEST_CASE("JSON nested deeper than 1000 levels is an error both ways, never a crash") {
+  State s;
+  std::string error;
+  // 200 KB of '[' overflowed the stack of the recursive parser (SIGSEGV).
+  CHECK_FALSE(push_json_text(s.L, std::string(200'000, '['), &error));
+  CHECK(error == "JSON nested deeper than 1000 levels at line 1, column 1001 (offset 1000)");
+  // (Innermost a value: an empty array comes back as an empty table, which encodes as {}.)
+  std::string limit = std::string(1000, '[') + "1" + std::string(1000, ']');
+  int top = lua_gettop(s.L);
+  REQUIRE(push_json_text(s.L, limit, &error));
+  std::string out;
+  REQUIRE(lua_to_json(s.L, -1, out, &error));
+  CHECK(out == limit);
+  lua_pop(s.L, 1);
+  CHECK(lua_gettop(s.L) == top);
+  // Tables one level deeper than the decoder takes, and tables that hold themselves.
+  CHECK(s.encode("(function() local t = {} for _ = 1, 1000 do t = { t } end return t end)()") ==
+        "error: value nested deeper than 1000 levels (a cycle?)");
+  CHECK(s.encode("(function() local t = {} for _ = 1, 999 do t = { k = t } end return t end)()")
+            .starts_with(R"({"k":{"k":)"));
+  CHECK(s.encode("(function() local t = {} t[1] = t return t end)()") ==
+        "error: value nested deeper than 1000 levels (a cycle?)");
+  CHECK(lua_gettop(s.L) == top);
 }

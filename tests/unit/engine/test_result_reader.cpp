@@ -215,6 +215,9 @@ TEST_CASE("bad result files are refused with the place that is wrong") {
     return std::string("(no error)");
   };
   CHECK(error("{").starts_with("r.json: not JSON: "));
+  // Deeper than any result file: refused before anything recurses that deep.
+  CHECK(error(R"({"options":)" + std::string(200'000, '[')) ==
+        "r.json: not JSON: JSON nested deeper than 1000 levels at offset 1010");
   CHECK(error("{}") == "r.json: schema: missing: not a lueng result file");
   CHECK(error(R"({"schema":"lueng.result/9"})") ==
         "r.json: schema: 'lueng.result/9' is not supported (this lueng reads lueng.result/1)");

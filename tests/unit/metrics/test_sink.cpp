@@ -34,6 +34,35 @@ TEST_CASE("sub-metric filters match tag subsets") {
   CHECK(tags_match(tags, ""));
 }
 
+TEST_CASE("separators inside keys and values cannot split a tag set") {
+  // A value with the tag separator once made every reader of the set loop forever
+  // (lueng validate on such a result file never returned).
+  std::string tags = encode_tags({{"name",
+                                   "a\x1e"
+                                   "b"},
+                                  {"k\x1fx", "v"}});
+  std::vector<std::pair<std::string, std::string>> seen;
+  for_each_tag(tags, [&](std::string_view k, std::string_view v) { seen.emplace_back(k, v); });
+  CHECK(seen == std::vector<std::pair<std::string, std::string>>{{"k\xEF\xBF\xBDx", "v"},
+                                                                 {"name",
+                                                                  "a\xEF\xBF\xBD"
+                                                                  "b"}});
+  CHECK(tags_match(tags, encode_tags({{"name",
+                                       "a\x1e"
+                                       "b"}})));
+  CHECK_FALSE(tags_match(tags, encode_tags({{"name", "a"}})));
+  // Text no builder makes ends the walk where it stops making sense.
+  for (std::string_view bad : {"status=200", "a\x1fv",
+                               "a\x1fv\x1e"
+                               "b",
+                               "\x1e\x1e"}) {
+    size_t visits = 0;
+    for_each_tag(bad, [&](std::string_view, std::string_view) { ++visits; });
+    CHECK(visits <= 1);
+    CHECK_FALSE(tags_match(bad, encode_tags({{"status", "200"}})));
+  }
+}
+
 TEST_CASE("sinks aggregate per metric and tag set, and merge into a metric set") {
   MetricCatalog catalog;
   Sink one(catalog), two(catalog);

@@ -1,0 +1,128 @@
+// The bytes a server sends back, as lueng's connections read them: llhttp with
+// lueng's callbacks, header storage, body limits and gzip/deflate decoding
+// (engine/http/response_reader.cpp). The input's last bytes choose the request
+// (HEAD or not, body kept or discarded, maxResponseBodySize) and where the stream
+// is split into reads; the rest is the stream.
+//
+// Checked besides crashes: how the bytes are split never changes the response
+// read, and keep-alive responses read one after another on one reader as
+// Connection does (engine/http/connection.cpp).
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "engine/http/response_reader.hpp"
+
+using lueng::http::ErrorCode;
+using lueng::http::ResponseData;
+using lueng::http::ResponseReader;
+
+namespace {
+
+struct Request {
+  bool head = false;
+  bool discard = false;
+  uint64_t max_body = 0;
+};
+
+struct Outcome {
+  bool complete = false;  // kComplete, or EOF that legitimately ended the body
+  bool keep_alive = false;
+  bool trailing_bytes = false;
+  size_t consumed = 0;  // bytes of the stream fed, up to the read that finished it
+};
+
+// Feeds `stream` in reads of the given sizes (the last one takes what is left)
+// until the response is complete or failed; EOF when the stream runs out first.
+Outcome read_response(ResponseReader& reader, ResponseData& out, const Request& request,
+                      std::string_view stream, const std::vector<size_t>& reads) {
+  out.clear();
+  reader.start(out, request.head, request.discard, request.max_body);
+  Outcome outcome;
+  size_t next = 0;
+  while (outcome.consumed < stream.size()) {
+    size_t size = next < reads.size() ? reads[next++] : stream.size();
+    size = std::min(size, stream.size() - outcome.consumed);
+    ResponseReader::Result result = reader.feed(stream.data() + outcome.consumed, size);
+    outcome.consumed += size;
+    if (result == ResponseReader::Result::kError) return outcome;
+    if (result == ResponseReader::Result::kComplete) {
+      outcome.complete = true;
+      outcome.keep_alive = reader.keep_alive();
+      outcome.trailing_bytes = reader.trailing_bytes();
+      return outcome;
+    }
+  }
+  outcome.complete = reader.finish();
+  if (outcome.complete) outcome.keep_alive = reader.keep_alive();
+  return outcome;
+}
+
+void check_headers(const ResponseData& out) {
+  for (size_t i = 0; i < out.header_count(); ++i) {
+    // Every stored header lies inside the header buffer.
+    const auto& ref = out.headers[i];
+    if (size_t{ref.name_offset} + ref.name_length > out.header_bytes.size() ||
+        size_t{ref.value_offset} + ref.value_length > out.header_bytes.size())
+      std::abort();
+    (void)out.header(out.header_name(i));
+  }
+  (void)out.header("content-type");
+}
+
+void expect_same(const ResponseData& a, const Outcome& oa, const ResponseData& b,
+                 const Outcome& ob) {
+  if (oa.complete != ob.complete || a.status != b.status || a.error_code != b.error_code ||
+      a.error != b.error || a.http_minor != b.http_minor)
+    std::abort();
+  if (oa.complete && oa.keep_alive != ob.keep_alive) std::abort();
+  // A malformed head fails the request whatever it held; llhttp hands over the
+  // part of a header name before a bad byte only when a read ends there.
+  if (a.error_code == ErrorCode::kMalformedResponse) return;
+  if (a.headers.size() != b.headers.size()) std::abort();
+  for (size_t i = 0; i < a.header_count(); ++i)
+    if (a.header_name(i) != b.header_name(i) || a.header_value(i) != b.header_value(i))
+      std::abort();
+  if (a.error_code == ErrorCode::kNone && a.body != b.body) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  FuzzedDataProvider input(data, size);
+  Request request;
+  uint8_t flags = input.ConsumeIntegral<uint8_t>();
+  request.head = flags & 1;
+  request.discard = flags & 2;
+  // No limit, a small one (bodies and inflated bodies pass it), or any.
+  if (flags & 4) request.max_body = input.ConsumeIntegralInRange<uint64_t>(1, 64);
+  if (flags & 8) request.max_body = input.ConsumeIntegral<uint64_t>();
+  std::vector<size_t> reads;
+  size_t read_count = input.ConsumeIntegralInRange<size_t>(0, 16);
+  for (size_t i = 0; i < read_count; ++i)
+    reads.push_back(input.ConsumeIntegralInRange<size_t>(1, 64));
+  std::string stream = input.ConsumeRemainingBytesAsString();
+
+  ResponseReader whole_reader;
+  ResponseData whole;
+  Outcome whole_outcome = read_response(whole_reader, whole, request, stream, {});
+  check_headers(whole);
+
+  ResponseReader reader;
+  ResponseData out;
+  std::string_view rest = stream;
+  for (int response = 0; response < 8; ++response) {
+    Outcome outcome = read_response(reader, out, request, rest, reads);
+    check_headers(out);
+    if (response == 0) expect_same(whole, whole_outcome, out, outcome);
+    // Connection reuses the reader only after a complete response that ended
+    // exactly at the end of a read.
+    if (!outcome.complete || !outcome.keep_alive || outcome.trailing_bytes) break;
+    rest.remove_prefix(outcome.consumed);
+    if (rest.empty()) break;
+  }
+  return 0;
+}

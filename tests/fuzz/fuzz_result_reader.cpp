@@ -1,0 +1,47 @@
+// Result files as `lueng validate`, `report`, `compare` and `run --baseline` read
+// them (engine/output/result_reader.cpp): any text, hand-edited or corrupt. A file
+// that reads is evaluated as `lueng validate` does with the run's own SLOs, and
+// written out again as `lueng run` writes result files.
+//
+// Checked besides crashes: a bad file is a ResultReadError, never anything else;
+// a file lueng writes reads back, and writing what was read back gives the very
+// same text.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "engine/output/result_file.hpp"
+#include "engine/output/result_reader.hpp"
+#include "engine/thresholds/evaluate.hpp"
+
+using namespace lueng;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  output::RunResult result;
+  try {
+    result = output::result_from_json(text, "fuzz.json");
+  } catch (const output::ResultReadError&) {
+    return 0;
+  }
+  std::vector<thresholds::SloDefinition> slos;
+  for (const auto& r : result.slo.results) slos.push_back(r.slo);
+  thresholds::SloReport report = thresholds::evaluate_all(
+      slos, result.metrics, result.duration_seconds, result.slo.strict, result.slo.aborted_by);
+  for (const auto& r : report.results) (void)thresholds::failure_level(r, result.slo.strict);
+
+  std::string written = output::result_to_json(result);
+  output::RunResult again;
+  try {
+    again = output::result_from_json(written, "written.json");
+  } catch (const output::ResultReadError& error) {
+    fprintf(stderr, "lueng cannot read what it wrote: %s\n%s\n", error.what(), written.c_str());
+    std::abort();
+  }
+  if (output::result_to_json(again) != written) {
+    fprintf(stderr, "written again differently:\n%s\n", written.c_str());
+    std::abort();
+  }
+  return 0;
+}
