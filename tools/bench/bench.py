@@ -546,6 +546,48 @@ def arrival_result(path):
             "req_duration_p99_ms": value("http_req_duration", "p(99)", None)}
 
 
+def machine_busy_s():
+    """CPU seconds the whole machine has been busy (steal included), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid):
+    """user + sys CPU seconds of a running process, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class QuietWait:
+    """Waits until the machine is less than `share` busy, spending at most `budget_s`
+    seconds over all calls: a machine that never quiets down costs that once."""
+
+    def __init__(self, share, budget_s, log):
+        self.share, self.left, self.log = share, budget_s, log
+        self.waited = 0.0  # seconds spent here so far
+
+    def spent(self):
+        return self.left <= 0
+
+    def __call__(self, sample_s=0.5):
+        while True:
+            started = time.monotonic()
+            before = machine_busy_s()
+            time.sleep(sample_s)
+            busy = (machine_busy_s() - before) / (sample_s * os.cpu_count())
+            if busy < self.share or self.spent():
+                self.charge(time.monotonic() - started)
+                return busy
+            self.log(f"    machine {busy:.0%} busy, waiting")
+            time.sleep(2.0)
+            self.charge(time.monotonic() - started)
+
+    def charge(self, seconds):
+        self.left -= seconds
+        self.waited += seconds
+
+
 def open_model(args, work, log, report):
     """The open model (constant-arrival-rate) on one worker against nginx: the highest
     rate it sustains, the closed model's req/s next to it, and the CPU per iteration of
@@ -553,6 +595,7 @@ def open_model(args, work, log, report):
     lueng, scripts = str(args.lueng), HERE / "scripts"
     vus, max_vus = args.connections, args.open_max_vus
     runs = [0]
+    wait_quiet = QuietWait(args.quiet_share, args.quiet_wait, log)
 
     def run(script, rate, duration):
         runs[0] += 1
@@ -560,16 +603,33 @@ def open_model(args, work, log, report):
         argv = [lueng, "run", "--quiet", "--threads", "1", "-e", f"URL={server.url}",
                 "-e", f"RATE={rate}", "-e", f"DURATION={duration}s", "-e", f"VUS={vus}",
                 "-e", f"MAX_VUS={max_vus}", "--summary-export", str(result), str(scripts / script)]
+        busy_before, nginx_before = machine_busy_s(), process_cpu_s(server.proc.pid)
         m = run_measured(pinned(args.client_core, argv), timeout=duration * 4 + 60, cwd=work)
+        # What other processes took from the two cores meanwhile: the noise of this run.
+        others = (machine_busy_s() - busy_before - m.cpu_s
+                  - (process_cpu_s(server.proc.pid) - nginx_before))
         if not result.exists():
             raise RuntimeError(f"lueng {script} at {rate}/s wrote no result (rc={m.rc}):\n"
                                f"{m.err[-1000:]}")
         out = arrival_result(result)
         out.update(rate=rate, duration_s=duration, rc=m.rc, cpu_s=m.cpu_s, user_s=m.user_s,
-                   sys_s=m.sys_s, wall_s=m.wall_s)
+                   sys_s=m.sys_s, wall_s=m.wall_s,
+                   others_share=max(0.0, others) / (m.wall_s * os.cpu_count()))
         return out
 
     def probe(rate):
+        """Runs the open model at `rate`; a failure while other processes took more than
+        --quiet-share of the machine is tried again (--open-retries times)."""
+        for attempt in range(args.open_retries + 1):
+            wait_quiet()
+            r = attempt_rate(rate)
+            r["attempt"] = attempt + 1
+            if r["sustained"] or r["others_share"] <= args.quiet_share or wait_quiet.spent():
+                break
+            log(f"    {rate:7d}/s: others took {r['others_share']:.0%} of the machine, again")
+        return r
+
+    def attempt_rate(rate):
         r = run("open_model.lua", rate, args.open_step)
         scheduled = rate * args.open_step
         reasons = []
@@ -585,13 +645,15 @@ def open_model(args, work, log, report):
         r.update(scheduled=scheduled, sustained=not reasons, why="; ".join(reasons))
         log(f"    {rate:7d}/s: {'sustained' if not reasons else 'not sustained: ' + r['why']} "
             f"({r['iterations']} iterations, {r['dropped']} dropped, lag p50 "
-            f"{r['lag_p50_ms'] or 0:.3f} p99 {r['lag_p99_ms'] or 0:.3f} ms)")
+            f"{r['lag_p50_ms'] or 0:.3f} p99 {r['lag_p99_ms'] or 0:.3f} ms; others "
+            f"{r['others_share']:.0%})")
         return r
 
     def search(round_):
         """Doubles from --open-rate-start until a rate is not sustained, then bisects
-        to --open-resolution; stops early after --open-budget seconds."""
-        started = time.monotonic()
+        to --open-resolution; stops early after --open-budget seconds (not counting
+        the waits for a quiet machine)."""
+        started = time.monotonic() - wait_quiet.waited
         probes, lo, hi, rate = [], 0, None, args.open_rate_start
         while rate <= args.open_rate_cap:
             probes.append(probe(rate))
@@ -603,7 +665,7 @@ def open_model(args, work, log, report):
             log(f"  round {round_}: sustained up to the cap, {args.open_rate_cap}/s")
             return lo, probes, "cap"
         while hi - lo > args.open_resolution * max(lo, 1):
-            if time.monotonic() - started > args.open_budget:
+            if time.monotonic() - wait_quiet.waited - started > args.open_budget:
                 log(f"  round {round_}: search budget of {args.open_budget} s spent")
                 return lo, probes, "budget"
             mid = (lo + hi) // 2
@@ -629,6 +691,7 @@ def open_model(args, work, log, report):
               "criterion": {"max_dropped_fraction": args.open_max_dropped,
                             "max_lag_p99_ms": args.open_max_lag_ms},
               "rounds": args.rounds, "cpu_duration_s": args.open_cpu_duration,
+              "quiet_share": args.quiet_share, "retries": args.open_retries,
               "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
     server = Nginx(args.server_core)
     try:
@@ -652,6 +715,7 @@ def open_model(args, work, log, report):
         else:
             samples = []
             for round_ in range(1, args.rounds + 1):
+                wait_quiet()
                 argv = [lueng, "run", "--quiet", "--threads", "1", "-u", str(vus), "-d",
                         f"{args.duration}s", "-e", f"URL={server.url}", "--summary-export",
                         str(work / "closed.json"), str(scripts / "get_check.lua")]
@@ -680,12 +744,23 @@ def open_model(args, work, log, report):
                 models = [("open", "open_model.lua"), ("closed", "closed_paced.lua")]
                 if round_ % 2 == 0:
                     models.reverse()
-                pair = {name: cpu_per_iteration(script, rate) for name, script in models}
+                for attempt in range(args.open_retries + 1):
+                    wait_quiet()
+                    pair = {name: cpu_per_iteration(script, rate) for name, script in models}
+                    pair["others_share"] = max(pair[name][run_]["others_share"]
+                                               for name in ("open", "closed")
+                                               for run_ in ("short", "long"))
+                    pair["attempt"] = attempt + 1
+                    if pair["others_share"] <= args.quiet_share or wait_quiet.spent():
+                        break
+                    log(f"  round {round_} {rate:6d}/s: others took up to "
+                        f"{pair['others_share']:.0%} of the machine, again")
                 o, c = pair["open"]["cpu_us_per_iteration"], pair["closed"]["cpu_us_per_iteration"]
                 pair["ratio"] = o / c if o and c else None
                 cells[rate].append(pair)
                 log(f"  round {round_} {rate:6d}/s: open {o or 0:6.2f} us, closed {c or 0:6.2f} "
-                    f"us per iteration, ratio {pair['ratio'] or 0:.3f}")
+                    f"us per iteration, ratio {pair['ratio'] or 0:.3f}; others up to "
+                    f"{pair['others_share']:.0%}")
         rows = []
         for rate in rates:
             pairs = cells[rate]
@@ -706,6 +781,7 @@ def open_model(args, work, log, report):
                 "open_dropped": sum(p["open"]["long"]["dropped"] for p in pairs),
                 "open_lag_p99_ms": statistics.median(p["open"]["long"]["lag_p99_ms"] or 0
                                                      for p in pairs),
+                "others_share_max": max(p["others_share"] for p in pairs),
                 "rounds": pairs,
             })
         result["cpu"] = rows
@@ -715,6 +791,7 @@ def open_model(args, work, log, report):
     finally:
         server.close()
     result["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["quiet_wait_left_s"] = round(wait_quiet.left, 1)
     return result
 
 
@@ -797,8 +874,8 @@ def markdown(report):
                   f"CPU per iteration (user + sys of lueng from wait4, a {o['cpu_duration_s']} s run "
                   f"less a 1 s run), the open model against constant-vus paced to the same rate:", "",
                   "| rate /s | open µs/iteration | closed µs/iteration | open / closed (range) | "
-                  "open lag p99 ms | open dropped | closed achieved /s |",
-                  "|---:|---:|---:|---:|---:|---:|---:|"]
+                  "open lag p99 ms | open dropped | closed achieved /s | others, at most |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
 
         def num(value, fmt):
             return format(value, fmt) if value is not None else "–"
@@ -809,14 +886,18 @@ def markdown(report):
                          f"{num(r['closed_cpu_us_per_iteration'], '.2f')} | "
                          f"{num(r['ratio'], '.3f')} ({num(r['ratio_min'], '.2f')}–"
                          f"{num(r['ratio_max'], '.2f')}) | {num(r['open_lag_p99_ms'], '.2f')} | "
-                         f"{r['open_dropped']} | {num(r['closed_achieved_per_s'], '.0f')} |")
+                         f"{r['open_dropped']} | {num(r['closed_achieved_per_s'], '.0f')} | "
+                         f"{r['others_share_max']:.0%} |")
         lines += ["", f"Target open / closed <= {o['target_ratio']:g} at every rate: "
                   f"{'met' if o['target_met'] else 'not met'}. Load average "
                   f"{o['loadavg_at_start'][0]:.2f} at the start of the section, "
-                  f"{o['loadavg_at_end'][0]:.2f} at its end.", ""]
+                  f"{o['loadavg_at_end'][0]:.2f} at its end. \"others\" is the share of the "
+                  f"two cores that other processes took during a run (from /proc/stat, less "
+                  f"lueng and nginx); a run above {o['quiet_share']:.0%} was repeated up to "
+                  f"{o['retries']} times. The searches (rate, outcome, others):", ""]
         for i, search in enumerate(o["searches"], 1):
             steps = ", ".join(f"{p['rate']} {'ok' if p['sustained'] else 'no (' + p['why'] + ')'}"
-                              for p in search["probes"])
+                              f" {p['others_share']:.0%}" for p in search["probes"])
             lines.append(f"- round {i}: {steps}")
         lines.append("")
     ratios = report.get("ratios")
@@ -881,6 +962,14 @@ def main():
     parser.add_argument("--open-cpu-duration", type=int, default=6,
                         help="open-model: seconds of each CPU run (less a 1 s run)")
     parser.add_argument("--open-target-ratio", type=float, default=1.05)
+    parser.add_argument("--open-retries", type=int, default=2,
+                        help="open-model: runs disturbed by other processes are repeated this often")
+    parser.add_argument("--quiet-share", type=float, default=0.1,
+                        help="open-model: a run is disturbed when other processes took more than "
+                             "this share of the machine's cores")
+    parser.add_argument("--quiet-wait", type=float, default=300.0,
+                        help="open-model: seconds spent at most waiting for a quiet machine "
+                             "and repeating disturbed runs")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     args = parser.parse_args()
     # Absolute paths: clients start under taskset and in other working directories.
