@@ -6,6 +6,9 @@ Sections (all by default, or name some on the command line):
   memory      RSS of lueng with many sleeping VUs and with VUs holding keep-alive connections
   fidelity    latency lueng and wrk report against hotel-mock adding a fixed latency
   startup     wall time of a one-iteration `lueng run` (hyperfine)
+  open-model  the highest constant-arrival-rate one lueng worker sustains against nginx,
+              the closed model's req/s next to it, and the CPU per iteration of the
+              open model against the closed model paced to the same rates
 
 Writes <out>/bench.json and <out>/bench.md and prints the markdown, ratios last.
 Only the Python standard library; the clients come from tools/bench/install.sh.
@@ -526,6 +529,272 @@ def startup(args, work, log):
         server.close()
 
 
+def arrival_result(path):
+    """What an open- or closed-model run of lueng did, from its result file."""
+    metrics = json.loads(Path(path).read_text())["metrics"]
+
+    def value(name, field, default=0):
+        return metrics.get(name, {}).get("values", {}).get(field, default)
+
+    return {"iterations": int(value("iterations", "count")),
+            "dropped": int(value("dropped_iterations", "count")),
+            "failed": int(value("http_req_failed", "passes")),
+            "lag_p50_ms": value("iteration_start_lag", "med", None),
+            "lag_p99_ms": value("iteration_start_lag", "p(99)", None),
+            "lag_max_ms": value("iteration_start_lag", "max", None),
+            "vus_max": int(value("vus", "max")),
+            "req_duration_p99_ms": value("http_req_duration", "p(99)", None)}
+
+
+def machine_busy_s():
+    """CPU seconds the whole machine has been busy (steal included), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid):
+    """user + sys CPU seconds of a running process, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class QuietWait:
+    """Waits until the machine is less than `share` busy, spending at most `budget_s`
+    seconds over all calls: a machine that never quiets down costs that once."""
+
+    def __init__(self, share, budget_s, log):
+        self.share, self.left, self.log = share, budget_s, log
+        self.waited = 0.0  # seconds spent here so far
+
+    def spent(self):
+        return self.left <= 0
+
+    def __call__(self, sample_s=0.5):
+        while True:
+            started = time.monotonic()
+            before = machine_busy_s()
+            time.sleep(sample_s)
+            busy = (machine_busy_s() - before) / (sample_s * os.cpu_count())
+            if busy < self.share or self.spent():
+                self.charge(time.monotonic() - started)
+                return busy
+            self.log(f"    machine {busy:.0%} busy, waiting")
+            time.sleep(2.0)
+            self.charge(time.monotonic() - started)
+
+    def charge(self, seconds):
+        self.left -= seconds
+        self.waited += seconds
+
+
+def open_model(args, work, log, report):
+    """The open model (constant-arrival-rate) on one worker against nginx: the highest
+    rate it sustains, the closed model's req/s next to it, and the CPU per iteration of
+    both models at the same rates."""
+    lueng, scripts = str(args.lueng), HERE / "scripts"
+    vus, max_vus = args.connections, args.open_max_vus
+    runs = [0]
+    wait_quiet = QuietWait(args.quiet_share, args.quiet_wait, log)
+
+    def run(script, rate, duration):
+        runs[0] += 1
+        result = work / f"open-model-{runs[0]}.json"
+        argv = [lueng, "run", "--quiet", "--threads", "1", "-e", f"URL={server.url}",
+                "-e", f"RATE={rate}", "-e", f"DURATION={duration}s", "-e", f"VUS={vus}",
+                "-e", f"MAX_VUS={max_vus}", "--summary-export", str(result), str(scripts / script)]
+        busy_before, nginx_before = machine_busy_s(), process_cpu_s(server.proc.pid)
+        m = run_measured(pinned(args.client_core, argv), timeout=duration * 4 + 60, cwd=work)
+        # What other processes took from the two cores meanwhile: the noise of this run.
+        others = (machine_busy_s() - busy_before - m.cpu_s
+                  - (process_cpu_s(server.proc.pid) - nginx_before))
+        if not result.exists():
+            raise RuntimeError(f"lueng {script} at {rate}/s wrote no result (rc={m.rc}):\n"
+                               f"{m.err[-1000:]}")
+        out = arrival_result(result)
+        out.update(rate=rate, duration_s=duration, rc=m.rc, cpu_s=m.cpu_s, user_s=m.user_s,
+                   sys_s=m.sys_s, wall_s=m.wall_s,
+                   others_share=max(0.0, others) / (m.wall_s * os.cpu_count()))
+        return out
+
+    def probe(rate):
+        """Runs the open model at `rate`; a failure while other processes took more than
+        --quiet-share of the machine is tried again (--open-retries times)."""
+        for attempt in range(args.open_retries + 1):
+            wait_quiet()
+            r = attempt_rate(rate)
+            r["attempt"] = attempt + 1
+            if r["sustained"] or r["others_share"] <= args.quiet_share or wait_quiet.spent():
+                break
+            log(f"    {rate:7d}/s: others took {r['others_share']:.0%} of the machine, again")
+        return r
+
+    def attempt_rate(rate):
+        r = run("open_model.lua", rate, args.open_step)
+        scheduled = rate * args.open_step
+        reasons = []
+        if r["dropped"] > args.open_max_dropped * scheduled:
+            reasons.append(f"dropped {r['dropped']}")
+        # Arrivals neither started nor counted as dropped would pass the drop test.
+        if r["iterations"] < (1 - args.open_max_dropped) * scheduled:
+            reasons.append(f"{r['iterations']} of {scheduled} iterations")
+        if r["lag_p99_ms"] is None or r["lag_p99_ms"] >= args.open_max_lag_ms:
+            reasons.append(f"lag p99 {r['lag_p99_ms'] or 0:.2f} ms")
+        if r["rc"] != 0:
+            reasons.append(f"exit {r['rc']}")
+        r.update(scheduled=scheduled, sustained=not reasons, why="; ".join(reasons))
+        log(f"    {rate:7d}/s: {'sustained' if not reasons else 'not sustained: ' + r['why']} "
+            f"({r['iterations']} iterations, {r['dropped']} dropped, lag p50 "
+            f"{r['lag_p50_ms'] or 0:.3f} p99 {r['lag_p99_ms'] or 0:.3f} ms; others "
+            f"{r['others_share']:.0%})")
+        return r
+
+    def search(round_):
+        """Doubles from --open-rate-start until a rate is not sustained, then bisects
+        to --open-resolution; stops early after --open-budget seconds (not counting
+        the waits for a quiet machine)."""
+        started = time.monotonic() - wait_quiet.waited
+        probes, lo, hi, rate = [], 0, None, args.open_rate_start
+        while rate <= args.open_rate_cap:
+            probes.append(probe(rate))
+            if not probes[-1]["sustained"]:
+                hi = rate
+                break
+            lo, rate = rate, rate * 2
+        if hi is None:
+            log(f"  round {round_}: sustained up to the cap, {args.open_rate_cap}/s")
+            return lo, probes, "cap"
+        while hi - lo > args.open_resolution * max(lo, 1):
+            if time.monotonic() - wait_quiet.waited - started > args.open_budget:
+                log(f"  round {round_}: search budget of {args.open_budget} s spent")
+                return lo, probes, "budget"
+            mid = (lo + hi) // 2
+            probes.append(probe(mid))
+            lo, hi = (mid, hi) if probes[-1]["sustained"] else (lo, mid)
+        return lo, probes, "resolution"
+
+    def cpu_per_iteration(script, rate):
+        """(CPU of a long run - CPU of a 1 s run) / (iterations of the one - of the other):
+        start-up, the VUs' creation and shutdown cancel out."""
+        short = run(script, rate, 1)
+        long = run(script, rate, args.open_cpu_duration)
+        extra = long["iterations"] - short["iterations"]
+        return {"cpu_us_per_iteration": (long["cpu_s"] - short["cpu_s"]) * 1e6 / extra
+                if extra > 0 else None,
+                "cpu_us_per_iteration_whole_run": long["cpu_s"] * 1e6 / long["iterations"]
+                if long["iterations"] else None,
+                "achieved_per_s": extra / (args.open_cpu_duration - 1),
+                "short": short, "long": long}
+
+    result = {"threads": 1, "target": f"nginx-light, one process, static {len(BODY)}-byte JSON",
+              "pre_allocated_vus": vus, "max_vus": max_vus, "step_s": args.open_step,
+              "criterion": {"max_dropped_fraction": args.open_max_dropped,
+                            "max_lag_p99_ms": args.open_max_lag_ms},
+              "rounds": args.rounds, "cpu_duration_s": args.open_cpu_duration,
+              "quiet_share": args.quiet_share, "retries": args.open_retries,
+              "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+    server = Nginx(args.server_core)
+    try:
+        searches = []
+        for round_ in range(1, args.rounds + 1):
+            log(f"  round {round_}: searching the highest sustained rate")
+            found, probes, ended = search(round_)
+            searches.append({"rate_max": found, "ended_by": ended, "probes": probes})
+            log(f"  round {round_}: {found}/s")
+        result["searches"] = searches
+        result["rate_max"] = int(statistics.median(s["rate_max"] for s in searches))
+
+        closed = next((c for c in (report.get("throughput") or {}).get("clients", [])
+                       if c["client"] == "lueng (scripted VU)"), None)
+        if closed:
+            result["closed"] = {"from": "throughput", "vus": report["throughput"]["connections"],
+                                "duration_s": report["throughput"]["duration_s"],
+                                "req_per_s": closed["req_per_s"],
+                                "cpu_us_per_req": closed["cpu_us_per_req"],
+                                "rounds": closed["rounds"]}
+        else:
+            samples = []
+            for round_ in range(1, args.rounds + 1):
+                wait_quiet()
+                argv = [lueng, "run", "--quiet", "--threads", "1", "-u", str(vus), "-d",
+                        f"{args.duration}s", "-e", f"URL={server.url}", "--summary-export",
+                        str(work / "closed.json"), str(scripts / "get_check.lua")]
+                m = run_measured(pinned(args.client_core, argv), timeout=args.duration * 4 + 60,
+                                 cwd=work)
+                requests, failed, _ = lueng_result(work / "closed.json")
+                samples.append({"req_per_s": requests / args.duration, "failed": failed,
+                                "cpu_us_per_req": m.cpu_s * 1e6 / requests if requests else None})
+                log(f"  closed model, {vus} VUs, round {round_}: "
+                    f"{samples[-1]['req_per_s']:.0f} req/s")
+            result["closed"] = {"from": "open-model", "vus": vus, "duration_s": args.duration,
+                                "req_per_s": statistics.median(s["req_per_s"] for s in samples),
+                                "cpu_us_per_req": statistics.median(
+                                    s["cpu_us_per_req"] for s in samples),
+                                "rounds": len(samples), "runs": samples}
+        result["rate_max_over_closed"] = result["rate_max"] / result["closed"]["req_per_s"]
+        log(f"  open model sustains {result['rate_max']}/s; the closed model makes "
+            f"{result['closed']['req_per_s']:.0f} req/s")
+
+        rates = sorted({r for r in args.open_cpu_rates + [result["rate_max"]] if r > 0})
+        cells = {rate: [] for rate in rates}
+        for round_ in range(1, args.rounds + 1):
+            for rate in rates:
+                # Alternate which model goes first, so a drift of the machine's load
+                # does not always favour the same one.
+                models = [("open", "open_model.lua"), ("closed", "closed_paced.lua")]
+                if round_ % 2 == 0:
+                    models.reverse()
+                for attempt in range(args.open_retries + 1):
+                    wait_quiet()
+                    pair = {name: cpu_per_iteration(script, rate) for name, script in models}
+                    pair["others_share"] = max(pair[name][run_]["others_share"]
+                                               for name in ("open", "closed")
+                                               for run_ in ("short", "long"))
+                    pair["attempt"] = attempt + 1
+                    if pair["others_share"] <= args.quiet_share or wait_quiet.spent():
+                        break
+                    log(f"  round {round_} {rate:6d}/s: others took up to "
+                        f"{pair['others_share']:.0%} of the machine, again")
+                o, c = pair["open"]["cpu_us_per_iteration"], pair["closed"]["cpu_us_per_iteration"]
+                pair["ratio"] = o / c if o and c else None
+                cells[rate].append(pair)
+                log(f"  round {round_} {rate:6d}/s: open {o or 0:6.2f} us, closed {c or 0:6.2f} "
+                    f"us per iteration, ratio {pair['ratio'] or 0:.3f}; others up to "
+                    f"{pair['others_share']:.0%}")
+        rows = []
+        for rate in rates:
+            pairs = cells[rate]
+
+            def med(model, field):
+                values = [p[model][field] for p in pairs if p[model][field] is not None]
+                return statistics.median(values) if values else None
+
+            ratios = [p["ratio"] for p in pairs if p["ratio"] is not None]
+            rows.append({
+                "rate": rate, "is_rate_max": rate == result["rate_max"],
+                "open_cpu_us_per_iteration": med("open", "cpu_us_per_iteration"),
+                "closed_cpu_us_per_iteration": med("closed", "cpu_us_per_iteration"),
+                "ratio": statistics.median(ratios) if ratios else None,
+                "ratio_min": min(ratios, default=None), "ratio_max": max(ratios, default=None),
+                "open_achieved_per_s": med("open", "achieved_per_s"),
+                "closed_achieved_per_s": med("closed", "achieved_per_s"),
+                "open_dropped": sum(p["open"]["long"]["dropped"] for p in pairs),
+                "open_lag_p99_ms": statistics.median(p["open"]["long"]["lag_p99_ms"] or 0
+                                                     for p in pairs),
+                "others_share_max": max(p["others_share"] for p in pairs),
+                "rounds": pairs,
+            })
+        result["cpu"] = rows
+        result["target_ratio"] = args.open_target_ratio
+        result["target_met"] = all(r["ratio"] is not None and r["ratio"] <= args.open_target_ratio
+                                   for r in rows)
+    finally:
+        server.close()
+    result["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["quiet_wait_left_s"] = round(wait_quiet.left, 1)
+    return result
+
+
 # --- report ------------------------------------------------------------------------------
 
 
@@ -587,6 +856,50 @@ def markdown(report):
         lines += ["### One-iteration `lueng run` (hyperfine)", "",
                   f"median {s['median_ms']:.1f} ms, mean {s['mean_ms']:.1f} ± "
                   f"{s['stddev_ms']:.1f} ms, min {s['min_ms']:.1f} ms ({s['runs']} runs)", ""]
+    o = report.get("open-model")
+    if o:
+        crit = o["criterion"]
+        closed = o["closed"]
+        lines += [f"### Open model: constant-arrival-rate on one worker (--threads 1), "
+                  f"median of {o['rounds']} rounds", "",
+                  f"Highest rate sustained (at most {crit['max_dropped_fraction']:.0%} dropped, "
+                  f"iteration_start_lag p(99) < {crit['max_lag_p99_ms']:g} ms, {o['step_s']} s "
+                  f"per rate, preAllocatedVUs {o['pre_allocated_vus']}, maxVUs {o['max_vus']}): "
+                  f"**{o['rate_max']}/s** (rounds: "
+                  f"{', '.join(str(s['rate_max']) for s in o['searches'])}).", "",
+                  f"Closed model, {closed['vus']} VUs without sleep: "
+                  f"**{closed['req_per_s']:.0f} req/s**, {closed['cpu_us_per_req']:.2f} µs CPU "
+                  f"per request ({'the throughput section' if closed['from'] == 'throughput' else 'measured here'}); "
+                  f"open / closed = {o['rate_max_over_closed']:.2f}.", "",
+                  f"CPU per iteration (user + sys of lueng from wait4, a {o['cpu_duration_s']} s run "
+                  f"less a 1 s run), the open model against constant-vus paced to the same rate:", "",
+                  "| rate /s | open µs/iteration | closed µs/iteration | open / closed (range) | "
+                  "open lag p99 ms | open dropped | closed achieved /s | others, at most |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+        def num(value, fmt):
+            return format(value, fmt) if value is not None else "–"
+
+        for r in o["cpu"]:
+            label = f"{r['rate']} (max)" if r["is_rate_max"] else str(r["rate"])
+            lines.append(f"| {label} | {num(r['open_cpu_us_per_iteration'], '.2f')} | "
+                         f"{num(r['closed_cpu_us_per_iteration'], '.2f')} | "
+                         f"{num(r['ratio'], '.3f')} ({num(r['ratio_min'], '.2f')}–"
+                         f"{num(r['ratio_max'], '.2f')}) | {num(r['open_lag_p99_ms'], '.2f')} | "
+                         f"{r['open_dropped']} | {num(r['closed_achieved_per_s'], '.0f')} | "
+                         f"{r['others_share_max']:.0%} |")
+        lines += ["", f"Target open / closed <= {o['target_ratio']:g} at every rate: "
+                  f"{'met' if o['target_met'] else 'not met'}. Load average "
+                  f"{o['loadavg_at_start'][0]:.2f} at the start of the section, "
+                  f"{o['loadavg_at_end'][0]:.2f} at its end. \"others\" is the share of the "
+                  f"two cores that other processes took during a run (from /proc/stat, less "
+                  f"lueng and nginx); a run above {o['quiet_share']:.0%} was repeated up to "
+                  f"{o['retries']} times. The searches (rate, outcome, others):", ""]
+        for i, search in enumerate(o["searches"], 1):
+            steps = ", ".join(f"{p['rate']} {'ok' if p['sustained'] else 'no (' + p['why'] + ')'}"
+                              f" {p['others_share']:.0%}" for p in search["probes"])
+            lines.append(f"- round {i}: {steps}")
+        lines.append("")
     ratios = report.get("ratios")
     if ratios:
         lines += ["### lueng / wrk (same run)", ""]
@@ -617,7 +930,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*",
-                        help="throughput, memory, fidelity, startup (default: all)")
+                        help="throughput, memory, fidelity, startup, open-model (default: all)")
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     parser.add_argument("--lueng", type=Path, help="default: BUILD/lueng")
     parser.add_argument("--hotel-mock", type=Path, help="default: BUILD/tools/hotel-mock/hotel-mock")
@@ -631,6 +944,32 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=10.0)
     parser.add_argument("--light-connections", type=int, default=10)
     parser.add_argument("--startup-runs", type=int, default=30)
+    parser.add_argument("--open-rate-start", type=int, default=1000,
+                        help="open-model: the first rate tried, doubled until not sustained")
+    parser.add_argument("--open-rate-cap", type=int, default=1_000_000)
+    parser.add_argument("--open-resolution", type=float, default=0.04,
+                        help="open-model: bisect until the bounds are this fraction apart")
+    parser.add_argument("--open-step", type=int, default=4, help="open-model: seconds per rate tried")
+    parser.add_argument("--open-budget", type=float, default=120.0,
+                        help="open-model: seconds of bisection per round at most")
+    parser.add_argument("--open-max-dropped", type=float, default=0.01,
+                        help="open-model: sustained means at most this fraction dropped")
+    parser.add_argument("--open-max-lag-ms", type=float, default=5.0,
+                        help="open-model: ... and iteration_start_lag p(99) below this")
+    parser.add_argument("--open-max-vus", type=int, default=1000)
+    parser.add_argument("--open-cpu-rates", type=int, nargs="+", default=[1000, 5000],
+                        help="open-model: rates of the CPU comparison, besides the highest")
+    parser.add_argument("--open-cpu-duration", type=int, default=6,
+                        help="open-model: seconds of each CPU run (less a 1 s run)")
+    parser.add_argument("--open-target-ratio", type=float, default=1.05)
+    parser.add_argument("--open-retries", type=int, default=2,
+                        help="open-model: runs disturbed by other processes are repeated this often")
+    parser.add_argument("--quiet-share", type=float, default=0.1,
+                        help="open-model: a run is disturbed when other processes took more than "
+                             "this share of the machine's cores")
+    parser.add_argument("--quiet-wait", type=float, default=300.0,
+                        help="open-model: seconds spent at most waiting for a quiet machine "
+                             "and repeating disturbed runs")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench")
     args = parser.parse_args()
     # Absolute paths: clients start under taskset and in other working directories.
@@ -639,11 +978,14 @@ def main():
     mock = args.hotel_mock or args.build / "tools" / "hotel-mock" / "hotel-mock"
     args.hotel_mock = mock.resolve()
     args.out = args.out.resolve()
-    known = ["throughput", "memory", "fidelity", "startup"]
-    sections = args.sections or known
+    known = {"throughput": throughput, "memory": memory, "fidelity": fidelity,
+             "startup": startup, "open-model": open_model}
+    sections = args.sections or list(known)
     for section in sections:
         if section not in known:
             sys.exit(f"bench: unknown section '{section}' (one of {', '.join(known)})")
+    if args.open_cpu_duration < 2:
+        sys.exit("bench: --open-cpu-duration must be at least 2 (a 1 s run is subtracted)")
     if not args.lueng.exists():
         sys.exit(f"bench: {args.lueng} not found (build first, or pass --lueng)")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -657,7 +999,10 @@ def main():
     try:
         for section in sections:
             log(f"bench: {section}")
-            report[section] = globals()[section](args, work, log)
+            if section == "open-model":  # reuses the closed model of throughput
+                report[section] = open_model(args, work, log, report)
+            else:
+                report[section] = known[section](args, work, log)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
