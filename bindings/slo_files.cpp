@@ -9,6 +9,7 @@
 
 #include "bindings/lua_json.hpp"
 #include "bindings/script_state.hpp"
+#include "engine/common/json_parse.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
@@ -35,8 +36,7 @@ StatePtr data_state(const std::vector<std::string>& module_dirs) {
 bool top_as_json(lua_State* L, rapidjson::Document& document, std::string* error) {
   std::string json;
   if (!lua_to_json(L, -1, json, error)) return false;
-  document.Parse<rapidjson::kParseFullPrecisionFlag>(json.c_str());
-  return !document.HasParseError();
+  return parse_json_bounded(json, document, nullptr);
 }
 
 std::vector<std::string> strings_of(const rapidjson::Value& rule, const char* key) {

@@ -17,6 +17,7 @@
 #include "bindings/lua_json.hpp"
 #include "bindings/metric_catalog_access.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/common/json_parse.hpp"
 #include "engine/common/random.hpp"
 #include "engine/common/version.hpp"
 #include "engine/exec/phase_watch.hpp"
@@ -104,7 +105,8 @@ void TestRun::prepare() {
   }
   lua_pop(L, 1);
   rapidjson::Document options;
-  options.Parse<rapidjson::kParseFullPrecisionFlag>(options_json_.c_str());
+  // lua_to_json wrote it, within kMaxJsonDepth; an empty text (no options) stays null.
+  if (!options_json_.empty()) parse_json_bounded(options_json_, options, nullptr);
   for (const std::string& warning : unknown_option_warnings(options))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   plan_.http = read_http_options(options);

@@ -12,6 +12,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "engine/common/json_parse.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/json_fields.hpp"
@@ -304,8 +305,7 @@ std::string result_to_json(const RunResult& result) {
 
   w.Key("options");
   rapidjson::Document options;
-  options.Parse(result.options_json.c_str());
-  if (options.HasParseError())
+  if (!parse_json_bounded(result.options_json, options, nullptr))
     w.Null();
   else
     options.Accept(w);
