@@ -55,6 +55,7 @@ void ResponseReader::start(ResponseData& out, bool head_request, bool discard_bo
   interim_ = false;
   decoding_ = false;
   decode_failed_ = false;
+  paused_at_ = nullptr;
   complete_ = false;
   keep_alive_ = false;
   trailing_bytes_ = false;
@@ -69,28 +70,41 @@ void ResponseReader::start_head() {
 }
 
 ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
-  // The head is read up to its blank line and handed to llhttp on its own (with
-  // CRs added where lines end in a bare LF), so no body byte is ever rewritten.
+  // The head is handed to llhttp in pieces that end at a blank line, with CRs added
+  // where lines end in a bare LF. llhttp alone says where a head ends (scan_head's
+  // blank line is a guess: llhttp also ends it at a CR followed by any byte), so it
+  // pauses there whenever the piece was rewritten or a 1xx response ended, and the
+  // rest is read from the bytes as sent: no body byte is ever rewritten, and how a
+  // stream is split into reads never changes what is read.
   while (in_head_ && length > 0) {
     bool cr_before = last_cr_;
     bool bare_lf = false;
-    size_t head = scan_head(data, length, bare_lf);
-    if (head == length && !bare_lf) break;  // the usual case: all of it as it is
+    size_t piece = scan_head(data, length, bare_lf);
+    size_t used = piece;
     Result result;
     if (bare_lf) {
-      add_crs(data, head, cr_before);
-      result = execute(crlf_head_.data(), crlf_head_.size(), head == length);
+      add_crs(data, piece, cr_before);
+      rewriting_ = true;
+      result = execute(crlf_head_.data(), crlf_head_.size(), piece == length);
+      rewriting_ = false;
+      if (paused_at_)
+        used = sent_offset(data, piece, cr_before,
+                           static_cast<size_t>(paused_at_ - crlf_head_.data()));
     } else {
-      result = execute(data, head, head == length);
+      result = execute(data, piece, piece == length);
+      if (paused_at_) used = static_cast<size_t>(paused_at_ - data);
     }
-    data += head;
-    length -= head;
+    data += used;
+    length -= used;
     if (result != Result::kNeedMore) {
       if (result == Result::kComplete && length > 0) trailing_bytes_ = true;
       return result;
     }
   }
-  if (length == 0) return Result::kNeedMore;
+  // After a pause at the end of a head, llhttp has yet to decide how the body is
+  // framed (that runs when it resumes): an empty execute lets it, so that a body
+  // ending at EOF, or no body at all, is known even when no byte follows.
+  if (length == 0 && !paused_at_) return Result::kNeedMore;
   return execute(data, length, true);
 }
 
@@ -105,12 +119,21 @@ size_t ResponseReader::scan_head(const char* data, size_t length, bool& bare_lf)
     bare_lf = bare_lf || !last_cr_;
     last_cr_ = false;
     // Blank lines before the status line are not the end of anything.
-    if (line_empty_ && head_has_line_) {
-      in_head_ = false;
-      return i + 1;
-    }
+    if (line_empty_ && head_has_line_) return i + 1;
     head_has_line_ = head_has_line_ || !line_empty_;
     line_empty_ = true;
+  }
+  return length;
+}
+
+size_t ResponseReader::sent_offset(const char* data, size_t length, bool cr_before,
+                                   size_t rewritten_offset) {
+  size_t rewritten = 0;
+  bool cr = cr_before;
+  for (size_t i = 0; i < length; ++i) {
+    if (rewritten >= rewritten_offset) return i;
+    rewritten += data[i] == '\n' && !cr ? 2 : 1;
+    cr = data[i] == '\r';
   }
   return length;
 }
@@ -126,7 +149,14 @@ void ResponseReader::add_crs(const char* data, size_t length, bool cr_before) {
 }
 
 ResponseReader::Result ResponseReader::execute(const char* data, size_t length, bool last) {
+  paused_at_ = nullptr;
   llhttp_errno_t status = llhttp_execute(&parser_, data, length);
+  if (status == HPE_PAUSED && !complete_) {
+    // At the end of a rewritten head or of a 1xx response (see feed()).
+    paused_at_ = llhttp_get_error_pos(&parser_);
+    llhttp_resume(&parser_);
+    return Result::kNeedMore;
+  }
   if (complete_) {
     // on_message_complete paused the parser right after the response's last byte.
     trailing_bytes_ =
@@ -217,6 +247,7 @@ int ResponseReader::on_headers_complete(llhttp_t* parser) {
   // llhttp already knows 1xx/204/304 have no body when no length is given, but a
   // 304 may carry the Content-Length of the resource it stands for, and a HEAD
   // response the length a GET would have had.
+  if (!reader.interim_) reader.in_head_ = false;
   if (reader.interim_ || status == 204 || status == 304 || reader.head_request_) return kSkipBody;
   reader.decoding_ = false;
   if (!reader.discard_body_) {
@@ -228,7 +259,8 @@ int ResponseReader::on_headers_complete(llhttp_t* parser) {
       return reader.body_too_large();  // no need to read what would be refused
     }
   }
-  return kContinue;
+  // The body is read from the bytes as sent, not from the rewritten head's copy.
+  return reader.rewriting_ ? HPE_PAUSED : kContinue;
 }
 
 int ResponseReader::body_too_large() {
@@ -279,7 +311,8 @@ int ResponseReader::on_message_complete(llhttp_t* parser) {
   if (reader.interim_) {
     reader.interim_ = false;
     reader.start_head();
-    return kContinue;  // the real response follows in the same stream
+    // The real response follows in the same stream; feed() scans its head from here.
+    return HPE_PAUSED;
   }
   if (reader.decoding_ && !reader.decoder_.finish()) reader.decoding_failed();
   reader.complete_ = true;

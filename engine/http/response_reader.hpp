@@ -78,6 +78,10 @@ class ResponseReader {
   // The head bytes at `data` with a CR before every bare LF, into crlf_head_;
   // `cr_before`: the byte before them was a CR.
   void add_crs(const char* data, size_t length, bool cr_before);
+  // The offset in the `length` bytes at `data` of what is `rewritten_offset` in
+  // their copy with CRs added.
+  static size_t sent_offset(const char* data, size_t length, bool cr_before,
+                            size_t rewritten_offset);
   void start_head();
   bool append_header_bytes(const char* at, size_t length);
   void decoding_failed();
@@ -97,8 +101,10 @@ class ResponseReader {
   bool complete_ = false;
   bool keep_alive_ = false;
   bool trailing_bytes_ = false;
+  bool in_head_ = true;              // llhttp has not reached the end of the final head
+  bool rewriting_ = false;           // llhttp is reading crlf_head_, not the bytes as sent
+  const char* paused_at_ = nullptr;  // where llhttp stopped at a head boundary
   // Where scan_head() is in the response head (or the next one after a 1xx).
-  bool in_head_ = true;         // the bytes fed next belong to a head
   bool head_has_line_ = false;  // a line with text (the status line) was seen
   bool line_empty_ = true;      // the current line has no text yet
   bool last_cr_ = false;        // the last head byte was a CR

@@ -203,6 +203,49 @@ TEST_CASE("bare LFs after a 100 Continue, in a chunked head and before the next 
   CHECK(out.body == "ok");
 }
 
+TEST_CASE("llhttp says where a head ends, whatever the split and the bare LFs") {
+  // llhttp ends a head at a CR followed by any byte, not only at a blank line; the
+  // next head (after a 1xx) and the body are read from that point at every split,
+  // and a body's bare LF is never given a CR.
+  const std::string cases[][3] = {
+      {"HTTP/1.1 100 Continue\r\n\r%HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", "200", "abc"},
+      {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\rXab\ncd", "200", "ab\ncd"},
+      {"HTTP/1.1 200 OK\nContent-Length: 4\n\r!a\nb\n", "200", "a\nb\n"},
+  };
+  for (const auto& [wire, status, body] : cases) {
+    for (size_t step = 1; step <= wire.size(); ++step) {
+      INFO(wire << " in steps of " << step);
+      ResponseReader reader;
+      ResponseData out;
+      reader.start(out, false, false);
+      REQUIRE(feed_in_steps(reader, wire, step) == Result::kComplete);
+      CHECK(std::to_string(out.status) == status);
+      CHECK(out.body == body);
+      CHECK_FALSE(reader.trailing_bytes());
+    }
+  }
+}
+
+TEST_CASE("a bare-LF head that is the whole read still tells how its body ends") {
+  // llhttp pauses at the end of a rewritten head and decides the framing only when
+  // it resumes: with nothing after the head, the body runs to EOF all the same.
+  for (std::string wire : {"HTTP/1.1 200 OK\nX: y\n\n", "HTTP/1.1 200 OK\nX: y\r\n\r\n"}) {
+    INFO(wire);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kNeedMore);
+    CHECK(reader.finish());
+    CHECK(out.status == 200);
+    CHECK(out.body.empty());
+  }
+  ResponseReader reader;
+  ResponseData out;
+  reader.start(out, false, false);
+  std::string empty = "HTTP/1.1 200 OK\nContent-Length: 0\n\n";
+  CHECK(reader.feed(empty.data(), empty.size()) == Result::kComplete);
+}
+
 // What llhttp's lenient header mode would have let through with the bare LFs.
 TEST_CASE("accepting bare LFs lets nothing else through") {
   struct Case {
