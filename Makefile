@@ -13,13 +13,20 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 # The perf-* targets: the target system and extra `lueng run` flags
 # (e.g. PERF_ARGS="-e TIME_SCALE=0.01 -e WHATSAPP_SECRET=..."). Results go to .performance/.
+# HEALTH_PATH: what perf-health (and the scenarios' health checks) ask for.
+# SCENARIO: what perf-gate runs (or, with GATE_RESULT=FILE, which file it reads).
 BASE_URL   ?= http://127.0.0.1:8000
 PERF_ARGS  ?=
-PERF       := LUENG=$(BUILD)/lueng BASE_URL=$(BASE_URL) PERF_ARGS="$(PERF_ARGS)" tools/perf.sh
+HEALTH_PATH ?=
+SCENARIO   ?= load
+GATE_RESULT ?=
+PERF_ENV   := LUENG=$(BUILD)/lueng BASE_URL=$(BASE_URL) PERF_ARGS="$(PERF_ARGS)" HEALTH_PATH="$(HEALTH_PATH)"
+PERF       := $(PERF_ENV) tools/perf.sh
 
 .PHONY: all deps build test test-asan test-tsan test-sanitizers demo bench format format-check clean
 .PHONY: fuzz-build fuzz fuzz-replay fuzz-ci
 .PHONY: perf-smoke perf-load perf-stress perf-spike perf-soak perf-validate perf-baseline perf-clean
+.PHONY: perf-compare perf-report perf-health perf-gate lueng-build
 
 all: build
 
@@ -78,7 +85,7 @@ fuzz-ci:
 
 # Builds lueng and the hotel mock, starts the mock on loopback, runs the smoke
 # scenario against it and stops the mock again.
-demo: build
+demo: lueng-build
 	@tools/demo.sh $(BUILD) $(DEMO_PORT)
 
 # lueng against wrk, ab, hey, autocannon and Locust on one nginx (docs/performance.md).
@@ -87,18 +94,43 @@ bench: build
 	tools/bench/install.sh
 	python3 tools/bench/bench.py --build $(BUILD) $(BENCH_ARGS)
 
-# The five scenarios of scripts/ against $(BASE_URL) (docs/hotel-library.md);
-# each writes .performance/<scenario>-<UTC timestamp>.json and .txt (summary).
-perf-smoke perf-load perf-stress perf-spike perf-soak: build
+# The five scenarios of scripts/ against $(BASE_URL) (docs/hotel-library.md); each
+# writes in .performance/ results-<scenario>-<UTC stamp>.json (the result file),
+# summary-<...>.txt and .html, results-<...>.md (and results-<scenario>-latest.md)
+# and junit-<...>.xml, and prints where they are.
+perf-smoke perf-load perf-stress perf-spike perf-soak: lueng-build
 	@$(PERF) run $(@:perf-%=%)
 
 # Re-evaluates the SLOs of the newest result file with `lueng validate`.
-perf-validate: build
+perf-validate: lueng-build
 	@$(PERF) validate
 
-# Keeps the newest result as .performance/baseline.json (and its summary).
-perf-baseline:
-	@$(PERF) baseline
+# Runs smoke and load and keeps each result as .performance/baseline-<scenario>.json
+# (with baseline-report.md).
+perf-baseline: lueng-build
+	@$(PERF) baseline smoke load
+
+# The newest run of each scenario against its baseline; exit 1 on a regression.
+perf-compare: lueng-build
+	@$(PERF) compare
+
+# Renders the HTML, Markdown and JUnit reports of the newest run again.
+perf-report: lueng-build
+	@$(PERF) report
+
+# Is $(BASE_URL)$(HEALTH_PATH) answering 200 (waiting up to HEALTH_WAIT s, default 30)?
+perf-health:
+	@$(PERF) health
+
+# The pre-deployment gate (tools/perf-gate.sh): runs $(SCENARIO) (or reads GATE_RESULT)
+# and exits 0 allow, 1 allow with a warning, 2 block.
+perf-gate: lueng-build
+	@$(PERF_ENV) tools/perf-gate.sh $(if $(GATE_RESULT),check $(GATE_RESULT),run $(SCENARIO))
+
+# Only lueng and the hotel mock, not the test suite.
+lueng-build: deps
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS) --target lueng hotel-mock
 
 perf-clean:
 	rm -rf .performance

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return lueng::cli::validate_command(args);
   if (command == "report") return lueng::cli::report_command(args);
   if (command == "compare") return lueng::cli::compare_command(args);
+  if (command == "gate") return lueng::cli::gate_command(args);
   if (command == "version" || command == "--version") return lueng::cli::version_command(args);
   if (command == "help" || command == "--help" || command == "-h")
     return lueng::cli::help_command(args);

@@ -1,6 +1,7 @@
 #include "engine/cli/run_flags.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
@@ -143,6 +144,14 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     if (!seconds || *seconds <= 0)
       return "invalid --duration '" + flags.duration + "' (use e.g. 500ms, 30s, 2m30s, 1h)";
     config.shortcuts.duration = *seconds;
+  }
+  // Every test of this process shorter: the doc and pipeline examples run their
+  // 10-minute commands in seconds (docs/user-guide.md, "Environment variables").
+  if (const char* cap = std::getenv("LUENG_MAX_DURATION"); cap && *cap) {
+    auto seconds = parse_duration(cap);
+    if (!seconds || *seconds <= 0)
+      return std::string("invalid LUENG_MAX_DURATION '") + cap + "' (use e.g. 3s)";
+    config.max_test_seconds = *seconds;
   }
   for (const std::string& text : flags.stages) {
     exec::Stage stage;

@@ -6,56 +6,19 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "bindings/script_state.hpp"
-#include "bindings/slo_files.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/run_flags.hpp"
+#include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/output/result_reader.hpp"
-#include "engine/output/script_errors.hpp"
 #include "engine/output/slo_json.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/thresholds/definitions.hpp"
-#include "engine/thresholds/evaluate.hpp"
 
 namespace lueng::cli {
 
 namespace {
-
-// The SLOs of a --slo file, typed by the metrics of the saved run, the run's
-// own SLOs and the built-in catalog. A metric none of them knows got no samples
-// in that run: its SLOs are NO DATA, as they would have been at the end of it.
-std::vector<thresholds::SloDefinition> slos_of_file(const std::string& path,
-                                                    const output::RunResult& result) {
-  rapidjson::Document table = bindings::load_thresholds_file(path);
-  metrics::MetricCatalog builtins;
-  auto lookup = [&](std::string_view name) -> std::optional<metrics::MetricDef> {
-    if (const metrics::MetricData* metric = result.metrics.find(name)) return metric->def;
-    for (const auto& own : result.slo.results)
-      if (own.slo.metric.name == name) return own.slo.metric;
-    if (auto id = builtins.find(name)) return builtins.def(*id);
-    return std::nullopt;
-  };
-  return thresholds::parse_thresholds(table, lookup, path, "thresholds",
-                                      thresholds::UnknownMetrics::kNoData);
-}
-
-// Where in `slos` the abort_on_fail SLO that stopped the saved run is: the same
-// key, expression and abort_on_fail. "" when the SLO file has no such SLO.
-std::string abort_among(const std::vector<thresholds::SloDefinition>& slos,
-                        const thresholds::SloReport& saved) {
-  if (saved.aborted_by.empty()) return "";
-  for (const auto& result : saved.results) {
-    if (result.slo.where != saved.aborted_by) continue;
-    for (const auto& slo : slos)
-      if (slo.abort_on_fail && slo.selector.filter == result.slo.selector.filter &&
-          slo.selector.metric == result.slo.selector.metric &&
-          slo.threshold.text == result.slo.threshold.text)
-        return slo.where;
-  }
-  return "";
-}
 
 std::string header(const output::RunResult& result, const std::string& path) {
   std::string out = fmt::format("\n     result: {}\n     script: {}, {} run", path, result.script,
@@ -88,41 +51,20 @@ int validate_command(const std::vector<std::string>& args) {
   if (auto status = parse_args(app, args, "validate")) return *status;
 
   output::RunResult result;
-  std::vector<thresholds::SloDefinition> slos;
-  std::string aborted_by;
+  SavedVerdict saved;
   try {
     result = output::read_result_file(result_path);
-    // The SLOs that stopped the run keep its abort, whether they are its own
-    // or the same ones in an SLO file: the measurements stop where it did.
-    if (!slo_path.empty()) {
-      slos = slos_of_file(slo_path, result);
-      aborted_by = abort_among(slos, result.slo);
-    } else {
-      for (const auto& r : result.slo.results) slos.push_back(r.slo);
-      aborted_by = result.slo.aborted_by;
-      // And the run's own SLOs keep its --strict.
-      strict = strict || result.slo.strict;
-    }
+    saved = evaluate_saved(result, result_path, slo_path, strict, "validate");
   } catch (const output::ResultReadError& error) {
     return usage_error("validate", error.what());
   } catch (const thresholds::ThresholdError& error) {
     return usage_error("validate", error.what());
   }
-  if (slos.empty())
+  if (!saved.has_slos)
     return usage_error(
         "validate", slo_path.empty() ? result_path + " holds no SLOs; give them with --slo FILE.lua"
                                      : slo_path + ": the thresholds table is empty");
-
-  thresholds::SloReport report =
-      thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict, aborted_by);
-  // As at the end of the run: a run that measured nothing but script errors is not
-  // a pass, whatever SLOs are checked on it.
-  output::apply_script_errors(report, output::script_error_totals(result));
-  std::string dirs_from = slo_path.empty() ? result_path : slo_path;
-  if (std::string problem =
-          bindings::add_recommendations(report, bindings::default_module_dirs(dirs_from));
-      !problem.empty())
-    fprintf(stderr, "lueng validate: %s\n", problem.c_str());
+  const thresholds::SloReport& report = saved.report;
 
   std::string text;
   if (format == "json") {

@@ -129,6 +129,12 @@ void Supervisor::on_tick(uv_timer_t* timer) {
     self->aborted_ = true;
     for (auto& worker : self->workers_) worker->request_stop(false);
   }
+  if (self->stop_after_seconds > 0 && !self->stopped_early_ &&
+      elapsed >= self->stop_after_seconds) {
+    self->stopped_early_ = true;
+    fprintf(stderr, "\n  LUENG_MAX_DURATION: the test ends after %gs\n", self->stop_after_seconds);
+    for (auto& worker : self->workers_) worker->request_stop(false);
+  }
   if (self->checkpoint && self->checkpoint_seconds > 0 && elapsed >= self->next_checkpoint_) {
     self->next_checkpoint_ += self->checkpoint_seconds;
     self->checkpoint();

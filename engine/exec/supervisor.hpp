@@ -40,6 +40,9 @@ class Supervisor {
   // Called every `checkpoint_seconds` of the test (0: never): the partial result file.
   std::function<void()> checkpoint;
   double checkpoint_seconds = 0;
+  // Seconds after which the test ends as if its scenarios were over (0: never):
+  // LUENG_MAX_DURATION, for running long examples briefly.
+  double stop_after_seconds = 0;
   metrics::SampleChannel* gauges = nullptr;  // the VU gauges for streaming outputs
   // The VU gauges for abort_on_fail: measured here rather than by a worker, they
   // are published into the live slot after the workers' ones.
@@ -78,6 +81,7 @@ class Supervisor {
   bool init_failed_ = false;  // a worker's init code failed: the test never started
   bool start_sampled_ = false;
   bool stopping_now_ = false;
+  bool stopped_early_ = false;  // stop_after_seconds has passed
   bool closed_ = false;
   double next_checkpoint_ = 0;
   std::vector<size_t> abandoned_;

@@ -334,6 +334,7 @@ void TestRun::run_workers(output::RunResult& result) {
     supervisor.checkpoint_seconds = config_.checkpoint_seconds;
     supervisor.checkpoint = [&] { config_.checkpoint(partial_result(result, supervisor)); };
   }
+  supervisor.stop_after_seconds = config_.max_test_seconds;
   supervisor.run();
   if (supervisor.init_failed() && supervisor.signals() == 0) {
     for (auto& worker : workers)

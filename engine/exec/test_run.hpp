@@ -30,6 +30,9 @@ struct TestRunConfig {
   // the result file written during a long run.
   std::function<void(const output::RunResult&)> checkpoint;
   double checkpoint_seconds = 60;
+  // The test ends after this many seconds, however long its scenarios are (0: as
+  // long as they are). Set from LUENG_MAX_DURATION by `lueng run`.
+  double max_test_seconds = 0;
 };
 
 // A whole `lueng run`: init code, setup(), the workers, teardown(), then the
