@@ -90,6 +90,10 @@ int vu_field(lua_State* L) {
     lua_pushnumber(L, vu->scenario().started_unix_ms());
   else if (key == "scenario_elapsed" || key == "scenarioElapsed")
     lua_pushnumber(L, vu->scenario().elapsed() * 1000);
+  else if (key == "scenario_duration" || key == "scenarioDuration")
+    // The scenario's planned length, so a script can place windows in it whatever
+    // shortened or stretched it (-d, stages, TIME_SCALE).
+    lua_pushnumber(L, vu->scenario().planned().kind->max_duration(vu->scenario().config()) * 1000);
   else if (key == "test_elapsed" || key == "currentTestRunDuration")
     lua_pushnumber(L, static_cast<double>(uv_hrtime() - vu->worker().plan().start_ns) / 1e6);
   else

@@ -3,17 +3,15 @@
 -- at most 30% longer on average than the same VU's same task in the first fifth
 -- (the custom Trend latency_drift, in percent).
 --   lueng run -e TIME_SCALE=0.004 scripts/soak.lua        -- 30 minutes in 7.2 s
+--   lueng run -d 10m scripts/soak.lua                     -- a shorter soak (1 VU, 10 minutes)
+-- The fifths follow the scenario's actual length, however it was set.
 local lueng = require "lueng"
 local metrics = require "lueng.metrics"
 local slo = require "hotel.slo"
 local stages = require "lueng.stages"
-local timescale = require "lueng.timescale"
 local traffic = require "hotel.traffic"
 
 local latency_drift = metrics.Trend("latency_drift")
-
-local length = timescale.scaled(timescale.seconds(stages.shapes.soak.duration))
-local early_until, late_from = length * 0.2, length * 0.8
 
 local mix = traffic.new()
 
@@ -30,7 +28,9 @@ function setup() traffic.setup_checks() end
 
 function default(data)
   local context, elapsed_ms = mix:run(data)
-  local at = lueng.vu.scenario_elapsed / 1000  -- the clock of the scenario's duration
+  -- The clock of the scenario's own length (-d 10m or TIME_SCALE change it).
+  local at, length = lueng.vu.scenario_elapsed, lueng.vu.scenario_duration
+  local early_until, late_from = length * 0.2, length * 0.8
   -- A global of the VU: each VU keeps its own baselines.
   baselines = baselines or {}
   local base = baselines[context.task]
