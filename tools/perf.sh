@@ -90,6 +90,11 @@ run_scenario() {
   check_scenario "$scenario"
   mkdir -p "$dir"
   stamp=${PERF_STAMP:-$(date -u +%Y%m%dT%H%M%SZ)}
+  # Two runs in one second would share their files: the second waits for the next.
+  while [ -z "${PERF_STAMP:-}" ] && [ -e "$dir/results-$scenario-$stamp.json" ]; do
+    sleep 0.2
+    stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  done
   stem="$scenario-$stamp"
   echo "perf: $scenario against $base_url"
   local health_env=()

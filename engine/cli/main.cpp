@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "engine/cli/commands.hpp"
+#include "engine/common/closest_name.hpp"
 #include "engine/common/exit_codes.hpp"
 
 int main(int argc, char** argv) {
@@ -19,5 +20,9 @@ int main(int argc, char** argv) {
   if (command == "version" || command == "--version") return lueng::cli::version_command(args);
   if (command == "help" || command == "--help" || command == "-h")
     return lueng::cli::help_command(args);
-  return lueng::cli::usage_error("", "unknown command '" + command + "' (see 'lueng help')");
+  std::string near = lueng::closest_name(
+      command, {"run", "inspect", "validate", "report", "compare", "gate", "version", "help"});
+  return lueng::cli::usage_error("", "unknown command '" + command + "'" +
+                                         (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                                         " (see 'lueng help')");
 }

@@ -22,6 +22,7 @@
 #include "engine/common/version.hpp"
 #include "engine/exec/phase_watch.hpp"
 #include "engine/exec/progress.hpp"
+#include "engine/exec/script_hints.hpp"
 #include "engine/exec/supervisor.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
@@ -97,6 +98,9 @@ void TestRun::prepare() {
 
   lua_State* L = init.L();
   lua_getglobal(L, "options");
+  if (lua_isnil(L, -1))
+    if (std::string hint = local_options_hint(plan_.source.path); !hint.empty())
+      fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), hint.c_str());
   if (!lua_isnil(L, -1)) {
     if (!lua_istable(L, -1)) throw ConfigError(plan_.source.path + ": options must be a table");
     std::string error;
@@ -124,11 +128,14 @@ void TestRun::prepare() {
   for (ScenarioConfig& config : resolve_scenarios(options, config_.shortcuts)) {
     add_test_tags(config, test_tags);
     if (!init.has_function(config.exec)) {
+      std::string hint =
+          missing_function_hint(plan_.source.path, config.exec, config_.shortcuts.any());
+      if (!hint.empty()) hint = " (" + hint + ")";
       if (config.exec == "default")
         throw bindings::ScriptError(plan_.source.path +
-                                    ": the script defines no function default()");
+                                    ": the script defines no function default()" + hint);
       throw ConfigError("options.scenarios." + config.name + ".exec: function '" + config.exec +
-                        "' is not defined in " + plan_.source.path);
+                        "' is not defined in " + plan_.source.path + hint);
     }
     PlannedScenario& planned = plan_.scenarios.emplace_back();
     planned.kind = find_executor(config.executor);

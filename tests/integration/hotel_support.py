@@ -17,6 +17,11 @@ ENDPOINTS = {"health", "accommodations", "accommodation_availability", "availabi
              "mercadopago", "verify"}
 
 
+# The endpoints of the k6 guide's load mix (scripts/load.lua's default), setup's included.
+K6_MIX_ENDPOINTS = {"health", "verify", "whatsapp", "whatsapp_audio", "availability", "room_types",
+                    "accommodation_availability", "prereserve", "reservation", "metrics"}
+
+
 def start_mock(*args):
     return Mock("--whatsapp-secret", WHATSAPP_SECRET, "--mp-secret", MP_SECRET,
                 "--verify-token", VERIFY_TOKEN, *args)

@@ -379,17 +379,21 @@ class PerfScriptTest(MockCase):
         perf_dir = self.temp_dir()
         run = self.perf(mock, perf_dir, "run", "smoke")
         self.assertEqual(run.returncode, 0, run.stdout[-2000:] + run.stderr[-2000:])
-        [result] = glob.glob(os.path.join(perf_dir, "smoke-*.json"))
-        self.assertRegex(os.path.basename(result), r"^smoke-\d{8}T\d{6}Z\.json$")
+        [result] = glob.glob(os.path.join(perf_dir, "results-smoke-*.json"))
+        self.assertRegex(os.path.basename(result), r"^results-smoke-\d{8}T\d{6}Z\.json$")
         with open(result) as f:
             self.assertEqual(json.load(f)["slos"]["verdict"], "PASSED")
-        with open(result[:-len(".json")] + ".txt") as f:
+        summary = os.path.join(perf_dir, "summary-" + os.path.basename(result)[len("results-"):-len(".json")] + ".txt")
+        with open(summary) as f:
             self.assertIn("verdict:    PASSED (exit 0)", f.read())
-        baseline = self.perf(mock, perf_dir, "baseline")
+        # perf-baseline runs the scenario again and keeps that run as its baseline.
+        baseline = self.perf(mock, perf_dir, "baseline", "smoke")
         self.assertEqual(baseline.returncode, 0, baseline.stderr)
-        with open(os.path.join(perf_dir, "baseline.json")) as a, open(result) as b:
+        newest = max(glob.glob(os.path.join(perf_dir, "results-smoke-*.json")), key=os.path.getmtime)
+        with open(os.path.join(perf_dir, "baseline-smoke.json")) as a, open(newest) as b:
             self.assertEqual(a.read(), b.read())
-        self.assertTrue(os.path.exists(os.path.join(perf_dir, "baseline.txt")))
+        self.assertTrue(os.path.exists(os.path.join(perf_dir, "baseline-report.md")))
+        result = newest
         validate = self.perf(mock, perf_dir, "validate")
         self.assertEqual(validate.returncode, 0, validate.stdout + validate.stderr)
         self.assertIn(f"perf: validating {result}", validate.stdout)
@@ -409,8 +413,8 @@ class PerfScriptTest(MockCase):
         self.assertEqual(missing.returncode, 104)
         self.assertIn("scripts/nosuch.lua does not exist", missing.stderr)
         empty = self.temp_dir()
-        nothing = self.perf(mock, empty, "baseline")
-        self.assertEqual(nothing.returncode, 1)
+        nothing = self.perf(mock, empty, "validate")
+        self.assertEqual(nothing.returncode, 104)
         self.assertIn("no result file", nothing.stderr)
 
 

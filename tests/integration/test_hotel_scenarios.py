@@ -4,7 +4,8 @@ own tag, and every check passes."""
 
 import unittest
 
-from hotel_support import ENDPOINTS, MockCase, checks_by_name, run_scenario, series_by_tag
+from hotel_support import (ENDPOINTS, K6_MIX_ENDPOINTS, MockCase, checks_by_name, run_scenario,
+                           series_by_tag)
 
 
 # The checks a lost race for a unit fails (hotel/reservations.lua).
@@ -35,12 +36,44 @@ class ScenariosTest(MockCase):
         self.assertHealthyRun(run)
         self.assertEqual(run.result["max_vus"], 1)
 
+    def test_the_health_path_is_configurable(self):
+        mock = self.start_mock()
+        run = run_scenario(mock, "smoke", 0.05, "-e", "HEALTH_PATH=/health/ready")
+        self.assertHealthyRun(run)
+        names = {series["tags"].get("name") for series in run.result["metrics"]["http_reqs"]["series"]
+                 if series["tags"].get("endpoint") == "health"}
+        self.assertEqual(names, {"/health/ready"})
+
     def test_load(self):
         mock = self.start_mock()
         run = run_scenario(mock, "load", 0.01)  # 14m -> 8.4 s
-        self.assertHealthyRun(run)
+        self.assertHealthyRun(run, K6_MIX_ENDPOINTS)
         self.assertEqual(run.metric("vus_max")["max"], 10)
         self.assertIn("load", series_by_tag(run.result, "http_reqs", "test_type"))
+        shares = self.shares(run)
+        self.assertGreater(shares["whatsapp"], shares.get("accommodations", 0), "WhatsApp-heavy")
+        self.assertGreater(shares["metrics"], 0.02)
+
+    def test_load_with_the_locust_profile(self):
+        mock = self.start_mock()
+        run = run_scenario(mock, "load", 0.01, "-e", "MIX=locust")
+        self.assertHealthyRun(run)
+        shares = self.shares(run)
+        self.assertGreater(shares["accommodations"], shares["whatsapp"])
+        self.assertNotIn("metrics", shares)
+
+    def shares(self, run):
+        counts = series_by_tag(run.result, "http_reqs", "endpoint")
+        total = sum(counts.values())
+        return {endpoint: count / total for endpoint, count in counts.items()}
+
+    def test_load_keeps_its_own_throughput_slo_in_real_time(self):
+        # Ten VUs of the load mix, unscaled, for 3 s: the rate the "> 10 req/s" SLO
+        # of the whole run sees is this one times 0.73 (the VUs the stages average).
+        mock = self.start_mock()
+        run = run_scenario(mock, "load", 1, "-u", "10", "-d", "3s")
+        rate = run.metric("http_reqs")["rate"]
+        self.assertGreater(rate * 0.73, 10, f"{rate:.1f} req/s at 10 VUs")
 
     def test_stress(self):
         mock = self.start_mock("--threads", "2")

@@ -20,6 +20,8 @@ function M.settings()
     whatsapp_secret = ENV.WHATSAPP_SECRET or "test_app_secret",
     mp_secret = ENV.MP_SECRET or "test_secret",
     verify_token = ENV.VERIFY_TOKEN or "test_verify_token",
+    -- The liveness path: the Locust suite's system answers /api/v1/healthz.
+    health_path = ENV.HEALTH_PATH or "/health/live",
   }
 end
 
@@ -69,20 +71,31 @@ function M.json(res)
   return nil
 end
 
--- health(ctx): GET /health/live, checked.
+-- health(ctx): GET the health path (/health/live, or -e HEALTH_PATH=...), checked:
+-- 200, and at the default path the mock's {"status":"ok"} (another system's health
+-- answer has a shape of its own).
 function M.health(ctx)
-  local res = http.get(ctx.base_url .. "/health/live", M.params(ctx, "health"))
-  M.check(res, "health", {
-    ["health is 200"] = function(r) return r.status == 200 end,
-    ["health says ok"] = function(r) local b = M.json(r) return b ~= nil and b.status == "ok" end,
-  })
+  local path = ctx.health_path or "/health/live"
+  local res = http.get(ctx.base_url .. path, M.params(ctx, "health", { tags = { name = path } }))
+  local checks = { ["health is 200"] = function(r) return r.status == 200 end }
+  if path == "/health/live" then
+    checks["health says ok"] = function(r) local b = M.json(r) return b ~= nil and b.status == "ok" end
+  end
+  M.check(res, "health", checks)
   return res
 end
 
 -- ready(ctx): GET /health/ready (503 while the service is overloaded).
 function M.ready(ctx)
-  local res = http.get(ctx.base_url .. "/health/ready", M.params(ctx, "health", { name = "/health/ready" }))
+  local res = http.get(ctx.base_url .. "/health/ready", M.params(ctx, "health", { tags = { name = "/health/ready" } }))
   M.check(res, "health", { ["ready is 200"] = function(r) return r.status == 200 end })
+  return res
+end
+
+-- metrics(ctx): GET /metrics (Prometheus text), checked; the k6 mix queries it.
+function M.metrics(ctx)
+  local res = http.get(ctx.base_url .. "/metrics", M.params(ctx, "metrics", { tags = { name = "/metrics" } }))
+  M.check(res, "metrics", { ["metrics is 200"] = function(r) return r.status == 200 end })
   return res
 end
 

@@ -1,0 +1,47 @@
+#include "engine/exec/script_hints.hpp"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace lueng::exec {
+
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string local_options_hint(const std::string& script_path) {
+  static const std::regex local_options(R"((^|\n)[ \t]*local[ \t]+options[ \t]*=)");
+  if (!std::regex_search(read_text(script_path), local_options)) return "";
+  return "`local options = ...` is not read: lueng reads the global `options` (drop the "
+         "`local`); the test runs with the default options";
+}
+
+std::string missing_function_hint(const std::string& script_path, const std::string& function_name,
+                                  bool shortcuts_given) {
+  std::string text = read_text(script_path);
+  std::regex local_function("(^|\\n)[ \\t]*local[ \\t]+(function[ \\t]+" + function_name +
+                            "\\b|" + function_name + "[ \\t]*=[ \\t]*function)");
+  if (std::regex_search(text, local_function))
+    return "`local function " + function_name + "` is not seen by lueng: drop the `local`";
+  static const std::regex exec_name(R"(exec[ \t]*=[ \t]*["']([A-Za-z_][A-Za-z0-9_]*)["'])");
+  if (function_name != "default" || !shortcuts_given) return "";
+  std::string names;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), exec_name);
+       it != std::sregex_iterator(); ++it)
+    if (names.find((*it)[1].str()) == std::string::npos)
+      names += (names.empty() ? "" : ", ") + (*it)[1].str();
+  if (names.empty()) return "";
+  return "-u, -d, -i and --stage replace options.scenarios with one scenario running "
+         "default(), and this script's scenarios run " +
+         names + ": run it without them, or define default()";
+}
+
+}  // namespace lueng::exec

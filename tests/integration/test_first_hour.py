@@ -1,0 +1,60 @@
+"""The mistakes of a first hour with lueng get a hint instead of silence or a bare
+error: a misspelled command, `local options`, `local function default`, -d on a
+script whose scenarios run named functions, and an output folder that does not
+exist (said before the run, leaving no file behind)."""
+
+import os
+import tempfile
+import unittest
+
+from support import ServerCase, lueng, run_lueng
+
+
+class FirstHourTest(ServerCase):
+    def test_a_misspelled_command_gets_a_did_you_mean(self):
+        done = lueng("runn", "x.lua")
+        self.assertEqual(done.returncode, 104)
+        self.assertIn("unknown command 'runn' (did you mean 'run'?)", done.stderr)
+        done = lueng("deploy")
+        self.assertEqual(done.returncode, 104)
+        self.assertNotIn("did you mean", done.stderr)
+
+    def test_local_options_are_named_as_ignored(self):
+        run = self.run_script('local http = require "lueng.http"\n'
+                              'local options = { vus = 3, iterations = 6 }\n'
+                              'function default() http.get(ENV.BASE_URL .. "/hello") end\n',
+                              "-i", "1")
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertIn("`local options = ...` is not read: lueng reads the global `options`",
+                      run.stderr)
+        run = self.run_script('options = { iterations = 1 }\nfunction default() end\n')
+        self.assertNotIn("local options", run.stderr)
+
+    def test_a_local_default_function_is_named(self):
+        run = self.run_script("local function default() end\n", "-i", "1")
+        self.assertEqual(run.code, 107)
+        self.assertIn("the script defines no function default() (`local function default` is "
+                      "not seen by lueng: drop the `local`)", run.stderr)
+
+    def test_duration_on_a_script_of_named_exec_functions_says_why_default_is_missing(self):
+        script = ('options = { scenarios = { guests = { executor = "constant-vus", vus = 1,\n'
+                  '  duration = "1s", exec = "browse" } } }\nfunction browse() end\n')
+        run = self.run_script(script, "-d", "1s")
+        self.assertEqual(run.code, 107)
+        self.assertIn("replace options.scenarios with one scenario running default(), and this "
+                      "script's scenarios run browse", run.stderr)
+
+    def test_an_output_folder_that_does_not_exist_is_named_before_the_run(self):
+        folder = tempfile.mkdtemp(prefix="lueng-first-hour-")
+        prefix = os.path.join(folder, "results", "locust")
+        run = self.run_script('local http = require "lueng.http"\n'
+                              'function default() http.get(ENV.BASE_URL .. "/hello") end\n',
+                              "-i", "1", "--csv", prefix)
+        self.assertEqual(run.code, 104)
+        self.assertIn("no folder", run.stderr)
+        self.assertEqual(self.server.requests, [], "nothing ran")
+        self.assertEqual(os.listdir(folder), [], "no empty file left behind")
+
+
+if __name__ == "__main__":
+    unittest.main()
