@@ -80,6 +80,30 @@ class ScenariosTest(MockCase):
         run = run_scenario(mock, "stress", 0.003)  # 27m -> 4.9 s
         self.assertHealthyRun(run)
         self.assertEqual(run.metric("vus_max")["max"], 50)
+        # The guide's "stable up to 30 VUs": no breaking point below 30 against the mock.
+        [point] = [p for p in run.result["findings"]["breaking_points"] if p["scenario"] == "stress"]
+        if point["reached"]:
+            self.assertGreaterEqual(point["vus"], 30, point)
+
+    def test_stress_continues_past_the_breaking_point_when_asked(self):
+        # A target that breaks at a few VUs: beyond 4 in flight, 503s.
+        mock = self.start_mock("--capacity", "4", "--latency", "default=20ms")
+        run = run_scenario(mock, "stress", 0.008, "-e", "STRESS_CONTINUE=1")  # 32m -> 15 s
+        self.assertIsNotNone(run.result, run.stderr)
+        self.assertEqual(run.result["slos"]["aborted_by"], "", "no abort_on_fail stop")
+        self.assertEqual(run.result["errors"], [])
+        self.assertIn("breaking point (stress): at", run.stdout)
+        [point] = [p for p in run.result["findings"]["breaking_points"] if p["scenario"] == "stress"]
+        self.assertTrue(point["reached"], point)
+        # Past it: the run went on up to 50 VUs, failing more, and back down to 10
+        # VUs, where the target answers again.
+        after = [p for p in run.result["time_series"] if p["t"] > point["t"]]
+        peak = max(after, key=lambda p: p["vus"])
+        self.assertGreater(peak["vus"], 40)
+        self.assertGreater(peak["http_req_failed"], 0)
+        calm = [p for p in after if p["t"] > peak["t"] and 0 < p["vus"] <= 12 and p["http_reqs"]]
+        self.assertTrue(calm, after)
+        self.assertEqual(calm[-1]["http_req_failed"], 0, after)
 
     def test_spike(self):
         mock = self.start_mock("--threads", "2")
