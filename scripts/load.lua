@@ -16,7 +16,7 @@ local mix = traffic.new({ profile = profile })
 options = {
   scenarios = { load = stages.load() },
   -- Each endpoint the mix calls keeps its p95 SLO.
-  thresholds = slo.merge(slo.default(), slo.endpoints(traffic.endpoints(profile))),
+  thresholds = slo.merge(slo.default(), slo.endpoints(traffic.endpoints(profile)), slo.business()),
 }
 
 function setup() traffic.setup_checks() end

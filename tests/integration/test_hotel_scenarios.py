@@ -53,6 +53,13 @@ class ScenariosTest(MockCase):
         shares = self.shares(run)
         self.assertGreater(shares["whatsapp"], shares.get("accommodations", 0), "WhatsApp-heavy")
         self.assertGreater(shares["metrics"], 0.02)
+        # The Locust suite's business metrics, with their SLOs met against a healthy mock.
+        for metric in ("booking_success", "locks_acquired", "webhooks_processed",
+                       "constraint_violations"):
+            values = run.metric(metric)
+            self.assertGreater(values["passes"] + values["fails"], 0, metric)
+            statuses = {r["status"] for r in run.result["slos"]["results"] if r["slo"] == metric}
+            self.assertEqual(statuses, {"PASS"}, metric)
 
     def test_load_with_the_locust_profile(self):
         mock = self.start_mock()

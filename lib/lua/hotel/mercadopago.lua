@@ -3,6 +3,7 @@ local crypto = require "lueng.crypto"
 local http = require "lueng.http"
 local json = require "lueng.json"
 local lueng = require "lueng"
+local business = require "hotel.business"
 
 local M = {}
 
@@ -58,6 +59,7 @@ function M.post(ctx, payment)
     ["mercadopago webhook is 200"] = function(r) return r.status == 200 or r.status == 201 end,
     ["mercadopago signature accepted"] = function(r) return r.status ~= 401 end,
   })
+  business.webhooks_processed:add(res.status == 200 or res.status == 201)
   return res
 end
 

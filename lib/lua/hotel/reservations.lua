@@ -1,6 +1,7 @@
 -- The pre-reservation flow: availability, then prereserve, then GET by id.
 local http = require "lueng.http"
 local json = require "lueng.json"
+local business = require "hotel.business"
 
 local M = {}
 
@@ -16,6 +17,8 @@ function M.prereserve(ctx, body)
                         json.encode(body, { escape_non_ascii = true }),
                         h.params(ctx, "prereserve", { headers = { ["Content-Type"] = "application/json" } }))
   local reservation = res.status == 201 and h.json(res) or nil
+  business.locks_acquired:add(res.status == 201)
+  business.constraint_violations:add(res.status == 409)
   h.check(res, "prereserve", {
     ["prereserve is 201"] = function(r) return r.status == 201 end,
     ["prereserve dates were free"] = function(r) return r.status ~= 409 end,
@@ -54,19 +57,25 @@ function M.flow(ctx, options)
   for _, room_type in ipairs(room_types) do
     for _, id in ipairs(room_type.accommodation_ids or {}) do free[#free + 1] = id end
   end
-  if #free == 0 then return nil, "no availability" end
+  if #free == 0 then
+    business.booking_no_availability:add(1)
+    return nil, "no availability"
+  end
   table.sort(free)
   local accommodation_id = free[(d.vu - 1) % #free + 1]
   local request = { accommodation_id = accommodation_id, check_in = check_in, check_out = check_out,
                     guests = guests, guest = d:guest() }
   local _, reservation = M.prereserve(ctx, request)
-  if not reservation then return nil, "prereserve failed" end
+  if not reservation then
+    business.booking_success:add(false)
+    return nil, "prereserve failed"
+  end
   local _, stored = M.get(ctx, reservation.id)
-  h.check(stored, "reservation", {
-    ["reservation matches the request"] = stored ~= nil and stored.check_in == check_in
-      and stored.check_out == check_out and tonumber(stored.accommodation_id) == accommodation_id
-      and stored.guest ~= nil and stored.guest.phone == request.guest.phone,
-  })
+  local matches = stored ~= nil and stored.check_in == check_in
+    and stored.check_out == check_out and tonumber(stored.accommodation_id) == accommodation_id
+    and stored.guest ~= nil and stored.guest.phone == request.guest.phone
+  h.check(stored, "reservation", { ["reservation matches the request"] = matches })
+  business.booking_success:add(matches)
   if not stored then return nil, "lookup failed" end
   return stored
 end

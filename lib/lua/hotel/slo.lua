@@ -45,6 +45,25 @@ function M.endpoints(only)
   return thresholds
 end
 
+-- business() -> the SLOs of the Locust suite's business metrics (hotel.business):
+-- each has the suite's target (P1: missing it fails the run) and its critical
+-- level (P0: missing that blocks).
+function M.business()
+  local function slo(metric, target, critical, description)
+    return {
+      { target, priority = "P1", description = description .. " (target)" },
+      { critical, priority = "P0", description = description .. " (critical)" },
+    }
+  end
+  return {
+    booking_success = slo("booking_success", "rate>0.95", "rate>0.80", "bookings succeed"),
+    locks_acquired = slo("locks_acquired", "rate>0.98", "rate>0.90", "locks are acquired"),
+    webhooks_processed = slo("webhooks_processed", "rate>0.99", "rate>0.95", "webhooks are processed"),
+    constraint_violations = slo("constraint_violations", "rate<0.01", "rate<0.05",
+                                "few overlapping bookings"),
+  }
+end
+
 -- merge(a, b, ...) -> one thresholds table; entries of the same metric are concatenated.
 function M.merge(...)
   local out = {}

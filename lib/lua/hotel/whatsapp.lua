@@ -3,6 +3,7 @@
 local crypto = require "lueng.crypto"
 local http = require "lueng.http"
 local json = require "lueng.json"
+local business = require "hotel.business"
 
 local M = {}
 
@@ -75,6 +76,7 @@ function M.post(ctx, payload, endpoint)
     ["whatsapp webhook is 200"] = function(r) return r.status == 200 end,
     ["whatsapp signature accepted"] = function(r) return r.status ~= 401 end,
   })
+  business.webhooks_processed:add(res.status == 200)
   return res
 end
 
