@@ -15,19 +15,29 @@ namespace lueng::bindings {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Adds the entries of a path list: LUENG_PATH's folders or Lua templates separated
+// by ':' or ';', LUA_PATH's templates separated by ';' (its ";;", Lua's default
+// path, adds nothing: lueng's own folders follow).
+void add_path_entries(std::vector<std::string>& dirs, std::string_view list, bool colons) {
+  while (!list.empty()) {
+    size_t end = list.find_first_of(colons ? ":;" : ";");
+    std::string_view entry = list.substr(0, end);
+    if (!entry.empty()) dirs.emplace_back(entry);
+    list = end == std::string_view::npos ? "" : list.substr(end + 1);
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> default_module_dirs(const std::string& script_path) {
   std::vector<std::string> dirs;
   fs::path script_dir = fs::path(script_path).parent_path();
   dirs.push_back(script_dir.empty() ? "." : script_dir.string());
-  if (const char* extra = std::getenv("LUENG_PATH")) {
-    std::string_view rest(extra);
-    while (!rest.empty()) {
-      size_t colon = rest.find(':');
-      std::string_view dir = rest.substr(0, colon);
-      if (!dir.empty()) dirs.emplace_back(dir);
-      rest = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
-    }
-  }
+  if (const char* extra = std::getenv("LUENG_PATH")) add_path_entries(dirs, extra, true);
+  // Lua's own variable, as `luarocks path` sets it for a rocks tree.
+  if (const char* lua_path = std::getenv("LUA_PATH")) add_path_entries(dirs, lua_path, false);
   for (const char* dir : {LUENG_SOURCE_LIB_DIR, LUENG_INSTALL_LIB_DIR})
     if (fs::is_directory(dir)) dirs.emplace_back(dir);
   return dirs;
@@ -82,13 +92,28 @@ ScriptState::ScriptState(const ScriptSource& source)
   lua_pushcfunction(L_, lua_print);
   lua_setglobal(L_, "print");
 
-  // require looks in the module directories only (no ./?.lua relative to the cwd).
+  // require looks in the module directories only (no ./?.lua relative to the cwd);
+  // an entry with a '?' is a Lua template already.
   std::string path;
-  for (const auto& dir : source_.module_dirs) path += dir + "/?.lua;" + dir + "/?/init.lua;";
+  for (const auto& dir : source_.module_dirs)
+    path += dir.find('?') != std::string::npos ? dir + ";" : dir + "/?.lua;" + dir + "/?/init.lua;";
   lua_getglobal(L_, "package");
   lua_pushstring(L_, path.c_str());
   lua_setfield(L_, -2, "path");
   lua_pop(L_, 1);
+  // The last loader finds nothing; its text ends the "module not found" error
+  // with where lueng looks and, for a path given as a name, how to reach it.
+  luaL_dostring(L_, R"lua(
+    table.insert(package.loaders, function(name)
+      local hint = "\n\tlueng looks in the script's folder, LUENG_PATH (folders or ?.lua " ..
+        "templates) and LUA_PATH (templates, as `luarocks path` sets them), then its lib/lua"
+      if name:find("[/\\]") or name:sub(1, 1) == "." then
+        hint = hint .. "\n\trequire takes a module name, not a path: put the folder on " ..
+          "LUENG_PATH (LUENG_PATH=../shared) and require the name (\"x\", dots for subfolders)"
+      end
+      return hint
+    end)
+  )lua");
 
   register_modules(L_);
 

@@ -24,8 +24,9 @@ struct ScriptSource {
   bool random_seed_fixed = false;
 };
 
-// Module directories in lookup order: the script's folder, LUENG_PATH entries,
-// lib/lua of the source tree (when run from it) and of the install.
+// Module directories in lookup order: the script's folder, LUENG_PATH entries
+// (folders, or Lua templates with a '?'), LUA_PATH's templates, lib/lua of the
+// source tree (when run from it) and of the install.
 std::vector<std::string> default_module_dirs(const std::string& script_path);
 
 // A VU's coroutine and the references that keep its pieces alive.

@@ -27,8 +27,8 @@ std::string local_options_hint(const std::string& script_path) {
 std::string missing_function_hint(const std::string& script_path, const std::string& function_name,
                                   bool shortcuts_given) {
   std::string text = read_text(script_path);
-  std::regex local_function("(^|\\n)[ \\t]*local[ \\t]+(function[ \\t]+" + function_name +
-                            "\\b|" + function_name + "[ \\t]*=[ \\t]*function)");
+  std::regex local_function("(^|\\n)[ \\t]*local[ \\t]+(function[ \\t]+" + function_name + "\\b|" +
+                            function_name + "[ \\t]*=[ \\t]*function)");
   if (std::regex_search(text, local_function))
     return "`local function " + function_name + "` is not seen by lueng: drop the `local`";
   static const std::regex exec_name(R"(exec[ \t]*=[ \t]*["']([A-Za-z_][A-Za-z0-9_]*)["'])");
