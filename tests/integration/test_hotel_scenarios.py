@@ -112,6 +112,28 @@ class ScenariosTest(MockCase):
         self.assertTrue(calm, after)
         self.assertEqual(calm[-1]["http_req_failed"], 0, after)
 
+    def test_the_locust_suite_scenarios(self):
+        # (script, TIME_SCALE, VUs at the top): baseline 1m, peak 5m, stress 10m, endurance 1h.
+        for name, scale, users in (("baseline", 0.05, 10), ("peak", 0.01, 100),
+                                   ("stress", 0.005, 200), ("endurance", 0.002, 50)):
+            mock = self.start_mock("--threads", "2")
+            run = run_scenario(mock, f"locust-{name}", scale)
+            self.assertIn(run.code, (0, 1), f"{name}: " + run.stdout[-3000:] + run.stderr[-3000:])
+            self.assertEqual(run.result["errors"], [], name)
+            self.assertEqual(run.metric("vus_max")["max"], users, name)
+            slos = {r["slo"] for r in run.result["slos"]["results"]}
+            self.assertIn("http_req_failed", slos, name)
+            if name == "endurance":
+                self.assertIn("latency_drift", slos)
+                self.assertGreater(run.metric("latency_drift")["count"], 0)
+
+    def test_the_locust_burst_of_pre_reservations(self):
+        mock = self.start_mock()
+        run = run_scenario(mock, "locust-burst", 1)
+        self.assertEqual(run.code, 0, run.stdout[-3000:] + run.stderr[-3000:])
+        self.assertEqual(series_by_tag(run.result, "http_reqs", "endpoint")["prereserve"], 100)
+        self.assertEqual(run.metric("vus_max")["max"], 100)
+
     def test_spike(self):
         mock = self.start_mock("--threads", "2")
         # The baseline phase (10 s) must outlast the start of 100 VUs on a busy machine.

@@ -23,14 +23,15 @@ function M.default()
   }
 end
 
--- Each endpoint's p95 (the scripts tag every request with `endpoint`): the
--- pre-reservation and WhatsApp text SLOs are 3 s (P0), audio 15 s (P0), the
+-- Each endpoint's p95 (the scripts tag every request with `endpoint`), rated as
+-- the guides rate them: pre-reservation and WhatsApp text 3 s (critical: P0),
+-- WhatsApp audio 15 s (high, not critical: P1), health 500 ms (medium: P2), the
 -- read endpoints 3 s (P1). `only` limits the set to some endpoints.
 M.endpoint_p95 = {
-  prereserve = { 3000, "P0" }, whatsapp = { 3000, "P0" }, whatsapp_audio = { 15000, "P0" },
+  prereserve = { 3000, "P0" }, whatsapp = { 3000, "P0" }, whatsapp_audio = { 15000, "P1" },
   mercadopago = { 3000, "P1" }, availability = { 3000, "P1" }, room_types = { 3000, "P1" },
   accommodations = { 3000, "P1" }, accommodation_availability = { 3000, "P1" },
-  reservation = { 3000, "P1" }, health = { 3000, "P1" }, verify = { 3000, "P1" },
+  reservation = { 3000, "P1" }, health = { 500, "P2" }, verify = { 3000, "P1" },
 }
 
 function M.endpoints(only)
@@ -43,6 +44,26 @@ function M.endpoints(only)
     end
   end
   return thresholds
+end
+
+-- requests() -> the Locust suite's request-level SLOs, each with its target (P1)
+-- and its critical level (P0): success rate, P50, P95, P99 and max latency.
+function M.requests()
+  local function slo(target, critical, description)
+    return { { target, priority = "P1", description = description .. " (target)" },
+             { critical, priority = "P0", description = description .. " (critical)" } }
+  end
+  local duration = {}
+  for _, levels in ipairs({ { "p(50)<1000", "p(50)<5000", "median under 1 s" },
+                            { "p(95)<3000", "p(95)<10000", "p95 under 3 s" },
+                            { "p(99)<5000", "p(99)<15000", "p99 under 5 s" },
+                            { "max<10000", "max<30000", "no request over 10 s" } }) do
+    for _, entry in ipairs(slo(levels[1], levels[2], levels[3])) do table.insert(duration, entry) end
+  end
+  return {
+    http_req_duration = duration,
+    http_req_failed = slo("rate<0.01", "rate<0.05", "more than 99% of requests succeed"),
+  }
 end
 
 -- business() -> the SLOs of the Locust suite's business metrics (hotel.business):
