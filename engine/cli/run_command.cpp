@@ -142,9 +142,15 @@ int run_command(const std::vector<std::string>& args) {
   }
   exec::TestRun run(config);
   running = &run;
+  bool banner_printed = false;
   try {
     run.prepare();
     outputs.set_thresholds(run.slos());
+    // What runs, before it runs (k6 prints it first too); flushed, since a pipe or
+    // a CI log would otherwise show it only with the summary.
+    fputs((output::render_scenarios(run.describe()) + "\n").c_str(), stdout);
+    fflush(stdout);
+    banner_printed = true;
     result = run.execute();
   } catch (const exec::ConfigError& error) {
     return finish(usage_error("run", error.what()));
@@ -182,6 +188,7 @@ int run_command(const std::vector<std::string>& args) {
 
   output::SummaryStyle style;
   style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  style.scenarios = !banner_printed;
   fputs(output::render_summary(result, style).c_str(), stdout);
   fflush(stdout);
 

@@ -11,7 +11,8 @@ namespace lueng::exec {
 
 namespace {
 constexpr double kPlainInterval = 10;  // seconds between lines when not on a terminal
-}
+constexpr double kPlainFirst = 2;      // the first line comes early: the run is alive
+}  // namespace
 
 ProgressView::ProgressView(const RunPlan& plan, bool terminal)
     : plan_(plan), terminal_(terminal), last_requests_(plan.scenarios.size(), 0) {}
@@ -55,7 +56,7 @@ void ProgressView::update(double elapsed) {
     frame += render(elapsed, elapsed - last_update_);
     fputs(frame.c_str(), stderr);
     lines_drawn_ = static_cast<int>(plan_.scenarios.size());
-  } else if (elapsed - last_print_ >= kPlainInterval) {
+  } else if (elapsed - last_print_ >= (last_print_ == 0 ? kPlainFirst : kPlainInterval)) {
     std::string block = fmt::format(
         "running ({})\n", format_duration(static_cast<double>(static_cast<int64_t>(elapsed))));
     block += render(elapsed, elapsed - last_print_);

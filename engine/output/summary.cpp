@@ -136,8 +136,8 @@ std::string render_scenarios(const RunResult& result) {
 std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   Painter paint{style.color};
   std::string out;
-  out += render_scenarios(result);
-  out += "\n\n";
+  if (style.scenarios) out += render_scenarios(result) + "\n";
+  out += "\n";
 
   render_checks(out, result, paint);
 

@@ -8,6 +8,9 @@ namespace lueng::output {
 
 struct SummaryStyle {
   bool color = false;
+  // Open with the script and its scenarios (render_scenarios); `lueng run` prints
+  // them at the start instead, once the script is loaded.
+  bool scenarios = true;
 };
 
 // The end-of-test summary in k6's layout: checks, then every metric (trends with

@@ -4,10 +4,13 @@ script whose scenarios run named functions, and an output folder that does not
 exist (said before the run, leaving no file behind)."""
 
 import os
+import select
+import subprocess
 import tempfile
+import time
 import unittest
 
-from support import ServerCase, lueng, run_lueng
+from support import LUENG, ServerCase, check_sanitizers, lueng
 
 
 class FirstHourTest(ServerCase):
@@ -43,6 +46,32 @@ class FirstHourTest(ServerCase):
         self.assertEqual(run.code, 107)
         self.assertIn("replace options.scenarios with one scenario running default(), and this "
                       "script's scenarios run browse", run.stderr)
+
+    def test_the_banner_comes_first_and_a_progress_line_early_without_a_terminal(self):
+        script = os.path.join(tempfile.mkdtemp(prefix="lueng-first-hour-"), "slow.lua")
+        with open(script, "w") as f:
+            f.write('local http = require "lueng.http"\nlocal lueng = require "lueng"\n'
+                    'function default() http.get(ENV.BASE_URL .. "/hello"); lueng.sleep(0.2) end\n')
+        process = subprocess.Popen([LUENG, "run", "-d", "8s", "-e", f"BASE_URL={self.server.base_url}",
+                                    script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            def first_line_with(stream, text, seconds):
+                deadline, seen = time.time() + seconds, b""
+                while time.time() < deadline and text not in seen:
+                    ready, _, _ = select.select([stream], [], [], 0.2)
+                    if ready:
+                        seen += os.read(stream.fileno(), 65536)
+                return seen
+            out = first_line_with(process.stdout, b"scenarios:", 5)
+            self.assertIn(b"default: 1 looping VUs for 8s", out)
+            err = first_line_with(process.stderr, b"running (", 5)
+            self.assertIn(b"running (", err)
+            self.assertIsNone(process.poll(), "both came while the test ran")
+        finally:
+            rest, errors = process.communicate(timeout=60)
+        check_sanitizers(errors)
+        self.assertEqual(process.returncode, 0)
+        self.assertNotIn(b"scenarios:", rest, "the summary does not repeat the banner")
 
     def test_an_output_folder_that_does_not_exist_is_named_before_the_run(self):
         folder = tempfile.mkdtemp(prefix="lueng-first-hour-")
