@@ -101,6 +101,10 @@ bench: build
 perf-smoke perf-load perf-stress perf-spike perf-soak: lueng-build
 	@$(PERF) run $(@:perf-%=%)
 
+# The Locust suite's scenarios: perf-locust-baseline, -peak, -stress, -endurance, -burst.
+perf-locust-%: lueng-build
+	@$(PERF) run locust-$*
+
 # Re-evaluates the SLOs of the newest result file with `lueng validate`.
 perf-validate: lueng-build
 	@$(PERF) validate

@@ -1,13 +1,18 @@
 // require "lueng.http": requests that suspend the calling VU until the response
 // arrives, and responses whose fields become Lua values only when read.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "bindings/lua_json.hpp"
 #include "bindings/modules.hpp"
 #include "engine/common/byte_size.hpp"
+#include "engine/common/closest_name.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/exec/http_batch.hpp"
 #include "engine/exec/response_pool.hpp"
@@ -77,9 +82,46 @@ void check_method(lua_State* L, std::string_view method, const char* fn) {
                fn, http::printable(method).c_str());
 }
 
+// The request parameters read_params knows; any other key is ignored.
+const std::vector<std::string_view> kParamNames = {"headers",
+                                                   "tags",
+                                                   "timeout",
+                                                   "responseType",
+                                                   "redirects",
+                                                   "maxResponseBodySize",
+                                                   "max_response_body_size",
+                                                   "jar",
+                                                   "cookies"};
+
+// Names a key of params that is no parameter (header=, tag=, timout=), once per
+// key and process, with the parameter it may be a typo of.
+void warn_unknown_params(lua_State* L, int index, const char* fn) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  lua_pushnil(L);
+  while (lua_next(L, index) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) continue;
+    std::string key(to_view(L, -1));
+    if (std::find(kParamNames.begin(), kParamNames.end(), key) != kParamNames.end()) continue;
+    std::lock_guard lock(mutex);
+    if (!warned.insert(key).second) continue;
+    std::string near = closest_name(key, kParamNames, 3);
+    std::string hint = near.empty() ? "" : " (did you mean " + near + "?)";
+    fprintf(stderr, "WARN %s: params.%s is not a request parameter; ignored%s\n", fn, key.c_str(),
+            hint.c_str());
+  }
+}
+
 void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) {
   if (index == 0 || lua_isnoneornil(L, index)) return;
   if (!lua_istable(L, index)) luaL_error(L, "%s: params must be a table", fn);
+  // Checked on each worker's first calls only: steady-state requests skip it.
+  thread_local int calls_checked = 0;
+  if (calls_checked < 64) {
+    ++calls_checked;
+    warn_unknown_params(L, index < 0 ? lua_gettop(L) + index + 1 : index, fn);
+  }
 
   lua_getfield(L, index, "headers");
   if (lua_istable(L, -1)) {

@@ -148,7 +148,9 @@ int run_command(const std::vector<std::string>& args) {
     outputs.set_thresholds(run.slos());
     // What runs, before it runs (k6 prints it first too); flushed, since a pipe or
     // a CI log would otherwise show it only with the summary.
-    fputs((output::render_scenarios(run.describe()) + "\n").c_str(), stdout);
+    output::RunResult banner = run.describe();
+    banner.random_seed = run.random_seed();
+    fputs((output::render_scenarios(banner) + "\n").c_str(), stdout);
     fflush(stdout);
     banner_printed = true;
     result = run.execute();

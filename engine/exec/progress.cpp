@@ -1,5 +1,6 @@
 #include "engine/exec/progress.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -10,7 +11,7 @@
 namespace lueng::exec {
 
 namespace {
-constexpr double kPlainInterval = 10;  // seconds between lines when not on a terminal
+constexpr double kPlainInterval = 10;  // lines at every 10 s of the run when not on a terminal
 constexpr double kPlainFirst = 2;      // the first line comes early: the run is alive
 }  // namespace
 
@@ -56,7 +57,9 @@ void ProgressView::update(double elapsed) {
     frame += render(elapsed, elapsed - last_update_);
     fputs(frame.c_str(), stderr);
     lines_drawn_ = static_cast<int>(plan_.scenarios.size());
-  } else if (elapsed - last_print_ >= (last_print_ == 0 ? kPlainFirst : kPlainInterval)) {
+  } else if (elapsed >= (last_print_ == 0
+                             ? kPlainFirst
+                             : (std::floor(last_print_ / kPlainInterval) + 1) * kPlainInterval)) {
     std::string block = fmt::format(
         "running ({})\n", format_duration(static_cast<double>(static_cast<int64_t>(elapsed))));
     block += render(elapsed, elapsed - last_print_);

@@ -60,6 +60,8 @@ class TestRun {
   // Why fewer workers than threads run the test ("" when all of them do).
   const std::string& workers_note() const { return workers_note_; }
   const std::vector<thresholds::SloDefinition>& slos() const { return slos_; }
+  // math.random's run seed, fixed or drawn, once prepare() has run: execute() uses it.
+  uint64_t random_seed() const { return plan_.source.random_seed; }
 
  private:
   void run_workers(output::RunResult& result);

@@ -22,6 +22,22 @@ class FirstHourTest(ServerCase):
         self.assertEqual(done.returncode, 104)
         self.assertNotIn("did you mean", done.stderr)
 
+    def test_misspelled_request_parameters_are_named_once(self):
+        run = self.run_script('local http = require "lueng.http"\n'
+                              'function default() http.get(ENV.BASE_URL .. "/hello", '
+                              '{ header = { A = "1" }, tag = { x = "y" }, timout = "1s", flavour = 1 }) end\n',
+                              "-i", "5")
+        self.assertEqual(run.code, 0, run.stderr)
+        for wrong, right in (("header", "headers"), ("tag", "tags"), ("timout", "timeout")):
+            line = f"params.{wrong} is not a request parameter; ignored (did you mean {right}?)"
+            self.assertEqual(run.stderr.count(line), 1, run.stderr)
+        self.assertIn("params.flavour is not a request parameter; ignored\n", run.stderr)
+        run = self.run_script('local http = require "lueng.http"\n'
+                              'function default() http.get(ENV.BASE_URL .. "/hello", '
+                              '{ headers = { A = "1" }, tags = { x = "y" }, timeout = "1s" }) end\n',
+                              "-i", "1")
+        self.assertNotIn("not a request parameter", run.stderr)
+
     def test_local_options_are_named_as_ignored(self):
         run = self.run_script('local http = require "lueng.http"\n'
                               'local options = { vus = 3, iterations = 6 }\n'

@@ -118,7 +118,8 @@ class PerfTargetsTest(MockCase):
     def test_make_targets_call_perf_sh(self):
         targets = {"perf-smoke": "run smoke", "perf-soak": "run soak", "perf-validate": "validate",
                    "perf-baseline": "baseline smoke load", "perf-compare": "compare",
-                   "perf-report": "report", "perf-health": "health"}
+                   "perf-report": "report", "perf-health": "health",
+                   "perf-locust-peak": "run locust-peak"}
         for target, command in targets.items():
             done = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=SOURCE_DIR,
                                   capture_output=True, text=True, timeout=60)
