@@ -227,6 +227,9 @@ output::RunResult TestRun::describe() const {
   output::RunResult result;
   result.lueng_version = kVersion;
   result.script = plan_.source.path;
+  result.module_paths = plan_.source.module_dirs;
+  for (const auto& [key, value] : plan_.source.env)
+    if (key == "BASE_URL") result.base_url = value;  // the last -e wins, as in ENV
   char host[256] = "";
   gethostname(host, sizeof host - 1);
   result.host = host;

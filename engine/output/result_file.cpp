@@ -289,6 +289,11 @@ std::string result_to_json(const RunResult& result) {
   key_string(w, "schema", kResultSchema);
   key_string(w, "lueng_version", result.lueng_version.c_str());
   key_string(w, "script", result.script.c_str());
+  key_string(w, "base_url", result.base_url.c_str());
+  w.Key("module_paths");
+  w.StartArray();
+  for (const std::string& path : result.module_paths) w.String(path.c_str());
+  w.EndArray();
   key_string(w, "host", result.host.c_str());
   key_string(w, "start", iso8601(result.start_unix_ms).c_str());
   key_string(w, "end", iso8601(result.end_unix_ms).c_str());

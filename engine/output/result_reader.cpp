@@ -347,6 +347,14 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   result.clock_start_ns = kReadClockStart;
   result.lueng_version = reader.string(d, "lueng_version", "top level");
   result.script = reader.string(d, "script", "top level");
+  if (reader.member(d, "base_url")) result.base_url = reader.string(d, "base_url", "top level");
+  if (const Value* paths = reader.member(d, "module_paths")) {
+    if (!paths->IsArray()) reader.fail("top level.module_paths", "must be an array of strings");
+    for (const Value& path : paths->GetArray()) {
+      if (!path.IsString()) reader.fail("top level.module_paths", "must be an array of strings");
+      result.module_paths.emplace_back(path.GetString(), path.GetStringLength());
+    }
+  }
   result.host = reader.string(d, "host", "top level");
   result.start_unix_ms = reader.integer<int64_t>(d, "start_unix_ms", "top level");
   result.end_unix_ms = reader.integer<int64_t>(d, "end_unix_ms", "top level");

@@ -87,6 +87,11 @@ struct ScriptErrorCount {
 struct RunResult {
   std::string lueng_version;
   std::string script;
+  // Where `require` looked (the script's folder, LUENG_PATH, LUA_PATH, lib/lua) and
+  // the target (ENV.BASE_URL, "" without one): what a reader of a saved run needs to
+  // know which code ran against what. Empty in files of older versions.
+  std::vector<std::string> module_paths;
+  std::string base_url;
   std::string host;
   int64_t start_unix_ms = 0;
   int64_t end_unix_ms = 0;

@@ -58,6 +58,10 @@ class LuaRocksTest(MockCase):
                         env={"LUA_PATH": lua_path + ";;"}, cwd=self.dir)
         self.assertEqual(run.code, 0, run.stderr)
         self.assertIn(f"hotel from @{tree}/share/lua/5.1/hotel/init.lua", run.stderr)
+        # The result file says which code ran against what.
+        self.assertEqual(run.result["base_url"], f"http://127.0.0.1:{mock.port}")
+        self.assertIn(f"{tree}/share/lua/5.1/?.lua", run.result["module_paths"])
+        self.assertEqual(run.result["module_paths"][0], project)
         # Without the tree, the same script gets lueng's own copy.
         run = run_lueng(args=["-e", f"BASE_URL=http://127.0.0.1:{mock.port}"], script_path=script)
         self.assertEqual(run.code, 0, run.stderr)
