@@ -116,7 +116,9 @@ class ScenariosTest(MockCase):
         # (script, TIME_SCALE, VUs at the top): baseline 1m, peak 5m, stress 10m, endurance 1h.
         for name, scale, users in (("baseline", 0.05, 10), ("peak", 0.01, 100),
                                    ("stress", 0.005, 200), ("endurance", 0.002, 50)):
-            mock = self.start_mock("--threads", "2")
+            # As for the soak: drift needs a latency well above scheduling noise.
+            latency = ("--latency", "default=100ms:1ms") if name == "endurance" else ()
+            mock = self.start_mock("--threads", "2", *latency)
             run = run_scenario(mock, f"locust-{name}", scale)
             self.assertIn(run.code, (0, 1), f"{name}: " + run.stdout[-3000:] + run.stderr[-3000:])
             self.assertEqual(run.result["errors"], [], name)
