@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,8 +26,12 @@ struct ScriptSource {
 };
 
 // Module directories in lookup order: the script's folder, LUENG_PATH entries,
-// lib/lua of the source tree (when run from it) and of the install.
+// then the shipped lib/lua (those of shipped_module_dirs() that exist).
 std::vector<std::string> default_module_dirs(const std::string& script_path);
+
+// Where the Lua libraries shipped with lueng may be, relative to the running
+// binary: the install's share/lueng/lua, and the build tree's link to lib/lua.
+std::vector<std::filesystem::path> shipped_module_dirs();
 
 // A VU's coroutine and the references that keep its pieces alive.
 struct Coroutine {

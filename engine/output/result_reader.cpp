@@ -380,12 +380,12 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   if (const Value* errors = reader.member(d, "errors"); errors && errors->IsArray())
     for (const auto& e : errors->GetArray())
       if (e.IsObject()) {
-        ScriptErrorCount& error = result.script_errors.emplace_back();
-        error.message = reader.string(e, "message", "errors");
-        error.phase = reader.string(e, "phase", "errors");
-        if (error.phase.empty()) error.phase = "iteration";  // files of lueng 0.x before phases
-        error.deliberate = reader.string(e, "kind", "errors") == "fail";
-        error.count = reader.count(e, "count", "errors");
+        ScriptErrorCount& count = result.script_errors.emplace_back();
+        count.message = reader.string(e, "message", "errors");
+        count.phase = reader.string(e, "phase", "errors");
+        if (count.phase.empty()) count.phase = "iteration";  // files of lueng 0.x before phases
+        count.deliberate = reader.string(e, "kind", "errors") == "fail";
+        count.count = reader.count(e, "count", "errors");
       }
   if (const Value* slos = reader.member(d, "slos")) reader.slos(result, *slos);
   return result;
