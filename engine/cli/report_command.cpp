@@ -1,9 +1,8 @@
 #include <cstdio>
 #include <map>
 
-#include <CLI/CLI.hpp>
-
 #include "engine/cli/commands.hpp"
+#include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/output/locust_csv.hpp"
@@ -15,22 +14,19 @@ namespace lueng::cli {
 // `lueng report`: renders the end-of-run reports offline from a saved result
 // file; the same renderers as `lueng run --out`, so both always agree.
 int report_command(const std::vector<std::string>& args) {
-  CLI::App app{
-      "Renders reports from a saved result file: lueng report RESULT.json [--KIND FILE]...",
-      "lueng report"};
+  FlagSet app{"Renders reports from a saved result file: lueng report RESULT.json [--KIND FILE]...",
+              "lueng report"};
   std::string result_path;
-  app.add_option("result", result_path, "result file written by lueng run --summary-export")
-      ->required();
+  app.option("result", result_path, "result file written by lueng run --summary-export").required();
   std::map<std::string, std::string> files;  // kind -> file
   for (const auto& kind : output::output_kinds())
     if (kind.render_at_end)
-      app.add_option(std::string("--") + kind.name, files[kind.name],
-                     std::string("write the ") + kind.help + " here");
+      app.option(std::string("--") + kind.name, files[kind.name],
+                 std::string("write the ") + kind.help + " here");
   std::string locust_prefix;
-  app.add_option(
-      "--csv", locust_prefix,
-      "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
-  if (auto status = parse_args(app, args, "report")) return *status;
+  app.option("--csv", locust_prefix,
+             "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
+  if (auto status = app.parse(args, "report")) return *status;
 
   std::vector<output::OutputTarget> targets;
   for (const auto& [kind, file] : files)

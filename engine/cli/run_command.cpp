@@ -5,8 +5,6 @@
 #include <filesystem>
 #include <optional>
 
-#include <CLI/CLI.hpp>
-
 #include "bindings/script_error.hpp"
 #include "bindings/slo_files.hpp"
 #include "engine/cli/commands.hpp"
@@ -36,32 +34,29 @@ std::string output_kind_names() {
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
-  CLI::App app{"Runs a load test script: lueng run [flags] SCRIPT.lua", "lueng run"};
+  FlagSet app{"Runs a load test script: lueng run [flags] SCRIPT.lua", "lueng run"};
   RunFlags flags;
   add_test_flags(app, flags);
-  app.add_option("--summary-export", flags.summary_export, "write the result file (JSON) here");
+  app.option("--summary-export", flags.summary_export, "write the result file (JSON) here");
   std::string export_interval = "60s";
-  app.add_option("--summary-export-interval", export_interval,
-                 "also write the result file this often during the run, marked partial (0: "
-                 "only at the end; default 60s)");
-  app.add_flag("-q,--quiet", flags.quiet, "no progress output");
-  app.add_flag("--no-color", flags.no_color, "no colors in the summary");
+  app.option("--summary-export-interval", export_interval,
+             "also write the result file this often during the run, marked partial (0: "
+             "only at the end; default 60s)");
+  app.flag("-q,--quiet", flags.quiet, "no progress output");
+  app.flag("--no-color", flags.no_color, "no colors in the summary");
   std::vector<std::string> outs;
-  app.add_option("-o,--out", outs, "KIND=FILE output, repeatable; kinds: " + output_kind_names())
-      ->allow_extra_args(false);
+  app.option("-o,--out", outs, "KIND=FILE output, repeatable; kinds: " + output_kind_names());
   std::string locust_prefix;
-  app.add_option(
-      "--csv", locust_prefix,
-      "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
+  app.option("--csv", locust_prefix,
+             "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
   std::string baseline_path;
-  app.add_option("--baseline", baseline_path,
-                 "a result file to compare this run with at the end (see lueng compare)");
+  app.option("--baseline", baseline_path,
+             "a result file to compare this run with at the end (see lueng compare)");
   std::string tolerance_text = "10%";
-  app.add_option("--tolerance", tolerance_text,
-                 "regression tolerance for --baseline (default 10%)");
+  app.option("--tolerance", tolerance_text, "regression tolerance for --baseline (default 10%)");
   bool strict = false;
-  app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
-  if (auto status = parse_args(app, args, "run")) return *status;
+  app.flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
+  if (auto status = app.parse(args, "run")) return *status;
 
   std::vector<output::OutputTarget> targets;
   for (const std::string& text : outs) {
