@@ -16,11 +16,9 @@ namespace lueng::output {
 inline constexpr std::array<double, 11> kLocustPercentiles = {50, 66, 75,   80,    90, 95,
                                                               98, 99, 99.9, 99.99, 100};
 
-// One second of the test, from the workers' interval stats.
-struct TimePoint {
-  int64_t second = 0;  // since the test start
-  double vus = 0;
-  double vus_max = 0;
+// What is counted per second of the test: by each worker while the second runs
+// (exec::IntervalStats) and in the time series of the result (TimePoint).
+struct IntervalCounts {
   uint64_t requests = 0;
   uint64_t failed = 0;
   uint64_t iterations = 0;
@@ -28,6 +26,25 @@ struct TimePoint {
   uint64_t checks_failed = 0;
   double data_sent = 0;
   double data_received = 0;
+  uint64_t dropped = 0;  // arrival-rate iterations with no free VU to start them
+
+  void add(const IntervalCounts& other) {
+    requests += other.requests;
+    failed += other.failed;
+    iterations += other.iterations;
+    checks_passed += other.checks_passed;
+    checks_failed += other.checks_failed;
+    data_sent += other.data_sent;
+    data_received += other.data_received;
+    dropped += other.dropped;
+  }
+};
+
+// One second of the test, from the workers' interval stats.
+struct TimePoint : IntervalCounts {
+  int64_t second = 0;  // since the test start
+  double vus = 0;
+  double vus_max = 0;
   // http_req_duration of the requests that ended in this second (ms); 0 when none.
   double duration_avg = 0, duration_p50 = 0, duration_p90 = 0, duration_p95 = 0, duration_p99 = 0,
          duration_max = 0;
@@ -39,10 +56,9 @@ struct TimePoint {
   // for running totals (Locust's stats history); 0 while there was none.
   double total_min = 0, total_avg = 0, total_max = 0;
   std::array<double, kLocustPercentiles.size()> total_percentiles{};
-  // The load generator itself: iterations dropped (no free VU), p(95) of
-  // iteration_start_lag (ms, 0 without arrival-rate iterations) and the share of
-  // the second the busiest worker's event loop was not waiting (0..1).
-  uint64_t dropped = 0;
+  // The load generator itself besides `dropped`: p(95) of iteration_start_lag (ms,
+  // 0 without arrival-rate iterations) and the share of the second the busiest
+  // worker's event loop was not waiting (0..1).
   double start_lag_p95 = 0;
   double busy = 0;
 };
