@@ -1,4 +1,4 @@
--- Load test: the realistic traffic mix (hotel-api.md) ramping 0 -> 5 VUs (2m),
+-- Load test: the realistic traffic mix (docs/hotel-api.md) ramping 0 -> 5 VUs (2m),
 -- -> 10 (5m), holding 10 (5m), -> 0 (2m), held to the default SLO set and each
 -- endpoint's p95.
 --   lueng run -e BASE_URL=https://staging.example.com scripts/load.lua

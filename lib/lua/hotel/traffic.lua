@@ -1,4 +1,4 @@
--- The realistic traffic profile of hotel-api.md as a lueng.mix:
+-- The realistic traffic profile of docs/hotel-api.md as a lueng.mix:
 --   reservation users (70): view accommodations 5, check availability 3,
 --                           create pre-reservation 2, health check 1; think 1-3 s
 --   WhatsApp users (20):    text message 9, audio message 1; think 2-5 s
