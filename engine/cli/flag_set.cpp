@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <system_error>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "engine/cli/commands.hpp"
 #include "engine/common/exit_codes.hpp"
@@ -14,7 +14,9 @@ namespace lueng::cli {
 
 namespace {
 
-CLI::Option* option_of(void* option) { return static_cast<CLI::Option*>(option); }
+CLI::Option* option_of(void* option) {
+  return static_cast<CLI::Option*>(option);
+}
 
 // A whole number text from 1 to `max`, or why not. CLI11's PositiveNumber would
 // name its range up to the largest double, a number 300 digits long.
@@ -55,9 +57,9 @@ FlagSet::Flag& FlagSet::Flag::one_of(std::initializer_list<const char*> values) 
 }
 
 FlagSet::Flag& FlagSet::Flag::whole_number(int64_t max, const char* unit) {
-  option_of(option_)->check(CLI::Validator(
-      [max, unit](std::string& text) { return check_whole_number(text, max, unit); },
-      fmt::format("1..{}", max)));
+  option_of(option_)->check(
+      CLI::Validator([max, unit](std::string& text) { return check_whole_number(text, max, unit); },
+                     fmt::format("1..{}", max)));
   return *this;
 }
 

@@ -18,10 +18,10 @@ class FlagSet {
   // One declared flag or argument, to refine after declaring it.
   class Flag {
    public:
-    Flag& required();                                   // must be given
+    Flag& required();  // must be given
     Flag& one_of(std::initializer_list<const char*> values);
     Flag& whole_number(int64_t max, const char* unit);  // 1..max, named in errors
-    Flag& on_each(std::function<void()> given);          // runs once per occurrence
+    Flag& on_each(std::function<void()> given);         // runs once per occurrence
 
    private:
     friend class FlagSet;

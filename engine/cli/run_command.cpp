@@ -9,6 +9,7 @@
 #include "bindings/slo_files.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/run_flags.hpp"
+#include "engine/cli/summary_hook.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/exec/engine_error.hpp"
@@ -31,6 +32,24 @@ std::string output_kind_names() {
     names += (names.empty() ? "" : ", ") + std::string(kind.name);
   return names;
 }
+// handleSummary(data) with the result file as `data`. A failing hook is a script
+// error (exit 107) and the default summary is printed instead, so nothing is lost.
+std::optional<SummaryHookOutput> call_summary_hook(exec::TestRun& run, output::RunResult& result) {
+  std::string problem;
+  try {
+    std::optional<std::string> returned = run.call_summary_hook(output::result_to_json(result));
+    if (!returned) return std::nullopt;  // stopped by a signal
+    SummaryHookOutput hook;
+    problem = read_summary_hook_output(*returned, hook);
+    if (problem.empty()) return hook;
+  } catch (const bindings::ScriptError& error) {
+    problem = error.what();
+  }
+  fprintf(stderr, "lueng run: script error: %s\n", problem.c_str());
+  result.exit_code = kExitScriptError;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -175,9 +194,21 @@ int run_command(const std::vector<std::string>& args) {
     written = false;
   }
 
-  output::SummaryStyle style;
-  style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  fputs(output::render_summary(result, style).c_str(), stdout);
+  std::optional<SummaryHookOutput> hook;
+  if (run.has_summary_hook() && !run.abandoned()) hook = call_summary_hook(run, result);
+  if (hook)
+    for (const std::string& problem : write_summary_hook_files(*hook)) {
+      fprintf(stderr, "lueng run: %s\n", problem.c_str());
+      written = false;
+    }
+
+  if (hook && hook->stdout_text) {
+    fputs(hook->stdout_text->c_str(), stdout);
+  } else {
+    output::SummaryStyle style;
+    style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    fputs(output::render_summary(result, style).c_str(), stdout);
+  }
   fflush(stdout);
 
   if (baseline) {

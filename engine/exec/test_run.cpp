@@ -137,6 +137,7 @@ void TestRun::prepare() {
   read_thresholds(options);
   has_setup_ = init.has_function("setup");
   has_teardown_ = init.has_function("teardown");
+  has_summary_hook_ = init.has_function("handleSummary");
 
   // Every executor runs on every worker; only a test with fewer VUs than threads
   // (maxVUs for the arrival-rate executors, the highest stage for ramping-vus)
@@ -268,6 +269,14 @@ bool TestRun::call_watched(const char* name, const std::string& data_json, std::
   result.metrics.merge(*recorded);
   if (returned) *returned = *value;
   return true;
+}
+
+std::optional<std::string> TestRun::call_summary_hook(const std::string& data_json) {
+  output::RunResult scratch;  // what the hook measures is not part of the test
+  scratch.metrics = metrics::MetricSet(plan_.catalog);
+  std::string returned;
+  if (!call_watched("handleSummary", data_json, &returned, scratch)) return std::nullopt;
+  return returned;
 }
 
 output::RunResult TestRun::execute() {
