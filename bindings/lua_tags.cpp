@@ -10,7 +10,8 @@ const TagViews& TagTableReader::read(lua_State* L, int index) {
   lua_pushnil(L);
   while (lua_next(L, index) != 0) {
     int value_type = lua_type(L, -1);
-    if (lua_type(L, -2) == LUA_TSTRING && (value_type == LUA_TSTRING || value_type == LUA_TNUMBER)) {
+    if (lua_type(L, -2) == LUA_TSTRING &&
+        (value_type == LUA_TSTRING || value_type == LUA_TNUMBER)) {
       size_t key_length, length;
       const char* key = lua_tolstring(L, -2, &key_length);
       // Converts a number in its own stack slot, not lua_next's key.
