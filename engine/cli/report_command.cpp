@@ -5,8 +5,8 @@
 #include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/locust_csv.hpp"
 #include "engine/output/output_kinds.hpp"
+#include "engine/output/output_set.hpp"
 #include "engine/output/result_reader.hpp"
 
 namespace lueng::cli {
@@ -20,7 +20,7 @@ int report_command(const std::vector<std::string>& args) {
   app.option("result", result_path, "result file written by lueng run --summary-export").required();
   std::map<std::string, std::string> files;  // kind -> file
   for (const auto& kind : output::output_kinds())
-    if (kind.render_at_end)
+    if (kind.from_result_file)
       app.option(std::string("--") + kind.name, files[kind.name],
                  std::string("write the ") + kind.help + " here");
   std::string locust_prefix;
@@ -44,16 +44,22 @@ int report_command(const std::vector<std::string>& args) {
   } catch (const output::ResultReadError& error) {
     return usage_error("report", error.what());
   }
+  // The same outputs as `lueng run --out`, finished with the saved result.
+  if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
+  output::OutputSet outputs;
   bool ok = true;
-  for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
-    fprintf(stderr, "lueng report: %s\n", problem.c_str());
-    ok = false;
-  }
-  if (!locust_prefix.empty())
-    if (std::string problem = output::write_locust_csv(result, locust_prefix); !problem.empty()) {
+  for (const output::OutputTarget& target : targets)
+    if (std::string problem = outputs.add(
+            *output::find_output_kind(target.kind), target.target,
+            (target.kind == "locust" ? "--csv " : "--" + target.kind + " ") + target.target);
+        !problem.empty()) {
       fprintf(stderr, "lueng report: %s\n", problem.c_str());
       ok = false;
     }
+  for (const std::string& problem : outputs.finish(result)) {
+    fprintf(stderr, "lueng report: %s\n", problem.c_str());
+    ok = false;
+  }
   return ok ? kExitOk : kExitInvalidConfig;
 }
 

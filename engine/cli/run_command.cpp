@@ -85,10 +85,6 @@ int run_command(const std::vector<std::string>& args) {
     targets.push_back(target);
   }
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
-  // Files written at the end are checked now: a path that cannot take them must
-  // not cost a whole test.
-  if (std::string problem = output::check_end_of_run_outputs(targets); !problem.empty())
-    return usage_error("run", problem);
   if (!flags.summary_export.empty())
     if (std::string problem = output::check_writable(flags.summary_export); !problem.empty())
       return usage_error("run", "--summary-export " + problem);
@@ -109,13 +105,16 @@ int run_command(const std::vector<std::string>& args) {
     return usage_error("run", problem);
   config.strict = strict;
 
-  // Outputs driven by the run open before it, so a target that cannot be
-  // written fails at once rather than after the test.
+  // Every output opens before the run, so a target that cannot be written fails
+  // at once rather than after the test.
   output::OutputSet outputs;
   for (const output::OutputTarget& target : targets)
-    if (const output::OutputKind* kind = output::find_output_kind(target.kind); kind->open)
-      if (std::string problem = outputs.add(*kind, target.target); !problem.empty())
-        return usage_error("run", problem);
+    if (std::string problem = outputs.add(*output::find_output_kind(target.kind), target.target,
+                                          target.kind == "locust" && target.target == locust_prefix
+                                              ? "--csv " + locust_prefix
+                                              : "");
+        !problem.empty())
+      return usage_error("run", problem);
   config.samples = outputs.sample_writer();
 
   auto interval = parse_duration(export_interval);
@@ -218,10 +217,6 @@ int run_command(const std::vector<std::string>& args) {
     fflush(stdout);
   }
 
-  for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
-    fprintf(stderr, "lueng run: %s\n", problem.c_str());
-    written = false;
-  }
   if (!flags.summary_export.empty()) {
     std::string error;
     if (!output::write_result_file(result, flags.summary_export, &error)) {
