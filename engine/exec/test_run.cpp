@@ -61,6 +61,11 @@ output::ScenarioSummary summarize(const PlannedScenario& s) {
   summary.graceful_stop = c.graceful_stop;
   summary.tags = c.tags;
   summary.start_target = c.executor == "ramping-arrival-rate" ? c.start_rate : c.start_vus;
+  // What the findings judge, by the executor's name until executors say it.
+  if (c.executor == "constant-vus" || c.executor == "constant-arrival-rate")
+    summary.load = output::LoadShape::kConstant;
+  else if (c.executor == "ramping-vus" || c.executor == "ramping-arrival-rate")
+    summary.load = output::LoadShape::kRamping;
   for (const Stage& stage : c.stages) summary.stages.emplace_back(stage.duration, stage.target);
   summary.breaking_p95_ms = c.breaking_p95_ms;
   summary.breaking_error_rate = c.breaking_error_rate;
