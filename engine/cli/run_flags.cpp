@@ -55,7 +55,7 @@ void add_test_flags(CLI::App& app, RunFlags& flags) {
                  "total iterations shared by the VUs (overrides the script)")
       ->check(whole_number(static_cast<int64_t>(exec::kLargestCount), "iterations"));
   app.add_option("-s,--stage", flags.stages,
-                 "DURATION:TARGET ramping stage, repeatable (ramping-vus; overrides the script)")
+                 "DURATION:TARGET stage of a ramp of VUs, repeatable (overrides the script)")
       ->allow_extra_args(false);
   app.add_option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)")
       ->allow_extra_args(false);
