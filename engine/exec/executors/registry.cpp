@@ -6,14 +6,16 @@
 // and lists it (docs/architecture.md, How to add an executor).
 #include "engine/exec/executor.hpp"
 
-// Every executor, in the order error messages list them ("known: ...").
+// Every executor, in the order error messages list them ("known: ..."). Every
+// line ends the same way, so adding one anywhere is that line alone.
 #define LUENG_EXECUTORS(X) \
   X(kSharedIterations)     \
   X(kPerVuIterations)      \
   X(kConstantVus)          \
   X(kRampingVus)           \
   X(kConstantArrivalRate)  \
-  X(kRampingArrivalRate)
+  X(kRampingArrivalRate)   \
+  /* end of the list */
 
 namespace lueng::exec {
 
