@@ -33,7 +33,7 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "total iterations shared by the VUs (overrides the script)")
       .whole_number(static_cast<int64_t>(exec::kLargestCount), "iterations");
   app.option("-s,--stage", flags.stages,
-             "DURATION:TARGET ramping stage, repeatable (ramping-vus; overrides the script)");
+             "DURATION:TARGET stage of a ramp of VUs, repeatable (overrides the script)");
   app.option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)");
   app.option("--tag", flags.tags,
              "NAME=VALUE tag on every sample of the test (repeatable; wins over options.tags)");

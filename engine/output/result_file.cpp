@@ -273,6 +273,24 @@ void write_findings(Writer& w, const Findings& f) {
 
 }  // namespace
 
+const char* load_shape_name(LoadShape shape) {
+  switch (shape) {
+    case LoadShape::kConstant:
+      return "constant";
+    case LoadShape::kRamping:
+      return "ramping";
+    case LoadShape::kOther:
+      break;
+  }
+  return "other";
+}
+
+std::optional<LoadShape> parse_load_shape(std::string_view name) {
+  for (LoadShape shape : {LoadShape::kOther, LoadShape::kConstant, LoadShape::kRamping})
+    if (name == load_shape_name(shape)) return shape;
+  return std::nullopt;
+}
+
 std::string result_to_json(const RunResult& result) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -316,6 +334,7 @@ std::string result_to_json(const RunResult& result) {
     key_number(w, "max_duration_seconds", s.max_duration);
     key_number(w, "start_time_seconds", s.start_time);
     key_number(w, "graceful_stop_seconds", s.graceful_stop);
+    key_string(w, "load", load_shape_name(s.load));
     key_int(w, "start_target", s.start_target);
     key_int(w, "iterations_completed", s.iterations_completed);
     key_int(w, "iterations_interrupted", s.iterations_interrupted);

@@ -175,6 +175,18 @@ class Reader {
     result.metrics.set_total(def, aggregate(m, def, where));
   }
 
+  // The scenario's load shape. Files written before lueng wrote "load" are read
+  // by what their executors wrote: stages for a ramp, a duration for a constant
+  // load. A shape this lueng does not know has nothing its findings judge.
+  LoadShape load_shape(const Value& s, const ScenarioSummary& summary,
+                       const std::string& where) const {
+    if (member(s, "load"))
+      return parse_load_shape(string(s, "load", where)).value_or(LoadShape::kOther);
+    if (!summary.stages.empty()) return LoadShape::kRamping;
+    if (summary.duration > 0) return LoadShape::kConstant;
+    return LoadShape::kOther;
+  }
+
   void scenarios(RunResult& result, const Value& list) const {
     if (!list.IsArray()) fail("scenarios", "must be a list");
     for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
@@ -212,6 +224,7 @@ class Reader {
         summary.breaking_p95_ms = number(*bp, "p95_ms", where + ".breaking_point");
         summary.breaking_error_rate = number(*bp, "error_rate", where + ".breaking_point");
       }
+      summary.load = load_shape(s, summary, where);
       result.scenarios.push_back(std::move(summary));
     }
   }

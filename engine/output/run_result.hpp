@@ -63,19 +63,30 @@ struct TimePoint : IntervalCounts {
   double busy = 0;
 };
 
+// What a scenario's load looks like over time, as its executor says: what the
+// findings judge of it. The result model carries it so that nothing reading a
+// result needs to know executors by name.
+enum class LoadShape {
+  kOther,     // bounded by iterations, or any other shape: nothing for the findings
+  kConstant,  // the same load for `duration` from its start: drift
+  kRamping,   // the load goes from `start_target` through `stages`: breaking point,
+              // recovery after spikes, drift over its longest hold
+};
+
 struct ScenarioSummary {
   std::string name;
   std::string executor;
   std::string description;  // what the executor does, in one line
   double max_duration = 0;  // longest run time without gracefulStop
   std::string exec;
-  int64_t vus = 0;
-  int64_t iterations = 0;
-  double duration = 0;
+  int64_t vus = 0;         // VUs it starts with (pre-allocated ones for an open model)
+  int64_t iterations = 0;  // iterations it runs, 0 when not bounded by them
+  double duration = 0;     // a constant load's duration, 0 for other shapes
   double start_time = 0;
   double graceful_stop = 0;
   std::vector<std::pair<std::string, std::string>> tags;
-  // Ramping executors: the starting VUs or rate and the stages (seconds, target).
+  LoadShape load = LoadShape::kOther;
+  // A ramping load: where it starts (VUs or a rate) and its stages (seconds, target).
   int64_t start_target = 0;
   std::vector<std::pair<double, int64_t>> stages;
   double breaking_p95_ms = 10000;  // its breakingPoint
