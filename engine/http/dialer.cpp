@@ -29,15 +29,13 @@ int Dialer::start(Client& client, const sockaddr* remote, const TlsTarget* tls,
 void Dialer::reset() {
   stream_.reset();  // closes it; the stream frees itself once libuv is done with it
   listener_ = nullptr;
-}
-
-std::string_view Dialer::protocol() const {
-  const TlsInfo* info = tls();
-  return info ? info->alpn : std::string_view{};
+  protocol_ = {};
 }
 
 void Dialer::on_connect(int status) {
   if (!listener_) return;
+  const TlsInfo* info = status == 0 ? tls() : nullptr;
+  protocol_ = info ? info->alpn : std::string_view{};
   listener_->on_dialed(status);  // last statement: the listener may restart or reset us
 }
 

@@ -46,8 +46,9 @@ class Dialer final : private StreamHandler {
   uint64_t start_ns() const { return start_ns_; }
   const TlsInfo* tls() const { return stream_ ? stream_->tls() : nullptr; }
   // The protocol the TLS handshake agreed on ("http/1.1"); empty for plain http
-  // or a server that chose none. Valid after on_dialed(0), before take_stream().
-  std::string_view protocol() const;
+  // or a server that chose none. Set at on_dialed(0); valid while the stream
+  // lives, in the dialer or in the connection that took it.
+  std::string_view protocol() const { return protocol_; }
 
  private:
   void on_connect(int status) override;
@@ -58,6 +59,7 @@ class Dialer final : private StreamHandler {
 
   StreamPtr stream_;
   DialListener* listener_ = nullptr;
+  std::string_view protocol_;
   sockaddr_storage remote_{};
   uint64_t start_ns_ = 0;
 };

@@ -200,9 +200,8 @@ void Exchange::add_connect_timings() {
 // The dialed stream gets the connection of the protocol its handshake agreed on.
 void Exchange::use_stream() {
   ConnectionPool& pool = session_.pool();
-  std::string_view protocol = dialer_.protocol();  // before the stream leaves the dialer
-  std::unique_ptr<Connection> connection =
-      make_connection(protocol, dialer_.take_stream(), dialer_.remote(), pool.idle_listener());
+  std::unique_ptr<Connection> connection = make_connection(
+      dialer_.protocol(), dialer_.take_stream(), dialer_.remote(), pool.idle_listener());
   if (!connection) {  // OpenSSL refuses a protocol it did not offer: cannot happen
     fail(ErrorCode::kTlsGeneric, "tls: the server chose a protocol that was not offered");
     return;

@@ -109,7 +109,8 @@ TEST_CASE("ALPN: only http/1.1 is offered, and the dialer says what the server c
   std::unique_ptr<Connection> connection =
       make_connection(dialer.protocol(), dialer.take_stream(), dialer.remote(), idle);
   REQUIRE(connection);
-  CHECK(dialer.tls() == nullptr);  // the stream has left the dialer
+  CHECK(dialer.tls() == nullptr);  // the stream has left the dialer, the protocol has not
+  CHECK(dialer.protocol() == (server_speaks_alpn ? "http/1.1" : ""));
   Request request = harness.request(server.url());
   ResponseData out;
   Answered answered(harness.loop());
