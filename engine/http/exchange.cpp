@@ -101,7 +101,13 @@ void Exchange::on_timer(void* self) {
 
 void Exchange::acquire_connection() {
   const Url& url = *request_.url;
-  url.authority_into(key_);
+  // Formatted only when the host or port changed: scripts send request after
+  // request to one host, and comparing costs less than formatting.
+  if (url.port != key_port_ || url.host != key_host_) {
+    url.authority_into(key_);
+    key_host_.assign(url.host);
+    key_port_ = url.port;
+  }
   if (Connection* ready = session_.pool().find_ready(key_)) {
     out_->timings.blocked = milliseconds_since(start_ns_);
     exchange_on(*ready);

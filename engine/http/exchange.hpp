@@ -65,7 +65,9 @@ class Exchange final : private DnsWaiter, private DialListener, private Connecti
   ResponseData* out_ = nullptr;
   ResponseHandler* handler_ = nullptr;
   Phase phase_ = Phase::kIdle;
-  std::string key_;  // the request's authority, "host:port"; capacity reused
+  std::string key_;       // the request's authority, "host:port"; capacity reused
+  std::string key_host_;  // the host and port key_ was made of
+  uint16_t key_port_ = 0;
   const AddressList* addresses_ = nullptr;
   SSL_CTX* tls_context_ = nullptr;  // for https: the context of the request's host
   size_t next_address_ = 0;

@@ -144,3 +144,22 @@ TEST_CASE("abandoning one exchange closes its connection only") {
   CHECK(server.accepted() == 2);
   CHECK(stuck_recorder.calls == 0);
 }
+
+TEST_CASE("requests alternating between two ports of one host keep a connection each") {
+  auto answer = [](Peer& peer, int) {
+    while (!peer.read_request().empty())
+      peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  };
+  TestServer one(answer, false, TestServer::Serving::kConcurrently);
+  TestServer two(answer, false, TestServer::Serving::kConcurrently);
+  Harness harness;
+  for (int i = 0; i < 3; ++i) {
+    CHECK(harness.get(one.url("/one")).status == 200);
+    CHECK(harness.get(two.url("/two")).status == 200);
+  }
+  CHECK(one.accepted() == 1);
+  CHECK(two.accepted() == 1);
+  CHECK(one.requests().size() == 3);
+  CHECK(two.requests().size() == 3);
+  CHECK(harness.session().pool().size() == 2);
+}
