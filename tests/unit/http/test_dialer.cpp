@@ -26,7 +26,7 @@ struct Dialed final : DialListener {
   uv_loop_t* loop;
   int calls = 0;
   int status = 1;
-  explicit Dialed(uv_loop_t* loop) : loop(loop) {}
+  explicit Dialed(uv_loop_t* to_stop) : loop(to_stop) {}
   void on_dialed(int result) override {
     ++calls;
     status = result;
@@ -38,7 +38,7 @@ struct Answered final : ConnectionListener {
   uv_loop_t* loop;
   int complete = 0, failed = 0;
   bool keep_alive = false;
-  explicit Answered(uv_loop_t* loop) : loop(loop) {}
+  explicit Answered(uv_loop_t* to_stop) : loop(to_stop) {}
   void on_response_complete(Connection&, bool kept) override {
     ++complete;
     keep_alive = kept;
