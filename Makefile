@@ -34,7 +34,7 @@ deps:
 	@tools/install-deps.sh
 
 build: deps
-	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLUENG_WERROR=ON
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
@@ -45,7 +45,7 @@ test: build
 # GCC's "undefined" leaves out float-cast-overflow (a double too large for its integer),
 # real undefined behaviour for numbers that come from scripts, servers and files.
 test-asan: deps
-	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug \
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_WERROR=ON \
 	  -DLUENG_SANITIZE=address,undefined,float-cast-overflow
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
@@ -53,7 +53,7 @@ test-asan: deps
 
 # Same tests on a ThreadSanitizer build (workers and the main thread share metrics hand-offs).
 test-tsan: deps
-	cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_SANITIZE=thread \
+	cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_WERROR=ON -DLUENG_SANITIZE=thread \
 	  -DLUENG_TEST_TIMEOUT=900
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
@@ -67,7 +67,7 @@ test-sanitizers:
 # The libFuzzer targets of tests/fuzz (docs/fuzzing.md), built with clang, ASan and
 # UBSan in their own build directory; each links only the sources it fuzzes.
 fuzz-build: deps
-	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_FUZZ=ON \
+	cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLUENG_WERROR=ON -DLUENG_FUZZ=ON \
 	  -DLUENG_TESTS=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz
 

@@ -8,6 +8,7 @@
 
 #include "bindings/embedded_lua.hpp"
 #include "bindings/lua_random.hpp"
+#include "bindings/lua_tags.hpp"
 #include "bindings/modules.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/version.hpp"
@@ -24,20 +25,9 @@ int record_check(lua_State* L) {
   size_t length;
   const char* name = luaL_checklstring(L, 1, &length);
   bool passed = lua_toboolean(L, 2);
-  std::vector<std::pair<std::string_view, std::string_view>> tags;
-  if (lua_istable(L, 3)) {
-    lua_pushnil(L);
-    while (lua_next(L, 3) != 0) {
-      if (lua_type(L, -2) == LUA_TSTRING && lua_isstring(L, -1)) {
-        size_t klen, vlen;
-        const char* key = lua_tolstring(L, -2, &klen);
-        const char* value = lua_tolstring(L, -1, &vlen);
-        tags.emplace_back(std::string_view(key, klen), std::string_view(value, vlen));
-      }
-      lua_pop(L, 1);
-    }
-  }
-  vu.record_check({name, length}, passed, tags);
+  static thread_local TagTableReader tag_reader;
+  static thread_local const TagViews no_tags;
+  vu.record_check({name, length}, passed, lua_istable(L, 3) ? tag_reader.read(L, 3) : no_tags);
   return 0;
 }
 
@@ -93,7 +83,7 @@ int vu_field(lua_State* L) {
   else if (key == "scenario_duration" || key == "scenarioDuration")
     // The scenario's planned length, so a script can place windows in it whatever
     // shortened or stretched it (-d, stages, TIME_SCALE).
-    lua_pushnumber(L, vu->scenario().planned().kind->max_duration(vu->scenario().config()) * 1000);
+    lua_pushnumber(L, vu->scenario().config().executor_config->max_duration() * 1000);
   else if (key == "test_elapsed" || key == "currentTestRunDuration")
     lua_pushnumber(L, static_cast<double>(uv_hrtime() - vu->worker().plan().start_ns) / 1e6);
   else

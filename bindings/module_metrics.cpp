@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "bindings/lua_tags.hpp"
 #include "bindings/metric_catalog_access.hpp"
 #include "bindings/modules.hpp"
 #include "engine/exec/samples.hpp"
@@ -65,22 +66,12 @@ int metric_add(lua_State* L) {
   LuaMetric& metric = check_metric(L);
   exec::Vu& vu = running_vu(L, "metric:add");
   double value = sample_value(L, metric);
-  std::vector<std::pair<std::string_view, std::string_view>> tags;
-  if (lua_istable(L, 3)) {
-    lua_pushnil(L);
-    while (lua_next(L, 3) != 0) {
-      if (lua_type(L, -2) == LUA_TSTRING && lua_isstring(L, -1)) {
-        size_t klen, vlen;
-        const char* key = lua_tolstring(L, -2, &klen);
-        const char* text = lua_tolstring(L, -1, &vlen);
-        tags.emplace_back(std::string_view(key, klen), std::string_view(text, vlen));
-      }
-      lua_pop(L, 1);
-    }
-  } else if (!lua_isnoneornil(L, 3)) {
+  static thread_local TagTableReader tag_reader;
+  static thread_local const TagViews no_tags;
+  if (!lua_istable(L, 3) && !lua_isnoneornil(L, 3))
     return luaL_error(L, "metric:add: tags must be a table of name = value");
-  }
-  exec::record_custom(vu.worker(), vu, metric.id, value, tags);
+  exec::record_custom(vu.worker(), vu, metric.id, value,
+                      lua_istable(L, 3) ? tag_reader.read(L, 3) : no_tags);
   return 0;
 }
 

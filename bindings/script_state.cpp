@@ -5,6 +5,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include <uv.h>
+
 #include "bindings/embedded_lua.hpp"
 #include "bindings/lua_interrupt.hpp"
 #include "bindings/lua_json.hpp"
@@ -38,9 +40,20 @@ std::vector<std::string> default_module_dirs(const std::string& script_path) {
   if (const char* extra = std::getenv("LUENG_PATH")) add_path_entries(dirs, extra, true);
   // Lua's own variable, as `luarocks path` sets it for a rocks tree.
   if (const char* lua_path = std::getenv("LUA_PATH")) add_path_entries(dirs, lua_path, false);
-  for (const char* dir : {LUENG_SOURCE_LIB_DIR, LUENG_INSTALL_LIB_DIR})
-    if (fs::is_directory(dir)) dirs.emplace_back(dir);
+  for (const fs::path& dir : shipped_module_dirs())
+    if (fs::is_directory(dir)) dirs.push_back(dir.string());
   return dirs;
+}
+
+std::vector<fs::path> shipped_module_dirs() {
+  // Relative to the running binary, never a path fixed at build time: an install
+  // that is moved, or unpacked under another prefix, still finds its libraries.
+  char exe[4096];
+  size_t size = sizeof exe;
+  if (uv_exepath(exe, &size) != 0) return {};
+  fs::path bin_dir = fs::path(std::string(exe, size)).parent_path();
+  return {(bin_dir / LUENG_LUA_DIR_FROM_BIN).lexically_normal(),  // installed
+          bin_dir / "share" / "lueng" / "lua"};                   // the build tree
 }
 
 std::string pop_error_message(lua_State* L) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,9 +26,13 @@ struct ScriptSource {
 };
 
 // Module directories in lookup order: the script's folder, LUENG_PATH entries
-// (folders, or Lua templates with a '?'), LUA_PATH's templates, lib/lua of the
-// source tree (when run from it) and of the install.
+// (folders, or Lua templates with a '?'), LUA_PATH's templates, then the shipped
+// lib/lua (those of shipped_module_dirs() that exist).
 std::vector<std::string> default_module_dirs(const std::string& script_path);
+
+// Where the Lua libraries shipped with lueng may be, relative to the running
+// binary: the install's share/lueng/lua, and the build tree's link to lib/lua.
+std::vector<std::filesystem::path> shipped_module_dirs();
 
 // A VU's coroutine and the references that keep its pieces alive.
 struct Coroutine {

@@ -1,8 +1,7 @@
 #include <cstdio>
 
-#include <CLI/CLI.hpp>
-
 #include "engine/cli/commands.hpp"
+#include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/output/compare.hpp"
@@ -12,18 +11,18 @@ namespace lueng::cli {
 
 // `lueng compare`: a saved run against a baseline; exit 1 on a regression.
 int compare_command(const std::vector<std::string>& args) {
-  CLI::App app{
+  FlagSet app{
       "Compares a run with a baseline: lueng compare BASELINE.json CURRENT.json "
       "[--tolerance 10%] [--format console|markdown|json]",
       "lueng compare"};
   std::string baseline_path, current_path, tolerance_text = "10%", format = "console";
-  app.add_option("baseline", baseline_path, "the baseline result file")->required();
-  app.add_option("current", current_path, "the result file to judge")->required();
-  app.add_option("--tolerance", tolerance_text,
-                 "how much worse a value may be before it is a regression (default 10%)");
-  app.add_option("--format", format, "console, markdown or json")
-      ->check(CLI::IsMember({"console", "markdown", "json"}));
-  if (auto status = parse_args(app, args, "compare")) return *status;
+  app.option("baseline", baseline_path, "the baseline result file").required();
+  app.option("current", current_path, "the result file to judge").required();
+  app.option("--tolerance", tolerance_text,
+             "how much worse a value may be before it is a regression (default 10%)");
+  app.option("--format", format, "console, markdown or json")
+      .one_of({"console", "markdown", "json"});
+  if (auto status = app.parse(args, "compare")) return *status;
   auto tolerance = output::parse_tolerance(tolerance_text);
   if (!tolerance)
     return usage_error("compare", "invalid --tolerance '" + tolerance_text + "' (use e.g. 10%)");

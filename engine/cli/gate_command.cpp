@@ -2,10 +2,9 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 
 #include "engine/cli/commands.hpp"
-#include "engine/cli/run_flags.hpp"
+#include "engine/cli/flag_set.hpp"
 #include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
@@ -60,26 +59,26 @@ std::string unfinished_run(const output::RunResult& result) {
 // 1 allows with a warning, 2 blocks; a missing, unreadable, partial or interrupted
 // result, a script error, no SLOs or too low a compliance block.
 int gate_command(const std::vector<std::string>& args) {
-  CLI::App app{
+  FlagSet app(
       "Decides on a deployment from a saved run: lueng gate RESULT.json. Exit 0 allow, "
       "1 allow with a warning (an SLO failed, none critical), 2 block (a critical SLO "
       "failed, or the result is missing, partial, interrupted or has script errors)",
-      "lueng gate"};
+      "lueng gate");
   std::string result_path, slo_path;
   bool strict = false;
   double min_compliance = 0;
-  app.add_option("result", result_path, "result file written by lueng run --summary-export")
-      ->required();
-  app.add_option("--slo", slo_path,
-                 "Lua file returning a thresholds table to check instead of the run's own");
-  app.add_option("--min-compliance", min_compliance,
-                 "block when fewer than this percentage of the SLOs are met (e.g. 70)")
-      ->check(CLI::Range(0.0, 100.0));
-  app.add_flag("--strict", strict, "an SLO with status WARNING counts as failed");
-  if (auto status = parse_args(app, args, "gate")) {
+  app.option("result", result_path, "result file written by lueng run --summary-export").required();
+  app.option("--slo", slo_path,
+             "Lua file returning a thresholds table to check instead of the run's own");
+  app.option("--min-compliance", min_compliance,
+             "block when fewer than this percentage of the SLOs are met (e.g. 70)");
+  app.flag("--strict", strict, "an SLO with status WARNING counts as failed");
+  if (auto status = app.parse(args, "gate")) {
     // --help is an answer; a command line the gate cannot read blocks.
     return *status == kExitOk ? kExitOk : decide(kBlock, "invalid command line (see above)");
   }
+  if (!(min_compliance >= 0 && min_compliance <= 100))
+    return decide(kBlock, "--min-compliance must be a percentage from 0 to 100");
 
   output::RunResult result;
   SavedVerdict saved;

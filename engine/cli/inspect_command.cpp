@@ -15,11 +15,11 @@ namespace lueng::cli {
 // `lueng inspect`: resolves a script's scenarios exactly as `lueng run` would
 // (same flags, same errors) and prints them without sending a request.
 int inspect_command(const std::vector<std::string>& args) {
-  CLI::App app{"Prints the scenarios a script would run: lueng inspect [flags] SCRIPT.lua",
-               "lueng inspect"};
+  FlagSet app{"Prints the scenarios a script would run: lueng inspect [flags] SCRIPT.lua",
+              "lueng inspect"};
   RunFlags flags;
   add_test_flags(app, flags);
-  if (auto status = parse_args(app, args, "inspect")) return *status;
+  if (auto status = app.parse(args, "inspect")) return *status;
   exec::TestRunConfig config;
   if (std::string problem = to_config(flags, config); !problem.empty())
     return usage_error("inspect", problem);

@@ -1,13 +1,12 @@
 #include <cstdio>
 #include <map>
 
-#include <CLI/CLI.hpp>
-
 #include "engine/cli/commands.hpp"
+#include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/locust_csv.hpp"
 #include "engine/output/output_kinds.hpp"
+#include "engine/output/output_set.hpp"
 #include "engine/output/result_reader.hpp"
 
 namespace lueng::cli {
@@ -15,22 +14,19 @@ namespace lueng::cli {
 // `lueng report`: renders the end-of-run reports offline from a saved result
 // file; the same renderers as `lueng run --out`, so both always agree.
 int report_command(const std::vector<std::string>& args) {
-  CLI::App app{
-      "Renders reports from a saved result file: lueng report RESULT.json [--KIND FILE]...",
-      "lueng report"};
+  FlagSet app{"Renders reports from a saved result file: lueng report RESULT.json [--KIND FILE]...",
+              "lueng report"};
   std::string result_path;
-  app.add_option("result", result_path, "result file written by lueng run --summary-export")
-      ->required();
+  app.option("result", result_path, "result file written by lueng run --summary-export").required();
   std::map<std::string, std::string> files;  // kind -> file
   for (const auto& kind : output::output_kinds())
-    if (kind.render_at_end)
-      app.add_option(std::string("--") + kind.name, files[kind.name],
-                     std::string("write the ") + kind.help + " here");
+    if (kind.from_result_file)
+      app.option(std::string("--") + kind.name, files[kind.name],
+                 std::string("write the ") + kind.help + " here");
   std::string locust_prefix;
-  app.add_option(
-      "--csv", locust_prefix,
-      "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
-  if (auto status = parse_args(app, args, "report")) return *status;
+  app.option("--csv", locust_prefix,
+             "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
+  if (auto status = app.parse(args, "report")) return *status;
 
   std::vector<output::OutputTarget> targets;
   for (const auto& [kind, file] : files)
@@ -48,16 +44,22 @@ int report_command(const std::vector<std::string>& args) {
   } catch (const output::ResultReadError& error) {
     return usage_error("report", error.what());
   }
+  // The same outputs as `lueng run --out`, finished with the saved result.
+  if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
+  output::OutputSet outputs;
   bool ok = true;
-  for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
-    fprintf(stderr, "lueng report: %s\n", problem.c_str());
-    ok = false;
-  }
-  if (!locust_prefix.empty())
-    if (std::string problem = output::write_locust_csv(result, locust_prefix); !problem.empty()) {
+  for (const output::OutputTarget& target : targets)
+    if (std::string problem = outputs.add(
+            *output::find_output_kind(target.kind), target.target,
+            (target.kind == "locust" ? "--csv " : "--" + target.kind + " ") + target.target);
+        !problem.empty()) {
       fprintf(stderr, "lueng report: %s\n", problem.c_str());
       ok = false;
     }
+  for (const std::string& problem : outputs.finish(result)) {
+    fprintf(stderr, "lueng report: %s\n", problem.c_str());
+    ok = false;
+  }
   return ok ? kExitOk : kExitInvalidConfig;
 }
 

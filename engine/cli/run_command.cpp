@@ -5,12 +5,11 @@
 #include <filesystem>
 #include <optional>
 
-#include <CLI/CLI.hpp>
-
 #include "bindings/script_error.hpp"
 #include "bindings/slo_files.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/run_flags.hpp"
+#include "engine/cli/summary_hook.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/exec/engine_error.hpp"
@@ -33,35 +32,50 @@ std::string output_kind_names() {
     names += (names.empty() ? "" : ", ") + std::string(kind.name);
   return names;
 }
+// handleSummary(data) with the result file as `data`. A failing hook is a script
+// error (exit 107) and the default summary is printed instead, so nothing is lost.
+std::optional<SummaryHookOutput> call_summary_hook(exec::TestRun& run, output::RunResult& result) {
+  std::string problem;
+  try {
+    std::optional<std::string> returned = run.call_summary_hook(output::result_to_json(result));
+    if (!returned) return std::nullopt;  // stopped by a signal
+    SummaryHookOutput hook;
+    problem = read_summary_hook_output(*returned, hook);
+    if (problem.empty()) return hook;
+  } catch (const bindings::ScriptError& error) {
+    problem = error.what();
+  }
+  fprintf(stderr, "lueng run: script error: %s\n", problem.c_str());
+  result.exit_code = kExitScriptError;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
-  CLI::App app{"Runs a load test script: lueng run [flags] SCRIPT.lua", "lueng run"};
+  FlagSet app{"Runs a load test script: lueng run [flags] SCRIPT.lua", "lueng run"};
   RunFlags flags;
   add_test_flags(app, flags);
-  app.add_option("--summary-export", flags.summary_export, "write the result file (JSON) here");
+  app.option("--summary-export", flags.summary_export, "write the result file (JSON) here");
   std::string export_interval = "60s";
-  app.add_option("--summary-export-interval", export_interval,
-                 "also write the result file this often during the run, marked partial (0: "
-                 "only at the end; default 60s)");
-  app.add_flag("-q,--quiet", flags.quiet, "no progress output");
-  app.add_flag("--no-color", flags.no_color, "no colors in the summary");
+  app.option("--summary-export-interval", export_interval,
+             "also write the result file this often during the run, marked partial (0: "
+             "only at the end; default 60s)");
+  app.flag("-q,--quiet", flags.quiet, "no progress output");
+  app.flag("--no-color", flags.no_color, "no colors in the summary");
   std::vector<std::string> outs;
-  app.add_option("-o,--out", outs, "KIND=FILE output, repeatable; kinds: " + output_kind_names())
-      ->allow_extra_args(false);
+  app.option("-o,--out", outs, "KIND=FILE output, repeatable; kinds: " + output_kind_names());
   std::string locust_prefix;
-  app.add_option(
-      "--csv", locust_prefix,
-      "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
+  app.option("--csv", locust_prefix,
+             "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
   std::string baseline_path;
-  app.add_option("--baseline", baseline_path,
-                 "a result file to compare this run with at the end (see lueng compare)");
+  app.option("--baseline", baseline_path,
+             "a result file to compare this run with at the end (see lueng compare)");
   std::string tolerance_text = "10%";
-  app.add_option("--tolerance", tolerance_text,
-                 "regression tolerance for --baseline (default 10%)");
+  app.option("--tolerance", tolerance_text, "regression tolerance for --baseline (default 10%)");
   bool strict = false;
-  app.add_flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
-  if (auto status = parse_args(app, args, "run")) return *status;
+  app.flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
+  if (auto status = app.parse(args, "run")) return *status;
 
   std::vector<output::OutputTarget> targets;
   for (const std::string& text : outs) {
@@ -71,10 +85,6 @@ int run_command(const std::vector<std::string>& args) {
     targets.push_back(target);
   }
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
-  // Files written at the end are checked now: a path that cannot take them must
-  // not cost a whole test.
-  if (std::string problem = output::check_end_of_run_outputs(targets); !problem.empty())
-    return usage_error("run", problem);
   if (!flags.summary_export.empty())
     if (std::string problem = output::check_writable(flags.summary_export); !problem.empty())
       return usage_error("run", "--summary-export " + problem);
@@ -95,13 +105,16 @@ int run_command(const std::vector<std::string>& args) {
     return usage_error("run", problem);
   config.strict = strict;
 
-  // Outputs driven by the run open before it, so a target that cannot be
-  // written fails at once rather than after the test.
+  // Every output opens before the run, so a target that cannot be written fails
+  // at once rather than after the test.
   output::OutputSet outputs;
   for (const output::OutputTarget& target : targets)
-    if (const output::OutputKind* kind = output::find_output_kind(target.kind); kind->open)
-      if (std::string problem = outputs.add(*kind, target.target); !problem.empty())
-        return usage_error("run", problem);
+    if (std::string problem = outputs.add(*output::find_output_kind(target.kind), target.target,
+                                          target.kind == "locust" && target.target == locust_prefix
+                                              ? "--csv " + locust_prefix
+                                              : "");
+        !problem.empty())
+      return usage_error("run", problem);
   config.samples = outputs.sample_writer();
 
   auto interval = parse_duration(export_interval);
@@ -148,11 +161,14 @@ int run_command(const std::vector<std::string>& args) {
     outputs.set_thresholds(run.slos());
     // What runs, before it runs (k6 prints it first too); flushed, since a pipe or
     // a CI log would otherwise show it only with the summary.
-    output::RunResult banner = run.describe();
-    banner.random_seed = run.random_seed();
-    fputs((output::render_scenarios(banner) + "\n").c_str(), stdout);
-    fflush(stdout);
-    banner_printed = true;
+    // A summary hook owns stdout (its text replaces the summary): no banner then.
+    if (!run.has_summary_hook()) {
+      output::RunResult banner = run.describe();
+      banner.random_seed = run.random_seed();
+      fputs((output::render_scenarios(banner) + "\n").c_str(), stdout);
+      fflush(stdout);
+      banner_printed = true;
+    }
     result = run.execute();
   } catch (const exec::ConfigError& error) {
     return finish(usage_error("run", error.what()));
@@ -188,10 +204,22 @@ int run_command(const std::vector<std::string>& args) {
     written = false;
   }
 
-  output::SummaryStyle style;
-  style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  style.scenarios = !banner_printed;
-  fputs(output::render_summary(result, style).c_str(), stdout);
+  std::optional<SummaryHookOutput> hook;
+  if (run.has_summary_hook() && !run.abandoned()) hook = call_summary_hook(run, result);
+  if (hook)
+    for (const std::string& problem : write_summary_hook_files(*hook)) {
+      fprintf(stderr, "lueng run: %s\n", problem.c_str());
+      written = false;
+    }
+
+  if (hook && hook->stdout_text) {
+    fputs(hook->stdout_text->c_str(), stdout);
+  } else {
+    output::SummaryStyle style;
+    style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    style.scenarios = !banner_printed;
+    fputs(output::render_summary(result, style).c_str(), stdout);
+  }
   fflush(stdout);
 
   if (baseline) {
@@ -201,10 +229,6 @@ int run_command(const std::vector<std::string>& args) {
     fflush(stdout);
   }
 
-  for (const std::string& problem : output::write_end_of_run_outputs(result, targets)) {
-    fprintf(stderr, "lueng run: %s\n", problem.c_str());
-    written = false;
-  }
   if (!flags.summary_export.empty()) {
     std::string error;
     if (!output::write_result_file(result, flags.summary_export, &error)) {

@@ -22,71 +22,32 @@ namespace {
 // The most worker threads --threads asks for: beyond any machine's cores.
 constexpr int64_t kMaxThreads = 1024;
 
-// A whole number text from 1 to `max`, or why not. CLI11's PositiveNumber would
-// name its range up to the largest double, a number 300 digits long.
-std::string check_whole_number(const std::string& text, int64_t max, const char* unit) {
-  int64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [stop, error] = std::from_chars(text.data(), end, value);
-  bool digits = !text.empty() && stop == end &&
-                (error == std::errc() || error == std::errc::result_out_of_range);
-  if (!digits) return fmt::format("'{}' is not a whole number", text);
-  if (error == std::errc::result_out_of_range ? text.front() == '-' : value < 1)
-    return fmt::format("must be at least 1, not {}", text);
-  if (error == std::errc::result_out_of_range || value > max)
-    return fmt::format("{} {} is more than lueng allows ({} at most)", text, unit, max);
-  return "";
-}
-
-CLI::Validator whole_number(int64_t max, const char* unit) {
-  return CLI::Validator(
-      [max, unit](std::string& text) { return check_whole_number(text, max, unit); },
-      fmt::format("1..{}", max));
-}
-
 }  // namespace
 
-void add_test_flags(CLI::App& app, RunFlags& flags) {
-  app.add_option("script", flags.script, "the Lua scenario script")->required();
-  app.add_option("-u,--vus", flags.vus, "number of virtual users (overrides the script)")
-      ->check(whole_number(exec::kMaxVus, "VUs"));
-  app.add_option("-d,--duration", flags.duration,
-                 "test duration, e.g. 30s, 5m, 1h30m (overrides the script)");
-  app.add_option("-i,--iterations", flags.iterations,
-                 "total iterations shared by the VUs (overrides the script)")
-      ->check(whole_number(static_cast<int64_t>(exec::kLargestCount), "iterations"));
-  app.add_option("-s,--stage", flags.stages,
-                 "DURATION:TARGET ramping stage, repeatable (ramping-vus; overrides the script)")
-      ->allow_extra_args(false);
-  app.add_option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)")
-      ->allow_extra_args(false);
-  app.add_option("--tag", flags.tags,
-                 "NAME=VALUE tag on every sample of the test (repeatable; wins over options.tags)")
-      ->allow_extra_args(false);
-  app.add_flag("--include-system-env-vars", flags.include_system_env,
-               "also put the process environment into ENV");
-  app.add_flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
-               "accept any server certificate (overrides the script)");
-  app.add_option("--threads", flags.threads, "worker threads (default: one per core)")
-      ->check(whole_number(kMaxThreads, "threads"));
-  app.add_option("--random-seed", flags.random_seed,
-                 "N: math.random's seed, 0 to 2^53-1, to draw a run's numbers again (default: "
-                 "a fresh one per run; wins over lueng.random_seed)")
-      ->each([&flags](const std::string&) { flags.random_seed_given = true; });
-}
-
-std::optional<int> parse_args(CLI::App& app, const std::vector<std::string>& args,
-                              const std::string& command) {
-  try {
-    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    printf("%s", app.help().c_str());
-    return kExitOk;
-  } catch (const CLI::ParseError& error) {
-    return usage_error(command, error.what());
-  }
-  return std::nullopt;
+void add_test_flags(FlagSet& app, RunFlags& flags) {
+  app.option("script", flags.script, "the Lua scenario script").required();
+  app.option("-u,--vus", flags.vus, "number of virtual users (overrides the script)")
+      .whole_number(exec::kMaxVus, "VUs");
+  app.option("-d,--duration", flags.duration,
+             "test duration, e.g. 30s, 5m, 1h30m (overrides the script)");
+  app.option("-i,--iterations", flags.iterations,
+             "total iterations shared by the VUs (overrides the script)")
+      .whole_number(static_cast<int64_t>(exec::kLargestCount), "iterations");
+  app.option("-s,--stage", flags.stages,
+             "DURATION:TARGET stage of a ramp of VUs, repeatable (overrides the script)");
+  app.option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)");
+  app.option("--tag", flags.tags,
+             "NAME=VALUE tag on every sample of the test (repeatable; wins over options.tags)");
+  app.flag("--include-system-env-vars", flags.include_system_env,
+           "also put the process environment into ENV");
+  app.flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
+           "accept any server certificate (overrides the script)");
+  app.option("--threads", flags.threads, "worker threads (default: one per core)")
+      .whole_number(kMaxThreads, "threads");
+  app.option("--random-seed", flags.random_seed,
+             "N: math.random's seed, 0 to 2^53-1, to draw a run's numbers again (default: "
+             "a fresh one per run; wins over lueng.random_seed)")
+      .on_each([&flags] { flags.random_seed_given = true; });
 }
 
 namespace {

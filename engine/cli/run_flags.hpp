@@ -5,8 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "engine/cli/flag_set.hpp"
 #include "engine/exec/test_run.hpp"
 
 namespace lueng::cli {
@@ -31,11 +30,7 @@ struct RunFlags {
 };
 
 // Adds the flags that shape the test (script, VUs, duration, stages, env...).
-void add_test_flags(CLI::App& app, RunFlags& flags);
-// Parses a subcommand's arguments. Returns an exit status when the command is
-// already done: 0 after printing --help, 104 after a one-line usage error.
-std::optional<int> parse_args(CLI::App& app, const std::vector<std::string>& args,
-                              const std::string& command);
+void add_test_flags(FlagSet& app, RunFlags& flags);
 // The parsed flags as run configuration. Returns "" or a one-line problem.
 std::string to_config(const RunFlags& flags, exec::TestRunConfig& config);
 

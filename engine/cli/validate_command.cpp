@@ -4,9 +4,9 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 
 #include "engine/cli/commands.hpp"
+#include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
@@ -33,22 +33,21 @@ std::string header(const output::RunResult& result, const std::string& path) {
 // `lueng validate`: re-evaluates SLOs on a saved result file, offline, with the
 // statuses and exit codes of the end of a run.
 int validate_command(const std::vector<std::string>& args) {
-  CLI::App app{
+  FlagSet app{
       "Re-evaluates SLOs on a saved result file: lueng validate RESULT.json [--slo FILE.lua]",
       "lueng validate"};
   std::string result_path, slo_path, format = "console", output_path;
   bool ci = false, strict = false, no_color = false;
-  app.add_option("result", result_path, "result file written by lueng run --summary-export")
-      ->required();
-  app.add_option("--slo", slo_path,
-                 "Lua file returning a thresholds table to check instead of the run's own");
-  app.add_option("--format", format, "console, json or markdown")
-      ->check(CLI::IsMember({"console", "json", "markdown"}));
-  app.add_option("-o,--output", output_path, "write the report to this file instead of stdout");
-  app.add_flag("--ci", ci, "print one line per failing SLO and the verdict");
-  app.add_flag("--strict", strict, "an SLO with status WARNING fails (exit 1)");
-  app.add_flag("--no-color", no_color, "no colors in the console report");
-  if (auto status = parse_args(app, args, "validate")) return *status;
+  app.option("result", result_path, "result file written by lueng run --summary-export").required();
+  app.option("--slo", slo_path,
+             "Lua file returning a thresholds table to check instead of the run's own");
+  app.option("--format", format, "console, json or markdown")
+      .one_of({"console", "json", "markdown"});
+  app.option("-o,--output", output_path, "write the report to this file instead of stdout");
+  app.flag("--ci", ci, "print one line per failing SLO and the verdict");
+  app.flag("--strict", strict, "an SLO with status WARNING fails (exit 1)");
+  app.flag("--no-color", no_color, "no colors in the console report");
+  if (auto status = app.parse(args, "validate")) return *status;
 
   output::RunResult result;
   SavedVerdict saved;

@@ -15,10 +15,10 @@ struct PooledResponse;
 
 // The requests of one http.batch() call, run in parallel for one VU: at most
 // `parallel` at a time, at most `per_host` of them to one host:port, started in
-// the order given whenever a slot frees up. Each parallel slot is a flight with a
-// Session of its own; slot 0 is the VU's own flight, so connections opened by a
-// batch serve the VU's later requests too, and the slots' connections stay open
-// for the next batch.
+// the order given whenever a slot frees up. Each parallel slot is a flight with an
+// Exchange of its own on the VU's Session (slot 0 is the VU's own flight), so the
+// requests share the VU's connection pool: connections opened by a batch serve the
+// VU's later requests too and stay open for the next batch.
 class HttpBatch final : private HttpFlight::Listener {
  public:
   class Listener {

@@ -21,7 +21,14 @@ bool same_host(const http::Url& a, const http::Url& b) {
 
 }  // namespace
 
-HttpFlight::HttpFlight(Vu& vu, http::Client& client) : vu_(vu), session_(client) {}
+HttpFlight::HttpFlight(Vu& vu, http::Client& client)
+    : vu_(vu),
+      own_session_(std::make_unique<http::Session>(client)),
+      session_(*own_session_),
+      exchange_(session_) {}
+
+HttpFlight::HttpFlight(Vu& vu, http::Session& shared)
+    : vu_(vu), session_(shared), exchange_(session_) {}
 
 void HttpFlight::start(HttpCall& call, PooledResponse& response, Listener& listener) {
   call_ = &call;
@@ -37,7 +44,8 @@ void HttpFlight::start(HttpCall& call, PooledResponse& response, Listener& liste
 }
 
 void HttpFlight::abandon() {
-  session_.close_all();
+  exchange_.abandon();
+  if (own_session_) session_.close_all();
   call_ = nullptr;
   response_ = nullptr;
   listener_ = nullptr;
@@ -108,7 +116,7 @@ void HttpFlight::send_hop() {
   request.timeout_seconds = call_->timeout_seconds;
   request.discard_body = call_->discard_body;
   request.max_body_bytes = call_->max_body_bytes;
-  session_.send(request, response_->data, this);
+  exchange_.start(request, response_->data, this);
 }
 
 void HttpFlight::store_cookies(const http::ResponseData& response) {

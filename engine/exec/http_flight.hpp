@@ -1,12 +1,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/exec/http_call.hpp"
 #include "engine/http/client.hpp"
+#include "engine/http/exchange.hpp"
+#include "engine/http/session.hpp"
 #include "engine/http/url.hpp"
 
 namespace lueng::exec {
@@ -14,10 +17,12 @@ namespace lueng::exec {
 class Vu;
 struct PooledResponse;
 
-// One request of a script as the engine carries it out over a Session of its own:
+// One request of a script as the engine carries it out on an Exchange of its own:
 // the VU's cookies go out and come back on every hop, redirects are followed up to
 // the call's limit, and every hop is measured as a request of its own (as k6 does).
-// Reused from request to request, so a plain keep-alive request allocates nothing.
+// The VU's flight owns the VU's Session; http.batch's other flights send on it too,
+// sharing its connections. Reused from request to request, so a plain keep-alive
+// request allocates nothing.
 class HttpFlight final : private http::ResponseHandler {
  public:
   class Listener {
@@ -30,17 +35,23 @@ class HttpFlight final : private http::ResponseHandler {
     ~Listener() = default;
   };
 
+  // With a Session of its own on `client`.
   HttpFlight(Vu& vu, http::Client& client);
+  // On `shared`, another flight's Session, which must outlive this flight.
+  HttpFlight(Vu& vu, http::Session& shared);
   HttpFlight(const HttpFlight&) = delete;
   HttpFlight& operator=(const HttpFlight&) = delete;
 
   // Sends `call`; `response` receives the final hop. Both must stay valid until
   // the listener is called or the flight is abandoned.
   void start(HttpCall& call, PooledResponse& response, Listener& listener);
-  // Drops the request in flight and every connection; no listener call follows.
+  // Drops the request in flight; no listener call follows. A flight that owns its
+  // Session also closes every connection of it, which abandons the requests of
+  // the flights that share it (abandon those too).
   void abandon();
   bool busy() const { return listener_ != nullptr; }
   PooledResponse* response() const { return response_; }
+  http::Session& session() { return session_; }
 
  private:
   void send_hop();
@@ -60,7 +71,9 @@ class HttpFlight final : private http::ResponseHandler {
   http::CookieJar& cookie_jar();
 
   Vu& vu_;
-  http::Session session_;
+  std::unique_ptr<http::Session> own_session_;  // null when sharing another's
+  http::Session& session_;
+  http::Exchange exchange_;  // after session_: destroyed before it
   HttpCall* call_ = nullptr;
   PooledResponse* response_ = nullptr;
   Listener* listener_ = nullptr;

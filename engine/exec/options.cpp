@@ -2,31 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "engine/common/duration.hpp"
 #include "engine/common/memory_limit.hpp"
 #include "engine/exec/executor.hpp"
+#include "engine/exec/scenario_table.hpp"
 #include "engine/http/tls_cipher_suites.hpp"
 #include "engine/http/tls_material.hpp"
 
 namespace lueng::exec {
-
-std::string to_camel(std::string_view key) {
-  std::string out;
-  bool upper = false;
-  for (char c : key) {
-    if (c == '_') {
-      upper = true;
-    } else {
-      out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c);
-      upper = false;
-    }
-  }
-  return out;
-}
 
 namespace {
 
@@ -42,14 +30,6 @@ std::string scalar_text(const rapidjson::Value& value) {
   return "";
 }
 
-int64_t read_count(const rapidjson::Value& value, const std::string& where) {
-  if (!value.IsNumber() || value.GetDouble() != std::floor(value.GetDouble()) ||
-      value.GetDouble() < 0)
-    throw ConfigError(where + ": must be a whole number >= 0");
-  if (value.GetDouble() > kLargestCount) throw ConfigError(where + ": " + kTooLarge);
-  return static_cast<int64_t>(value.GetDouble());
-}
-
 KeyValues read_map(const rapidjson::Value& value, const std::string& where) {
   if (!value.IsObject()) throw ConfigError(where + ": must be a table of name = value");
   KeyValues out;
@@ -59,21 +39,6 @@ KeyValues read_map(const rapidjson::Value& value, const std::string& where) {
     out.emplace_back(member.name.GetString(), scalar_text(member.value));
   }
   return out;
-}
-
-std::vector<Stage> read_stages(const rapidjson::Value& value, const std::string& where) {
-  if (!value.IsArray() || value.Empty())
-    throw ConfigError(where + ": must be a list of { duration = ..., target = ... }");
-  std::vector<Stage> stages;
-  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
-    std::string at = where + "[" + std::to_string(i + 1) + "]";
-    const rapidjson::Value& stage = value[i];
-    if (!stage.IsObject() || !stage.HasMember("duration") || !stage.HasMember("target"))
-      throw ConfigError(at + ": must be { duration = ..., target = ... }");
-    stages.push_back({read_duration(stage["duration"], at + ".duration"),
-                      read_count(stage["target"], at + ".target")});
-  }
-  return stages;
 }
 
 // { p95 = "10s", error_rate = 0.05 }: either crossing marks the breaking point.
@@ -96,86 +61,46 @@ void read_breaking_point(const rapidjson::Value& value, const std::string& where
   }
 }
 
-ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& table) {
-  std::string where = "options.scenarios." + name;
-  if (!table.IsObject()) throw ConfigError(where + ": must be a table");
-  ScenarioConfig config;
-  config.name = name;
-  for (const auto& member : table.GetObject()) {
-    std::string key = to_camel(member.name.GetString());
-    std::string at = where + "." + member.name.GetString();
-    const rapidjson::Value& value = member.value;
-    if (key == "executor") {
-      if (!value.IsString()) throw ConfigError(at + ": must be a string");
-      config.executor = value.GetString();
-    } else if (key == "exec") {
-      if (!value.IsString()) throw ConfigError(at + ": must be the name of a function");
-      config.exec = value.GetString();
-    } else if (key == "startTime") {
-      config.start_time = read_duration(value, at);
-    } else if (key == "gracefulStop") {
-      config.graceful_stop = read_duration(value, at);
-    } else if (key == "tags") {
-      config.tags = read_map(value, at);
-    } else if (key == "env") {
-      config.env = read_map(value, at);
-    } else if (key == "vus") {
-      config.vus = read_count(value, at);
-    } else if (key == "iterations") {
-      config.iterations = read_count(value, at);
-    } else if (key == "duration") {
-      config.duration = read_duration(value, at);
-    } else if (key == "maxDuration") {
-      config.max_duration = read_duration(value, at);
-    } else if (key == "startVUs" || key == "startVus") {
-      config.start_vus = read_count(value, at);
-    } else if (key == "stages") {
-      config.stages = read_stages(value, at);
-    } else if (key == "gracefulRampDown") {
-      config.graceful_ramp_down = read_duration(value, at);
-    } else if (key == "rate") {
-      config.rate = read_count(value, at);
-    } else if (key == "startRate") {
-      config.start_rate = read_count(value, at);
-    } else if (key == "timeUnit") {
-      config.time_unit = read_duration(value, at);
-      if (config.time_unit <= 0) throw ConfigError(at + ": must be longer than 0s");
-    } else if (key == "preAllocatedVUs" || key == "preAllocatedVus") {
-      config.pre_allocated_vus = read_count(value, at);
-    } else if (key == "maxVUs" || key == "maxVus") {
-      config.max_vus = read_count(value, at);
-    } else if (key == "breakingPoint") {
-      read_breaking_point(value, at, config);
-    } else {
-      throw ConfigError(at + ": unknown scenario option");
-    }
-  }
-  if (config.executor.empty()) throw ConfigError(where + ".executor: is required");
-  return config;
+// The options every scenario has, whatever its executor.
+void read_common(ScenarioTable& table, ScenarioConfig& config) {
+  table.read({"executor"}, [&](const rapidjson::Value& value, const std::string& at) {
+    if (!value.IsString()) throw ConfigError(at + ": must be a string");
+    config.executor = value.GetString();
+  });
+  table.read({"exec"}, [&](const rapidjson::Value& value, const std::string& at) {
+    if (!value.IsString()) throw ConfigError(at + ": must be the name of a function");
+    config.exec = value.GetString();
+  });
+  table.duration({"startTime"}, config.start_time);
+  table.duration({"gracefulStop"}, config.graceful_stop);
+  table.read({"tags"}, [&](const rapidjson::Value& value, const std::string& at) {
+    config.tags = read_map(value, at);
+  });
+  table.read({"env"}, [&](const rapidjson::Value& value, const std::string& at) {
+    config.env = read_map(value, at);
+  });
+  table.read({"breakingPoint"}, [&](const rapidjson::Value& value, const std::string& at) {
+    read_breaking_point(value, at, config);
+  });
 }
 
-ScenarioConfig from_shortcuts(const Shortcuts& s) {
+ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& value) {
+  std::string where = "options.scenarios." + name;
+  if (!value.IsObject()) throw ConfigError(where + ": must be a table");
+  ScenarioTable table(value, where);
   ScenarioConfig config;
-  config.name = "default";
-  config.vus = s.vus.value_or(1);
-  if (!s.stages.empty()) {
-    config.executor = "ramping-vus";
-    config.start_vus = s.vus.value_or(1);
-    config.stages = s.stages;
-  } else if (s.duration && s.iterations) {
-    config.executor = "shared-iterations";
-    config.iterations = *s.iterations;
-    config.max_duration = *s.duration;
-  } else if (s.duration) {
-    config.executor = "constant-vus";
-    config.duration = *s.duration;
-  } else if (s.iterations) {
-    config.executor = "shared-iterations";
-    config.iterations = *s.iterations;
-  } else {
-    config.executor = "per-vu-iterations";
-    config.iterations = 1;
+  config.name = name;
+  read_common(table, config);
+  // Every executor reads the table, and the scenario keeps what its own read: an
+  // option of another executor is still checked, then ignored, and only a name
+  // that no executor reads is unknown.
+  for (const ExecutorKind* kind : executor_kinds()) {
+    std::unique_ptr<ExecutorConfig> parsed = kind->parse(table);
+    if (kind->name == config.executor) config.executor_config = std::move(parsed);
   }
+  if (std::vector<std::string> unknown = table.unread(); !unknown.empty())
+    throw ConfigError(where + "." + unknown.front() + ": unknown scenario option");
+  if (config.executor.empty()) throw ConfigError(where + ".executor: is required");
   return config;
 }
 
@@ -203,28 +128,26 @@ void check_vus(int64_t vus, const std::string& where) {
 }
 
 void validate(const ScenarioConfig& config, const std::string& where) {
-  const ExecutorKind* kind = find_executor(config.executor);
-  if (!kind)
+  if (!config.executor_config)
     throw ConfigError(where + ".executor: unknown executor '" + config.executor +
                       "' (known: " + executor_names() + ")");
-  if (std::string problem = kind->validate(config); !problem.empty())
+  if (std::string problem = config.executor_config->validate(); !problem.empty())
     throw ConfigError(where + ": " + problem);
-  check_vus(kind->max_vus(config, Segment{}), where);
+  check_vus(config.executor_config->max_vus(Segment{}), where);
 }
 
 }  // namespace
 
-double read_duration(const rapidjson::Value& value, const std::string& where) {
-  if (value.IsNumber()) {
-    if (value.GetDouble() < 0) throw ConfigError(where + ": must not be negative");
-    return value.GetDouble() / 1000.0;
-  }
-  if (value.IsString()) {
-    if (auto seconds = parse_duration(value.GetString())) return *seconds;
-    throw ConfigError(where + ": '" + value.GetString() +
-                      "' is not a duration (use e.g. 500ms, 30s, 2m30s, 1h)");
-  }
-  throw ConfigError(where + ": must be a duration string such as \"30s\"");
+ScenarioConfig scenario_from_shortcuts(const Shortcuts& shortcuts) {
+  ScenarioConfig config;
+  config.name = "default";
+  for (const ExecutorKind* kind : executor_kinds())
+    if (std::unique_ptr<ExecutorConfig> taken = kind->from_shortcuts(shortcuts)) {
+      config.executor = kind->name;
+      config.executor_config = std::move(taken);
+      return config;
+    }
+  throw std::logic_error("no executor takes these shortcuts");  // the registry's unit test
 }
 
 namespace {
@@ -403,7 +326,7 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
       throw ConfigError(std::string(command_line.any() ? "command line" : "options") +
                         ": stages cannot be combined with duration or iterations");
     if (command_line.any() && !command_line.vus && script.vus) merged.vus = script.vus;
-    ScenarioConfig config = from_shortcuts(merged);
+    ScenarioConfig config = scenario_from_shortcuts(merged);
     validate(config, command_line.any() ? "command line" : "options");
     result.push_back(std::move(config));
     return result;
@@ -415,7 +338,7 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
   for (const auto& member : scenarios->GetObject()) {
     ScenarioConfig config = read_scenario(member.name.GetString(), member.value);
     validate(config, std::string("options.scenarios.") + member.name.GetString());
-    total_vus += find_executor(config.executor)->max_vus(config, Segment{});
+    total_vus += config.executor_config->max_vus(Segment{});
     check_vus(total_vus, "options.scenarios");
     result.push_back(std::move(config));
   }

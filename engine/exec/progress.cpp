@@ -25,7 +25,7 @@ std::string ProgressView::render(double elapsed, double interval) {
   for (size_t i = 0; i < plan_.scenarios.size(); ++i) {
     const PlannedScenario& s = plan_.scenarios[i];
     const ScenarioShared& shared = *s.shared;
-    double total = s.kind->max_duration(s.config);
+    double total = s.config.executor_config->max_duration();
     int64_t started = shared.started_ns.load(std::memory_order_relaxed);
     double ran =
         started ? static_cast<double>(uv_hrtime() - static_cast<uint64_t>(started)) / 1e9 : 0;

@@ -27,8 +27,7 @@ class SampleWriter;
 namespace lueng::exec {
 
 struct PlannedScenario {
-  ScenarioConfig config;
-  const ExecutorKind* kind = nullptr;
+  ScenarioConfig config;  // its executor_config is set: the scenario is valid
   std::unique_ptr<ScenarioShared> shared = std::make_unique<ScenarioShared>();
   std::vector<uint64_t> first_vu_id;  // per segment: id of its first VU in this scenario
   int64_t total_vus = 0;              // at most, over all workers

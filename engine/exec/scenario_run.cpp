@@ -19,8 +19,8 @@ ScenarioRun::ScenarioRun(Worker& worker, const PlannedScenario& scenario, Segmen
     : worker_(worker),
       scenario_(scenario),
       segment_(segment),
-      executor_(scenario.kind->create(scenario.config, segment, *scenario.shared)),
-      max_vus_(scenario.kind->max_vus(scenario.config, segment)) {
+      executor_(scenario.config.executor_config->create(segment, *scenario.shared)),
+      max_vus_(scenario.config.executor_config->max_vus(segment)) {
   for (uv_timer_t* timer : {&start_timer_, &finish_timer_, &graceful_timer_}) {
     uv_timer_init(worker.loop(), timer);
     timer->data = this;

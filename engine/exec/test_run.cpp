@@ -52,17 +52,13 @@ output::ScenarioSummary summarize(const PlannedScenario& s) {
   output::ScenarioSummary summary;
   summary.name = c.name;
   summary.executor = c.executor;
-  summary.description = s.kind->describe(c);
-  summary.max_duration = s.kind->max_duration(c);
+  summary.description = c.executor_config->describe();
+  summary.max_duration = c.executor_config->max_duration();
   summary.exec = c.exec;
-  summary.vus = c.vus;
-  summary.iterations = c.iterations;
-  summary.duration = c.duration;
   summary.start_time = c.start_time;
   summary.graceful_stop = c.graceful_stop;
   summary.tags = c.tags;
-  summary.start_target = c.executor == "ramping-arrival-rate" ? c.start_rate : c.start_vus;
-  for (const Stage& stage : c.stages) summary.stages.emplace_back(stage.duration, stage.target);
+  c.executor_config->summarize(summary);  // its load: VUs, iterations, shape
   summary.breaking_p95_ms = c.breaking_p95_ms;
   summary.breaking_error_rate = c.breaking_error_rate;
   return summary;
@@ -137,17 +133,16 @@ void TestRun::prepare() {
       throw ConfigError("options.scenarios." + config.name + ".exec: function '" + config.exec +
                         "' is not defined in " + plan_.source.path + hint);
     }
-    PlannedScenario& planned = plan_.scenarios.emplace_back();
-    planned.kind = find_executor(config.executor);
-    planned.config = std::move(config);
+    plan_.scenarios.emplace_back().config = std::move(config);
   }
   read_thresholds(options);
   has_setup_ = init.has_function("setup");
   has_teardown_ = init.has_function("teardown");
+  has_summary_hook_ = init.has_function("handleSummary");
 
   // Every executor runs on every worker; only a test with fewer VUs than threads
-  // (maxVUs for the arrival-rate executors, the highest stage for ramping-vus)
-  // leaves some idle.
+  // (the most each executor may use: maxVUs of an open model, the highest stage of
+  // a ramp) leaves some idle.
   int64_t total_vus = plan_.total_vus();
   int threads = config_.threads > 0
                     ? config_.threads
@@ -280,6 +275,14 @@ bool TestRun::call_watched(const char* name, const std::string& data_json, std::
   return true;
 }
 
+std::optional<std::string> TestRun::call_summary_hook(const std::string& data_json) {
+  output::RunResult scratch;  // what the hook measures is not part of the test
+  scratch.metrics = metrics::MetricSet(plan_.catalog);
+  std::string returned;
+  if (!call_watched("handleSummary", data_json, &returned, scratch)) return std::nullopt;
+  return returned;
+}
+
 output::RunResult TestRun::execute() {
   output::RunResult result = describe();
   result.random_seed = plan_.source.random_seed;
@@ -323,9 +326,9 @@ void TestRun::run_workers(output::RunResult& result) {
   Supervisor supervisor(shared_, workers, plan_, config_.signals, std::move(progress));
   supervisor.deadline_seconds = 0;
   for (const auto& s : plan_.scenarios)
-    supervisor.deadline_seconds =
-        std::max(supervisor.deadline_seconds,
-                 s.config.start_time + s.kind->max_duration(s.config) + s.config.graceful_stop);
+    supervisor.deadline_seconds = std::max(
+        supervisor.deadline_seconds,
+        s.config.start_time + s.config.executor_config->max_duration() + s.config.graceful_stop);
   if (plan_.samples) {
     supervisor.gauges = plan_.samples->open_channel();
     supervisor.gauges->define_tags(0, "");

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,13 @@ class TestRun {
   output::RunResult describe() const;
 
   const std::string& teardown_error() const { return teardown_error_; }
+  // Whether the script defines handleSummary(data), the end-of-run hook.
+  bool has_summary_hook() const { return has_summary_hook_; }
+  // Calls handleSummary(data) with `data_json` (the result file) as its argument,
+  // on a thread of its own as teardown() is, and returns what it returned as
+  // JSON, or nullopt when a signal stopped it. Throws bindings::ScriptError when
+  // it fails.
+  std::optional<std::string> call_summary_hook(const std::string& data_json);
   // A phase or a worker did not stop when asked and was left running: the process
   // must end (after writing its outputs) without destroying this TestRun.
   bool abandoned() const { return abandoned_; }
@@ -78,7 +86,7 @@ class TestRun {
   RunPlan plan_;
   RunShared shared_;
   std::string options_json_ = "null";
-  bool has_setup_ = false, has_teardown_ = false;
+  bool has_setup_ = false, has_teardown_ = false, has_summary_hook_ = false;
   std::string teardown_error_;
   std::string workers_note_;
   bool abandoned_ = false;

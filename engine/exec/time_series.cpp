@@ -22,17 +22,10 @@ void TimeSeriesBuilder::close_before(int64_t second) {
     const Open& open = open_.begin()->second;
     const IntervalStats& s = open.stats;
     output::TimePoint point;
+    static_cast<output::IntervalCounts&>(point) = s;
     point.second = s.second;
     point.vus = open.vus;
     point.vus_max = open.vus_max;
-    point.requests = s.requests;
-    point.failed = s.failed;
-    point.iterations = s.iterations;
-    point.checks_passed = s.checks_passed;
-    point.checks_failed = s.checks_failed;
-    point.data_sent = s.data_sent;
-    point.data_received = s.data_received;
-    point.dropped = s.dropped;
     if (s.start_lag.count() > 0) point.start_lag_p95 = s.start_lag.percentile(95);
     point.busy = s.busy;
     if (s.duration.count() > 0) {

@@ -67,11 +67,11 @@ void Vu::resume(int nargs) {
   } else if (waiting_ == Waiting::kNothing) {
     // The script yielded by itself: nothing would ever resume it.
     worker_.script().restart(co_);
-    bindings::ResumeOutcome outcome;
-    outcome.iteration_ended = true;
-    outcome.ok = false;
-    outcome.error = "coroutine.yield() cannot be used in VU code";
-    end_iteration(outcome);
+    bindings::ResumeOutcome misuse;
+    misuse.iteration_ended = true;
+    misuse.ok = false;
+    misuse.error = "coroutine.yield() cannot be used in VU code";
+    end_iteration(misuse);
   }
 }
 

@@ -13,7 +13,7 @@ namespace lueng::exec {
 // the queue: it cancels the wake-up before it goes.
 struct Wakeup {
   using Callback = void (*)(void* context, uint64_t now_ns);
-  Wakeup(Callback callback, void* context) : callback(callback), context(context) {}
+  Wakeup(Callback on_due, void* on_due_context) : callback(on_due), context(on_due_context) {}
   Wakeup(const Wakeup&) = delete;
   Wakeup& operator=(const Wakeup&) = delete;
 

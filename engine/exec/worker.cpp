@@ -5,6 +5,7 @@
 #include "bindings/lua_interrupt.hpp"
 #include "bindings/metric_catalog_access.hpp"
 #include "engine/exec/engine_error.hpp"
+#include "engine/exec/options.hpp"
 #include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/output/sample_writer.hpp"
@@ -95,10 +96,11 @@ void Worker::build(const std::vector<size_t>& scenario_indices) {
   for (size_t s : scenario_indices) {
     const PlannedScenario& scenario = plan_.scenarios[s];
     Segment segment = scenario.segment_of(index_, plan_.workers);
-    int64_t vus = scenario.kind->max_vus(scenario.config, segment);
+    const ExecutorConfig& executor = *scenario.config.executor_config;
+    int64_t vus = executor.max_vus(segment);
     if (vus <= 0) continue;
     runs_.push_back(std::make_unique<ScenarioRun>(*this, scenario, segment));
-    int64_t initial = scenario.kind->initial_vus(scenario.config, segment);
+    int64_t initial = executor.initial_vus(segment);
     for (int64_t k = 0; k < initial; ++k) runs_.back()->spawn_vu();
   }
 }
@@ -133,15 +135,17 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   plan.tls = main_plan.tls;
   plan.setup_json = data_json;
   plan.start_ns = uv_hrtime();
+  // One VU runs the function once, within k6's setupTimeout and teardownTimeout
+  // (60 s): the scenario of `lueng run -u 1 -i 1 -d 60s`.
+  Shortcuts once;
+  once.vus = 1;
+  once.iterations = 1;
+  once.duration = 60;
   PlannedScenario& scenario = plan.scenarios.emplace_back();
+  scenario.config = scenario_from_shortcuts(once);
   scenario.config.name = name;
-  scenario.config.executor = "per-vu-iterations";
   scenario.config.exec = name;
-  scenario.config.vus = 1;
-  scenario.config.iterations = 1;
-  scenario.config.max_duration = 60;  // k6's setupTimeout and teardownTimeout
   scenario.config.graceful_stop = 0;
-  scenario.kind = find_executor(scenario.config.executor);
   plan.assign_vus();
 
   std::string result;

@@ -5,19 +5,16 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <uv.h>
 
 #include "engine/http/dns_cache.hpp"
 #include "engine/http/response.hpp"
-#include "engine/http/tls_session_slot.hpp"
 #include "engine/http/url.hpp"
 
 namespace lueng::http {
 
-class Connection;
 class TlsContexts;
 class TlsMaterial;
 
@@ -49,9 +46,9 @@ class ResponseHandler {
 
 // The per-loop HTTP machinery: DNS cache, read buffer, TLS contexts, defaults. One
 // per worker. Without TLS material, https verifies against the system CAs.
-// Must outlive its Sessions. libuv frees handle memory in close callbacks, so after
-// destroying Sessions and the Client, run the loop once more (uv_run) before
-// uv_loop_close, or it reports UV_EBUSY and the handles leak.
+// Must outlive its Sessions (session.hpp). libuv frees handle memory in close
+// callbacks, so after destroying Sessions and the Client, run the loop once more
+// (uv_run) before uv_loop_close, or it reports UV_EBUSY and the handles leak.
 class Client {
  public:
   // `lookup` resolves host names (tests give a resolver of their own).
@@ -65,50 +62,16 @@ class Client {
   const std::string& user_agent() const { return user_agent_; }
   DnsCache& dns() { return *dns_; }
   TlsContexts& tls() { return *tls_; }
+  // Shared by every stream of the loop: a read is consumed before the next one
+  // starts, so one buffer serves thousands of connections.
+  std::span<char> read_buffer() { return read_buffer_; }
 
  private:
-  friend class Connection;  // reads into read_buffer_
-
   uv_loop_t* loop_;
   std::string user_agent_;
   std::unique_ptr<DnsCache> dns_;
   std::unique_ptr<TlsContexts> tls_;
-  // Shared by every connection of the loop: a read is consumed before the next
-  // one starts, so one buffer serves thousands of connections.
   std::vector<char> read_buffer_;
-};
-
-// A virtual user's connections: at most one keep-alive connection per authority,
-// one request in flight at a time. Not thread-safe; lives on its Client's loop.
-class Session {
- public:
-  explicit Session(Client& client);
-  ~Session();  // closes every connection; safe with a request in flight (no callback)
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-
-  // Starts a request (the Session must not be busy()); `handler->on_response(out)`
-  // is called exactly once, never from inside send() itself (always from a later
-  // loop callback). Failures (DNS, refused, reset, timeout, malformed) come back as
-  // out.error_code != kNone.
-  void send(const Request& request, ResponseData& out, ResponseHandler* handler);
-
-  // Drops every connection (e.g. between iterations or on shutdown). A request
-  // in flight is abandoned: its handler is not called.
-  void close_all();
-
-  bool busy() const;
-
- private:
-  class Exchange;  // the request in flight: timeout, DNS wait, connect, retry (exchange.hpp)
-
-  Client& client_;
-  // Per authority, kept across reconnects and close_all(); nodes never move, so
-  // connections may point at their slot.
-  std::unordered_map<std::string, TlsSessionSlot> tls_sessions_;
-  std::unordered_map<std::string, std::unique_ptr<Connection>> connections_;
-  Connection* active_ = nullptr;
-  std::unique_ptr<Exchange> exchange_;
 };
 
 }  // namespace lueng::http

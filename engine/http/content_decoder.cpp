@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/common/text.hpp"
 #include "engine/http/ascii.hpp"
 
 namespace lueng::http {
@@ -12,12 +13,6 @@ constexpr int kGzipWindow = 15 + 16;  // zlib: expect a gzip header
 constexpr int kZlibWindow = 15;
 constexpr int kRawWindow = -15;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 ContentDecoder::~ContentDecoder() {
@@ -25,7 +20,7 @@ ContentDecoder::~ContentDecoder() {
 }
 
 ContentDecoder::Coding ContentDecoder::coding_of(std::string_view content_encoding) {
-  std::string_view coding = trim(content_encoding);
+  std::string_view coding = trim_blanks(content_encoding);
   if (ascii_iequals(coding, "gzip") || ascii_iequals(coding, "x-gzip")) return Coding::kGzip;
   if (ascii_iequals(coding, "deflate")) return Coding::kDeflate;
   return Coding::kIdentity;

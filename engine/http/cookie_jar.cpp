@@ -7,18 +7,13 @@
 #include <cstdint>
 #include <ctime>
 
+#include "engine/common/text.hpp"
 #include "engine/http/ascii.hpp"
 #include "engine/http/field_syntax.hpp"
 
 namespace lueng::http {
 
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -141,9 +136,9 @@ std::optional<Cookie> parse_set_cookie(std::string_view header, const Url& url) 
   size_t equals = pair.find('=');
   if (equals == std::string_view::npos) return std::nullopt;
   Cookie cookie;
-  cookie.name = trim(pair.substr(0, equals));
+  cookie.name = trim_blanks(pair.substr(0, equals));
   if (cookie.name.empty()) return std::nullopt;
-  std::string_view value = trim(pair.substr(equals + 1));
+  std::string_view value = trim_blanks(pair.substr(equals + 1));
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
     value = value.substr(1, value.size() - 2);
   // As Go's client: a cookie whose name or value could not go back in a Cookie
@@ -160,8 +155,9 @@ std::optional<Cookie> parse_set_cookie(std::string_view header, const Url& url) 
     std::string_view attribute = attributes.substr(0, next);
     attributes = next == std::string_view::npos ? "" : attributes.substr(next + 1);
     size_t eq = attribute.find('=');
-    std::string_view name = trim(attribute.substr(0, eq));
-    std::string_view argument = eq == std::string_view::npos ? "" : trim(attribute.substr(eq + 1));
+    std::string_view name = trim_blanks(attribute.substr(0, eq));
+    std::string_view argument =
+        eq == std::string_view::npos ? "" : trim_blanks(attribute.substr(eq + 1));
     if (ascii_iequals(name, "Domain")) {
       if (!argument.empty() && argument.front() == '.') argument.remove_prefix(1);
       if (argument.empty()) continue;

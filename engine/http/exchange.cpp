@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <cmath>
-#include <cstring>
 
 #include "engine/http/net_error.hpp"
+#include "engine/http/protocols.hpp"
 #include "engine/http/tls_context.hpp"
 #include "engine/http/tls_error.hpp"
 
@@ -18,26 +17,10 @@ double milliseconds_since(uint64_t start_ns) {
   return static_cast<double>(uv_hrtime() - start_ns) / 1e6;
 }
 
-double milliseconds_between(uint64_t start_ns, uint64_t end_ns) {
-  return end_ns > start_ns ? static_cast<double>(end_ns - start_ns) / 1e6 : 0.0;
-}
-
 uint64_t timeout_milliseconds(double seconds) {
   // At least 1 ms so a tiny timeout still lets the loop run once; capped at a year
   // so the conversion cannot overflow.
   return static_cast<uint64_t>(std::clamp(std::ceil(seconds * 1000.0), 1.0, 3.2e10));
-}
-
-void build_authority(std::string& out, const Url& url) {
-  out.clear();
-  bool ipv6 = url.host.find(':') != std::string::npos;
-  if (ipv6) out += '[';
-  out += url.host;
-  if (ipv6) out += ']';
-  out += ':';
-  char digits[8];
-  auto end = std::to_chars(digits, digits + sizeof(digits), url.port).ptr;
-  out.append(digits, end);
 }
 
 sockaddr_storage with_port(const sockaddr_storage& address, uint16_t port) {
@@ -63,11 +46,18 @@ void forget_response(ResponseData& out) {
 
 }  // namespace
 
-Session::Exchange::Exchange(Session& session)
-    : session_(session), timer_(session.client_.loop(), on_timer, this) {}
+Exchange::Exchange(Session& session)
+    : session_(session), timer_(session.client().loop(), on_timer, this) {
+  session_.attach(*this);
+}
 
-void Session::Exchange::start(const Request& request, ResponseData& out, ResponseHandler* handler) {
-  assert(!busy() && "one request at a time per Session");
+Exchange::~Exchange() {
+  abandon();
+  session_.detach(*this);
+}
+
+void Exchange::start(const Request& request, ResponseData& out, ResponseHandler* handler) {
+  assert(!busy() && "one request at a time per Exchange");
   out.clear();
   request_ = request;
   out_ = &out;
@@ -88,18 +78,19 @@ void Session::Exchange::start(const Request& request, ResponseData& out, Respons
   if (delivery_pending_) timer_.start(0);
 }
 
-void Session::Exchange::abandon() {
-  if (phase_ == Phase::kResolving) session_.client_.dns().cancel(*this);
+void Exchange::abandon() {
+  if (phase_ == Phase::kResolving) session_.client().dns().cancel(*this);
   timer_.stop();
+  dialer_.reset();
+  if (active_) drop_active();  // it still carries our request: no one else may use it
   phase_ = Phase::kIdle;
   delivery_pending_ = false;
-  connecting_ = nullptr;
   addresses_ = nullptr;
   out_ = nullptr;
   handler_ = nullptr;
 }
 
-void Session::Exchange::on_timer(void* self) {
+void Exchange::on_timer(void* self) {
   auto& exchange = *static_cast<Exchange*>(self);
   if (exchange.delivery_pending_) {
     exchange.deliver();
@@ -108,20 +99,21 @@ void Session::Exchange::on_timer(void* self) {
   }
 }
 
-void Session::Exchange::acquire_connection() {
+void Exchange::acquire_connection() {
   const Url& url = *request_.url;
-  build_authority(key_, url);
-  auto found = session_.connections_.find(key_);
-  if (found != session_.connections_.end()) {
-    Connection& connection = *found->second;
-    if (connection.idle()) {
-      out_->timings.blocked = milliseconds_since(start_ns_);
-      exchange_on(connection);
-      return;
-    }
-    session_.connections_.erase(found);  // cannot happen: only idle ones stay pooled
+  // Formatted only when the host or port changed: scripts send request after
+  // request to one host, and comparing costs less than formatting.
+  if (url.port != key_port_ || url.host != key_host_) {
+    url.authority_into(key_);
+    key_host_.assign(url.host);
+    key_port_ = url.port;
   }
-  DnsCache& dns = session_.client_.dns();
+  if (Connection* ready = session_.pool().find_ready(key_)) {
+    out_->timings.blocked = milliseconds_since(start_ns_);
+    exchange_on(*ready);
+    return;
+  }
+  DnsCache& dns = session_.client().dns();
   if (const AddressList* addresses = dns.find(url.host)) {
     connect_to(*addresses);
     return;
@@ -131,7 +123,7 @@ void Session::Exchange::acquire_connection() {
   if (status < 0) on_resolved(status, nullptr);
 }
 
-void Session::Exchange::on_resolved(int status, const AddressList* addresses) {
+void Exchange::on_resolved(int status, const AddressList* addresses) {
   if (status < 0 || !addresses) {
     out_->timings.blocked = milliseconds_since(start_ns_);
     set_dns_error(*out_, request_.url->host, status);
@@ -141,13 +133,13 @@ void Session::Exchange::on_resolved(int status, const AddressList* addresses) {
   connect_to(*addresses);
 }
 
-void Session::Exchange::connect_to(const AddressList& addresses) {
+void Exchange::connect_to(const AddressList& addresses) {
   out_->timings.blocked = milliseconds_since(start_ns_);
   out_->timings.connecting = 0;
   tls_context_ = nullptr;
   if (request_.url->tls()) {
     std::string error;
-    tls_context_ = session_.client_.tls().for_host(request_.url->host, &error);
+    tls_context_ = session_.client().tls().for_host(request_.url->host, &error);
     if (!tls_context_) {
       fail(ErrorCode::kTlsGeneric, error);
       return;
@@ -158,38 +150,31 @@ void Session::Exchange::connect_to(const AddressList& addresses) {
   connect_next();
 }
 
-void Session::Exchange::connect_next() {
+void Exchange::connect_next() {
   sockaddr_storage address = with_port((*addresses_)[next_address_++], request_.url->port);
-  ConnectionListener& listener = *this;  // the base is private: convert here, not in make_unique
   TlsTarget tls;
   if (tls_context_) {
     tls.context = tls_context_;
     tls.host = &request_.url->host;
-    tls.session_slot = &session_.tls_sessions_.try_emplace(key_).first->second;
+    tls.session_slot = &session_.pool().tls_session(key_);
   }
-  auto connection = std::make_unique<Connection>(session_.client_, listener,
-                                                 reinterpret_cast<sockaddr*>(&address),
-                                                 tls_context_ ? &tls : nullptr);
-  Connection& created = *connection;
-  // Replaces (and so closes) the connection of a previous address that failed.
-  session_.connections_.insert_or_assign(key_, std::move(connection));
   phase_ = Phase::kConnecting;
-  connecting_ = &created;
-  connect_start_ns_ = uv_hrtime();
-  int status = created.connect();
-  if (status < 0) on_connected(created, status);
+  DialListener& listener = *this;  // the base is private: convert here
+  // Closes the stream of a previous address that failed.
+  int status = dialer_.start(session_.client(), reinterpret_cast<sockaddr*>(&address),
+                             tls_context_ ? &tls : nullptr, listener);
+  if (status < 0) on_dialed(status);
 }
 
-void Session::Exchange::on_connected(Connection& connection, int status) {
-  add_connect_timings(connection);
-  connecting_ = nullptr;
+void Exchange::on_dialed(int status) {
+  add_connect_timings();
   if (status == 0) {
-    exchange_on(connection);
+    use_stream();
     return;
   }
   if (status == Stream::kTlsFailed) {  // another address would present the same certificate
-    set_tls_handshake_error(*out_, key_, *connection.tls());
-    drop(connection);
+    set_tls_handshake_error(*out_, key_, *dialer_.tls());
+    dialer_.reset();
     finish();
     return;
   }
@@ -198,38 +183,53 @@ void Session::Exchange::on_connected(Connection& connection, int status) {
     connect_next();
     return;
   }
-  set_dial_error(*out_, connection.remote(), status);
-  drop(connection);
+  set_dial_error(*out_, dialer_.remote(), status);
+  dialer_.reset();
   finish();
 }
 
-// TCP connect and TLS handshake of the connection just made (k6 counts a
+// TCP connect and TLS handshake of the connection just dialed (k6 counts a
 // handshake in http_req_tls_handshaking, not in http_req_connecting).
-void Session::Exchange::add_connect_timings(const Connection& connection) {
+void Exchange::add_connect_timings() {
   uint64_t now = uv_hrtime();
-  const TlsInfo* tls = connection.tls();
+  uint64_t start = dialer_.start_ns();
+  const TlsInfo* tls = dialer_.tls();
   if (!tls || !tls->handshake_start_ns) {
-    out_->timings.connecting += milliseconds_between(connect_start_ns_, now);
+    out_->timings.connecting += milliseconds_between(start, now);
     return;
   }
-  out_->timings.connecting += milliseconds_between(connect_start_ns_, tls->handshake_start_ns);
+  out_->timings.connecting += milliseconds_between(start, tls->handshake_start_ns);
   uint64_t end = tls->handshake_end_ns ? tls->handshake_end_ns : now;
   out_->timings.tls_handshaking = milliseconds_between(tls->handshake_start_ns, end);
 }
 
-void Session::Exchange::exchange_on(Connection& connection) {
-  phase_ = Phase::kExchanging;
-  session_.active_ = &connection;
-  connection.send(request_, session_.client_.user_agent(), *out_);
+// The dialed stream gets the connection of the protocol its handshake agreed on.
+void Exchange::use_stream() {
+  ConnectionPool& pool = session_.pool();
+  std::unique_ptr<Connection> connection = make_connection(
+      dialer_.protocol(), dialer_.take_stream(), dialer_.remote(), pool.idle_listener());
+  if (!connection) {  // OpenSSL refuses a protocol it did not offer: cannot happen
+    fail(ErrorCode::kTlsGeneric, "tls: the server chose a protocol that was not offered");
+    return;
+  }
+  exchange_on(pool.add(key_, std::move(connection)));
 }
 
-void Session::Exchange::on_response_complete(Connection& connection, bool keep_alive) {
-  if (!keep_alive) drop(connection);
+void Exchange::exchange_on(Connection& connection) {
+  phase_ = Phase::kExchanging;
+  active_ = &connection;
+  connection.send(request_, session_.client().user_agent(), *out_, *this);
+}
+
+void Exchange::on_response_complete(Connection& connection, bool keep_alive) {
+  active_ = nullptr;
+  if (!keep_alive) session_.pool().drop(connection);
   finish();
 }
 
-void Session::Exchange::on_exchange_failed(Connection& connection, bool retryable) {
-  drop(connection);
+void Exchange::on_exchange_failed(Connection& connection, bool retryable) {
+  active_ = nullptr;
+  session_.pool().drop(connection);
   if (retryable && !retried_) {
     retried_ = true;
     uint64_t bytes_sent = out_->bytes_sent;  // the lost attempt did go on the wire
@@ -241,55 +241,47 @@ void Session::Exchange::on_exchange_failed(Connection& connection, bool retryabl
   finish();
 }
 
-void Session::Exchange::on_idle_closed(Connection& connection) {
-  drop(connection);
+void Exchange::drop_active() {
+  Connection* connection = active_;
+  active_ = nullptr;
+  session_.pool().drop(*connection);
 }
 
-void Session::Exchange::drop(Connection& connection) {
-  if (session_.active_ == &connection) session_.active_ = nullptr;
-  if (connecting_ == &connection) connecting_ = nullptr;
-  auto& pool = session_.connections_;
-  auto found = std::find_if(pool.begin(), pool.end(),
-                            [&](const auto& entry) { return entry.second.get() == &connection; });
-  if (found != pool.end()) pool.erase(found);
-}
-
-void Session::Exchange::time_out() {
+void Exchange::time_out() {
   switch (phase_) {
     case Phase::kIdle:
       return;
     case Phase::kResolving:
-      session_.client_.dns().cancel(*this);
+      session_.client().dns().cancel(*this);
       out_->timings.blocked = milliseconds_since(start_ns_);
       set_error(*out_, ErrorCode::kRequestTimeout, "request timeout");
       break;
     case Phase::kConnecting:
-      add_connect_timings(*connecting_);
-      if (connecting_->tls() && connecting_->tls()->handshake_start_ns)
+      add_connect_timings();
+      if (dialer_.tls() && dialer_.tls()->handshake_start_ns)
         set_error(*out_, ErrorCode::kRequestTimeout, "tls handshake timeout");
       else
-        set_dial_timeout(*out_, connecting_->remote());
-      drop(*connecting_);
+        set_dial_timeout(*out_, dialer_.remote());
+      dialer_.reset();
       break;
     case Phase::kExchanging:
       set_error(*out_, ErrorCode::kRequestTimeout, "request timeout");
-      session_.active_->abort_exchange();
-      drop(*session_.active_);
+      active_->abort_exchange(*this);
+      drop_active();
       break;
   }
   finish();
 }
 
-void Session::Exchange::fail(ErrorCode code, std::string_view message) {
+void Exchange::fail(ErrorCode code, std::string_view message) {
   set_error(*out_, code, message);
   finish();
 }
 
-void Session::Exchange::finish() {
+void Exchange::finish() {
   timer_.stop();
   phase_ = Phase::kIdle;
-  session_.active_ = nullptr;
-  connecting_ = nullptr;
+  active_ = nullptr;
   addresses_ = nullptr;
   if (out_->error_code != ErrorCode::kNone) forget_response(*out_);
   Timings& timings = out_->timings;
@@ -302,7 +294,7 @@ void Session::Exchange::finish() {
   deliver();
 }
 
-void Session::Exchange::deliver() {
+void Exchange::deliver() {
   delivery_pending_ = false;
   ResponseHandler* handler = handler_;
   ResponseData* out = out_;

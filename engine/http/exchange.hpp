@@ -3,29 +3,36 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/http/client.hpp"
 #include "engine/http/connection.hpp"
+#include "engine/http/dialer.hpp"
 #include "engine/http/dns_cache.hpp"
+#include "engine/http/session.hpp"
 #include "engine/http/timer.hpp"
 
 namespace lueng::http {
 
-// Drives one request of a Session at a time through its phases: pick an idle
-// connection or resolve, connect (trying each address) and send; enforce the
-// overall timeout; retry once after a stale keep-alive connection; hand the result
-// to the handler exactly once, never from inside send().
+// Carries one request at a time of a Session through its phases: take a ready
+// connection from the session's pool, or resolve, dial (trying each address) and
+// add one; send; enforce the overall timeout; retry once after a stale keep-alive
+// connection; hand the result to the handler exactly once, never from inside
+// start(). A Session carries as many Exchanges as its owner makes (http.batch
+// runs one per parallel request), all sharing its connections.
 //
-// Created once per Session and reused, so a request on a kept-alive connection
-// allocates nothing.
-class Session::Exchange final : private DnsWaiter, private ConnectionListener {
+// Made once and reused, so a request on a kept-alive connection allocates
+// nothing. Must be destroyed before its Session.
+class Exchange final : private DnsWaiter, private DialListener, private ConnectionListener {
  public:
   explicit Exchange(Session& session);
+  ~Exchange();  // abandons the request in flight
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
 
+  // Starts a request (the Exchange must not be busy()); `handler->on_response(out)`
+  // is called exactly once, from a later loop callback. Failures (DNS, refused,
+  // reset, timeout, malformed) come back as out.error_code != kNone.
   void start(const Request& request, ResponseData& out, ResponseHandler* handler);
-  // Forgets the request in flight without calling its handler. The caller drops the
-  // connections.
+  // Forgets the request in flight without calling its handler; the connection it
+  // was on (or was dialing) is closed, the session's other connections stay.
   void abandon();
   bool busy() const { return phase_ != Phase::kIdle || delivery_pending_; }
 
@@ -37,33 +44,35 @@ class Session::Exchange final : private DnsWaiter, private ConnectionListener {
   void acquire_connection();
   void connect_to(const AddressList& addresses);
   void connect_next();
-  void add_connect_timings(const Connection& connection);
+  void add_connect_timings();
+  void use_stream();
   void exchange_on(Connection& connection);
-  void drop(Connection& connection);
+  void drop_active();
   void time_out();
   void fail(ErrorCode code, std::string_view message);
   void finish();
   void deliver();
 
   void on_resolved(int status, const AddressList* addresses) override;
-  void on_connected(Connection& connection, int status) override;
+  void on_dialed(int status) override;
   void on_response_complete(Connection& connection, bool keep_alive) override;
   void on_exchange_failed(Connection& connection, bool retryable) override;
-  void on_idle_closed(Connection& connection) override;
 
   Session& session_;
   Timer timer_;  // the request's timeout, and the deferred delivery of early results
+  Dialer dialer_;
   Request request_;
   ResponseData* out_ = nullptr;
   ResponseHandler* handler_ = nullptr;
   Phase phase_ = Phase::kIdle;
-  std::string key_;  // the request's authority, "host:port"; capacity reused
+  std::string key_;       // the request's authority, "host:port"; capacity reused
+  std::string key_host_;  // the host and port key_ was made of
+  uint16_t key_port_ = 0;
   const AddressList* addresses_ = nullptr;
   SSL_CTX* tls_context_ = nullptr;  // for https: the context of the request's host
   size_t next_address_ = 0;
-  Connection* connecting_ = nullptr;
+  Connection* active_ = nullptr;  // carrying the request (kExchanging)
   uint64_t start_ns_ = 0;
-  uint64_t connect_start_ns_ = 0;
   bool retried_ = false;
   bool inside_start_ = false;
   bool delivery_pending_ = false;

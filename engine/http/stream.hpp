@@ -29,8 +29,11 @@ class StreamHandler {
 
 // What a TLS stream knows of its connection.
 struct TlsInfo {
-  const char* version = "";            // k6's tls_version tag value ("tls1.3") once connected
-  const char* cipher_suite = "";       // the standard (IANA) name, e.g. "TLS_AES_128_GCM_SHA256"
+  const char* version = "";       // k6's tls_version tag value ("tls1.3") once connected
+  const char* cipher_suite = "";  // the standard (IANA) name, e.g. "TLS_AES_128_GCM_SHA256"
+  // The protocol ALPN agreed on ("http/1.1"), empty when the server chose none;
+  // points into the TLS connection, so valid while the stream lives.
+  std::string_view alpn;
   bool session_reused = false;         // the handshake resumed an earlier session
   uint64_t handshake_start_ns = 0;     // uv_hrtime() when TCP was up and the handshake began
   uint64_t handshake_end_ns = 0;       // when it finished or failed; 0 while it runs
@@ -38,8 +41,8 @@ struct TlsInfo {
   std::string error_message;
 };
 
-// A byte transport under an HTTP/1.1 connection: plain TCP, or TLS (OpenSSL
-// memory BIOs over a TCP stream). Streams are created by a factory and
+// A byte transport under an HTTP connection: plain TCP, or TLS (OpenSSL memory
+// BIOs over a TCP stream). Streams are created by a factory and
 // released only through close(), because the libuv handles inside must outlive
 // their pending callbacks: the memory goes when the transport has really closed.
 class Stream {
@@ -57,6 +60,11 @@ class Stream {
   // Sends all of `data`: kWriteComplete when it went out at once, kWritePending when
   // the rest is queued (`data` must then stay valid until on_write), or a libuv error.
   virtual int write(std::string_view data) = 0;
+
+  // From now on events go to `handler`: the dialer hands a connected stream to the
+  // connection of the protocol the handshake agreed on. May be called from inside
+  // on_connect; later bytes of the same read then reach the new handler.
+  virtual void set_handler(StreamHandler& handler) = 0;
 
   // An idle keep-alive connection must not keep the loop running.
   virtual void set_referenced(bool referenced) = 0;

@@ -35,6 +35,8 @@ class TcpStream final : public Stream {
     return status < 0 ? status : kWritePending;
   }
 
+  void set_handler(StreamHandler& handler) override { handler_ = &handler; }
+
   void set_referenced(bool referenced) override {
     auto* handle = reinterpret_cast<uv_handle_t*>(&tcp_);
     if (referenced) {

@@ -6,6 +6,12 @@
 
 namespace lueng::http {
 
+// Milliseconds from one uv_hrtime() reading to a later one; 0 when `end_ns` is not
+// later (a phase that never started).
+inline double milliseconds_between(uint64_t start_ns, uint64_t end_ns) {
+  return end_ns > start_ns ? static_cast<double>(end_ns - start_ns) / 1e6 : 0.0;
+}
+
 // A one-shot uv_timer_t owned like a plain member: the owner may be destroyed at any
 // time, the handle's memory is released later in its close callback.
 class Timer {

@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 
+#include "engine/http/protocols.hpp"
 #include "engine/http/tls_stream.hpp"
 
 namespace lueng::http {
@@ -66,8 +67,10 @@ SslCtxPtr TlsContexts::make(int identity, std::string* error) {
   // Sessions live in each VU's Session (per host), not in OpenSSL's shared cache.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
   SSL_CTX_sess_set_new_cb(ctx, remember_tls_session);
-  static const unsigned char kAlpn[] = "\x08http/1.1";
-  SSL_CTX_set_alpn_protos(ctx, kAlpn, sizeof(kAlpn) - 1);
+  // ALPN: the protocols a Connection exists for (protocols.cpp).
+  std::string_view offer = alpn_offer();
+  SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(offer.data()),
+                          static_cast<unsigned int>(offer.size()));
   if (identity >= 0) {
     const TlsMaterial::ClientIdentity& id = material_->identities()[static_cast<size_t>(identity)];
     bool ok = SSL_CTX_use_certificate(ctx, id.chain.front().get()) == 1 &&

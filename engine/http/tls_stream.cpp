@@ -76,6 +76,8 @@ class TlsStream final : public Stream, private StreamHandler {
     return kWritePending;
   }
 
+  void set_handler(StreamHandler& handler) override { handler_ = &handler; }
+
   void set_referenced(bool referenced) override { tcp_->set_referenced(referenced); }
 
   int local_address(sockaddr_storage* address) const override {
@@ -203,6 +205,10 @@ class TlsStream final : public Stream, private StreamHandler {
     const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
     info_.cipher_suite = cipher ? SSL_CIPHER_standard_name(cipher) : "";
     info_.session_reused = SSL_session_reused(ssl_) == 1;
+    const unsigned char* protocol = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(ssl_, &protocol, &length);
+    if (protocol) info_.alpn = {reinterpret_cast<const char*>(protocol), length};
     handler_->on_connect(0);
   }
 

@@ -20,7 +20,8 @@ struct TlsTarget {
 // TLS over a plain TCP stream: OpenSSL works on two memory BIOs, ciphertext goes
 // through the TCP stream, so the loop never blocks and one read buffer still serves
 // every stream of the loop. on_connect arrives once the handshake is done (status
-// 0) or has failed (Stream::kTlsFailed, details in tls()). Only application data
+// 0; tls()->alpn says which protocol it agreed on, of those the context offers:
+// alpn_offer()) or has failed (Stream::kTlsFailed, details in tls()). Only application data
 // reaches on_read: TLS 1.3 session tickets on an idle connection are not "the
 // server speaking out of turn". The host is read at creation only; the context
 // and the slot must live until close() (which forgets the slot).

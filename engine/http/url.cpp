@@ -246,8 +246,21 @@ void resolve_reference(const Url& base, std::string_view reference, std::string&
 }
 
 std::string Url::authority() const {
-  if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
-  return fmt::format("{}:{}", host, port);
+  std::string out;
+  authority_into(out);
+  return out;
+}
+
+void Url::authority_into(std::string& out) const {
+  out.clear();
+  bool ipv6 = host.find(':') != std::string::npos;
+  if (ipv6) out += '[';
+  out += host;
+  if (ipv6) out += ']';
+  out += ':';
+  char digits[8];
+  auto end = std::to_chars(digits, digits + sizeof(digits), port).ptr;
+  out.append(digits, end);
 }
 
 std::string Url::without_query() const {

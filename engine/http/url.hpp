@@ -19,8 +19,10 @@ struct Url {
   std::string basic_auth;
 
   bool tls() const { return scheme == "https"; }
-  // "host:port", the key under which connections are pooled.
+  // "host:port" ("[::1]:port" for IPv6), the key under which connections are pooled.
   std::string authority() const;
+  // The same into `out`, overwritten; its capacity is kept (no allocation once warm).
+  void authority_into(std::string& out) const;
   // scheme://host[:port]/path without the query: k6's default name tag.
   std::string without_query() const;
 };

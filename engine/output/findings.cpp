@@ -48,7 +48,7 @@ Window window_at(const std::vector<TimePoint>& series, size_t i) {
 }
 
 bool is_ramping(const ScenarioSummary& s) {
-  return s.executor == "ramping-vus" || s.executor == "ramping-arrival-rate";
+  return s.load == LoadShape::kRamping;
 }
 
 BreakingPoint breaking_point(const RunResult& result, const ScenarioSummary& s) {
@@ -211,7 +211,7 @@ std::pair<double, double> longest_hold(const ScenarioSummary& s) {
 // The stretch of constant load drift judges, if the scenario has one long enough.
 std::optional<std::pair<double, double>> constant_stretch(const ScenarioSummary& s) {
   std::pair<double, double> stretch{0, 0};
-  if (s.executor == "constant-vus" || s.executor == "constant-arrival-rate")
+  if (s.load == LoadShape::kConstant)
     stretch = {s.start_time, s.start_time + s.duration};
   else if (is_ramping(s))
     stretch = longest_hold(s);

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 
 #include <fmt/format.h>
 
+#include "engine/common/utc_time.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
@@ -26,12 +26,7 @@ std::string e(std::string_view text) {
 }
 
 std::string utc(int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return text;
+  return format_utc(unix_ms, UtcFormat::kReadable);
 }
 
 // The time series in at most kHtmlChartPoints buckets of whole seconds: counts

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "engine/common/text.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/file_writer.hpp"
 #include "engine/output/json_output.hpp"
@@ -37,19 +38,13 @@ struct Declared {
   std::vector<Submetric> submetrics;
 };
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  return text;
-}
-
 void add_submetric(Declared& declared, const thresholds::Selector& selector) {
   for (const auto& known : declared.submetrics)
     if (known.filter == selector.filter) return;
   std::string_view text = selector.text;
   size_t open = text.find('{'), close = text.rfind('}');
   Submetric sub;
-  sub.suffix = std::string(trim(text.substr(open + 1, close - open - 1)));
+  sub.suffix = std::string(trim_whitespace(text.substr(open + 1, close - open - 1)));
   sub.tags = selector.tags;
   std::stable_sort(sub.tags.begin(), sub.tags.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

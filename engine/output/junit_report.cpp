@@ -1,9 +1,8 @@
 #include "engine/output/junit_report.hpp"
 
-#include <ctime>
-
 #include <fmt/format.h>
 
+#include "engine/common/utc_time.hpp"
 #include "engine/output/markup.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"
@@ -15,12 +14,7 @@ namespace {
 using thresholds::SloStatus;
 
 std::string timestamp(int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  return text;
+  return format_utc(unix_ms, UtcFormat::kIsoSeconds);
 }
 
 struct Suite {

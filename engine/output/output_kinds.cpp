@@ -6,23 +6,39 @@
 #include "engine/output/junit_report.hpp"
 #include "engine/output/locust_csv.hpp"
 #include "engine/output/markdown_report.hpp"
-#include "engine/output/text_file.hpp"
+#include "engine/output/rendered_file.hpp"
 
 namespace lueng::output {
 
+namespace {
+
+std::unique_ptr<Output> open_html(const std::string& path, std::string* error) {
+  return open_rendered_file(path, render_html_report, error);
+}
+
+std::unique_ptr<Output> open_markdown(const std::string& path, std::string* error) {
+  return open_rendered_file(path, render_markdown_report, error);
+}
+
+std::unique_ptr<Output> open_junit(const std::string& path, std::string* error) {
+  return open_rendered_file(path, render_junit_report, error);
+}
+
+}  // namespace
+
 const std::vector<OutputKind>& output_kinds() {
   static const std::vector<OutputKind> kinds = {
-      {"json", "JSON lines of every sample as the run goes, k6's format (FILE.gz: gzip)", nullptr,
+      {"json", "JSON lines of every sample as the run goes, k6's format (FILE.gz: gzip)",
        open_json_output},
-      {"csv", "CSV rows of every sample as the run goes, k6's columns (FILE.gz: gzip)", nullptr,
+      {"csv", "CSV rows of every sample as the run goes, k6's columns (FILE.gz: gzip)",
        open_csv_output},
       {"locust", "Locust's PREFIX_stats.csv, _stats_history.csv and _failures.csv, at the end",
-       nullptr, open_locust_output},
-      {"html", "self-contained HTML report with charts, at the end of the run", render_html_report},
+       open_locust_output},
+      {"html", "self-contained HTML report with charts, at the end of the run", open_html, true},
       {"markdown", "Markdown report for a pull-request comment, at the end of the run",
-       render_markdown_report},
-      {"junit", "JUnit XML: a test case per SLO and per check, at the end of the run",
-       render_junit_report},
+       open_markdown, true},
+      {"junit", "JUnit XML: a test case per SLO and per check, at the end of the run", open_junit,
+       true},
   };
   return kinds;
 }
@@ -46,28 +62,6 @@ std::string parse_output_target(std::string_view text, OutputTarget* target) {
   target->kind = std::string(kind);
   target->target = std::string(text.substr(eq + 1));
   return "";
-}
-
-std::string check_end_of_run_outputs(const std::vector<OutputTarget>& targets) {
-  for (const auto& target : targets) {
-    const OutputKind* kind = find_output_kind(target.kind);
-    if (!kind || !kind->render_at_end) continue;
-    if (std::string problem = check_writable(target.target); !problem.empty()) return problem;
-  }
-  return "";
-}
-
-std::vector<std::string> write_end_of_run_outputs(const RunResult& result,
-                                                  const std::vector<OutputTarget>& targets) {
-  std::vector<std::string> problems;
-  for (const auto& target : targets) {
-    const OutputKind* kind = find_output_kind(target.kind);
-    if (!kind || !kind->render_at_end) continue;
-    std::string error;
-    if (!write_text_file(target.target, kind->render_at_end(result), &error))
-      problems.push_back(error);
-  }
-  return problems;
 }
 
 }  // namespace lueng::output

@@ -6,13 +6,13 @@ OutputSet::~OutputSet() {
   if (writer_) writer_->stop();
 }
 
-std::string OutputSet::add(const OutputKind& kind, const std::string& target) {
-  std::string spec = std::string(kind.name) + "=" + target;
+std::string OutputSet::add(const OutputKind& kind, const std::string& target, std::string flag) {
+  if (flag.empty()) flag = "--out " + std::string(kind.name) + "=" + target;
   std::string error;
-  std::unique_ptr<Output> output = kind.open ? kind.open(target, &error) : nullptr;
-  if (!output) return "--out " + spec + ": " + error;
+  std::unique_ptr<Output> output = kind.open(target, &error);
+  if (!output) return flag + ": " + error;
   outputs_.push_back(std::move(output));
-  specs_.push_back(spec);
+  flags_.push_back(std::move(flag));
   return "";
 }
 
@@ -36,7 +36,7 @@ std::vector<std::string> OutputSet::finish(RunResult& result) {
   std::vector<std::string> problems;
   for (size_t i = 0; i < outputs_.size(); ++i)
     if (std::string problem = outputs_[i]->finish(result); !problem.empty())
-      problems.push_back("--out " + specs_[i] + ": " + problem);
+      problems.push_back(flags_[i] + ": " + problem);
   outputs_.clear();
   return problems;
 }

@@ -19,9 +19,9 @@ class OutputSet {
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;
 
-  // Opens an output of a kind that has `open` (output_kinds.hpp). Returns "" or
-  // the problem, naming the option.
-  std::string add(const OutputKind& kind, const std::string& target);
+  // Opens an output (output_kinds.hpp). Returns "" or the problem, naming the
+  // option as the user gave it: `flag`, by default "--out KIND=TARGET".
+  std::string add(const OutputKind& kind, const std::string& target, std::string flag = "");
   // After the script's options are read and before the run: hands the
   // thresholds to every output (k6's JSON lines list them).
   void set_thresholds(const std::vector<thresholds::SloDefinition>& slos);
@@ -36,7 +36,7 @@ class OutputSet {
 
  private:
   std::vector<std::unique_ptr<Output>> outputs_;
-  std::vector<std::string> specs_;
+  std::vector<std::string> flags_;
   std::unique_ptr<SampleWriter> writer_;  // after outputs_: stops before they go
   bool writer_made_ = false;
 };

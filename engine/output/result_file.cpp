@@ -1,11 +1,8 @@
 #include "engine/output/result_file.hpp"
 
-#include "engine/output/text_file.hpp"
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -13,10 +10,12 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "engine/common/json_parse.hpp"
+#include "engine/common/utc_time.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/json_fields.hpp"
 #include "engine/output/slo_json.hpp"
+#include "engine/output/text_file.hpp"
 #include "engine/output/views.hpp"
 
 namespace lueng::output {
@@ -26,14 +25,7 @@ namespace {
 using Writer = JsonWriter;
 
 std::string iso8601(int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char with_ms[40];
-  std::snprintf(with_ms, sizeof with_ms, "%s.%03dZ", text, static_cast<int>(unix_ms % 1000));
-  return with_ms;
+  return format_utc(unix_ms, UtcFormat::kIsoMillis);
 }
 
 void write_tags(Writer& w, std::string_view encoded) {
@@ -257,7 +249,7 @@ void write_findings(Writer& w, const Findings& f) {
     w.Null();
   } else {
     const GeneratorLimit& g = *f.generator;
-    auto span = [&w](const char* key, const GeneratorLimit::Span& span) {
+    auto write_span = [&w](const char* key, const GeneratorLimit::Span& span) {
       w.Key(key);
       if (!span.seen()) return w.Null(), void();
       w.StartObject();
@@ -267,11 +259,11 @@ void write_findings(Writer& w, const Findings& f) {
       w.EndObject();
     };
     w.StartObject();
-    span("dropped", g.dropped);
+    write_span("dropped", g.dropped);
     key_uint(w, "dropped_iterations", g.dropped_iterations);
-    span("lagging", g.lagging);
+    write_span("lagging", g.lagging);
     key_number(w, "worst_lag_p95_ms", g.worst_lag_p95_ms);
-    span("saturated", g.saturated);
+    write_span("saturated", g.saturated);
     key_number(w, "worst_busy", g.worst_busy);
     key_string(w, "text", describe(g).c_str());
     w.EndObject();
@@ -280,6 +272,24 @@ void write_findings(Writer& w, const Findings& f) {
 }
 
 }  // namespace
+
+const char* load_shape_name(LoadShape shape) {
+  switch (shape) {
+    case LoadShape::kConstant:
+      return "constant";
+    case LoadShape::kRamping:
+      return "ramping";
+    case LoadShape::kOther:
+      break;
+  }
+  return "other";
+}
+
+std::optional<LoadShape> parse_load_shape(std::string_view name) {
+  for (LoadShape shape : {LoadShape::kOther, LoadShape::kConstant, LoadShape::kRamping})
+    if (name == load_shape_name(shape)) return shape;
+  return std::nullopt;
+}
 
 std::string result_to_json(const RunResult& result) {
   rapidjson::StringBuffer buffer;
@@ -329,6 +339,7 @@ std::string result_to_json(const RunResult& result) {
     key_number(w, "max_duration_seconds", s.max_duration);
     key_number(w, "start_time_seconds", s.start_time);
     key_number(w, "graceful_stop_seconds", s.graceful_stop);
+    key_string(w, "load", load_shape_name(s.load));
     key_int(w, "start_target", s.start_target);
     key_int(w, "iterations_completed", s.iterations_completed);
     key_int(w, "iterations_interrupted", s.iterations_interrupted);

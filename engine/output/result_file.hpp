@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/output/run_result.hpp"
 
@@ -8,6 +10,10 @@ namespace lueng::output {
 
 // Version of the result file layout (docs/results.md). Bump on incompatible changes.
 inline constexpr const char* kResultSchema = "lueng.result/1";
+
+// A scenario's "load" in the file: "other", "constant" or "ramping".
+const char* load_shape_name(LoadShape shape);
+std::optional<LoadShape> parse_load_shape(std::string_view name);
 
 // The result file as JSON text.
 std::string result_to_json(const RunResult& result);

@@ -175,6 +175,18 @@ class Reader {
     result.metrics.set_total(def, aggregate(m, def, where));
   }
 
+  // The scenario's load shape. Files written before lueng wrote "load" are read
+  // by what their executors wrote: stages for a ramp, a duration for a constant
+  // load. A shape this lueng does not know has nothing its findings judge.
+  LoadShape load_shape(const Value& s, const ScenarioSummary& summary,
+                       const std::string& where) const {
+    if (member(s, "load"))
+      return parse_load_shape(string(s, "load", where)).value_or(LoadShape::kOther);
+    if (!summary.stages.empty()) return LoadShape::kRamping;
+    if (summary.duration > 0) return LoadShape::kConstant;
+    return LoadShape::kOther;
+  }
+
   void scenarios(RunResult& result, const Value& list) const {
     if (!list.IsArray()) fail("scenarios", "must be a list");
     for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
@@ -212,6 +224,7 @@ class Reader {
         summary.breaking_p95_ms = number(*bp, "p95_ms", where + ".breaking_point");
         summary.breaking_error_rate = number(*bp, "error_rate", where + ".breaking_point");
       }
+      summary.load = load_shape(s, summary, where);
       result.scenarios.push_back(std::move(summary));
     }
   }
@@ -388,12 +401,12 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   if (const Value* errors = reader.member(d, "errors"); errors && errors->IsArray())
     for (const auto& e : errors->GetArray())
       if (e.IsObject()) {
-        ScriptErrorCount& error = result.script_errors.emplace_back();
-        error.message = reader.string(e, "message", "errors");
-        error.phase = reader.string(e, "phase", "errors");
-        if (error.phase.empty()) error.phase = "iteration";  // files of lueng 0.x before phases
-        error.deliberate = reader.string(e, "kind", "errors") == "fail";
-        error.count = reader.count(e, "count", "errors");
+        ScriptErrorCount& count = result.script_errors.emplace_back();
+        count.message = reader.string(e, "message", "errors");
+        count.phase = reader.string(e, "phase", "errors");
+        if (count.phase.empty()) count.phase = "iteration";  // files of lueng 0.x before phases
+        count.deliberate = reader.string(e, "kind", "errors") == "fail";
+        count.count = reader.count(e, "count", "errors");
       }
   if (const Value* slos = reader.member(d, "slos")) reader.slos(result, *slos);
   return result;

@@ -16,11 +16,9 @@ namespace lueng::output {
 inline constexpr std::array<double, 11> kLocustPercentiles = {50, 66, 75,   80,    90, 95,
                                                               98, 99, 99.9, 99.99, 100};
 
-// One second of the test, from the workers' interval stats.
-struct TimePoint {
-  int64_t second = 0;  // since the test start
-  double vus = 0;
-  double vus_max = 0;
+// What is counted per second of the test: by each worker while the second runs
+// (exec::IntervalStats) and in the time series of the result (TimePoint).
+struct IntervalCounts {
   uint64_t requests = 0;
   uint64_t failed = 0;
   uint64_t iterations = 0;
@@ -28,6 +26,25 @@ struct TimePoint {
   uint64_t checks_failed = 0;
   double data_sent = 0;
   double data_received = 0;
+  uint64_t dropped = 0;  // arrival-rate iterations with no free VU to start them
+
+  void add(const IntervalCounts& other) {
+    requests += other.requests;
+    failed += other.failed;
+    iterations += other.iterations;
+    checks_passed += other.checks_passed;
+    checks_failed += other.checks_failed;
+    data_sent += other.data_sent;
+    data_received += other.data_received;
+    dropped += other.dropped;
+  }
+};
+
+// One second of the test, from the workers' interval stats.
+struct TimePoint : IntervalCounts {
+  int64_t second = 0;  // since the test start
+  double vus = 0;
+  double vus_max = 0;
   // http_req_duration of the requests that ended in this second (ms); 0 when none.
   double duration_avg = 0, duration_p50 = 0, duration_p90 = 0, duration_p95 = 0, duration_p99 = 0,
          duration_max = 0;
@@ -39,12 +56,21 @@ struct TimePoint {
   // for running totals (Locust's stats history); 0 while there was none.
   double total_min = 0, total_avg = 0, total_max = 0;
   std::array<double, kLocustPercentiles.size()> total_percentiles{};
-  // The load generator itself: iterations dropped (no free VU), p(95) of
-  // iteration_start_lag (ms, 0 without arrival-rate iterations) and the share of
-  // the second the busiest worker's event loop was not waiting (0..1).
-  uint64_t dropped = 0;
+  // The load generator itself besides `dropped`: p(95) of iteration_start_lag (ms,
+  // 0 without arrival-rate iterations) and the share of the second the busiest
+  // worker's event loop was not waiting (0..1).
   double start_lag_p95 = 0;
   double busy = 0;
+};
+
+// What a scenario's load looks like over time, as its executor says: what the
+// findings judge of it. The result model carries it so that nothing reading a
+// result needs to know executors by name.
+enum class LoadShape {
+  kOther,     // bounded by iterations, or any other shape: nothing for the findings
+  kConstant,  // the same load for `duration` from its start: drift
+  kRamping,   // the load goes from `start_target` through `stages`: breaking point,
+              // recovery after spikes, drift over its longest hold
 };
 
 struct ScenarioSummary {
@@ -53,13 +79,14 @@ struct ScenarioSummary {
   std::string description;  // what the executor does, in one line
   double max_duration = 0;  // longest run time without gracefulStop
   std::string exec;
-  int64_t vus = 0;
-  int64_t iterations = 0;
-  double duration = 0;
+  int64_t vus = 0;         // VUs it starts with (pre-allocated ones for an open model)
+  int64_t iterations = 0;  // iterations it runs, 0 when not bounded by them
+  double duration = 0;     // a constant load's duration, 0 for other shapes
   double start_time = 0;
   double graceful_stop = 0;
   std::vector<std::pair<std::string, std::string>> tags;
-  // Ramping executors: the starting VUs or rate and the stages (seconds, target).
+  LoadShape load = LoadShape::kOther;
+  // A ramping load: where it starts (VUs or a rate) and its stages (seconds, target).
   int64_t start_target = 0;
   std::vector<std::pair<double, int64_t>> stages;
   double breaking_p95_ms = 10000;  // its breakingPoint

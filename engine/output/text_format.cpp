@@ -2,7 +2,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <ctime>
+
+#include "engine/common/utc_time.hpp"
 
 namespace lueng::output {
 
@@ -49,14 +50,11 @@ void append_rfc3339_ns(std::string& out, int64_t unix_ns) {
   int64_t seconds =
       unix_ns >= 0 ? unix_ns / 1'000'000'000 : (unix_ns - 999'999'999) / 1'000'000'000;
   int64_t nanos = unix_ns - seconds * 1'000'000'000;
-  // The date changes once a second; a thread-local cache saves gmtime_r per sample.
+  // The date changes once a second; a thread-local cache saves formatting it per sample.
   thread_local int64_t cached_second = -1;
-  thread_local char cached[32];
+  thread_local char cached[kUtcSecondsLength + 1];
   if (seconds != cached_second) {
-    std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    format_utc_seconds(seconds, cached);
     cached_second = seconds;
   }
   out += cached;

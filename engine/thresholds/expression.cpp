@@ -6,20 +6,14 @@
 
 #include <fmt/format.h>
 
+#include "engine/common/text.hpp"
+
 namespace lueng::thresholds {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
-}
-
 bool parse_number(std::string_view text, double* out) {
-  text = trim(text);
+  text = trim_whitespace(text);
   if (text.empty()) return false;
   if (text.front() == '+') text.remove_prefix(1);
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
@@ -124,7 +118,7 @@ bool Expression::holds(double measured) const {
 
 std::optional<Expression> parse_expression(std::string_view text, std::string* error) {
   Expression e;
-  text = trim(text);
+  text = trim_whitespace(text);
   e.text = std::string(text);
   if (text.empty()) {
     *error = "the expression is empty (expected e.g. \"p(95)<3000\")";
@@ -158,11 +152,11 @@ std::optional<Expression> parse_expression(std::string_view text, std::string* e
     return std::nullopt;
   }
   std::string aggregation_error;
-  if (!parse_aggregation(trim(text.substr(0, op)), e, &aggregation_error)) {
+  if (!parse_aggregation(trim_whitespace(text.substr(0, op)), e, &aggregation_error)) {
     *error = fmt::format("'{}': {}", text, aggregation_error);
     return std::nullopt;
   }
-  std::string_view bound = trim(text.substr(op_end));
+  std::string_view bound = trim_whitespace(text.substr(op_end));
   if (!parse_number(bound, &e.bound)) {
     *error = bound.empty() ? fmt::format("'{}': the number after '{}' is missing", text, op_text)
                            : fmt::format("'{}': '{}' is not a number", text, bound);

@@ -4,27 +4,16 @@
 
 #include <fmt/format.h>
 
+#include "engine/common/text.hpp"
 #include "engine/metrics/tags.hpp"
 
 namespace lueng::thresholds {
-
-namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
 
 std::optional<Selector> parse_selector(std::string_view text, std::string* error) {
   Selector selector;
   selector.text = std::string(text);
   size_t open = text.find('{');
-  selector.metric = std::string(trim(text.substr(0, open)));
+  selector.metric = std::string(trim_whitespace(text.substr(0, open)));
   if (selector.metric.empty()) {
     *error = "the metric name is missing";
     return std::nullopt;
@@ -41,12 +30,13 @@ std::optional<Selector> parse_selector(std::string_view text, std::string* error
     *error = "the tag filter is not closed with '}'";
     return std::nullopt;
   }
-  if (!trim(text.substr(close + 1)).empty()) {
-    *error = fmt::format("unexpected '{}' after the tag filter", trim(text.substr(close + 1)));
+  if (!trim_whitespace(text.substr(close + 1)).empty()) {
+    *error = fmt::format("unexpected '{}' after the tag filter",
+                         trim_whitespace(text.substr(close + 1)));
     return std::nullopt;
   }
   std::string_view rest = text.substr(open + 1, close - open - 1);
-  if (trim(rest).empty()) {
+  if (trim_whitespace(rest).empty()) {
     *error = "the tag filter {} is empty";
     return std::nullopt;
   }
@@ -55,15 +45,16 @@ std::optional<Selector> parse_selector(std::string_view text, std::string* error
     std::string_view pair = rest.substr(0, comma);
     size_t colon = pair.find(':');
     if (colon == std::string_view::npos) {
-      *error = fmt::format("'{}' is not tag:value", trim(pair));
+      *error = fmt::format("'{}' is not tag:value", trim_whitespace(pair));
       return std::nullopt;
     }
-    std::string_view key = trim(pair.substr(0, colon));
+    std::string_view key = trim_whitespace(pair.substr(0, colon));
     if (key.empty()) {
-      *error = fmt::format("'{}' has no tag name before ':'", trim(pair));
+      *error = fmt::format("'{}' has no tag name before ':'", trim_whitespace(pair));
       return std::nullopt;
     }
-    selector.tags.emplace_back(std::string(key), std::string(trim(pair.substr(colon + 1))));
+    selector.tags.emplace_back(std::string(key),
+                               std::string(trim_whitespace(pair.substr(colon + 1))));
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
   }

@@ -6,7 +6,7 @@
 //
 // Checked besides crashes: how the bytes are split never changes the response
 // read, and keep-alive responses read one after another on one reader as
-// Connection does (engine/http/connection.cpp).
+// Http1Connection does (engine/http/http1_connection.cpp).
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>

@@ -23,7 +23,7 @@ class CustomMetricsTest(unittest.TestCase):
               queue:add(i)
               ok:add(i % 4 ~= 0)
               think:add(10 * (i + 1))
-              size:add(i + 1, { kind = "cart" })
+              size:add(i + 1, { kind = "cart", items = i % 2, express = true, [1] = "x" })
             end
         """, ["-u", "1", "-i", "8"])
         self.assertEqual(run.code, 0, run.stderr)
@@ -41,9 +41,15 @@ class CustomMetricsTest(unittest.TestCase):
         self.assertEqual(metrics["think_time"]["values"]["avg"], 45)
         self.assertEqual(metrics["cart_size"]["contains"], "default")
         self.assertEqual(metrics["cart_size"]["values"]["count"], 8)
+        # A number is a tag value as its text; a boolean value or a key that is
+        # not a string is no tag.
+        by_items = {s["tags"]["items"]: s["values"]["count"] for s in metrics["cart_size"]["series"]}
+        self.assertEqual(by_items, {"0": 4, "1": 4})
         series = metrics["cart_size"]["series"][0]["tags"]
         self.assertEqual(series["kind"], "cart")
         self.assertEqual(series["scenario"], "default")
+        self.assertNotIn("express", series)
+        self.assertNotIn("1", series)
         self.assertIn("orders", run.stdout)
         self.assertIn("think_time", run.stdout)
 

@@ -26,7 +26,7 @@ MP_SECRET = "test_secret"
 # Spaces and reserved characters prove that query strings are percent-decoded.
 VERIFY_TOKEN = "s3cret token&=+"
 
-# The check value of hotel-api.md.
+# The check value of docs/hotel-api.md.
 MP_TS = "1742505638683"
 MP_REQUEST_ID = "bb56a2f1-6aae-46ac-982e-9dcd3581d08e"
 MP_DATA_ID = "123456"

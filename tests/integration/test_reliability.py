@@ -216,7 +216,14 @@ class SignalTest(ServerCase):
             self.assertIn("1 worker did not stop within 1 s: the run ends without it", stderr)
         self.assertLess(took, 10)
         data = self.assert_written(result, markdown)
-        self.assertGreaterEqual(data["metrics"]["http_reqs"]["values"]["count"], 100)
+        counted = data["metrics"]["http_reqs"]["values"]["count"]
+        self.assertLessEqual(counted, len(self.server.requests))
+        if "TSAN_OPTIONS" in os.environ:
+            # Both workers may be left behind, each counted up to its last snapshot
+            # (at most a second before its loop began).
+            self.assertGreater(counted, 0)
+        else:
+            self.assertGreaterEqual(counted, 100)
         self.assertIn("interrupted: SIGINT", stdout)
 
     def test_a_second_sigint_stops_teardown(self):

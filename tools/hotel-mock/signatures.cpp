@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "engine/common/text.hpp"
+
 namespace lueng::hotel_mock {
 
 namespace {
@@ -14,12 +16,6 @@ std::string lowercase(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   }
   return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 }  // namespace
@@ -49,7 +45,7 @@ bool whatsapp_signature_valid(std::string_view secret, const std::string* header
                               std::string_view raw_body) {
   static constexpr std::string_view kPrefix = "sha256=";
   if (!header) return false;
-  std::string_view value = trim(*header);
+  std::string_view value = trim_blanks(*header);
   if (value.size() <= kPrefix.size() || lowercase(value.substr(0, kPrefix.size())) != kPrefix)
     return false;
   std::string received = lowercase(value.substr(kPrefix.size()));
@@ -74,12 +70,12 @@ bool mercadopago_signature_valid(std::string_view secret, const std::string* x_s
   std::string_view rest = *x_signature;
   while (!rest.empty()) {
     auto comma = rest.find(',');
-    std::string_view part = trim(rest.substr(0, comma));
+    std::string_view part = trim_blanks(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     auto eq = part.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string_view key = trim(part.substr(0, eq));
-    std::string_view value = trim(part.substr(eq + 1));
+    std::string_view key = trim_blanks(part.substr(0, eq));
+    std::string_view value = trim_blanks(part.substr(eq + 1));
     if (key == "ts") ts = value;
     if (key == "v1") v1 = value;
   }

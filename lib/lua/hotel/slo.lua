@@ -1,4 +1,4 @@
--- The team's SLOs (hotel-api.md) as lueng thresholds.
+-- The team's SLOs (docs/hotel-api.md) as lueng thresholds.
 --   options.thresholds = slo.merge(slo.default(), slo.endpoints())
 local M = {}
 

@@ -1,6 +1,6 @@
 -- The traffic profiles of the team's suites as lueng.mix mixes, chosen with
 -- -e MIX=locust (the default) or -e MIX=k6, or new({ profile = "k6" }):
--- locust, the realistic profile of hotel-api.md and the Locust suite:
+-- locust, the realistic profile of docs/hotel-api.md and the Locust suite:
 --   reservation users (70): view accommodations 5, check availability 3,
 --                           create pre-reservation 2, health check 1; think 1-3 s
 --   WhatsApp users (20):    text message 9, audio message 1; think 2-5 s

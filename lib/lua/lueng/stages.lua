@@ -1,5 +1,5 @@
 -- Stage presets: the shapes of the team's smoke, load, stress, spike and soak
--- tests (hotel-api.md), as lueng scenarios with every duration time-scaled.
+-- tests (docs/hotel-api.md), as lueng scenarios with every duration time-scaled.
 --   options = { scenarios = { load = stages.load() } }
 --   options = { scenarios = { load = stages.load({ exec = "reservations" }) } }
 local timescale = require "lueng.timescale"
@@ -7,7 +7,7 @@ local timescale = require "lueng.timescale"
 local M = {}
 
 -- The unscaled shapes, for reports and docs. Durations are as in the table of
--- hotel-api.md; `hold` entries keep the target of the stage before.
+-- docs/hotel-api.md; `hold` entries keep the target of the stage before.
 M.shapes = {
   smoke = { vus = 1, duration = "1m" },
   load = {

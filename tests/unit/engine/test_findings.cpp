@@ -12,17 +12,18 @@ namespace {
 output::ScenarioSummary ramping(std::vector<std::pair<double, int64_t>> stages, int64_t start_vus) {
   output::ScenarioSummary s;
   s.name = "ramp";
-  s.executor = "ramping-vus";
+  s.load = output::LoadShape::kRamping;
   s.start_target = start_vus;
   s.stages = std::move(stages);
   for (const auto& stage : s.stages) s.max_duration += stage.first;
   return s;
 }
 
-output::ScenarioSummary constant(const std::string& executor, double duration) {
+output::ScenarioSummary constant(double duration,
+                                 output::LoadShape load = output::LoadShape::kConstant) {
   output::ScenarioSummary s;
   s.name = "soak";
-  s.executor = executor;
+  s.load = load;
   s.vus = 10;
   s.duration = duration;
   s.max_duration = duration;
@@ -196,7 +197,7 @@ TEST_CASE("a failure among the first few requests of a ramp is not a breaking po
 
 TEST_CASE("an error rate that rises from 0 is drift, whatever the p95") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", 100));
+  result.scenarios.push_back(constant(100));
   // Warm-up 10 s; first tenth [10, 19) clean, last tenth [91, 100) at 5%.
   result.time_series = series(
       100, [](int64_t) { return 40.0; }, [](int64_t s) -> uint64_t { return s >= 91 ? 5 : 0; },
@@ -213,7 +214,7 @@ TEST_CASE("an error rate that rises from 0 is drift, whatever the p95") {
 
 TEST_CASE("an error rate that rises from 0 by less than 0.1 point is not drift") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-arrival-rate", 100));
+  result.scenarios.push_back(constant(100));
   // One failure in the last tenth's 9,000 requests.
   result.time_series = series(
       100, [](int64_t) { return 40.0; }, [](int64_t s) -> uint64_t { return s == 95 ? 1 : 0; },
@@ -228,7 +229,7 @@ TEST_CASE("an error rate that rises from 0 by less than 0.1 point is not drift")
 
 TEST_CASE("a few failures in a light tenth are not error-rate drift") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", 100));
+  result.scenarios.push_back(constant(100));
   // 12 requests a second: 108 in a tenth, so 4 failures are 3.7% of the last one.
   auto failures = [](uint64_t n) {
     return [n](int64_t s) -> uint64_t { return s >= 91 && s < 91 + static_cast<int64_t>(n); };
@@ -248,7 +249,7 @@ TEST_CASE("a few failures in a light tenth are not error-rate drift") {
 
 TEST_CASE("drift compares the first tenth after the warm-up, not the warm-up") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", 100));
+  result.scenarios.push_back(constant(100));
   // Slow while warming up (first 10 s), then flat: no drift.
   result.time_series = series(
       100, [](int64_t s) { return s < 10 ? 400.0 : 40.0; }, none, ten);
@@ -268,7 +269,7 @@ TEST_CASE("drift compares the first tenth after the warm-up, not the warm-up") {
 
 TEST_CASE("a p95 that falls is an improvement, not drift") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", 100));
+  result.scenarios.push_back(constant(100));
   for (auto [before, after] : {std::pair{40.0, 20.0}, std::pair{0.511, 0.329}}) {
     result.time_series = series(
         100, [before, after](int64_t s) { return s < 50 ? before : after; }, none, ten);
@@ -284,7 +285,7 @@ TEST_CASE("a p95 that falls is an improvement, not drift") {
 
 TEST_CASE("a p95 that rises past 30% drifts only when it rose by at least 1 ms") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", 100));
+  result.scenarios.push_back(constant(100));
   auto drift_from = [&](double before, double after) {
     result.time_series = series(
         100, [before, after](int64_t s) { return s < 50 ? before : after; }, none, ten);
@@ -307,7 +308,7 @@ TEST_CASE("a p95 that rises past 30% drifts only when it rose by at least 1 ms")
 
 TEST_CASE("a falling error rate is not drift") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", 100));
+  result.scenarios.push_back(constant(100));
   // 10% of requests fail in the first tenth after warm-up, none in the last.
   result.time_series = series(
       100, [](int64_t) { return 40.0; }, [](int64_t s) -> uint64_t { return s < 50 ? 10 : 0; },
@@ -323,7 +324,7 @@ TEST_CASE("a falling error rate is not drift") {
 
 TEST_CASE("a scenario shorter than the drift minimum has no drift") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", output::kDriftMinSeconds - 1));
+  result.scenarios.push_back(constant(output::kDriftMinSeconds - 1));
   result.time_series = series(
       59, [](int64_t s) { return 10.0 * static_cast<double>(s + 1); }, none, ten);
   CHECK(output::compute_findings(result).drifts.empty());
@@ -331,12 +332,14 @@ TEST_CASE("a scenario shorter than the drift minimum has no drift") {
 
 TEST_CASE("a scenario without constant load has no drift") {
   auto growing = [](int64_t s) { return 10.0 * static_cast<double>(s + 1); };
-  for (const char* executor : {"per-vu-iterations", "shared-iterations", "externally-controlled"}) {
-    output::RunResult result;
-    result.scenarios.push_back(constant(executor, 120));
-    result.time_series = series(120, growing, none, ten);
-    CHECK(output::compute_findings(result).empty());
-  }
+  output::RunResult other;
+  other.scenarios.push_back(constant(120, output::LoadShape::kOther));
+  other.time_series = series(120, growing, none, ten);
+  CHECK(output::compute_findings(other).empty());
+  // The findings go by the load shape alone, never by the executor's name.
+  other.scenarios[0].executor = "ramping-vus";
+  other.scenarios[0].stages = {{60, 10}, {60, 10}};
+  CHECK(output::compute_findings(other).empty());
   // A ramp with no stage that keeps the target of the one before.
   output::RunResult result;
   result.scenarios.push_back(ramping({{60, 10}, {60, 20}}, 1));
@@ -352,7 +355,6 @@ TEST_CASE("a ramping scenario's longest hold drifts, whatever its ramps do") {
   // held 70 s, down: the 10 s - 110 s hold is the longest.
   output::ScenarioSummary s =
       ramping({{10, 20}, {50, 20}, {50, 20}, {10, 40}, {70, 40}, {10, 0}}, 0);
-  s.executor = "ramping-arrival-rate";
   result.scenarios.push_back(s);
   // Warm-up 10 s, first tenth [20, 29) at 40 ms, last tenth [101, 110) at 60 ms;
   // the ramps and the shorter hold are slow, which must not matter.
@@ -417,7 +419,7 @@ TEST_CASE("a hold shorter than the drift minimum, or at 0, has no drift") {
 
 TEST_CASE("drift needs 100 requests in each tenth compared, or says there is not enough data") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-arrival-rate", 60));
+  result.scenarios.push_back(constant(60));
   // Warm-up 6 s; first tenth [6, 11.4): 6 seconds, last tenth [54.6, 60): 5.
   // The p95 doubles and every request of the last tenth fails.
   auto at_rate = [&](uint64_t per_second) {
@@ -457,7 +459,7 @@ TEST_CASE("drift needs 100 requests in each tenth compared, or says there is not
 
 TEST_CASE("a run interrupted before the last tenth has not enough data for drift") {
   output::RunResult result;
-  result.scenarios.push_back(constant("constant-vus", 100));
+  result.scenarios.push_back(constant(100));
   // Stopped at 50 s of a 100 s scenario: the last tenth [91, 100) is empty.
   result.time_series = series(
       50, [](int64_t) { return 40.0; }, none, ten);

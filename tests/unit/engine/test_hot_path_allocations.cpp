@@ -127,8 +127,10 @@ TEST_CASE("requests in steady state allocate nothing on the engine side") {
 
 namespace {
 
-// Allocations of a whole run of `script` with `iterations` iterations on one VU.
-long run_allocations(const std::string& script, const std::string& url, int64_t iterations) {
+// Allocations of a whole run of `script` with `iterations` iterations on one VU,
+// each sending `requests_per_iteration` requests.
+long run_allocations(const std::string& script, const std::string& url, int64_t iterations,
+                     int64_t requests_per_iteration = 1) {
   auto path = std::filesystem::temp_directory_path() / "lueng-alloc-cookie-test.lua";
   {
     FILE* f = std::fopen(path.c_str(), "w");
@@ -147,7 +149,8 @@ long run_allocations(const std::string& script, const std::string& url, int64_t 
   long before = g_allocations.load();
   auto result = run.execute();
   long used = g_allocations.load() - before;
-  REQUIRE(result.metrics.find("http_reqs")->total.sum == static_cast<double>(iterations));
+  REQUIRE(result.metrics.find("http_reqs")->total.sum ==
+          static_cast<double>(iterations * requests_per_iteration));
   std::filesystem::remove(path);
   return used;
 }
@@ -180,4 +183,29 @@ TEST_CASE("a VU sending its session cookie on every request allocates nothing pe
   auto requests = server.requests();
   REQUIRE(requests.size() == 6000);
   CHECK(requests.back().find("\r\nCookie: session=abc123\r\n") != std::string::npos);
+}
+
+TEST_CASE("http.batch in steady state allocates nothing per request") {
+  if (!LUENG_COUNT_ALLOCATIONS) SUCCEED("allocation counting is off under sanitizers");
+  // The batch's requests run at once on exchanges of the VU's one session, each
+  // on a kept-alive connection of its own.
+  TestServer server(
+      [](Peer& peer, int) {
+        t_test_server = true;
+        while (!peer.read_request().empty())
+          peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      },
+      false, TestServer::Serving::kConcurrently);
+  const std::string script =
+      "local http = require 'lueng.http'\n"
+      "function default()\n"
+      "  local res = http.batch({ ENV.URL .. '?i=1', ENV.URL .. '?i=2', ENV.URL .. '?i=3' })\n"
+      "  assert(res[1].status == 200 and res[2].status == 200 and res[3].status == 200)\n"
+      "end\n";
+  long short_run = run_allocations(script, server.url("/batch"), 300, 3);
+  long long_run = run_allocations(script, server.url("/batch"), 2300, 3);
+  INFO("300 iterations: " << short_run << " allocations, 2300 iterations: " << long_run);
+  // 6000 more requests; a per-request allocation would add at least 6000.
+  CHECK(long_run - short_run < 500);
+  CHECK(server.accepted() == 6);  // three connections per run, kept for every batch
 }

@@ -4,6 +4,7 @@
 
 #include "engine/exec/executor.hpp"
 #include "engine/exec/options.hpp"
+#include "engine/output/run_result.hpp"
 
 #include <openssl/tls1.h>
 
@@ -25,6 +26,14 @@ std::string error_of(const char* json, Shortcuts cli = {}) {
   }
   return "";
 }
+
+// The scenario's load as its executor accounts for it in the result model.
+lueng::output::ScenarioSummary load_of(const ScenarioConfig& scenario) {
+  REQUIRE(scenario.executor_config);
+  lueng::output::ScenarioSummary summary;
+  scenario.executor_config->summarize(summary);
+  return summary;
+}
 }  // namespace
 
 TEST_CASE("shortcuts derive one default scenario the way k6 does") {
@@ -34,22 +43,54 @@ TEST_CASE("shortcuts derive one default scenario the way k6 does") {
   REQUIRE(scenarios.size() == 1);
   CHECK(scenarios[0].name == "default");
   CHECK(scenarios[0].executor == "per-vu-iterations");
-  CHECK(scenarios[0].vus == 3);
-  CHECK(scenarios[0].iterations == 1);
+  CHECK(load_of(scenarios[0]).vus == 3);
+  CHECK(load_of(scenarios[0]).iterations == 1);
 
   Shortcuts duration;
   duration.vus = 20;
   duration.duration = 30;
   scenarios = resolve_scenarios(parse("null"), duration);
   CHECK(scenarios[0].executor == "constant-vus");
-  CHECK(scenarios[0].duration == 30);
+  CHECK(load_of(scenarios[0]).vus == 20);
+  CHECK(load_of(scenarios[0]).duration == 30);
 
   Shortcuts iterations;
   iterations.iterations = 1000;
   scenarios = resolve_scenarios(parse("null"), iterations);
   CHECK(scenarios[0].executor == "shared-iterations");
-  CHECK(scenarios[0].iterations == 1000);
-  CHECK(scenarios[0].vus == 1);
+  CHECK(load_of(scenarios[0]).iterations == 1000);
+  CHECK(load_of(scenarios[0]).vus == 1);
+  CHECK(scenarios[0].executor_config->max_duration() == 600);
+
+  iterations.duration = 20;  // then the duration bounds the iterations
+  scenarios = resolve_scenarios(parse("null"), iterations);
+  CHECK(scenarios[0].executor == "shared-iterations");
+  CHECK(scenarios[0].executor_config->max_duration() == 20);
+
+  Shortcuts stages;
+  stages.vus = 2;
+  stages.stages = {{10, 5}, {10, 0}};
+  scenarios = resolve_scenarios(parse("null"), stages);
+  CHECK(scenarios[0].executor == "ramping-vus");
+  CHECK(load_of(scenarios[0]).start_target == 2);
+  CHECK(load_of(scenarios[0]).stages == std::vector<std::pair<double, int64_t>>{{10, 5}, {10, 0}});
+}
+
+TEST_CASE("exactly one executor takes each combination of shortcuts") {
+  // Stages are never given with a duration or iterations (resolve_scenarios refuses it).
+  for (int bits = 0; bits < 16; ++bits) {
+    Shortcuts s;
+    if (bits & 1) s.vus = 4;
+    if (bits & 2) s.duration = 10;
+    if (bits & 4) s.iterations = 8;
+    if (bits & 8) s.stages = {{10, 5}};
+    if (!s.stages.empty() && (s.duration || s.iterations)) continue;
+    int takers = 0;
+    for (const ExecutorKind* kind : executor_kinds()) takers += kind->from_shortcuts(s) != nullptr;
+    INFO("shortcuts " << bits);
+    CHECK(takers == 1);
+    CHECK(scenario_from_shortcuts(s).executor_config->validate().empty());
+  }
 }
 
 TEST_CASE("command-line shortcuts replace the script's scenarios and options") {
@@ -60,7 +101,7 @@ TEST_CASE("command-line shortcuts replace the script's scenarios and options") {
   auto scenarios = resolve_scenarios(parse(options), cli);
   REQUIRE(scenarios.size() == 1);
   CHECK(scenarios[0].executor == "shared-iterations");
-  CHECK(scenarios[0].vus == 7);  // the script's vus still apply when the flag is absent
+  CHECK(load_of(scenarios[0]).vus == 7);  // the script's vus still apply when the flag is absent
   CHECK(resolve_scenarios(parse(options), {})[0].name == "a");
 }
 
@@ -72,12 +113,90 @@ TEST_CASE("scenarios accept camelCase and snake_case options") {
       {});
   REQUIRE(scenarios.size() == 1);
   const ScenarioConfig& s = scenarios[0];
-  CHECK(s.max_duration == 30);
+  CHECK(s.executor_config->max_duration() == 30);
   CHECK(s.start_time == 2);
   CHECK(s.graceful_stop == Approx(1.5));  // numbers are milliseconds, as in k6
   CHECK(s.exec == "browse");
   CHECK(s.tags == KeyValues{{"kind", "read"}});
   CHECK(s.env == KeyValues{{"MODE", "fast"}, {"N", "3"}});
+}
+
+namespace {
+ScenarioConfig only_scenario(const std::string& table) {
+  auto scenarios =
+      resolve_scenarios(parse(("{\"scenarios\": {\"s\": " + table + "}}").c_str()), {});
+  REQUIRE(scenarios.size() == 1);
+  return scenarios[0];
+}
+}  // namespace
+
+TEST_CASE("each executor reads its own options and accounts for its load") {
+  using lueng::output::LoadShape;
+  struct Case {
+    const char* table;
+    const char* description;
+    LoadShape load;
+    int64_t vus, iterations;
+    double duration;
+    int64_t start_target;
+    size_t stages;
+    double max_duration;
+    int64_t max_vus, initial_vus;
+  };
+  const Case cases[] = {
+      {R"({"executor": "constant-vus", "vus": 3, "duration": "1m"})", "3 looping VUs for 1m0s",
+       LoadShape::kConstant, 3, 0, 60, 0, 0, 60, 3, 3},
+      {R"({"executor": "per-vu-iterations", "vus": 2, "iterations": 4})",
+       "4 iterations for each of 2 VUs (maxDuration: 10m0s)", LoadShape::kOther, 2, 4, 0, 0, 0, 600,
+       2, 2},
+      {R"({"executor": "shared-iterations", "vus": 2, "iterations": 9, "maxDuration": "5s"})",
+       "9 iterations shared among 2 VUs (maxDuration: 5s)", LoadShape::kOther, 2, 9, 0, 0, 0, 5, 2,
+       2},
+      {R"({"executor": "ramping-vus", "startVUs": 2, "gracefulRampDown": "1s",
+           "stages": [{"duration": "10s", "target": 8}, {"duration": "5s", "target": 0}]})",
+       "up to 8 looping VUs for 15s over 2 stages (startVUs: 2, gracefulRampDown: 1s)",
+       LoadShape::kRamping, 2, 0, 0, 2, 2, 15, 8, 8},
+      {R"({"executor": "constant-arrival-rate", "rate": 30, "timeUnit": "1m", "duration": "2m",
+           "preAllocatedVUs": 5, "maxVUs": 50})",
+       "30 iterations per 1m0s for 2m0s (preAllocatedVUs: 5, maxVUs: 50)", LoadShape::kConstant, 5,
+       0, 120, 0, 0, 120, 50, 5},
+      {R"({"executor": "ramping-arrival-rate", "startRate": 4, "preAllocatedVUs": 3,
+           "stages": [{"duration": "20s", "target": 40}]})",
+       "up to 40 iterations per 1s for 20s over 1 stages (startRate: 4, preAllocatedVUs: 3, "
+       "maxVUs: 3)",
+       LoadShape::kRamping, 3, 0, 0, 4, 1, 20, 3, 3},
+  };
+  for (const Case& c : cases) {
+    INFO(c.table);
+    ScenarioConfig scenario = only_scenario(c.table);
+    const ExecutorConfig& executor = *scenario.executor_config;
+    CHECK(executor.describe() == c.description);
+    CHECK(executor.max_duration() == c.max_duration);
+    CHECK(executor.max_vus(Segment{}) == c.max_vus);
+    CHECK(executor.initial_vus(Segment{}) == c.initial_vus);
+    lueng::output::ScenarioSummary summary = load_of(scenario);
+    CHECK(summary.load == c.load);
+    CHECK(summary.vus == c.vus);
+    CHECK(summary.iterations == c.iterations);
+    CHECK(summary.duration == c.duration);
+    CHECK(summary.start_target == c.start_target);
+    CHECK(summary.stages.size() == c.stages);
+  }
+}
+
+TEST_CASE("an option of another executor is checked, then ignored") {
+  ScenarioConfig s = only_scenario(
+      R"({"executor": "constant-vus", "duration": "1s", "rate": 5, "maxDuration": "9s"})");
+  CHECK(s.executor_config->describe() == "1 looping VUs for 1s");
+  CHECK(s.executor_config->max_duration() == 1);
+  CHECK(error_of(R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s",
+                    "rate": -1}}})") == "options.scenarios.s.rate: must be a whole number >= 0");
+  CHECK(error_of(R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s",
+                    "time_unit": "0s"}}})") ==
+        "options.scenarios.s.time_unit: must be longer than 0s");
+  // Options are checked whatever the executor, even one that does not exist.
+  CHECK(error_of(R"({"scenarios": {"s": {"executor": "nope", "stages": []}}})") ==
+        "options.scenarios.s.stages: must be a list of { duration = ..., target = ... }");
 }
 
 TEST_CASE("env numbers become their text: whole, fractional or huge") {

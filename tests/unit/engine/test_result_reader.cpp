@@ -246,3 +246,29 @@ TEST_CASE("bad result files are refused with the place that is wrong") {
   CHECK(error(R"({"schema":"lueng.result/1","metrics":{},"random_seed":-1})") ==
         "r.json: top level.random_seed: must be a whole number >= 0");
 }
+
+TEST_CASE("a scenario's load shape reads back; files written before it say it by their stages") {
+  using output::LoadShape;
+  for (LoadShape shape : {LoadShape::kOther, LoadShape::kConstant, LoadShape::kRamping}) {
+    output::RunResult original = sample_result();
+    original.scenarios[0].load = shape;
+    output::RunResult read = output::result_from_json(output::result_to_json(original), "r.json");
+    CHECK(read.scenarios.at(0).load == shape);
+  }
+  auto load_of = [](const std::string& scenario) {
+    return output::result_from_json(
+               R"({"schema":"lueng.result/1","metrics":{},"scenarios":[)" + scenario + "]}",
+               "old.json")
+        .scenarios.at(0)
+        .load;
+  };
+  CHECK(load_of(R"({"stages":[{"duration_seconds":10,"target":5}],"duration_seconds":0})") ==
+        LoadShape::kRamping);
+  CHECK(load_of(R"({"duration_seconds":60})") == LoadShape::kConstant);
+  CHECK(load_of(R"({"iterations":10,"duration_seconds":0})") == LoadShape::kOther);
+  // "load" wins over what the other fields suggest; a shape this lueng does not
+  // know has nothing its findings judge.
+  CHECK(load_of(R"({"load":"other","duration_seconds":60})") == LoadShape::kOther);
+  CHECK(load_of(R"({"load":"constant"})") == LoadShape::kConstant);
+  CHECK(load_of(R"({"load":"sawtooth","duration_seconds":60})") == LoadShape::kOther);
+}

@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "engine/http/client.hpp"
+#include "engine/http/session.hpp"
 #include "engine/http/tls_material.hpp"
 
 namespace lueng::http::testing {

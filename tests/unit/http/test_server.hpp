@@ -90,9 +90,13 @@ class Peer {
 class TestServer {
  public:
   using Script = std::function<void(Peer& peer, int connection_index)>;
+  // One connection after another (the next waits until the script returns), or each
+  // on a thread of its own, for clients that keep several open at once.
+  enum class Serving { kOneAtATime, kConcurrently };
 
   // Listens on 127.0.0.1, or on [::1] when `ipv6`.
-  explicit TestServer(Script script, bool ipv6 = false) : script_(std::move(script)), ipv6_(ipv6) {
+  explicit TestServer(Script script, bool ipv6 = false, Serving serving = Serving::kOneAtATime)
+      : script_(std::move(script)), ipv6_(ipv6), serving_(serving) {
     listen_fd_ = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
     int yes = 1;
     setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
@@ -122,6 +126,7 @@ class TestServer {
   ~TestServer() {
     stopping_ = true;
     thread_.join();
+    for (std::thread& connection : connections_) connection.join();
     ::close(listen_fd_);
   }
 
@@ -164,16 +169,26 @@ class TestServer {
       int yes = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
       ++accepted_;
-      {
-        Peer peer(*this, fd);
-        script_(peer, index++);
+      if (serving_ == Serving::kConcurrently) {
+        connections_.emplace_back([this, fd, index] { serve(fd, index); });
+        ++index;
+      } else {
+        serve(fd, index++);
       }
-      ++finished_;
     }
+  }
+
+  void serve(int fd, int index) {
+    {
+      Peer peer(*this, fd);
+      script_(peer, index);
+    }
+    ++finished_;
   }
 
   Script script_;
   bool ipv6_;
+  Serving serving_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -182,6 +197,7 @@ class TestServer {
   mutable std::mutex mutex_;
   std::vector<std::string> requests_;
   std::thread thread_;
+  std::vector<std::thread> connections_;  // kConcurrently: one per accepted connection
 };
 
 inline bool Peer::receive_some() {

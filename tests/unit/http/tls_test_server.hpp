@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -30,6 +31,7 @@ struct TlsServerConfig {
   const Identity* client_ca = nullptr;  // set: a client certificate signed by it is required
   int max_version = 0;                  // e.g. TLS1_2_VERSION; 0: TLS 1.3
   bool close_after_response = false;    // one request per connection (Connection: close)
+  bool alpn = false;                    // selects http/1.1 by ALPN when the client offers it
   std::string body = "hello";
 };
 
@@ -40,6 +42,7 @@ class TlsTestServer {
     SSL_CTX_use_certificate(ctx_, config_.identity->cert);
     SSL_CTX_use_PrivateKey(ctx_, config_.identity->key);
     if (config_.max_version) SSL_CTX_set_max_proto_version(ctx_, config_.max_version);
+    if (config_.alpn) SSL_CTX_set_alpn_select_cb(ctx_, select_alpn, this);
     SSL_CTX_set_session_id_context(ctx_, reinterpret_cast<const unsigned char*>("lueng"), 5);
     if (config_.client_ca) {
       X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx_), config_.client_ca->cert);
@@ -80,8 +83,30 @@ class TlsTestServer {
   int resumed() const { return resumed_; }        // of which abbreviated
   int client_certificates() const { return client_certificates_; }
   int requests() const { return requests_; }
+  // The protocols the last client offered by ALPN, in the wire format (each name
+  // prefixed by its length); only recorded when the server speaks ALPN.
+  std::string offered_alpn() const {
+    std::lock_guard lock(mutex_);
+    return offered_alpn_;
+  }
 
  private:
+  static int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length,
+                         const unsigned char* offered, unsigned int offered_length, void* self) {
+    auto& server = *static_cast<TlsTestServer*>(self);
+    {
+      std::lock_guard lock(server.mutex_);
+      server.offered_alpn_.assign(reinterpret_cast<const char*>(offered), offered_length);
+    }
+    static const unsigned char kSpoken[] = "\x08http/1.1";
+    unsigned char* chosen = nullptr;
+    if (SSL_select_next_proto(&chosen, out_length, kSpoken, sizeof(kSpoken) - 1, offered,
+                              offered_length) != OPENSSL_NPN_NEGOTIATED)
+      return SSL_TLSEXT_ERR_NOACK;
+    *out = chosen;
+    return SSL_TLSEXT_ERR_OK;
+  }
+
   void run() {
     while (!stopping_) {
       pollfd entry{listen_fd_, POLLIN, 0};
@@ -162,6 +187,8 @@ class TlsTestServer {
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
+  mutable std::mutex mutex_;
+  std::string offered_alpn_;
   std::atomic<int> accepted_{0}, handshakes_{0}, resumed_{0}, client_certificates_{0}, requests_{0};
   std::thread thread_;
 };

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "engine/exec/executor.hpp"
@@ -29,8 +30,7 @@ class ArrivalSchedule {
 // so that a worker never gets iterations it has no VUs for.
 class IterationDealer {
  public:
-  IterationDealer(const ScenarioConfig& config, const Segment& segment,
-                  int64_t (*max_vus)(const ScenarioConfig&, const Segment&));
+  IterationDealer(const ExecutorConfig& config, const Segment& segment);
   bool owns(int64_t j) const;
 
  private:
@@ -60,10 +60,18 @@ class ArrivalRateExecutor final : public Executor {
   std::vector<Vu*> idle_;
 };
 
-// Options both arrival-rate executors check the same way.
-std::string validate_vu_pool(const ScenarioConfig& config);
-std::string describe_vu_pool(const ScenarioConfig& config);  // "preAllocatedVUs: 5, maxVUs: 50"
-int64_t arrival_max_vus(const ScenarioConfig& config, const Segment& segment);
-int64_t arrival_initial_vus(const ScenarioConfig& config, const Segment& segment);
+// The options both arrival-rate executors have, read and checked the same way:
+// timeUnit and the pool of VUs iterations start on.
+struct ArrivalOptions {
+  double time_unit = 1;            // seconds; rates are iterations per time_unit
+  int64_t pre_allocated_vus = -1;  // -1: not set (it is required)
+  int64_t max_vus = -1;            // -1: same as preAllocatedVUs
+
+  void read(ScenarioTable& table);
+  std::string validate() const;          // of the VU pool
+  std::string describe_vu_pool() const;  // "preAllocatedVUs: 5, maxVUs: 50"
+  int64_t most_vus(const Segment& segment) const;
+  int64_t initial_vus(const Segment& segment) const;
+};
 
 }  // namespace lueng::exec

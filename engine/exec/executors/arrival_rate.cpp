@@ -1,10 +1,12 @@
-#include "engine/exec/arrival_rate.hpp"
+#include "engine/exec/executors/arrival_rate.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <uv.h>
 
 #include "engine/exec/scenario_run.hpp"
+#include "engine/exec/scenario_table.hpp"
 #include "engine/exec/vu.hpp"
 
 namespace lueng::exec {
@@ -40,11 +42,10 @@ double ArrivalSchedule::time_of(int64_t j) {
   return std::numeric_limits<double>::infinity();
 }
 
-IterationDealer::IterationDealer(const ScenarioConfig& config, const Segment& segment,
-                                 int64_t (*max_vus)(const ScenarioConfig&, const Segment&)) {
+IterationDealer::IterationDealer(const ExecutorConfig& config, const Segment& segment) {
   int64_t sum = 0;
   for (int w = 0; w < segment.count; ++w) {
-    int64_t share = max_vus(config, {w, segment.count});
+    int64_t share = config.max_vus({w, segment.count});
     if (w == segment.index) before_ = sum;
     sum += share;
     if (w == segment.index) through_ = sum;
@@ -111,27 +112,36 @@ void ArrivalRateExecutor::on_iteration_end(ScenarioRun&, Vu& vu) {
   idle_.push_back(&vu);
 }
 
-std::string validate_vu_pool(const ScenarioConfig& config) {
-  if (config.pre_allocated_vus < 0) return "preAllocatedVUs must be set";
-  if (config.max_vus >= 0 && config.max_vus < config.pre_allocated_vus)
-    return "maxVUs (" + std::to_string(config.max_vus) + ") must not be below preAllocatedVUs (" +
-           std::to_string(config.pre_allocated_vus) + ")";
-  if (std::max(config.max_vus, config.pre_allocated_vus) < 1)
+void ArrivalOptions::read(ScenarioTable& table) {
+  table.read({"timeUnit"}, [&](const rapidjson::Value& value, const std::string& at) {
+    time_unit = read_duration(value, at);
+    if (time_unit <= 0) throw ConfigError(at + ": must be longer than 0s");
+  });
+  table.count({"preAllocatedVUs", "preAllocatedVus"}, pre_allocated_vus);
+  table.count({"maxVUs", "maxVus"}, max_vus);
+}
+
+std::string ArrivalOptions::validate() const {
+  if (pre_allocated_vus < 0) return "preAllocatedVUs must be set";
+  if (max_vus >= 0 && max_vus < pre_allocated_vus)
+    return "maxVUs (" + std::to_string(max_vus) + ") must not be below preAllocatedVUs (" +
+           std::to_string(pre_allocated_vus) + ")";
+  if (std::max(max_vus, pre_allocated_vus) < 1)
     return "preAllocatedVUs or maxVUs must be at least 1";
   return "";
 }
 
-std::string describe_vu_pool(const ScenarioConfig& config) {
-  return "preAllocatedVUs: " + std::to_string(config.pre_allocated_vus) +
-         ", maxVUs: " + std::to_string(std::max(config.max_vus, config.pre_allocated_vus));
+std::string ArrivalOptions::describe_vu_pool() const {
+  return "preAllocatedVUs: " + std::to_string(pre_allocated_vus) +
+         ", maxVUs: " + std::to_string(std::max(max_vus, pre_allocated_vus));
 }
 
-int64_t arrival_max_vus(const ScenarioConfig& config, const Segment& segment) {
-  return segment.share(std::max(config.max_vus, config.pre_allocated_vus));
+int64_t ArrivalOptions::most_vus(const Segment& segment) const {
+  return segment.share(std::max(max_vus, pre_allocated_vus));
 }
 
-int64_t arrival_initial_vus(const ScenarioConfig& config, const Segment& segment) {
-  return segment.share(std::max<int64_t>(config.pre_allocated_vus, 0));
+int64_t ArrivalOptions::initial_vus(const Segment& segment) const {
+  return segment.share(std::max<int64_t>(pre_allocated_vus, 0));
 }
 
 }  // namespace lueng::exec

@@ -1,20 +1,16 @@
-#include "engine/http/connection.hpp"
+#include "engine/http/http1_connection.hpp"
 
 #include <cstring>
 
 #include "engine/http/ascii.hpp"
 #include "engine/http/net_error.hpp"
 #include "engine/http/request_writer.hpp"
-#include "engine/http/tcp_stream.hpp"
+#include "engine/http/timer.hpp"
 #include "engine/http/tls_error.hpp"
 
 namespace lueng::http {
 
 namespace {
-
-double milliseconds_between(uint64_t start_ns, uint64_t end_ns) {
-  return end_ns > start_ns ? static_cast<double>(end_ns - start_ns) / 1e6 : 0.0;
-}
 
 // The script asked the server to close after this request: the connection must
 // not be reused even if the server answers with keep-alive.
@@ -30,29 +26,18 @@ size_t address_length(const sockaddr* address) {
   return address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
-StreamPtr make_stream(Client& client, std::span<char> read_buffer, StreamHandler& handler,
-                      const TlsTarget* tls) {
-  if (tls) return make_tls_stream(client.loop(), read_buffer, handler, *tls);
-  return make_tcp_stream(client.loop(), read_buffer, handler);
-}
-
 }  // namespace
 
-Connection::Connection(Client& client, ConnectionListener& listener, const sockaddr* remote,
-                       const TlsTarget* tls)
-    : listener_(listener), stream_(make_stream(client, client.read_buffer_, *this, tls)) {
+Http1Connection::Http1Connection(StreamPtr stream, const sockaddr* remote, IdleListener& idle)
+    : idle_(idle), stream_(std::move(stream)) {
   std::memset(&remote_, 0, sizeof(remote_));
   std::memcpy(&remote_, remote, address_length(remote));
+  stream_->set_handler(*this);
 }
 
-int Connection::connect() {
-  state_ = State::kConnecting;
-  int status = stream_->connect(remote());
-  if (status < 0) state_ = State::kBroken;
-  return status;
-}
-
-void Connection::send(const Request& request, std::string_view user_agent, ResponseData& out) {
+void Http1Connection::send(const Request& request, std::string_view user_agent, ResponseData& out,
+                           ConnectionListener& listener) {
+  listener_ = &listener;
   out_ = &out;
   reader_.start(out, request.method == "HEAD", request.discard_body, request.max_body_bytes);
   write_request(request_buffer_, request, user_agent);
@@ -75,12 +60,10 @@ void Connection::send(const Request& request, std::string_view user_agent, Respo
   }
 }
 
-void Connection::on_connect(int status) {
-  state_ = status == 0 ? State::kIdle : State::kBroken;
-  listener_.on_connected(*this, status);
-}
+// The stream came connected; a second connect event cannot happen.
+void Http1Connection::on_connect(int) {}
 
-void Connection::on_write(int status) {
+void Http1Connection::on_write(int status) {
   if (state_ != State::kBusy || written_) return;
   if (status < 0) {
     fail_io("write", status);
@@ -89,19 +72,18 @@ void Connection::on_write(int status) {
   }
 }
 
-void Connection::request_written() {
+void Http1Connection::request_written() {
   written_ = true;
   write_end_ns_ = uv_hrtime();
   out_->bytes_sent += request_buffer_.size();
   out_->timings.sending = milliseconds_between(write_start_ns_, write_end_ns_);
 }
 
-void Connection::on_read(const char* data, size_t length) {
+void Http1Connection::on_read(const char* data, size_t length) {
   if (state_ == State::kIdle) {
     // Nothing was asked: a server talking now is out of step (or sending a 408
     // before closing). Either way the connection cannot be trusted any more.
-    state_ = State::kBroken;
-    listener_.on_idle_closed(*this);
+    idle_closed();
     return;
   }
   if (state_ != State::kBusy) return;
@@ -122,10 +104,9 @@ void Connection::on_read(const char* data, size_t length) {
   }
 }
 
-void Connection::on_read_end(int status) {
+void Http1Connection::on_read_end(int status) {
   if (state_ == State::kIdle) {
-    state_ = State::kBroken;
-    listener_.on_idle_closed(*this);
+    idle_closed();
     return;
   }
   if (state_ != State::kBusy) return;
@@ -148,7 +129,7 @@ void Connection::on_read_end(int status) {
   fail_io("read", status);
 }
 
-void Connection::measure_response(uint64_t now) {
+void Http1Connection::measure_response(uint64_t now) {
   Timings& timings = out_->timings;
   if (!response_started_) {
     // Failed while waiting: the wait lasted until now.
@@ -165,14 +146,15 @@ void Connection::measure_response(uint64_t now) {
   timings.receiving = milliseconds_between(first_byte_ns_, now);
 }
 
-void Connection::abort_exchange() {
-  if (state_ != State::kBusy || !out_) return;
+void Http1Connection::abort_exchange(ConnectionListener& listener) {
+  if (state_ != State::kBusy || !out_ || listener_ != &listener) return;
   measure_response(uv_hrtime());
   state_ = State::kBroken;
   out_ = nullptr;
+  listener_ = nullptr;
 }
 
-void Connection::complete() {
+void Http1Connection::complete() {
   measure_response(uv_hrtime());
   ++responses_;
   bool keep_alive =
@@ -180,10 +162,12 @@ void Connection::complete() {
   state_ = keep_alive ? State::kIdle : State::kBroken;
   if (keep_alive) stream_->set_referenced(false);
   out_ = nullptr;
-  listener_.on_response_complete(*this, keep_alive);
+  ConnectionListener* listener = listener_;
+  listener_ = nullptr;
+  listener->on_response_complete(*this, keep_alive);
 }
 
-void Connection::fail_io(std::string_view operation, int status) {
+void Http1Connection::fail_io(std::string_view operation, int status) {
   sockaddr_storage local;
   bool known = stream_->local_address(&local) == 0;
   set_io_error(*out_, operation, known ? reinterpret_cast<sockaddr*>(&local) : nullptr, remote(),
@@ -192,11 +176,18 @@ void Connection::fail_io(std::string_view operation, int status) {
   fail(responses_ > 0 && !response_started_ && dead_peer);
 }
 
-void Connection::fail(bool retryable) {
+void Http1Connection::fail(bool retryable) {
   measure_response(uv_hrtime());
   state_ = State::kBroken;
   out_ = nullptr;
-  listener_.on_exchange_failed(*this, retryable);
+  ConnectionListener* listener = listener_;
+  listener_ = nullptr;
+  listener->on_exchange_failed(*this, retryable);
+}
+
+void Http1Connection::idle_closed() {
+  state_ = State::kBroken;
+  idle_.on_idle_closed(*this);
 }
 
 }  // namespace lueng::http

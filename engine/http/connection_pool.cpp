@@ -1,0 +1,57 @@
+#include "engine/http/connection_pool.hpp"
+
+#include <algorithm>
+
+namespace lueng::http {
+
+Connection* ConnectionPool::find_ready(const std::string& authority) {
+  auto found = hosts_.find(authority);
+  if (found == hosts_.end()) return nullptr;
+  auto& connections = found->second.connections;
+  for (auto it = connections.rbegin(); it != connections.rend(); ++it) {
+    if ((*it)->can_send()) return it->get();
+  }
+  return nullptr;
+}
+
+Connection& ConnectionPool::add(const std::string& authority,
+                                std::unique_ptr<Connection> connection) {
+  auto& connections = hosts_[authority].connections;
+  connections.push_back(std::move(connection));
+  return *connections.back();
+}
+
+void ConnectionPool::drop(Connection& connection) {
+  for (auto& [authority, host] : hosts_) {
+    auto& connections = host.connections;
+    auto found = std::find_if(connections.begin(), connections.end(),
+                              [&](const auto& kept) { return kept.get() == &connection; });
+    if (found == connections.end()) continue;
+    // Moved out first: destroying it closes its stream, and nothing it does then
+    // may find the vector half-erased.
+    std::unique_ptr<Connection> closing = std::move(*found);
+    connections.erase(found);
+    return;
+  }
+}
+
+void ConnectionPool::clear() {
+  for (auto& [authority, host] : hosts_) host.connections.clear();
+}
+
+TlsSessionSlot& ConnectionPool::tls_session(const std::string& authority) {
+  return hosts_[authority].tls_session;
+}
+
+size_t ConnectionPool::size() const {
+  size_t count = 0;
+  for (const auto& [authority, host] : hosts_) count += host.connections.size();
+  return count;
+}
+
+size_t ConnectionPool::size(const std::string& authority) const {
+  auto found = hosts_.find(authority);
+  return found == hosts_.end() ? 0 : found->second.connections.size();
+}
+
+}  // namespace lueng::http

@@ -1,0 +1,42 @@
+#include "engine/http/dialer.hpp"
+
+#include <cstring>
+
+#include "engine/http/tcp_stream.hpp"
+
+namespace lueng::http {
+
+namespace {
+
+size_t address_length(const sockaddr* address) {
+  return address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+}
+
+}  // namespace
+
+int Dialer::start(Client& client, const sockaddr* remote, const TlsTarget* tls,
+                  DialListener& listener) {
+  reset();
+  std::memset(&remote_, 0, sizeof(remote_));
+  std::memcpy(&remote_, remote, address_length(remote));
+  listener_ = &listener;
+  stream_ = tls ? make_tls_stream(client.loop(), client.read_buffer(), *this, *tls)
+                : make_tcp_stream(client.loop(), client.read_buffer(), *this);
+  start_ns_ = uv_hrtime();
+  return stream_->connect(this->remote());
+}
+
+void Dialer::reset() {
+  stream_.reset();  // closes it; the stream frees itself once libuv is done with it
+  listener_ = nullptr;
+  protocol_ = {};
+}
+
+void Dialer::on_connect(int status) {
+  if (!listener_) return;
+  const TlsInfo* info = status == 0 ? tls() : nullptr;
+  protocol_ = info ? info->alpn : std::string_view{};
+  listener_->on_dialed(status);  // last statement: the listener may restart or reset us
+}
+
+}  // namespace lueng::http
