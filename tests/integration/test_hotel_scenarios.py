@@ -6,6 +6,7 @@ import unittest
 
 from hotel_support import (ENDPOINTS, K6_MIX_ENDPOINTS, MockCase, checks_by_name, run_scenario,
                            series_by_tag)
+from support import SANITIZED
 
 
 # The checks a lost race for a unit fails (hotel/reservations.lua).
@@ -13,9 +14,16 @@ RACE_CHECKS = {"prereserve is 201", "prereserve dates were free", "prereserve is
 
 
 class ScenariosTest(MockCase):
-    def assertHealthyRun(self, run, endpoints=ENDPOINTS):
-        self.assertEqual(run.code, 0, run.stdout[-3000:] + run.stderr[-3000:])
-        self.assertIsNotNone(run.result)
+    def assertHealthyRun(self, run, endpoints=ENDPOINTS, timing_slos=()):
+        """`timing_slos`: SLOs that may fail under a sanitizer only, which delays
+        resumes by milliseconds at random (drift, not the target, moves)."""
+        self.assertIsNotNone(run.result, run.stderr[-3000:])
+        failed = {s["slo"] for s in run.result["slos"]["results"]
+                  if s["status"] in ("FAIL", "CRITICAL")}
+        if SANITIZED and failed and failed <= set(timing_slos):
+            self.assertEqual(run.code, 1, run.stderr[-3000:])
+        else:
+            self.assertEqual(run.code, 0, run.stdout[-3000:] + run.stderr[-3000:])
         self.assertEqual(run.result["errors"], [], "no script error in any iteration")
         seen = series_by_tag(run.result, "http_req_duration", "endpoint")
         for endpoint in endpoints:
@@ -28,7 +36,8 @@ class ScenariosTest(MockCase):
                                  ("prereserve", "409"), series)
         failing = {name for name, counts in checks_by_name(run.result).items() if counts[1]}
         self.assertLessEqual(failing, RACE_CHECKS)
-        self.assertIn("verdict:    PASSED (exit 0)", run.stdout)
+        if run.code == 0:
+            self.assertIn("verdict:    PASSED (exit 0)", run.stdout)
 
     def test_smoke(self):
         mock = self.start_mock()
@@ -153,7 +162,7 @@ class ScenariosTest(MockCase):
         # drift measurement meaningful: at 40 ms a stall read as 67% drift.
         mock = self.start_mock("--latency", "default=100ms:1ms")
         run = run_scenario(mock, "soak", 0.004)  # 30m -> 7.2 s
-        self.assertHealthyRun(run)
+        self.assertHealthyRun(run, timing_slos={"latency_drift"})
         drift = run.metric("latency_drift")
         self.assertGreater(drift["count"], 0, "latency_drift has samples from the last fifth")
 
