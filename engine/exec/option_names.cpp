@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string_view>
 #include <vector>
 
+#include "engine/common/closest_name.hpp"
 #include "engine/exec/options.hpp"
 
 namespace lueng::exec {
@@ -64,24 +64,6 @@ bool contains(const std::array<std::string_view, N>& names, std::string_view nam
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// Levenshtein distance, for "did you mean".
-size_t distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                  std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options) {
@@ -95,13 +77,9 @@ std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options
       warnings.push_back("options." + name + ": a k6 option lueng does not implement; ignored");
       continue;
     }
-    std::string_view closest;
-    size_t best = 3;  // suggest only close names
-    for (auto known : kKnown)
-      if (size_t d = distance(key, known); d < best) best = d, closest = known;
-    warnings.push_back(
-        "options." + name + ": unknown option; ignored" +
-        (closest.empty() ? std::string() : " (did you mean " + std::string(closest) + "?)"));
+    std::string closest = closest_name(key, {kKnown.begin(), kKnown.end()});
+    warnings.push_back("options." + name + ": unknown option; ignored" +
+                       (closest.empty() ? std::string() : " (did you mean " + closest + "?)"));
   }
   return warnings;
 }
