@@ -98,8 +98,11 @@ ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& va
     std::unique_ptr<ExecutorConfig> parsed = kind->parse(table);
     if (kind->name == config.executor) config.executor_config = std::move(parsed);
   }
-  if (std::vector<std::string> unknown = table.unread(); !unknown.empty())
-    throw ConfigError(where + "." + unknown.front() + ": unknown scenario option");
+  if (std::vector<std::string> unknown = table.unread(); !unknown.empty()) {
+    std::string nearest = table.nearest_option(unknown.front());
+    throw ConfigError(where + "." + unknown.front() + ": unknown scenario option" +
+                      (nearest.empty() ? "" : " (did you mean " + nearest + "?)"));
+  }
   if (config.executor.empty()) throw ConfigError(where + ".executor: is required");
   return config;
 }

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 
+#include "engine/common/closest_name.hpp"
+
 namespace lueng::exec {
 
 ScenarioTable::ScenarioTable(const rapidjson::Value& table, std::string where)
     : table_(table), where_(std::move(where)), read_(table.MemberCount(), false) {}
 
 void ScenarioTable::read(Names names, const Reader& read) {
+  asked_.insert(asked_.end(), names.begin(), names.end());
   size_t i = 0;
   for (const auto& member : table_.GetObject()) {
     std::string key = to_camel(member.name.GetString());
@@ -42,6 +45,10 @@ std::vector<std::string> ScenarioTable::unread() const {
   for (const auto& member : table_.GetObject())
     if (!read_[i++]) names.emplace_back(member.name.GetString());
   return names;
+}
+
+std::string ScenarioTable::nearest_option(const std::string& name) const {
+  return closest_name(to_camel(name), asked_);
 }
 
 }  // namespace lueng::exec

@@ -36,11 +36,15 @@ class ScenarioTable {
 
   // The options no read has asked for, as written.
   std::vector<std::string> unread() const;
+  // The option asked for whose name is nearest `name` (a typo, e.g. startTime for
+  // stratTime), or "" when none is close.
+  std::string nearest_option(const std::string& name) const;
 
  private:
   const rapidjson::Value& table_;
   std::string where_;
-  std::vector<bool> read_;  // per member of table_, in order
+  std::vector<bool> read_;               // per member of table_, in order
+  std::vector<std::string_view> asked_;  // every name a read asked for (literals)
 };
 
 }  // namespace lueng::exec

@@ -231,6 +231,13 @@ TEST_CASE("bad options name the exact key") {
   CHECK(error_of(
             R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s", "typo": 1}}})") ==
         "options.scenarios.s.typo: unknown scenario option");
+  // A typo of an option some part of lueng reads is named, in camelCase.
+  CHECK(error_of(R"({"scenarios": {"s": {"executor": "constant-vus", "duration": "1s",
+                    "stratTime": "1s"}}})") ==
+        "options.scenarios.s.stratTime: unknown scenario option (did you mean startTime?)");
+  CHECK(error_of(R"({"scenarios": {"s": {"executor": "constant-arrival-rate", "rate": 1,
+                    "duration": "1s", "preAllocatedVUs": 1, "max_vu": 2}}})") ==
+        "options.scenarios.s.max_vu: unknown scenario option (did you mean maxVUs?)");
 }
 
 TEST_CASE("a run may have at most kMaxVus VUs, over all its scenarios") {
