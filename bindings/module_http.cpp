@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/http_vu.hpp"
 #include "bindings/lua_json.hpp"
 #include "bindings/modules.hpp"
 #include "engine/common/byte_size.hpp"
@@ -16,7 +17,6 @@
 #include "engine/common/duration.hpp"
 #include "engine/exec/http_batch.hpp"
 #include "engine/exec/response_pool.hpp"
-#include "engine/exec/vu.hpp"
 #include "engine/http/ascii.hpp"
 #include "engine/http/cookie_jar.hpp"
 #include "engine/http/field_syntax.hpp"
@@ -270,7 +270,8 @@ void upper_case(std::string& text) {
 int send(lua_State* L, std::string_view method, int url_index, int body_index, int params_index,
          const char* fn) {
   exec::Vu& vu = running_vu(L, fn);
-  exec::HttpCall& call = vu.prepare_http_call();
+  HttpVu& http = HttpVu::of(vu);
+  exec::HttpCall& call = http.prepare_call();
   fill_call(L, call, method, url_index, body_index, params_index, fn);
   // The VU's coroutine drops its arguments when it yields: the request holds its
   // own jar until the response is back.
@@ -279,8 +280,7 @@ int send(lua_State* L, std::string_view method, int url_index, int body_index, i
     lua_getfield(L, params_index, "jar");
     hold = luaL_ref(L, LUA_REGISTRYINDEX);
   }
-  vu.send_http(hold);
-  return lua_yield(L, 0);
+  return wait_for(L, vu, http.send(L, hold));
 }
 
 int http_get(lua_State* L) {
@@ -369,6 +369,7 @@ bool is_sequence(lua_State* L, int index, size_t& length) {
 int http_batch(lua_State* L) {
   const char* fn = "http.batch";
   exec::Vu& vu = running_vu(L, fn);
+  HttpVu& http = HttpVu::of(vu);
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   size_t length = 0;
@@ -376,13 +377,13 @@ int http_batch(lua_State* L) {
   if (is_sequence(L, 1, length)) {
     for (size_t i = 1; i <= length; ++i) {
       lua_rawgeti(L, 1, static_cast<int>(i));
-      fill_batch_entry(L, vu.prepare_batch_entry(count++), 2, fn);
+      fill_batch_entry(L, http.prepare_batch_entry(count++), 2, fn);
       lua_pop(L, 1);
     }
   } else {
     lua_pushnil(L);
     while (lua_next(L, 1) != 0) {
-      fill_batch_entry(L, vu.prepare_batch_entry(count++), 3, fn);
+      fill_batch_entry(L, http.prepare_batch_entry(count++), 3, fn);
       lua_pop(L, 1);
     }
   }
@@ -392,8 +393,7 @@ int http_batch(lua_State* L) {
   }
   lua_pushvalue(L, 1);
   int input_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  vu.send_batch(count, input_ref);
-  return lua_yield(L, 0);
+  return wait_for(L, vu, http.send_batch(L, count, input_ref));
 }
 
 // --- responses

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "bindings/http_vu.hpp"
 #include "bindings/modules.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/http/ascii.hpp"
@@ -52,7 +53,7 @@ http::CookieJar& jar_for_call(lua_State* L, const char* fn, int& first) {
     first = 2;
     if (self->own) return *self->own;
   }
-  return vu.cookies();
+  return HttpVu::of(vu).cookies();
 }
 
 http::Url read_url(lua_State* L, int index, const char* fn) {

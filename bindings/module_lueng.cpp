@@ -1,5 +1,6 @@
 // The C half of require "lueng"; the Lua half (bindings/lua/lueng.lua) builds
 // the public functions on top of it.
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "bindings/embedded_lua.hpp"
+#include "bindings/lua_operation.hpp"
 #include "bindings/lua_random.hpp"
 #include "bindings/lua_tags.hpp"
 #include "bindings/modules.hpp"
@@ -14,6 +16,8 @@
 #include "engine/common/version.hpp"
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/vu.hpp"
+#include "engine/exec/vu_module_state.hpp"
+#include "engine/exec/wakeups.hpp"
 #include "engine/exec/worker.hpp"
 
 namespace lueng::bindings {
@@ -45,6 +49,38 @@ int group_leave(lua_State* L) {
   return 0;
 }
 
+// lueng.sleep's per-VU state: the VU's timer, and the operation it waits for.
+class SleepVu final : public exec::VuModuleState, public LuaOperation {
+ public:
+  explicit SleepVu(exec::Vu& vu) : vu_(vu) {}
+  ~SleepVu() override { close(); }
+
+  static SleepVu& of(exec::Vu& vu) {
+    static const size_t slot = exec::new_vu_slot();
+    return vu.module_state<SleepVu>(slot);
+  }
+
+  void start(double seconds) {
+    // A deadline, not a millisecond timer: sleep(0.0004) sleeps 0.4 ms, and a VU
+    // pacing itself with short sleeps keeps its rate.
+    double ns = std::min(std::max(0.0, seconds) * 1e9, 1e18);
+    vu_.worker().wakeups().add(wakeup_, uv_hrtime() + static_cast<uint64_t>(ns));
+  }
+  int push_results(lua_State*) override { return 0; }
+  void abandon() override { close(); }
+  void close() override {
+    if (wakeup_.pending()) vu_.worker().wakeups().cancel(wakeup_);
+  }
+
+ private:
+  static void on_due(void* self, uint64_t) {
+    auto* state = static_cast<SleepVu*>(self);
+    state->vu_.complete(*state);
+  }
+  exec::Vu& vu_;
+  exec::Wakeup wakeup_{on_due, this};
+};
+
 int sleep(lua_State* L) {
   exec::Vu& vu = running_vu(L, "sleep");
   double seconds;
@@ -55,8 +91,9 @@ int sleep(lua_State* L) {
   } else {
     seconds = luaL_checknumber(L, 1);
   }
-  vu.sleep(seconds);
-  return lua_yield(L, 0);
+  SleepVu& timer = SleepVu::of(vu);
+  timer.start(seconds);
+  return wait_for(L, vu, timer);
 }
 
 int vu_field(lua_State* L) {

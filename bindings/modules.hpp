@@ -15,8 +15,8 @@ class CookieJar;
 
 namespace lueng::bindings {
 
-// Makes require "lueng", "lueng.crypto", "lueng.encoding", "lueng.http", "lueng.json" and
-// "lueng.metrics" available in L.
+// Makes every module of modules.cpp's LUENG_MODULES available to require in L
+// ("lueng", "lueng.http", ...).
 void register_modules(lua_State* L);
 
 // Pushes a response userdata; it owns `response` and returns it to `pool` when
@@ -47,7 +47,8 @@ bool take_fail_mark(lua_State* L, int error_index);
 // The running VU, or a Lua error naming `what` when called from init code.
 exec::Vu& running_vu(lua_State* L, const char* what);
 
-// Preload functions, one per module file.
+// Preload functions, one per module file (modules.cpp registers them; a new
+// module's needs no line here).
 int open_lueng(lua_State* L);
 int open_crypto(lua_State* L);
 int open_encoding(lua_State* L);

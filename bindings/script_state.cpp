@@ -88,7 +88,7 @@ int lua_print(lua_State* L) {
 
 void load_embedded(lua_State* L, const char* code, const char* name) {
   if (luaL_loadbuffer(L, code, strlen(code), name) != 0)
-    throw ScriptError("internal Lua code failed to load: " + pop_error_message(L));
+    throw exec::ScriptError("internal Lua code failed to load: " + pop_error_message(L));
 }
 
 }  // namespace
@@ -98,7 +98,7 @@ ScriptState::ScriptState(const ScriptSource& source)
       L_(luaL_newstate()),
       random_seed_(source.random_seed),
       random_seed_fixed_(source.random_seed_fixed) {
-  if (!L_) throw ScriptError("cannot create a Lua state (out of memory)");
+  if (!L_) throw exec::ScriptError("cannot create a Lua state (out of memory)");
   own_random_.seed_stream(random_seed_, 0);
   luaL_openlibs(L_);
   install_random(L_, *this);
@@ -177,7 +177,7 @@ void ScriptState::load() {
   {
     FILE* file = fopen(source_.path.c_str(), "rb");
     if (!file)
-      throw ScriptError(source_.path + ": cannot open the script: " + std::strerror(errno));
+      throw exec::ScriptError(source_.path + ": cannot open the script: " + std::strerror(errno));
     char buffer[65536];
     size_t n;
     while ((n = fread(buffer, 1, sizeof buffer, file)) > 0) code.append(buffer, n);
@@ -185,11 +185,11 @@ void ScriptState::load() {
   }
   if (code.starts_with("#!")) code.insert(0, "--");  // keep line numbers, drop the shebang
   if (luaL_loadbuffer(L_, code.data(), code.size(), chunk_name.c_str()) != 0)
-    throw ScriptError(pop_error_message(L_));
+    throw exec::ScriptError(pop_error_message(L_));
   install_environment();
   if (lua_pcall(L_, 0, 0, 0) != 0) {
-    if (is_interruption(L_, -1)) throw ScriptInterrupted();
-    throw ScriptError(pop_error_message(L_));
+    if (is_interruption(L_, -1)) throw exec::ScriptInterrupted();
+    throw exec::ScriptError(pop_error_message(L_));
   }
 }
 
@@ -206,7 +206,7 @@ Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& s
   lua_getglobal(L_, exec_name.c_str());
   if (!lua_isfunction(L_, -1)) {
     lua_pop(L_, 1);
-    throw ScriptError(source_.path + ": function '" + exec_name + "' is not defined");
+    throw exec::ScriptError(source_.path + ": function '" + exec_name + "' is not defined");
   }
   co.exec_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
 
@@ -232,7 +232,7 @@ Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& s
   if (!setup_json.empty()) {
     std::string error;
     if (!push_json_text(L_, setup_json, &error))
-      throw ScriptError("setup() data cannot be copied to a VU: " + error);
+      throw exec::ScriptError("setup() data cannot be copied to a VU: " + error);
     co.data_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
   }
 

@@ -7,23 +7,14 @@
 
 #include <lua.hpp>
 
-#include "bindings/script_error.hpp"
 #include "engine/common/random.hpp"
+#include "engine/exec/script.hpp"
 
 namespace lueng::bindings {
 
-using KeyValues = std::vector<std::pair<std::string, std::string>>;
-
-// What every Lua state of a run is built from.
-struct ScriptSource {
-  std::string path;                      // as given on the command line
-  std::vector<std::string> module_dirs;  // searched by require, in order
-  KeyValues env;                         // the ENV table
-  // math.random's run seed. Fixed: settled before the init code runs (--random-seed,
-  // or an earlier state's lueng.random_seed()), so lueng.random_seed() keeps it.
-  uint64_t random_seed = 0;
-  bool random_seed_fixed = false;
-};
+using exec::KeyValues;
+using exec::ResumeOutcome;
+using exec::ScriptSource;
 
 // Module directories in lookup order: the script's folder, LUENG_PATH entries
 // (folders, or Lua templates with a '?'), LUA_PATH's templates, then the shipped
@@ -46,15 +37,6 @@ struct Coroutine {
   bool random_seeded = false;  // seeded at the first draw, which knows the VU's id
 };
 
-// The outcome of resuming a VU until it yields.
-struct ResumeOutcome {
-  bool iteration_ended = false;  // false: the VU waits for I/O or a timer
-  bool ok = true;                // the iteration ended without error
-  bool deliberate = false;       // !ok by lueng.fail(), not by a script error
-  bool interrupted = false;      // !ok because a stop interrupted the code (lua_interrupt.hpp)
-  std::string error;             // "file:line: message" when !ok
-};
-
 // One lua_State with the lueng modules and the script loaded: the init context
 // of a worker, or of setup()/teardown(). Single-threaded.
 class ScriptState {
@@ -67,7 +49,7 @@ class ScriptState {
   lua_State* L() const { return L_; }
   const ScriptSource& source() const { return source_; }
 
-  // Runs the script's top-level code. Throws ScriptError (ScriptInterrupted
+  // Runs the script's top-level code. Throws exec::ScriptError (ScriptInterrupted
   // when a stop interrupted it).
   void load();
 
@@ -75,7 +57,7 @@ class ScriptState {
   bool has_function(const std::string& name) const;
 
   // A coroutine running `exec_name` each iteration with its own globals and its
-  // own copy of the setup data (JSON; empty for none). Throws ScriptError.
+  // own copy of the setup data (JSON; empty for none). Throws exec::ScriptError.
   Coroutine new_vu(const std::string& exec_name, const std::string& setup_json,
                    const KeyValues& scenario_env);
   void release(Coroutine& co);

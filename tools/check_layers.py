@@ -28,13 +28,6 @@ USES = {
 
 # Includes against the graph today, each to be removed: (file, included folder).
 KNOWN = {
-    ("engine/exec/run_plan.hpp", "bindings"),
-    ("engine/exec/test_run.cpp", "bindings"),
-    ("engine/exec/test_run.hpp", "bindings"),
-    ("engine/exec/vu.cpp", "bindings"),
-    ("engine/exec/vu.hpp", "bindings"),
-    ("engine/exec/worker.cpp", "bindings"),
-    ("engine/exec/worker.hpp", "bindings"),
     ("engine/output/locust_csv.cpp", "engine/http"),
 }
 

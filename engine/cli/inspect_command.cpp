@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "bindings/script_error.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/duration.hpp"
@@ -28,7 +27,7 @@ int inspect_command(const std::vector<std::string>& args) {
     run.prepare();
   } catch (const exec::ConfigError& error) {
     return usage_error("inspect", error.what());
-  } catch (const bindings::ScriptError& error) {
+  } catch (const exec::ScriptError& error) {
     fprintf(stderr, "lueng inspect: script error: %s\n", error.what());
     return kExitScriptError;
   }

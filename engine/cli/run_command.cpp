@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <optional>
 
-#include "bindings/script_error.hpp"
 #include "bindings/slo_files.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/run_flags.hpp"
@@ -42,7 +41,7 @@ std::optional<SummaryHookOutput> call_summary_hook(exec::TestRun& run, output::R
     SummaryHookOutput hook;
     problem = read_summary_hook_output(*returned, hook);
     if (problem.empty()) return hook;
-  } catch (const bindings::ScriptError& error) {
+  } catch (const exec::ScriptError& error) {
     problem = error.what();
   }
   fprintf(stderr, "lueng run: script error: %s\n", problem.c_str());
@@ -172,12 +171,12 @@ int run_command(const std::vector<std::string>& args) {
     result = run.execute();
   } catch (const exec::ConfigError& error) {
     return finish(usage_error("run", error.what()));
-  } catch (const bindings::ScriptInterrupted&) {
+  } catch (const exec::ScriptInterrupted&) {
     // A signal during the init code: nothing was measured, every output says so.
     result = run.describe();
     result.interrupted = true;
     result.interrupt_reason = signals->reason();
-  } catch (const bindings::ScriptError& error) {
+  } catch (const exec::ScriptError& error) {
     fprintf(stderr, "lueng run: script error: %s\n", error.what());
     return finish(kExitScriptError);
   } catch (const exec::EngineError& error) {

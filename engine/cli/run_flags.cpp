@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "bindings/lua_runtime.hpp"
+#include "bindings/script_state.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
@@ -79,6 +81,7 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   if (status.type() != std::filesystem::file_type::regular)
     return "script '" + flags.script + "' " +
            (error ? "cannot be read: " + error.message() : "is not a regular file");
+  config.runtime = bindings::lua_runtime();
   config.source.path = flags.script;
   config.source.module_dirs = bindings::default_module_dirs(flags.script);
   if (flags.include_system_env)

@@ -54,7 +54,8 @@ void HttpBatch::pump() {
     size_t slot = 0;
     while (slot < slots_.size() && slots_[slot]->busy()) ++slot;
     if (slot == slots_.size()) {
-      own_slots_.push_back(std::make_unique<HttpFlight>(vu_, slots_[0]->session()));
+      own_slots_.push_back(
+          std::make_unique<HttpFlight>(vu_, slots_[0]->vu_jar(), slots_[0]->session()));
       slots_.push_back(own_slots_.back().get());
       slot_entry_.push_back(0);
     }

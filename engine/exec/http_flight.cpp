@@ -21,14 +21,15 @@ bool same_host(const http::Url& a, const http::Url& b) {
 
 }  // namespace
 
-HttpFlight::HttpFlight(Vu& vu, http::Client& client)
+HttpFlight::HttpFlight(Vu& vu, http::CookieJar& jar, http::Client& client)
     : vu_(vu),
+      vu_jar_(jar),
       own_session_(std::make_unique<http::Session>(client)),
       session_(*own_session_),
       exchange_(session_) {}
 
-HttpFlight::HttpFlight(Vu& vu, http::Session& shared)
-    : vu_(vu), session_(shared), exchange_(session_) {}
+HttpFlight::HttpFlight(Vu& vu, http::CookieJar& jar, http::Session& shared)
+    : vu_(vu), vu_jar_(jar), session_(shared), exchange_(session_) {}
 
 void HttpFlight::start(HttpCall& call, PooledResponse& response, Listener& listener) {
   call_ = &call;
@@ -52,7 +53,7 @@ void HttpFlight::abandon() {
 }
 
 http::CookieJar& HttpFlight::cookie_jar() {
-  return call_->jar ? *call_->jar : vu_.cookies();
+  return call_->jar ? *call_->jar : vu_jar_;
 }
 
 void HttpFlight::build_headers() {

@@ -18,7 +18,8 @@ class Vu;
 struct PooledResponse;
 
 // One request of a script as the engine carries it out on an Exchange of its own:
-// the VU's cookies go out and come back on every hop, redirects are followed up to
+// the VU's cookies (its jar, kept by lueng.http's per-VU state) go out and come
+// back on every hop, redirects are followed up to
 // the call's limit, and every hop is measured as a request of its own (as k6 does).
 // The VU's flight owns the VU's Session; http.batch's other flights send on it too,
 // sharing its connections. Reused from request to request, so a plain keep-alive
@@ -35,10 +36,11 @@ class HttpFlight final : private http::ResponseHandler {
     ~Listener() = default;
   };
 
-  // With a Session of its own on `client`.
-  HttpFlight(Vu& vu, http::Client& client);
+  // With a Session of its own on `client`. `jar` is the VU's cookie jar, used
+  // unless a call names one of its own; it must outlive this flight.
+  HttpFlight(Vu& vu, http::CookieJar& jar, http::Client& client);
   // On `shared`, another flight's Session, which must outlive this flight.
-  HttpFlight(Vu& vu, http::Session& shared);
+  HttpFlight(Vu& vu, http::CookieJar& jar, http::Session& shared);
   HttpFlight(const HttpFlight&) = delete;
   HttpFlight& operator=(const HttpFlight&) = delete;
 
@@ -52,6 +54,7 @@ class HttpFlight final : private http::ResponseHandler {
   bool busy() const { return listener_ != nullptr; }
   PooledResponse* response() const { return response_; }
   http::Session& session() { return session_; }
+  http::CookieJar& vu_jar() { return vu_jar_; }
 
  private:
   void send_hop();
@@ -71,6 +74,7 @@ class HttpFlight final : private http::ResponseHandler {
   http::CookieJar& cookie_jar();
 
   Vu& vu_;
+  http::CookieJar& vu_jar_;
   std::unique_ptr<http::Session> own_session_;  // null when sharing another's
   http::Session& session_;
   http::Exchange exchange_;  // after session_: destroyed before it

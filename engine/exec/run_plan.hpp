@@ -8,7 +8,6 @@
 
 #include <uv.h>
 
-#include "bindings/script_state.hpp"
 #include "engine/exec/error_log.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/exec/http_options.hpp"
@@ -16,6 +15,7 @@
 #include "engine/exec/live_metrics.hpp"
 #include "engine/exec/scenario_config.hpp"
 #include "engine/exec/scenario_shared.hpp"
+#include "engine/exec/script.hpp"
 #include "engine/exec/sink_snapshots.hpp"
 #include "engine/http/tls_material.hpp"
 #include "engine/metrics/metric.hpp"
@@ -43,7 +43,8 @@ struct PlannedScenario {
 // Everything a worker needs to run its part of the test. Built on the main
 // thread before any worker starts; read-only while they run.
 struct RunPlan {
-  bindings::ScriptSource source;
+  std::shared_ptr<const ScriptRuntime> runtime;  // makes every script state of the run
+  ScriptSource source;
   std::vector<PlannedScenario> scenarios;
   int workers = 1;
   std::string setup_json;  // setup()'s return value, "" for none

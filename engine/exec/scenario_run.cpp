@@ -36,9 +36,10 @@ uv_loop_t* ScenarioRun::loop() const {
 Vu* ScenarioRun::spawn_vu() {
   if (static_cast<int64_t>(vus_.size()) >= max_vus_) return nullptr;
   uint64_t id = scenario_.first_vu_id[segment_.index] + vus_.size();
-  bindings::Coroutine co =
+  std::unique_ptr<ScriptVu> script =
       worker_.script().new_vu(config().exec, worker_.plan().setup_json, config().env);
-  vus_.push_back(std::make_unique<Vu>(worker_, *this, id, id - scenario_.first_vu_id[0] + 1, co));
+  vus_.push_back(std::make_unique<Vu>(worker_, *this, id, id - scenario_.first_vu_id[0] + 1,
+                                      std::move(script)));
   vus_.back()->index_in_run = vus_.size() - 1;
   vu_views_.push_back(vus_.back().get());
   shared().initialized_vus.fetch_add(1, std::memory_order_relaxed);

@@ -9,13 +9,11 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "bindings/lua_interrupt.hpp"
-#include "bindings/lua_json.hpp"
-#include "bindings/metric_catalog_access.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/json_parse.hpp"
 #include "engine/common/random.hpp"
@@ -70,42 +68,35 @@ TestRun::TestRun(TestRunConfig config) : config_(std::move(config)) {}
 TestRun::~TestRun() = default;
 
 void TestRun::prepare() {
+  if (!config_.runtime) throw std::logic_error("TestRun: no script runtime");
+  plan_.runtime = config_.runtime;
   plan_.source = config_.source;
   plan_.samples = config_.samples;
   plan_.user_agent = std::string("lueng/") + kVersion;
   if (!plan_.source.random_seed_fixed) plan_.source.random_seed = os_random_seed();
   // Init code may loop or wait; under `lueng run` a signal stops it (exit 105).
   // Held by the phase's thread too, which may outlive this call if it is given up on.
-  auto loaded = std::make_shared<std::unique_ptr<bindings::ScriptState>>();
-  auto load = [loaded, source = plan_.source, catalog = &plan_.catalog] {
-    *loaded = std::make_unique<bindings::ScriptState>(source);
-    bindings::allow_metric_creation((*loaded)->L(), *catalog);
-    (*loaded)->load();
+  auto loaded = std::make_shared<std::unique_ptr<Script>>();
+  std::shared_ptr<const ScriptRuntime> runtime = plan_.runtime;
+  auto load = [loaded, runtime, source = plan_.source, catalog = &plan_.catalog] {
+    *loaded = runtime->load_defining_metrics(source, *catalog);
   };
-  if (watch_phase("the init code", config_.signals, load, bindings::interrupt_lua_on) ==
-      PhaseEnd::kAbandoned) {
+  auto interrupt = [runtime](pthread_t thread) { runtime->interrupt(thread); };
+  if (watch_phase("the init code", config_.signals, load, interrupt) == PhaseEnd::kAbandoned) {
     abandoned_ = true;
-    throw bindings::ScriptInterrupted();
+    throw ScriptInterrupted();
   }
-  bindings::ScriptState& init = **loaded;
+  const Script& init = **loaded;
   // What lueng.random_seed() chose holds for every state of the run.
   plan_.source.random_seed = init.random_seed();
   plan_.source.random_seed_fixed = init.random_seed_fixed();
 
-  lua_State* L = init.L();
-  lua_getglobal(L, "options");
-  if (lua_isnil(L, -1))
-    if (std::string hint = local_options_hint(plan_.source.path); !hint.empty())
-      fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), hint.c_str());
-  if (!lua_isnil(L, -1)) {
-    if (!lua_istable(L, -1)) throw ConfigError(plan_.source.path + ": options must be a table");
-    std::string error;
-    if (!bindings::lua_to_json(L, -1, options_json_, &error))
-      throw ConfigError(plan_.source.path + ": options: " + error);
-  }
-  lua_pop(L, 1);
+  if (std::optional<std::string> options_text = init.options_json())
+    options_json_ = std::move(*options_text);
+  else if (std::string hint = local_options_hint(plan_.source.path); !hint.empty())
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), hint.c_str());
   rapidjson::Document options;
-  // lua_to_json wrote it, within kMaxJsonDepth; an empty text (no options) stays null.
+  // The script layer wrote it, within kMaxJsonDepth; an empty text stays null.
   if (!options_json_.empty()) parse_json_bounded(options_json_, options, nullptr);
   for (const std::string& warning : unknown_option_warnings(options))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
@@ -128,8 +119,7 @@ void TestRun::prepare() {
           missing_function_hint(plan_.source.path, config.exec, config_.shortcuts.any());
       if (!hint.empty()) hint = " (" + hint + ")";
       if (config.exec == "default")
-        throw bindings::ScriptError(plan_.source.path +
-                                    ": the script defines no function default()" + hint);
+        throw ScriptError(plan_.source.path + ": the script defines no function default()" + hint);
       throw ConfigError("options.scenarios." + config.name + ".exec: function '" + config.exec +
                         "' is not defined in " + plan_.source.path + hint);
     }
@@ -251,9 +241,9 @@ bool TestRun::call_watched(const char* name, const std::string& data_json, std::
   auto call = [=] {
     *value = Worker::call_function(*plan, function, data_json, *recorded, stop.get());
   };
-  auto stop_now = [stop](pthread_t thread) {
+  auto stop_now = [stop, runtime = plan_.runtime](pthread_t thread) {
     stop->stop();
-    bindings::interrupt_lua_on(thread);
+    runtime->interrupt(thread);
   };
   std::string what = std::string(name) + "()";
   try {
@@ -262,7 +252,7 @@ bool TestRun::call_watched(const char* name, const std::string& data_json, std::
       result.interrupted = true;
       return false;
     }
-  } catch (const bindings::ScriptInterrupted&) {
+  } catch (const ScriptInterrupted&) {
     result.metrics.merge(*recorded);
     result.interrupted = true;
     return false;
@@ -295,7 +285,7 @@ output::RunResult TestRun::execute() {
   if (go_on && has_teardown_ && !abandoned_) {
     try {
       call_watched("teardown", plan_.setup_json, nullptr, result);
-    } catch (const bindings::ScriptError& error) {
+    } catch (const ScriptError& error) {
       teardown_error_ = error.what();
       std::string_view message = teardown_error_;
       if (message.starts_with("teardown() failed: ")) message.remove_prefix(19);
@@ -351,7 +341,7 @@ void TestRun::run_workers(output::RunResult& result) {
   supervisor.run();
   if (supervisor.init_failed() && supervisor.signals() == 0) {
     for (auto& worker : workers)
-      if (worker->failed()) throw bindings::ScriptError(worker->failure());
+      if (worker->failed()) throw ScriptError(worker->failure());
   }
 
   result.clock_start_ns = plan_.start_ns;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "bindings/script_state.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/run_plan.hpp"
+#include "engine/exec/script.hpp"
 #include "engine/exec/stop_signals.hpp"
 #include "engine/output/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
@@ -16,7 +16,9 @@
 namespace lueng::exec {
 
 struct TestRunConfig {
-  bindings::ScriptSource source;
+  // The script runtime (engine/cli gives bindings::lua_runtime()) and the script.
+  std::shared_ptr<const ScriptRuntime> runtime;
+  ScriptSource source;
   Shortcuts shortcuts;
   int threads = 0;  // 0: one worker per core
   bool progress = true;
@@ -45,9 +47,9 @@ class TestRun {
   ~TestRun();
 
   // Runs the script's init code and resolves its options and thresholds. Throws
-  // ConfigError (exit 104) or bindings::ScriptError (exit 107).
+  // ConfigError (exit 104) or ScriptError (exit 107).
   void prepare();
-  // Everything else. Throws bindings::ScriptError when setup() fails; an error
+  // Everything else. Throws ScriptError when setup() fails; an error
   // in teardown() is reported in the result (teardown_error) instead.
   output::RunResult execute();
   // What prepare() resolved (script, scenarios, VUs) as a result model with no
@@ -59,7 +61,7 @@ class TestRun {
   bool has_summary_hook() const { return has_summary_hook_; }
   // Calls handleSummary(data) with `data_json` (the result file) as its argument,
   // on a thread of its own as teardown() is, and returns what it returned as
-  // JSON, or nullopt when a signal stopped it. Throws bindings::ScriptError when
+  // JSON, or nullopt when a signal stopped it. Throws ScriptError when
   // it fails.
   std::optional<std::string> call_summary_hook(const std::string& data_json);
   // A phase or a worker did not stop when asked and was left running: the process

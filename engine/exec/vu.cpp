@@ -1,9 +1,8 @@
 #include "engine/exec/vu.hpp"
 
-#include <cmath>
+#include <atomic>
+#include <utility>
 
-#include "bindings/modules.hpp"
-#include "engine/exec/response_pool.hpp"
 #include "engine/exec/samples.hpp"
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/worker.hpp"
@@ -12,6 +11,11 @@ namespace lueng::exec {
 
 namespace {
 thread_local Vu* t_running = nullptr;
+std::atomic<size_t> g_vu_slots{0};
+}  // namespace
+
+size_t new_vu_slot() {
+  return g_vu_slots.fetch_add(1, std::memory_order_relaxed);
 }
 
 Vu* Vu::running() {
@@ -19,26 +23,27 @@ Vu* Vu::running() {
 }
 
 Vu::Vu(Worker& worker, ScenarioRun& run, uint64_t id, uint64_t id_in_scenario,
-       bindings::Coroutine coroutine)
+       std::unique_ptr<ScriptVu> script)
     : worker_(worker),
       run_(run),
       id_(id),
       id_in_scenario_(id_in_scenario),
-      co_(coroutine),
-      flight_(*this, worker.http()) {}
+      script_(std::move(script)) {}
 
 Vu::~Vu() {
-  batch_.reset();
-  drop_batch_input();
-  drop_call_hold();
-  if (pending_response_) worker_.responses().give_back(pending_response_);
-  worker_.script().release(co_);
+  modules_.clear();  // they may hold references into the script's state
+  script_.reset();
+}
+
+VuModuleState& Vu::add_module_state(size_t slot, std::unique_ptr<VuModuleState> state) {
+  if (slot >= modules_.size()) modules_.resize(slot + 1);
+  modules_[slot] = std::move(state);
+  return *modules_[slot];
 }
 
 void Vu::close() {
-  flight_.abandon();
-  if (batch_) batch_->abandon();
-  worker_.wakeups().cancel(sleep_wakeup_);
+  for (auto& module : modules_)
+    if (module) module->close();
   worker_.wakeups().cancel(backoff_wakeup_);
 }
 
@@ -53,21 +58,33 @@ void Vu::run_iteration() {
   }
   group_.clear();
   group_starts_.clear();
-  if (!worker_.plan().http.no_cookies_reset) cookies_.clear();
-  resume(0);
+  for (auto& module : modules_)
+    if (module) module->on_iteration_start();
+  resume(nullptr);
 }
 
-void Vu::resume(int nargs) {
+void Vu::wait_for(PendingOperation& operation) {
+  pending_ = &operation;
+  waited_ = true;
+}
+
+void Vu::complete(PendingOperation& operation) {
+  if (pending_ != &operation) return;  // not what this VU waits for: nothing to resume
+  pending_ = nullptr;
+  resume(&operation);
+}
+
+void Vu::resume(PendingOperation* completed) {
   Vu* outer = t_running;
   t_running = this;
-  bindings::ResumeOutcome outcome = worker_.script().resume(co_, nargs, worker_.call_result());
+  ResumeOutcome outcome = script_->resume(completed, worker_.call_result());
   t_running = outer;
   if (outcome.iteration_ended) {
     end_iteration(outcome);
-  } else if (waiting_ == Waiting::kNothing) {
+  } else if (!pending_) {
     // The script yielded by itself: nothing would ever resume it.
-    worker_.script().restart(co_);
-    bindings::ResumeOutcome misuse;
+    script_->restart();
+    ResumeOutcome misuse;
     misuse.iteration_ended = true;
     misuse.ok = false;
     misuse.error = "coroutine.yield() cannot be used in VU code";
@@ -75,7 +92,7 @@ void Vu::resume(int nargs) {
   }
 }
 
-void Vu::end_iteration(const bindings::ResumeOutcome& outcome) {
+void Vu::end_iteration(const ResumeOutcome& outcome) {
   in_iteration_ = false;
   if (outcome.interrupted) {  // a hard stop broke into code that never waited
     worker_.note_interrupted();
@@ -99,94 +116,10 @@ void Vu::abort() {
     return;
   }
   if (!in_iteration_) return;
-  if (waiting_ == Waiting::kHttp) {
-    flight_.abandon();
-    worker_.responses().give_back(pending_response_);
-    pending_response_ = nullptr;
-    drop_call_hold();
-  } else if (waiting_ == Waiting::kBatch) {
-    batch_->abandon();
-    drop_batch_input();
-  } else if (waiting_ == Waiting::kSleep) {
-    worker_.wakeups().cancel(sleep_wakeup_);
-  }
-  waiting_ = Waiting::kNothing;
+  if (PendingOperation* pending = std::exchange(pending_, nullptr)) pending->abandon();
   in_iteration_ = false;
-  worker_.script().restart(co_);
+  script_->restart();
   run_.iteration_ended(*this, false);
-}
-
-HttpCall& Vu::prepare_http_call() {
-  const HttpOptions& options = worker_.plan().http;
-  call_.reset(options.discard_response_bodies, options.max_redirects,
-              options.max_response_body_size);
-  return call_;
-}
-
-void Vu::send_http(int hold_ref) {
-  call_hold_ref_ = hold_ref;
-  pending_response_ = worker_.responses().take();
-  waiting_ = Waiting::kHttp;
-  waited_ = true;
-  flight_.start(call_, *pending_response_, *this);
-}
-
-void Vu::on_flight_done(HttpFlight& flight) {
-  waiting_ = Waiting::kNothing;
-  drop_call_hold();
-  bindings::push_response(co_.thread, flight.response(), &worker_.responses());
-  pending_response_ = nullptr;
-  resume(1);
-}
-
-HttpCall& Vu::prepare_batch_entry(size_t index) {
-  if (!batch_) batch_ = std::make_unique<HttpBatch>(*this, flight_);
-  const HttpOptions& options = worker_.plan().http;
-  HttpCall& call = batch_->entry(index);
-  call.reset(options.discard_response_bodies, options.max_redirects,
-             options.max_response_body_size);
-  return call;
-}
-
-void Vu::send_batch(size_t count, int input_ref) {
-  batch_input_ref_ = input_ref;
-  waiting_ = Waiting::kBatch;
-  waited_ = true;
-  const HttpOptions& options = worker_.plan().http;
-  batch_->start(count, options.batch, options.batch_per_host, *this);
-}
-
-void Vu::on_batch_done() {
-  waiting_ = Waiting::kNothing;
-  int input_ref = batch_input_ref_;
-  batch_input_ref_ = LUA_NOREF;
-  bindings::push_batch_responses(co_.thread, input_ref, *batch_, &worker_.responses());
-  resume(1);
-}
-
-void Vu::drop_batch_input() {
-  if (batch_input_ref_ != LUA_NOREF) luaL_unref(co_.thread, LUA_REGISTRYINDEX, batch_input_ref_);
-  batch_input_ref_ = LUA_NOREF;
-}
-
-void Vu::drop_call_hold() {
-  if (call_hold_ref_ != LUA_NOREF) luaL_unref(co_.thread, LUA_REGISTRYINDEX, call_hold_ref_);
-  call_hold_ref_ = LUA_NOREF;
-}
-
-void Vu::sleep(double seconds) {
-  waiting_ = Waiting::kSleep;
-  waited_ = true;
-  // A deadline, not a millisecond timer: sleep(0.0004) sleeps 0.4 ms, and a VU
-  // pacing itself with short sleeps keeps its rate.
-  double ns = std::min(std::max(0.0, seconds) * 1e9, 1e18);
-  worker_.wakeups().add(sleep_wakeup_, uv_hrtime() + static_cast<uint64_t>(ns));
-}
-
-void Vu::on_sleep_done(void* self, uint64_t) {
-  Vu* vu = static_cast<Vu*>(self);
-  vu->waiting_ = Waiting::kNothing;
-  vu->resume(0);
 }
 
 void Vu::on_backoff_over(void* self, uint64_t) {

@@ -9,38 +9,37 @@
 
 #include <uv.h>
 
-#include "bindings/script_state.hpp"
-#include "engine/exec/http_batch.hpp"
-#include "engine/exec/http_call.hpp"
-#include "engine/exec/http_flight.hpp"
+#include "engine/exec/pending_operation.hpp"
+#include "engine/exec/script.hpp"
+#include "engine/exec/vu_module_state.hpp"
 #include "engine/exec/wakeups.hpp"
-#include "engine/http/client.hpp"
-#include "engine/http/cookie_jar.hpp"
 
 namespace lueng::exec {
 
 class ScenarioRun;
 class Worker;
-struct PooledResponse;
 
-// A virtual user: one Lua coroutine, its connections and its place in a scenario.
-// Lives on its worker's loop thread. Every wait (http, sleep) suspends the
-// coroutine and a loop callback resumes it; nothing blocks.
-class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
+// A virtual user: its script coroutine (ScriptVu), the state its modules keep
+// and its place in a scenario. Lives on its worker's loop thread. Every wait
+// suspends the coroutine on a PendingOperation that a module started, and a loop
+// callback resumes it; nothing blocks. The VU does not know what it waits for
+// (an HTTP request, a sleep): the modules do (pending_operation.hpp).
+class Vu final {
  public:
   Vu(Worker& worker, ScenarioRun& run, uint64_t id, uint64_t id_in_scenario,
-     bindings::Coroutine coroutine);
+     std::unique_ptr<ScriptVu> script);
   ~Vu();
   Vu(const Vu&) = delete;
   Vu& operator=(const Vu&) = delete;
 
-  // The VU whose Lua code is executing on this thread, or null (init code).
+  // The VU whose script code is executing on this thread, or null (init code).
   static Vu* running();
 
+  // --- for the worker and the scenario
   // Starts an iteration (the worker calls this from its ready queue).
   void run_iteration();
-  // Drops the current iteration at once: pending I/O is abandoned, the iteration
-  // is counted as interrupted.
+  // Drops the current iteration at once: the operation it waits for is
+  // abandoned, the iteration is counted as interrupted.
   void abort();
   bool in_iteration() const { return in_iteration_; }
   // Set while the VU waits in its worker's ready queue.
@@ -56,19 +55,22 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   // Releases libuv handles; the VU may be destroyed after the loop has run once more.
   void close();
 
-  // Called from Lua C functions while this VU runs; each is followed by a yield.
-  // A request's storage, reset to the run's defaults (options).
-  HttpCall& prepare_http_call();
-  // `hold_ref` (a registry reference, or LUA_NOREF) keeps what the call points at
-  // (its params.jar) alive until the response is back; it is released either way.
-  void send_http(int hold_ref = LUA_NOREF);
-  // http.batch(): entries 0..count-1 are filled, then sent together.
-  // `input_ref` (a registry reference to the script's table) comes back with the
-  // responses and is released either way.
-  HttpCall& prepare_batch_entry(size_t index);
-  void send_batch(size_t count, int input_ref);
-  http::CookieJar& cookies() { return cookies_; }
-  void sleep(double seconds);
+  // --- for script modules, while this VU runs (Vu::running()): the seam
+  // The running code waits for `operation`, which the module has started (or
+  // starts next); the module's code yields right after. See pending_operation.hpp.
+  void wait_for(PendingOperation& operation);
+  // `operation`, which this VU waits for, is done: its results go to the script
+  // and the VU's code runs on. From a loop callback only, as its last statement.
+  void complete(PendingOperation& operation);
+  // The state a module keeps for this VU in `slot` (new_vu_slot()), made with
+  // State(Vu&) on first use and destroyed with the VU. The slot's state is always
+  // a State: one module, one slot, one type.
+  template <typename State>
+  State& module_state(size_t slot) {
+    if (slot >= modules_.size() || !modules_[slot])
+      return static_cast<State&>(add_module_state(slot, std::make_unique<State>(*this)));
+    return static_cast<State&>(*modules_[slot]);
+  }
 
   using TagList = std::span<const std::pair<std::string_view, std::string_view>>;
   void record_check(std::string_view name, bool passed, TagList extra_tags);
@@ -89,16 +91,10 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   TagHints& tag_hints() { return tag_hints_; }
 
  private:
-  enum class Waiting { kNothing, kHttp, kBatch, kSleep };
-
-  void on_flight_done(HttpFlight& flight) override;
-  void on_batch_done() override;
-  void drop_batch_input();
-  void drop_call_hold();
-
-  void resume(int nargs);
-  void end_iteration(const bindings::ResumeOutcome& outcome);
-  static void on_sleep_done(void* self, uint64_t now_ns);
+  // `completed`: the operation whose results the script receives, or null.
+  void resume(PendingOperation* completed);
+  void end_iteration(const ResumeOutcome& outcome);
+  VuModuleState& add_module_state(size_t slot, std::unique_ptr<VuModuleState> state);
   static void on_backoff_over(void* self, uint64_t now_ns);
 
   Worker& worker_;
@@ -106,23 +102,17 @@ class Vu final : private HttpFlight::Listener, private HttpBatch::Listener {
   uint64_t id_;
   uint64_t id_in_scenario_;
   uint64_t iteration_ = 0;
-  bindings::Coroutine co_;
-  HttpFlight flight_;
-  HttpCall call_;
-  http::CookieJar cookies_;
-  std::unique_ptr<HttpBatch> batch_;  // created by the first http.batch()
-  int batch_input_ref_ = LUA_NOREF;
-  int call_hold_ref_ = LUA_NOREF;
-  PooledResponse* pending_response_ = nullptr;
-  Waiting waiting_ = Waiting::kNothing;
+  std::unique_ptr<ScriptVu> script_;
+  // By slot; destroyed before script_, whose references they may hold.
+  std::vector<std::unique_ptr<VuModuleState>> modules_;
+  PendingOperation* pending_ = nullptr;  // what the VU waits for
   bool in_iteration_ = false;
-  bool waited_ = false;  // the current iteration has waited (http, sleep)
+  bool waited_ = false;  // the current iteration has waited for an operation
   uint32_t quick_failures_ = 0;
   uint64_t iteration_start_ns_ = 0;
   std::string group_;
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
-  Wakeup sleep_wakeup_{on_sleep_done, this};
   Wakeup backoff_wakeup_{on_backoff_over, this};
 };
 

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "bindings/lua_interrupt.hpp"
-#include "bindings/metric_catalog_access.hpp"
 #include "engine/exec/engine_error.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/samples.hpp"
@@ -60,13 +58,11 @@ void Worker::join() {
 void Worker::run() {
   http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent, plan_.tls);
   try {
-    script_ = std::make_unique<bindings::ScriptState>(plan_.source);
-    bindings::use_metric_catalog(script_->L(), plan_.catalog);
-    script_->load();
+    script_ = plan_.runtime->load(plan_.source, plan_.catalog);
     std::vector<size_t> all(plan_.scenarios.size());
     for (size_t i = 0; i < all.size(); ++i) all[i] = i;
     build(all);
-  } catch (const bindings::ScriptError& error) {
+  } catch (const ScriptError& error) {
     failure_ = error.what();
   }
   // No worker starts before every worker has built its VUs: one whose init code
@@ -126,6 +122,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
                                   const std::string& data_json, metrics::MetricSet& record_into,
                                   CallStop* stop) {
   RunPlan plan;
+  plan.runtime = main_plan.runtime;
   plan.source = main_plan.source;
   plan.catalog = main_plan.catalog;
   plan.tracked = main_plan.tracked;
@@ -157,12 +154,11 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   worker.run();
   if (stop) stop->detach();
   record_into.merge(worker.sink_);
-  if (worker.interrupted_ || worker.stop_level_.load() > 0) throw bindings::ScriptInterrupted();
-  if (worker.failed()) throw bindings::ScriptError(worker.failure_);
-  if (!worker.call_error_.empty())
-    throw bindings::ScriptError(name + "() failed: " + worker.call_error_);
+  if (worker.interrupted_ || worker.stop_level_.load() > 0) throw ScriptInterrupted();
+  if (worker.failed()) throw ScriptError(worker.failure_);
+  if (!worker.call_error_.empty()) throw ScriptError(name + "() failed: " + worker.call_error_);
   if (scenario.shared->iterations_done.load() == 0)
-    throw bindings::ScriptError(name + "() did not finish within 60s");
+    throw ScriptError(name + "() did not finish within 60s");
   return result;
 }
 
@@ -246,7 +242,7 @@ void Worker::take_snapshot(uint64_t now) {
 }
 
 void Worker::interrupt_lua() {
-  if (thread_.joinable() && !finished()) bindings::interrupt_lua_on(thread_.native_handle());
+  if (thread_.joinable() && !finished()) plan_.runtime->interrupt(thread_.native_handle());
 }
 
 void Worker::abandon() {

@@ -10,11 +10,11 @@
 
 #include <uv.h>
 
-#include "bindings/script_state.hpp"
 #include "engine/exec/interval_stats.hpp"
 #include "engine/exec/response_pool.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/scenario_run.hpp"
+#include "engine/exec/script.hpp"
 #include "engine/exec/wakeups.hpp"
 #include "engine/http/client.hpp"
 #include "engine/metrics/metric_set.hpp"
@@ -41,7 +41,7 @@ class CallStop {
   bool stopped_ = false;
 };
 
-// One event loop, one Lua state and the VUs of its share of every scenario.
+// One event loop, one script state and the VUs of its share of every scenario.
 // Everything but request_stop() runs on the worker's own thread; workers share
 // nothing but the read-only plan and RunShared's atomics and mailbox.
 class Worker {
@@ -56,16 +56,15 @@ class Worker {
   void join();
   // Runs one function once (setup or teardown) on the calling thread, in a state
   // of its own. Returns the function's return value as JSON ("" for nil).
-  // Throws bindings::ScriptError when it fails, bindings::ScriptInterrupted when
-  // `stop` stopped it.
+  // Throws ScriptError when it fails, ScriptInterrupted when `stop` stopped it.
   static std::string call_function(const RunPlan& plan, const std::string& name,
                                    const std::string& data_json, metrics::MetricSet& record_into,
                                    class CallStop* stop = nullptr);
 
   // Any thread: stop starting iterations (graceful) or drop running ones (hard).
   void request_stop(bool hard);
-  // Any thread: breaks into Lua code of this worker that loops without waiting
-  // (bindings/lua_interrupt.hpp); with request_stop(true), for a hard stop.
+  // Any thread: breaks into script code of this worker that loops without
+  // waiting (ScriptRuntime::interrupt); with request_stop(true), for a hard stop.
   void interrupt_lua();
   // The main thread gives up on a worker that does not end: its thread is left
   // running, detached, and the Worker must never be destroyed.
@@ -82,7 +81,7 @@ class Worker {
   metrics::Sink& sink() { return sink_; }
   metrics::TagSetBuilder& tags() { return tags_; }
   metrics::TagSetMemo& tag_memo() { return tag_memo_; }
-  bindings::ScriptState& script() { return *script_; }
+  Script& script() { return *script_; }
   ResponsePool& responses() { return responses_; }
   WakeupQueue& wakeups() { return *wakeups_; }
   const RunPlan& plan() const { return plan_; }
@@ -126,7 +125,7 @@ class Worker {
   metrics::TagSetMemo tag_memo_;
   ResponsePool responses_;
   std::unique_ptr<http::Client> http_;
-  std::unique_ptr<bindings::ScriptState> script_;
+  std::unique_ptr<Script> script_;
   std::vector<std::unique_ptr<ScenarioRun>> runs_;
 
   std::vector<Vu*> ready_, running_batch_;

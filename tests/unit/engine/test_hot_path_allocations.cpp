@@ -11,6 +11,7 @@
 #include <new>
 
 #include "../http/test_server.hpp"
+#include "bindings/lua_runtime.hpp"
 #include "engine/exec/test_run.hpp"
 #include "engine/output/sample_writer.hpp"
 
@@ -91,6 +92,7 @@ TEST_CASE("requests in steady state allocate nothing on the engine side") {
   }
   auto allocations_for = [&](int64_t iterations) {
     lueng::exec::TestRunConfig config;
+    config.runtime = lueng::bindings::lua_runtime();
     config.source.path = script.string();
     config.source.module_dirs = {script.parent_path().string()};
     config.source.env = {{"URL", server.url("/data")}};
@@ -138,6 +140,7 @@ long run_allocations(const std::string& script, const std::string& url, int64_t 
     std::fclose(f);
   }
   lueng::exec::TestRunConfig config;
+  config.runtime = lueng::bindings::lua_runtime();
   config.source.path = path.string();
   config.source.module_dirs = {path.parent_path().string()};
   config.source.env = {{"URL", url}};

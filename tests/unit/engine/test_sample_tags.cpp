@@ -10,6 +10,7 @@
 #include <string>
 
 #include "../http/test_server.hpp"
+#include "bindings/lua_runtime.hpp"
 #include "engine/exec/test_run.hpp"
 #include "engine/metrics/tags.hpp"
 
@@ -61,6 +62,7 @@ TEST_CASE("tags follow every change of status, URL, user tags, check and group")
   }
   const int iterations = 24;
   lueng::exec::TestRunConfig config;
+  config.runtime = lueng::bindings::lua_runtime();
   config.source.path = script.string();
   config.source.module_dirs = {script.parent_path().string()};
   config.source.env = {{"URL", server.url("")}};

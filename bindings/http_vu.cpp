@@ -1,0 +1,126 @@
+#include "bindings/http_vu.hpp"
+
+#include "bindings/modules.hpp"
+#include "engine/exec/response_pool.hpp"
+#include "engine/exec/worker.hpp"
+
+namespace lueng::bindings {
+
+HttpVu::HttpVu(exec::Vu& vu) : vu_(vu), flight_(vu, cookies_, vu.worker().http()) {}
+
+HttpVu::~HttpVu() {
+  batch_.reset();
+  batch_op_.release();
+  request_.release();
+}
+
+HttpVu& HttpVu::of(exec::Vu& vu) {
+  static const size_t slot = exec::new_vu_slot();
+  return vu.module_state<HttpVu>(slot);
+}
+
+void HttpVu::on_iteration_start() {
+  if (!vu_.worker().plan().http.no_cookies_reset) cookies_.clear();
+}
+
+void HttpVu::close() {
+  flight_.abandon();
+  if (batch_) batch_->abandon();
+}
+
+exec::HttpCall& HttpVu::prepare_call() {
+  const exec::HttpOptions& options = vu_.worker().plan().http;
+  call_.reset(options.discard_response_bodies, options.max_redirects,
+              options.max_response_body_size);
+  return call_;
+}
+
+LuaOperation& HttpVu::send(lua_State* L, int hold_ref) {
+  request_.start(L, hold_ref);
+  return request_;
+}
+
+exec::HttpCall& HttpVu::prepare_batch_entry(size_t index) {
+  if (!batch_) batch_ = std::make_unique<exec::HttpBatch>(vu_, flight_);
+  const exec::HttpOptions& options = vu_.worker().plan().http;
+  exec::HttpCall& call = batch_->entry(index);
+  call.reset(options.discard_response_bodies, options.max_redirects,
+             options.max_response_body_size);
+  return call;
+}
+
+LuaOperation& HttpVu::send_batch(lua_State* L, size_t count, int input_ref) {
+  batch_op_.start(L, count, input_ref);
+  return batch_op_;
+}
+
+// --- one request
+
+void HttpVu::Request::start(lua_State* L, int hold_ref) {
+  hold_L_ = L;
+  hold_ref_ = hold_ref;
+  response_ = owner_.vu_.worker().responses().take();
+  owner_.flight_.start(owner_.call_, *response_, *this);
+}
+
+void HttpVu::Request::on_flight_done(exec::HttpFlight&) {
+  drop_hold();
+  owner_.vu_.complete(*this);  // last: the VU's code runs on from here
+}
+
+int HttpVu::Request::push_results(lua_State* L) {
+  push_response(L, owner_.flight_.response(), &owner_.vu_.worker().responses());
+  response_ = nullptr;
+  return 1;
+}
+
+void HttpVu::Request::abandon() {
+  owner_.flight_.abandon();
+  release();
+}
+
+void HttpVu::Request::release() {
+  if (response_) owner_.vu_.worker().responses().give_back(response_);
+  response_ = nullptr;
+  drop_hold();
+}
+
+void HttpVu::Request::drop_hold() {
+  if (hold_ref_ != LUA_NOREF) luaL_unref(hold_L_, LUA_REGISTRYINDEX, hold_ref_);
+  hold_ref_ = LUA_NOREF;
+  hold_L_ = nullptr;
+}
+
+// --- one batch
+
+void HttpVu::Batch::start(lua_State* L, size_t count, int input_ref) {
+  input_L_ = L;
+  input_ref_ = input_ref;
+  const exec::HttpOptions& options = owner_.vu_.worker().plan().http;
+  owner_.batch_->start(count, options.batch, options.batch_per_host, *this);
+}
+
+void HttpVu::Batch::on_batch_done() {
+  owner_.vu_.complete(*this);  // last: the VU's code runs on from here
+}
+
+int HttpVu::Batch::push_results(lua_State* L) {
+  int input_ref = input_ref_;
+  input_ref_ = LUA_NOREF;  // push_batch_responses releases it
+  input_L_ = nullptr;
+  push_batch_responses(L, input_ref, *owner_.batch_, &owner_.vu_.worker().responses());
+  return 1;
+}
+
+void HttpVu::Batch::abandon() {
+  owner_.batch_->abandon();
+  drop_input();
+}
+
+void HttpVu::Batch::drop_input() {
+  if (input_ref_ != LUA_NOREF) luaL_unref(input_L_, LUA_REGISTRYINDEX, input_ref_);
+  input_ref_ = LUA_NOREF;
+  input_L_ = nullptr;
+}
+
+}  // namespace lueng::bindings
