@@ -1,12 +1,12 @@
 #include "bindings/http_vu.hpp"
 
 #include "bindings/modules.hpp"
+#include "engine/exec/http_options.hpp"
 #include "engine/exec/response_pool.hpp"
-#include "engine/exec/worker.hpp"
 
 namespace lueng::bindings {
 
-HttpVu::HttpVu(exec::Vu& vu) : vu_(vu), flight_(vu, cookies_, vu.worker().http()) {}
+HttpVu::HttpVu(exec::Vu& vu) : vu_(vu), flight_(vu, cookies_, vu.http_client()) {}
 
 HttpVu::~HttpVu() {
   batch_.reset();
@@ -20,7 +20,7 @@ HttpVu& HttpVu::of(exec::Vu& vu) {
 }
 
 void HttpVu::on_iteration_start() {
-  if (!vu_.worker().plan().http.no_cookies_reset) cookies_.clear();
+  if (!vu_.http_options().no_cookies_reset) cookies_.clear();
 }
 
 void HttpVu::close() {
@@ -29,7 +29,7 @@ void HttpVu::close() {
 }
 
 exec::HttpCall& HttpVu::prepare_call() {
-  const exec::HttpOptions& options = vu_.worker().plan().http;
+  const exec::HttpOptions& options = vu_.http_options();
   call_.reset(options.discard_response_bodies, options.max_redirects,
               options.max_response_body_size);
   return call_;
@@ -42,7 +42,7 @@ LuaOperation& HttpVu::send(lua_State* L, int hold_ref) {
 
 exec::HttpCall& HttpVu::prepare_batch_entry(size_t index) {
   if (!batch_) batch_ = std::make_unique<exec::HttpBatch>(vu_, flight_);
-  const exec::HttpOptions& options = vu_.worker().plan().http;
+  const exec::HttpOptions& options = vu_.http_options();
   exec::HttpCall& call = batch_->entry(index);
   call.reset(options.discard_response_bodies, options.max_redirects,
              options.max_response_body_size);
@@ -59,7 +59,7 @@ LuaOperation& HttpVu::send_batch(lua_State* L, size_t count, int input_ref) {
 void HttpVu::Request::start(lua_State* L, int hold_ref) {
   hold_L_ = L;
   hold_ref_ = hold_ref;
-  response_ = owner_.vu_.worker().responses().take();
+  response_ = owner_.vu_.responses().take();
   owner_.flight_.start(owner_.call_, *response_, *this);
 }
 
@@ -69,7 +69,7 @@ void HttpVu::Request::on_flight_done(exec::HttpFlight&) {
 }
 
 int HttpVu::Request::push_results(lua_State* L) {
-  push_response(L, owner_.flight_.response(), &owner_.vu_.worker().responses());
+  push_response(L, owner_.flight_.response(), &owner_.vu_.responses());
   response_ = nullptr;
   return 1;
 }
@@ -80,7 +80,7 @@ void HttpVu::Request::abandon() {
 }
 
 void HttpVu::Request::release() {
-  if (response_) owner_.vu_.worker().responses().give_back(response_);
+  if (response_) owner_.vu_.responses().give_back(response_);
   response_ = nullptr;
   drop_hold();
 }
@@ -96,7 +96,7 @@ void HttpVu::Request::drop_hold() {
 void HttpVu::Batch::start(lua_State* L, size_t count, int input_ref) {
   input_L_ = L;
   input_ref_ = input_ref;
-  const exec::HttpOptions& options = owner_.vu_.worker().plan().http;
+  const exec::HttpOptions& options = owner_.vu_.http_options();
   owner_.batch_->start(count, options.batch, options.batch_per_host, *this);
 }
 
@@ -108,7 +108,7 @@ int HttpVu::Batch::push_results(lua_State* L) {
   int input_ref = input_ref_;
   input_ref_ = LUA_NOREF;  // push_batch_responses releases it
   input_L_ = nullptr;
-  push_batch_responses(L, input_ref, *owner_.batch_, &owner_.vu_.worker().responses());
+  push_batch_responses(L, input_ref, *owner_.batch_, &owner_.vu_.responses());
   return 1;
 }
 

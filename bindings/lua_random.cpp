@@ -7,7 +7,6 @@
 
 #include "bindings/script_state.hpp"
 #include "engine/exec/vu.hpp"
-#include "engine/exec/worker.hpp"
 
 namespace lueng::bindings {
 
@@ -30,7 +29,7 @@ RandomGenerator& current_generator(lua_State* L) {
   exec::Vu* vu = exec::Vu::running();
   // setup() and teardown() run as VU 1 of a worker of their own, the only
   // worker with a call result; they must not draw VU 1's numbers.
-  if (!co || !vu || vu->worker().call_result()) return state.own_random();
+  if (!co || !vu || vu->runs_a_hook()) return state.own_random();
   if (!co->random_seeded) {
     co->random.seed_stream(state.random_seed(), vu->id());
     co->random_seeded = true;

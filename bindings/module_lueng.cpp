@@ -14,11 +14,9 @@
 #include "bindings/modules.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/version.hpp"
-#include "engine/exec/scenario_run.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/exec/vu_module_state.hpp"
 #include "engine/exec/wakeups.hpp"
-#include "engine/exec/worker.hpp"
 
 namespace lueng::bindings {
 
@@ -64,12 +62,12 @@ class SleepVu final : public exec::VuModuleState, public LuaOperation {
     // A deadline, not a millisecond timer: sleep(0.0004) sleeps 0.4 ms, and a VU
     // pacing itself with short sleeps keeps its rate.
     double ns = std::min(std::max(0.0, seconds) * 1e9, 1e18);
-    vu_.worker().wakeups().add(wakeup_, uv_hrtime() + static_cast<uint64_t>(ns));
+    vu_.wakeups().add(wakeup_, uv_hrtime() + static_cast<uint64_t>(ns));
   }
   int push_results(lua_State*) override { return 0; }
   void abandon() override { close(); }
   void close() override {
-    if (wakeup_.pending()) vu_.worker().wakeups().cancel(wakeup_);
+    if (wakeup_.pending()) vu_.wakeups().cancel(wakeup_);
   }
 
  private:
@@ -110,19 +108,19 @@ int vu_field(lua_State* L) {
   else if (key == "iteration" || key == "iteration_in_scenario" || key == "iterationInScenario")
     lua_pushnumber(L, static_cast<double>(vu->iteration_in_scenario()));
   else if (key == "scenario")
-    lua_pushstring(L, vu->scenario().config().name.c_str());
+    lua_pushstring(L, vu->scenario_name().c_str());
   else if (key == "group")
     lua_pushstring(L, vu->group().c_str());
   else if (key == "scenario_start" || key == "scenario_start_time" || key == "scenarioStartTime")
-    lua_pushnumber(L, vu->scenario().started_unix_ms());
+    lua_pushnumber(L, vu->scenario_started_unix_ms());
   else if (key == "scenario_elapsed" || key == "scenarioElapsed")
-    lua_pushnumber(L, vu->scenario().elapsed() * 1000);
+    lua_pushnumber(L, vu->scenario_elapsed_seconds() * 1000);
   else if (key == "scenario_duration" || key == "scenarioDuration")
     // The scenario's planned length, so a script can place windows in it whatever
     // shortened or stretched it (-d, stages, TIME_SCALE).
-    lua_pushnumber(L, vu->scenario().config().executor_config->max_duration() * 1000);
+    lua_pushnumber(L, vu->scenario_planned_seconds() * 1000);
   else if (key == "test_elapsed" || key == "currentTestRunDuration")
-    lua_pushnumber(L, static_cast<double>(uv_hrtime() - vu->worker().plan().start_ns) / 1e6);
+    lua_pushnumber(L, vu->test_elapsed_seconds() * 1000);
   else
     lua_pushnil(L);
   return 1;

@@ -12,7 +12,6 @@
 #include "bindings/lua_tags.hpp"
 #include "bindings/metric_catalog_access.hpp"
 #include "bindings/modules.hpp"
-#include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
 
 namespace lueng::bindings {
@@ -70,8 +69,7 @@ int metric_add(lua_State* L) {
   static thread_local const TagViews no_tags;
   if (!lua_istable(L, 3) && !lua_isnoneornil(L, 3))
     return luaL_error(L, "metric:add: tags must be a table of name = value");
-  exec::record_custom(vu.worker(), vu, metric.id, value,
-                      lua_istable(L, 3) ? tag_reader.read(L, 3) : no_tags);
+  vu.record_custom(metric.id, value, lua_istable(L, 3) ? tag_reader.read(L, 3) : no_tags);
   return 0;
 }
 

@@ -131,6 +131,54 @@ void Vu::record_check(std::string_view name, bool passed, TagList extra_tags) {
   exec::record_check(worker_, *this, name, passed, extra_tags);
 }
 
+void Vu::record_custom(metrics::MetricId metric, double value, TagList extra_tags) {
+  exec::record_custom(worker_, *this, metric, value, extra_tags);
+}
+
+const std::string& Vu::scenario_name() const {
+  return run_.config().name;
+}
+
+double Vu::scenario_started_unix_ms() const {
+  return run_.started_unix_ms();
+}
+
+double Vu::scenario_elapsed_seconds() const {
+  return run_.elapsed();
+}
+
+double Vu::scenario_planned_seconds() const {
+  return run_.config().executor_config->max_duration();
+}
+
+double Vu::test_elapsed_seconds() const {
+  return static_cast<double>(uv_hrtime() - worker_.plan().start_ns) / 1e9;
+}
+
+bool Vu::runs_a_hook() const {
+  return worker_.call_result() != nullptr;
+}
+
+uv_loop_t* Vu::loop() {
+  return worker_.loop();
+}
+
+WakeupQueue& Vu::wakeups() {
+  return worker_.wakeups();
+}
+
+http::Client& Vu::http_client() {
+  return worker_.http();
+}
+
+ResponsePool& Vu::responses() {
+  return worker_.responses();
+}
+
+const HttpOptions& Vu::http_options() const {
+  return worker_.plan().http;
+}
+
 size_t Vu::group_enter(std::string_view name) {
   size_t token = group_.size();
   group_.append("::");

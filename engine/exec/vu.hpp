@@ -13,9 +13,16 @@
 #include "engine/exec/script.hpp"
 #include "engine/exec/vu_module_state.hpp"
 #include "engine/exec/wakeups.hpp"
+#include "engine/metrics/metric.hpp"
+
+namespace lueng::http {
+class Client;
+}
 
 namespace lueng::exec {
 
+struct HttpOptions;
+class ResponsePool;
 class ScenarioRun;
 class Worker;
 
@@ -72,16 +79,39 @@ class Vu final {
     return static_cast<State&>(*modules_[slot]);
   }
 
+  // Samples the script records: checks, groups, custom metrics (lueng.metrics),
+  // with the VU's tags and the script's.
   using TagList = std::span<const std::pair<std::string_view, std::string_view>>;
   void record_check(std::string_view name, bool passed, TagList extra_tags);
   size_t group_enter(std::string_view name);
   void group_leave(size_t token);
+  void record_custom(metrics::MetricId metric, double value, TagList extra_tags);
 
+  // What the script may know of its VU (lueng.vu).
   uint64_t id() const { return id_; }
   uint64_t id_in_scenario() const { return id_in_scenario_; }
   uint64_t iteration() const { return iteration_; }
   uint64_t iteration_in_scenario() const { return iteration_; }
   const std::string& group() const { return group_; }
+  const std::string& scenario_name() const;
+  // Wall-clock ms since the Unix epoch when the scenario began on this worker.
+  double scenario_started_unix_ms() const;
+  double scenario_elapsed_seconds() const;
+  // The scenario's planned length (its executor's), whatever shortened it.
+  double scenario_planned_seconds() const;
+  double test_elapsed_seconds() const;
+  // True for the VU that runs setup(), teardown() or handleSummary() in a state
+  // of its own, not an exec function of a scenario.
+  bool runs_a_hook() const;
+
+  // The worker's facilities a module may use, on the loop thread.
+  uv_loop_t* loop();
+  WakeupQueue& wakeups();
+  http::Client& http_client();
+  ResponsePool& responses();
+  const HttpOptions& http_options() const;
+
+  // --- for the engine's own code (samples, HTTP flights)
   ScenarioRun& scenario() { return run_; }
   Worker& worker() { return worker_; }
   // Where this VU's samples last found their tag sets in the worker's memo.
