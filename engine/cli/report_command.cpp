@@ -5,6 +5,7 @@
 #include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/output/findings.hpp"
 #include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"
 #include "engine/output/result_reader.hpp"
@@ -44,6 +45,7 @@ int report_command(const std::vector<std::string>& args) {
   } catch (const output::ResultReadError& error) {
     return usage_error("report", error.what());
   }
+  result.findings = output::compute_findings(result);  // the file's are for other readers
   // The same outputs as `lueng run --out`, finished with the saved result.
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
   output::OutputSet outputs;

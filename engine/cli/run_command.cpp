@@ -16,6 +16,7 @@
 #include "engine/exec/stop_signals.hpp"
 #include "engine/exec/test_run.hpp"
 #include "engine/output/compare.hpp"
+#include "engine/output/findings.hpp"
 #include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"
 #include "engine/output/result_file.hpp"
@@ -123,7 +124,8 @@ int run_command(const std::vector<std::string>& args) {
                                   "' (use e.g. 30s, 5m, or 0 for the end only)");
   if (!flags.summary_export.empty() && *interval > 0) {
     config.checkpoint_seconds = *interval;
-    config.checkpoint = [path = flags.summary_export](const output::RunResult& partial) {
+    config.checkpoint = [path = flags.summary_export](output::RunResult partial) {
+      partial.findings = output::compute_findings(partial);
       std::string error;
       if (!output::write_result_file(partial, path, &error))
         fprintf(stderr, "WARN the partial result file: %s\n", error.c_str());
@@ -184,6 +186,9 @@ int run_command(const std::vector<std::string>& args) {
     fprintf(stderr, "lueng run: %s\n", error.what());
     return finish(kExitEngine);
   }
+  // The run has ended: what its time series says beyond the totals, for every
+  // output, the summary hook and the result file alike.
+  result.findings = output::compute_findings(result);
 
   if (std::string problem = bindings::add_recommendations(result.slo, config.source.module_dirs);
       !problem.empty())

@@ -27,9 +27,9 @@ struct TestRunConfig {
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.
   StopSignals* signals = nullptr;
-  // Called every checkpoint_seconds of the load with the result so far (partial):
-  // the result file written during a long run.
-  std::function<void(const output::RunResult&)> checkpoint;
+  // Called every checkpoint_seconds of the load with the result so far (partial),
+  // the callback's to complete: the result file written during a long run.
+  std::function<void(output::RunResult partial)> checkpoint;
   double checkpoint_seconds = 60;
   // The test ends after this many seconds, however long its scenarios are (0: as
   // long as they are). Set from LUENG_MAX_DURATION by `lueng run`.

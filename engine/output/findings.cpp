@@ -248,6 +248,7 @@ std::optional<Drift> drift(const RunResult& result, const ScenarioSummary& s) {
   d.stretch_end = to;
   d.requests_first = first.requests;
   d.requests_last = last.requests;
+  d.min_requests = kDriftMinRequests;
   d.enough_data = first.requests >= kDriftMinRequests && last.requests >= kDriftMinRequests;
   d.p95_first_ms = first.p95;
   d.p95_last_ms = last.p95;
@@ -268,16 +269,6 @@ std::string drift_verdict(const Drift& d) {
     return fmt::format(": stable (p95 up by less than {})", format_ms(kDriftMinP95ChangeMs));
   return ": stable";
 }
-
-}  // namespace
-
-void GeneratorLimit::Span::add(int64_t second) {
-  if (first < 0) first = second;
-  last = second;
-  ++seconds;
-}
-
-namespace {
 
 std::optional<GeneratorLimit> generator_limit(const RunResult& result) {
   GeneratorLimit g;
@@ -312,6 +303,7 @@ Findings compute_findings(const RunResult& result) {
     if (auto d = drift(result, s)) f.drifts.push_back(*d);
   }
   f.generator = generator_limit(result);
+  if (f.generator) f.generator->text = describe(*f.generator);
   return f;
 }
 
@@ -336,11 +328,6 @@ std::string describe(const Recovery& r) {
                        spike, format_ms(r.before_p95_ms));
   return fmt::format("recovery ({}): p95 back within 20% of {} {} after the {}", r.scenario,
                      format_ms(r.before_p95_ms), format_duration(r.seconds), spike);
-}
-
-const char* Drift::state() const {
-  if (!enough_data) return "not enough data";
-  return flagged ? "drifting" : "stable";
 }
 
 std::string describe(const Drift& d) {

@@ -341,7 +341,7 @@ std::string render_html_report(const RunResult& result) {
   out += endpoint_table(result);
   out += check_table(result);
   out += script_error_table(result);
-  if (Findings findings = compute_findings(result); !findings.empty()) {
+  if (const Findings& findings = result.findings; !findings.empty()) {
     out += "<section id=\"findings\">\n<h2>Findings</h2>\n<ul>\n";
     for (const auto& f : findings.breaking_points)
       out += std::string("<li class=\"finding breaking-point\" data-reached=\"") +

@@ -138,7 +138,7 @@ std::string render_markdown_report(const RunResult& result) {
   endpoint_table(out, result);
   check_table(out, result);
   script_error_table(out, result);
-  Findings findings = compute_findings(result);
+  const Findings& findings = result.findings;
   if (!findings.empty()) {
     out += "### Findings\n\n";
     for (const auto& f : findings.breaking_points) out += "- " + cell(describe(f)) + "\n";

@@ -12,7 +12,6 @@
 #include "engine/common/json_parse.hpp"
 #include "engine/common/utc_time.hpp"
 #include "engine/metrics/tags.hpp"
-#include "engine/output/findings.hpp"
 #include "engine/output/json_fields.hpp"
 #include "engine/output/slo_json.hpp"
 #include "engine/output/text_file.hpp"
@@ -186,7 +185,7 @@ void write_time_series(Writer& w, const RunResult& result) {
 }
 
 // Derived from the time series and the scenarios: for readers of the file only
-// (reading it back recomputes them).
+// (lueng recomputes them after reading a file back).
 void write_findings(Writer& w, const Findings& f) {
   w.Key("findings");
   w.StartObject();
@@ -240,7 +239,7 @@ void write_findings(Writer& w, const Findings& f) {
     key_number(w, "stretch_end", d.stretch_end);
     key_int(w, "requests_first", static_cast<int64_t>(d.requests_first));
     key_int(w, "requests_last", static_cast<int64_t>(d.requests_last));
-    key_int(w, "min_requests", static_cast<int64_t>(kDriftMinRequests));
+    key_int(w, "min_requests", static_cast<int64_t>(d.min_requests));
     w.EndObject();
   }
   w.EndArray();
@@ -265,7 +264,7 @@ void write_findings(Writer& w, const Findings& f) {
     key_number(w, "worst_lag_p95_ms", g.worst_lag_p95_ms);
     write_span("saturated", g.saturated);
     key_number(w, "worst_busy", g.worst_busy);
-    key_string(w, "text", describe(g).c_str());
+    key_string(w, "text", g.text.c_str());
     w.EndObject();
   }
   w.EndObject();
@@ -400,7 +399,7 @@ std::string result_to_json(const RunResult& result) {
   key_uint(w, "dropped_samples", result.dropped_samples);
   w.Key("slos");
   write_slo_report(w, result.slo);
-  write_findings(w, compute_findings(result));
+  write_findings(w, result.findings);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/metrics/metric_set.hpp"
+#include "engine/output/findings_model.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::output {
@@ -146,6 +147,9 @@ struct RunResult {
   uint64_t overflowed_tag_sets = 0;
   uint64_t dropped_samples = 0;  // samples the streaming outputs missed (writer too slow)
   thresholds::SloReport slo;     // the thresholds and the verdict; empty without thresholds
+  // Derived from the time series and the scenarios by compute_findings (findings.hpp)
+  // once the run has ended or the file is read back; empty until then.
+  Findings findings;
   int exit_code = 0;
 };
 

@@ -169,7 +169,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
 
   render_endpoints(out, result);
 
-  Findings findings = compute_findings(result);
+  const Findings& findings = result.findings;
   if (!findings.empty()) {
     out += "\n     findings\n";
     for (const auto& f : findings.breaking_points) out += "       " + describe(f) + "\n";

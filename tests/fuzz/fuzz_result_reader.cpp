@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/output/findings.hpp"
 #include "engine/output/result_file.hpp"
 #include "engine/output/result_reader.hpp"
 #include "engine/thresholds/evaluate.hpp"
@@ -30,6 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   thresholds::SloReport report = thresholds::evaluate_all(
       slos, result.metrics, result.duration_seconds, result.slo.strict, result.slo.aborted_by);
   for (const auto& r : report.results) (void)thresholds::failure_level(r, result.slo.strict);
+  result.findings = output::compute_findings(result);  // as lueng does after reading a file
 
   std::string written = output::result_to_json(result);
   output::RunResult again;
@@ -39,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fprintf(stderr, "lueng cannot read what it wrote: %s\n%s\n", error.what(), written.c_str());
     std::abort();
   }
+  again.findings = output::compute_findings(again);
   if (output::result_to_json(again) != written) {
     fprintf(stderr, "written again differently:\n%s\n", written.c_str());
     std::abort();
