@@ -12,6 +12,7 @@
 #include "engine/cli/summary_hook.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/common/text_file.hpp"
 #include "engine/exec/engine_error.hpp"
 #include "engine/exec/stop_signals.hpp"
 #include "engine/exec/test_run.hpp"
@@ -22,7 +23,6 @@
 #include "engine/output/result_file.hpp"
 #include "engine/output/result_reader.hpp"
 #include "engine/output/summary.hpp"
-#include "engine/output/text_file.hpp"
 
 namespace lueng::cli {
 
@@ -87,7 +87,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
   if (!flags.summary_export.empty())
-    if (std::string problem = output::check_writable(flags.summary_export); !problem.empty())
+    if (std::string problem = check_writable(flags.summary_export); !problem.empty())
       return usage_error("run", "--summary-export " + problem);
 
   auto tolerance = output::parse_tolerance(tolerance_text);

@@ -7,8 +7,8 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "engine/common/format.hpp"
 #include "engine/output/compare.hpp"
-#include "engine/output/format.hpp"
 
 namespace lueng::output {
 

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
-#include "engine/output/format.hpp"
+#include "engine/common/format.hpp"
 
 namespace lueng::output {
 

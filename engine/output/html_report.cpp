@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/common/format.hpp"
 #include "engine/common/utc_time.hpp"
 #include "engine/output/findings.hpp"
-#include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
 #include "engine/output/markup.hpp"
 #include "engine/output/script_errors.hpp"

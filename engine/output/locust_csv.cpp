@@ -3,7 +3,7 @@
 
 #include "engine/output/locust_csv.hpp"
 
-#include "engine/output/text_file.hpp"
+#include "engine/common/text_file.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -16,9 +16,9 @@
 #include <map>
 #include <tuple>
 
+#include "engine/common/text_format.hpp"
 #include "engine/http/error_code.hpp"
 #include "engine/metrics/tags.hpp"
-#include "engine/output/text_format.hpp"
 #include "engine/output/views.hpp"
 
 namespace lueng::output {

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/common/format.hpp"
 #include "engine/output/findings.hpp"
-#include "engine/output/format.hpp"
 #include "engine/output/key_metrics.hpp"
 #include "engine/output/script_errors.hpp"
 #include "engine/output/slo_report.hpp"

@@ -1,6 +1,6 @@
 #include "engine/output/rendered_file.hpp"
 
-#include "engine/output/text_file.hpp"
+#include "engine/common/text_file.hpp"
 
 namespace lueng::output {
 

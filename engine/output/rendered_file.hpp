@@ -14,7 +14,7 @@ using RenderResult = std::string (*)(const RunResult& result);
 // An output written from the result model once the run has ended (the HTML,
 // Markdown and JUnit reports): `path` is checked when it opens, so a path that
 // cannot take the report fails before the test, and the report is written whole
-// at finish (output/text_file.hpp). nullptr with *error set naming the path.
+// at finish (common/text_file.hpp). nullptr with *error set naming the path.
 std::unique_ptr<Output> open_rendered_file(const std::string& path, RenderResult render,
                                            std::string* error);
 

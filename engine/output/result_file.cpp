@@ -10,11 +10,11 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "engine/common/json_parse.hpp"
+#include "engine/common/text_file.hpp"
 #include "engine/common/utc_time.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/json_fields.hpp"
 #include "engine/output/slo_json.hpp"
-#include "engine/output/text_file.hpp"
 #include "engine/output/views.hpp"
 
 namespace lueng::output {

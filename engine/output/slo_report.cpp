@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/output/format.hpp"
+#include "engine/common/format.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
 namespace lueng::output {

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
+#include "engine/common/format.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/findings.hpp"
-#include "engine/output/format.hpp"
 #include "engine/output/script_errors.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"

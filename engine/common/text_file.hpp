@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace lueng::output {
+namespace lueng {
 
 // Writes a whole file. A regular file (or a new one) is written to a temporary
 // file beside it and renamed into place, so a reader never sees half a report.
@@ -18,4 +18,4 @@ bool write_text_file(const std::string& path, std::string_view text, std::string
 // Nothing is created.
 std::string check_writable(const std::string& path);
 
-}  // namespace lueng::output
+}  // namespace lueng

@@ -1,10 +1,10 @@
-#include "engine/output/format.hpp"
+#include "engine/common/format.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-namespace lueng::output {
+namespace lueng {
 
 namespace {
 // Three significant digits, no trailing zeros: 1.23, 12.3, 123.
@@ -54,4 +54,4 @@ std::string format_percent(double ratio) {
   return fmt::format("{:.2f}%", ratio * 100);
 }
 
-}  // namespace lueng::output
+}  // namespace lueng

@@ -1,4 +1,4 @@
-#include "engine/output/text_file.hpp"
+#include "engine/common/text_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace lueng::output {
+namespace lueng {
 
 namespace {
 
@@ -124,4 +124,4 @@ std::string check_writable(const std::string& path) {
   return "";
 }
 
-}  // namespace lueng::output
+}  // namespace lueng

@@ -1,11 +1,11 @@
-#include "engine/output/text_format.hpp"
+#include "engine/common/text_format.hpp"
 
 #include <charconv>
 #include <cmath>
 
 #include "engine/common/utc_time.hpp"
 
-namespace lueng::output {
+namespace lueng {
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -68,4 +68,4 @@ void append_rfc3339_ns(std::string& out, int64_t unix_ns) {
   out += 'Z';
 }
 
-}  // namespace lueng::output
+}  // namespace lueng
