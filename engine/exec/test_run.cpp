@@ -29,9 +29,9 @@
 #include "engine/metrics/sink.hpp"
 #include "engine/output/sample_writer.hpp"
 #include "engine/output/script_errors.hpp"
-#include "engine/output/slo_report.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
+#include "engine/thresholds/slo_value.hpp"
 
 namespace lueng::exec {
 
@@ -198,7 +198,7 @@ const thresholds::SloDefinition* TestRun::check_abort(double elapsed) {
     fprintf(stderr, "\n  abort_on_fail: %s missed %s after %.0fs (%s=%s): stopping gracefully\n",
             slo.selector.text.c_str(), slo.threshold.text.c_str(), elapsed,
             slo.threshold.aggregation_text().c_str(),
-            output::format_slo_value(result, result.value).c_str());
+            thresholds::format_slo_value(result, result.value).c_str());
     return &slo;
   }
   return nullptr;

@@ -31,9 +31,6 @@ std::string script_errors_phrase(const ScriptErrorTotals& totals);
 // "1,204"
 std::string group_thousands(uint64_t value);
 
-// The summary's section: each distinct message with its count and place.
-std::string render_script_errors(const RunResult& result);
-
 // The verdict a report leads with. A run with neither SLOs nor script errors has
 // none to give (kNone, "NO SLOs").
 enum class VerdictTone { kPass, kWarn, kFail, kNone };

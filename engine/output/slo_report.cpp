@@ -6,6 +6,7 @@
 
 #include "engine/common/format.hpp"
 #include "engine/thresholds/evaluate.hpp"
+#include "engine/thresholds/slo_value.hpp"
 
 namespace lueng::output {
 
@@ -57,7 +58,7 @@ std::string paint(SloStatus status, const std::string& text, bool color) {
 
 std::string slo_measured(const SloResult& r) {
   if (r.samples == 0) return "-";
-  return r.slo.threshold.aggregation_text() + "=" + format_slo_value(r, r.value);
+  return r.slo.threshold.aggregation_text() + "=" + thresholds::format_slo_value(r, r.value);
 }
 
 std::string slo_deviation(const SloResult& r) {
@@ -83,15 +84,6 @@ std::string slo_verdict_line(const thresholds::SloReport& report) {
 std::string slo_compliance_line(const thresholds::SloReport& report) {
   return fmt::format("{:.1f}% ({} of {} SLOs met, {})", report.compliance, report.met,
                      report.results.size(), report.rating);
-}
-
-std::string format_slo_value(const SloResult& result, double value) {
-  using thresholds::Aggregation;
-  Aggregation a = result.slo.threshold.aggregation;
-  bool time = result.slo.metric.is_time && a != Aggregation::kCount && a != Aggregation::kRate &&
-              a != Aggregation::kValue;
-  if (time) return format_ms(value);
-  return fmt::format("{:.4g}", value);
 }
 
 std::string render_slo_section(const thresholds::SloReport& report, bool color) {

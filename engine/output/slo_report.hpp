@@ -17,9 +17,6 @@ std::string render_slo_markdown(const thresholds::SloReport& report);
 // One line per SLO that is not met, then the verdict (lueng validate --ci).
 std::string render_slo_ci(const thresholds::SloReport& report);
 
-// A measured value as the threshold reads it: "12.3ms" for time trends, else a number.
-std::string format_slo_value(const thresholds::SloResult& result, double value);
-
 // Pieces every SLO renderer shares.
 std::string slo_mark(thresholds::SloStatus status);              // ✓ ! ✗ ?
 std::string slo_measured(const thresholds::SloResult& result);   // "p(95)=12.3ms", "-" without data

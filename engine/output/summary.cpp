@@ -9,6 +9,7 @@
 #include "engine/metrics/tags.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/script_errors.hpp"
+#include "engine/output/script_errors_section.hpp"
 #include "engine/output/slo_report.hpp"
 #include "engine/output/views.hpp"
 
