@@ -35,7 +35,6 @@ KNOWN = {
     ("engine/exec/vu.hpp", "bindings"),
     ("engine/exec/worker.cpp", "bindings"),
     ("engine/exec/worker.hpp", "bindings"),
-    ("engine/output/locust_csv.cpp", "engine/http"),
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:engine/[a-z_]+|bindings))/', re.M)

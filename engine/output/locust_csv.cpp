@@ -3,8 +3,6 @@
 
 #include "engine/output/locust_csv.hpp"
 
-#include "engine/common/text_file.hpp"
-
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -16,8 +14,8 @@
 #include <map>
 #include <tuple>
 
+#include "engine/common/error_code_name.hpp"
 #include "engine/common/text_format.hpp"
-#include "engine/http/error_code.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/views.hpp"
 
@@ -131,8 +129,8 @@ std::string locust_failures_csv(const RunResult& result) {
       if (aggregate.nonzero == 0) continue;
       std::string error;
       if (std::string code = tag(tags, "error_code"); !code.empty()) {
-        auto value = static_cast<http::ErrorCode>(std::atoi(code.c_str()));
-        error = std::string(http::error_code_name(value)) + " (error_code " + code + ")";
+        auto value = static_cast<uint16_t>(std::atoi(code.c_str()));
+        error = std::string(error_code_name(value)) + " (error_code " + code + ")";
       } else {
         error = "HTTP " + tag(tags, "status");
       }
@@ -149,43 +147,6 @@ std::string locust_failures_csv(const RunResult& result) {
     out += fmt::format(",{}\n", occurrences);
   }
   return out;
-}
-
-namespace {
-constexpr const char* kLocustSuffixes[] = {"_stats.csv", "_stats_history.csv", "_failures.csv"};
-}
-
-std::string write_locust_csv(const RunResult& result, const std::string& prefix) {
-  std::string error;
-  std::string (*render[])(const RunResult&) = {locust_stats_csv, locust_history_csv,
-                                               locust_failures_csv};
-  for (size_t i = 0; i < 3; ++i)
-    if (!write_text_file(prefix + kLocustSuffixes[i], render[i](result), &error)) return error;
-  return "";
-}
-
-namespace {
-
-class LocustOutput : public Output {
- public:
-  explicit LocustOutput(std::string prefix) : prefix_(std::move(prefix)) {}
-  std::string finish(const RunResult& result) override { return write_locust_csv(result, prefix_); }
-
- private:
-  std::string prefix_;
-};
-
-}  // namespace
-
-std::unique_ptr<Output> open_locust_output(const std::string& prefix, std::string* error) {
-  // The files are written at the end; a path that cannot take them should fail
-  // the command now, not after an hour of testing.
-  for (const char* suffix : kLocustSuffixes)
-    if (std::string problem = check_writable(prefix + suffix); !problem.empty()) {
-      *error = problem;
-      return nullptr;
-    }
-  return std::make_unique<LocustOutput>(prefix);
 }
 
 }  // namespace lueng::output

@@ -1,9 +1,7 @@
 #pragma once
 
-#include <memory>
+#include <array>
 #include <string>
-
-#include "engine/output/output.hpp"
 
 #include "engine/output/run_result.hpp"
 
@@ -14,15 +12,20 @@ namespace lueng::output {
 //   PREFIX_stats.csv          one row per endpoint (method, name tag) and an Aggregated row
 //   PREFIX_stats_history.csv  one Aggregated row per second of the run
 //   PREFIX_failures.csv       failed requests per method, name and error
-// Returns "" or the problem, naming the file.
-std::string write_locust_csv(const RunResult& result, const std::string& prefix);
-
-// --csv PREFIX (--out locust=PREFIX): checks now that PREFIX's directory can
-// take the files, writes them when the run has ended.
-std::unique_ptr<Output> open_locust_output(const std::string& prefix, std::string* error);
-
 std::string locust_stats_csv(const RunResult& result);
 std::string locust_history_csv(const RunResult& result);
 std::string locust_failures_csv(const RunResult& result);
+
+// Each file by the suffix it adds to PREFIX, in the order they are written
+// (--csv PREFIX, --out locust=PREFIX).
+struct LocustFile {
+  const char* suffix;
+  std::string (*render)(const RunResult& result);
+};
+inline constexpr std::array<LocustFile, 3> kLocustFiles = {{
+    {"_stats.csv", locust_stats_csv},
+    {"_stats_history.csv", locust_history_csv},
+    {"_failures.csv", locust_failures_csv},
+}};
 
 }  // namespace lueng::output

@@ -24,6 +24,14 @@ std::unique_ptr<Output> open_junit(const std::string& path, std::string* error) 
   return open_rendered_file(path, render_junit_report, error);
 }
 
+// --csv PREFIX (--out locust=PREFIX): checks now that PREFIX's directory can take
+// the files, writes them when the run has ended.
+std::unique_ptr<Output> open_locust(const std::string& prefix, std::string* error) {
+  std::vector<RenderedPath> files;
+  for (const LocustFile& file : kLocustFiles) files.push_back({prefix + file.suffix, file.render});
+  return open_rendered_files(std::move(files), error);
+}
+
 }  // namespace
 
 const std::vector<OutputKind>& output_kinds() {
@@ -33,7 +41,7 @@ const std::vector<OutputKind>& output_kinds() {
       {"csv", "CSV rows of every sample as the run goes, k6's columns (FILE.gz: gzip)",
        open_csv_output},
       {"locust", "Locust's PREFIX_stats.csv, _stats_history.csv and _failures.csv, at the end",
-       open_locust_output},
+       open_locust},
       {"html", "self-contained HTML report with charts, at the end of the run", open_html, true},
       {"markdown", "Markdown report for a pull-request comment, at the end of the run",
        open_markdown, true},
