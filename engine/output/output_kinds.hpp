@@ -17,20 +17,8 @@ struct OutputTarget {
   std::string target;
 };
 
-// The one table of output kinds. Every kind is opened before the run (so a
-// target that cannot be written fails at once, naming it) and finished with the
-// result model once the run has ended, also after an interrupt or an abort. What
-// it does in between is its own: stream every sample (json, csv) or nothing and
-// render at the end (html, markdown, junit, locust).
-struct OutputKind {
-  const char* name;
-  const char* help;
-  // nullptr with *error set (naming the target) when the target cannot be written.
-  std::unique_ptr<Output> (*open)(const std::string& target, std::string* error);
-  // Made from the result model alone: `lueng report RESULT --NAME FILE` offers it.
-  bool from_result_file = false;
-};
-
+// The one table of output kinds (OutputKind, output.hpp): every --out KIND and
+// every report `lueng report` can make.
 const std::vector<OutputKind>& output_kinds();
 const OutputKind* find_output_kind(std::string_view name);
 

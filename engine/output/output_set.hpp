@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "engine/output/output.hpp"
-#include "engine/output/output_kinds.hpp"
 #include "engine/output/sample_writer.hpp"
 
 namespace lueng::output {
