@@ -5,6 +5,7 @@
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/output/compare.hpp"
+#include "engine/output/compare_render.hpp"
 #include "engine/output/result_reader.hpp"
 
 namespace lueng::cli {

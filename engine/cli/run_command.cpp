@@ -17,6 +17,7 @@
 #include "engine/exec/stop_signals.hpp"
 #include "engine/exec/test_run.hpp"
 #include "engine/output/compare.hpp"
+#include "engine/output/compare_render.hpp"
 #include "engine/output/findings.hpp"
 #include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"

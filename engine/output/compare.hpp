@@ -74,16 +74,6 @@ struct Comparison {
 Comparison compare_runs(const RunResult& baseline, const RunResult& current,
                         double tolerance_percent);
 
-// Each starts with the verdict line.
-std::string render_comparison_console(const Comparison& comparison,
-                                      const std::string& baseline_name,
-                                      const std::string& current_name);
-std::string render_comparison_markdown(const Comparison& comparison,
-                                       const std::string& baseline_name,
-                                       const std::string& current_name);
-std::string render_comparison_json(const Comparison& comparison, const std::string& baseline_name,
-                                   const std::string& current_name);
-
 // Reads "10%", "10" or "2.5%" as a percentage in [0, 1000]; none otherwise.
 std::optional<double> parse_tolerance(const std::string& text);
 

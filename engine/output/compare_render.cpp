@@ -1,4 +1,4 @@
-// The console, Markdown and JSON forms of a comparison (engine/output/compare.hpp).
+// The console, Markdown and JSON forms of a comparison (compare_render.hpp).
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -8,7 +8,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "engine/common/format.hpp"
-#include "engine/output/compare.hpp"
+#include "engine/output/compare_render.hpp"
 
 namespace lueng::output {
 

@@ -9,6 +9,7 @@
 #include "engine/metrics/sink.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/compare.hpp"
+#include "engine/output/compare_render.hpp"
 
 using namespace lueng;
 
