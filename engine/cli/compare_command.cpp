@@ -1,12 +1,12 @@
 #include <cstdio>
 
+#include "engine/analysis/compare.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/compare.hpp"
-#include "engine/output/compare_render.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/report/compare_render.hpp"
+#include "engine/result/result_reader.hpp"
 
 namespace lueng::cli {
 

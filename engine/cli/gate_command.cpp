@@ -8,9 +8,9 @@
 #include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/result_reader.hpp"
-#include "engine/output/script_errors.hpp"
-#include "engine/output/slo_report.hpp"
+#include "engine/report/slo_report.hpp"
+#include "engine/result/result_reader.hpp"
+#include "engine/result/script_errors.hpp"
 #include "engine/thresholds/definitions.hpp"
 
 namespace lueng::cli {

@@ -7,7 +7,7 @@
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/summary.hpp"
+#include "engine/report/summary.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::cli {

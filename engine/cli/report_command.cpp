@@ -1,14 +1,14 @@
 #include <cstdio>
 #include <map>
 
+#include "engine/analysis/findings.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/flag_set.hpp"
+#include "engine/cli/output_kinds.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/findings.hpp"
-#include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/result/result_reader.hpp"
 
 namespace lueng::cli {
 

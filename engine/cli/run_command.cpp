@@ -7,7 +7,10 @@
 
 #include "bindings/script_error.hpp"
 #include "bindings/slo_files.hpp"
+#include "engine/analysis/compare.hpp"
+#include "engine/analysis/findings.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/cli/output_kinds.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/cli/summary_hook.hpp"
 #include "engine/common/duration.hpp"
@@ -16,14 +19,11 @@
 #include "engine/exec/engine_error.hpp"
 #include "engine/exec/stop_signals.hpp"
 #include "engine/exec/test_run.hpp"
-#include "engine/output/compare.hpp"
-#include "engine/output/compare_render.hpp"
-#include "engine/output/findings.hpp"
-#include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"
-#include "engine/output/result_file.hpp"
-#include "engine/output/result_reader.hpp"
-#include "engine/output/summary.hpp"
+#include "engine/report/compare_render.hpp"
+#include "engine/report/summary.hpp"
+#include "engine/result/result_file.hpp"
+#include "engine/result/result_reader.hpp"
 
 namespace lueng::cli {
 

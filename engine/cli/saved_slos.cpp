@@ -4,7 +4,7 @@
 
 #include "bindings/script_state.hpp"
 #include "bindings/slo_files.hpp"
-#include "engine/output/script_errors.hpp"
+#include "engine/result/script_errors.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 

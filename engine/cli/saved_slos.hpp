@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::cli {

@@ -11,9 +11,9 @@
 #include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/result_reader.hpp"
-#include "engine/output/slo_json.hpp"
-#include "engine/output/slo_report.hpp"
+#include "engine/report/slo_report.hpp"
+#include "engine/result/result_reader.hpp"
+#include "engine/result/slo_json.hpp"
 #include "engine/thresholds/definitions.hpp"
 
 namespace lueng::cli {

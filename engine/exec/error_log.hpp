@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "engine/metrics/histogram.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 

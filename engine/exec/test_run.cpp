@@ -28,7 +28,7 @@
 #include "engine/exec/worker.hpp"
 #include "engine/metrics/sink.hpp"
 #include "engine/output/sample_writer.hpp"
-#include "engine/output/script_errors.hpp"
+#include "engine/result/script_errors.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 #include "engine/thresholds/slo_value.hpp"

@@ -10,7 +10,7 @@
 #include "engine/exec/options.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/stop_signals.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::exec {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "engine/exec/interval_stats.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "engine/metrics/metric.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::output {

@@ -1,5 +1,5 @@
 // Result files as `lueng validate`, `report`, `compare` and `run --baseline` read
-// them (engine/output/result_reader.cpp): any text, hand-edited or corrupt. A file
+// them (engine/result/result_reader.cpp): any text, hand-edited or corrupt. A file
 // that reads is evaluated as `lueng validate` does with the run's own SLOs, and
 // written out again as `lueng run` writes result files.
 //
@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "engine/output/findings.hpp"
-#include "engine/output/result_file.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/analysis/findings.hpp"
+#include "engine/result/result_file.hpp"
+#include "engine/result/result_reader.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
 using namespace lueng;

@@ -5,7 +5,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/exec/executors/arrival_rate.hpp"
 #include "engine/exec/scenario_table.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 

@@ -7,7 +7,7 @@
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/scenario_shared.hpp"
 #include "engine/exec/scenario_table.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/compare.hpp"
 #include "engine/metrics/sink.hpp"
 #include "engine/metrics/tags.hpp"
-#include "engine/output/compare.hpp"
-#include "engine/output/compare_render.hpp"
+#include "engine/report/compare_render.hpp"
 
 using namespace lueng;
 

@@ -3,7 +3,7 @@
 #include <functional>
 #include <utility>
 
-#include "engine/output/findings.hpp"
+#include "engine/analysis/findings.hpp"
 
 using namespace lueng;
 

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "engine/metrics/tags.hpp"
-#include "engine/output/html_report.hpp"
-#include "engine/output/svg_chart.hpp"
+#include "engine/report/html_report.hpp"
+#include "engine/report/svg_chart.hpp"
 
 using namespace lueng;
 

@@ -6,9 +6,9 @@
 
 #include "engine/metrics/sink.hpp"
 #include "engine/metrics/tags.hpp"
-#include "engine/output/locust_csv.hpp"
-#include "engine/output/result_file.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/report/locust_csv.hpp"
+#include "engine/result/result_file.hpp"
+#include "engine/result/result_reader.hpp"
 
 using namespace lueng;
 

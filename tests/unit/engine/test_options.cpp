@@ -4,7 +4,7 @@
 
 #include "engine/exec/executor.hpp"
 #include "engine/exec/options.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 #include <openssl/tls1.h>
 

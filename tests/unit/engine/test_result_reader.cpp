@@ -5,8 +5,8 @@
 
 #include "engine/metrics/sink.hpp"
 #include "engine/metrics/tags.hpp"
-#include "engine/output/result_file.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/result/result_file.hpp"
+#include "engine/result/result_reader.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
