@@ -13,7 +13,13 @@
 #include "engine/result/views.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
-namespace lueng::output {
+namespace lueng::analysis {
+
+using result::check_stats;
+using result::CheckStats;
+using result::endpoint_stats;
+using result::EndpointStats;
+using result::RunResult;
 
 namespace {
 
@@ -365,4 +371,4 @@ std::optional<double> parse_tolerance(const std::string& text) {
   }
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::analysis

@@ -8,7 +8,7 @@
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
-namespace lueng::output {
+namespace lueng::analysis {
 
 // An endpoint (or all requests) with fewer requests than this in either run is
 // not compared: of 29 requests the p(95) is one of the two slowest, and one
@@ -71,10 +71,10 @@ struct Comparison {
 // rate; an SLO met in the baseline and failing now. Rates within 0.1 percentage
 // point of each other never regress; scopes with fewer than kCompareMinSamples
 // in a run are listed instead of compared.
-Comparison compare_runs(const RunResult& baseline, const RunResult& current,
+Comparison compare_runs(const result::RunResult& baseline, const result::RunResult& current,
                         double tolerance_percent);
 
 // Reads "10%", "10" or "2.5%" as a percentage in [0, 1000]; none otherwise.
 std::optional<double> parse_tolerance(const std::string& text);
 
-}  // namespace lueng::output
+}  // namespace lueng::analysis

@@ -9,7 +9,17 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/format.hpp"
 
-namespace lueng::output {
+namespace lueng::analysis {
+
+using result::BreakingPoint;
+using result::Drift;
+using result::Findings;
+using result::GeneratorLimit;
+using result::LoadShape;
+using result::Recovery;
+using result::RunResult;
+using result::ScenarioSummary;
+using result::TimePoint;
 
 namespace {
 
@@ -374,4 +384,4 @@ std::string describe(const GeneratorLimit& g) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::analysis

@@ -8,7 +8,7 @@
 #include "engine/result/findings_model.hpp"
 #include "engine/result/run_result.hpp"
 
-namespace lueng::output {
+namespace lueng::analysis {
 
 // How the findings of a run (findings_model.hpp) are found, and how each reads.
 
@@ -40,12 +40,12 @@ inline constexpr int64_t kGeneratorBusyMinSeconds = 2;
 // What the time series says beyond the totals (docs/user-guide.md, Findings):
 // computed once the run has ended and after a result file is read back, and kept
 // in RunResult::findings for the result file and the reports.
-Findings compute_findings(const RunResult& result);
+result::Findings compute_findings(const result::RunResult& result);
 
 // One line per finding, as the summary, Markdown and HTML reports print it.
-std::string describe(const BreakingPoint& finding);
-std::string describe(const Recovery& finding);
-std::string describe(const Drift& finding);
-std::string describe(const GeneratorLimit& finding);
+std::string describe(const result::BreakingPoint& finding);
+std::string describe(const result::Recovery& finding);
+std::string describe(const result::Drift& finding);
+std::string describe(const result::GeneratorLimit& finding);
 
-}  // namespace lueng::output
+}  // namespace lueng::analysis

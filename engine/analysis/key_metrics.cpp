@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
-namespace lueng::output {
+namespace lueng::analysis {
+
+using result::RunResult;
 
 KeyMetrics key_metrics(const RunResult& result) {
   KeyMetrics k;
@@ -37,4 +39,4 @@ KeyMetrics key_metrics(const RunResult& result) {
   return k;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::analysis

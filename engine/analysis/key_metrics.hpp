@@ -4,7 +4,7 @@
 
 #include "engine/result/run_result.hpp"
 
-namespace lueng::output {
+namespace lueng::analysis {
 
 // The handful of numbers a reader looks at first, shared by the reports and
 // `lueng compare`. Durations in milliseconds, rates per second of the run.
@@ -22,6 +22,6 @@ struct KeyMetrics {
   double vus_max = 0;  // the most VUs active at once
 };
 
-KeyMetrics key_metrics(const RunResult& result);
+KeyMetrics key_metrics(const result::RunResult& result);
 
-}  // namespace lueng::output
+}  // namespace lueng::analysis

@@ -8,7 +8,20 @@
 #include "engine/report/locust_csv.hpp"
 #include "engine/report/markdown_report.hpp"
 
-namespace lueng::output {
+namespace lueng::cli {
+
+using output::open_csv_output;
+using output::open_json_output;
+using output::open_rendered_file;
+using output::open_rendered_files;
+using output::Output;
+using output::OutputKind;
+using output::RenderedPath;
+using report::kLocustFiles;
+using report::LocustFile;
+using report::render_html_report;
+using report::render_junit_report;
+using report::render_markdown_report;
 
 namespace {
 
@@ -72,4 +85,4 @@ std::string parse_output_target(std::string_view text, OutputTarget* target) {
   return "";
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::cli

@@ -19,7 +19,7 @@ struct SavedVerdict {
 // into the verdict and recommendations added. Throws output::ResultReadError or
 // thresholds::ThresholdError for a file that cannot be used (exit 104).
 // `command` names the caller in warnings on stderr.
-SavedVerdict evaluate_saved(const output::RunResult& result, const std::string& result_path,
+SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& result_path,
                             const std::string& slo_path, bool strict, const std::string& command);
 
 }  // namespace lueng::cli

@@ -12,6 +12,8 @@
 
 namespace lueng::output {
 
+using result::RunResult;
+
 namespace {
 
 // The tags k6 gives a column of their own, in its column order; every other tag

@@ -13,6 +13,8 @@
 
 namespace lueng::output {
 
+using result::RunResult;
+
 namespace {
 
 // k6's "contains": what a metric's values are.

@@ -47,7 +47,7 @@ class Output {
   virtual void add_sample(const Sample& /*sample*/) {}
   // After the run ended (completed, interrupted or aborted) and the writer
   // stopped: write what is left and close. Returns "" or the problem.
-  virtual std::string finish(const RunResult& result) = 0;
+  virtual std::string finish(const result::RunResult& result) = 0;
 };
 
 // A kind of output, one line of the table of them (output_kinds.hpp). Every kind

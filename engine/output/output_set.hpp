@@ -31,7 +31,7 @@ class OutputSet {
   // After the run, also an interrupted or aborted one: stops the writer (what
   // it had to drop goes to result.dropped_samples) and finishes every output.
   // Returns the problems, one per output that could not be written.
-  std::vector<std::string> finish(RunResult& result);
+  std::vector<std::string> finish(result::RunResult& result);
 
  private:
   std::vector<std::unique_ptr<Output>> outputs_;

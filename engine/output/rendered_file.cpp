@@ -4,6 +4,8 @@
 
 namespace lueng::output {
 
+using result::RunResult;
+
 namespace {
 
 class RenderedFiles final : public Output {

@@ -10,7 +10,7 @@
 namespace lueng::output {
 
 // Renders a report from the result model.
-using RenderResult = std::string (*)(const RunResult& result);
+using RenderResult = std::string (*)(const result::RunResult& result);
 
 // One file of an output rendered from the result model: where, and what renders it.
 struct RenderedPath {

@@ -10,7 +10,12 @@
 #include "engine/common/format.hpp"
 #include "engine/report/compare_render.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
+
+using analysis::Comparison;
+using analysis::ComparisonRow;
+using analysis::kCompareMinSamples;
+using analysis::NotEnoughData;
 
 namespace {
 
@@ -315,4 +320,4 @@ std::string render_comparison_json(const Comparison& c, const std::string& basel
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -4,18 +4,19 @@
 
 #include "engine/analysis/compare.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
 
 // A comparison of two runs (compare_runs) as `lueng compare` and `lueng run
 // --baseline` print it: on the console, as Markdown or as JSON. Each starts with
 // the verdict line.
-std::string render_comparison_console(const Comparison& comparison,
+std::string render_comparison_console(const analysis::Comparison& comparison,
                                       const std::string& baseline_name,
                                       const std::string& current_name);
-std::string render_comparison_markdown(const Comparison& comparison,
+std::string render_comparison_markdown(const analysis::Comparison& comparison,
                                        const std::string& baseline_name,
                                        const std::string& current_name);
-std::string render_comparison_json(const Comparison& comparison, const std::string& baseline_name,
+std::string render_comparison_json(const analysis::Comparison& comparison,
+                                   const std::string& baseline_name,
                                    const std::string& current_name);
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -15,7 +15,18 @@
 #include "engine/result/script_errors.hpp"
 #include "engine/result/views.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
+
+using analysis::describe;
+using analysis::key_metrics;
+using analysis::KeyMetrics;
+using result::check_stats;
+using result::endpoint_stats;
+using result::Findings;
+using result::report_verdict;
+using result::ReportVerdict;
+using result::RunResult;
+using result::TimePoint;
 
 namespace {
 
@@ -363,4 +374,4 @@ std::string render_html_report(const RunResult& result) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -7,7 +7,12 @@
 #include "engine/report/slo_report.hpp"
 #include "engine/result/views.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
+
+using result::check_stats;
+using result::CheckStats;
+using result::RunResult;
+using result::ScriptErrorCount;
 
 namespace {
 
@@ -129,4 +134,4 @@ std::string render_junit_report(const RunResult& result) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -19,7 +19,13 @@
 #include "engine/metrics/tags.hpp"
 #include "engine/result/views.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
+
+using result::endpoint_stats;
+using result::EndpointStats;
+using result::kLocustPercentiles;
+using result::RunResult;
+using result::TimePoint;
 
 namespace {
 
@@ -149,4 +155,4 @@ std::string locust_failures_csv(const RunResult& result) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -9,7 +9,17 @@
 #include "engine/result/script_errors.hpp"
 #include "engine/result/views.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
+
+using analysis::describe;
+using analysis::key_metrics;
+using analysis::KeyMetrics;
+using result::check_stats;
+using result::endpoint_stats;
+using result::Findings;
+using result::report_verdict;
+using result::ReportVerdict;
+using result::RunResult;
 
 namespace {
 
@@ -150,4 +160,4 @@ std::string render_markdown_report(const RunResult& result) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -1,6 +1,6 @@
 #include "engine/report/markup.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
 
 std::string escape_markup(std::string_view text) {
   std::string out;
@@ -30,4 +30,4 @@ std::string escape_markup(std::string_view text) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

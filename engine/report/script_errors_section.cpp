@@ -4,7 +4,13 @@
 
 #include "engine/result/script_errors.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
+
+using result::group_thousands;
+using result::RunResult;
+using result::script_error_totals;
+using result::ScriptErrorCount;
+using result::ScriptErrorTotals;
 
 std::string render_script_errors(const RunResult& result) {
   if (result.script_errors.empty()) return "";
@@ -26,4 +32,4 @@ std::string render_script_errors(const RunResult& result) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

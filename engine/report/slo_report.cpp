@@ -8,7 +8,7 @@
 #include "engine/thresholds/evaluate.hpp"
 #include "engine/thresholds/slo_value.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
 
 namespace {
 
@@ -171,4 +171,4 @@ std::string render_slo_ci(const thresholds::SloReport& report) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

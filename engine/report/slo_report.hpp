@@ -4,7 +4,7 @@
 
 #include "engine/thresholds/slo.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
 
 // The SLO section of the summary: per SLO its status, name, measured value,
 // threshold, warn, deviation and priority; compliance and the verdict; then the
@@ -25,4 +25,4 @@ std::string slo_verdict_line(const thresholds::SloReport& report);  // "FAILED (
 std::string slo_compliance_line(
     const thresholds::SloReport& report);  // "50.0% (1 of 2 SLOs met, critical)"
 
-}  // namespace lueng::output
+}  // namespace lueng::report

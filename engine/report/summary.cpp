@@ -13,7 +13,14 @@
 #include "engine/result/script_errors.hpp"
 #include "engine/result/views.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
+
+using analysis::describe;
+using result::check_stats;
+using result::endpoint_stats;
+using result::Findings;
+using result::RunResult;
+using result::ScenarioSummary;
 
 namespace {
 
@@ -213,4 +220,4 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -4,7 +4,7 @@
 
 #include "engine/result/run_result.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
 
 struct SummaryStyle {
   bool color = false;
@@ -16,9 +16,9 @@ struct SummaryStyle {
 // The end-of-test summary in k6's layout: checks, then every metric (trends with
 // avg/min/med/max/p(90)/p(95)/p(99), counters with rate, rates with %, gauges),
 // then a per-endpoint table like Locust's stats.
-std::string render_summary(const RunResult& result, const SummaryStyle& style);
+std::string render_summary(const result::RunResult& result, const SummaryStyle& style);
 
 // The script and its scenarios, as the summary and `lueng inspect` open with them.
-std::string render_scenarios(const RunResult& result);
+std::string render_scenarios(const result::RunResult& result);
 
-}  // namespace lueng::output
+}  // namespace lueng::report

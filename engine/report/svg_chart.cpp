@@ -8,7 +8,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/report/markup.hpp"
 
-namespace lueng::output {
+namespace lueng::report {
 
 namespace {
 
@@ -133,4 +133,4 @@ std::string render_bar_chart(const BarChart& chart) {
   return out + "</svg>\n";
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::report

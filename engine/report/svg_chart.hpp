@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace lueng::output {
+namespace lueng::report {
 
 // Inline SVG charts for the HTML report: drawn here, so the report needs no
 // script, font or network to show them, and prints as it shows.
@@ -43,4 +43,4 @@ struct BarChart {
 
 std::string render_bar_chart(const BarChart& chart);
 
-}  // namespace lueng::output
+}  // namespace lueng::report

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace lueng::output {
+namespace lueng::result {
 
 // What the time series says beyond the totals (docs/user-guide.md, Findings), as
 // the result model holds it. The analysis computes them (findings.hpp) when a run
@@ -90,4 +90,4 @@ struct Findings {
   }
 };
 
-}  // namespace lueng::output
+}  // namespace lueng::result

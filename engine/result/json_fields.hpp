@@ -7,7 +7,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-namespace lueng::output {
+namespace lueng::result {
 
 using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
@@ -44,4 +44,4 @@ inline void key_optional(JsonWriter& w, const char* key, const std::optional<dou
     w.Null();
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::result

@@ -17,7 +17,7 @@
 #include "engine/result/slo_json.hpp"
 #include "engine/result/views.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 namespace {
 
@@ -408,4 +408,4 @@ bool write_result_file(const RunResult& result, const std::string& path, std::st
   return write_text_file(path, result_to_json(result) + "\n", error);
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::result

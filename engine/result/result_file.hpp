@@ -6,7 +6,7 @@
 
 #include "engine/result/run_result.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 // Version of the result file layout (docs/results.md). Bump on incompatible changes.
 inline constexpr const char* kResultSchema = "lueng.result/1";
@@ -22,4 +22,4 @@ std::string result_to_json(const RunResult& result);
 // with *error naming the path when it cannot.
 bool write_result_file(const RunResult& result, const std::string& path, std::string* error);
 
-}  // namespace lueng::output
+}  // namespace lueng::result

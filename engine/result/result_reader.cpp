@@ -16,7 +16,7 @@
 #include "engine/metrics/tags.hpp"
 #include "engine/result/result_file.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 namespace {
 
@@ -420,4 +420,4 @@ RunResult read_result_file(const std::string& path) {
   return result_from_json(text.str(), path);
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::result

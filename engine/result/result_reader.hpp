@@ -6,7 +6,7 @@
 
 #include "engine/result/run_result.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 // A result file that cannot be read back; the message names the file and what
 // is wrong (exit status 104 for the commands that read files).
@@ -23,4 +23,4 @@ RunResult read_result_file(const std::string& path);
 // The same from JSON text; `name` names the source in messages.
 RunResult result_from_json(std::string_view json, const std::string& name);
 
-}  // namespace lueng::output
+}  // namespace lueng::result

@@ -11,7 +11,7 @@
 #include "engine/result/findings_model.hpp"
 #include "engine/thresholds/slo.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 // Locust's percentiles, the columns of its stats files (50%, 66%, ... 100%).
 inline constexpr std::array<double, 11> kLocustPercentiles = {50, 66, 75,   80,    90, 95,
@@ -153,4 +153,4 @@ struct RunResult {
   int exit_code = 0;
 };
 
-}  // namespace lueng::output
+}  // namespace lueng::result

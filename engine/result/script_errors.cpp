@@ -5,7 +5,7 @@
 #include "engine/common/exit_codes.hpp"
 #include "engine/metrics/tags.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 std::string ScriptErrorCount::location() const {
   // Lua's "chunk:line: text": the place ends at the first ": " after a colon and digits.
@@ -77,4 +77,4 @@ ReportVerdict report_verdict(const RunResult& result) {
   return {slo.verdict, tone};
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::result

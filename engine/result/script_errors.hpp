@@ -6,7 +6,7 @@
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 // How the iterations of a run ended, from its script_errors and iterations metrics.
 struct ScriptErrorTotals {
@@ -40,4 +40,4 @@ struct ReportVerdict {
 };
 ReportVerdict report_verdict(const RunResult& result);
 
-}  // namespace lueng::output
+}  // namespace lueng::result

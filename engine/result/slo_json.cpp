@@ -2,7 +2,7 @@
 
 #include "engine/result/json_fields.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 namespace {
 
@@ -71,4 +71,4 @@ std::string slo_report_to_json(const thresholds::SloReport& report) {
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::result

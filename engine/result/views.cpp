@@ -5,7 +5,7 @@
 
 #include "engine/metrics/tags.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 namespace {
 std::string tag_value(std::string_view tags, std::string_view key) {
@@ -52,4 +52,4 @@ std::vector<CheckStats> check_stats(const RunResult& result) {
   return out;
 }
 
-}  // namespace lueng::output
+}  // namespace lueng::result

@@ -7,7 +7,7 @@
 #include "engine/metrics/histogram.hpp"
 #include "engine/result/run_result.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 
 // Views of the result model that several renderers share.
 
@@ -32,4 +32,4 @@ struct CheckStats {
 // Every check with its pass and fail counts, grouped in group order.
 std::vector<CheckStats> check_stats(const RunResult& result);
 
-}  // namespace lueng::output
+}  // namespace lueng::result

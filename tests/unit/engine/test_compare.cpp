@@ -26,7 +26,7 @@ struct Traffic {
   double cart_value = 50;  // a trend
 };
 
-output::RunResult run_of(const Traffic& t) {
+result::RunResult run_of(const Traffic& t) {
   metrics::MetricCatalog catalog;
   std::string error;
   auto cart = *catalog.add("cart_value", metrics::MetricType::kTrend, false, &error);
@@ -55,10 +55,10 @@ output::RunResult run_of(const Traffic& t) {
   }
   for (int i = 0; i < t.checks; ++i)
     sink.add(metrics::builtin::kChecks, check, i < t.checks_failed ? 0 : 1, ++time);
-  output::RunResult result;
+  result::RunResult result;
   result.script = "/ci/checkout/scripts/load.lua";
   result.duration_seconds = 10;
-  output::ScenarioSummary scenario;
+  result::ScenarioSummary scenario;
   scenario.name = "default";
   scenario.executor = "constant-vus";
   result.scenarios.push_back(scenario);
@@ -67,15 +67,15 @@ output::RunResult run_of(const Traffic& t) {
   return result;
 }
 
-const output::ComparisonRow* find_row(const std::vector<output::ComparisonRow>& rows,
-                                      const std::string& scope, const std::string& metric) {
+const analysis::ComparisonRow* find_row(const std::vector<analysis::ComparisonRow>& rows,
+                                        const std::string& scope, const std::string& metric) {
   for (const auto& row : rows)
     if (row.scope == scope && row.metric == metric) return &row;
   return nullptr;
 }
 
-output::Comparison compare(const Traffic& baseline, const Traffic& current) {
-  return output::compare_runs(run_of(baseline), run_of(current), 10);
+analysis::Comparison compare(const Traffic& baseline, const Traffic& current) {
+  return analysis::compare_runs(run_of(baseline), run_of(current), 10);
 }
 
 thresholds::SloResult slo(const std::string& selector, const std::string& threshold,
@@ -93,7 +93,7 @@ TEST_CASE("an endpoint with fewer than 30 requests in a run is not compared") {
   Traffic baseline, current;
   baseline.slow_requests = 29;
   current.slow_requests = 40;
-  output::Comparison c = compare(baseline, current);
+  analysis::Comparison c = compare(baseline, current);
   CHECK(find_row(c.rows, "GET /slow", "p(95)") == nullptr);
   REQUIRE(c.not_enough_data.size() == 1);
   CHECK_FALSE(c.not_enough_data[0].is_check);
@@ -103,7 +103,7 @@ TEST_CASE("an endpoint with fewer than 30 requests in a run is not compared") {
   // 40 more requests ten times slower raise the p(95) of all requests, which are judged.
   CHECK(find_row(c.rows, "", "p(95)") != nullptr);
   CHECK(find_row(c.rows, "GET /home", "p(95)") != nullptr);
-  CHECK(output::render_comparison_console(c, "a", "b")
+  CHECK(report::render_comparison_console(c, "a", "b")
             .find("       GET /slow: 29 and 40 requests\n") != std::string::npos);
 
   SECTION("with 30 in each it is") {
@@ -119,7 +119,7 @@ TEST_CASE("all requests too are judged only with 30 in each run") {
   baseline.requests = 20;
   current.requests = 20;
   current.latency_ms = 500;
-  output::Comparison c = compare(baseline, current);
+  analysis::Comparison c = compare(baseline, current);
   CHECK(c.rows.empty());
   CHECK_FALSE(c.regressed());
   REQUIRE(c.not_enough_data.size() == 2);  // all requests and GET /home
@@ -134,7 +134,7 @@ TEST_CASE("a check's pass rate regresses like the error rate, on its failures") 
   baseline.checks = current.checks = 2000;
   SECTION("from 100% to 99%: the failure rate rises from 0 by a point") {
     current.checks_failed = 20;
-    output::Comparison c = compare(baseline, current);
+    analysis::Comparison c = compare(baseline, current);
     const auto* all = find_row(c.check_rows, "", "pass rate");
     const auto* named = find_row(c.check_rows, "status is 200", "pass rate");
     REQUIRE(all);
@@ -164,7 +164,7 @@ TEST_CASE("a check's pass rate regresses like the error rate, on its failures") 
   SECTION("fewer than 30 evaluations are not compared") {
     baseline.checks = 29;
     current.checks_failed = 1000;
-    output::Comparison c = compare(baseline, current);
+    analysis::Comparison c = compare(baseline, current);
     CHECK(c.check_rows.empty());
     CHECK_FALSE(c.regressed());
     REQUIRE(c.not_enough_data.size() == 2);
@@ -176,7 +176,7 @@ TEST_CASE("every other metric in both runs is compared, never gated") {
   Traffic baseline, current;
   current.cart_value = 500;
   current.requests = 200;  // twice the orders in the same 10 s
-  output::Comparison c = compare(baseline, current);
+  analysis::Comparison c = compare(baseline, current);
   const auto* p95 = find_row(c.metric_rows, "cart_value", "p(95)");
   REQUIRE(p95);
   CHECK(p95->baseline == Approx(50).epsilon(0.01));
@@ -207,7 +207,7 @@ TEST_CASE("every other metric in both runs is compared, never gated") {
 
 TEST_CASE("an SLO met in the baseline and failing now is a regression") {
   using thresholds::SloStatus;
-  output::RunResult baseline = run_of({}), current = run_of({});
+  result::RunResult baseline = run_of({}), current = run_of({});
   baseline.slo.results = {slo("http_req_duration", "p(95)<200", SloStatus::kPass),
                           slo("http_req_failed", "rate<0.01", SloStatus::kFail),
                           slo("checks", "rate>0.99", SloStatus::kWarning),
@@ -216,7 +216,7 @@ TEST_CASE("an SLO met in the baseline and failing now is a regression") {
                          slo("http_req_failed", "rate<0.01", SloStatus::kPass),
                          slo("checks", "rate>0.99", SloStatus::kFail),
                          slo("new_metric", "count>0", SloStatus::kFail)};
-  output::Comparison c = output::compare_runs(baseline, current, 10);
+  analysis::Comparison c = analysis::compare_runs(baseline, current, 10);
   REQUIRE(c.slos.size() == 5);
   CHECK(c.slos[0].slo == "http_req_duration p(95)<200");
   CHECK(c.slos[0].regression);
@@ -233,7 +233,7 @@ TEST_CASE("an SLO met in the baseline and failing now is a regression") {
   CHECK(c.verdict() ==
         "REGRESSION: 0 of 14 gated values worse than the baseline by more than 10%, 2 of 3 SLOs "
         "failing that passed");
-  std::string console = output::render_comparison_console(c, "a", "b");
+  std::string console = report::render_comparison_console(c, "a", "b");
   CHECK(console.find("http_req_duration p(95)<200 PASS      CRITICAL  ✗ REGRESSION") !=
         std::string::npos);
   CHECK(console.find("old_metric count>0          PASS      -") != std::string::npos);
@@ -241,25 +241,25 @@ TEST_CASE("an SLO met in the baseline and failing now is a regression") {
 
 TEST_CASE("NO DATA fails an SLO unless allow_empty") {
   using thresholds::SloStatus;
-  output::RunResult baseline = run_of({}), current = run_of({});
+  result::RunResult baseline = run_of({}), current = run_of({});
   baseline.slo.results = {
       slo("http_req_duration{phase:recovered}", "p(95)<2000", SloStatus::kPass)};
   current.slo.results = {
       slo("http_req_duration{phase:recovered}", "p(95)<2000", SloStatus::kNoData)};
-  CHECK(output::compare_runs(baseline, current, 10).regressed());
+  CHECK(analysis::compare_runs(baseline, current, 10).regressed());
   current.slo.results[0].slo.allow_empty = true;
-  CHECK_FALSE(output::compare_runs(baseline, current, 10).regressed());
+  CHECK_FALSE(analysis::compare_runs(baseline, current, 10).regressed());
 }
 
 TEST_CASE("runs of different scripts or scenarios are warned about") {
-  output::RunResult baseline = run_of({}), current = run_of({});
+  result::RunResult baseline = run_of({}), current = run_of({});
   // The same script checked out in another directory is the same script.
   current.script = "scripts/load.lua";
-  CHECK(output::compare_runs(baseline, current, 10).warnings.empty());
+  CHECK(analysis::compare_runs(baseline, current, 10).warnings.empty());
 
   current.script = "scripts/spike.lua";
   current.scenarios[0].executor = "ramping-vus";
-  output::Comparison c = output::compare_runs(baseline, current, 10);
+  analysis::Comparison c = analysis::compare_runs(baseline, current, 10);
   REQUIRE(c.warnings.size() == 2);
   CHECK(c.warnings[0] ==
         "different scripts: the baseline ran load.lua, the current run spike.lua; the numbers "
@@ -267,7 +267,7 @@ TEST_CASE("runs of different scripts or scenarios are warned about") {
   CHECK(c.warnings[1] ==
         "different scenarios: the baseline ran default (constant-vus), the current run default "
         "(ramping-vus); the numbers may not compare");
-  std::string console = output::render_comparison_console(c, "a", "b");
+  std::string console = report::render_comparison_console(c, "a", "b");
   CHECK(console.rfind("NO REGRESSION: ", 0) == 0);
   CHECK(console.find("\nWARNING: different scripts: ") < console.find("baseline: a"));
 }
@@ -275,19 +275,19 @@ TEST_CASE("runs of different scripts or scenarios are warned about") {
 TEST_CASE("every format starts with the verdict") {
   Traffic baseline, current;
   current.latency_ms = 150;
-  output::Comparison c = compare(baseline, current);
+  analysis::Comparison c = compare(baseline, current);
   REQUIRE(c.regressed());
   std::string verdict = "REGRESSION: 8 of 14 gated values worse than the baseline by more than 10%";
   CHECK(c.verdict() == verdict);
-  CHECK(output::render_comparison_console(c, "a", "b").rfind(verdict + "\n", 0) == 0);
-  CHECK(output::render_comparison_markdown(c, "a", "b").rfind("## ❌ " + verdict + "\n", 0) == 0);
-  CHECK(output::render_comparison_json(c, "a", "b").find("\"verdict\": \"" + verdict + "\"") !=
+  CHECK(report::render_comparison_console(c, "a", "b").rfind(verdict + "\n", 0) == 0);
+  CHECK(report::render_comparison_markdown(c, "a", "b").rfind("## ❌ " + verdict + "\n", 0) == 0);
+  CHECK(report::render_comparison_json(c, "a", "b").find("\"verdict\": \"" + verdict + "\"") !=
         std::string::npos);
 }
 
 TEST_CASE("checks of the same name in two groups are two checks") {
   auto with_groups = [](int booking_failures) {
-    output::RunResult result = run_of({});
+    result::RunResult result = run_of({});
     metrics::MetricCatalog catalog;
     metrics::Sink sink(catalog);
     auto booking =
@@ -299,7 +299,7 @@ TEST_CASE("checks of the same name in two groups are two checks") {
     result.metrics.merge(grouped);
     return result;
   };
-  output::Comparison c = output::compare_runs(with_groups(0), with_groups(10), 10);
+  analysis::Comparison c = analysis::compare_runs(with_groups(0), with_groups(10), 10);
   const auto* outside = find_row(c.check_rows, "status is 200", "pass rate");
   const auto* inside = find_row(c.check_rows, "booking::status is 200", "pass rate");
   REQUIRE(outside);

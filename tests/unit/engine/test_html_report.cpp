@@ -10,8 +10,8 @@ using namespace lueng;
 
 namespace {
 
-output::RunResult soak(int64_t seconds, int endpoints) {
-  output::RunResult result;
+result::RunResult soak(int64_t seconds, int endpoints) {
+  result::RunResult result;
   result.script = "soak.lua";
   result.duration_seconds = static_cast<double>(seconds);
   metrics::MetricDef duration{"http_req_duration", metrics::MetricType::kTrend, true};
@@ -25,7 +25,7 @@ output::RunResult soak(int64_t seconds, int endpoints) {
         a);
   }
   for (int64_t s = 0; s < seconds; ++s) {
-    output::TimePoint p;
+    result::TimePoint p;
     p.second = s;
     p.vus = 100 + 50 * std::sin(s / 300.0);
     p.requests = 900 + static_cast<uint64_t>(s % 37);
@@ -47,7 +47,7 @@ size_t count(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_CASE("a 2 h soak's HTML report stays under 2 MB with its charts downsampled") {
-  std::string html = output::render_html_report(soak(7200, 40));
+  std::string html = report::render_html_report(soak(7200, 40));
   CHECK(html.size() < 2'000'000);
   CHECK(count(html, "<polyline") == 6);
   // Each series has at most kHtmlChartPoints points: count the pairs of one series.
@@ -56,19 +56,19 @@ TEST_CASE("a 2 h soak's HTML report stays under 2 MB with its charts downsampled
   size_t start = html.find("points=\"", at) + 8;
   std::string points = html.substr(start, html.find('"', start) - start);
   size_t pairs = count(points, ",");
-  CHECK(pairs <= output::kHtmlChartPoints);
-  CHECK(pairs >= output::kHtmlChartPoints / 2);
+  CHECK(pairs <= report::kHtmlChartPoints);
+  CHECK(pairs >= report::kHtmlChartPoints / 2);
 }
 
 TEST_CASE("the HTML report escapes text from scripts and servers") {
-  output::RunResult result = soak(5, 0);
+  result::RunResult result = soak(5, 0);
   result.script = "<script>alert(1)</script>.lua";
   result.host = "\"><img src=x>";
   metrics::MetricDef duration{"http_req_duration", metrics::MetricType::kTrend, true};
   metrics::Aggregate a;
   a.add(metrics::MetricType::kTrend, 12, 0);
   result.metrics.add(duration, metrics::encode_tags({{"method", "GET"}, {"name", "</td><b>&"}}), a);
-  std::string html = output::render_html_report(result);
+  std::string html = report::render_html_report(result);
   CHECK(html.find("<script>") == std::string::npos);
   CHECK(html.find("<img") == std::string::npos);
   CHECK(html.find("<b>") == std::string::npos);
@@ -77,13 +77,13 @@ TEST_CASE("the HTML report escapes text from scripts and servers") {
 }
 
 TEST_CASE("an SLO line far above the data does not flatten the chart") {
-  output::LineChart chart;
+  report::LineChart chart;
   chart.id = "latency";
   chart.title = "latency";
   chart.x = {0, 1, 2, 3};
   chart.series.push_back({"p95", "#000", {28, 31, 30, 29}});
   chart.rules.push_back({"p(95)<500", 500, "#f00"});
-  std::string svg = output::render_line_chart(chart);
+  std::string svg = report::render_line_chart(chart);
   // The axis follows the data (top 50), not the 500 ms bound.
   CHECK(svg.find(">50</text>") != std::string::npos);
   CHECK(svg.find(">500</text>") == std::string::npos);
@@ -92,7 +92,7 @@ TEST_CASE("an SLO line far above the data does not flatten the chart") {
 
   SECTION("a bound near the data sets the scale and sits at its value") {
     chart.rules[0] = {"p(95)<60", 60, "#f00"};
-    svg = output::render_line_chart(chart);
+    svg = report::render_line_chart(chart);
     CHECK(svg.find("data-off-scale=\"false\"") != std::string::npos);
     CHECK(svg.find(">100</text>") != std::string::npos);  // nice ceiling of 63
     CHECK(svg.find("above the scale") == std::string::npos);

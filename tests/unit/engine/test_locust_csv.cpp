@@ -21,7 +21,7 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-output::RunResult two_endpoints() {
+result::RunResult two_endpoints() {
   metrics::MetricCatalog catalog;
   metrics::Sink sink(catalog);
   auto ok = sink.intern(metrics::encode_tags(
@@ -42,13 +42,13 @@ output::RunResult two_endpoints() {
     sink.add(metrics::builtin::kHttpReqFailed, tags, tags == ok ? 0 : 1, i);
     sink.add(metrics::builtin::kDataReceived, tags, 200, i);
   }
-  output::RunResult result;
+  result::RunResult result;
   result.start_unix_ms = 1700000000500;
   result.duration_seconds = 10;
   result.metrics = metrics::MetricSet(catalog);
   result.metrics.merge(sink);
   for (int s = 0; s < 2; ++s) {
-    output::TimePoint point;
+    result::TimePoint point;
     point.second = s;
     point.vus = 4;
     point.requests = 50;
@@ -58,7 +58,7 @@ output::RunResult two_endpoints() {
     point.total_avg = s == 0 ? 25.5 : 50.5;
     point.total_max = s == 0 ? 50 : 100;
     for (size_t k = 0; k < point.total_percentiles.size(); ++k)
-      point.total_percentiles[k] = (s + 1) * output::kLocustPercentiles[k] / 2;
+      point.total_percentiles[k] = (s + 1) * result::kLocustPercentiles[k] / 2;
     result.time_series.push_back(point);
   }
   return result;
@@ -67,7 +67,7 @@ output::RunResult two_endpoints() {
 }  // namespace
 
 TEST_CASE("Locust's stats file: a row per endpoint in name order, then Aggregated") {
-  auto rows = lines(output::locust_stats_csv(two_endpoints()));
+  auto rows = lines(report::locust_stats_csv(two_endpoints()));
   REQUIRE(rows.size() == 4);
   CHECK(rows[0] ==
         "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
@@ -102,7 +102,7 @@ TEST_CASE("Locust's stats file: a row per endpoint in name order, then Aggregate
 }
 
 TEST_CASE("Locust's failures file: one row per method, name and error") {
-  auto rows = lines(output::locust_failures_csv(two_endpoints()));
+  auto rows = lines(report::locust_failures_csv(two_endpoints()));
   REQUIRE(rows.size() == 3);
   CHECK(rows[0] == "Method,Name,Error,Occurrences");
   CHECK(rows[1] == "POST,\"book, fast\",HTTP 503,15");
@@ -110,7 +110,7 @@ TEST_CASE("Locust's failures file: one row per method, name and error") {
 }
 
 TEST_CASE("Locust's history: one Aggregated row per second with running totals") {
-  auto rows = lines(output::locust_history_csv(two_endpoints()));
+  auto rows = lines(report::locust_history_csv(two_endpoints()));
   REQUIRE(rows.size() == 3);
   CHECK(rows[1] ==
         "1700000001,4,,Aggregated,50,0,25,33,37.5,40,45,47.5,49,49.5,49.95,49.995,50,"
@@ -121,10 +121,10 @@ TEST_CASE("Locust's history: one Aggregated row per second with running totals")
 }
 
 TEST_CASE("Locust's files from a saved result file are the files of the run") {
-  output::RunResult original = two_endpoints();
-  output::RunResult read =
-      output::result_from_json(output::result_to_json(original), "result.json");
-  CHECK(output::locust_stats_csv(read) == output::locust_stats_csv(original));
-  CHECK(output::locust_history_csv(read) == output::locust_history_csv(original));
-  CHECK(output::locust_failures_csv(read) == output::locust_failures_csv(original));
+  result::RunResult original = two_endpoints();
+  result::RunResult read =
+      result::result_from_json(result::result_to_json(original), "result.json");
+  CHECK(report::locust_stats_csv(read) == report::locust_stats_csv(original));
+  CHECK(report::locust_history_csv(read) == report::locust_history_csv(original));
+  CHECK(report::locust_failures_csv(read) == report::locust_failures_csv(original));
 }

@@ -14,7 +14,7 @@ using namespace lueng;
 
 namespace {
 
-output::RunResult sample_result() {
+result::RunResult sample_result() {
   metrics::MetricCatalog catalog;
   std::string error;
   auto custom = *catalog.add("step_time", metrics::MetricType::kTrend, true, &error);
@@ -31,7 +31,7 @@ output::RunResult sample_result() {
     sink.add(metrics::builtin::kVus, tags, i % 7, i);
     sink.add(custom, login, 3 + i % 5, i);
   }
-  output::RunResult result;
+  result::RunResult result;
   result.lueng_version = "0.1.0";
   result.script = "s.lua";
   result.host = "h";
@@ -42,14 +42,14 @@ output::RunResult sample_result() {
   result.max_vus = 7;
   result.random_seed = 9007199254740991;  // the largest, 2^53 - 1
   result.options_json = R"({"vus":7,"thresholds":{"http_req_duration":"p(95)<500"}})";
-  output::ScenarioSummary scenario;
+  result::ScenarioSummary scenario;
   scenario.name = "default";
   scenario.executor = "constant-vus";
   scenario.tags = {{"team", "qa"}};
   result.scenarios.push_back(scenario);
   result.metrics = metrics::MetricSet(catalog);
   result.metrics.merge(sink);
-  output::TimePoint point;
+  result::TimePoint point;
   point.second = 3;
   point.requests = 50;
   point.duration_p95 = 12.5;
@@ -76,12 +76,12 @@ output::RunResult sample_result() {
 }  // namespace
 
 TEST_CASE("a result file reads back into the same model") {
-  output::RunResult original = sample_result();
-  std::string json = output::result_to_json(original);
-  output::RunResult read = output::result_from_json(json, "r.json");
+  result::RunResult original = sample_result();
+  std::string json = result::result_to_json(original);
+  result::RunResult read = result::result_from_json(json, "r.json");
 
   // Written again, it is the same file, byte for byte.
-  CHECK(output::result_to_json(read) == json);
+  CHECK(result::result_to_json(read) == json);
 
   const metrics::MetricData* duration = read.metrics.find("http_req_duration");
   REQUIRE(duration);
@@ -108,7 +108,7 @@ TEST_CASE("a result file reads back into the same model") {
   CHECK(read.script_errors[2].phase == "teardown");
   CHECK(read.random_seed == original.random_seed);
   // Files written before the seed was recorded have none.
-  CHECK_FALSE(output::result_from_json(R"({"schema":"lueng.result/1","metrics":{}})", "old.json")
+  CHECK_FALSE(result::result_from_json(R"({"schema":"lueng.result/1","metrics":{}})", "old.json")
                   .random_seed);
 
   // The SLO report, and a re-evaluation of its SLOs on the read metrics.
@@ -148,11 +148,11 @@ TEST_CASE("every number reads back to the very double that was written") {
     sink.add(counter, tags, v, t);
     sink.add(trend, tags, v, t);
   }
-  output::RunResult original;
+  result::RunResult original;
   original.duration_seconds = 1.0 / 3.0;
   original.metrics = metrics::MetricSet(catalog);
   original.metrics.merge(sink);
-  output::RunResult read = output::result_from_json(output::result_to_json(original), "r.json");
+  result::RunResult read = result::result_from_json(result::result_to_json(original), "r.json");
   CHECK(read.duration_seconds == original.duration_seconds);
   for (const char* name : {"depth", "spent", "ratio"}) {
     INFO(name);
@@ -167,11 +167,11 @@ TEST_CASE("every number reads back to the very double that was written") {
   }
   // Each gauge sample value alone, as a series' last value.
   for (double v : values) {
-    output::RunResult one;
+    result::RunResult one;
     metrics::Aggregate a;
     a.add(metrics::MetricType::kGauge, v, 1);
     one.metrics.add(catalog.def(gauge), "", a);
-    CHECK(output::result_from_json(output::result_to_json(one), "r.json")
+    CHECK(result::result_from_json(result::result_to_json(one), "r.json")
               .metrics.find("depth")
               ->total.last == v);
   }
@@ -186,30 +186,30 @@ TEST_CASE("a gauge's series read back know which was set last") {
   metrics::Sink sink(catalog);
   auto first = sink.intern(metrics::encode_tags({{"lane", "a"}, {"vu", "2"}}));
   auto last = sink.intern(metrics::encode_tags({{"lane", "a"}, {"vu", "1"}}));
-  output::RunResult original;
+  result::RunResult original;
   original.clock_start_ns = 1'000'000'000;
   sink.add(depth, first, 2, 500'000'000);  // in setup(), before the start
   sink.add(depth, last, 1, 3'000'000'000);
   original.metrics = metrics::MetricSet(catalog);
   original.metrics.merge(sink);
-  std::string json = output::result_to_json(original);
+  std::string json = result::result_to_json(original);
   CHECK(json.find("\"last_time_ns\": -500000000") != std::string::npos);
   CHECK(json.find("\"last_time_ns\": 2000000000") != std::string::npos);
-  output::RunResult read = output::result_from_json(json, "r.json");
+  result::RunResult read = result::result_from_json(json, "r.json");
   const metrics::MetricData* metric = read.metrics.find("depth");
   REQUIRE(metric);
   std::string lane_a = metrics::encode_tags({{"lane", "a"}});
   CHECK(original.metrics.filtered(*original.metrics.find("depth"), lane_a).last == 1);
   CHECK(read.metrics.filtered(*metric, lane_a).last == 1);
   CHECK(metric->total.last == 1);
-  CHECK(output::result_to_json(read) == json);
+  CHECK(result::result_to_json(read) == json);
 }
 
 TEST_CASE("bad result files are refused with the place that is wrong") {
   auto error = [](const std::string& json) {
     try {
-      output::result_from_json(json, "r.json");
-    } catch (const output::ResultReadError& e) {
+      result::result_from_json(json, "r.json");
+    } catch (const result::ResultReadError& e) {
       return std::string(e.what());
     }
     return std::string("(no error)");
@@ -248,15 +248,15 @@ TEST_CASE("bad result files are refused with the place that is wrong") {
 }
 
 TEST_CASE("a scenario's load shape reads back; files written before it say it by their stages") {
-  using output::LoadShape;
+  using result::LoadShape;
   for (LoadShape shape : {LoadShape::kOther, LoadShape::kConstant, LoadShape::kRamping}) {
-    output::RunResult original = sample_result();
+    result::RunResult original = sample_result();
     original.scenarios[0].load = shape;
-    output::RunResult read = output::result_from_json(output::result_to_json(original), "r.json");
+    result::RunResult read = result::result_from_json(result::result_to_json(original), "r.json");
     CHECK(read.scenarios.at(0).load == shape);
   }
   auto load_of = [](const std::string& scenario) {
-    return output::result_from_json(
+    return result::result_from_json(
                R"({"schema":"lueng.result/1","metrics":{},"scenarios":[)" + scenario + "]}",
                "old.json")
         .scenarios.at(0)
