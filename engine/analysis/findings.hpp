@@ -10,7 +10,7 @@
 
 namespace lueng::analysis {
 
-// How the findings of a run (findings_model.hpp) are found, and how each reads.
+// How the findings of a run (result/findings_model.hpp) are found, and how each reads.
 
 inline constexpr double kRecoveryMargin = 0.20;
 // The error rate marks a breaking point only with this many failures in the window:

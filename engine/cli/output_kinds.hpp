@@ -17,7 +17,7 @@ struct OutputTarget {
   std::string target;
 };
 
-// The one table of output kinds (OutputKind, output.hpp): every --out KIND and
+// The one table of output kinds (OutputKind, output/output.hpp): every --out KIND and
 // every report `lueng report` can make.
 const std::vector<output::OutputKind>& output_kinds();
 const output::OutputKind* find_output_kind(std::string_view name);

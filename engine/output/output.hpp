@@ -32,7 +32,7 @@ struct Sample {
   CachedTags::Rendered& rendered_tags;
 };
 
-// An output opened before the run (an OutputKind with `open`, output_kinds.hpp):
+// An output opened before the run (an OutputKind with `open`, cli/output_kinds.hpp):
 // it streams every sample as the run goes (k6's json and csv), or writes from
 // the result model at the end (Locust's files), or both.
 class Output {
@@ -50,7 +50,7 @@ class Output {
   virtual std::string finish(const result::RunResult& result) = 0;
 };
 
-// A kind of output, one line of the table of them (output_kinds.hpp). Every kind
+// A kind of output, one line of the table of them (cli/output_kinds.hpp). Every kind
 // is opened before the run (so a target that cannot be written fails at once,
 // naming it) and finished with the result model once the run has ended, also
 // after an interrupt or an abort. What it does in between is its own: stream

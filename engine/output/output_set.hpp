@@ -18,7 +18,7 @@ class OutputSet {
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;
 
-  // Opens an output (output_kinds.hpp). Returns "" or the problem, naming the
+  // Opens an output of a kind (cli/output_kinds.hpp). Returns "" or the problem, naming the
   // option as the user gave it: `flag`, by default "--out KIND=TARGET".
   std::string add(const OutputKind& kind, const std::string& target, std::string flag = "");
   // After the script's options are read and before the run: hands the

@@ -8,7 +8,7 @@
 namespace lueng::result {
 
 // What the time series says beyond the totals (docs/user-guide.md, Findings), as
-// the result model holds it. The analysis computes them (findings.hpp) when a run
+// the result model holds it. The analysis computes them (analysis/findings.hpp) when a run
 // ends and after a result file is read back; the result file and the reports
 // only show what is here.
 

@@ -147,7 +147,7 @@ struct RunResult {
   uint64_t overflowed_tag_sets = 0;
   uint64_t dropped_samples = 0;  // samples the streaming outputs missed (writer too slow)
   thresholds::SloReport slo;     // the thresholds and the verdict; empty without thresholds
-  // Derived from the time series and the scenarios by compute_findings (findings.hpp)
+  // Derived from the time series and the scenarios by analysis::compute_findings
   // once the run has ended or the file is read back; empty until then.
   Findings findings;
   int exit_code = 0;
