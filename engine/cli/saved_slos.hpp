@@ -16,7 +16,7 @@ struct SavedVerdict {
 
 // Evaluates the run's own SLOs, or those of `slo_path` (a Lua file returning a
 // thresholds table) when it is not empty, with the run's script errors taken
-// into the verdict and recommendations added. Throws output::ResultReadError or
+// into the verdict and recommendations added. Throws result::ResultReadError or
 // thresholds::ThresholdError for a file that cannot be used (exit 104).
 // `command` names the caller in warnings on stderr.
 SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& result_path,
