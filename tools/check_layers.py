@@ -19,17 +19,20 @@ USES = {
     "engine/metrics": ["engine/common"],
     "engine/http": ["engine/common"],
     "engine/thresholds": ["engine/metrics"],
-    "engine/output": ["engine/thresholds"],
-    "engine/exec": ["engine/output", "engine/http"],
+    "engine/result": ["engine/thresholds"],
+    "engine/analysis": ["engine/result"],
+    "engine/report": ["engine/analysis"],
+    # Outputs are finished with the result model (Output::finish), so the
+    # streaming ones and the adapter for rendered reports see it; never a report.
+    "engine/output": ["engine/result"],
+    "engine/exec": ["engine/output", "engine/result", "engine/http"],
     "bindings": ["engine/exec"],
-    "engine/cli": ["bindings"],
+    "engine/cli": ["bindings", "engine/report"],
     "tools/hotel-mock": ["engine/common"],
 }
 
 # Includes against the graph today, each to be removed: (file, included folder).
-KNOWN = {
-    ("engine/output/locust_csv.cpp", "engine/http"),
-}
+KNOWN = set()
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:engine/[a-z_]+|bindings))/', re.M)
 
