@@ -226,7 +226,7 @@ std::string slo_table(const thresholds::SloReport& slo) {
         "</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
         "tr>\n",
         status_class(r.status), thresholds::status_name(r.status), e(slo_mark(r.status)),
-        thresholds::status_name(r.status), e(r.slo.selector.text), e(r.slo.threshold.text),
+        thresholds::status_name(r.status), e(slo_name(r)), e(r.slo.threshold.text),
         e(slo_measured(r)), r.slo.warn ? "<code>" + e(r.slo.warn->text) + "</code>" : "-",
         e(slo_deviation(r)), thresholds::priority_name(r.slo.priority), e(r.slo.description));
   out += "</tbody>\n</table>\n";

@@ -68,7 +68,7 @@ void slo_table(std::string& out, const thresholds::SloReport& slo) {
   out += "|---|---|---|---|---|---|---|\n";
   for (const auto& r : slo.results)
     out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n", slo_mark(r.status),
-                       thresholds::status_name(r.status), code(r.slo.selector.text),
+                       thresholds::status_name(r.status), code(slo_name(r)),
                        code(r.slo.threshold.text), cell(slo_measured(r)),
                        r.slo.warn ? code(r.slo.warn->text) : "-", cell(slo_deviation(r)),
                        thresholds::priority_name(r.slo.priority));
