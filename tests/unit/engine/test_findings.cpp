@@ -470,3 +470,28 @@ TEST_CASE("a run interrupted before the last tenth has not enough data for drift
   CHECK_FALSE(findings.drifts[0].flagged);
   CHECK(std::string(findings.drifts[0].state()) == "not enough data");
 }
+
+TEST_CASE("a stress test's steps past the breaking point and back down are judged for recovery") {
+  output::RunResult result;
+  // 0 -> 10 VUs (warm-up), then steps of 5 up to 25, none of which doubles the
+  // one before, then back to 10 and held: the rise is 2 s - 10 s.
+  result.scenarios.push_back(ramping({{2, 10}, {2, 15}, {2, 20}, {2, 25}, {2, 10}, {6, 10}}, 0));
+  result.time_series = series(
+      16, [](int64_t s) { return s < 2    ? 100.0
+                                 : s < 10 ? 900.0
+                                 : s < 12 ? 150.0
+                                          : 110.0; }, none,
+      ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  const output::Recovery& r = findings.recoveries[0];
+  CHECK(r.spike_start == 2);
+  CHECK(r.spike_end == 10);
+  CHECK(r.before_p95_ms == 100);
+  CHECK(r.recovered);
+  CHECK(r.seconds == 2);
+
+  // Steps that come back down before doubling are no spike.
+  result.scenarios[0] = ramping({{2, 10}, {2, 15}, {2, 18}, {2, 10}, {6, 10}}, 0);
+  CHECK(output::compute_findings(result).recoveries.empty());
+}
