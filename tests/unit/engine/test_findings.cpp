@@ -495,3 +495,18 @@ TEST_CASE("a stress test's steps past the breaking point and back down are judge
   result.scenarios[0] = ramping({{2, 10}, {2, 15}, {2, 18}, {2, 10}, {6, 10}}, 0);
   CHECK(output::compute_findings(result).recoveries.empty());
 }
+
+TEST_CASE("a time-scaled warm-up shorter than a second still gives the level before the spike") {
+  output::RunResult result;
+  // scripts/stress.lua at TIME_SCALE=0.008: the 2m warm-up lasts 0.96 s.
+  result.scenarios.push_back(ramping({{0.96, 10}, {2.4, 20}, {2.4, 50}, {0.48, 10}, {3, 10}}, 0));
+  result.time_series = series(
+      10, [](int64_t s) { return s < 1   ? 100.0
+                                 : s < 7 ? 900.0
+                                         : 100.0; }, none, ten);
+  output::Findings findings = output::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  CHECK(findings.recoveries[0].spike_start == 0);
+  CHECK(findings.recoveries[0].before_p95_ms == 100);
+  CHECK(findings.recoveries[0].recovered);
+}
