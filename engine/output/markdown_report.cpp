@@ -94,11 +94,11 @@ void key_metric_table(std::string& out, const RunResult& result) {
 }
 
 void endpoint_table(std::string& out, const RunResult& result) {
-  auto endpoints = endpoint_stats(result);
+  auto endpoints = endpoint_stats(result, EndpointKey::kEndpoint);
   if (endpoints.empty()) return;
   double seconds = result.duration_seconds > 0 ? result.duration_seconds : 1;
   out += "### Endpoints\n\n";
-  out += "| method | name | requests | failures | req/s | p(50) | p(95) | p(99) | max |\n";
+  out += "| method | endpoint | requests | failures | req/s | p(50) | p(95) | p(99) | max |\n";
   out += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& e : endpoints)
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(e.method),
