@@ -7,7 +7,9 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -22,6 +24,7 @@
 #include "engine/common/version.hpp"
 #include "engine/exec/phase_watch.hpp"
 #include "engine/exec/progress.hpp"
+#include "engine/exec/scenario_order.hpp"
 #include "engine/exec/script_hints.hpp"
 #include "engine/exec/supervisor.hpp"
 #include "engine/exec/time_series.hpp"
@@ -122,7 +125,10 @@ void TestRun::prepare() {
   }
 
   KeyValues test_tags = resolve_test_tags(options, config_.tags);
-  for (ScenarioConfig& config : resolve_scenarios(options, config_.shortcuts)) {
+  std::vector<ScenarioConfig> scenarios = resolve_scenarios(options, config_.shortcuts);
+  std::ifstream script_file(plan_.source.path, std::ios::binary);
+  order_as_written(scenarios, std::string(std::istreambuf_iterator<char>(script_file), {}));
+  for (ScenarioConfig& config : scenarios) {
     add_test_tags(config, test_tags);
     if (!init.has_function(config.exec)) {
       std::string hint =

@@ -1,8 +1,8 @@
 """The mistakes of a first hour with lueng get a hint instead of silence or a bare
 error: a misspelled command or module function (`http.gett`), `local options`,
 `local function default`, -d on a script whose scenarios run named functions,
-and an output folder that does not exist (said before the run, leaving no file
-behind)."""
+scenarios listed in another order than the script's, and an output folder that
+does not exist (said before the run, leaving no file behind)."""
 
 import os
 import select
@@ -114,6 +114,26 @@ class FirstHourTest(ServerCase):
                               'function default() http.teleport() end\n', "-i", "1")
         self.assertEqual(run.code, 107, run.stderr)
         self.assertIn("attempt to call field 'teleport' (a nil value)", run.stderr)
+
+    def test_scenarios_are_listed_in_the_scripts_order(self):
+        # Written zeta, alpha, then mid starting later; Lua's hash order is another.
+        script = ('options = { scenarios = {\n'
+                  '  zeta = { executor = "per-vu-iterations", vus = 1, iterations = 1 },\n'
+                  '  alpha = { executor = "per-vu-iterations", vus = 1, iterations = 1 },\n'
+                  '  ["mid-way"] = { executor = "per-vu-iterations", vus = 1, iterations = 1,\n'
+                  '                  startTime = "100ms" },\n'
+                  '  beta = { executor = "per-vu-iterations", vus = 1, iterations = 1 },\n'
+                  '} }\nfunction default() end\n')
+        run = self.run_script(script)
+        self.assertEqual(run.code, 0, run.stderr)
+        names = ["zeta", "alpha", "beta", "mid-way"]
+        self.assertEqual([s["name"] for s in run.result["scenarios"]], names)
+        banner = run.stdout[run.stdout.index("scenarios:"):]
+        positions = [banner.index(f"{name}: ") for name in names]
+        self.assertEqual(positions, sorted(positions), banner)
+        inspected = lueng("inspect", run.script_path).stdout
+        positions = [inspected.index(f"{name}: ") for name in names]
+        self.assertEqual(positions, sorted(positions), inspected)
 
     def test_an_output_folder_that_does_not_exist_is_named_before_the_run(self):
         folder = tempfile.mkdtemp(prefix="lueng-first-hour-")
