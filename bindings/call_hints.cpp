@@ -13,6 +13,9 @@ namespace lueng::bindings {
 
 namespace {
 
+// std::regex recurses per character: longer lines (data, minified code) are not read.
+constexpr size_t kLongestLine = 4096;
+
 std::string read_text(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   std::ostringstream text;
@@ -45,11 +48,16 @@ void push_named(lua_State* L, const std::string& text, const std::string& chain)
   for (std::string part; std::getline(parts, part, '.');) names.push_back(part);
   std::regex bound("(^|[^A-Za-z0-9_.])" + names[0] +
                    R"([ \t]*=[ \t]*require[ \t]*\(?[ \t]*["']([^"']+)["'])");
-  std::smatch match;
-  if (std::regex_search(text, match, bound)) {
+  std::string module;
+  std::istringstream lines(text);
+  for (std::string line; module.empty() && std::getline(lines, line);) {
+    std::smatch match;
+    if (line.size() <= kLongestLine && std::regex_search(line, match, bound)) module = match[2];
+  }
+  if (!module.empty()) {
     lua_getfield(L, LUA_REGISTRYINDEX, "_LOADED");
     if (lua_istable(L, -1)) {
-      lua_pushstring(L, match[2].str().c_str());
+      lua_pushstring(L, module.c_str());
       lua_rawget(L, -2);
     } else {
       lua_pushnil(L);
@@ -84,11 +92,12 @@ std::vector<std::string> function_names(lua_State* L) {
 
 std::string hint_for(lua_State* L, const std::string& message, const std::string& script_path) {
   static const std::regex call_error(
-      R"(^(.*):([0-9]+): attempt to call (field|method) '([A-Za-z_][A-Za-z0-9_]*)' \(a nil value\)$)");
+      R"(^(.*):([0-9]{1,9}): attempt to call (field|method) '([A-Za-z_][A-Za-z0-9_]*)' \(a nil value\)$)");
   std::smatch error;
   if (!std::regex_match(message, error, call_error)) return message;
   std::string text = read_text(file_named(error[1].str(), script_path));
   std::string line = line_of(text, std::stol(error[2].str()));
+  if (line.size() > kLongestLine) return message;
   std::string field = error[4].str();
   std::regex call("([A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*)[ \\t]*([.:])[ \\t]*" +
                   field + "[ \\t]*[(\"'{]");
@@ -111,7 +120,9 @@ std::string hint_for(lua_State* L, const std::string& message, const std::string
 
 std::string with_call_hint(lua_State* L, const std::string& message,
                            const std::string& script_path) {
-  if (message.find("attempt to call ") == std::string::npos) return message;
+  // Lua's own messages are short; std::regex recurses per character of a long one.
+  if (message.size() > 1024 || message.find("attempt to call ") == std::string::npos)
+    return message;
   // A failing iteration fails the same way many times a second: read the file once.
   thread_local std::unordered_map<std::string, std::string> known;
   if (auto it = known.find(message); it != known.end()) return it->second;
