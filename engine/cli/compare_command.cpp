@@ -1,11 +1,12 @@
 #include <cstdio>
 
+#include "engine/analysis/compare.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/flag_set.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/compare.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/report/compare_render.hpp"
+#include "engine/result/result_reader.hpp"
 
 namespace lueng::cli {
 
@@ -23,23 +24,23 @@ int compare_command(const std::vector<std::string>& args) {
   app.option("--format", format, "console, markdown or json")
       .one_of({"console", "markdown", "json"});
   if (auto status = app.parse(args, "compare")) return *status;
-  auto tolerance = output::parse_tolerance(tolerance_text);
+  auto tolerance = analysis::parse_tolerance(tolerance_text);
   if (!tolerance)
     return usage_error("compare", "invalid --tolerance '" + tolerance_text + "' (use e.g. 10%)");
 
-  output::RunResult baseline, current;
+  result::RunResult baseline, current;
   try {
-    baseline = output::read_result_file(baseline_path);
-    current = output::read_result_file(current_path);
-  } catch (const output::ResultReadError& error) {
+    baseline = result::read_result_file(baseline_path);
+    current = result::read_result_file(current_path);
+  } catch (const result::ResultReadError& error) {
     return usage_error("compare", error.what());
   }
-  output::Comparison comparison = output::compare_runs(baseline, current, *tolerance);
+  analysis::Comparison comparison = analysis::compare_runs(baseline, current, *tolerance);
   std::string text =
-      format == "json" ? output::render_comparison_json(comparison, baseline_path, current_path)
+      format == "json" ? report::render_comparison_json(comparison, baseline_path, current_path)
       : format == "markdown"
-          ? output::render_comparison_markdown(comparison, baseline_path, current_path)
-          : output::render_comparison_console(comparison, baseline_path, current_path);
+          ? report::render_comparison_markdown(comparison, baseline_path, current_path)
+          : report::render_comparison_console(comparison, baseline_path, current_path);
   fputs(text.c_str(), stdout);
   fflush(stdout);
   return comparison.regressed() ? kExitSloFailed : kExitOk;

@@ -8,9 +8,9 @@
 #include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/result_reader.hpp"
-#include "engine/output/script_errors.hpp"
-#include "engine/output/slo_report.hpp"
+#include "engine/report/slo_report.hpp"
+#include "engine/result/result_reader.hpp"
+#include "engine/result/script_errors.hpp"
 #include "engine/thresholds/definitions.hpp"
 
 namespace lueng::cli {
@@ -31,7 +31,7 @@ int decide(Decision decision, const std::string& reason) {
 
 // Why a run cannot vouch for a deployment whatever its SLOs say: it did not run
 // to its end, or the script did not do what it was written to do. "" when it can.
-std::string unfinished_run(const output::RunResult& result) {
+std::string unfinished_run(const result::RunResult& result) {
   if (result.partial)
     return "the result file was written during the run (partial): the run never finished";
   if (result.interrupted)
@@ -41,9 +41,9 @@ std::string unfinished_run(const output::RunResult& result) {
   for (const auto& error : result.script_errors)
     if (error.phase != "iteration")
       return fmt::format("{}() failed: {}", error.phase, error.message);
-  output::ScriptErrorTotals totals = output::script_error_totals(result);
+  result::ScriptErrorTotals totals = result::script_error_totals(result);
   if (totals.errors > 0)
-    return output::script_errors_phrase(totals) + " (the script is broken, first: " +
+    return result::script_errors_phrase(totals) + " (the script is broken, first: " +
            (result.script_errors.empty() ? std::string("?") : result.script_errors[0].message) +
            ")";
   int code = result.exit_code;
@@ -80,14 +80,14 @@ int gate_command(const std::vector<std::string>& args) {
   if (!(min_compliance >= 0 && min_compliance <= 100))
     return decide(kBlock, "--min-compliance must be a percentage from 0 to 100");
 
-  output::RunResult result;
+  result::RunResult result;
   SavedVerdict saved;
   try {
-    result = output::read_result_file(result_path);
+    result = result::read_result_file(result_path);
     if (std::string problem = unfinished_run(result); !problem.empty())
       return decide(kBlock, result_path + ": " + problem);
     saved = evaluate_saved(result, result_path, slo_path, strict, "gate");
-  } catch (const output::ResultReadError& error) {
+  } catch (const result::ResultReadError& error) {
     return decide(kBlock, std::string("no usable result: ") + error.what());
   } catch (const thresholds::ThresholdError& error) {
     return decide(kBlock, std::string("the SLOs cannot be read: ") + error.what());
@@ -99,9 +99,9 @@ int gate_command(const std::vector<std::string>& args) {
   const thresholds::SloReport& report = saved.report;
   printf("gate: %s: %s, %s run\n", result_path.c_str(), result.script.c_str(),
          format_duration(result.duration_seconds).c_str());
-  fputs(output::render_slo_ci(report).c_str(), stdout);
-  std::string verdict = fmt::format("{}, compliance {}", output::slo_verdict_line(report),
-                                    output::slo_compliance_line(report));
+  fputs(report::render_slo_ci(report).c_str(), stdout);
+  std::string verdict = fmt::format("{}, compliance {}", report::slo_verdict_line(report),
+                                    report::slo_compliance_line(report));
   if (report.exit_code == kExitSloCritical) return decide(kBlock, verdict);
   if (report.exit_code != kExitOk && report.exit_code != kExitSloFailed)
     return decide(kBlock, verdict);

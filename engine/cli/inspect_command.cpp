@@ -7,7 +7,7 @@
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/summary.hpp"
+#include "engine/report/summary.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::cli {
@@ -32,8 +32,8 @@ int inspect_command(const std::vector<std::string>& args) {
     fprintf(stderr, "lueng inspect: script error: %s\n", error.what());
     return kExitScriptError;
   }
-  output::RunResult plan = run.describe();
-  std::string out = output::render_scenarios(plan);
+  result::RunResult plan = run.describe();
+  std::string out = report::render_scenarios(plan);
   out += fmt::format("\n  {} worker thread{}", plan.workers, plan.workers == 1 ? "" : "s");
   if (!run.workers_note().empty()) out += " (" + run.workers_note() + ")";
   out += "\n\n";

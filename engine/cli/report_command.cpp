@@ -1,13 +1,14 @@
 #include <cstdio>
 #include <map>
 
+#include "engine/analysis/findings.hpp"
 #include "engine/cli/commands.hpp"
 #include "engine/cli/flag_set.hpp"
+#include "engine/cli/output_kinds.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/result/result_reader.hpp"
 
 namespace lueng::cli {
 
@@ -19,7 +20,7 @@ int report_command(const std::vector<std::string>& args) {
   std::string result_path;
   app.option("result", result_path, "result file written by lueng run --summary-export").required();
   std::map<std::string, std::string> files;  // kind -> file
-  for (const auto& kind : output::output_kinds())
+  for (const auto& kind : output_kinds())
     if (kind.from_result_file)
       app.option(std::string("--") + kind.name, files[kind.name],
                  std::string("write the ") + kind.help + " here");
@@ -28,7 +29,7 @@ int report_command(const std::vector<std::string>& args) {
              "PREFIX: Locust's PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv");
   if (auto status = app.parse(args, "report")) return *status;
 
-  std::vector<output::OutputTarget> targets;
+  std::vector<OutputTarget> targets;
   for (const auto& [kind, file] : files)
     if (!file.empty()) targets.push_back({kind, file});
   if (targets.empty() && locust_prefix.empty()) {
@@ -38,19 +39,20 @@ int report_command(const std::vector<std::string>& args) {
     return usage_error("report", "nothing to write; give at least one of " + flags);
   }
 
-  output::RunResult result;
+  result::RunResult result;
   try {
-    result = output::read_result_file(result_path);
-  } catch (const output::ResultReadError& error) {
+    result = result::read_result_file(result_path);
+  } catch (const result::ResultReadError& error) {
     return usage_error("report", error.what());
   }
+  result.findings = analysis::compute_findings(result);  // the file's are for other readers
   // The same outputs as `lueng run --out`, finished with the saved result.
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
   output::OutputSet outputs;
   bool ok = true;
-  for (const output::OutputTarget& target : targets)
+  for (const OutputTarget& target : targets)
     if (std::string problem = outputs.add(
-            *output::find_output_kind(target.kind), target.target,
+            *find_output_kind(target.kind), target.target,
             (target.kind == "locust" ? "--csv " : "--" + target.kind + " ") + target.target);
         !problem.empty()) {
       fprintf(stderr, "lueng report: %s\n", problem.c_str());

@@ -7,37 +7,39 @@
 
 #include "bindings/script_error.hpp"
 #include "bindings/slo_files.hpp"
+#include "engine/analysis/compare.hpp"
+#include "engine/analysis/findings.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/cli/output_kinds.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/cli/summary_hook.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/common/text_file.hpp"
 #include "engine/exec/engine_error.hpp"
 #include "engine/exec/stop_signals.hpp"
 #include "engine/exec/test_run.hpp"
-#include "engine/output/compare.hpp"
-#include "engine/output/output_kinds.hpp"
 #include "engine/output/output_set.hpp"
-#include "engine/output/result_file.hpp"
-#include "engine/output/result_reader.hpp"
-#include "engine/output/summary.hpp"
-#include "engine/output/text_file.hpp"
+#include "engine/report/compare_render.hpp"
+#include "engine/report/summary.hpp"
+#include "engine/result/result_file.hpp"
+#include "engine/result/result_reader.hpp"
 
 namespace lueng::cli {
 
 namespace {
 std::string output_kind_names() {
   std::string names;
-  for (const auto& kind : output::output_kinds())
+  for (const auto& kind : output_kinds())
     names += (names.empty() ? "" : ", ") + std::string(kind.name);
   return names;
 }
 // handleSummary(data) with the result file as `data`. A failing hook is a script
 // error (exit 107) and the default summary is printed instead, so nothing is lost.
-std::optional<SummaryHookOutput> call_summary_hook(exec::TestRun& run, output::RunResult& result) {
+std::optional<SummaryHookOutput> call_summary_hook(exec::TestRun& run, result::RunResult& result) {
   std::string problem;
   try {
-    std::optional<std::string> returned = run.call_summary_hook(output::result_to_json(result));
+    std::optional<std::string> returned = run.call_summary_hook(result::result_to_json(result));
     if (!returned) return std::nullopt;  // stopped by a signal
     SummaryHookOutput hook;
     problem = read_summary_hook_output(*returned, hook);
@@ -77,26 +79,26 @@ int run_command(const std::vector<std::string>& args) {
   app.flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
   if (auto status = app.parse(args, "run")) return *status;
 
-  std::vector<output::OutputTarget> targets;
+  std::vector<OutputTarget> targets;
   for (const std::string& text : outs) {
-    output::OutputTarget target;
-    if (std::string problem = output::parse_output_target(text, &target); !problem.empty())
+    OutputTarget target;
+    if (std::string problem = parse_output_target(text, &target); !problem.empty())
       return usage_error("run", problem);
     targets.push_back(target);
   }
   if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
   if (!flags.summary_export.empty())
-    if (std::string problem = output::check_writable(flags.summary_export); !problem.empty())
+    if (std::string problem = check_writable(flags.summary_export); !problem.empty())
       return usage_error("run", "--summary-export " + problem);
 
-  auto tolerance = output::parse_tolerance(tolerance_text);
+  auto tolerance = analysis::parse_tolerance(tolerance_text);
   if (!tolerance)
     return usage_error("run", "invalid --tolerance '" + tolerance_text + "' (use e.g. 10%)");
   // Read before the run: a bad baseline should not cost a whole test.
-  std::optional<output::RunResult> baseline;
+  std::optional<result::RunResult> baseline;
   if (!baseline_path.empty()) try {
-      baseline = output::read_result_file(baseline_path);
-    } catch (const output::ResultReadError& error) {
+      baseline = result::read_result_file(baseline_path);
+    } catch (const result::ResultReadError& error) {
       return usage_error("run", error.what());
     }
 
@@ -108,8 +110,8 @@ int run_command(const std::vector<std::string>& args) {
   // Every output opens before the run, so a target that cannot be written fails
   // at once rather than after the test.
   output::OutputSet outputs;
-  for (const output::OutputTarget& target : targets)
-    if (std::string problem = outputs.add(*output::find_output_kind(target.kind), target.target,
+  for (const OutputTarget& target : targets)
+    if (std::string problem = outputs.add(*find_output_kind(target.kind), target.target,
                                           target.kind == "locust" && target.target == locust_prefix
                                               ? "--csv " + locust_prefix
                                               : "");
@@ -123,9 +125,10 @@ int run_command(const std::vector<std::string>& args) {
                                   "' (use e.g. 30s, 5m, or 0 for the end only)");
   if (!flags.summary_export.empty() && *interval > 0) {
     config.checkpoint_seconds = *interval;
-    config.checkpoint = [path = flags.summary_export](const output::RunResult& partial) {
+    config.checkpoint = [path = flags.summary_export](result::RunResult partial) {
+      partial.findings = analysis::compute_findings(partial);
       std::string error;
-      if (!output::write_result_file(partial, path, &error))
+      if (!result::write_result_file(partial, path, &error))
         fprintf(stderr, "WARN the partial result file: %s\n", error.c_str());
     };
   }
@@ -144,7 +147,7 @@ int run_command(const std::vector<std::string>& args) {
     }
     return code;
   };
-  output::RunResult result;
+  result::RunResult result;
   try {
     exec::ensure_file_descriptors();
     signals.emplace();
@@ -163,9 +166,9 @@ int run_command(const std::vector<std::string>& args) {
     // a CI log would otherwise show it only with the summary.
     // A summary hook owns stdout (its text replaces the summary): no banner then.
     if (!run.has_summary_hook()) {
-      output::RunResult banner = run.describe();
+      result::RunResult banner = run.describe();
       banner.random_seed = run.random_seed();
-      fputs((output::render_scenarios(banner) + "\n").c_str(), stdout);
+      fputs((report::render_scenarios(banner) + "\n").c_str(), stdout);
       fflush(stdout);
       banner_printed = true;
     }
@@ -184,6 +187,9 @@ int run_command(const std::vector<std::string>& args) {
     fprintf(stderr, "lueng run: %s\n", error.what());
     return finish(kExitEngine);
   }
+  // The run has ended: what its time series says beyond the totals, for every
+  // output, the summary hook and the result file alike.
+  result.findings = analysis::compute_findings(result);
 
   if (std::string problem = bindings::add_recommendations(result.slo, config.source.module_dirs);
       !problem.empty())
@@ -215,23 +221,23 @@ int run_command(const std::vector<std::string>& args) {
   if (hook && hook->stdout_text) {
     fputs(hook->stdout_text->c_str(), stdout);
   } else {
-    output::SummaryStyle style;
+    report::SummaryStyle style;
     style.color = !flags.no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
     style.scenarios = !banner_printed;
-    fputs(output::render_summary(result, style).c_str(), stdout);
+    fputs(report::render_summary(result, style).c_str(), stdout);
   }
   fflush(stdout);
 
   if (baseline) {
-    output::Comparison comparison = output::compare_runs(*baseline, result, *tolerance);
-    fputs(("\n" + output::render_comparison_console(comparison, baseline_path, "this run")).c_str(),
+    analysis::Comparison comparison = analysis::compare_runs(*baseline, result, *tolerance);
+    fputs(("\n" + report::render_comparison_console(comparison, baseline_path, "this run")).c_str(),
           stdout);
     fflush(stdout);
   }
 
   if (!flags.summary_export.empty()) {
     std::string error;
-    if (!output::write_result_file(result, flags.summary_export, &error)) {
+    if (!result::write_result_file(result, flags.summary_export, &error)) {
       fprintf(stderr, "lueng run: %s\n", error.c_str());
       return finish(kExitInvalidConfig);
     }

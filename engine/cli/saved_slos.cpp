@@ -4,8 +4,8 @@
 
 #include "bindings/script_state.hpp"
 #include "bindings/slo_files.hpp"
-#include "engine/output/script_errors.hpp"
-#include "engine/output/slo_series.hpp"
+#include "engine/result/script_errors.hpp"
+#include "engine/result/slo_series.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 // own SLOs and the built-in catalog. A metric none of them knows got no samples
 // in that run: its SLOs are NO DATA, as they would have been at the end of it.
 std::vector<thresholds::SloDefinition> slos_of_file(const std::string& path,
-                                                    const output::RunResult& result) {
+                                                    const result::RunResult& result) {
   rapidjson::Document table = bindings::load_thresholds_file(path);
   metrics::MetricCatalog builtins;
   auto lookup = [&](std::string_view name) -> std::optional<metrics::MetricDef> {
@@ -50,7 +50,7 @@ std::string abort_among(const std::vector<thresholds::SloDefinition>& slos,
 
 }  // namespace
 
-SavedVerdict evaluate_saved(const output::RunResult& result, const std::string& result_path,
+SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& result_path,
                             const std::string& slo_path, bool strict, const std::string& command) {
   std::vector<thresholds::SloDefinition> slos;
   std::string aborted_by;
@@ -69,10 +69,10 @@ SavedVerdict evaluate_saved(const output::RunResult& result, const std::string& 
   verdict.has_slos = !slos.empty();
   if (!verdict.has_slos) return verdict;
   verdict.report = thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict,
-                                            aborted_by, output::seconds_in(result.time_series));
+                                            aborted_by, result::seconds_in(result.time_series));
   // As at the end of the run: a run that measured nothing but script errors is not
   // a pass, whatever SLOs are checked on it.
-  output::apply_script_errors(verdict.report, output::script_error_totals(result));
+  result::apply_script_errors(verdict.report, result::script_error_totals(result));
   std::string dirs_from = slo_path.empty() ? result_path : slo_path;
   if (std::string problem =
           bindings::add_recommendations(verdict.report, bindings::default_module_dirs(dirs_from));

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::cli {
@@ -16,10 +16,10 @@ struct SavedVerdict {
 
 // Evaluates the run's own SLOs, or those of `slo_path` (a Lua file returning a
 // thresholds table) when it is not empty, with the run's script errors taken
-// into the verdict and recommendations added. Throws output::ResultReadError or
+// into the verdict and recommendations added. Throws result::ResultReadError or
 // thresholds::ThresholdError for a file that cannot be used (exit 104).
 // `command` names the caller in warnings on stderr.
-SavedVerdict evaluate_saved(const output::RunResult& result, const std::string& result_path,
+SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& result_path,
                             const std::string& slo_path, bool strict, const std::string& command);
 
 }  // namespace lueng::cli

@@ -5,7 +5,7 @@
 #include <rapidjson/document.h>
 
 #include "engine/common/json_parse.hpp"
-#include "engine/output/text_file.hpp"
+#include "engine/common/text_file.hpp"
 
 namespace lueng::cli {
 
@@ -55,8 +55,7 @@ std::vector<std::string> write_summary_hook_files(const SummaryHookOutput& out) 
   }
   for (const auto& [path, text] : out.files) {
     std::string error;
-    if (!output::write_text_file(path, text, &error))
-      problems.push_back("handleSummary(): " + error);
+    if (!write_text_file(path, text, &error)) problems.push_back("handleSummary(): " + error);
   }
   return problems;
 }

@@ -11,16 +11,16 @@
 #include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
-#include "engine/output/result_reader.hpp"
-#include "engine/output/slo_json.hpp"
-#include "engine/output/slo_report.hpp"
+#include "engine/report/slo_report.hpp"
+#include "engine/result/result_reader.hpp"
+#include "engine/result/slo_json.hpp"
 #include "engine/thresholds/definitions.hpp"
 
 namespace lueng::cli {
 
 namespace {
 
-std::string header(const output::RunResult& result, const std::string& path) {
+std::string header(const result::RunResult& result, const std::string& path) {
   std::string out = fmt::format("\n     result: {}\n     script: {}, {} run", path, result.script,
                                 format_duration(result.duration_seconds));
   if (result.interrupted) out += ", interrupted: " + result.interrupt_reason;
@@ -49,12 +49,12 @@ int validate_command(const std::vector<std::string>& args) {
   app.flag("--no-color", no_color, "no colors in the console report");
   if (auto status = app.parse(args, "validate")) return *status;
 
-  output::RunResult result;
+  result::RunResult result;
   SavedVerdict saved;
   try {
-    result = output::read_result_file(result_path);
+    result = result::read_result_file(result_path);
     saved = evaluate_saved(result, result_path, slo_path, strict, "validate");
-  } catch (const output::ResultReadError& error) {
+  } catch (const result::ResultReadError& error) {
     return usage_error("validate", error.what());
   } catch (const thresholds::ThresholdError& error) {
     return usage_error("validate", error.what());
@@ -67,15 +67,15 @@ int validate_command(const std::vector<std::string>& args) {
 
   std::string text;
   if (format == "json") {
-    text = output::slo_report_to_json(report);
+    text = result::slo_report_to_json(report);
   } else if (format == "markdown") {
-    text = output::render_slo_markdown(report);
+    text = report::render_slo_markdown(report);
   } else {
     bool color =
         output_path.empty() && !no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-    text = header(result, result_path) + output::render_slo_section(report, color);
+    text = header(result, result_path) + report::render_slo_section(report, color);
   }
-  if (ci) fputs(output::render_slo_ci(report).c_str(), stdout);
+  if (ci) fputs(report::render_slo_ci(report).c_str(), stdout);
   if (!output_path.empty()) {
     FILE* file = std::fopen(output_path.c_str(), "wb");
     bool ok = file && std::fwrite(text.data(), 1, text.size(), file) == text.size();

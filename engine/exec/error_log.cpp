@@ -28,9 +28,9 @@ void ErrorLog::report(const std::string& message, const char* phase, bool delibe
             deliberate ? "ended by lueng.fail()" : "failed", message.c_str());
 }
 
-std::vector<output::ScriptErrorCount> ErrorLog::counts() const {
+std::vector<result::ScriptErrorCount> ErrorLog::counts() const {
   std::lock_guard lock(mutex_);
-  std::vector<output::ScriptErrorCount> sorted = messages_;
+  std::vector<result::ScriptErrorCount> sorted = messages_;
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.count > b.count; });
   return sorted;

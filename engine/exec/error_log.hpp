@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -22,12 +22,12 @@ class ErrorLog {
   // `phase`: "iteration", "setup" or "teardown"; `deliberate`: raised by lueng.fail().
   void report(const std::string& message, const char* phase = "iteration", bool deliberate = false);
   // Most frequent first.
-  std::vector<output::ScriptErrorCount> counts() const;
+  std::vector<result::ScriptErrorCount> counts() const;
   void print_repeats() const;  // "... (occurred N times)" for messages seen more than once
 
  private:
   mutable std::mutex mutex_;
-  std::vector<output::ScriptErrorCount> messages_;
+  std::vector<result::ScriptErrorCount> messages_;
   std::unordered_map<std::string, size_t> index_;  // message -> place in messages_
   bool bound_reported_ = false;
 };

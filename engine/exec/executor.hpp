@@ -8,7 +8,7 @@
 
 #include "engine/exec/scenario_config.hpp"
 
-namespace lueng::output {
+namespace lueng::result {
 struct ScenarioSummary;
 }
 
@@ -70,7 +70,7 @@ class ExecutorConfig {
   virtual std::string describe() const = 0;
   // Fills in the result model's account of the load: vus, iterations, duration,
   // start target and stages, and the load shape the findings judge.
-  virtual void summarize(output::ScenarioSummary& summary) const = 0;
+  virtual void summarize(result::ScenarioSummary& summary) const = 0;
   // The executor of one worker's segment. `this` outlives it (the run plan holds both).
   virtual std::unique_ptr<Executor> create(const Segment& segment,
                                            ScenarioShared& shared) const = 0;

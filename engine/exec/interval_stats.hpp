@@ -4,13 +4,13 @@
 #include <cstdint>
 
 #include "engine/metrics/histogram.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
 // What happened during one second of the test, for the time series of the
 // result file and the live view. Workers fill one each; the main thread merges.
-struct IntervalStats : output::IntervalCounts {
+struct IntervalStats : result::IntervalCounts {
   int64_t second = 0;           // since the test start
   metrics::Histogram duration;  // http_req_duration
   // What tells a saturated generator from a slow target, besides `dropped`: how
@@ -26,7 +26,7 @@ struct IntervalStats : output::IntervalCounts {
 
   // Starts over for another second, keeping the histograms' memory.
   void reset(int64_t new_second) {
-    static_cast<output::IntervalCounts&>(*this) = {};
+    static_cast<result::IntervalCounts&>(*this) = {};
     second = new_second;
     duration.clear();
     start_lag.clear();

@@ -31,11 +31,11 @@
 #include "engine/exec/worker.hpp"
 #include "engine/metrics/sink.hpp"
 #include "engine/output/sample_writer.hpp"
-#include "engine/output/script_errors.hpp"
-#include "engine/output/slo_report.hpp"
-#include "engine/output/slo_series.hpp"
+#include "engine/result/script_errors.hpp"
+#include "engine/result/slo_series.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
+#include "engine/thresholds/slo_value.hpp"
 
 namespace lueng::exec {
 
@@ -51,9 +51,9 @@ int64_t unix_ms_now() {
       .count();
 }
 
-output::ScenarioSummary summarize(const PlannedScenario& s) {
+result::ScenarioSummary summarize(const PlannedScenario& s) {
   const ScenarioConfig& c = s.config;
-  output::ScenarioSummary summary;
+  result::ScenarioSummary summary;
   summary.name = c.name;
   summary.executor = c.executor;
   summary.description = c.executor_config->describe();
@@ -193,7 +193,7 @@ void TestRun::read_thresholds(const rapidjson::Value& options) {
 }
 
 const thresholds::SloDefinition* TestRun::check_abort(
-    double elapsed, const std::vector<output::TimePoint>& closed) {
+    double elapsed, const std::vector<result::TimePoint>& closed) {
   if (!aborted_by_.empty()) return nullptr;
   if (const auto* slo = check_window_abort(elapsed, closed)) return slo;
   if (abort_watches_.empty()) return nullptr;
@@ -212,18 +212,18 @@ const thresholds::SloDefinition* TestRun::check_abort(
     fprintf(stderr, "\n  abort_on_fail: %s missed %s after %.0fs (%s=%s): stopping gracefully\n",
             slo.selector.text.c_str(), slo.threshold.text.c_str(), elapsed,
             slo.threshold.aggregation_text().c_str(),
-            output::format_slo_value(result, result.value).c_str());
+            thresholds::format_slo_value(result, result.value).c_str());
     return &slo;
   }
   return nullptr;
 }
 
 const thresholds::SloDefinition* TestRun::check_window_abort(
-    double elapsed, const std::vector<output::TimePoint>& closed) {
+    double elapsed, const std::vector<result::TimePoint>& closed) {
   for (size_t slo_index : window_watches_) {
     const thresholds::SloDefinition& slo = slos_[slo_index];
     if (elapsed < slo.delay_abort_eval) continue;
-    std::vector<thresholds::SecondValue> seconds = output::seconds_of(slo.selector.metric, closed);
+    std::vector<thresholds::SecondValue> seconds = result::seconds_of(slo.selector.metric, closed);
     // A few seconds are not a window yet: only the end of the run judges a run
     // shorter than one.
     if (!thresholds::has_full_window(slo, seconds)) continue;
@@ -241,7 +241,7 @@ const thresholds::SloDefinition* TestRun::check_window_abort(
             static_cast<long long>(slo.window), static_cast<long long>(result.worst_window->from),
             static_cast<long long>(result.worst_window->to),
             slo.threshold.aggregation_text().c_str(),
-            output::format_slo_value(result, result.value).c_str());
+            thresholds::format_slo_value(result, result.value).c_str());
     return &slo;
   }
   return nullptr;
@@ -261,8 +261,8 @@ std::vector<metrics::Aggregate> TestRun::tracked_in(const metrics::MetricSet& me
   return out;
 }
 
-output::RunResult TestRun::describe() const {
-  output::RunResult result;
+result::RunResult TestRun::describe() const {
+  result::RunResult result;
   result.lueng_version = kVersion;
   result.script = plan_.source.path;
   result.module_paths = plan_.source.module_dirs;
@@ -283,7 +283,7 @@ output::RunResult TestRun::describe() const {
 }
 
 bool TestRun::call_watched(const char* name, const std::string& data_json, std::string* returned,
-                           output::RunResult& result) {
+                           result::RunResult& result) {
   // The call's thread holds its own pieces: it may outlive this function when a
   // signal stops it and it does not end (a loop in a JIT trace).
   auto stop = std::make_shared<CallStop>();
@@ -319,15 +319,15 @@ bool TestRun::call_watched(const char* name, const std::string& data_json, std::
 }
 
 std::optional<std::string> TestRun::call_summary_hook(const std::string& data_json) {
-  output::RunResult scratch;  // what the hook measures is not part of the test
+  result::RunResult scratch;  // what the hook measures is not part of the test
   scratch.metrics = metrics::MetricSet(plan_.catalog);
   std::string returned;
   if (!call_watched("handleSummary", data_json, &returned, scratch)) return std::nullopt;
   return returned;
 }
 
-output::RunResult TestRun::execute() {
-  output::RunResult result = describe();
+result::RunResult TestRun::execute() {
+  result::RunResult result = describe();
   result.random_seed = plan_.source.random_seed;
   if (plan_.samples) plan_.samples->start(plan_.catalog);
   // A signal during setup() ends the run there: no load, no teardown() (setup's
@@ -351,8 +351,8 @@ output::RunResult TestRun::execute() {
   result.script_errors = shared_.errors.counts();
   result.slo =
       thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds, config_.strict,
-                               aborted_by_, output::seconds_in(result.time_series));
-  output::apply_script_errors(result.slo, output::script_error_totals(result));
+                               aborted_by_, result::seconds_in(result.time_series));
+  result::apply_script_errors(result.slo, result::script_error_totals(result));
   if (hung_) {
     result.slo.verdict = std::string("SCRIPT ERROR: ") + kHungMessage;
     result.slo.exit_code = kExitScriptError;
@@ -360,7 +360,7 @@ output::RunResult TestRun::execute() {
   return result;
 }
 
-void TestRun::run_workers(output::RunResult& result) {
+void TestRun::run_workers(result::RunResult& result) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < plan_.workers; ++i)
     workers.push_back(std::make_unique<Worker>(i, plan_, shared_));
@@ -436,7 +436,7 @@ void TestRun::run_workers(output::RunResult& result) {
   add_vu_gauges(result);
 }
 
-void TestRun::add_vu_gauges(output::RunResult& result) const {
+void TestRun::add_vu_gauges(result::RunResult& result) const {
   // The VU gauges come from the per-second samples of the main thread.
   metrics::Aggregate vus, vus_max;
   uint64_t end = uv_hrtime();
@@ -450,9 +450,9 @@ void TestRun::add_vu_gauges(output::RunResult& result) const {
   result.metrics.add(plan_.catalog.def(metrics::builtin::kVusMax), "", vus_max);
 }
 
-output::RunResult TestRun::partial_result(const output::RunResult& before_load,
+result::RunResult TestRun::partial_result(const result::RunResult& before_load,
                                           Supervisor& supervisor) {
-  output::RunResult partial = before_load;  // setup()'s metrics and the run's description
+  result::RunResult partial = before_load;  // setup()'s metrics and the run's description
   partial.partial = true;
   partial.clock_start_ns = plan_.start_ns;
   partial.duration_seconds = static_cast<double>(uv_hrtime() - plan_.start_ns) / 1e9;
@@ -467,8 +467,8 @@ output::RunResult TestRun::partial_result(const output::RunResult& before_load,
   partial.script_errors = shared_.errors.counts();
   partial.slo =
       thresholds::evaluate_all(slos_, partial.metrics, partial.duration_seconds, config_.strict,
-                               aborted_by_, output::seconds_in(partial.time_series));
-  output::apply_script_errors(partial.slo, output::script_error_totals(partial));
+                               aborted_by_, result::seconds_in(partial.time_series));
+  result::apply_script_errors(partial.slo, result::script_error_totals(partial));
   return partial;
 }
 

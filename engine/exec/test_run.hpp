@@ -10,7 +10,7 @@
 #include "engine/exec/options.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/stop_signals.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::exec {
@@ -27,9 +27,9 @@ struct TestRunConfig {
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.
   StopSignals* signals = nullptr;
-  // Called every checkpoint_seconds of the load with the result so far (partial):
-  // the result file written during a long run.
-  std::function<void(const output::RunResult&)> checkpoint;
+  // Called every checkpoint_seconds of the load with the result so far (partial),
+  // the callback's to complete: the result file written during a long run.
+  std::function<void(result::RunResult partial)> checkpoint;
   double checkpoint_seconds = 60;
   // The test ends after this many seconds, however long its scenarios are (0: as
   // long as they are). Set from LUENG_MAX_DURATION by `lueng run`.
@@ -49,10 +49,10 @@ class TestRun {
   void prepare();
   // Everything else. Throws bindings::ScriptError when setup() fails; an error
   // in teardown() is reported in the result (teardown_error) instead.
-  output::RunResult execute();
+  result::RunResult execute();
   // What prepare() resolved (script, scenarios, VUs) as a result model with no
   // measurements yet: `lueng inspect` prints it, execute() fills it in.
-  output::RunResult describe() const;
+  result::RunResult describe() const;
 
   const std::string& teardown_error() const { return teardown_error_; }
   // Whether the script defines handleSummary(data), the end-of-run hook.
@@ -72,13 +72,13 @@ class TestRun {
   uint64_t random_seed() const { return plan_.source.random_seed; }
 
  private:
-  void run_workers(output::RunResult& result);
+  void run_workers(result::RunResult& result);
   // setup() or teardown() on a thread of its own, stopped by a signal: false
   // when it was (result marked interrupted). Throws ScriptError when it fails.
   bool call_watched(const char* name, const std::string& data_json, std::string* returned,
-                    output::RunResult& result);
-  void add_vu_gauges(output::RunResult& result) const;
-  output::RunResult partial_result(const output::RunResult& before_load,
+                    result::RunResult& result);
+  void add_vu_gauges(result::RunResult& result) const;
+  result::RunResult partial_result(const result::RunResult& before_load,
                                    class Supervisor& supervisor);
   void read_thresholds(const rapidjson::Value& options);
 
@@ -103,9 +103,9 @@ class TestRun {
   // The first abort_on_fail SLO missed after `elapsed` seconds, or none;
   // `closed`: the seconds of the time series closed so far.
   const thresholds::SloDefinition* check_abort(double elapsed,
-                                               const std::vector<output::TimePoint>& closed);
+                                               const std::vector<result::TimePoint>& closed);
   const thresholds::SloDefinition* check_window_abort(double elapsed,
-                                                      const std::vector<output::TimePoint>& closed);
+                                                      const std::vector<result::TimePoint>& closed);
 };
 
 }  // namespace lueng::exec

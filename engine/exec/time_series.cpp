@@ -21,8 +21,8 @@ void TimeSeriesBuilder::close_before(int64_t second) {
   while (!open_.empty() && open_.begin()->first < second) {
     const Open& open = open_.begin()->second;
     const IntervalStats& s = open.stats;
-    output::TimePoint point;
-    static_cast<output::IntervalCounts&>(point) = s;
+    result::TimePoint point;
+    static_cast<result::IntervalCounts&>(point) = s;
     point.second = s.second;
     point.vus = open.vus;
     point.vus_max = open.vus_max;
@@ -51,15 +51,15 @@ void TimeSeriesBuilder::close_before(int64_t second) {
       point.total_min = total_duration_.min();
       point.total_avg = total_duration_.mean();
       point.total_max = total_duration_.max();
-      for (size_t i = 0; i < output::kLocustPercentiles.size(); ++i)
-        point.total_percentiles[i] = total_duration_.percentile(output::kLocustPercentiles[i]);
+      for (size_t i = 0; i < result::kLocustPercentiles.size(); ++i)
+        point.total_percentiles[i] = total_duration_.percentile(result::kLocustPercentiles[i]);
     }
     closed_.push_back(point);
     open_.erase(open_.begin());
   }
 }
 
-std::vector<output::TimePoint> TimeSeriesBuilder::finish() {
+std::vector<result::TimePoint> TimeSeriesBuilder::finish() {
   if (!open_.empty()) close_before(open_.rbegin()->first + 1);
   return std::move(closed_);
 }

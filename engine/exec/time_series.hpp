@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "engine/exec/interval_stats.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -19,9 +19,9 @@ class TimeSeriesBuilder {
   void set_vus(int64_t second, double vus, double vus_max);
   // Closes the seconds before `second`.
   void close_before(int64_t second);
-  std::vector<output::TimePoint> finish();
+  std::vector<result::TimePoint> finish();
   // The seconds closed so far.
-  const std::vector<output::TimePoint>& closed() const { return closed_; }
+  const std::vector<result::TimePoint>& closed() const { return closed_; }
 
  private:
   struct Open {
@@ -30,7 +30,7 @@ class TimeSeriesBuilder {
     double vus_max = 0;
   };
   std::map<int64_t, Open> open_;
-  std::vector<output::TimePoint> closed_;
+  std::vector<result::TimePoint> closed_;
   metrics::Histogram total_duration_;
   std::deque<metrics::Histogram> window_;  // the last kWindowSeconds seconds' http_req_duration  //
                                            // every closed second's http_req_duration

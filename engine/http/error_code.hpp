@@ -6,6 +6,7 @@ namespace lueng::http {
 
 // Failure classes of a request. The numeric values are k6's error codes so that
 // scripts and dashboards written for k6 keep working (res.error_code, error_code tag).
+// Each has its name in engine/common/error_code_name.cpp.
 enum class ErrorCode : uint16_t {
   kNone = 0,
   kGeneric = 1000,     // also a redirect that cannot be followed, as in k6
@@ -30,7 +31,7 @@ enum class ErrorCode : uint16_t {
   kResponseTooLarge = 1702,  // a kept body (decoded) passed maxResponseBodySize; lueng's own
 };
 
-// A short stable name for logs, e.g. "connection_refused".
+// A short stable name for logs, e.g. "connection_refused" (engine/common's error_code_name).
 const char* error_code_name(ErrorCode code);
 
 }  // namespace lueng::http

@@ -1,5 +1,7 @@
 #include "engine/http/response_reader.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace lueng::http {
@@ -109,19 +111,24 @@ ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
 }
 
 size_t ResponseReader::scan_head(const char* data, size_t length, bool& bare_lf) {
-  for (size_t i = 0; i < length; ++i) {
-    char c = data[i];
-    if (c != '\n') {
-      last_cr_ = c == '\r';
-      if (c != '\r') line_empty_ = false;
-      continue;
+  // Line by line with memchr, not byte by byte: this runs over every response head.
+  size_t i = 0;
+  while (i < length) {
+    const void* lf = std::memchr(data + i, '\n', length - i);
+    size_t end = lf ? static_cast<size_t>(static_cast<const char*>(lf) - data) : length;
+    if (end > i) {
+      last_cr_ = data[end - 1] == '\r';
+      // Only CRs (or nothing) make a line blank.
+      for (size_t j = i; line_empty_ && j < end; ++j) line_empty_ = data[j] == '\r';
     }
+    if (!lf) return length;
     bare_lf = bare_lf || !last_cr_;
     last_cr_ = false;
     // Blank lines before the status line are not the end of anything.
-    if (line_empty_ && head_has_line_) return i + 1;
+    if (line_empty_ && head_has_line_) return end + 1;
     head_has_line_ = head_has_line_ || !line_empty_;
     line_empty_ = true;
+    i = end + 1;
   }
   return length;
 }

@@ -5,12 +5,14 @@
 #include <array>
 #include <cstdio>
 
+#include "engine/common/text_format.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/csv_output.hpp"
 #include "engine/output/file_writer.hpp"
-#include "engine/output/text_format.hpp"
 
 namespace lueng::output {
+
+using result::RunResult;
 
 namespace {
 

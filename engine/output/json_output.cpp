@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "engine/common/text.hpp"
+#include "engine/common/text_format.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/file_writer.hpp"
 #include "engine/output/json_output.hpp"
-#include "engine/output/text_format.hpp"
 
 namespace lueng::output {
+
+using result::RunResult;
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "engine/metrics/metric.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::output {
@@ -32,7 +32,7 @@ struct Sample {
   CachedTags::Rendered& rendered_tags;
 };
 
-// An output opened before the run (an OutputKind with `open`, output_kinds.hpp):
+// An output opened before the run (an OutputKind with `open`, cli/output_kinds.hpp):
 // it streams every sample as the run goes (k6's json and csv), or writes from
 // the result model at the end (Locust's files), or both.
 class Output {
@@ -47,7 +47,22 @@ class Output {
   virtual void add_sample(const Sample& /*sample*/) {}
   // After the run ended (completed, interrupted or aborted) and the writer
   // stopped: write what is left and close. Returns "" or the problem.
-  virtual std::string finish(const RunResult& result) = 0;
+  virtual std::string finish(const result::RunResult& result) = 0;
+};
+
+// A kind of output, one line of the table of them (cli/output_kinds.hpp). Every kind
+// is opened before the run (so a target that cannot be written fails at once,
+// naming it) and finished with the result model once the run has ended, also
+// after an interrupt or an abort. What it does in between is its own: stream
+// every sample (json, csv) or nothing and render at the end (html, markdown,
+// junit, locust).
+struct OutputKind {
+  const char* name;
+  const char* help;
+  // nullptr with *error set (naming the target) when the target cannot be written.
+  std::unique_ptr<Output> (*open)(const std::string& target, std::string* error);
+  // Made from the result model alone: `lueng report RESULT --NAME FILE` offers it.
+  bool from_result_file = false;
 };
 
 }  // namespace lueng::output

@@ -2,6 +2,8 @@
 
 namespace lueng::output {
 
+using result::RunResult;
+
 OutputSet::~OutputSet() {
   if (writer_) writer_->stop();
 }

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "engine/output/output.hpp"
-#include "engine/output/output_kinds.hpp"
 #include "engine/output/sample_writer.hpp"
 
 namespace lueng::output {
@@ -19,7 +18,7 @@ class OutputSet {
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;
 
-  // Opens an output (output_kinds.hpp). Returns "" or the problem, naming the
+  // Opens an output of a kind (cli/output_kinds.hpp). Returns "" or the problem, naming the
   // option as the user gave it: `flag`, by default "--out KIND=TARGET".
   std::string add(const OutputKind& kind, const std::string& target, std::string flag = "");
   // After the script's options are read and before the run: hands the
@@ -32,7 +31,7 @@ class OutputSet {
   // After the run, also an interrupted or aborted one: stops the writer (what
   // it had to drop goes to result.dropped_samples) and finishes every output.
   // Returns the problems, one per output that could not be written.
-  std::vector<std::string> finish(RunResult& result);
+  std::vector<std::string> finish(result::RunResult& result);
 
  private:
   std::vector<std::unique_ptr<Output>> outputs_;

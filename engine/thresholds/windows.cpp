@@ -11,7 +11,7 @@ namespace lueng::thresholds {
 
 namespace {
 
-// What the per-second series keeps of each metric (engine/output/slo_series.cpp
+// What the per-second series keeps of each metric (engine/result/slo_series.cpp
 // makes the SecondValues of the same names).
 bool is_counted(std::string_view metric) {
   return metric == "http_reqs" || metric == "iterations" || metric == "data_sent" ||

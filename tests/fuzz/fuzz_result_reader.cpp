@@ -1,5 +1,5 @@
 // Result files as `lueng validate`, `report`, `compare` and `run --baseline` read
-// them (engine/output/result_reader.cpp): any text, hand-edited or corrupt. A file
+// them (engine/result/result_reader.cpp): any text, hand-edited or corrupt. A file
 // that reads is evaluated as `lueng validate` does with the run's own SLOs, and
 // written out again as `lueng run` writes result files.
 //
@@ -11,18 +11,19 @@
 #include <string>
 #include <string_view>
 
-#include "engine/output/result_file.hpp"
-#include "engine/output/result_reader.hpp"
+#include "engine/analysis/findings.hpp"
+#include "engine/result/result_file.hpp"
+#include "engine/result/result_reader.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
 using namespace lueng;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  output::RunResult result;
+  result::RunResult result;
   try {
-    result = output::result_from_json(text, "fuzz.json");
-  } catch (const output::ResultReadError&) {
+    result = result::result_from_json(text, "fuzz.json");
+  } catch (const result::ResultReadError&) {
     return 0;
   }
   std::vector<thresholds::SloDefinition> slos;
@@ -30,16 +31,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   thresholds::SloReport report = thresholds::evaluate_all(
       slos, result.metrics, result.duration_seconds, result.slo.strict, result.slo.aborted_by);
   for (const auto& r : report.results) (void)thresholds::failure_level(r, result.slo.strict);
+  result.findings = analysis::compute_findings(result);  // as lueng does after reading a file
 
-  std::string written = output::result_to_json(result);
-  output::RunResult again;
+  std::string written = result::result_to_json(result);
+  result::RunResult again;
   try {
-    again = output::result_from_json(written, "written.json");
-  } catch (const output::ResultReadError& error) {
+    again = result::result_from_json(written, "written.json");
+  } catch (const result::ResultReadError& error) {
     fprintf(stderr, "lueng cannot read what it wrote: %s\n%s\n", error.what(), written.c_str());
     std::abort();
   }
-  if (output::result_to_json(again) != written) {
+  again.findings = analysis::compute_findings(again);
+  if (result::result_to_json(again) != written) {
     fprintf(stderr, "written again differently:\n%s\n", written.c_str());
     std::abort();
   }

@@ -5,7 +5,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/exec/executors/arrival_rate.hpp"
 #include "engine/exec/scenario_table.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -31,10 +31,10 @@ class Config final : public ExecutorConfig {
     return fmt::format("{} iterations per {} for {} ({})", rate, format_duration(arrival.time_unit),
                        format_duration(duration), arrival.describe_vu_pool());
   }
-  void summarize(output::ScenarioSummary& summary) const override {
+  void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = arrival.pre_allocated_vus;
     summary.duration = duration;
-    summary.load = output::LoadShape::kConstant;
+    summary.load = result::LoadShape::kConstant;
   }
   std::unique_ptr<Executor> create(const Segment& segment, ScenarioShared&) const override {
     double per_second = static_cast<double>(rate) / arrival.time_unit;

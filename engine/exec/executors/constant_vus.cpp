@@ -5,7 +5,7 @@
 #include "engine/exec/executor.hpp"
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/scenario_table.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -42,10 +42,10 @@ class Config final : public ExecutorConfig {
   std::string describe() const override {
     return fmt::format("{} looping VUs for {}", vus, format_duration(duration));
   }
-  void summarize(output::ScenarioSummary& summary) const override {
+  void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = vus;
     summary.duration = duration;
-    summary.load = output::LoadShape::kConstant;
+    summary.load = result::LoadShape::kConstant;
   }
   std::unique_ptr<Executor> create(const Segment&, ScenarioShared&) const override {
     return std::make_unique<ConstantVus>(duration);

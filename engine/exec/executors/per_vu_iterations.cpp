@@ -7,7 +7,7 @@
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/scenario_table.hpp"
 #include "engine/exec/vu.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -53,10 +53,10 @@ class Config final : public ExecutorConfig {
     return fmt::format("{} iterations for each of {} VUs (maxDuration: {})", iterations, vus,
                        format_duration(max_duration_s));
   }
-  void summarize(output::ScenarioSummary& summary) const override {
+  void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = vus;
     summary.iterations = iterations;
-    summary.load = output::LoadShape::kOther;
+    summary.load = result::LoadShape::kOther;
   }
   std::unique_ptr<Executor> create(const Segment&, ScenarioShared&) const override {
     return std::make_unique<PerVuIterations>(iterations, max_duration_s);

@@ -7,7 +7,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/exec/executors/arrival_rate.hpp"
 #include "engine/exec/scenario_table.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -36,11 +36,11 @@ class Config final : public ExecutorConfig {
                        format_duration(arrival.time_unit), format_duration(total_duration(stages)),
                        stages.size(), start_rate, arrival.describe_vu_pool());
   }
-  void summarize(output::ScenarioSummary& summary) const override {
+  void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = arrival.pre_allocated_vus;
     summary.start_target = start_rate;
     for (const Stage& stage : stages) summary.stages.emplace_back(stage.duration, stage.target);
-    summary.load = output::LoadShape::kRamping;
+    summary.load = result::LoadShape::kRamping;
   }
   std::unique_ptr<Executor> create(const Segment& segment, ScenarioShared&) const override {
     std::vector<std::pair<double, double>> per_second;

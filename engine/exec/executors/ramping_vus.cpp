@@ -10,7 +10,7 @@
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/scenario_table.hpp"
 #include "engine/exec/vu.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -55,11 +55,11 @@ class Config final : public ExecutorConfig {
         max_target(), format_duration(total_duration(stages)), stages.size(), start_vus,
         format_duration(graceful_ramp_down));
   }
-  void summarize(output::ScenarioSummary& summary) const override {
+  void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = start_vus;
     summary.start_target = start_vus;
     for (const Stage& stage : stages) summary.stages.emplace_back(stage.duration, stage.target);
-    summary.load = output::LoadShape::kRamping;
+    summary.load = result::LoadShape::kRamping;
   }
   std::unique_ptr<Executor> create(const Segment& segment, ScenarioShared&) const override;
 };

@@ -7,7 +7,7 @@
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/scenario_shared.hpp"
 #include "engine/exec/scenario_table.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -63,10 +63,10 @@ class Config final : public ExecutorConfig {
     return fmt::format("{} iterations shared among {} VUs (maxDuration: {})", iterations, vus,
                        format_duration(max_duration_s));
   }
-  void summarize(output::ScenarioSummary& summary) const override {
+  void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = vus;
     summary.iterations = iterations;
-    summary.load = output::LoadShape::kOther;
+    summary.load = result::LoadShape::kOther;
   }
   std::unique_ptr<Executor> create(const Segment&, ScenarioShared& shared) const override {
     return std::make_unique<SharedIterations>(iterations, max_duration_s, shared);

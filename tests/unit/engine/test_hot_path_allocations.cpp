@@ -58,7 +58,7 @@ class CountingOutput : public lueng::output::Output {
  public:
   bool streams_samples() const override { return true; }
   void add_sample(const lueng::output::Sample&) override { ++samples; }
-  std::string finish(const lueng::output::RunResult&) override { return ""; }
+  std::string finish(const lueng::result::RunResult&) override { return ""; }
   uint64_t samples = 0;
 };
 }  // namespace

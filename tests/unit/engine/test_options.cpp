@@ -4,7 +4,7 @@
 
 #include "engine/exec/executor.hpp"
 #include "engine/exec/options.hpp"
-#include "engine/output/run_result.hpp"
+#include "engine/result/run_result.hpp"
 
 #include <openssl/tls1.h>
 
@@ -28,9 +28,9 @@ std::string error_of(const char* json, Shortcuts cli = {}) {
 }
 
 // The scenario's load as its executor accounts for it in the result model.
-lueng::output::ScenarioSummary load_of(const ScenarioConfig& scenario) {
+lueng::result::ScenarioSummary load_of(const ScenarioConfig& scenario) {
   REQUIRE(scenario.executor_config);
-  lueng::output::ScenarioSummary summary;
+  lueng::result::ScenarioSummary summary;
   scenario.executor_config->summarize(summary);
   return summary;
 }
@@ -131,7 +131,7 @@ ScenarioConfig only_scenario(const std::string& table) {
 }  // namespace
 
 TEST_CASE("each executor reads its own options and accounts for its load") {
-  using lueng::output::LoadShape;
+  using lueng::result::LoadShape;
   struct Case {
     const char* table;
     const char* description;
@@ -174,7 +174,7 @@ TEST_CASE("each executor reads its own options and accounts for its load") {
     CHECK(executor.max_duration() == c.max_duration);
     CHECK(executor.max_vus(Segment{}) == c.max_vus);
     CHECK(executor.initial_vus(Segment{}) == c.initial_vus);
-    lueng::output::ScenarioSummary summary = load_of(scenario);
+    lueng::result::ScenarioSummary summary = load_of(scenario);
     CHECK(summary.load == c.load);
     CHECK(summary.vus == c.vus);
     CHECK(summary.iterations == c.iterations);

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lueng::report {
+
+// Inline SVG charts for the HTML report: drawn here, so the report needs no
+// script, font or network to show them, and prints as it shows.
+
+struct ChartSeries {
+  std::string name;
+  std::string color;           // CSS color
+  std::vector<double> values;  // one per x
+};
+
+// A horizontal reference line, e.g. an SLO's bound.
+struct ChartRule {
+  std::string label;
+  double value = 0;
+  std::string color;
+};
+
+struct LineChart {
+  std::string id;  // the svg element's id
+  std::string title;
+  std::vector<double> x;  // seconds since the test start
+  std::vector<ChartSeries> series;
+  std::vector<ChartRule> rules;
+  std::function<std::string(double)> format_y;  // axis labels
+};
+
+std::string render_line_chart(const LineChart& chart);
+
+struct BarChart {
+  std::string id;
+  std::string title;
+  std::vector<std::string> labels;  // one per bar
+  std::vector<double> values;
+  std::string color;
+};
+
+std::string render_bar_chart(const BarChart& chart);
+
+}  // namespace lueng::report
