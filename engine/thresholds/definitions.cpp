@@ -53,6 +53,9 @@ double duration_at(const rapidjson::Value& value, const Context& at) {
   at.fail("must be a duration such as \"10s\"");
 }
 
+// A window longer than any run is a mistake (and past int64_t, undefined to convert).
+constexpr double kLongestWindow = 366.0 * 24 * 3600;
+
 // The table form: { "expr", warn = ..., priority = ..., ... }.
 void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context& at, bool typed) {
   const rapidjson::Value* threshold = nullptr;
@@ -85,6 +88,7 @@ void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context
         field.fail(
             "must be a whole number of seconds, at least \"1s\" (the per-second series "
             "is what it slides over)");
+      if (seconds > kLongestWindow) field.fail("must be at most 366 days");
       slo.window = static_cast<int64_t>(seconds);
       window = field.where;
     } else if (std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {

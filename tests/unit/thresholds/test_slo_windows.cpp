@@ -61,6 +61,8 @@ TEST_CASE("window is a whole number of seconds on a metric the series keeps") {
         "seconds, at least \"1s\" (the per-second series is what it slides over)");
   CHECK(error_of(R"({"http_req_failed": {"1": "rate<0.05", "window": "0s"}})")
             .find("at least \"1s\"") != std::string::npos);
+  CHECK(error_of(R"({"http_req_failed": {"1": "rate<0.05", "window": 2e40}})") ==
+        "s.lua: options.thresholds[\"http_req_failed\"].window: must be at most 366 days");
   CHECK(error_of(R"({"http_req_failed{endpoint:a}": {"1": "rate<0.05", "window": "30s"}})") ==
         "s.lua: options.thresholds[\"http_req_failed{endpoint:a}\"].window: the per-second series "
         "keeps whole metrics, not tags, so a window cannot select 'http_req_failed{endpoint:a}'; "
