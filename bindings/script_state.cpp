@@ -7,6 +7,7 @@
 
 #include <uv.h>
 
+#include "bindings/call_hints.hpp"
 #include "bindings/embedded_lua.hpp"
 #include "bindings/lua_interrupt.hpp"
 #include "bindings/lua_json.hpp"
@@ -189,7 +190,7 @@ void ScriptState::load() {
   install_environment();
   if (lua_pcall(L_, 0, 0, 0) != 0) {
     if (is_interruption(L_, -1)) throw exec::ScriptInterrupted();
-    throw exec::ScriptError(pop_error_message(L_));
+    throw exec::ScriptError(with_call_hint(L_, pop_error_message(L_), source_.path));
   }
 }
 
@@ -296,7 +297,7 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
       outcome.interrupted = !outcome.ok && is_interruption(T, 3);
       if (!outcome.ok) {
         lua_pushvalue(T, 3);
-        outcome.error = pop_error_message(T);
+        outcome.error = with_call_hint(L_, pop_error_message(T), source_.path);
       } else if (result_json && !lua_isnil(T, 3)) {
         std::string error;
         if (!lua_to_json(T, 3, *result_json, &error)) {

@@ -87,28 +87,35 @@ BreakingPoint breaking_point(const RunResult& result, const ScenarioSummary& s) 
   return b;
 }
 
-// A spike: from the start of the stage that at least doubles a level of load to
-// the end of the stage that brings it back down.
+// A spike: from the start of the stage that lifts the load above a level to the
+// end of the stage that brings it back down, the load having at least doubled
+// in between: in one stage (a spike test), or in steps (a stress test that goes
+// past its breaking point and drops back).
 struct Spike {
   double start = 0, end = 0;  // seconds since the test start
 };
 
 // The first stage from `from` on that brings the load back to at most 1.5 times
-// `level`; none when the load never comes back, or stops (a stage down to 0 ends
+// `level` after it has reached at least twice `level`; none when it falls back
+// to `level` before doubling, never comes back, or stops (a stage down to 0 ends
 // the test: there is no load left to recover at).
-std::optional<size_t> stage_back_to(const ScenarioSummary& s, size_t from, double level) {
+std::optional<size_t> stage_back_from_peak(const ScenarioSummary& s, size_t from, double level) {
+  double peak = 0;
   for (size_t j = from; j < s.stages.size(); ++j) {
     double target = static_cast<double>(s.stages[j].second);
     if (target == 0) return std::nullopt;
-    if (target <= level * 1.5) return j;
+    if (peak >= 2 * level && target <= level * 1.5) return j;
+    if (peak < 2 * level && target <= level) return std::nullopt;
+    peak = std::max(peak, target);
   }
   return std::nullopt;
 }
 
 // The spikes of a ramping scenario's stages. A rise from 0 is the warm-up, not a
 // spike: there is no load before it to be back at (scripts/spike.lua ramps 0 -> 5
-// before its spike 5 -> 100 -> 5). A rise that never comes back down (the steps
-// of a stress test) is not a spike either; the stages after it are still searched.
+// before its spike 5 -> 100 -> 5; scripts/stress.lua 0 -> 10 before its steps).
+// A rise that never comes back down (the steps of a stress test that ends there)
+// is not a spike either; the stages after it are still searched.
 std::vector<Spike> spikes(const ScenarioSummary& s) {
   std::vector<double> starts;  // of each stage, seconds since the test start
   double t = s.start_time;
@@ -121,7 +128,7 @@ std::vector<Spike> spikes(const ScenarioSummary& s) {
   for (size_t i = 0; i < s.stages.size(); ++i) {
     double target = static_cast<double>(s.stages[i].second);
     std::optional<size_t> back;
-    if (level > 0 && target >= 2 * level) back = stage_back_to(s, i + 1, level);
+    if (level > 0 && target > level) back = stage_back_from_peak(s, i, level);
     if (!back) {
       level = target;
       continue;
@@ -150,7 +157,9 @@ std::vector<Recovery> recoveries(const RunResult& result, const ScenarioSummary&
     r.scenario = s.name;
     r.spike_start = static_cast<int64_t>(std::floor(spike.start));
     r.spike_end = static_cast<int64_t>(std::ceil(spike.end));
-    r.before_p95_ms = p95_before(result, r.spike_start);
+    // The seconds mostly before the spike: one that starts 0.96 s into a
+    // time-scaled run (TIME_SCALE) still has its warm-up second to be judged by.
+    r.before_p95_ms = p95_before(result, std::llround(spike.start));
     if (r.before_p95_ms <= 0) continue;  // nothing measured before it to be back at
     for (const TimePoint* p : span(result, static_cast<double>(r.spike_end),
                                    s.start_time + s.max_duration + s.graceful_stop)) {

@@ -56,6 +56,7 @@ int inspect_command(const std::vector<std::string>& args) {
   for (const auto& slo : run.slos()) {
     std::string extra = thresholds::priority_name(slo.priority);
     if (slo.warn) extra += ", warn " + slo.warn->text;
+    if (slo.window > 0) extra += fmt::format(", every {}s window", slo.window);
     if (slo.abort_on_fail)
       extra += ", abort_on_fail after " + format_duration(slo.delay_abort_eval);
     if (slo.allow_empty) extra += ", allow_empty";

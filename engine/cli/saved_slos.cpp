@@ -5,6 +5,7 @@
 #include "bindings/script_state.hpp"
 #include "bindings/slo_files.hpp"
 #include "engine/result/script_errors.hpp"
+#include "engine/result/slo_series.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
@@ -31,14 +32,15 @@ std::vector<thresholds::SloDefinition> slos_of_file(const std::string& path,
 }
 
 // Where in `slos` the abort_on_fail SLO that stopped the saved run is: the same
-// key, expression and abort_on_fail. "" when the SLO file has no such SLO.
+// key, window, expression and abort_on_fail. "" when the SLO file has no such SLO.
 std::string abort_among(const std::vector<thresholds::SloDefinition>& slos,
                         const thresholds::SloReport& saved) {
   if (saved.aborted_by.empty()) return "";
   for (const auto& result : saved.results) {
     if (result.slo.where != saved.aborted_by) continue;
     for (const auto& slo : slos)
-      if (slo.abort_on_fail && slo.selector.filter == result.slo.selector.filter &&
+      if (slo.abort_on_fail && slo.window == result.slo.window &&
+          slo.selector.filter == result.slo.selector.filter &&
           slo.selector.metric == result.slo.selector.metric &&
           slo.threshold.text == result.slo.threshold.text)
         return slo.where;
@@ -66,8 +68,8 @@ SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& 
   SavedVerdict verdict;
   verdict.has_slos = !slos.empty();
   if (!verdict.has_slos) return verdict;
-  verdict.report =
-      thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict, aborted_by);
+  verdict.report = thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict,
+                                            aborted_by, result::seconds_in(result.time_series));
   // As at the end of the run: a run that measured nothing but script errors is not
   // a pass, whatever SLOs are checked on it.
   result::apply_script_errors(verdict.report, result::script_error_totals(result));

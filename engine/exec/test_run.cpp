@@ -7,7 +7,9 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -20,6 +22,7 @@
 #include "engine/common/version.hpp"
 #include "engine/exec/phase_watch.hpp"
 #include "engine/exec/progress.hpp"
+#include "engine/exec/scenario_order.hpp"
 #include "engine/exec/script_hints.hpp"
 #include "engine/exec/supervisor.hpp"
 #include "engine/exec/time_series.hpp"
@@ -27,6 +30,7 @@
 #include "engine/metrics/sink.hpp"
 #include "engine/output/sample_writer.hpp"
 #include "engine/result/script_errors.hpp"
+#include "engine/result/slo_series.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
 #include "engine/thresholds/slo_value.hpp"
@@ -112,7 +116,10 @@ void TestRun::prepare() {
   }
 
   KeyValues test_tags = resolve_test_tags(options, config_.tags);
-  for (ScenarioConfig& config : resolve_scenarios(options, config_.shortcuts)) {
+  std::vector<ScenarioConfig> scenarios = resolve_scenarios(options, config_.shortcuts);
+  std::ifstream script_file(plan_.source.path, std::ios::binary);
+  order_as_written(scenarios, std::string(std::istreambuf_iterator<char>(script_file), {}));
+  for (ScenarioConfig& config : scenarios) {
     add_test_tags(config, test_tags);
     if (!init.has_function(config.exec)) {
       std::string hint =
@@ -162,6 +169,10 @@ void TestRun::read_thresholds(const rapidjson::Value& options) {
   // and whatever abort_on_fail must see live (whole metrics too).
   for (size_t i = 0; i < slos_.size(); ++i) {
     const auto& slo = slos_[i];
+    if (slo.window > 0) {  // judged on the time series, which every run keeps
+      if (slo.abort_on_fail) window_watches_.push_back(i);
+      continue;
+    }
     if (slo.selector.filter.empty() && !slo.abort_on_fail) continue;
     auto entry = std::make_pair(*catalog.find(slo.selector.metric), slo.selector.filter);
     auto it = std::find(plan_.tracked.begin(), plan_.tracked.end(), entry);
@@ -171,8 +182,11 @@ void TestRun::read_thresholds(const rapidjson::Value& options) {
   }
 }
 
-const thresholds::SloDefinition* TestRun::check_abort(double elapsed) {
-  if (abort_watches_.empty() || !aborted_by_.empty()) return nullptr;
+const thresholds::SloDefinition* TestRun::check_abort(
+    double elapsed, const std::vector<result::TimePoint>& closed) {
+  if (!aborted_by_.empty()) return nullptr;
+  if (const auto* slo = check_window_abort(elapsed, closed)) return slo;
+  if (abort_watches_.empty()) return nullptr;
   std::vector<metrics::MetricType> types;
   for (const auto& [metric, filter] : plan_.tracked)
     types.push_back(plan_.catalog.def(metric).type);
@@ -187,6 +201,35 @@ const thresholds::SloDefinition* TestRun::check_abort(double elapsed) {
     aborted_by_ = slo.where;
     fprintf(stderr, "\n  abort_on_fail: %s missed %s after %.0fs (%s=%s): stopping gracefully\n",
             slo.selector.text.c_str(), slo.threshold.text.c_str(), elapsed,
+            slo.threshold.aggregation_text().c_str(),
+            thresholds::format_slo_value(result, result.value).c_str());
+    return &slo;
+  }
+  return nullptr;
+}
+
+const thresholds::SloDefinition* TestRun::check_window_abort(
+    double elapsed, const std::vector<result::TimePoint>& closed) {
+  for (size_t slo_index : window_watches_) {
+    const thresholds::SloDefinition& slo = slos_[slo_index];
+    if (elapsed < slo.delay_abort_eval) continue;
+    std::vector<thresholds::SecondValue> seconds = result::seconds_of(slo.selector.metric, closed);
+    // A few seconds are not a window yet: only the end of the run judges a run
+    // shorter than one.
+    if (!thresholds::has_full_window(slo, seconds)) continue;
+    thresholds::SloResult result = thresholds::evaluate_windows(
+        slo, seconds, elapsed, static_cast<int64_t>(std::ceil(slo.delay_abort_eval)));
+    if ((result.status != thresholds::SloStatus::kFail &&
+         result.status != thresholds::SloStatus::kCritical) ||
+        !result.worst_window)
+      continue;
+    aborted_by_ = slo.where;
+    fprintf(stderr,
+            "\n  abort_on_fail: %s missed %s in the %llds window %llds-%llds (%s=%s): stopping "
+            "gracefully\n",
+            slo.selector.text.c_str(), slo.threshold.text.c_str(),
+            static_cast<long long>(slo.window), static_cast<long long>(result.worst_window->from),
+            static_cast<long long>(result.worst_window->to),
             slo.threshold.aggregation_text().c_str(),
             thresholds::format_slo_value(result, result.value).c_str());
     return &slo;
@@ -296,8 +339,9 @@ result::RunResult TestRun::execute() {
     result.interrupt_reason = config_.signals->reason();
   shared_.errors.print_repeats();
   result.script_errors = shared_.errors.counts();
-  result.slo = thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds,
-                                        config_.strict, aborted_by_);
+  result.slo =
+      thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds, config_.strict,
+                               aborted_by_, result::seconds_in(result.time_series));
   result::apply_script_errors(result.slo, result::script_error_totals(result));
   if (hung_) {
     result.slo.verdict = std::string("SCRIPT ERROR: ") + kHungMessage;
@@ -331,8 +375,11 @@ void TestRun::run_workers(result::RunResult& result) {
     supervisor.live_gauges = &*live_gauges;
     supervisor.live_gauge_tags = live_gauges->intern("");
     shared_.live.set_setup(tracked_in(result.metrics));
-    supervisor.should_abort = [this](double elapsed) { return check_abort(elapsed) != nullptr; };
   }
+  if (!abort_watches_.empty() || !window_watches_.empty())
+    supervisor.should_abort = [this, &supervisor](double elapsed) {
+      return check_abort(elapsed, supervisor.series().closed()) != nullptr;
+    };
   if (config_.checkpoint && config_.checkpoint_seconds > 0) {
     supervisor.checkpoint_seconds = config_.checkpoint_seconds;
     supervisor.checkpoint = [&] { config_.checkpoint(partial_result(result, supervisor)); };
@@ -408,8 +455,9 @@ result::RunResult TestRun::partial_result(const result::RunResult& before_load,
                                  partial.overflowed_tag_sets);
   add_vu_gauges(partial);
   partial.script_errors = shared_.errors.counts();
-  partial.slo = thresholds::evaluate_all(slos_, partial.metrics, partial.duration_seconds,
-                                         config_.strict, aborted_by_);
+  partial.slo =
+      thresholds::evaluate_all(slos_, partial.metrics, partial.duration_seconds, config_.strict,
+                               aborted_by_, result::seconds_in(partial.time_series));
   result::apply_script_errors(partial.slo, result::script_error_totals(partial));
   return partial;
 }

@@ -96,12 +96,18 @@ class TestRun {
   std::vector<thresholds::SloDefinition> slos_;
   // abort_on_fail SLOs: index in slos_ and in plan_.tracked.
   std::vector<std::pair<size_t, size_t>> abort_watches_;
+  // abort_on_fail SLOs with a window: index in slos_; checked on the closed seconds.
+  std::vector<size_t> window_watches_;
   std::string aborted_by_;
 
   // The aggregates of plan_.tracked in `metrics` (what setup() recorded).
   std::vector<metrics::Aggregate> tracked_in(const metrics::MetricSet& metrics) const;
-  // The first abort_on_fail SLO missed after `elapsed` seconds, or none.
-  const thresholds::SloDefinition* check_abort(double elapsed);
+  // The first abort_on_fail SLO missed after `elapsed` seconds, or none;
+  // `closed`: the seconds of the time series closed so far.
+  const thresholds::SloDefinition* check_abort(double elapsed,
+                                               const std::vector<result::TimePoint>& closed);
+  const thresholds::SloDefinition* check_window_abort(double elapsed,
+                                                      const std::vector<result::TimePoint>& closed);
 };
 
 }  // namespace lueng::exec

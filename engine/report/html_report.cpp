@@ -237,7 +237,7 @@ std::string slo_table(const thresholds::SloReport& slo) {
         "</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
         "tr>\n",
         status_class(r.status), thresholds::status_name(r.status), e(slo_mark(r.status)),
-        thresholds::status_name(r.status), e(r.slo.selector.text), e(r.slo.threshold.text),
+        thresholds::status_name(r.status), e(slo_name(r)), e(r.slo.threshold.text),
         e(slo_measured(r)), r.slo.warn ? "<code>" + e(r.slo.warn->text) + "</code>" : "-",
         e(slo_deviation(r)), thresholds::priority_name(r.slo.priority), e(r.slo.description));
   out += "</tbody>\n</table>\n";
@@ -254,12 +254,13 @@ std::string slo_table(const thresholds::SloReport& slo) {
 }
 
 std::string endpoint_table(const RunResult& result) {
-  auto endpoints = endpoint_stats(result);
+  auto endpoints = endpoint_stats(result, result::EndpointKey::kEndpoint);
   if (endpoints.empty()) return "";
   double seconds = result.duration_seconds > 0 ? result.duration_seconds : 1;
   std::string out =
       "<section id=\"endpoints\">\n<h2>Endpoints</h2>\n<table id=\"endpoint-table\">\n<thead><tr>"
-      "<th>method</th><th>name</th><th>requests</th><th>failures</th><th>req/s</th><th>p(50)</th>"
+      "<th>method</th><th>endpoint</th><th>requests</th><th>failures</th><th>req/s</th><th>p(50)</"
+      "th>"
       "<th>p(95)</th><th>p(99)</th><th>max</th></tr></thead>\n<tbody>\n";
   for (const auto& x : endpoints)
     out += fmt::format(

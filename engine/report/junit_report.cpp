@@ -28,7 +28,7 @@ struct Suite {
 };
 
 std::string slo_case_name(const thresholds::SloResult& r) {
-  return r.slo.selector.text + ": " + r.slo.threshold.text;
+  return slo_name(r) + ": " + r.slo.threshold.text;
 }
 
 void add_slo(Suite& suite, const thresholds::SloResult& r, double seconds) {

@@ -78,7 +78,7 @@ void slo_table(std::string& out, const thresholds::SloReport& slo) {
   out += "|---|---|---|---|---|---|---|\n";
   for (const auto& r : slo.results)
     out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n", slo_mark(r.status),
-                       thresholds::status_name(r.status), code(r.slo.selector.text),
+                       thresholds::status_name(r.status), code(slo_name(r)),
                        code(r.slo.threshold.text), cell(slo_measured(r)),
                        r.slo.warn ? code(r.slo.warn->text) : "-", cell(slo_deviation(r)),
                        thresholds::priority_name(r.slo.priority));
@@ -104,11 +104,11 @@ void key_metric_table(std::string& out, const RunResult& result) {
 }
 
 void endpoint_table(std::string& out, const RunResult& result) {
-  auto endpoints = endpoint_stats(result);
+  auto endpoints = endpoint_stats(result, result::EndpointKey::kEndpoint);
   if (endpoints.empty()) return;
   double seconds = result.duration_seconds > 0 ? result.duration_seconds : 1;
   out += "### Endpoints\n\n";
-  out += "| method | name | requests | failures | req/s | p(50) | p(95) | p(99) | max |\n";
+  out += "| method | endpoint | requests | failures | req/s | p(50) | p(95) | p(99) | max |\n";
   out += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& e : endpoints)
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(e.method),

@@ -58,7 +58,16 @@ std::string paint(SloStatus status, const std::string& text, bool color) {
 
 std::string slo_measured(const SloResult& r) {
   if (r.samples == 0) return "-";
-  return r.slo.threshold.aggregation_text() + "=" + thresholds::format_slo_value(r, r.value);
+  std::string out =
+      r.slo.threshold.aggregation_text() + "=" + thresholds::format_slo_value(r, r.value);
+  // A windowed SLO measures its worst window: say when it was.
+  if (r.worst_window) out += fmt::format(" at {}s-{}s", r.worst_window->from, r.worst_window->to);
+  return out;
+}
+
+std::string slo_name(const SloResult& r) {
+  if (r.slo.window <= 0) return r.slo.selector.text;
+  return fmt::format("{} [{}s window]", r.slo.selector.text, r.slo.window);
 }
 
 std::string slo_deviation(const SloResult& r) {
@@ -69,7 +78,7 @@ std::string slo_deviation(const SloResult& r) {
 namespace {
 
 std::string name_of(const SloResult& r) {
-  return r.slo.selector.text;
+  return slo_name(r);
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ void render_checks(std::string& out, const RunResult& result, const Painter& pai
 }
 
 void render_endpoints(std::string& out, const RunResult& result) {
-  auto endpoints = endpoint_stats(result);
+  auto endpoints = endpoint_stats(result, result::EndpointKey::kEndpoint);
   if (endpoints.empty()) return;
   size_t width = 8;
   for (const auto& e : endpoints) width = std::max(width, e.method.size() + 1 + e.name.size());

@@ -302,6 +302,10 @@ class Reader {
     slo.delay_abort_eval = number(r, "delay_abort_eval_seconds", where);
     slo.description = string(r, "description", where);
     slo.allow_empty = boolean(r, "allow_empty", where);
+    if (member(r, "window_seconds")) {
+      slo.window = integer<int64_t>(r, "window_seconds", where);
+      if (slo.window < 0) fail(where + ".window_seconds", "must not be negative");
+    }
     auto status = thresholds::parse_status(string(r, "status", where));
     if (!status) fail(where + ".status", "must be PASS, WARNING, FAIL, CRITICAL or NO DATA");
     out.status = *status;
@@ -311,6 +315,12 @@ class Reader {
       out.warn_value = v->GetDouble();
     if (const Value* v = member(r, "deviation_percent"); v && v->IsNumber())
       out.deviation_percent = v->GetDouble();
+    if (const Value* w = member(r, "worst_window"); w && w->IsObject()) {
+      std::string at = where + ".worst_window";
+      out.worst_window = thresholds::WorstWindow{integer<int64_t>(*w, "from_second", at),
+                                                 integer<int64_t>(*w, "to_second", at),
+                                                 count(*w, "windows", at), count(*w, "missed", at)};
+    }
     if (const Value* list = member(r, "recommendations"); list && list->IsArray())
       for (const auto& advice : list->GetArray())
         if (advice.IsString()) out.recommendations.emplace_back(advice.GetString());

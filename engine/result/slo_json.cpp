@@ -32,11 +32,23 @@ void write_result(JsonWriter& w, const thresholds::SloResult& r) {
   key_number(w, "delay_abort_eval_seconds", slo.delay_abort_eval);
   key_string(w, "description", slo.description);
   key_bool(w, "allow_empty", slo.allow_empty);
+  key_int(w, "window_seconds", slo.window);
   key_string(w, "status", thresholds::status_name(r.status));
   key_uint(w, "samples", r.samples);
   key_optional(w, "value", r.samples ? std::optional<double>(r.value) : std::nullopt);
   key_optional(w, "warn_value", r.samples ? r.warn_value : std::nullopt);
   key_optional(w, "deviation_percent", r.samples ? r.deviation_percent : std::nullopt);
+  w.Key("worst_window");
+  if (r.worst_window) {
+    w.StartObject();
+    key_int(w, "from_second", r.worst_window->from);
+    key_int(w, "to_second", r.worst_window->to);
+    key_uint(w, "windows", r.worst_window->windows);
+    key_uint(w, "missed", r.worst_window->missed);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   w.Key("recommendations");
   w.StartArray();
   for (const auto& advice : r.recommendations) w.String(advice.c_str());

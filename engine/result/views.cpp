@@ -14,10 +14,12 @@ std::string tag_value(std::string_view tags, std::string_view key) {
 }
 }  // namespace
 
-std::vector<EndpointStats> endpoint_stats(const RunResult& result) {
+std::vector<EndpointStats> endpoint_stats(const RunResult& result, EndpointKey key) {
   std::map<std::pair<std::string, std::string>, EndpointStats> by_endpoint;
   auto entry = [&](std::string_view tags) -> EndpointStats& {
-    std::string method = tag_value(tags, "method"), name = tag_value(tags, "name");
+    std::string method = tag_value(tags, "method"), name;
+    if (key == EndpointKey::kEndpoint) name = tag_value(tags, "endpoint");
+    if (name.empty()) name = tag_value(tags, "name");
     EndpointStats& stats = by_endpoint[{name, method}];
     stats.method = method;
     stats.name = name;
@@ -32,7 +34,7 @@ std::vector<EndpointStats> endpoint_stats(const RunResult& result) {
   if (const auto* failed = result.metrics.find("http_req_failed"))
     for (const auto& [tags, aggregate] : failed->by_tags) entry(tags).failures += aggregate.nonzero;
   std::vector<EndpointStats> out;
-  for (auto& [key, stats] : by_endpoint) out.push_back(std::move(stats));
+  for (auto& [row, stats] : by_endpoint) out.push_back(std::move(stats));
   return out;
 }
 

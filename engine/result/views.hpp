@@ -19,8 +19,15 @@ struct EndpointStats {
   metrics::Histogram duration;
 };
 
-// Requests per (method, name tag), in name order: Locust's per-endpoint stats.
-std::vector<EndpointStats> endpoint_stats(const RunResult& result);
+// What the rows of endpoint_stats() go by.
+enum class EndpointKey {
+  kName,      // the name tag (the URL unless set): Locust's grouping, for its CSV
+  kEndpoint,  // the endpoint tag when a request carries one, else the name tag: the reports'
+};
+
+// Requests per (method, name or endpoint), in that order.
+std::vector<EndpointStats> endpoint_stats(const RunResult& result,
+                                          EndpointKey key = EndpointKey::kName);
 
 struct CheckStats {
   std::string group;  // "" for checks outside any group

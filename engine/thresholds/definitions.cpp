@@ -1,10 +1,12 @@
 #include "engine/thresholds/definitions.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
+#include "engine/thresholds/windows.hpp"
 
 namespace lueng::thresholds {
 
@@ -51,9 +53,13 @@ double duration_at(const rapidjson::Value& value, const Context& at) {
   at.fail("must be a duration such as \"10s\"");
 }
 
+// A window longer than any run is a mistake (and past int64_t, undefined to convert).
+constexpr double kLongestWindow = 366.0 * 24 * 3600;
+
 // The table form: { "expr", warn = ..., priority = ..., ... }.
 void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context& at, bool typed) {
   const rapidjson::Value* threshold = nullptr;
+  std::optional<std::string> window;  // where the window key is
   for (const auto& member : entry.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
     Context field{at.file, at.where + "." + std::string(key)};
@@ -76,16 +82,32 @@ void read_entry(const rapidjson::Value& entry, SloDefinition& slo, const Context
       slo.description = value.GetString();
     } else if (key == "allow_empty" || key == "allowEmpty") {
       slo.allow_empty = bool_at(value, field);
+    } else if (key == "window") {
+      double seconds = duration_at(value, field);
+      if (seconds < 1 || seconds != std::floor(seconds))
+        field.fail(
+            "must be a whole number of seconds, at least \"1s\" (the per-second series "
+            "is what it slides over)");
+      if (seconds > kLongestWindow) field.fail("must be at most 366 days");
+      slo.window = static_cast<int64_t>(seconds);
+      window = field.where;
     } else if (std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       at.fail("has more than one threshold expression; list them as separate entries");
     } else {
       field.fail(
-          "unknown field (use warn, priority, abort_on_fail, delay_abort_eval, description or "
-          "allow_empty)");
+          "unknown field (use warn, priority, abort_on_fail, delay_abort_eval, description, "
+          "allow_empty or window)");
     }
   }
   if (!threshold) at.fail("has no threshold expression (write it first: { \"p(95)<3000\", ... })");
   slo.threshold = expression_at(*threshold, slo, at, typed);
+  if (window) {
+    for (const Expression* e : {&slo.threshold, slo.warn ? &*slo.warn : nullptr}) {
+      if (!e) continue;
+      if (std::string problem = window_problem(slo.selector, *e); !problem.empty())
+        Context{at.file, *window}.fail(problem);
+    }
+  }
 }
 
 SloDefinition read_one(const rapidjson::Value& value, const SloDefinition& base, const Context& at,

@@ -33,7 +33,8 @@ enum class UnknownMetrics { kError, kNoData };
 // Reads a thresholds table (as JSON: the Lua table converted by lua_to_json):
 //   metric_or_selector = "expr" | { "expr" | entry, ... } | entry
 //   entry = { "expr", warn = "expr", priority = "P0"|"P1"|"P2", abort_on_fail = bool,
-//             delay_abort_eval = "10s", description = "...", allow_empty = bool }
+//             delay_abort_eval = "10s", description = "...", allow_empty = bool,
+//             window = "30s" }
 // k6's { threshold = "expr", abortOnFail = ..., delayAbortEval = ... } is an entry too.
 // `file` and `path` (e.g. "options.thresholds") prefix every message. SLOs come
 // back in key order, each key's in its order. Throws ThresholdError.

@@ -95,11 +95,18 @@ void decide(SloReport& report) {
 }
 
 SloReport evaluate_all(const std::vector<SloDefinition>& slos, const metrics::MetricSet& metrics,
-                       double seconds, bool strict, const std::string& aborted_by) {
+                       double seconds, bool strict, const std::string& aborted_by,
+                       const SecondsOf& seconds_of) {
   SloReport report;
   report.strict = strict;
   report.aborted_by = aborted_by;
-  for (const auto& slo : slos) report.results.push_back(evaluate(slo, metrics, seconds));
+  for (const auto& slo : slos) {
+    if (slo.window > 0)
+      report.results.push_back(evaluate_windows(
+          slo, seconds_of ? seconds_of(slo.selector.metric) : std::vector<SecondValue>{}, seconds));
+    else
+      report.results.push_back(evaluate(slo, metrics, seconds));
+  }
   decide(report);
   return report;
 }

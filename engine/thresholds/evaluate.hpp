@@ -1,11 +1,14 @@
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/metrics/aggregate.hpp"
 #include "engine/metrics/metric_set.hpp"
 #include "engine/thresholds/slo.hpp"
+#include "engine/thresholds/windows.hpp"
 
 namespace lueng::thresholds {
 
@@ -30,7 +33,14 @@ metrics::Aggregate selected_samples(const SloDefinition& slo, const metrics::Met
 // Fills in met, compliance, rating, verdict and exit code from the results.
 void decide(SloReport& report);
 
+// A metric's per-second series, for SLOs with a window; nothing for a metric the
+// series does not keep.
+using SecondsOf = std::function<std::vector<SecondValue>(std::string_view metric)>;
+
+// Every SLO: those with a window on `seconds_of` (NO DATA without it), the
+// others on `metrics`.
 SloReport evaluate_all(const std::vector<SloDefinition>& slos, const metrics::MetricSet& metrics,
-                       double seconds, bool strict, const std::string& aborted_by);
+                       double seconds, bool strict, const std::string& aborted_by,
+                       const SecondsOf& seconds_of = {});
 
 }  // namespace lueng::thresholds

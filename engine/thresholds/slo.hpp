@@ -31,6 +31,17 @@ struct SloDefinition {
   double delay_abort_eval = 0;  // seconds into the test before abort_on_fail applies
   std::string description;
   bool allow_empty = false;  // no samples is not a failure
+  // Whole seconds: checked on every window of this length over the per-second
+  // series (engine/thresholds/windows.hpp) instead of the whole run; 0 for the whole run.
+  int64_t window = 0;
+};
+
+// Where the worst window of a windowed SLO lies, in seconds since the test start.
+struct WorstWindow {
+  int64_t from = 0;      // its first second
+  int64_t to = 0;        // the end of its last second
+  uint64_t windows = 0;  // windows with data
+  uint64_t missed = 0;   // of them, those that missed the threshold
 };
 
 // How one SLO came out.
@@ -41,6 +52,7 @@ struct SloResult {
   double value = 0;                         // the threshold's aggregation, measured
   std::optional<double> warn_value;         // the warn expression's aggregation
   std::optional<double> deviation_percent;  // (value - bound) / |bound|, none for bound 0
+  std::optional<WorstWindow> worst_window;  // a windowed SLO with data: its worst window
   std::vector<std::string> recommendations;
 };
 

@@ -2,7 +2,7 @@
 // (engine/thresholds): one expression ("p(95)<300"), one selector
 // ("http_req_duration{status:200}") and, when the input is JSON, a whole
 // thresholds table as lua_to_json hands it over, evaluated as `lueng validate`
-// does against metrics with a few samples.
+// does against metrics with a few samples (and windows over a few seconds).
 //
 // Checked besides crashes: an expression or selector written back as text parses
 // to the same thing.
@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/common/json_parse.hpp"
 #include "engine/metrics/tags.hpp"
@@ -49,6 +50,11 @@ const metrics::MetricSet& samples() {
     return out;
   }();
   return set;
+}
+
+// Per-second values for windowed SLOs: a gap, an empty second, a burst.
+std::vector<SecondValue> seconds_of(std::string_view) {
+  return {{0, 10, 1, 5}, {1, 0, 0, 0}, {3, 20, 15, 900}, {4, 5, 0, 1e9}};
 }
 
 void check_expression(std::string_view text) {
@@ -92,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check_expression(slo.threshold.text);
         check_selector(slo.selector.text);
       }
-      SloReport report = evaluate_all(slos, samples(), 10, false, "");
+      SloReport report = evaluate_all(slos, samples(), 10, false, "", seconds_of);
       for (const auto& result : report.results) (void)failure_level(result, true);
     } catch (const ThresholdError&) {
     }

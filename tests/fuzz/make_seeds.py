@@ -114,6 +114,16 @@ def threshold_seeds():
         "selector": b"http_req_duration{status:200,method:GET}",
         "selector-spaces": b"checks{ name : my check }",
         "table": json.dumps(table).encode(),
+        "window": json.dumps({
+            "http_req_failed": ["rate<0.01", {"1": "rate<0.05", "window": "30s",
+                                              "abort_on_fail": True, "delay_abort_eval": "10s"}],
+            "http_reqs": {"1": "rate>10", "warn": "count>100", "window": 2000},
+            "http_req_duration": {"1": "avg<300", "warn": "max<900", "window": "3s"},
+            "checks": {"1": "rate>0.9", "window": "1s"},
+        }).encode(),
+        "window-bad": json.dumps({
+            "http_req_failed{status:500}": {"1": "rate<0.05", "window": "1.5s"},
+        }).encode(),
     }
 
 
@@ -185,7 +195,9 @@ def result_reader_seeds():
                               "value": 29, "recommendations": ["look at the logs"]},
                              {"slo": "http_req_failed", "metric_type": "rate",
                               "expression": "rate<0.5", "priority": "P0", "status": "PASS",
-                              "samples": 3, "value": 0.33}]},
+                              "samples": 3, "value": 0.33, "window_seconds": 2,
+                              "worst_window": {"from_second": 0, "to_second": 2, "windows": 1,
+                                               "missed": 0}}]},
     }
     return {
         "full": json.dumps(result, indent=1).encode(),

@@ -101,6 +101,24 @@ def run_with_markdown(script, mock):
         return run, f.read()
 
 
+# A stress test's shape, short: a warm-up from 0 to 2 VUs, held, then up in steps
+# of less than double each (3, 5, 8), back to 2 and held.
+STRESS = """
+local http = require "lueng.http"
+options = {
+  scenarios = {
+    stress = { executor = "ramping-vus", startVUs = 0,
+               stages = { { duration = "1s", target = 2 }, { duration = "1s", target = 2 },
+                          { duration = "1s", target = 3 }, { duration = "1s", target = 5 },
+                          { duration = "1s", target = 8 }, { duration = "1s", target = 2 },
+                          { duration = "3s", target = 2 } } },
+  },
+}
+function default()
+  http.get(ENV.BASE_URL .. "/api/v1/pms/room-types", { tags = { endpoint = "room_types" } })
+end
+"""
+
 # scripts/spike.lua's shape: a warm-up from 0, then the spike. The ramp 0 -> 2 is
 # not a spike (no load before it to be back at); 2 -> 10 -> 2 is.
 SPIKE_FROM_ZERO = SPIKE.replace("startVUs = 2", "startVUs = 0")
@@ -137,6 +155,25 @@ class RecoveryTest(unittest.TestCase):
 
     def test_recovery_after_a_warm_up_from_0_and_a_spike(self):
         self.assertRecovered(SPIKE_FROM_ZERO)
+
+    def test_recovery_after_a_stress_ramp_in_steps_past_the_capacity(self):
+        # 2 VUs fit the capacity of 3; the steps 3, 5, 8 (none doubles the one
+        # before) go past it, then the load drops back to 2.
+        mock = Mock("--capacity", str(CAPACITY), "--latency", "room_types=200ms")
+        self.addCleanup(mock.stop)
+        run, markdown = run_with_markdown(STRESS, mock)
+        self.assertEqual(run.code, 0, run.stderr)
+        [found] = run.result["findings"]["recoveries"]
+        self.assertEqual(found["scenario"], "stress")
+        # From the first step up at 2 s to the end of the stage back down at 6 s.
+        self.assertEqual((found["spike_start"], found["spike_end"]), (2, 6))
+        self.assertGreaterEqual(found["before_p95_ms"], 195)
+        self.assertTrue(found["recovered"], found)
+        self.assertLess(found["seconds"], 3)
+        line = "recovery (stress): p95 back within 20% of "
+        for text in (run.stdout, markdown):
+            self.assertIn(line, text)
+            self.assertIn("after the spike 2s-6s", text)
 
 
 # At least the 60 s drift needs, and enough requests for it: 20 VUs against a

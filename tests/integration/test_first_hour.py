@@ -1,7 +1,8 @@
 """The mistakes of a first hour with lueng get a hint instead of silence or a bare
-error: a misspelled command, `local options`, `local function default`, -d on a
-script whose scenarios run named functions, and an output folder that does not
-exist (said before the run, leaving no file behind)."""
+error: a misspelled command or module function (`http.gett`), `local options`,
+`local function default`, -d on a script whose scenarios run named functions,
+scenarios listed in another order than the script's, and an output folder that
+does not exist (said before the run, leaving no file behind)."""
 
 import os
 import select
@@ -88,6 +89,51 @@ class FirstHourTest(ServerCase):
         check_sanitizers(errors)
         self.assertEqual(process.returncode, 0)
         self.assertNotIn(b"scenarios:", rest, "the summary does not repeat the banner")
+
+    def test_a_misspelled_module_function_gets_a_did_you_mean(self):
+        run = self.run_script('local http = require "lueng.http"\n'
+                              'function default() http.gett(ENV.BASE_URL .. "/hello") end\n',
+                              "-i", "2")
+        self.assertEqual(run.code, 107, run.stderr)
+        self.assertIn("script.lua:2: http.gett is not a function of http (did you mean http.get?)",
+                      run.stderr)
+        self.assertNotIn("attempt to call field", run.stderr)
+        # In the init code too, with a module bound to another name and a method call.
+        run = self.run_script('local core = require("lueng")\ncore.slep(1)\n'
+                              'function default() end\n', "-i", "1")
+        self.assertEqual(run.code, 107, run.stderr)
+        self.assertIn("script.lua:2: core.slep is not a function of core (did you mean core.sleep?)",
+                      run.stderr)
+        # Nothing near: Lua's own message. Reading a missing field is no error at all.
+        run = self.run_script('local http = require "lueng.http"\n'
+                              'function default()\n'
+                              '  if http.websocket == nil and not http.gett then return end\n'
+                              '  http.teleport()\nend\n', "-i", "1")
+        self.assertEqual(run.code, 0, run.stderr)
+        run = self.run_script('local http = require "lueng.http"\n'
+                              'function default() http.teleport() end\n', "-i", "1")
+        self.assertEqual(run.code, 107, run.stderr)
+        self.assertIn("attempt to call field 'teleport' (a nil value)", run.stderr)
+
+    def test_scenarios_are_listed_in_the_scripts_order(self):
+        # Written zeta, alpha, then mid starting later; Lua's hash order is another.
+        script = ('options = { scenarios = {\n'
+                  '  zeta = { executor = "per-vu-iterations", vus = 1, iterations = 1 },\n'
+                  '  alpha = { executor = "per-vu-iterations", vus = 1, iterations = 1 },\n'
+                  '  ["mid-way"] = { executor = "per-vu-iterations", vus = 1, iterations = 1,\n'
+                  '                  startTime = "100ms" },\n'
+                  '  beta = { executor = "per-vu-iterations", vus = 1, iterations = 1 },\n'
+                  '} }\nfunction default() end\n')
+        run = self.run_script(script)
+        self.assertEqual(run.code, 0, run.stderr)
+        names = ["zeta", "alpha", "beta", "mid-way"]
+        self.assertEqual([s["name"] for s in run.result["scenarios"]], names)
+        banner = run.stdout[run.stdout.index("scenarios:"):]
+        positions = [banner.index(f"{name}: ") for name in names]
+        self.assertEqual(positions, sorted(positions), banner)
+        inspected = lueng("inspect", run.script_path).stdout
+        positions = [inspected.index(f"{name}: ") for name in names]
+        self.assertEqual(positions, sorted(positions), inspected)
 
     def test_an_output_folder_that_does_not_exist_is_named_before_the_run(self):
         folder = tempfile.mkdtemp(prefix="lueng-first-hour-")

@@ -31,7 +31,7 @@ options = {
 function default()
   local i = lueng.vu.iteration
   local res = http.get(ENV.BASE_URL .. "/hello",
-      { tags = { endpoint = "hello", name = "<img src=x onerror=alert(1)></td></table><script>x()</script>" } })
+      { tags = { endpoint = "<img src=x onerror=alert(1)></td></table><script>x()</script>", name = "hello" } })
   lueng.check(res, { ["status is 200 <i>"] = function(r) return r.status == 200 end })
   lueng.sleep(0.02)
 end

@@ -44,7 +44,7 @@ function default()
   local res
   if i % 4 == 3 then
     res = http.get(ENV.BASE_URL .. "/status?code=500",
-                   { tags = { endpoint = "broken", name = "broken<script>alert(1)</script>|x" } })
+                   { tags = { endpoint = "broken<script>alert(1)</script>|x", name = "broken" } })
   else
     res = http.get(ENV.BASE_URL .. "/hello", { tags = { endpoint = "hello" } })
   end
@@ -105,6 +105,19 @@ class EndOfRunReportsTest(unittest.TestCase):
             self.assertIn(section, text)
         self.assertIn("| requests | 20 ", text)
         self.assertIn("`broken<script>alert(1)</script>\\|x`", text)  # a code span: inert
+
+    def test_the_endpoint_table_goes_by_the_endpoint_tag_and_locust_by_name(self):
+        # The reports' per-endpoint table: one row per method and endpoint tag.
+        with open(self.markdown) as f:
+            text = f.read()
+        self.assertIn("| GET | `hello` | 15 | 0 |", text)
+        self.assertIn("| GET | `broken<script>alert(1)</script>\\|x` | 5 | 5 |", text)
+        self.assertRegex(self.outcome.stdout, r"\n     GET hello +15 +0 ")
+        self.assertNotIn(f"GET {self.server.base_url}/hello", self.outcome.stdout)
+        # Locust's stats go by the request name, as Locust's do: the URL when unset.
+        with open(self.locust + "_stats.csv") as f:
+            names = [row.split(",")[1] for row in f.read().splitlines()[1:]]
+        self.assertEqual(names, ["broken", f"{self.server.base_url}/hello", "Aggregated"])
 
     def test_junit_has_a_case_per_slo_and_check_with_the_right_failures(self):
         root = ET.parse(self.junit).getroot()

@@ -1,7 +1,8 @@
 """`lueng validate` on the result file of a real run gives, for the same SLOs,
 exactly what the run's own gate gave: every status, measured value, sample
 count, the verdict and the exit status. The SLO set is rich on purpose: every
-aggregation (p(99.9), med, p(0), p(100) too), sub-metrics with one and several
+aggregation (p(99.9), med, p(0), p(100) too), windows over the per-second
+series (their worst window too), sub-metrics with one and several
 tags, counters' count and per-second rate, rates, custom and VU gauges, NO DATA
 with and without allow_empty, warn tiers, priorities, and values whose shortest
 decimal form has 17 digits (compared with ==, so a reader one ulp off fails)."""
@@ -23,19 +24,20 @@ def awkward(i):
 
 THRESHOLDS = """{
   http_req_duration = { "avg<10000", "min>=0", "max<10000", "med<10000", "p(90)<10000",
-                        "p(99.9)<10000", "p(0)<10000", "p(100)<10000" },
+                        "p(99.9)<10000", "p(0)<10000", "p(100)<10000",
+                        { "avg<10000", warn = "max<0.000001", window = "1s", priority = "P1" } },
   ["http_req_duration{name:hello}"] = { { "p(95)<10000", warn = "p(95)<0.000001", priority = "P1" } },
   ["http_req_duration{status:500}"] = "max<10000",
   ["http_req_duration{expected_response:true,scenario:browse}"] = "avg<10000",
   ["http_req_duration{flow:browse}"] = "p(99)<10000",
-  http_req_failed = { { "rate<0.5", priority = "P2" } },
+  http_req_failed = { { "rate<0.5", priority = "P2" }, { "rate<0.5", window = "1s", priority = "P2" } },
   ["http_req_failed{scenario:buy}"] = { { "rate<0.01", priority = "P1" } },
-  http_reqs = { "count>0", "rate>0" },
+  http_reqs = { "count>0", "rate>0", { "count>0", window = "2s", priority = "P2" } },
   ["http_reqs{status:500}"] = { "count==1", { "rate<0.001", priority = "P2" } },
   iterations = { "count>0", "rate>0.1" },
   data_sent = "count>0",
   data_received = "rate>0",
-  checks = "rate>0.5",
+  checks = { "rate>0.5", { "rate>0.5", window = "1s" } },
   ["checks{check:status is 200}"] = "rate==1",
   vus = "value>=0",
   vus_max = "value==3",
@@ -120,7 +122,8 @@ def outcome(report):
         "total": report["total"], "compliance": report["compliance_percent"],
         "aborted_by": report["aborted_by"],
         "results": [(r["slo"], r["expression"], r["status"], r["value"], r["warn_value"],
-                     r["samples"], r["deviation_percent"]) for r in report["results"]],
+                     r["samples"], r["deviation_percent"], r["window_seconds"],
+                     json.dumps(r["worst_window"])) for r in report["results"]],
     }
 
 
@@ -178,6 +181,12 @@ class ValidateAgreesTest(unittest.TestCase):
         for i in AWKWARD:
             self.assertEqual(statuses[(f"depth{{lane:{i}}}", f"value=={awkward(i)!r}")], "PASS")
         self.assertEqual(statuses[("vus_max", "value==3")], "PASS")
+        windowed = {(slo, expression): status
+                    for slo, expression, status, *rest in live["results"] if rest[4]}
+        self.assertEqual(windowed, {("http_req_duration", "avg<10000"): "WARNING",
+                                    ("http_req_failed", "rate<0.5"): "PASS",
+                                    ("http_reqs", "count>0"): "PASS",
+                                    ("checks", "rate>0.5"): "PASS"})
         self.assertEqual(live["verdict"], "CRITICAL")
 
         # A gauge sub-metric the run did not track, merged from the series of the

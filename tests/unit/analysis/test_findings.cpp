@@ -470,3 +470,43 @@ TEST_CASE("a run interrupted before the last tenth has not enough data for drift
   CHECK_FALSE(findings.drifts[0].flagged);
   CHECK(std::string(findings.drifts[0].state()) == "not enough data");
 }
+
+TEST_CASE("a stress test's steps past the breaking point and back down are judged for recovery") {
+  result::RunResult result;
+  // 0 -> 10 VUs (warm-up), then steps of 5 up to 25, none of which doubles the
+  // one before, then back to 10 and held: the rise is 2 s - 10 s.
+  result.scenarios.push_back(ramping({{2, 10}, {2, 15}, {2, 20}, {2, 25}, {2, 10}, {6, 10}}, 0));
+  result.time_series = series(
+      16, [](int64_t s) { return s < 2    ? 100.0
+                                 : s < 10 ? 900.0
+                                 : s < 12 ? 150.0
+                                          : 110.0; }, none,
+      ten);
+  result::Findings findings = analysis::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  const result::Recovery& r = findings.recoveries[0];
+  CHECK(r.spike_start == 2);
+  CHECK(r.spike_end == 10);
+  CHECK(r.before_p95_ms == 100);
+  CHECK(r.recovered);
+  CHECK(r.seconds == 2);
+
+  // Steps that come back down before doubling are no spike.
+  result.scenarios[0] = ramping({{2, 10}, {2, 15}, {2, 18}, {2, 10}, {6, 10}}, 0);
+  CHECK(analysis::compute_findings(result).recoveries.empty());
+}
+
+TEST_CASE("a time-scaled warm-up shorter than a second still gives the level before the spike") {
+  result::RunResult result;
+  // scripts/stress.lua at TIME_SCALE=0.008: the 2m warm-up lasts 0.96 s.
+  result.scenarios.push_back(ramping({{0.96, 10}, {2.4, 20}, {2.4, 50}, {0.48, 10}, {3, 10}}, 0));
+  result.time_series = series(
+      10, [](int64_t s) { return s < 1   ? 100.0
+                                 : s < 7 ? 900.0
+                                         : 100.0; }, none, ten);
+  result::Findings findings = analysis::compute_findings(result);
+  REQUIRE(findings.recoveries.size() == 1);
+  CHECK(findings.recoveries[0].spike_start == 0);
+  CHECK(findings.recoveries[0].before_p95_ms == 100);
+  CHECK(findings.recoveries[0].recovered);
+}

@@ -211,7 +211,7 @@ TEST_CASE("bad thresholds name the file, the key and the problem") {
         "such as \"10s\"");
   CHECK(table_error(R"({"http_reqs": {"1": "count>1", "abort": true}})") ==
         "s.lua: options.thresholds[\"http_reqs\"].abort: unknown field (use warn, priority, "
-        "abort_on_fail, delay_abort_eval, description or allow_empty)");
+        "abort_on_fail, delay_abort_eval, description, allow_empty or window)");
   CHECK(table_error(R"({"http_reqs": {"warn": "count>1"}})") ==
         "s.lua: options.thresholds[\"http_reqs\"]: has no threshold expression (write it first: "
         "{ \"p(95)<3000\", ... })");
@@ -276,7 +276,7 @@ TEST_CASE("thresholds of a metric without samples must agree on its type and sti
         "or !=)");
   CHECK(saved_error(R"({"nope": {"1": "avg<1", "colour": "red"}})") ==
         "slo.lua: thresholds[\"nope\"].colour: unknown field (use warn, priority, abort_on_fail, "
-        "delay_abort_eval, description or allow_empty)");
+        "delay_abort_eval, description, allow_empty or window)");
   // A known metric is still checked against its own type.
   CHECK(saved_error(R"({"http_reqs": "p(95)<1"})") ==
         "slo.lua: thresholds[\"http_reqs\"]: 'p(95)<1': http_reqs is a counter, which has count "
