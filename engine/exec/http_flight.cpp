@@ -136,9 +136,11 @@ bool HttpFlight::wants_redirect(const http::ResponseData& response) const {
 }
 
 bool HttpFlight::read_location(const http::ResponseData& response, std::string* error) {
-  http::resolve_reference(*url_, response.header("Location"), location_text_);
-  // Into next_url_: url_ may be hop_url_, and this hop's cookies are stored for it.
-  return http::parse_url_into(location_text_, next_url_, error);
+  if (!redirects_state_) redirects_state_ = std::make_unique<Redirects>();
+  Redirects& r = *redirects_state_;
+  http::resolve_reference(*url_, response.header("Location"), r.location_text);
+  // Into next_url: url_ may be hop_url, and this hop's cookies are stored for it.
+  return http::parse_url_into(r.location_text, r.next_url, error);
 }
 
 void HttpFlight::fail_redirect(http::ResponseData& response, std::string_view problem) {
@@ -154,11 +156,12 @@ void HttpFlight::fail_redirect(http::ResponseData& response, std::string_view pr
 }
 
 void HttpFlight::follow_redirect(int status) {
-  std::swap(hop_url_, next_url_);
-  http::redact_url(location_text_, hop_url_text_);
-  url_ = &hop_url_;
+  Redirects& r = *redirects_state_;  // read_location made it
+  std::swap(r.hop_url, r.next_url);
+  http::redact_url(r.location_text, r.hop_url_text);
+  url_ = &r.hop_url;
   ++redirects_;
-  if (!same_host(hop_url_, call_->url)) other_host_ = true;
+  if (!same_host(r.hop_url, call_->url)) other_host_ = true;
   // 301/302/303 turn a request with a body into a GET (browsers, Go, k6); 307/308
   // repeat it as it was.
   bool to_get = status == 303
@@ -175,8 +178,9 @@ void HttpFlight::on_response(http::ResponseData& response) {
   bool first_hop = url_ == &call_->url;
   std::string_view name = call_->name_tag;
   if (!first_hop && !call_->name_from_script) {
-    hop_name_.assign(hop_url_text_, 0, hop_url_text_.find_first_of("?#"));
-    name = hop_name_;
+    Redirects& r = *redirects_state_;
+    r.hop_name.assign(r.hop_url_text, 0, r.hop_url_text.find_first_of("?#"));
+    name = r.hop_name;
   }
   bool redirect = wants_redirect(response);
   if (redirect) {
@@ -195,7 +199,7 @@ void HttpFlight::on_response(http::ResponseData& response) {
   if (first_hop) {
     done.url.assign(call_->url_text);
   } else {
-    done.url.assign(hop_url_text_);
+    done.url.assign(redirects_state_->hop_url_text);
   }
   done.method.assign(method_);
   Listener* listener = listener_;

@@ -63,11 +63,11 @@ class HttpFlight final : private http::ResponseHandler {
   // Whether `response` is a redirect to follow: a 3xx with a Location, under the
   // call's limit.
   bool wants_redirect(const http::ResponseData& response) const;
-  // Parses the Location into next_url_; false (error set) when it is no http(s)
+  // Parses the Location into Redirects::next_url; false (error set) when it is no http(s)
   // URL a request can go to.
   bool read_location(const http::ResponseData& response, std::string* error);
   void fail_redirect(http::ResponseData& response, std::string_view problem);
-  // Makes next_url_ the hop to send; `status` decides the method.
+  // Makes Redirects::next_url the hop to send; `status` decides the method.
   void follow_redirect(int status);
   void build_headers();
   // The jar the call uses: its params.jar, or the VU's own.
@@ -90,11 +90,16 @@ class HttpFlight final : private http::ResponseHandler {
   int64_t redirects_ = 0;
   bool other_host_ = false;    // a redirect left the first host: credentials stay behind
   bool body_dropped_ = false;  // a redirect turned the request into a GET
-  http::Url hop_url_;
-  http::Url next_url_;        // the Location being read; swapped into hop_url_
-  std::string hop_url_text_;  // hop_url_ as printed: credentials masked
-  std::string location_text_;
-  std::string hop_name_;
+  // What following redirects needs, made by the first redirect a VU follows:
+  // most scripts never see one, and a VU's size is what holds many VUs in memory.
+  struct Redirects {
+    http::Url hop_url;
+    http::Url next_url;        // the Location being read; swapped into hop_url
+    std::string hop_url_text;  // hop_url as printed: credentials masked
+    std::string location_text;
+    std::string hop_name;
+  };
+  std::unique_ptr<Redirects> redirects_state_;
   std::string cookie_header_;
   std::vector<http::Header> headers_;
 };

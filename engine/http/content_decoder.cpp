@@ -16,7 +16,7 @@ constexpr int kRawWindow = -15;
 }  // namespace
 
 ContentDecoder::~ContentDecoder() {
-  if (initialized_) inflateEnd(&stream_);
+  if (initialized_) inflateEnd(stream_.get());
 }
 
 ContentDecoder::Coding ContentDecoder::coding_of(std::string_view content_encoding) {
@@ -42,7 +42,9 @@ bool ContentDecoder::begin_stream(unsigned char first_byte) {
     bool zlib_header = (first_byte & 0x0f) == 8 && (first_byte >> 4) <= 7;
     window = zlib_header ? kZlibWindow : kRawWindow;
   }
-  int status = initialized_ ? inflateReset2(&stream_, window) : inflateInit2(&stream_, window);
+  if (!stream_) stream_ = std::make_unique<z_stream>();
+  int status =
+      initialized_ ? inflateReset2(stream_.get(), window) : inflateInit2(stream_.get(), window);
   if (status != Z_OK) {
     error_ = "cannot initialize zlib";
     return false;
@@ -57,9 +59,9 @@ ContentDecoder::Fed ContentDecoder::feed(const char* data, size_t length, std::s
   if (length == 0) return Fed::kOk;
   if (!begun_ && !begin_stream(static_cast<unsigned char>(data[0]))) return Fed::kInvalid;
   if (ended_) return Fed::kOk;  // bytes after the stream's end are ignored, as browsers do
-  stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
-  stream_.avail_in = static_cast<uInt>(length);
-  while (stream_.avail_in > 0) {
+  stream_->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
+  stream_->avail_in = static_cast<uInt>(length);
+  while (stream_->avail_in > 0) {
     size_t used = out.size();
     if (used > limit) return Fed::kTooLarge;
     // Grow into the string's spare capacity first; a pooled response's body keeps
@@ -69,18 +71,18 @@ ContentDecoder::Fed ContentDecoder::feed(const char* data, size_t length, std::s
     room = std::min<size_t>(room, size_t{1} << 30);  // avail_out is 32 bits
     if (limit - used < room) room = limit - used + 1;
     out.resize(used + room);
-    stream_.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-    stream_.avail_out = static_cast<uInt>(room);
-    int status = inflate(&stream_, Z_NO_FLUSH);
-    out.resize(used + (room - stream_.avail_out));
+    stream_->next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    stream_->avail_out = static_cast<uInt>(room);
+    int status = inflate(stream_.get(), Z_NO_FLUSH);
+    out.resize(used + (room - stream_->avail_out));
     if (out.size() > limit) return Fed::kTooLarge;
     if (status == Z_STREAM_END) {
       ended_ = true;
       return Fed::kOk;
     }
-    if (status == Z_BUF_ERROR && stream_.avail_out > 0) return Fed::kOk;  // needs more input
+    if (status == Z_BUF_ERROR && stream_->avail_out > 0) return Fed::kOk;  // needs more input
     if (status != Z_OK) {
-      error_ = stream_.msg ? stream_.msg : "invalid compressed data";
+      error_ = stream_->msg ? stream_->msg : "invalid compressed data";
       return Fed::kInvalid;
     }
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,9 @@ class ContentDecoder {
  private:
   bool begin_stream(unsigned char first_byte);
 
-  z_stream stream_{};
+  // Made by the first compressed body: a connection that never sees one (most)
+  // does not carry zlib's 112 bytes, and zlib's own state is on the heap anyway.
+  std::unique_ptr<z_stream> stream_;
   bool initialized_ = false;
   bool begun_ = false;  // the first body byte chose the stream format
   bool ended_ = false;  // the compressed stream's end was reached

@@ -1,5 +1,6 @@
 #include "engine/http/dialer.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/http/tcp_stream.hpp"
@@ -18,7 +19,7 @@ int Dialer::start(Client& client, const sockaddr* remote, const TlsTarget* tls,
                   DialListener& listener) {
   reset();
   std::memset(&remote_, 0, sizeof(remote_));
-  std::memcpy(&remote_, remote, address_length(remote));
+  std::memcpy(&remote_, remote, std::min(address_length(remote), sizeof(remote_)));
   listener_ = &listener;
   stream_ = tls ? make_tls_stream(client.loop(), client.read_buffer(), *this, *tls)
                 : make_tcp_stream(client.loop(), client.read_buffer(), *this);

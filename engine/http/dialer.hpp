@@ -60,7 +60,12 @@ class Dialer final : private StreamHandler {
   StreamPtr stream_;
   DialListener* listener_ = nullptr;
   std::string_view protocol_;
-  sockaddr_storage remote_{};
+  // An IPv4 or IPv6 address (what the DNS cache holds): a sockaddr_storage would
+  // add 100 bytes to every VU.
+  union {
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+  } remote_{};
   uint64_t start_ns_ = 0;
 };
 
