@@ -1,25 +1,13 @@
 #include "engine/http/dialer.hpp"
 
-#include <algorithm>
-#include <cstring>
-
 #include "engine/http/tcp_stream.hpp"
 
 namespace lueng::http {
 
-namespace {
-
-size_t address_length(const sockaddr* address) {
-  return address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-}
-
-}  // namespace
-
 int Dialer::start(Client& client, const sockaddr* remote, const TlsTarget* tls,
                   DialListener& listener) {
   reset();
-  std::memset(&remote_, 0, sizeof(remote_));
-  std::memcpy(&remote_, remote, std::min(address_length(remote), sizeof(remote_)));
+  remote_.assign(remote);
   listener_ = &listener;
   stream_ = tls ? make_tls_stream(client.loop(), client.read_buffer(), *this, *tls)
                 : make_tcp_stream(client.loop(), client.read_buffer(), *this);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/http/client.hpp"
+#include "engine/http/ip_address.hpp"
 #include "engine/http/stream.hpp"
 #include "engine/http/tls_stream.hpp"
 
@@ -42,7 +43,7 @@ class Dialer final : private StreamHandler {
 
   // Of the last start(): the address, when it began, and TLS details (null for
   // plain http, or once the stream was taken or reset).
-  const sockaddr* remote() const { return reinterpret_cast<const sockaddr*>(&remote_); }
+  const sockaddr* remote() const { return remote_.get(); }
   uint64_t start_ns() const { return start_ns_; }
   const TlsInfo* tls() const { return stream_ ? stream_->tls() : nullptr; }
   // The protocol the TLS handshake agreed on ("http/1.1"); empty for plain http
@@ -60,12 +61,7 @@ class Dialer final : private StreamHandler {
   StreamPtr stream_;
   DialListener* listener_ = nullptr;
   std::string_view protocol_;
-  // An IPv4 or IPv6 address (what the DNS cache holds): a sockaddr_storage would
-  // add 100 bytes to every VU.
-  union {
-    sockaddr_in v4;
-    sockaddr_in6 v6;
-  } remote_{};
+  IpAddress remote_;
   uint64_t start_ns_ = 0;
 };
 

@@ -1,7 +1,5 @@
 #include "engine/http/http1_connection.hpp"
 
-#include <cstring>
-
 #include "engine/http/ascii.hpp"
 #include "engine/http/net_error.hpp"
 #include "engine/http/request_writer.hpp"
@@ -22,16 +20,10 @@ bool asks_to_close(const Request& request) {
   return false;
 }
 
-size_t address_length(const sockaddr* address) {
-  return address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-}
-
 }  // namespace
 
 Http1Connection::Http1Connection(StreamPtr stream, const sockaddr* remote, IdleListener& idle)
-    : idle_(idle), stream_(std::move(stream)) {
-  std::memset(&remote_, 0, sizeof(remote_));
-  std::memcpy(&remote_, remote, address_length(remote));
+    : idle_(idle), remote_(remote), stream_(std::move(stream)) {
   stream_->set_handler(*this);
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/http/connection.hpp"
+#include "engine/http/ip_address.hpp"
 #include "engine/http/response_reader.hpp"
 #include "engine/http/stream.hpp"
 
@@ -27,7 +28,7 @@ class Http1Connection final : public Connection, private StreamHandler {
  private:
   enum class State { kIdle, kBusy, kBroken };
 
-  const sockaddr* remote() const { return reinterpret_cast<const sockaddr*>(&remote_); }
+  const sockaddr* remote() const { return remote_.get(); }
 
   void on_connect(int status) override;
   void on_read(const char* data, size_t length) override;
@@ -43,7 +44,7 @@ class Http1Connection final : public Connection, private StreamHandler {
 
   IdleListener& idle_;
   ConnectionListener* listener_ = nullptr;  // of the request in flight
-  sockaddr_storage remote_;
+  IpAddress remote_;
   StreamPtr stream_;
   State state_ = State::kIdle;
   ResponseReader reader_;
