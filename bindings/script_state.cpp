@@ -211,10 +211,14 @@ Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& s
   }
   co.exec_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
 
-  lua_newtable(L_);  // the VU's globals
-  lua_createtable(L_, 0, 1);
-  lua_pushvalue(L_, LUA_GLOBALSINDEX);
-  lua_setfield(L_, -2, "__index");
+  lua_newtable(L_);  // the VU's globals, reading through to the worker's
+  if (vu_globals_mt_ref_ == LUA_NOREF) {
+    lua_createtable(L_, 0, 1);
+    lua_pushvalue(L_, LUA_GLOBALSINDEX);
+    lua_setfield(L_, -2, "__index");
+    vu_globals_mt_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  }
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, vu_globals_mt_ref_);
   lua_setmetatable(L_, -2);
   if (!scenario_env.empty()) {
     lua_newtable(L_);

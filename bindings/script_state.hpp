@@ -86,6 +86,8 @@ class ScriptState {
   ScriptSource source_;
   lua_State* L_;
   int script_env_mt_ref_ = LUA_NOREF;  // metatable of the script's environment proxy
+  // One metatable for every VU's globals (made by the first VU): one table less per VU.
+  int vu_globals_mt_ref_ = LUA_NOREF;
   int driver_ref_ = LUA_NOREF;
   int marker_ref_ = LUA_NOREF;
   int index_key_ref_ = LUA_NOREF, newindex_key_ref_ = LUA_NOREF;  // "__index", "__newindex"
