@@ -1,6 +1,5 @@
 #include "bindings/call_hints.hpp"
 
-#include <fstream>
 #include <regex>
 #include <sstream>
 #include <string_view>
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "engine/common/closest_name.hpp"
+#include "engine/common/text_file.hpp"
 
 namespace lueng::bindings {
 
@@ -15,13 +15,6 @@ namespace {
 
 // std::regex recurses per character: longer lines (data, minified code) are not read.
 constexpr size_t kLongestLine = 4096;
-
-std::string read_text(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 std::string line_of(const std::string& text, long number) {
   std::istringstream in(text);
@@ -95,7 +88,7 @@ std::string hint_for(lua_State* L, const std::string& message, const std::string
       R"(^(.*):([0-9]{1,9}): attempt to call (field|method) '([A-Za-z_][A-Za-z0-9_]*)' \(a nil value\)$)");
   std::smatch error;
   if (!std::regex_match(message, error, call_error)) return message;
-  std::string text = read_text(file_named(error[1].str(), script_path));
+  std::string text = read_text_file(file_named(error[1].str(), script_path)).value_or("");
   std::string line = line_of(text, std::stol(error[2].str()));
   if (line.size() > kLongestLine) return message;
   std::string field = error[4].str();

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace lueng {
 
@@ -122,6 +124,14 @@ std::string check_writable(const std::string& path) {
   if (access(directory.c_str(), W_OK | X_OK) != 0)
     return problem(path, "its folder " + directory + " is not writable", errno);
   return "";
+}
+
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::ostringstream text;
+  text << file.rdbuf();
+  return std::move(text).str();
 }
 
 }  // namespace lueng

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ namespace lueng {
 // /dev/stdout, a FIFO with a reader (shell process substitution). Returns false
 // with *error naming the path.
 bool write_text_file(const std::string& path, std::string_view text, std::string* error);
+
+// A whole file's bytes, or nullopt (errno set) when it cannot be opened.
+std::optional<std::string> read_text_file(const std::string& path);
 
 // Whether write_text_file could write `path`, checked before a run so that a
 // report that cannot be written costs no test: "" or a problem naming the path.

@@ -1,18 +1,15 @@
 #include "engine/exec/script_hints.hpp"
 
-#include <fstream>
 #include <regex>
-#include <sstream>
+
+#include "engine/common/text_file.hpp"
 
 namespace lueng::exec {
 
 namespace {
 
 std::string read_text(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
+  return read_text_file(path).value_or("");
 }
 
 }  // namespace

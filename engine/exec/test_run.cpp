@@ -7,9 +7,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -19,6 +17,7 @@
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/json_parse.hpp"
 #include "engine/common/random.hpp"
+#include "engine/common/text_file.hpp"
 #include "engine/common/version.hpp"
 #include "engine/exec/phase_watch.hpp"
 #include "engine/exec/progress.hpp"
@@ -117,8 +116,7 @@ void TestRun::prepare() {
 
   KeyValues test_tags = resolve_test_tags(options, config_.tags);
   std::vector<ScenarioConfig> scenarios = resolve_scenarios(options, config_.shortcuts);
-  std::ifstream script_file(plan_.source.path, std::ios::binary);
-  order_as_written(scenarios, std::string(std::istreambuf_iterator<char>(script_file), {}));
+  order_as_written(scenarios, read_text_file(plan_.source.path).value_or(""));
   for (ScenarioConfig& config : scenarios) {
     add_test_tags(config, test_tags);
     if (!init.has_function(config.exec)) {

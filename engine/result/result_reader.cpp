@@ -2,9 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -13,6 +12,7 @@
 
 #include "engine/common/json_parse.hpp"
 #include "engine/common/random.hpp"
+#include "engine/common/text_file.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/result/result_file.hpp"
 
@@ -423,11 +423,9 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
 }
 
 RunResult read_result_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw ResultReadError(path + ": cannot read: " + std::strerror(errno));
-  std::stringstream text;
-  text << file.rdbuf();
-  return result_from_json(text.str(), path);
+  std::optional<std::string> text = read_text_file(path);
+  if (!text) throw ResultReadError(path + ": cannot read: " + std::strerror(errno));
+  return result_from_json(*text, path);
 }
 
 }  // namespace lueng::result
