@@ -115,6 +115,10 @@ bool operator<(const Fraction& a, const Fraction& b) {
   return static_cast<Wide>(a.num) * b.den < static_cast<Wide>(b.num) * a.den;
 }
 
+Fraction Fraction::of(int64_t num, int64_t den) {
+  return reduced(num, den);
+}
+
 std::string Fraction::text() const {
   return den == 1 ? std::to_string(num) : fmt::format("{}/{}", num, den);
 }

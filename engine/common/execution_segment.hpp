@@ -19,7 +19,8 @@ namespace lueng {
 // numbers stay small: at most kMaxDenominator below.
 struct Fraction {
   int64_t num = 0, den = 1;
-  std::string text() const;  // as k6 prints it: "0", "1", "1/3"
+  static Fraction of(int64_t num, int64_t den);  // num/den reduced; den != 0
+  std::string text() const;                      // as k6 prints it: "0", "1", "1/3"
   friend bool operator==(const Fraction&, const Fraction&) = default;
   friend bool operator<(const Fraction& a, const Fraction& b);
 };
