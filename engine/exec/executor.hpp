@@ -84,6 +84,15 @@ class ExecutorConfig {
   // An execution segment's part of the load, for `lueng inspect`: "4 of 10 VUs",
   // with the iterations or arrivals where the executor has them.
   virtual std::string describe_share(const Segment& instance) const;
+  // How this scenario's iterations are numbered across the instances of a
+  // distributed test: the instance's k-th iteration is the whole test's
+  // `global_index(k)` of what this returns: the execution segment's sequence
+  // re-cut by the scenario's VUs (max_vus of the whole test), as k6 does for
+  // the executors that share iterations or arrivals out by VUs. The instances' numbers are
+  // disjoint, and where the count is fixed (iterations, per-VU iterations) they
+  // are every number of the whole test, since each instance's iterations follow
+  // its VUs.
+  ExecutionTuple iteration_numbering(const ExecutionTuple& instance) const;
   // Fills in the result model's account of the load: vus, iterations, duration,
   // start target and stages, and the load shape the findings judge.
   virtual void summarize(result::ScenarioSummary& summary) const = 0;

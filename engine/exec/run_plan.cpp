@@ -15,6 +15,7 @@ void RunPlan::assign_vus() {
   for (auto& scenario : scenarios) {
     const ExecutorConfig& executor = *scenario.config.executor_config;
     scenario.total_vus = executor.max_vus({0, 1, instance()});
+    scenario.iteration_numbering = executor.iteration_numbering(segment);
     scenario.first_segment_worker = static_cast<int>(dealt % workers);
     dealt += scenario.total_vus;
     scenario.first_vu_id.assign(workers, 0);

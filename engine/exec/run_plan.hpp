@@ -31,6 +31,10 @@ struct PlannedScenario {
   std::unique_ptr<ScenarioShared> shared = std::make_unique<ScenarioShared>();
   std::vector<uint64_t> first_vu_id;  // per segment: id of its first VU in this scenario
   int64_t total_vus = 0;              // at most, over all workers
+  // How this instance's iterations of the scenario map to the whole test's
+  // numbers (ExecutorConfig::iteration_numbering): global_index(k) of the k-th.
+  // The whole test's own numbering without an execution segment.
+  ExecutionTuple iteration_numbering;
   // Which segment of the scenario a worker runs. The segments of each scenario
   // start where the previous scenario's VUs left off, so that several small
   // scenarios spread over the workers instead of piling onto the first.
