@@ -50,6 +50,7 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "N: math.random's seed, 0 to 2^53-1, to draw a run's numbers again (default: "
              "a fresh one per run; wins over lueng.random_seed)")
       .on_each([&flags] { flags.random_seed_given = true; });
+  add_segment_flags(app, flags.segments);
 }
 
 namespace {
@@ -132,6 +133,8 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     config.source.random_seed = *seed;
     config.source.random_seed_fixed = true;
   }
+  if (std::string problem = to_segment_config(flags.segments, config); !problem.empty())
+    return problem;
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
   config.progress = !flags.quiet;

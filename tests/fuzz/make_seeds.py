@@ -134,6 +134,17 @@ def duration_seeds():
     }.items()}
 
 
+def segment_seeds():
+    # A segment, a newline, a sequence (tests/fuzz/fuzz_segment.cpp); or an instant.
+    return {name: text.encode() for name, text in {
+        "thirds": "1/3:2/3\n0,1/3,2/3,1", "percent": "50%:75%\n0,50%,75%,1",
+        "decimal": "0.3:0.5\n0,0.3,0.5,0.6,0.7,0.8,0.9,1", "to-only": "2/3\n",
+        "exponent": "5e-1:1\n", "uneven": "1/13:2/13\n0,1/13,2/13,1/3,1/2,3/4,1",
+        "rfc3339": "2026-12-02T14:00:00Z", "offset": "2026-12-02T15:00:00.250+01:00",
+        "unix": "1796220000.5",
+    }.items()}
+
+
 def json_seeds():
     return {
         "object": b'{"a":[1,2,{"b":null}],"c":"d","e":true,"f":false,"g":-0.5e-3}',
@@ -246,7 +257,8 @@ def hotel_mock_request_seeds():
 def main():
     targets = {
         "response_reader": response_reader_seeds(), "url": url_seeds(), "cookie": cookie_seeds(),
-        "thresholds": threshold_seeds(), "duration": duration_seeds(), "json": json_seeds(),
+        "thresholds": threshold_seeds(), "duration": duration_seeds(), "segment": segment_seeds(),
+        "json": json_seeds(),
         "result_reader": result_reader_seeds(), "hotel_mock_request": hotel_mock_request_seeds(),
     }
     for target, seeds in targets.items():
