@@ -118,10 +118,12 @@ int run_command(const std::vector<std::string>& args) {
       return usage_error("run", problem);
   config.samples = outputs.sample_writer();
 
-  auto interval = parse_duration(export_interval);
-  if (!interval)
-    return usage_error("run", "invalid --summary-export-interval '" + export_interval +
-                                  "' (use e.g. 30s, 5m, or 0 for the end only)");
+  std::string why = "must not be negative";
+  auto interval = parse_flag_duration(export_interval, &why);
+  if (!interval || *interval < 0)
+    return usage_error("run",
+                       flag_duration_error("--summary-export-interval", export_interval, why) +
+                           "; 0 writes at the end only");
   if (!flags.summary_export.empty() && *interval > 0) {
     config.checkpoint_seconds = *interval;
     config.checkpoint = [path = flags.summary_export](result::RunResult partial) {

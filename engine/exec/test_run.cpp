@@ -106,6 +106,8 @@ void TestRun::prepare() {
   if (!options_json_.empty()) parse_json_bounded(options_json_, options, nullptr);
   for (const std::string& warning : unknown_option_warnings(options))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
+  for (const std::string& warning : bare_number_duration_warnings(options))
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
 

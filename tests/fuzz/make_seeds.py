@@ -113,6 +113,9 @@ def threshold_seeds():
         "not-equal": b"value!=1e3",
         "selector": b"http_req_duration{status:200,method:GET}",
         "selector-spaces": b"checks{ name : my check }",
+        "selector-quoted": b"http_req_duration{status:\"200\",name:'a b'}",
+        "selector-empty-name": b"m{:1}",
+        "strict-equal": b"rate===1",
         "table": json.dumps(table).encode(),
         "window": json.dumps({
             "http_req_failed": ["rate<0.01", {"1": "rate<0.05", "window": "30s",
@@ -131,6 +134,8 @@ def duration_seeds():
     return {name: text.encode() for name, text in {
         "combined": "2h3m4.5s", "millis": "250ms", "micro": "3us", "micro-sign": "3\u00b5s",
         "nanos": "100ns", "bare": "30", "fraction": "1.5m", "size": "64MiB", "size-space": "1.5 MB",
+        "days": "1d2h30m", "days-negative": "-1d2h", "plus": "+5s", "exponent": "1e3",
+        "micro-greek": "3\u03bcs",
     }.items()}
 
 
