@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ninja-build
   libluajit2-5.1-dev libuv1-dev node-llhttp libssl-dev zlib1g-dev
-  libcli11-dev libfmt-dev rapidjson-dev catch2
+  libcli11-dev libfmt-dev rapidjson-dev libcsv-dev catch2
   python3 python3-yaml clang-format curl openssl luarocks
   chromium
   # The integration tests read lueng's reports with other tools' own readers:
