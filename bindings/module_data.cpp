@@ -535,9 +535,8 @@ int data_csv(lua_State* L) {
     const DataSet& set =
         shared_data_set(file_key("csv", file) + '\0' + option_key, [&](DataSet& loaded) {
           loaded.path = file;
-          std::string text = read_file("data.csv", file);
           TableError error;
-          auto table = TextTable::from_csv(text, options, &error);
+          auto table = TextTable::from_csv_file(file, options, &error);
           if (!table)
             throw DataError("data.csv: " + file +
                             (error.line ? ":" + std::to_string(error.line) : "") + ": " +

@@ -1,8 +1,13 @@
 #include "engine/common/text_table.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include <csv.h>
@@ -64,62 +69,66 @@ class CsvLoader {
  public:
   CsvLoader(const CsvOptions& options, TableError* error) : options_(options), error_(error) {}
 
-  std::optional<TextTable> load(std::string_view text) {
-    if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
-    if (text.size() > std::numeric_limits<uint32_t>::max())
-      return fail(0, "the file is larger than 4 GiB, which lueng.data does not load");
-    table_.bytes_.reserve(text.size());
-    csv_parser parser;
-    csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI);
-    csv_set_delim(&parser, static_cast<unsigned char>(options_.separator));
-    csv_set_space_func(&parser, no_spaces);
-    bool ok = feed(parser, text);
-    if (ok && csv_fini(&parser, on_field, on_record_end, this) != 0 && !failed_)
-      fail(first_line_of_next_record(text), "a quoted field is never closed");
-    csv_free(&parser);
-    if (failed_) return std::nullopt;
-    if (options_.header && !header_done_) return fail(0, "the file is empty: no header row");
-    table_.bytes_.shrink_to_fit();
-    table_.ends_.shrink_to_fit();
-    return std::move(table_);
+  // Begins a load of `expected_bytes` of text (an estimate is enough).
+  void begin(size_t expected_bytes) {
+    expected_bytes_ = expected_bytes;
+    table_.bytes_.reserve(expected_bytes);  // pages never written are never resident
+    csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_delim(&parser_, static_cast<unsigned char>(options_.separator));
+    csv_set_space_func(&parser_, no_spaces);
   }
 
- private:
-  bool feed(csv_parser& parser, std::string_view text) {
-    size_t offset = 0;
-    while (offset < text.size() && !failed_) {
-      ++line_;
-      size_t end = text.find('\n', offset);
-      end = end == std::string_view::npos ? text.size() : end + 1;
-      size_t length = end - offset;
-      if (csv_parse(&parser, text.data() + offset, length, on_field, on_record_end, this) !=
-          length) {
-        if (!failed_)
-          fail(line_, csv_error(&parser) == CSV_EPARSE
-                          ? "malformed quotes (a quote inside an unquoted field, or text after "
-                            "a closing quote)"
-                          : csv_strerror(csv_error(&parser)));
-        return false;
+  // The next piece of the text, cut anywhere; false once something is wrong.
+  bool feed(std::string_view chunk) {
+    if (fed_ == 0 && chunk.starts_with(kByteOrderMark)) chunk.remove_prefix(kByteOrderMark.size());
+    if (fed_ + chunk.size() > std::numeric_limits<uint32_t>::max()) {
+      fail(0, "the file is larger than 4 GiB, which lueng.data does not load");
+      return false;
+    }
+    while (!chunk.empty() && !failed_) {
+      size_t end = chunk.find('\n');
+      end = end == std::string_view::npos ? chunk.size() : end + 1;
+      std::string_view piece = chunk.substr(0, end);
+      if (!record_open_ && piece.find_first_not_of("\r\n") != std::string_view::npos) {
+        record_open_ = true;  // a record starts on this line
+        record_line_ = line_;
       }
-      offset = end;
+      if (csv_parse(&parser_, piece.data(), piece.size(), on_field, on_record_end, this) !=
+              piece.size() &&
+          !failed_)
+        fail(line_, csv_error(&parser_) == CSV_EPARSE
+                        ? "malformed quotes (a quote inside an unquoted field, or text after "
+                          "a closing quote)"
+                        : csv_strerror(csv_error(&parser_)));
+      if (piece.ends_with('\n')) ++line_;
+      fed_ += piece.size();
+      chunk.remove_prefix(end);
+      reserve_offsets();
     }
     return !failed_;
   }
 
-  // The line where a record left unfinished at the end began: the first line
-  // with text after the last complete record.
-  size_t first_line_of_next_record(std::string_view text) const {
-    size_t line = 0, offset = 0;
-    while (offset < text.size()) {
-      ++line;
-      size_t end = text.find('\n', offset);
-      end = end == std::string_view::npos ? text.size() : end + 1;
-      std::string_view content = text.substr(offset, end - offset);
-      bool blank = content.find_first_not_of("\r\n") == std::string_view::npos;
-      if (line > last_record_line_ && !blank) return line;
-      offset = end;
-    }
-    return line_;
+  std::optional<TextTable> finish() {
+    if (!failed_ && csv_fini(&parser_, on_field, on_record_end, this) != 0 && !failed_)
+      fail(record_line_, "a quoted field is never closed");
+    csv_free(&parser_);
+    if (failed_) return std::nullopt;
+    if (options_.header && !header_done_) return fail(0, "the file is empty: no header row");
+    return std::move(table_);
+  }
+
+ private:
+  // Once the first 64 KiB are read, reserves offsets for the whole text at the
+  // density seen so far (plus a tenth), so the array is not regrown and copied
+  // as it fills: copying it is what would make the peak of a load exceed its
+  // result. Reserved but unwritten pages cost no memory.
+  void reserve_offsets() {
+    constexpr size_t kSample = 64 * 1024;
+    if (offsets_reserved_ || (fed_ < kSample && fed_ < expected_bytes_)) return;
+    offsets_reserved_ = true;
+    double per_byte = static_cast<double>(table_.ends_.size() + 1) / static_cast<double>(fed_);
+    table_.ends_.reserve(
+        static_cast<size_t>(per_byte * static_cast<double>(expected_bytes_) * 1.1) + 16);
   }
 
   static void on_field(void* field, size_t length, void* self) {
@@ -140,7 +149,7 @@ class CsvLoader {
 
   void end_record() {
     if (failed_) return;
-    last_record_line_ = line_;
+    record_open_ = false;
     size_t fields = std::exchange(fields_, 0);
     if (options_.header && !header_done_) {
       header_done_ = true;
@@ -220,16 +229,51 @@ class CsvLoader {
   const CsvOptions& options_;
   TableError* error_;
   TextTable table_;
-  size_t line_ = 0;              // the physical line being fed, 1-based
-  size_t last_record_line_ = 0;  // where the last complete record ended
-  size_t fields_ = 0;            // of the record being read
+  csv_parser parser_;
+  size_t expected_bytes_ = 0;
+  size_t fed_ = 0;
+  size_t line_ = 1;           // the physical line being fed, 1-based
+  size_t record_line_ = 0;    // where the record being read began
+  bool record_open_ = false;  // a record has begun and not ended
+  bool offsets_reserved_ = false;
+  size_t fields_ = 0;  // of the record being read
   bool header_done_ = false;
   bool failed_ = false;
 };
 
 std::optional<TextTable> TextTable::from_csv(std::string_view text, const CsvOptions& options,
                                              TableError* error) {
-  return CsvLoader(options, error).load(text);
+  CsvLoader loader(options, error);
+  loader.begin(text.size());
+  loader.feed(text);
+  return loader.finish();
+}
+
+std::optional<TextTable> TextTable::from_csv_file(const std::string& path,
+                                                  const CsvOptions& options, TableError* error) {
+  FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) {
+    if (error) *error = {std::strerror(errno), 0};
+    return std::nullopt;
+  }
+  struct stat info {};
+  size_t size = fstat(fileno(file), &info) == 0 ? static_cast<size_t>(info.st_size) : 0;
+  CsvLoader loader(options, error);
+  loader.begin(size);
+  // A chunk at a time: the file's text is never held whole beside the table.
+  std::string chunk(1 << 20, '\0');
+  size_t n;
+  bool ok = true;
+  while (ok && (n = std::fread(chunk.data(), 1, chunk.size(), file)) > 0)
+    ok = loader.feed({chunk.data(), n});
+  bool read_error = std::ferror(file);
+  std::fclose(file);
+  std::optional<TextTable> table = loader.finish();
+  if (table && read_error) {
+    if (error) *error = {"cannot read the file", 0};
+    return std::nullopt;
+  }
+  return table;
 }
 
 TextTable TextTable::from_lines(std::string_view text) {
@@ -246,8 +290,6 @@ TextTable TextTable::from_lines(std::string_view text) {
     table.ends_.push_back(static_cast<uint32_t>(table.bytes_.size()));
     ++table.rows_;
   }
-  table.bytes_.shrink_to_fit();
-  table.ends_.shrink_to_fit();
   return table;
 }
 

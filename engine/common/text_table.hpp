@@ -41,6 +41,11 @@ class TextTable {
   // cell later cannot fail. On failure returns nullopt with *error set.
   static std::optional<TextTable> from_csv(std::string_view text, const CsvOptions& options,
                                            TableError* error);
+  // The same, read from a file a chunk at a time, so that loading a large file
+  // never holds its text and its table at once. An unreadable file is an error of
+  // line 0 whose message is the system's ("No such file or directory").
+  static std::optional<TextTable> from_csv_file(const std::string& path, const CsvOptions& options,
+                                                TableError* error);
   // One cell per line (LF or CRLF; a final line break ends the last line rather
   // than starting an empty one), no header.
   static TextTable from_lines(std::string_view text);
@@ -59,8 +64,9 @@ class TextTable {
   ColumnType type(size_t column) const {
     return types_.empty() ? ColumnType::kString : types_[column];
   }
-  // Bytes this table holds (text and offsets), for memory accounting.
-  size_t memory_bytes() const { return bytes_.capacity() + ends_.capacity() * sizeof(uint32_t); }
+  // Bytes this table fills (text and offsets), for memory accounting: what it
+  // reserved beyond that was never written, so its pages are not resident.
+  size_t memory_bytes() const { return bytes_.size() + ends_.size() * sizeof(uint32_t); }
 
  private:
   friend class CsvLoader;

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -160,4 +162,32 @@ TEST_CASE("lines: one cell per line, CRLF or LF, no empty last line") {
   CHECK(table.cell(3, 0) == "four");
   CHECK(TextTable::from_lines("").rows() == 0);
   CHECK(TextTable::from_lines("last").rows() == 1);
+}
+
+TEST_CASE("CSV file: read in chunks, it loads as the whole text does") {
+  std::string text = "\xEF\xBB\xBFid,note\r\n";
+  for (int i = 0; i < 60000; ++i)
+    text += std::to_string(i) + (i % 3 ? ",plain\r\n" : ",\"quoted, with a\nline break\"\r\n");
+  REQUIRE(text.size() > (1 << 20));  // a record crosses the first 1 MiB chunk
+  std::string path = std::filesystem::temp_directory_path() / "lueng-test-text-table.csv";
+  {
+    std::ofstream file(path, std::ios::binary);
+    file << text;
+  }
+  TableError error;
+  auto from_file = TextTable::from_csv_file(path, {}, &error);
+  REQUIRE(from_file);
+  TextTable whole = load(text);
+  REQUIRE(from_file->rows() == 60000);
+  CHECK(from_file->header() == whole.header());
+  for (size_t r = 0; r < whole.rows(); r += 997) CHECK(row(*from_file, r) == row(whole, r));
+  CHECK(row(*from_file, 59997) == Row{"59997", "quoted, with a\nline break"});
+
+  std::ofstream(path, std::ios::binary) << text << "1,\"open\n";
+  REQUIRE_FALSE(TextTable::from_csv_file(path, {}, &error));
+  CHECK(error.line == 80002);  // 1 header line, 40,000 records of one line, 20,000 of two
+  CHECK(error.message == "a quoted field is never closed");
+  std::filesystem::remove(path);
+  REQUIRE_FALSE(TextTable::from_csv_file(path, {}, &error));
+  CHECK(error.message == "No such file or directory");
 }
