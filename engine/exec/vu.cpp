@@ -161,6 +161,10 @@ double Vu::scenario_progress() const {
   const ExecutorConfig& executor = *run_.config().executor_config;
   result::ScenarioSummary planned;
   executor.summarize(planned);
+  // per-vu-iterations sums up its count per VU, not for the scenario.
+  std::string kind = run_.config().executor;
+  std::replace(kind.begin(), kind.end(), '_', '-');
+  if (kind == "per-vu-iterations") planned.iterations *= planned.vus;
   double progress =
       planned.iterations > 0
           ? static_cast<double>(run_.shared().iterations_done.load(std::memory_order_relaxed)) /

@@ -139,10 +139,9 @@ print("ITER " .. table.concat(seen, ","))
 print("HEADER " .. table.concat(stays:header(), ","))
 options = { scenarios = { s = { executor = "per-vu-iterations", vus = 3, iterations = 4 } } }
 function default()
-  print(("PICK %d %d %s %s %s"):format(lueng.vu.id, lueng.vu.iteration, plain:per_vu()[1],
-                                       plain:circular()[1], plain:random()[1]))
-  local progress = lueng.scenario.progress
-  assert(progress >= 0 and progress <= 1, "progress in [0, 1]")
+  print(("PICK %d %d %s %s %s %.4f"):format(lueng.vu.id, lueng.vu.iteration, plain:per_vu()[1],
+                                            plain:circular()[1], plain:random()[1],
+                                            lueng.scenario.progress))
 end
 ''')
         run = self.run_in(folder, "many.lua", "--threads", "2", "--random-seed", "7")
@@ -156,7 +155,11 @@ end
         self.assertEqual(distinct(run, "HEADER "), [("name,nights,vip",)])
         picks = marked(run, "PICK ")
         self.assertEqual(len(picks), 12)
-        for vu, _, own, _, drawn in picks:
+        # progress: iterations done of the 12 planned (3 VUs x 4), when each began
+        progress = [float(p[5]) for p in picks]
+        self.assertTrue(all(0 <= value < 1 for value in progress), progress)
+        self.assertGreaterEqual(max(progress), 0.5, progress)
+        for vu, _, own, _, drawn, _ in picks:
             self.assertEqual(own, "abc"[(int(vu) - 1) % 3])  # VU n: row n, the same each time
             self.assertIn(drawn, ("a", "b", "c"))
         circular = sorted(p[3] for p in picks)
