@@ -13,12 +13,12 @@ namespace lueng::exec {
 // and lueng.data's unique picks index rows by.
 //
 // Without an execution segment the process runs the whole test and the number is
-// the same. SEAM for execution segments: when `plan` runs a segment of the test,
-// return the segment's global_index(iteration_in_instance) here, so that the
-// instances of a distributed test number their iterations disjointly (and so pick
-// disjoint rows).
-inline int64_t iteration_in_test(const RunPlan& /*plan*/, int64_t iteration_in_instance) {
-  return iteration_in_instance;
+// the same. With one, the scenario's iteration numbering (the segment's sequence
+// re-cut by its VUs, ExecutorConfig::iteration_numbering) gives the instance's
+// k-th iteration the test's number global_index(k), so the instances of a
+// distributed test number their iterations disjointly, and pick disjoint rows.
+inline int64_t iteration_in_test(const PlannedScenario& scenario, int64_t iteration_in_instance) {
+  return scenario.iteration_numbering.global_index(iteration_in_instance);
 }
 
 }  // namespace lueng::exec

@@ -154,7 +154,7 @@ const std::string& Vu::scenario_executor() const {
 }
 
 int64_t Vu::iteration_in_test() const {
-  return exec::iteration_in_test(worker_.plan(), iteration_in_instance_);
+  return exec::iteration_in_test(run_.planned(), iteration_in_instance_);
 }
 
 double Vu::scenario_progress() const {

@@ -316,6 +316,25 @@ std::string result_to_json(const RunResult& result) {
   key_int(w, "workers", result.workers);
   key_uint(w, "max_vus", result.max_vus);
   if (result.random_seed) key_uint(w, "random_seed", *result.random_seed);
+  w.Key("execution_segment");
+  if (const auto& part = result.execution_segment) {
+    w.StartObject();
+    key_string(w, "segment", part->segment);
+    key_string(w, "from", part->from);
+    key_string(w, "to", part->to);
+    key_string(w, "sequence", part->sequence);
+    key_int(w, "index", part->index);
+    key_int(w, "count", part->count);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  key_string(w, "script_sha256", result.script_sha256);
+  w.Key("start_at_unix_ms");
+  if (result.start_at_unix_ms)
+    w.Int64(*result.start_at_unix_ms);
+  else
+    w.Null();
 
   w.Key("options");
   rapidjson::Document options;

@@ -10,6 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "engine/common/execution_segment.hpp"
 #include "engine/common/json_parse.hpp"
 #include "engine/common/random.hpp"
 #include "engine/common/text_file.hpp"
@@ -82,6 +83,30 @@ class Reader {
     if (!value) return false;
     if (!value->IsBool()) fail(where + "." + key, "must be true or false");
     return value->GetBool();
+  }
+
+  // execution_segment: its texts must read as k6 reads them, so that `lueng merge`
+  // can trust them.
+  SegmentInfo segment(const Value& object) const {
+    const std::string where = "execution_segment";
+    if (!object.IsObject()) fail(where, "must be an object or null");
+    SegmentInfo info;
+    info.segment = string(object, "segment", where);
+    info.from = string(object, "from", where);
+    info.to = string(object, "to", where);
+    info.sequence = string(object, "sequence", where);
+    info.index = integer<int64_t>(object, "index", where);
+    info.count = integer<int64_t>(object, "count", where);
+    ExecutionSegment parsed;
+    if (std::string problem = parse_execution_segment(info.segment, parsed); !problem.empty())
+      fail(where + ".segment", problem);
+    if (parsed.from.text() != info.from || parsed.to.text() != info.to)
+      fail(where, fmt::format("from '{}' and to '{}' are not those of segment '{}'", info.from,
+                              info.to, info.segment));
+    std::vector<Fraction> points;
+    if (std::string problem = parse_segment_sequence(info.sequence, points); !problem.empty())
+      fail(where + ".sequence", problem);
+    return info;
   }
 
   std::string tags(const Value& object, const std::string& where) const {
@@ -393,6 +418,11 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
     if (*result.random_seed > kMaxRandomSeed)
       reader.fail("top level.random_seed", "must be a whole number from 0 to 2^53 - 1");
   }
+  if (const Value* part = reader.member(d, "execution_segment"); part && !part->IsNull())
+    result.execution_segment = reader.segment(*part);
+  result.script_sha256 = reader.string(d, "script_sha256", "top level");
+  if (const Value* start_at = reader.member(d, "start_at_unix_ms"); start_at && !start_at->IsNull())
+    result.start_at_unix_ms = reader.integer<int64_t>(d, "start_at_unix_ms", "top level");
   result.overflowed_tag_sets = reader.count(d, "overflowed_tag_sets", "top level");
   result.dropped_samples = reader.count(d, "dropped_samples", "top level");
 

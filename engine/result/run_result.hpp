@@ -96,6 +96,20 @@ struct ScenarioSummary {
   // gracefulRampDown or a stop (what they had in flight was abandoned).
   int64_t iterations_completed = 0;
   int64_t iterations_interrupted = 0;
+  // With an execution segment: this instance's part of the load ("4 of 10 VUs,
+  // 40 of 100 iterations"), for `lueng inspect`; not in the result file.
+  std::string segment_share;
+};
+
+// The part of a distributed test a run was (--execution-segment, or
+// --segment-index with --segment-count): docs/results.md, execution_segment.
+struct SegmentInfo {
+  std::string segment;   // "1/3:2/3", fractions reduced as k6 prints them
+  std::string from, to;  // "1/3", "2/3"
+  std::string sequence;  // "0,1/3,2/3,1", "" when none was given
+  int64_t index = -1;    // --segment-index, -1 without
+  int64_t count = 0;     // --segment-count, 0 without
+  friend bool operator==(const SegmentInfo&, const SegmentInfo&) = default;
 };
 
 // One distinct message of the Lua errors that ended iterations (or setup() or
@@ -137,6 +151,14 @@ struct RunResult {
   // math.random's run seed: `lueng run --random-seed` with it draws the same
   // numbers again. None in older files, and before a run when it is left to chance.
   std::optional<uint64_t> random_seed;
+  // None for the whole test; a segmented run is one instance of a distributed test
+  // whose verdict `lueng merge` gives.
+  std::optional<SegmentInfo> execution_segment;
+  // Lowercase hex SHA-256 of the script file's bytes: the instances of one test ran
+  // the same script. "" in files of older versions.
+  std::string script_sha256;
+  // --start-at, in Unix milliseconds: when the load was to start. None without.
+  std::optional<int64_t> start_at_unix_ms;
   std::vector<ScenarioSummary> scenarios;
   std::string options_json;  // the script's options table as JSON, "null" when none
   metrics::MetricSet metrics;

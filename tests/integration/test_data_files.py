@@ -75,6 +75,32 @@ end
             self.assertEqual(in_test, in_instance)           # no execution segment
             self.assertEqual((name, executor), ("book", "shared-iterations"))
 
+    def test_execution_segments_pick_disjoint_rows_that_cover_the_file(self):
+        folder = self.folder()
+        rows = 30
+        write(folder, "ids.csv", "id\n" + "".join(f"{i}\n" for i in range(1, rows + 1)))
+        write(folder, "segments.lua", r'''
+local lueng = require "lueng"
+local ids = require("lueng.data").csv("ids.csv")
+options = { scenarios = { s = { executor = "shared-iterations", vus = 6, iterations = 30 } } }
+function default()
+  print(("ROW %s %d %d"):format(ids:unique().id, lueng.scenario.iteration_in_test,
+                                lueng.scenario.iteration_in_instance))
+end
+''')
+        seen = []
+        for index in range(3):
+            run = self.run_in(folder, "segments.lua", "--segment-index", str(index),
+                              "--segment-count", "3", "--threads", "2")
+            self.assertEqual(run.code, 0, run.stderr[-2000:])
+            mine = marked(run, "ROW ")
+            self.assertEqual(len(mine), 10, run.stderr[-2000:])  # a third of the iterations
+            self.assertEqual(sorted(int(r[2]) for r in mine), list(range(10)))
+            for row_id, in_test, _ in mine:
+                self.assertEqual(int(row_id), int(in_test) + 1)
+            seen += [int(r[0]) for r in mine]
+        self.assertEqual(sorted(seen), list(range(1, rows + 1)), "disjoint, and every row")
+
     def test_running_out_of_unique_rows_is_an_error_naming_the_file(self):
         folder = self.folder()
         write(folder, "three.csv", "id\n1\n2\n3\n")
