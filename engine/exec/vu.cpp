@@ -8,7 +8,6 @@
 #include "engine/exec/samples.hpp"
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/worker.hpp"
-#include "engine/result/run_result.hpp"
 
 namespace lueng::exec {
 
@@ -159,16 +158,11 @@ int64_t Vu::iteration_in_test() const {
 
 double Vu::scenario_progress() const {
   const ExecutorConfig& executor = *run_.config().executor_config;
-  result::ScenarioSummary planned;
-  executor.summarize(planned);
-  // per-vu-iterations sums up its count per VU, not for the scenario.
-  std::string kind = run_.config().executor;
-  std::replace(kind.begin(), kind.end(), '_', '-');
-  if (kind == "per-vu-iterations") planned.iterations *= planned.vus;
+  int64_t total = executor.total_iterations();
   double progress =
-      planned.iterations > 0
+      total > 0
           ? static_cast<double>(run_.shared().iterations_done.load(std::memory_order_relaxed)) /
-                static_cast<double>(planned.iterations)
+                static_cast<double>(total)
           : run_.elapsed() / std::max(executor.max_duration(), 1e-9);
   return std::clamp(progress, 0.0, 1.0);
 }
