@@ -86,14 +86,19 @@ void install_random(lua_State* L, ScriptState& state) {
   lua_pop(L, 1);
 }
 
-int lueng_random_seed(lua_State* L) {
-  double seed = luaL_checknumber(L, 1);
-  if (!(seed >= 0 && seed <= static_cast<double>(kMaxRandomSeed) && seed == std::floor(seed)))
-    return luaL_argerror(L, 1, "the seed must be a whole number from 0 to 9007199254740991");
+ScriptState* script_state_of(lua_State* L) {
   lua_pushlightuserdata(L, const_cast<char*>(&kStateKey));
   lua_rawget(L, LUA_REGISTRYINDEX);
   auto* state = static_cast<ScriptState*>(lua_touserdata(L, -1));
   lua_pop(L, 1);
+  return state;
+}
+
+int lueng_random_seed(lua_State* L) {
+  double seed = luaL_checknumber(L, 1);
+  if (!(seed >= 0 && seed <= static_cast<double>(kMaxRandomSeed) && seed == std::floor(seed)))
+    return luaL_argerror(L, 1, "the seed must be a whole number from 0 to 9007199254740991");
+  ScriptState* state = script_state_of(L);
   if (!state) return luaL_error(L, "random_seed: this Lua state has no script");
   if (state->running())
     return luaL_error(L,

@@ -128,6 +128,31 @@ int vu_field(lua_State* L) {
   return 1;
 }
 
+// lueng.scenario's fields, k6's exec.scenario (camelCase aliases as k6 spells them).
+int scenario_field(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  std::string_view key = luaL_checkstring(L, 1);
+  if (!vu) {
+    lua_pushnil(L);  // init code runs in no scenario
+    return 1;
+  }
+  if (key == "name")
+    lua_pushstring(L, vu->scenario_name().c_str());
+  else if (key == "executor")
+    lua_pushstring(L, vu->scenario_executor().c_str());
+  else if (key == "iteration_in_test" || key == "iterationInTest")
+    lua_pushnumber(L, static_cast<double>(vu->iteration_in_test()));
+  else if (key == "iteration_in_instance" || key == "iterationInInstance")
+    lua_pushnumber(L, static_cast<double>(vu->iteration_in_instance()));
+  else if (key == "start_time" || key == "startTime")
+    lua_pushnumber(L, vu->scenario_started_unix_ms());
+  else if (key == "progress")
+    lua_pushnumber(L, vu->scenario_progress());
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
 // The registry key of the error value of the last fail(): it tells a deliberate
 // failure from an error when the iteration ends. Lua strings are interned, so the
 // comparison is one pointer compare.
@@ -180,6 +205,7 @@ int open_lueng(lua_State* L) {
                            {"group_leave", group_leave},
                            {"sleep", sleep},
                            {"vu_field", vu_field},
+                           {"scenario_field", scenario_field},
                            {"now", now},
                            {"fail", fail},
                            {"random_seed", lueng_random_seed},

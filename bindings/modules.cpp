@@ -13,6 +13,7 @@
 #define LUENG_MODULES(X)             \
   X("lueng", open_lueng)             \
   X("lueng.crypto", open_crypto)     \
+  X("lueng.data", open_data)         \
   X("lueng.encoding", open_encoding) \
   X("lueng.http", open_http)         \
   X("lueng.json", open_json)         \

@@ -47,10 +47,20 @@ bool take_fail_mark(lua_State* L, int error_index);
 // The running VU, or a Lua error naming `what` when called from init code.
 exec::Vu& running_vu(lua_State* L, const char* what);
 
+// open(path), the global of every state (k6's open): the text of a data file,
+// found as lueng.data finds files and read once per process (module_data.cpp).
+int data_open(lua_State* L);
+
+// True when the error value at `index` is the one a unique pick raises after it
+// ended its scenario (rows:unique{ exhausted = "stop" }): the iteration ends
+// quietly, not as a script error.
+bool is_scenario_stop(lua_State* L, int index);
+
 // Preload functions, one per module file (modules.cpp registers them; a new
 // module's needs no line here).
 int open_lueng(lua_State* L);
 int open_crypto(lua_State* L);
+int open_data(lua_State* L);
 int open_encoding(lua_State* L);
 int open_http(lua_State* L);
 int open_json(lua_State* L);

@@ -130,6 +130,8 @@ ScriptState::ScriptState(const ScriptSource& source)
   )lua");
 
   register_modules(L_);
+  lua_pushcfunction(L_, data_open);  // k6's open(), a global as there
+  lua_setglobal(L_, "open");
 
   lua_createtable(L_, 0, static_cast<int>(source_.env.size()));
   for (const auto& [key, value] : source_.env) {
@@ -299,7 +301,10 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
       outcome.ok = lua_toboolean(T, 2);
       outcome.deliberate = take_fail_mark(T, outcome.ok ? 0 : 3);
       outcome.interrupted = !outcome.ok && is_interruption(T, 3);
-      if (!outcome.ok) {
+      outcome.stopped = !outcome.ok && is_scenario_stop(T, 3);
+      if (outcome.stopped) {
+        outcome.error.clear();
+      } else if (!outcome.ok) {
         lua_pushvalue(T, 3);
         outcome.error = with_call_hint(L_, pop_error_message(T), source_.path);
       } else if (result_json && !lua_isnil(T, 3)) {

@@ -12,12 +12,12 @@ set -euo pipefail
 # (tests/integration/test_distributed.py) checks that every shared library the built
 # binary needs comes from one of these.
 runtime=(
-  libluajit2-5.1-2 libuv1 libssl3 zlib1g libfmt9 libstdc++6
+  libluajit2-5.1-2 libuv1 libssl3 zlib1g libfmt9 libcsv3 libstdc++6
 )
 build=(
   build-essential cmake pkg-config ninja-build
   libluajit2-5.1-dev libuv1-dev node-llhttp libssl-dev zlib1g-dev
-  libcli11-dev libfmt-dev rapidjson-dev
+  libcli11-dev libfmt-dev rapidjson-dev libcsv-dev
 )
 all=(
   "${build[@]}" catch2

@@ -58,6 +58,14 @@ M.vu = setmetatable({}, {
   __newindex = function() error("lueng.vu is read-only", 2) end,
 })
 
+-- scenario.name, scenario.executor, scenario.iteration_in_test,
+-- scenario.iteration_in_instance, scenario.start_time, scenario.progress (k6's
+-- exec.scenario; camelCase aliases too; docs/lua-api.md)
+M.scenario = setmetatable({}, {
+  __index = function(_, key) return core.scenario_field(key) end,
+  __newindex = function() error("lueng.scenario is read-only", 2) end,
+})
+
 M.version = core.version
 
 return M

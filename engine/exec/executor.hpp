@@ -96,6 +96,9 @@ class ExecutorConfig {
   // Fills in the result model's account of the load: vus, iterations, duration,
   // start target and stages, and the load shape the findings judge.
   virtual void summarize(result::ScenarioSummary& summary) const = 0;
+  // The iterations the whole scenario runs when a count bounds it, 0 when time
+  // does: what lueng.scenario.progress counts done iterations against.
+  virtual int64_t total_iterations() const { return 0; }
   // The executor of one worker's segment. `this` outlives it (the run plan holds both).
   virtual std::unique_ptr<Executor> create(const Segment& segment,
                                            ScenarioShared& shared) const = 0;

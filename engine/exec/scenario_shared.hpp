@@ -9,6 +9,9 @@ namespace lueng::exec {
 // once per iteration at most.
 struct ScenarioShared {
   std::atomic<int64_t> iterations_claimed{0};  // an executor sharing a count of iterations
+  // Numbers every iteration as it starts, over all workers of this process:
+  // lueng.scenario.iteration_in_instance (iteration_in_test.hpp).
+  std::atomic<int64_t> iterations_started{0};
   std::atomic<int64_t> iterations_done{0};
   std::atomic<int64_t> iterations_interrupted{0};
   std::atomic<int64_t> iterations_dropped{0};

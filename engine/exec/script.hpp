@@ -56,7 +56,10 @@ struct ResumeOutcome {
   bool ok = true;                // the iteration ended without error
   bool deliberate = false;       // !ok by lueng.fail(), not by a script error
   bool interrupted = false;      // !ok because a stop interrupted the code
-  std::string error;             // "file:line: message" when !ok
+  // !ok because the script ended its scenario (a data set's unique rows ran out,
+  // Vu::stop_scenario): the iteration ends early, quietly, not as an error.
+  bool stopped = false;
+  std::string error;  // "file:line: message" when !ok
 };
 
 // A VU's script side: the coroutine that runs its exec function, iteration after

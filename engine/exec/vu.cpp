@@ -1,8 +1,10 @@
 #include "engine/exec/vu.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <utility>
 
+#include "engine/exec/iteration_in_test.hpp"
 #include "engine/exec/samples.hpp"
 #include "engine/exec/scenario_run.hpp"
 #include "engine/exec/worker.hpp"
@@ -51,6 +53,9 @@ void Vu::run_iteration() {
   in_iteration_ = true;
   waited_ = false;
   iteration_start_ns_ = uv_hrtime();
+  // One relaxed add per iteration: the number lueng.scenario shows, taken when
+  // the iteration starts so that a script that never reads it pays nothing more.
+  iteration_in_instance_ = run_.shared().iterations_started.fetch_add(1, std::memory_order_relaxed);
   if (scheduled_ns) {
     record_iteration_start_lag(worker_, *this,
                                static_cast<double>(iteration_start_ns_ - scheduled_ns) / 1e6);
@@ -99,6 +104,10 @@ void Vu::end_iteration(const ResumeOutcome& outcome) {
     run_.iteration_ended(*this, false);
     return;
   }
+  if (outcome.stopped) {  // the script ended its scenario: not an error, not complete
+    run_.iteration_ended(*this, false);
+    return;
+  }
   if (!outcome.ok) worker_.report_error(*this, outcome.error, outcome.deliberate);
   // An iteration that fails before it ever waits would have its VU spin through
   // failures as fast as the CPU goes: looping executors back off (ScenarioRun).
@@ -137,6 +146,29 @@ void Vu::record_custom(metrics::MetricId metric, double value, TagList extra_tag
 
 const std::string& Vu::scenario_name() const {
   return run_.config().name;
+}
+
+const std::string& Vu::scenario_executor() const {
+  return run_.config().executor;
+}
+
+int64_t Vu::iteration_in_test() const {
+  return exec::iteration_in_test(run_.planned(), iteration_in_instance_);
+}
+
+double Vu::scenario_progress() const {
+  const ExecutorConfig& executor = *run_.config().executor_config;
+  int64_t total = executor.total_iterations();
+  double progress =
+      total > 0
+          ? static_cast<double>(run_.shared().iterations_done.load(std::memory_order_relaxed)) /
+                static_cast<double>(total)
+          : run_.elapsed() / std::max(executor.max_duration(), 1e-9);
+  return std::clamp(progress, 0.0, 1.0);
+}
+
+void Vu::stop_scenario() {
+  run_.finish();
 }
 
 double Vu::scenario_started_unix_ms() const {

@@ -87,6 +87,12 @@ class Vu final {
   void group_leave(size_t token);
   void record_custom(metrics::MetricId metric, double value, TagList extra_tags);
 
+  // Ends this VU's scenario on its worker: no iteration starts after this one,
+  // running ones get gracefulStop (the scenario's other workers stop when their
+  // VUs ask the same). For a module whose source of work ran out, e.g. a data
+  // set's unique rows; the module then ends the iteration (ResumeOutcome::stopped).
+  void stop_scenario();
+
   // What the script may know of its VU (lueng.vu).
   uint64_t id() const { return id_; }
   uint64_t id_in_scenario() const { return id_in_scenario_; }
@@ -94,6 +100,15 @@ class Vu final {
   uint64_t iteration_in_scenario() const { return iteration_; }
   const std::string& group() const { return group_; }
   const std::string& scenario_name() const;
+  const std::string& scenario_executor() const;
+  // The current iteration's number among all of its scenario's iterations in this
+  // process (k6's iterationInInstance) and in the whole test (iterationInTest),
+  // both 0-based and unique; iteration_in_test.hpp maps one to the other.
+  int64_t iteration_in_instance() const { return iteration_in_instance_; }
+  int64_t iteration_in_test() const;
+  // How far the scenario is, 0 to 1: iterations done of those planned for an
+  // executor bounded by a count, time elapsed of its planned length otherwise.
+  double scenario_progress() const;
   // Wall-clock ms since the Unix epoch when the scenario began on this worker.
   double scenario_started_unix_ms() const;
   double scenario_elapsed_seconds() const;
@@ -132,6 +147,7 @@ class Vu final {
   uint64_t id_;
   uint64_t id_in_scenario_;
   uint64_t iteration_ = 0;
+  int64_t iteration_in_instance_ = 0;
   std::unique_ptr<ScriptVu> script_;
   // By slot; destroyed before script_, whose references they may hold.
   std::vector<std::unique_ptr<VuModuleState>> modules_;

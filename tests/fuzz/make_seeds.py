@@ -259,11 +259,28 @@ def hotel_mock_request_seeds():
     }
 
 
+def csv_table_seeds():
+    """CSV texts; the last byte chooses the options: bit 0 a header, bits 1-2 the
+    separator (, ; tab |), bit 3 column 1 a number, bit 4 column 2 a boolean."""
+    header, semicolon, number, boolean = 1, 2, 8, 16
+    return {
+        "header": b"id,name,email\n1,Ana,ana@example.com\n2,Bo,bo@example.com\n" + bytes([header]),
+        "quotes": (b'name,note\r\n"Silva, Ana","said ""hi"""\r\n"Bo","two\nlines"\r\n'
+                   + bytes([header])),
+        "bom-blank-lines": b"\xef\xbb\xbfa;b\n\n1;2\n\n" + bytes([header | semicolon]),
+        "typed": b"1,true\n-2.5e3,FALSE\n,\n" + bytes([number | boolean]),
+        "missing-field": b"a,b,c\n1,2\n" + bytes([header]),
+        "open-quote": b'a,b\n"never closed,1\n' + bytes([header]),
+        "stray-quote": b'a,b\n1,x"y\n' + bytes([header]),
+    }
+
+
 def main():
     targets = {
         "response_reader": response_reader_seeds(), "url": url_seeds(), "cookie": cookie_seeds(),
         "thresholds": threshold_seeds(), "duration": duration_seeds(), "segment": segment_seeds(),
         "json": json_seeds(),
+        "csv_table": csv_table_seeds(),
         "result_reader": result_reader_seeds(), "hotel_mock_request": hotel_mock_request_seeds(),
     }
     for target, seeds in targets.items():

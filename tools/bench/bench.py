@@ -4,6 +4,7 @@
 Sections (all by default, or name some on the command line):
   throughput  nginx on one core, each client on the other, N rounds, medians
   memory      RSS of lueng with many sleeping VUs and with VUs holding keep-alive connections
+  data-memory RSS a 100,000-row lueng.data CSV adds (2 workers), with 2 and with 10,000 VUs
   fidelity    latency lueng and wrk report against hotel-mock adding a fixed latency
   startup     wall time of a one-iteration `lueng run` (hyperfine)
   open-model  the highest constant-arrival-rate one lueng worker sustains against nginx,
@@ -454,6 +455,51 @@ def memory(args, work, log):
     return result
 
 
+def write_guests_csv(path, rows):
+    """A CSV of `rows` hotel guests, about 100 bytes a row, some fields quoted."""
+    countries = ["AR", "BR", "MX", "CL", "ES", "US"]
+    with open(path, "w") as f:
+        f.write("id,name,email,phone,document,country,nights,vip,notes\n")
+        for i in range(1, rows + 1):
+            note = '"Late arrival, after 22:00"' if i % 7 == 0 else ""
+            f.write(f"{i},Guest Number {i},guest.{i}@example.com,+54911{i:08d},DNI {30000000 + i},"
+                    f"{countries[i % 6]},{i % 9 + 1},{'true' if i % 5 == 0 else 'false'},{note}\n")
+    return path.stat().st_size
+
+
+def data_memory(args, work, log):
+    """RSS with and without a shared CSV, at 2 VUs and at many, on 2 workers: the data
+    set's cost is the difference at 2 VUs, and many VUs reading it must add only
+    what as many VUs cost without it."""
+    lueng = str(args.lueng)
+    csv_path = work / "guests-100k.csv"
+    size = write_guests_csv(csv_path, args.data_rows)
+    script = HERE / "scripts" / "data_rows.lua"
+
+    def rss(vus, with_data):
+        argv = [lueng, "run", "--quiet", "--threads", "2", "-u", str(vus), "-d", "10m"]
+        if with_data:
+            argv += ["-e", f"DATA_CSV={csv_path}"]
+        kb, _, _ = settled_rss(argv + [str(script)])
+        log(f"  {vus} VUs, {'with' if with_data else 'without'} the CSV: {kb / 1024:.1f} MiB")
+        return kb
+
+    few, many = 2, args.data_vus
+    result = {"threads": 2, "rows": args.data_rows, "file_bytes": size, "vus": many}
+    result["rss_kb"] = {"few_without": rss(few, False), "few_with": rss(few, True),
+                        "many_without": rss(many, False), "many_with": rss(many, True)}
+    r = result["rss_kb"]
+    result["data_set_kb"] = r["few_with"] - r["few_without"]
+    result["vus_cost_without_kb"] = r["many_without"] - r["few_without"]
+    result["vus_cost_with_kb"] = r["many_with"] - r["few_with"]
+    result["budget_kb"] = 1.5 * size / 1024 + 5 * 1024
+    log(f"  the CSV ({size / 2**20:.1f} MiB) adds {result['data_set_kb'] / 1024:.1f} MiB "
+        f"(budget {result['budget_kb'] / 1024:.1f}); {many - few} more VUs cost "
+        f"{result['vus_cost_with_kb'] / 1024:.1f} MiB with it, "
+        f"{result['vus_cost_without_kb'] / 1024:.1f} MiB without")
+    return result
+
+
 def count_established(port):
     out = subprocess.run(["ss", "-Htn", "state", "established", f"( dport = :{port} )"],
                          capture_output=True, text=True).stdout
@@ -856,6 +902,18 @@ def markdown(report):
                          f"({k['established_connections_seen']} seen) | {k['rss_kb'] / 1024:.1f} | "
                          f"{k['bytes_per_vu']:.0f} |")
         lines.append("")
+    d = report.get("data-memory")
+    if d:
+        r = d["rss_kb"]
+        lines += [f"### Memory of a shared data set (lueng.data, {d['rows']:,} rows, "
+                  f"{d['file_bytes'] / 2**20:.1f} MiB CSV, --threads 2)", "",
+                  "| VUs | RSS MiB without the CSV | RSS MiB with it | difference MiB |",
+                  "|---:|---:|---:|---:|",
+                  f"| 2 | {r['few_without'] / 1024:.1f} | {r['few_with'] / 1024:.1f} | "
+                  f"{(r['few_with'] - r['few_without']) / 1024:.1f} |",
+                  f"| {d['vus']} | {r['many_without'] / 1024:.1f} | {r['many_with'] / 1024:.1f} | "
+                  f"{(r['many_with'] - r['many_without']) / 1024:.1f} |", "",
+                  f"Budget for the data set: 1.5 × the file + 5 MiB = {d['budget_kb'] / 1024:.1f} MiB.", ""]
     f = report.get("fidelity")
     if f:
         lines += [f"### Fidelity: hotel-mock adding {f['latency_ms']:g} ms (saturation "
@@ -947,7 +1005,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*",
-                        help="throughput, memory, fidelity, startup, open-model (default: all)")
+                        help="throughput, memory, data-memory, fidelity, startup, open-model "
+                             "(default: all)")
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     parser.add_argument("--lueng", type=Path, help="default: BUILD/lueng")
     parser.add_argument("--hotel-mock", type=Path, help="default: BUILD/tools/hotel-mock/hotel-mock")
@@ -958,6 +1017,8 @@ def main():
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--memory-vus", type=int, nargs="+", default=[10000, 50000, 100000])
     parser.add_argument("--keep-alive-vus", type=int, default=10000)
+    parser.add_argument("--data-rows", type=int, default=100000, help="data-memory: rows of the CSV")
+    parser.add_argument("--data-vus", type=int, default=10000, help="data-memory: the many VUs")
     parser.add_argument("--latency-ms", type=float, default=10.0)
     parser.add_argument("--light-connections", type=int, default=10)
     parser.add_argument("--startup-runs", type=int, default=30)
@@ -995,7 +1056,8 @@ def main():
     mock = args.hotel_mock or args.build / "tools" / "hotel-mock" / "hotel-mock"
     args.hotel_mock = mock.resolve()
     args.out = args.out.resolve()
-    known = {"throughput": throughput, "memory": memory, "fidelity": fidelity,
+    known = {"throughput": throughput, "memory": memory, "data-memory": data_memory,
+             "fidelity": fidelity,
              "startup": startup, "open-model": open_model}
     sections = args.sections or list(known)
     for section in sections:

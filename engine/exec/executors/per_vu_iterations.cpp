@@ -58,6 +58,7 @@ class Config final : public ExecutorConfig {
     return fmt::format("{} of {} VUs, {} of {} iterations", mine, vus, mine * iterations,
                        vus * iterations);
   }
+  int64_t total_iterations() const override { return iterations * vus; }
   void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = vus;
     summary.iterations = iterations;

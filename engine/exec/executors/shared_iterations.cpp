@@ -76,6 +76,7 @@ class Config final : public ExecutorConfig {
     return fmt::format("{} iterations shared among {} VUs (maxDuration: {})", iterations, vus,
                        format_duration(max_duration_s));
   }
+  int64_t total_iterations() const override { return iterations; }
   void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = vus;
     summary.iterations = iterations;

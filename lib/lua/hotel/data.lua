@@ -124,8 +124,39 @@ function Generator:email(name)
   return ("%s.%d.%d.%d@example.com"):format(local_part, self.vu, self.iteration, call)
 end
 
--- guest() -> { name, phone, email } for a pre-reservation.
+-- The guests file in use (use_guest_file), nil while guests are generated.
+local guest_rows, guest_pick
+
+-- use_guest_file(path [, pick]): guest() takes its guests from a CSV the team
+-- maintains (columns name, email, phone; document, country and others are passed
+-- on), loaded once per process by lueng.data and shared by every VU. `pick` is a
+-- lueng.data pick: "circular" (default: each iteration the next guest, all over
+-- the test, starting over after the last), "unique" (each guest once: an error
+-- when they run out), "per_vu" or "random". The path is found as lueng.data finds
+-- files: the script's folder, then the module path. ENV.GUESTS_CSV does the same
+-- (and ENV.GUESTS_PICK chooses the pick).
+function M.use_guest_file(path, pick)
+  pick = pick or "circular"
+  local rows = require("lueng.data").csv(path)
+  if type(rows[pick]) ~= "function" then
+    error("use_guest_file: pick must be circular, unique, per_vu or random, not " .. tostring(pick), 2)
+  end
+  for _, column in ipairs({ "name", "email", "phone" }) do
+    local found = false
+    for _, name in ipairs(rows:header()) do found = found or name == column end
+    if not found then error("use_guest_file: " .. path .. " has no '" .. column .. "' column", 2) end
+  end
+  guest_rows, guest_pick = rows, pick
+end
+
+-- guest([country]) -> { name, phone, email } for a pre-reservation: generated, or
+-- this iteration's row of the guests file (every column of it, as strings).
 function Generator:guest(country)
+  if guest_rows then
+    local row, guest = guest_rows[guest_pick](guest_rows), {}
+    for i, column in ipairs(guest_rows:header()) do guest[column] = row[i] end
+    return guest
+  end
   local name = self:name()
   return { name = name, phone = self:phone(country), email = self:email(name) }
 end
@@ -172,5 +203,7 @@ local TEXTS = {
   "Necesito cambiar la fecha de mi reserva, por favor.",
 }
 function Generator:text() return self:pick(TEXTS) end
+
+if ENV and ENV.GUESTS_CSV then M.use_guest_file(ENV.GUESTS_CSV, ENV.GUESTS_PICK) end
 
 return M
