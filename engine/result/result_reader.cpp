@@ -15,6 +15,7 @@
 #include "engine/common/text_file.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/result/result_file.hpp"
+#include "engine/result/segments.hpp"
 
 namespace lueng::result {
 
@@ -327,6 +328,68 @@ class Reader {
     return out;
   }
 
+  // execution_segment (null: the whole test); "from" and "to" are checked to be
+  // a part of 0:1, so a merge can rely on them.
+  void execution_segment(RunResult& result, const Value& s) const {
+    if (s.IsNull()) return;
+    const std::string where = "execution_segment";
+    if (!s.IsObject()) fail(where, "must be an object or null");
+    ExecutionSegment segment;
+    std::string text = string(s, "segment", where);
+    size_t colon = text.find(':');
+    segment.from = member(s, "from") ? string(s, "from", where) : text.substr(0, colon);
+    segment.to = member(s, "to")              ? string(s, "to", where)
+                 : colon == std::string::npos ? ""
+                                              : text.substr(colon + 1);
+    segment.sequence = string(s, "sequence", where);
+    segment.index = member(s, "index") ? integer<int64_t>(s, "index", where) : -1;
+    segment.count = integer<int64_t>(s, "count", where);
+    try {
+      span_of(segment);
+    } catch (const std::invalid_argument& error) {
+      fail(where, std::string(error.what()) + " is not a part of 0:1 (e.g. \"1/3:2/3\")");
+    }
+    result.execution_segment = std::move(segment);
+  }
+
+  void merged_from(RunResult& result, const Value& list) const {
+    if (!list.IsArray()) fail("merged_from", "must be a list");
+    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+      const Value& m = list[i];
+      std::string where = fmt::format("merged_from[{}]", i);
+      if (!m.IsObject()) fail(where, "must be an object");
+      MergedInput& input = result.merged_from.emplace_back();
+      input.file = string(m, "file", where);
+      input.segment = string(m, "segment", where);
+      input.script_sha256 = string(m, "script_sha256", where);
+      input.start_unix_ms = integer<int64_t>(m, "start_unix_ms", where);
+      input.end_unix_ms = integer<int64_t>(m, "end_unix_ms", where);
+      input.exit_code = integer<int>(m, "exit_code", where);
+      input.aborted_by = string(m, "aborted_by", where);
+      input.interrupted = boolean(m, "interrupted", where);
+    }
+  }
+
+  std::vector<std::string> strings(const Value& object, const char* key,
+                                   const std::string& where) const {
+    std::vector<std::string> out;
+    const Value* list = member(object, key);
+    if (!list) return out;
+    if (!list->IsArray()) fail(where + "." + key, "must be a list of strings");
+    for (const Value& item : list->GetArray()) {
+      if (!item.IsString()) fail(where + "." + key, "must be a list of strings");
+      out.emplace_back(item.GetString(), item.GetStringLength());
+    }
+    return out;
+  }
+
+  void coverage(RunResult& result, const Value& c) const {
+    if (c.IsNull()) return;
+    if (!c.IsObject()) fail("coverage", "must be an object");
+    result.coverage =
+        Coverage{strings(c, "covered", "coverage"), strings(c, "missing", "coverage")};
+  }
+
   void slos(RunResult& result, const Value& s) const {
     if (!s.IsObject()) fail("slos", "must be an object");
     thresholds::SloReport& report = result.slo;
@@ -379,6 +442,14 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
     }
   }
   result.host = reader.string(d, "host", "top level");
+  // Execution segments and merges (absent in files of unsegmented runs before them).
+  if (const Value* segment = reader.member(d, "execution_segment"))
+    reader.execution_segment(result, *segment);
+  result.script_sha256 = reader.string(d, "script_sha256", "top level");
+  if (const Value* start_at = reader.member(d, "start_at_unix_ms"); start_at && !start_at->IsNull())
+    result.start_at_unix_ms = reader.integer<int64_t>(d, "start_at_unix_ms", "top level");
+  if (const Value* inputs = reader.member(d, "merged_from")) reader.merged_from(result, *inputs);
+  if (const Value* coverage = reader.member(d, "coverage")) reader.coverage(result, *coverage);
   result.start_unix_ms = reader.integer<int64_t>(d, "start_unix_ms", "top level");
   result.end_unix_ms = reader.integer<int64_t>(d, "end_unix_ms", "top level");
   result.duration_seconds = reader.number(d, "duration_seconds", "top level");

@@ -109,6 +109,37 @@ struct ScriptErrorCount {
   std::string location() const;
 };
 
+// The part of the test a run covered (k6's execution segment), as the result
+// file records it: `from` and `to` are reduced fractions of 0:1 ("0", "1/3",
+// "1"), `sequence` the segment sequence ("" when none was given), `index` and
+// `count` the --segment-index/--segment-count pair (-1 and 0 without it).
+struct ExecutionSegment {
+  std::string from = "0";
+  std::string to = "1";
+  std::string sequence;
+  int64_t index = -1;
+  int64_t count = 0;
+  std::string text() const { return from + ":" + to; }  // "1/3:2/3"
+};
+
+// One input of `lueng merge`, as the merged file lists it (merged_from).
+struct MergedInput {
+  std::string file;
+  std::string segment;  // "0:1/3"; "0:1" for an unsegmented run
+  std::string script_sha256;
+  int64_t start_unix_ms = 0;
+  int64_t end_unix_ms = 0;
+  int exit_code = 0;
+  std::string aborted_by;  // its slos.aborted_by: the abort_on_fail SLO that stopped it
+  bool interrupted = false;
+};
+
+// Which parts of 0:1 the inputs of a merge covered, each "from:to", in order.
+struct Coverage {
+  std::vector<std::string> covered;
+  std::vector<std::string> missing;
+};
+
 // The result model: everything a run measured. The summary, the result file and
 // every report are rendered from this one structure, at the end of a run or from
 // a saved result file.
@@ -121,6 +152,16 @@ struct RunResult {
   std::vector<std::string> module_paths;
   std::string base_url;
   std::string host;
+  // The segment this run covered; none for an unsegmented run (the whole test,
+  // "0:1") and for a merge that covers the whole test.
+  std::optional<ExecutionSegment> execution_segment;
+  // SHA-256 of the script file's bytes, lowercase hex; "" in older files.
+  std::string script_sha256;
+  // The --start-at instant the run waited for, Unix ms; none without one.
+  std::optional<int64_t> start_at_unix_ms;
+  // A merged result (lueng merge): its inputs and what part of the test they covered.
+  std::vector<MergedInput> merged_from;
+  std::optional<Coverage> coverage;
   int64_t start_unix_ms = 0;
   int64_t end_unix_ms = 0;
   double duration_seconds = 0;  // test run, without setup and teardown
