@@ -7,6 +7,10 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 DEMO_PORT  ?= 18080
+PREFIX     ?= /usr/local
+DEPS_FLAGS ?=
+# More CMake options for `make build`, e.g. -DLUENG_TESTS=OFF (the container image).
+CMAKE_FLAGS ?=
 CMAKE_GEN  := -G Ninja
 # make fuzz: seconds each libFuzzer target runs (FUZZ_TARGETS: which, default all).
 FUZZ_SECONDS ?= 60
@@ -23,18 +27,23 @@ GATE_RESULT ?=
 PERF_ENV   := LUENG=$(BUILD)/lueng BASE_URL=$(BASE_URL) PERF_ARGS="$(PERF_ARGS)" HEALTH_PATH="$(HEALTH_PATH)"
 PERF       := $(PERF_ENV) tools/perf.sh
 
-.PHONY: all deps build test test-asan test-tsan test-sanitizers demo bench format format-check clean
+.PHONY: all deps build install test test-asan test-tsan test-sanitizers demo bench format format-check clean
 .PHONY: fuzz-build fuzz fuzz-replay fuzz-ci
 .PHONY: perf-smoke perf-load perf-stress perf-spike perf-soak perf-validate perf-baseline perf-clean
 .PHONY: perf-compare perf-report perf-health perf-gate lueng-build
 
 all: build
 
+# DEPS_FLAGS=--build installs only what compiling takes (the container image's build).
 deps:
-	@tools/install-deps.sh
+	@tools/install-deps.sh $(DEPS_FLAGS)
+
+# The built binary, lib/lua and scripts/ under PREFIX (relocatable: docs/distributed.md).
+install:
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 build: deps
-	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLUENG_WERROR=ON
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DLUENG_WERROR=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
