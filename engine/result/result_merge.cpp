@@ -58,22 +58,26 @@ void check_scripts(const std::vector<MergeSource>& inputs, std::vector<std::stri
 }
 
 // A merged input covers the pieces of its own coverage; any other its segment.
+// (The reader has checked execution_segment; coverage is checked here.)
 std::vector<SegmentSpan> spans_of(const MergeSource& input) {
   const RunResult& r = input.result;
-  try {
-    if (!r.coverage) return {span_of(r.execution_segment)};
-    std::vector<SegmentSpan> spans;
-    for (const std::string& piece : r.coverage->covered) {
-      size_t colon = piece.find(':');
-      ExecutionSegment segment;
-      segment.from = piece.substr(0, colon);
-      segment.to = colon == std::string::npos ? "" : piece.substr(colon + 1);
+  if (!r.coverage) return {span_of(r.execution_segment)};
+  std::vector<SegmentSpan> spans;
+  for (const std::string& piece : r.coverage->covered) {
+    size_t colon = piece.find(':');
+    ExecutionSegment segment;
+    segment.from = piece.substr(0, colon);
+    segment.to = colon == std::string::npos ? "" : piece.substr(colon + 1);
+    try {
       spans.push_back(span_of(segment));
+    } catch (const std::invalid_argument& error) {
+      throw MergeRefused(fmt::format("{}: coverage.covered: '{}' is not a part of 0:1: {}",
+                                     input.file, piece, error.what()));
     }
-    return spans;
-  } catch (const std::invalid_argument& error) {
-    throw MergeRefused(fmt::format("{}: {} is not a part of 0:1", input.file, error.what()));
   }
+  if (spans.empty())
+    throw MergeRefused(input.file + ": coverage.covered is empty: it covers no part of the test");
+  return spans;
 }
 
 // Runs of one test: started within a day of each other, seconds in range.

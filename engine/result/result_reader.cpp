@@ -86,6 +86,7 @@ class Reader {
   }
 
   std::string tags(const Value& object, const std::string& where) const {
+    if (!object.IsObject()) fail(where, "must be an object");
     const Value* tags = member(object, "tags");
     if (!tags) return "";
     if (!tags->IsObject()) fail(where + ".tags", "must be an object");
@@ -347,7 +348,8 @@ class Reader {
     try {
       span_of(segment);
     } catch (const std::invalid_argument& error) {
-      fail(where, std::string(error.what()) + " is not a part of 0:1 (e.g. \"1/3:2/3\")");
+      fail(where, fmt::format("'{}' is not a part of 0:1 (e.g. \"1/3:2/3\"): {}", segment.text(),
+                              error.what()));
     }
     result.execution_segment = std::move(segment);
   }

@@ -50,10 +50,9 @@ SegmentSpan span_of(const std::optional<ExecutionSegment>& segment) {
   if (!segment) return {{0, 1}, {1, 1}};
   auto from = parse_fraction(segment->from);
   auto to = parse_fraction(segment->to);
-  if (!from) throw std::invalid_argument("execution_segment.from: '" + segment->from + "'");
-  if (!to) throw std::invalid_argument("execution_segment.to: '" + segment->to + "'");
-  if (!less(*from, *to))
-    throw std::invalid_argument("execution_segment: '" + segment->text() + "' is empty");
+  if (!from) throw std::invalid_argument("'" + segment->from + "' is no fraction from 0 to 1");
+  if (!to) throw std::invalid_argument("'" + segment->to + "' is no fraction from 0 to 1");
+  if (!less(*from, *to)) throw std::invalid_argument("it is empty");
   return {*from, *to};
 }
 

@@ -31,7 +31,7 @@ struct SegmentSpan {
 };
 
 // The span of a run: its execution segment, or 0:1 without one. Throws
-// std::invalid_argument naming the field when a fraction cannot be read.
+// std::invalid_argument saying what is wrong when it is not a part of 0:1.
 SegmentSpan span_of(const std::optional<ExecutionSegment>& segment);
 
 // How a set of spans covers 0:1.
