@@ -216,6 +216,33 @@ class MergeTest(unittest.TestCase):
         self.assertEqual(merged["coverage"], {"covered": ["0:1/2"], "missing": ["1/2:1"]})
         self.assertEqual(merged["execution_segment"]["segment"], "0:1/2")
 
+    def test_slo_file_overrides_the_runs_own(self):
+        slo = os.path.join(self.dir, "slo.lua")
+        with open(slo, "w") as f:
+            f.write(f'return {{ http_reqs = {{ "count<{4 * ITERATIONS}" }} }}\n')
+        done = lueng("merge", *self.halves, "--slo", slo, "--no-color")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn(f"count<{4 * ITERATIONS}", done.stdout)
+        self.assertIn("PASSED", done.stdout)
+
+    def test_an_abort_in_one_segment_aborts_the_merged_run(self):
+        with open(self.halves[1]) as f:
+            result = json.load(f)
+        where = result["slos"]["results"][0]["where"]
+        result["slos"]["aborted_by"] = where
+        aborted = os.path.join(self.dir, "aborted-1.json")
+        with open(aborted, "w") as f:
+            json.dump(result, f)
+        path = os.path.join(self.dir, "aborted.json")
+        done = lueng("merge", self.halves[0], aborted, "--summary-export", path)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn(f"lueng merge: {aborted} (segment 1/2:1) was aborted by {where} at ", done.stderr)
+        with open(path) as f:
+            merged = json.load(f)
+        self.assertEqual((merged["slos"]["verdict"], merged["slos"]["aborted_by"]), ("ABORTED", where))
+        self.assertEqual(merged["merged_from"][1]["aborted_by"], where)
+        self.assertEqual(merged["merged_from"][1]["end_unix_ms"], result["end_unix_ms"])
+
     def refused(self, *files):
         done = lueng("merge", *files, "--summary-export", os.path.join(self.dir, "refused.json"))
         self.assertEqual(done.returncode, 104, done.stdout + done.stderr)

@@ -278,6 +278,20 @@ TEST_CASE("an abort in one segment is the merged run's") {
   CHECK(merged.result.merged_from[1].aborted_by == b.slo.aborted_by);
 }
 
+TEST_CASE("an interrupted segment or a teardown error decides the exit status as in one run") {
+  auto a = segment_result("0:1/2", {1, 2}, 1);
+  auto b = segment_result("1/2:1", {1, 2}, 1);
+  b.interrupted = true;
+  b.interrupt_reason = "SIGTERM";
+  auto interrupted = result::merge_results({{"a.json", a}, {"b.json", b}});
+  CHECK(interrupted.result.interrupted);
+  CHECK(interrupted.result.interrupt_reason == "SIGTERM");
+  CHECK(interrupted.result.exit_code == 105);
+  b.interrupted = false;
+  b.script_errors = {{"s.lua:20: bye", "teardown", false, 1}};
+  CHECK(result::merge_results({{"a.json", a}, {"b.json", b}}).result.exit_code == 107);
+}
+
 TEST_CASE("a merged result file reads back with its inputs and coverage") {
   auto merged = result::merge_results({{"a.json", segment_result("0:1/2", {1, 2, 3}, 1)}});
   std::string json = result::result_to_json(merged.result);
