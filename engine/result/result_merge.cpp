@@ -58,10 +58,16 @@ void check_scripts(const std::vector<MergeSource>& inputs, std::vector<std::stri
 }
 
 // A merged input covers the pieces of its own coverage; any other its segment.
-// (The reader has checked execution_segment; coverage is checked here.)
 std::vector<SegmentSpan> spans_of(const MergeSource& input) {
   const RunResult& r = input.result;
-  if (!r.coverage) return {span_of(r.execution_segment)};
+  if (!r.coverage) {
+    try {
+      return {span_of(r.execution_segment)};
+    } catch (const std::invalid_argument& error) {
+      throw MergeRefused(fmt::format("{}: execution_segment: '{}' is not a part of 0:1: {}",
+                                     input.file, segment_text(r), error.what()));
+    }
+  }
   std::vector<SegmentSpan> spans;
   for (const std::string& piece : r.coverage->covered) {
     size_t colon = piece.find(':');
