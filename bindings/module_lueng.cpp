@@ -82,7 +82,9 @@ class SleepVu final : public exec::VuModuleState, public LuaOperation {
 int sleep(lua_State* L) {
   exec::Vu& vu = running_vu(L, "sleep");
   double seconds;
-  if (lua_type(L, 1) == LUA_TSTRING) {
+  // A number, or a string that is one ("2"), is seconds as k6's sleep takes them; a
+  // string with units ("500ms") is a duration.
+  if (lua_type(L, 1) == LUA_TSTRING && !lua_isnumber(L, 1)) {
     auto parsed = parse_duration(lua_tostring(L, 1));
     if (!parsed) return luaL_error(L, "sleep: '%s' is not a duration", lua_tostring(L, 1));
     seconds = *parsed;

@@ -6,6 +6,7 @@
 #include "engine/cli/run_flags.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/common/utc_time.hpp"
 #include "engine/report/summary.hpp"
 #include "engine/thresholds/slo.hpp"
 
@@ -35,12 +36,20 @@ int inspect_command(const std::vector<std::string>& args) {
   std::string out = report::render_scenarios(plan);
   out += fmt::format("\n  {} worker thread{}", plan.workers, plan.workers == 1 ? "" : "s");
   if (!run.workers_note().empty()) out += " (" + run.workers_note() + ")";
-  out += "\n\n";
+  out += "\n";
+  if (const auto& part = plan.execution_segment)
+    out += fmt::format("  execution segment {} of {}\n", part->segment,
+                       part->sequence.empty() ? "the test" : part->sequence);
+  if (plan.start_at_unix_ms)
+    out += fmt::format("  load starts at {} (--start-at)\n",
+                       format_utc(*plan.start_at_unix_ms, UtcFormat::kIsoMillis));
+  out += "\n";
   for (const auto& s : plan.scenarios) {
     out += fmt::format("  {}\n", s.name);
     out += fmt::format("    executor:      {}\n", s.executor);
     out += fmt::format("    load:          {}\n", s.description);
     out += fmt::format("    exec:          {}\n", s.exec);
+    if (!s.segment_share.empty()) out += fmt::format("    this segment:  {}\n", s.segment_share);
     out += fmt::format("    start:         {}\n", format_duration(s.start_time));
     out += fmt::format("    runs at most:  {} + gracefulStop {} = ends by {}\n",
                        format_duration(s.max_duration), format_duration(s.graceful_stop),

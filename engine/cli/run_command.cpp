@@ -118,10 +118,12 @@ int run_command(const std::vector<std::string>& args) {
       return usage_error("run", problem);
   config.samples = outputs.sample_writer();
 
-  auto interval = parse_duration(export_interval);
-  if (!interval)
-    return usage_error("run", "invalid --summary-export-interval '" + export_interval +
-                                  "' (use e.g. 30s, 5m, or 0 for the end only)");
+  std::string why = "must not be negative";
+  auto interval = parse_flag_duration(export_interval, &why);
+  if (!interval || *interval < 0)
+    return usage_error("run",
+                       flag_duration_error("--summary-export-interval", export_interval, why) +
+                           "; 0 writes at the end only");
   if (!flags.summary_export.empty() && *interval > 0) {
     config.checkpoint_seconds = *interval;
     config.checkpoint = [path = flags.summary_export](result::RunResult partial) {
@@ -168,6 +170,9 @@ int run_command(const std::vector<std::string>& args) {
       result::RunResult banner = run.describe();
       banner.random_seed = run.random_seed();
       fputs((report::render_scenarios(banner) + "\n").c_str(), stdout);
+      if (const auto& part = banner.execution_segment)
+        fprintf(stdout, "  execution segment %s of %s\n\n", part->segment.c_str(),
+                part->sequence.empty() ? "the test" : part->sequence.c_str());
       fflush(stdout);
       banner_printed = true;
     }
@@ -196,6 +201,11 @@ int run_command(const std::vector<std::string>& args) {
 
   // An interrupt outranks the SLOs: they were measured on part of the test only.
   result.exit_code = result.interrupted ? kExitInterrupted : result.slo.exit_code;
+  // One instance of a distributed test ran its part: its SLOs are its own log's,
+  // the verdict is `lueng merge`'s (docs/user-guide.md, "Execution segments").
+  if (run.segmented() &&
+      (result.exit_code == kExitSloFailed || result.exit_code == kExitSloCritical))
+    result.exit_code = kExitOk;
   if (result.slo.exit_code == kExitScriptError)
     fprintf(stderr, "lueng run: script error: %s\n", result.slo.verdict.c_str());
   if (!run.teardown_error().empty()) {
@@ -225,6 +235,13 @@ int run_command(const std::vector<std::string>& args) {
     style.scenarios = !banner_printed;
     fputs(report::render_summary(result, style).c_str(), stdout);
   }
+  if (const auto& part = result.execution_segment)
+    fprintf(stdout,
+            "\n  execution segment %s of %s: the SLOs above judge this instance's part only; the "
+            "test's verdict and exit status come from `lueng merge` of every instance's result "
+            "file (this instance exits 0 unless it was stopped, misconfigured or its script "
+            "failed)\n",
+            part->segment.c_str(), part->sequence.empty() ? "the test" : part->sequence.c_str());
   fflush(stdout);
 
   if (baseline) {

@@ -50,15 +50,25 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "N: math.random's seed, 0 to 2^53-1, to draw a run's numbers again (default: "
              "a fresh one per run; wins over lueng.random_seed)")
       .on_each([&flags] { flags.random_seed_given = true; });
+  add_segment_flags(app, flags.segments);
 }
 
 namespace {
 
 std::string read_stage(const std::string& text, exec::Stage& stage) {
   size_t colon = text.rfind(':');
-  auto duration = colon == std::string::npos ? std::nullopt : parse_duration(text.substr(0, colon));
-  std::string target = colon == std::string::npos ? "" : text.substr(colon + 1);
-  if (!duration || target.empty() || target.find_first_not_of("0123456789") != std::string::npos)
+  if (colon == std::string::npos)
+    return "invalid --stage '" + text + "' (use DURATION:TARGET, e.g. 30s:10)";
+  std::string why;
+  std::string length = text.substr(0, colon);
+  auto duration = parse_flag_duration(length, &why);
+  if (!duration)
+    return fmt::format("invalid --stage '{}': duration '{}': {} (use DURATION:TARGET, e.g. {}:10)",
+                       text, length, why,
+                       why == "missing unit in duration" ? length + "s" : std::string("30s"));
+  std::string target = text.substr(colon + 1);
+  if (*duration < 0 || target.empty() ||
+      target.find_first_not_of("0123456789") != std::string::npos)
     return "invalid --stage '" + text + "' (use DURATION:TARGET, e.g. 30s:10)";
   int64_t vus = 0;
   auto [end, error] = std::from_chars(target.data(), target.data() + target.size(), vus);
@@ -104,17 +114,17 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   if (flags.vus > 0) config.shortcuts.vus = flags.vus;
   if (flags.iterations > 0) config.shortcuts.iterations = flags.iterations;
   if (!flags.duration.empty()) {
-    auto seconds = parse_duration(flags.duration);
-    if (!seconds || *seconds <= 0)
-      return "invalid --duration '" + flags.duration + "' (use e.g. 500ms, 30s, 2m30s, 1h)";
+    std::string why = "must be positive";
+    auto seconds = parse_flag_duration(flags.duration, &why);
+    if (!seconds || *seconds <= 0) return flag_duration_error("--duration", flags.duration, why);
     config.shortcuts.duration = *seconds;
   }
   // Every test of this process shorter: the doc and pipeline examples run their
   // 10-minute commands in seconds (docs/user-guide.md, "Environment variables").
   if (const char* cap = std::getenv("LUENG_MAX_DURATION"); cap && *cap) {
-    auto seconds = parse_duration(cap);
-    if (!seconds || *seconds <= 0)
-      return std::string("invalid LUENG_MAX_DURATION '") + cap + "' (use e.g. 3s)";
+    std::string why = "must be positive";
+    auto seconds = parse_flag_duration(cap, &why);
+    if (!seconds || *seconds <= 0) return flag_duration_error("LUENG_MAX_DURATION", cap, why);
     config.max_test_seconds = *seconds;
   }
   for (const std::string& text : flags.stages) {
@@ -132,6 +142,8 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     config.source.random_seed = *seed;
     config.source.random_seed_fixed = true;
   }
+  if (std::string problem = to_segment_config(flags.segments, config); !problem.empty())
+    return problem;
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
   config.progress = !flags.quiet;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/cli/flag_set.hpp"
+#include "engine/cli/segment_flags.hpp"
 #include "engine/exec/test_run.hpp"
 
 namespace lueng::cli {
@@ -27,6 +28,7 @@ struct RunFlags {
   bool insecure_skip_tls_verify = false;
   std::string random_seed;
   bool random_seed_given = false;
+  SegmentFlags segments;  // --execution-segment and friends, --start-at
 };
 
 // Adds the flags that shape the test (script, VUs, duration, stages, env...).

@@ -1,7 +1,9 @@
 #include "engine/common/duration.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -10,18 +12,24 @@ namespace lueng {
 
 namespace {
 
+// Go's unit table (time.ParseDuration): micro as "us", U+00B5 and U+03BC.
 std::optional<double> unit_seconds(std::string_view unit) {
   if (unit == "h") return 3600.0;
   if (unit == "m") return 60.0;
   if (unit == "s") return 1.0;
   if (unit == "ms") return 1e-3;
-  if (unit == "us" || unit == "µs") return 1e-6;
+  if (unit == "us" || unit == "\u00b5s" || unit == "\u03bcs") return 1e-6;
   if (unit == "ns") return 1e-9;
   return std::nullopt;
 }
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+size_t skip_digits(std::string_view text, size_t i) {
+  while (i < text.size() && is_digit(text[i])) ++i;
+  return i;
 }
 
 // `value` (> 0) to `digits` significant digits in plain decimal notation, at most
@@ -38,37 +46,118 @@ std::string plain_decimal(double value, int digits) {
   return text;
 }
 
+std::optional<double> fail(std::string* why, std::string_view reason) {
+  if (why) *why = reason;
+  return std::nullopt;
+}
+
+double to_double(std::string_view digits) {
+  std::string copy(digits);
+  return std::strtod(copy.c_str(), nullptr);
+}
+
+// A decimal number as Go's strconv.ParseFloat reads it: sign, digits with an optional
+// fraction, an optional exponent ("500", "+1.5", "1e3", ".5"). Go also reads "inf",
+// "nan" and hexadecimal; no duration is infinite or hexadecimal, so those are not.
+std::optional<double> plain_number(std::string_view text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  size_t whole = skip_digits(text, i);
+  size_t end = whole;
+  if (end < text.size() && text[end] == '.') end = skip_digits(text, end + 1);
+  if (whole == i && end <= whole + 1) return std::nullopt;  // no digit at all
+  if (end < text.size() && (text[end] == 'e' || text[end] == 'E')) {
+    size_t exponent = end + 1;
+    if (exponent < text.size() && (text[exponent] == '+' || text[exponent] == '-')) ++exponent;
+    size_t exponent_end = skip_digits(text, exponent);
+    if (exponent_end == exponent) return std::nullopt;
+    end = exponent_end;
+  }
+  if (end != text.size()) return std::nullopt;
+  double value = to_double(text);
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+// A whole number with an optional sign, as strconv.ParseInt(text, 10, 64).
+std::optional<int64_t> whole_number(std::string_view text) {
+  size_t i = text.empty() || (text[0] != '+' && text[0] != '-') ? 0 : 1;
+  if (i == text.size() || skip_digits(text, i) != text.size()) return std::nullopt;
+  int64_t value = 0;
+  const char* first = text.data() + (text[0] == '+' ? 1 : 0);
+  auto [end, error] = std::from_chars(first, text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?unit)+, or "0" alone.
+std::optional<double> go_duration(std::string_view text, std::string* why) {
+  bool negative = false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  if (text == "0") return 0.0;
+  if (text.empty()) return fail(why, "not a duration");
+  double total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    i = skip_digits(text, i);
+    bool digits_before = i > start;
+    bool digits_after = false;
+    if (i < text.size() && text[i] == '.') {
+      size_t fraction = i + 1;
+      i = skip_digits(text, fraction);
+      digits_after = i > fraction;
+    }
+    if (!digits_before && !digits_after) return fail(why, "not a duration");
+    double value = to_double(text.substr(start, i - start));
+    size_t unit_start = i;
+    while (i < text.size() && !is_digit(text[i]) && text[i] != '.') ++i;
+    if (unit_start == i) return fail(why, "missing unit in duration");
+    std::string_view unit = text.substr(unit_start, i - unit_start);
+    auto scale = unit_seconds(unit);
+    if (!scale) return fail(why, fmt::format("unknown unit '{}' in duration", unit));
+    total += value * *scale;
+  }
+  // 400 digits read as infinity, which no duration is.
+  if (!std::isfinite(total)) return fail(why, "not a duration");
+  return negative ? -total : total;
+}
+
 }  // namespace
 
 std::optional<double> parse_duration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  double total = 0;
-  size_t i = 0;
-  bool bare_number = true;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) ++i;
-    if (i == start) return std::nullopt;
-    std::string number(text.substr(start, i - start));
-    char* end = nullptr;
-    double value = std::strtod(number.c_str(), &end);
-    if (end != number.c_str() + number.size()) return std::nullopt;
-    size_t unit_start = i;
-    while (i < text.size() && !is_digit(text[i]) && text[i] != '.') ++i;
-    if (unit_start == i) {
-      // A number without a unit is only allowed alone ("30" = 30 seconds).
-      if (unit_start != text.size() || start != 0) return std::nullopt;
-      // 400 digits read as infinity, which no duration is.
-      if (!std::isfinite(value)) return std::nullopt;
-      return value;
-    }
-    auto scale = unit_seconds(text.substr(unit_start, i - unit_start));
-    if (!scale) return std::nullopt;
-    total += value * *scale;
-    bare_number = false;
+  // Assume milliseconds when the text is a number alone, as k6 does.
+  if (auto milliseconds = plain_number(text)) return *milliseconds / 1000.0;
+  size_t day = text.find('d');
+  if (day == std::string_view::npos) return go_duration(text, nullptr);
+  double rest = 0;
+  if (day + 1 < text.size()) {
+    auto parsed = go_duration(text.substr(day + 1), nullptr);
+    if (!parsed || *parsed < 0) return std::nullopt;  // "2d-2h"
+    rest = *parsed;
   }
-  if (bare_number || !std::isfinite(total)) return std::nullopt;
+  auto days = whole_number(text.substr(0, day));
+  if (!days) return std::nullopt;
+  // "-1d2h" is minus 26 hours: the sign of the days is the sign of the whole.
+  if (*days < 0) rest = -rest;
+  double total = static_cast<double>(*days) * 86400.0 + rest;
+  if (!std::isfinite(total)) return std::nullopt;
   return total;
+}
+
+std::optional<double> parse_flag_duration(std::string_view text, std::string* why) {
+  return go_duration(text, why);
+}
+
+std::string flag_duration_error(std::string_view flag, std::string_view text,
+                                std::string_view why) {
+  std::string message = fmt::format("invalid {} '{}': {}", flag, text, why);
+  if (plain_number(text))
+    return message + fmt::format(" (a unit is required: {}ms or {}s)", text, text);
+  return message + " (use e.g. 500ms, 30s, 2m30s, 1h)";
 }
 
 std::string format_duration(double seconds) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/common/execution_segment.hpp"
 #include "engine/exec/scenario_config.hpp"
 
 namespace lueng::result {
@@ -19,14 +20,26 @@ class ScenarioTable;
 class Vu;
 struct ScenarioShared;
 
-// The part of a scenario's load that one worker runs: k6's "execution segment".
-// Units (VUs, iterations) are dealt round robin, unit k to segment k % count, so
-// the shares add up to the total exactly and a segment's share never shrinks
-// when the total grows (a ramp's VUs on a worker only ever go up with the target).
+// The part of a scenario's load that one worker runs. With an execution segment
+// (--execution-segment), `instance` is this process's part of the whole test:
+// units are first striped over the instances the k6 way (ExecutionTuple::scale),
+// then this instance's units are dealt round robin to its workers, unit k to
+// worker k % count. Both steps add up to their total exactly and never shrink a
+// share when the total grows (a ramp's VUs on a worker only ever go up with the
+// target), so neither does the two together.
 struct Segment {
-  int index = 0;  // this segment
-  int count = 1;  // segments sharing the scenario
-  int64_t share(int64_t total) const { return total > index ? (total - index - 1) / count + 1 : 0; }
+  int index = 0;                             // this worker
+  int count = 1;                             // workers sharing the instance's part
+  const ExecutionTuple* instance = nullptr;  // null: the whole test
+  // This instance's part of a total (VUs, iterations) of the whole test.
+  int64_t instance_share(int64_t total) const { return instance ? instance->scale(total) : total; }
+  // This worker's part of it.
+  int64_t share(int64_t total) const {
+    int64_t mine = instance_share(total);
+    return mine > index ? (mine - index - 1) / count + 1 : 0;
+  }
+  // The whole instance, for what is planned per process rather than per worker.
+  Segment whole_instance() const { return {0, 1, instance}; }
 };
 
 // Decides when the VUs of one scenario run iterations on one worker. Executors
@@ -68,6 +81,18 @@ class ExecutorConfig {
   virtual double max_duration() const = 0;
   // One line for the summary and `lueng inspect`, e.g. "10 looping VUs for 30s".
   virtual std::string describe() const = 0;
+  // An execution segment's part of the load, for `lueng inspect`: "4 of 10 VUs",
+  // with the iterations or arrivals where the executor has them.
+  virtual std::string describe_share(const Segment& instance) const;
+  // How this scenario's iterations are numbered across the instances of a
+  // distributed test: the instance's k-th iteration is the whole test's
+  // `global_index(k)` of what this returns: the execution segment's sequence
+  // re-cut by the scenario's VUs (max_vus of the whole test), as k6 does for
+  // the executors that share iterations or arrivals out by VUs. The instances' numbers are
+  // disjoint, and where the count is fixed (iterations, per-VU iterations) they
+  // are every number of the whole test, since each instance's iterations follow
+  // its VUs.
+  ExecutionTuple iteration_numbering(const ExecutionTuple& instance) const;
   // Fills in the result model's account of the load: vus, iterations, duration,
   // start target and stages, and the load shape the findings judge.
   virtual void summarize(result::ScenarioSummary& summary) const = 0;

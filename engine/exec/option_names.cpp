@@ -73,6 +73,13 @@ std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options
     std::string name = member.name.GetString();
     std::string key = to_camel(name);
     if (contains(kKnown, key)) continue;
+    if (key == "executionSegment" || key == "executionSegmentSequence") {
+      warnings.push_back("options." + name +
+                         ": an instance's segment is given on its command line "
+                         "(--execution-segment, --execution-segment-sequence, or --segment-index "
+                         "with --segment-count); ignored");
+      continue;
+    }
     if (contains(kK6Only, key)) {
       warnings.push_back("options." + name + ": a k6 option lueng does not implement; ignored");
       continue;

@@ -29,17 +29,30 @@ int64_t read_count(const rapidjson::Value& value, const std::string& where) {
   return static_cast<int64_t>(value.GetDouble());
 }
 
+namespace {
+
+// k6 keeps durations in Go's time.Duration, int64 nanoseconds: 2562047h47m16.854775807s.
+constexpr double kLongestDuration = 9223372036.854775807;
+
+double checked_duration(double seconds, const std::string& where) {
+  if (seconds < 0) throw ConfigError(where + ": must not be negative");
+  if (seconds > kLongestDuration)
+    throw ConfigError(where + ": longer than k6's longest duration (2562047h47m16.854775807s)");
+  return seconds;
+}
+
+}  // namespace
+
 double read_duration(const rapidjson::Value& value, const std::string& where) {
-  if (value.IsNumber()) {
-    if (value.GetDouble() < 0) throw ConfigError(where + ": must not be negative");
-    return value.GetDouble() / 1000.0;
-  }
+  if (value.IsNumber()) return checked_duration(value.GetDouble() / 1000.0, where);
   if (value.IsString()) {
-    if (auto seconds = parse_duration(value.GetString())) return *seconds;
-    throw ConfigError(where + ": '" + value.GetString() +
-                      "' is not a duration (use e.g. 500ms, 30s, 2m30s, 1h)");
+    auto seconds = parse_duration(value.GetString());
+    if (!seconds)
+      throw ConfigError(where + ": '" + value.GetString() +
+                        "' is not a duration (use e.g. 500ms, 30s, 2m30s, 1h)");
+    return checked_duration(*seconds, where);
   }
-  throw ConfigError(where + ": must be a duration string such as \"30s\"");
+  throw ConfigError(where + ": must be a duration: a string such as \"30s\" or milliseconds");
 }
 
 std::vector<Stage> read_stages(const rapidjson::Value& value, const std::string& where) {

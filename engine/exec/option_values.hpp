@@ -31,7 +31,9 @@ std::string to_camel(std::string_view key);
 // ("options.scenarios.browse.vus: must be a whole number >= 0"). Throw ConfigError.
 // A whole number from 0 to kLargestCount.
 int64_t read_count(const rapidjson::Value& value, const std::string& where);
-// A string like "1m30s" or a number of milliseconds; seconds.
+// A duration as k6 reads one (lib/types GetDurationValue): a string like "1m30s" or
+// "1d2h" (a number alone in a string, "500", is milliseconds) or a number of
+// milliseconds; seconds, from 0 to k6's longest duration (int64 nanoseconds).
 double read_duration(const rapidjson::Value& value, const std::string& where);
 // A non-empty list of { duration = ..., target = ... }.
 std::vector<Stage> read_stages(const rapidjson::Value& value, const std::string& where);

@@ -44,4 +44,9 @@ void add_test_tags(ScenarioConfig& scenario, const KeyValues& test_tags);
 // implement are named as such.
 std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options);
 
+// One line per test length (duration, maxDuration, a stage's duration) written as a
+// number alone under 1000: "30" is 30 ms as in k6, where a script written for the lueng
+// that read it as seconds meant 30 s (engine/exec/bare_number_durations.cpp).
+std::vector<std::string> bare_number_duration_warnings(const rapidjson::Value& options);
+
 }  // namespace lueng::exec

@@ -31,12 +31,16 @@ struct PlannedScenario {
   std::unique_ptr<ScenarioShared> shared = std::make_unique<ScenarioShared>();
   std::vector<uint64_t> first_vu_id;  // per segment: id of its first VU in this scenario
   int64_t total_vus = 0;              // at most, over all workers
+  // How this instance's iterations of the scenario map to the whole test's
+  // numbers (ExecutorConfig::iteration_numbering): global_index(k) of the k-th.
+  // The whole test's own numbering without an execution segment.
+  ExecutionTuple iteration_numbering;
   // Which segment of the scenario a worker runs. The segments of each scenario
   // start where the previous scenario's VUs left off, so that several small
   // scenarios spread over the workers instead of piling onto the first.
   int first_segment_worker = 0;
-  Segment segment_of(int worker, int workers) const {
-    return {(worker - first_segment_worker + workers) % workers, workers};
+  Segment segment_of(int worker, int workers, const ExecutionTuple* instance) const {
+    return {(worker - first_segment_worker + workers) % workers, workers, instance};
   }
 };
 
@@ -54,13 +58,17 @@ struct RunPlan {
   std::shared_ptr<const http::TlsMaterial> tls;  // https settings, shared by every worker
   uint64_t start_ns = 0;  // uv_hrtime() of the test start; seconds are counted from it
   uint64_t max_vus = 0;
+  // This process's execution segment (--execution-segment): the whole test by default.
+  ExecutionTuple segment;
+  const ExecutionTuple* instance() const { return segment.whole() ? nullptr : &segment; }
   // Sub-metrics every worker's sink tracks (thresholds on metric{tag:value} and
   // abort_on_fail SLOs), in Sink::track order.
   std::vector<std::pair<metrics::MetricId, std::string>> tracked;
   // Where every sample also goes when an output streams them (--out json=...).
   output::SampleWriter* samples = nullptr;
 
-  // Splits every scenario's VUs over the workers and numbers them 1..max_vus.
+  // Splits every scenario's VUs (this instance's part of them) over the workers
+  // and numbers them 1..max_vus.
   void assign_vus();
   // The VUs of every scenario added up: more workers than that have nothing to run.
   int64_t total_vus() const;

@@ -1,8 +1,10 @@
 #include "engine/exec/supervisor.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
+#include "engine/common/utc_time.hpp"
 #include "engine/exec/engine_error.hpp"
 #include "engine/exec/phase_watch.hpp"
 #include "engine/exec/worker.hpp"
@@ -12,6 +14,14 @@ namespace lueng::exec {
 namespace {
 // Past the test's longest possible end, a margin for the workers' own timers.
 constexpr double kDeadlineMargin = 5;
+// How late past --start-at the load may start without a warning.
+constexpr int64_t kLateStartMs = 1000;
+
+int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 }  // namespace
 
 Supervisor::Supervisor(RunShared& shared, std::vector<std::unique_ptr<Worker>>& workers,
@@ -27,9 +37,10 @@ void Supervisor::run() {
   check_uv(uv_async_init(&loop_, &done_, on_done), "the main event loop");
   uv_timer_init(&loop_, &tick_);
   uv_timer_init(&loop_, &grace_);
+  uv_timer_init(&loop_, &start_time_);
   for (uv_handle_t* h :
        {reinterpret_cast<uv_handle_t*>(&done_), reinterpret_cast<uv_handle_t*>(&tick_),
-        reinterpret_cast<uv_handle_t*>(&grace_)})
+        reinterpret_cast<uv_handle_t*>(&grace_), reinterpret_cast<uv_handle_t*>(&start_time_)})
     h->data = this;
   signal_poll_.emplace(&loop_, signals_, [this](int count) { on_signal(count); });
   shared_.listen(&done_);
@@ -51,7 +62,7 @@ void Supervisor::close() {
   signal_poll_->close();
   for (uv_handle_t* h :
        {reinterpret_cast<uv_handle_t*>(&done_), reinterpret_cast<uv_handle_t*>(&tick_),
-        reinterpret_cast<uv_handle_t*>(&grace_)})
+        reinterpret_cast<uv_handle_t*>(&grace_), reinterpret_cast<uv_handle_t*>(&start_time_)})
     uv_close(h, nullptr);
 }
 
@@ -62,7 +73,8 @@ void Supervisor::on_done(uv_async_t* async) {
     if (self->shared_.ready_workers.load(std::memory_order_acquire) <
         static_cast<int>(self->workers_.size()))
       return;
-    self->release();
+    self->release_at_start_time();
+    if (!self->shared_.released()) return;  // waiting for --start-at
   }
   self->sample_start();
   for (auto& worker : self->workers_)
@@ -71,6 +83,44 @@ void Supervisor::on_done(uv_async_t* async) {
   // (it is about to return) makes closing the handle safe.
   for (auto& worker : self->workers_) worker->join();
   self->close();
+}
+
+// Every worker is ready: with --start-at, the load waits for its time on this
+// loop (signals still reach it), else it starts now. A time already past by more
+// than kLateStart starts at once, with a warning: a late instance still runs its
+// part, and the result file keeps both times.
+void Supervisor::release_at_start_time() {
+  if (waiting_) return;
+  bool failed = false;
+  for (auto& worker : workers_) failed = failed || worker->failed();
+  if (start_at_unix_ms > 0 && !failed && signals() == 0) {
+    int64_t wait_ms = start_at_unix_ms - unix_ms_now();
+    if (wait_ms > 0) {
+      fprintf(stderr, "  waiting %.1fs for --start-at %s to start the load\n",
+              static_cast<double>(wait_ms) / 1000,
+              format_utc(start_at_unix_ms, UtcFormat::kIsoMillis).c_str());
+      waiting_ = true;
+      uv_timer_start(&start_time_, on_start_time, static_cast<uint64_t>(wait_ms), 0);
+      return;
+    }
+    if (-wait_ms > kLateStartMs)
+      fprintf(stderr, "  WARN --start-at %s passed %.1fs ago: the load starts now\n",
+              format_utc(start_at_unix_ms, UtcFormat::kIsoMillis).c_str(),
+              static_cast<double>(-wait_ms) / 1000);
+  }
+  release();
+}
+
+void Supervisor::on_start_time(uv_timer_t* timer) {
+  auto* self = static_cast<Supervisor*>(timer->data);
+  // The loop's clock is monotonic, the start time is the wall clock's: wait out
+  // any difference so that the load never starts before it.
+  if (int64_t left = self->start_at_unix_ms - unix_ms_now(); left > 0) {
+    uv_timer_start(&self->start_time_, on_start_time, static_cast<uint64_t>(left), 0);
+    return;
+  }
+  self->waiting_ = false;
+  self->release();
 }
 
 // Every worker has run the init code and built its VUs: the test starts now,
@@ -148,6 +198,13 @@ void Supervisor::on_tick(uv_timer_t* timer) {
 }
 
 void Supervisor::on_signal(int count) {
+  if (waiting_) {  // before the load: the workers are told not to start it
+    uv_timer_stop(&start_time_);
+    waiting_ = false;
+    fprintf(stderr, "\n  %s: the load was not started\n", signals_->reason().c_str());
+    release();
+    return;
+  }
   if (count == 1) {
     fprintf(stderr, "\n  %s: stopping gracefully (send it again to stop at once)\n",
             signals_->reason().c_str());

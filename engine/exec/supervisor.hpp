@@ -43,6 +43,9 @@ class Supervisor {
   // Seconds after which the test ends as if its scenarios were over (0: never):
   // LUENG_MAX_DURATION, for running long examples briefly.
   double stop_after_seconds = 0;
+  // --start-at: once every worker is ready, the load waits for this Unix time
+  // (ms) on this loop, a signal ending the wait (0: starts at once).
+  int64_t start_at_unix_ms = 0;
   metrics::SampleChannel* gauges = nullptr;  // the VU gauges for streaming outputs
   // The VU gauges for abort_on_fail: measured here rather than by a worker, they
   // are published into the live slot after the workers' ones.
@@ -64,6 +67,8 @@ class Supervisor {
   static void on_done(uv_async_t* async);
   static void on_tick(uv_timer_t* timer);
   static void on_grace_over(uv_timer_t* timer);
+  static void on_start_time(uv_timer_t* timer);
+  void release_at_start_time();
   void on_signal(int count);
   void release();
   void sample_start();
@@ -83,11 +88,12 @@ class Supervisor {
   bool stopping_now_ = false;
   bool stopped_early_ = false;  // stop_after_seconds has passed
   bool closed_ = false;
+  bool waiting_ = false;  // for --start-at
   double next_checkpoint_ = 0;
   std::vector<size_t> abandoned_;
   uv_loop_t loop_;
   uv_async_t done_;
-  uv_timer_t tick_, grace_;
+  uv_timer_t tick_, grace_, start_time_;
   std::optional<SignalPoll> signal_poll_;
 };
 

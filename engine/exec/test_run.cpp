@@ -22,6 +22,7 @@
 #include "engine/exec/phase_watch.hpp"
 #include "engine/exec/progress.hpp"
 #include "engine/exec/scenario_order.hpp"
+#include "engine/exec/script_checksum.hpp"
 #include "engine/exec/script_hints.hpp"
 #include "engine/exec/supervisor.hpp"
 #include "engine/exec/time_series.hpp"
@@ -75,6 +76,8 @@ void TestRun::prepare() {
   plan_.runtime = config_.runtime;
   plan_.source = config_.source;
   plan_.samples = config_.samples;
+  plan_.segment = config_.segment;
+  script_sha256_ = file_sha256_hex(plan_.source.path);
   plan_.user_agent = std::string("lueng/") + kVersion;
   if (!plan_.source.random_seed_fixed) plan_.source.random_seed = os_random_seed();
   // Init code may loop or wait; under `lueng run` a signal stops it (exit 105).
@@ -102,6 +105,8 @@ void TestRun::prepare() {
   // The script layer wrote it, within kMaxJsonDepth; an empty text stays null.
   if (!options_json_.empty()) parse_json_bounded(options_json_, options, nullptr);
   for (const std::string& warning : unknown_option_warnings(options))
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
+  for (const std::string& warning : bare_number_duration_warnings(options))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
@@ -144,9 +149,10 @@ void TestRun::prepare() {
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   plan_.workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, total_vus)));
   if (plan_.workers < threads)
-    workers_note_ =
-        fmt::format("{} thread{} available, {} used: the test has {} VU{} in all", threads,
-                    threads == 1 ? "" : "s", plan_.workers, total_vus, total_vus == 1 ? "" : "s");
+    workers_note_ = fmt::format("{} thread{} available, {} used: the {} has {} VU{} in all",
+                                threads, threads == 1 ? "" : "s", plan_.workers,
+                                plan_.instance() ? "execution segment" : "test", total_vus,
+                                total_vus == 1 ? "" : "s");
   plan_.assign_vus();
 }
 
@@ -264,7 +270,15 @@ result::RunResult TestRun::describe() const {
   result.max_vus = plan_.max_vus;
   // A seed left to chance is drawn again by the next prepare(): not worth showing.
   if (plan_.source.random_seed_fixed) result.random_seed = plan_.source.random_seed;
-  for (const auto& s : plan_.scenarios) result.scenarios.push_back(summarize(s));
+  result.execution_segment = config_.segment_info;
+  result.script_sha256 = script_sha256_;
+  result.start_at_unix_ms = config_.start_at_unix_ms;
+  for (const auto& s : plan_.scenarios) {
+    result.scenarios.push_back(summarize(s));
+    if (plan_.instance())
+      result.scenarios.back().segment_share =
+          s.config.executor_config->describe_share({0, 1, plan_.instance()});
+  }
   result.metrics = metrics::MetricSet(plan_.catalog);
 
   return result;
@@ -383,6 +397,7 @@ void TestRun::run_workers(result::RunResult& result) {
     supervisor.checkpoint = [&] { config_.checkpoint(partial_result(result, supervisor)); };
   }
   supervisor.stop_after_seconds = config_.max_test_seconds;
+  if (config_.start_at_unix_ms) supervisor.start_at_unix_ms = *config_.start_at_unix_ms;
   supervisor.run();
   if (supervisor.init_failed() && supervisor.signals() == 0) {
     for (auto& worker : workers)

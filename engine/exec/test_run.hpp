@@ -33,6 +33,12 @@ struct TestRunConfig {
   // the callback's to complete: the result file written during a long run.
   std::function<void(result::RunResult partial)> checkpoint;
   double checkpoint_seconds = 60;
+  // This process's execution segment (the whole test by default) and how the
+  // command line gave it, for the result file (none for the whole test).
+  ExecutionTuple segment;
+  std::optional<result::SegmentInfo> segment_info;
+  // --start-at: the load starts at this Unix time (ms), once the workers are ready.
+  std::optional<int64_t> start_at_unix_ms;
   // The test ends after this many seconds, however long its scenarios are (0: as
   // long as they are). Set from LUENG_MAX_DURATION by `lueng run`.
   double max_test_seconds = 0;
@@ -70,6 +76,8 @@ class TestRun {
   // Why fewer workers than threads run the test ("" when all of them do).
   const std::string& workers_note() const { return workers_note_; }
   const std::vector<thresholds::SloDefinition>& slos() const { return slos_; }
+  // A segmented run is one instance of a distributed test: `lueng merge` judges it.
+  bool segmented() const { return config_.segment_info.has_value(); }
   // math.random's run seed, fixed or drawn, once prepare() has run: execute() uses it.
   uint64_t random_seed() const { return plan_.source.random_seed; }
 
@@ -88,6 +96,7 @@ class TestRun {
   RunPlan plan_;
   RunShared shared_;
   std::string options_json_ = "null";
+  std::string script_sha256_;
   bool has_setup_ = false, has_teardown_ = false, has_summary_hook_ = false;
   std::string teardown_error_;
   std::string workers_note_;

@@ -91,7 +91,7 @@ void Worker::run() {
 void Worker::build(const std::vector<size_t>& scenario_indices) {
   for (size_t s : scenario_indices) {
     const PlannedScenario& scenario = plan_.scenarios[s];
-    Segment segment = scenario.segment_of(index_, plan_.workers);
+    Segment segment = scenario.segment_of(index_, plan_.workers, plan_.instance());
     const ExecutorConfig& executor = *scenario.config.executor_config;
     int64_t vus = executor.max_vus(segment);
     if (vus <= 0) continue;

@@ -55,7 +55,8 @@ std::optional<MetricId> MetricCatalog::add(std::string_view name, MetricType typ
   if (!is_valid_metric_name(name)) {
     if (error)
       *error = "invalid metric name '" + std::string(name) +
-               "': use letters, digits and '_', starting with a letter or '_', at most 128";
+               "': use letters, digits and '_', starting with a letter or '_', 2 to 129 "
+               "characters (k6's rule)";
     return std::nullopt;
   }
   if (auto existing = find(name)) {
@@ -77,7 +78,7 @@ std::optional<MetricId> MetricCatalog::find(std::string_view name) const {
 }
 
 bool is_valid_metric_name(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
+  if (name.size() < 2 || name.size() > 129) return false;
   auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
   if (!letter(name[0])) return false;
   for (char c : name)

@@ -66,8 +66,8 @@ class MetricCatalog {
   std::vector<MetricDef> defs_;
 };
 
-// k6's rule: ASCII letters, digits and underscores, starting with a letter or
-// underscore, at most 128 characters.
+// k6's rule (metrics/registry.go, ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$): ASCII letters,
+// digits and underscores, starting with a letter or underscore, 2 to 129 characters.
 bool is_valid_metric_name(std::string_view name);
 
 }  // namespace lueng::metrics

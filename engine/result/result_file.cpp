@@ -270,31 +270,6 @@ void write_findings(Writer& w, const Findings& f) {
   w.EndObject();
 }
 
-// The segment of the test the run covered (null: the whole test) and what
-// lets a merge check its inputs belong together.
-void write_segment(Writer& w, const RunResult& result) {
-  w.Key("execution_segment");
-  if (!result.execution_segment) {
-    w.Null();
-  } else {
-    const ExecutionSegment& s = *result.execution_segment;
-    w.StartObject();
-    key_string(w, "segment", s.text());
-    key_string(w, "from", s.from);
-    key_string(w, "to", s.to);
-    key_string(w, "sequence", s.sequence);
-    key_int(w, "index", s.index);
-    key_int(w, "count", s.count);
-    w.EndObject();
-  }
-  key_string(w, "script_sha256", result.script_sha256);
-  w.Key("start_at_unix_ms");
-  if (result.start_at_unix_ms)
-    w.Int64(*result.start_at_unix_ms);
-  else
-    w.Null();
-}
-
 // Only in a file written by lueng merge: its inputs and what they covered.
 void write_merge(Writer& w, const RunResult& result) {
   if (result.merged_from.empty() && !result.coverage) return;
@@ -360,7 +335,6 @@ std::string result_to_json(const RunResult& result) {
   for (const std::string& path : result.module_paths) w.String(path.c_str());
   w.EndArray();
   key_string(w, "host", result.host.c_str());
-  write_segment(w, result);
   write_merge(w, result);
   key_string(w, "start", iso8601(result.start_unix_ms).c_str());
   key_string(w, "end", iso8601(result.end_unix_ms).c_str());
@@ -374,6 +348,25 @@ std::string result_to_json(const RunResult& result) {
   key_int(w, "workers", result.workers);
   key_uint(w, "max_vus", result.max_vus);
   if (result.random_seed) key_uint(w, "random_seed", *result.random_seed);
+  w.Key("execution_segment");
+  if (const auto& part = result.execution_segment) {
+    w.StartObject();
+    key_string(w, "segment", part->segment);
+    key_string(w, "from", part->from);
+    key_string(w, "to", part->to);
+    key_string(w, "sequence", part->sequence);
+    key_int(w, "index", part->index);
+    key_int(w, "count", part->count);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  key_string(w, "script_sha256", result.script_sha256);
+  w.Key("start_at_unix_ms");
+  if (result.start_at_unix_ms)
+    w.Int64(*result.start_at_unix_ms);
+  else
+    w.Null();
 
   w.Key("options");
   rapidjson::Document options;

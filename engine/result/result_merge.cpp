@@ -40,7 +40,7 @@ void add_to(T& into, T value) {
 constexpr uint64_t kMergedClockStart = uint64_t{1} << 62;
 
 std::string segment_text(const RunResult& r) {
-  return r.execution_segment ? r.execution_segment->text() : "0:1";
+  return r.execution_segment ? r.execution_segment->segment : "0:1";
 }
 
 void check_scripts(const std::vector<MergeSource>& inputs, std::vector<std::string>& warnings) {
@@ -58,32 +58,26 @@ void check_scripts(const std::vector<MergeSource>& inputs, std::vector<std::stri
 }
 
 // A merged input covers the pieces of its own coverage; any other its segment.
-std::vector<SegmentSpan> spans_of(const MergeSource& input) {
+std::vector<ExecutionSegment> segments_of(const MergeSource& input) {
   const RunResult& r = input.result;
   if (!r.coverage) {
     try {
-      return {span_of(r.execution_segment)};
+      return {segment_of(r.execution_segment)};
     } catch (const std::invalid_argument& error) {
-      throw MergeRefused(fmt::format("{}: execution_segment: '{}' is not a part of 0:1: {}",
-                                     input.file, segment_text(r), error.what()));
+      throw MergeRefused(fmt::format("{}: execution_segment: '{}': {}", input.file, segment_text(r),
+                                     error.what()));
     }
   }
-  std::vector<SegmentSpan> spans;
+  std::vector<ExecutionSegment> segments;
   for (const std::string& piece : r.coverage->covered) {
-    size_t colon = piece.find(':');
     ExecutionSegment segment;
-    segment.from = piece.substr(0, colon);
-    segment.to = colon == std::string::npos ? "" : piece.substr(colon + 1);
-    try {
-      spans.push_back(span_of(segment));
-    } catch (const std::invalid_argument& error) {
-      throw MergeRefused(fmt::format("{}: coverage.covered: '{}' is not a part of 0:1: {}",
-                                     input.file, piece, error.what()));
-    }
+    if (std::string problem = parse_execution_segment(piece, segment); !problem.empty())
+      throw MergeRefused(fmt::format("{}: coverage.covered: '{}': {}", input.file, piece, problem));
+    segments.push_back(segment);
   }
-  if (spans.empty())
+  if (segments.empty())
     throw MergeRefused(input.file + ": coverage.covered is empty: it covers no part of the test");
-  return spans;
+  return segments;
 }
 
 // Runs of one test: started within a day of each other, seconds in range.
@@ -108,10 +102,10 @@ void check_times(const std::vector<MergeSource>& inputs) {
 
 Coverage check_segments(const std::vector<MergeSource>& inputs, RunResult& merged,
                         std::vector<std::string>& warnings) {
-  std::vector<SegmentSpan> spans;
+  std::vector<ExecutionSegment> spans;
   std::vector<size_t> owner;  // spans[i] is of inputs[owner[i]]
   for (size_t i = 0; i < inputs.size(); ++i)
-    for (const SegmentSpan& span : spans_of(inputs[i])) {
+    for (const ExecutionSegment& span : segments_of(inputs[i])) {
       spans.push_back(span);
       owner.push_back(i);
     }
@@ -135,10 +129,7 @@ Coverage check_segments(const std::vector<MergeSource>& inputs, RunResult& merge
         "segments missing: {} of the test has no result file; the merged result covers only "
         "part of the test (coverage in the merged file)",
         missing));
-    ExecutionSegment hull;
-    hull.from = c.hull.from.text();
-    hull.to = c.hull.to.text();
-    merged.execution_segment = hull;
+    merged.execution_segment = segment_info(c.hull);
   }
   return c.coverage;
 }
@@ -189,53 +180,22 @@ std::vector<ScriptErrorCount> merge_errors(const std::vector<MergeSource>& input
   return out;
 }
 
-// A scenario's share of the load adds up: VUs, iterations, targets.
-void add_scenario(ScenarioSummary& into, const ScenarioSummary& s) {
-  add_to(into.vus, s.vus);
-  add_to(into.iterations, s.iterations);
-  add_to(into.start_target, s.start_target);
-  if (into.stages.size() == s.stages.size())
-    for (size_t k = 0; k < s.stages.size(); ++k) add_to(into.stages[k].second, s.stages[k].second);
-  into.max_duration = std::max(into.max_duration, s.max_duration);
-  add_to(into.iterations_completed, s.iterations_completed);
-  add_to(into.iterations_interrupted, s.iterations_interrupted);
-}
-
-// What each instance ran of it, as the executors described their shares:
-// "10 iterations shared among 1 VUs" once, "3 × ..." for equal shares, the
-// different ones joined with " + ".
-std::string describe_shares(const std::vector<std::string>& descriptions) {
-  std::vector<std::pair<std::string, size_t>> counted;
-  for (const std::string& d : descriptions) {
-    auto it =
-        std::find_if(counted.begin(), counted.end(), [&](const auto& c) { return c.first == d; });
-    if (it == counted.end())
-      counted.emplace_back(d, 1);
-    else
-      ++it->second;
-  }
-  std::string out;
-  for (const auto& [d, n] : counted)
-    out += (out.empty() ? "" : " + ") + (n > 1 ? fmt::format("{} × {}", n, d) : d);
-  return out;
-}
-
+// A segmented run's scenarios describe the whole test's load (its VUs,
+// iterations and stages), so they are kept as they are; what each instance
+// measured of them adds up.
 std::vector<ScenarioSummary> merge_scenarios(const std::vector<MergeSource>& inputs) {
   std::vector<ScenarioSummary> out;
-  std::vector<std::vector<std::string>> descriptions;
   for (const MergeSource& input : inputs)
     for (const ScenarioSummary& s : input.result.scenarios) {
       auto it =
           std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.name == s.name; });
       if (it == out.end()) {
         out.push_back(s);
-        descriptions.push_back({s.description});
-      } else {
-        add_scenario(*it, s);
-        descriptions[static_cast<size_t>(it - out.begin())].push_back(s.description);
+        continue;
       }
+      add_to(it->iterations_completed, s.iterations_completed);
+      add_to(it->iterations_interrupted, s.iterations_interrupted);
     }
-  for (size_t k = 0; k < out.size(); ++k) out[k].description = describe_shares(descriptions[k]);
   return out;
 }
 

@@ -40,7 +40,8 @@ inline constexpr size_t kMergedErrorMessages = 100;
 //   the wall clock and the smallest and largest;
 // - the time series aligned by wall-clock second (merge_series);
 // - script errors summed per message and phase, the list capped as a run's;
-// - scenarios by name: VUs, iterations and targets summed;
+// - scenarios by name as the inputs describe the whole test, with the
+//   iterations each instance completed and interrupted summed;
 // - the SLOs of the inputs (refused unless they agree) evaluated on the merged
 //   metrics with the run's code; an abort of any input is the merged run's.
 // The findings are left to the caller (analysis). Throws MergeRefused.

@@ -10,12 +10,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "engine/common/execution_segment.hpp"
 #include "engine/common/json_parse.hpp"
 #include "engine/common/random.hpp"
 #include "engine/common/text_file.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/result/result_file.hpp"
-#include "engine/result/segments.hpp"
 
 namespace lueng::result {
 
@@ -83,6 +83,30 @@ class Reader {
     if (!value) return false;
     if (!value->IsBool()) fail(where + "." + key, "must be true or false");
     return value->GetBool();
+  }
+
+  // execution_segment: its texts must read as k6 reads them, so that `lueng merge`
+  // can trust them.
+  SegmentInfo segment(const Value& object) const {
+    const std::string where = "execution_segment";
+    if (!object.IsObject()) fail(where, "must be an object or null");
+    SegmentInfo info;
+    info.segment = string(object, "segment", where);
+    info.from = string(object, "from", where);
+    info.to = string(object, "to", where);
+    info.sequence = string(object, "sequence", where);
+    info.index = integer<int64_t>(object, "index", where);
+    info.count = integer<int64_t>(object, "count", where);
+    ExecutionSegment parsed;
+    if (std::string problem = parse_execution_segment(info.segment, parsed); !problem.empty())
+      fail(where + ".segment", problem);
+    if (parsed.from.text() != info.from || parsed.to.text() != info.to)
+      fail(where, fmt::format("from '{}' and to '{}' are not those of segment '{}'", info.from,
+                              info.to, info.segment));
+    std::vector<Fraction> points;
+    if (std::string problem = parse_segment_sequence(info.sequence, points); !problem.empty())
+      fail(where + ".sequence", problem);
+    return info;
   }
 
   std::string tags(const Value& object, const std::string& where) const {
@@ -329,31 +353,6 @@ class Reader {
     return out;
   }
 
-  // execution_segment (null: the whole test); "from" and "to" are checked to be
-  // a part of 0:1, so a merge can rely on them.
-  void execution_segment(RunResult& result, const Value& s) const {
-    if (s.IsNull()) return;
-    const std::string where = "execution_segment";
-    if (!s.IsObject()) fail(where, "must be an object or null");
-    ExecutionSegment segment;
-    std::string text = string(s, "segment", where);
-    size_t colon = text.find(':');
-    segment.from = member(s, "from") ? string(s, "from", where) : text.substr(0, colon);
-    segment.to = member(s, "to")              ? string(s, "to", where)
-                 : colon == std::string::npos ? ""
-                                              : text.substr(colon + 1);
-    segment.sequence = string(s, "sequence", where);
-    segment.index = member(s, "index") ? integer<int64_t>(s, "index", where) : -1;
-    segment.count = integer<int64_t>(s, "count", where);
-    try {
-      span_of(segment);
-    } catch (const std::invalid_argument& error) {
-      fail(where, fmt::format("'{}' is not a part of 0:1 (e.g. \"1/3:2/3\"): {}", segment.text(),
-                              error.what()));
-    }
-    result.execution_segment = std::move(segment);
-  }
-
   void merged_from(RunResult& result, const Value& list) const {
     if (!list.IsArray()) fail("merged_from", "must be a list");
     for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
@@ -444,12 +443,7 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
     }
   }
   result.host = reader.string(d, "host", "top level");
-  // Execution segments and merges (absent in files of unsegmented runs before them).
-  if (const Value* segment = reader.member(d, "execution_segment"))
-    reader.execution_segment(result, *segment);
-  result.script_sha256 = reader.string(d, "script_sha256", "top level");
-  if (const Value* start_at = reader.member(d, "start_at_unix_ms"); start_at && !start_at->IsNull())
-    result.start_at_unix_ms = reader.integer<int64_t>(d, "start_at_unix_ms", "top level");
+  // Only in files written by lueng merge.
   if (const Value* inputs = reader.member(d, "merged_from")) reader.merged_from(result, *inputs);
   if (const Value* coverage = reader.member(d, "coverage")) reader.coverage(result, *coverage);
   result.start_unix_ms = reader.integer<int64_t>(d, "start_unix_ms", "top level");
@@ -466,6 +460,11 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
     if (*result.random_seed > kMaxRandomSeed)
       reader.fail("top level.random_seed", "must be a whole number from 0 to 2^53 - 1");
   }
+  if (const Value* part = reader.member(d, "execution_segment"); part && !part->IsNull())
+    result.execution_segment = reader.segment(*part);
+  result.script_sha256 = reader.string(d, "script_sha256", "top level");
+  if (const Value* start_at = reader.member(d, "start_at_unix_ms"); start_at && !start_at->IsNull())
+    result.start_at_unix_ms = reader.integer<int64_t>(d, "start_at_unix_ms", "top level");
   result.overflowed_tag_sets = reader.count(d, "overflowed_tag_sets", "top level");
   result.dropped_samples = reader.count(d, "dropped_samples", "top level");
 

@@ -96,6 +96,20 @@ struct ScenarioSummary {
   // gracefulRampDown or a stop (what they had in flight was abandoned).
   int64_t iterations_completed = 0;
   int64_t iterations_interrupted = 0;
+  // With an execution segment: this instance's part of the load ("4 of 10 VUs,
+  // 40 of 100 iterations"), for `lueng inspect`; not in the result file.
+  std::string segment_share;
+};
+
+// The part of a distributed test a run was (--execution-segment, or
+// --segment-index with --segment-count): docs/results.md, execution_segment.
+struct SegmentInfo {
+  std::string segment;   // "1/3:2/3", fractions reduced as k6 prints them
+  std::string from, to;  // "1/3", "2/3"
+  std::string sequence;  // "0,1/3,2/3,1", "" when none was given
+  int64_t index = -1;    // --segment-index, -1 without
+  int64_t count = 0;     // --segment-count, 0 without
+  friend bool operator==(const SegmentInfo&, const SegmentInfo&) = default;
 };
 
 // One distinct message of the Lua errors that ended iterations (or setup() or
@@ -107,19 +121,6 @@ struct ScriptErrorCount {
   uint64_t count = 0;
   // "file:line" at the start of the message, "" when it has none.
   std::string location() const;
-};
-
-// The part of the test a run covered (k6's execution segment), as the result
-// file records it: `from` and `to` are reduced fractions of 0:1 ("0", "1/3",
-// "1"), `sequence` the segment sequence ("" when none was given), `index` and
-// `count` the --segment-index/--segment-count pair (-1 and 0 without it).
-struct ExecutionSegment {
-  std::string from = "0";
-  std::string to = "1";
-  std::string sequence;
-  int64_t index = -1;
-  int64_t count = 0;
-  std::string text() const { return from + ":" + to; }  // "1/3:2/3"
 };
 
 // One input of `lueng merge`, as the merged file lists it (merged_from).
@@ -152,13 +153,6 @@ struct RunResult {
   std::vector<std::string> module_paths;
   std::string base_url;
   std::string host;
-  // The segment this run covered; none for an unsegmented run (the whole test,
-  // "0:1") and for a merge that covers the whole test.
-  std::optional<ExecutionSegment> execution_segment;
-  // SHA-256 of the script file's bytes, lowercase hex; "" in older files.
-  std::string script_sha256;
-  // The --start-at instant the run waited for, Unix ms; none without one.
-  std::optional<int64_t> start_at_unix_ms;
   // A merged result (lueng merge): its inputs and what part of the test they covered.
   std::vector<MergedInput> merged_from;
   std::optional<Coverage> coverage;
@@ -178,6 +172,14 @@ struct RunResult {
   // math.random's run seed: `lueng run --random-seed` with it draws the same
   // numbers again. None in older files, and before a run when it is left to chance.
   std::optional<uint64_t> random_seed;
+  // None for the whole test (also a merge that covers all of it); a segmented run
+  // is one instance of a distributed test whose verdict `lueng merge` gives.
+  std::optional<SegmentInfo> execution_segment;
+  // Lowercase hex SHA-256 of the script file's bytes: the instances of one test ran
+  // the same script. "" in files of older versions.
+  std::string script_sha256;
+  // --start-at, in Unix milliseconds: when the load was to start. None without.
+  std::optional<int64_t> start_at_unix_ms;
   std::vector<ScenarioSummary> scenarios;
   std::string options_json;  // the script's options table as JSON, "null" when none
   metrics::MetricSet metrics;

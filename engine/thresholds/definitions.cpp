@@ -47,8 +47,10 @@ double duration_at(const rapidjson::Value& value, const Context& at) {
     return value.GetDouble() / 1000;  // milliseconds, as every duration option
   }
   if (value.IsString()) {
-    if (auto seconds = parse_duration(value.GetString())) return *seconds;
-    at.fail(fmt::format("'{}' is not a duration such as \"10s\"", value.GetString()));
+    auto seconds = parse_duration(value.GetString());
+    if (!seconds) at.fail(fmt::format("'{}' is not a duration such as \"10s\"", value.GetString()));
+    if (*seconds < 0) at.fail("must not be negative");
+    return *seconds;
   }
   at.fail("must be a duration such as \"10s\"");
 }

@@ -1,8 +1,10 @@
 #include "engine/thresholds/expression.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -37,6 +39,10 @@ bool parse_aggregation(std::string_view text, Expression& e, std::string* error)
   if (text.starts_with("p(") && text.ends_with(")")) {
     std::string_view inner = text.substr(2, text.size() - 3);
     double p;
+    if (inner != trim_whitespace(inner)) {
+      *error = fmt::format("'{}' is not a percentile: no spaces inside p(N), as in k6", text);
+      return false;
+    }
     if (!parse_number(inner, &p)) {
       *error = fmt::format("'{}' is not a percentile: p(N) takes a number N", text);
       return false;
@@ -116,15 +122,20 @@ bool Expression::holds(double measured) const {
   return false;
 }
 
-std::optional<Expression> parse_expression(std::string_view text, std::string* error) {
-  Expression e;
+namespace {
+
+constexpr std::pair<std::string_view, Comparison> kOperators[] = {
+    {"<", Comparison::kLess},          {"<=", Comparison::kLessEqual}, {">", Comparison::kGreater},
+    {">=", Comparison::kGreaterEqual}, {"==", Comparison::kEqual},     {"===", Comparison::kEqual},
+    {"!=", Comparison::kNotEqual},
+};
+
+}  // namespace
+
+std::optional<ScannedExpression> scan_expression(std::string_view text, std::string* error) {
   text = trim_whitespace(text);
-  e.text = std::string(text);
-  if (text.empty()) {
-    *error = "the expression is empty (expected e.g. \"p(95)<3000\")";
-    return std::nullopt;
-  }
-  // The operator is the first run of comparison characters outside p(...).
+  // The operator is the first run of comparison characters (none is in a valid
+  // aggregation or number, so any other cut k6's scanner makes fails as this one does).
   size_t op = text.find_first_of("<>=!");
   if (op == std::string_view::npos) {
     *error = fmt::format("'{}': no comparison operator (use <, <=, >, >=, == or !=)", text);
@@ -135,28 +146,34 @@ std::optional<Expression> parse_expression(std::string_view text, std::string* e
          std::string_view("<>=!").find(text[op_end]) != std::string_view::npos)
     ++op_end;
   std::string_view op_text = text.substr(op, op_end - op);
-  static constexpr std::pair<std::string_view, Comparison> kOperators[] = {
-      {"<", Comparison::kLess},    {"<=", Comparison::kLessEqual},
-      {">", Comparison::kGreater}, {">=", Comparison::kGreaterEqual},
-      {"==", Comparison::kEqual},  {"!=", Comparison::kNotEqual},
-  };
-  bool known = false;
-  for (const auto& [name, comparison] : kOperators) {
-    if (op_text == name) {
-      e.comparison = comparison;
-      known = true;
-    }
-  }
-  if (!known) {
+  auto known = [op_text](const auto& entry) { return entry.first == op_text; };
+  if (std::none_of(std::begin(kOperators), std::end(kOperators), known)) {
     *error = fmt::format("'{}': unknown operator '{}' (use <, <=, >, >=, == or !=)", text, op_text);
     return std::nullopt;
   }
+  return ScannedExpression{trim_whitespace(text.substr(0, op)), op_text,
+                           trim_whitespace(text.substr(op_end))};
+}
+
+std::optional<Expression> parse_expression(std::string_view text, std::string* error) {
+  Expression e;
+  text = trim_whitespace(text);
+  e.text = std::string(text);
+  if (text.empty()) {
+    *error = "the expression is empty (expected e.g. \"p(95)<3000\")";
+    return std::nullopt;
+  }
+  auto scanned = scan_expression(text, error);
+  if (!scanned) return std::nullopt;
+  std::string_view op_text = scanned->comparison;
+  for (const auto& [name, comparison] : kOperators)
+    if (op_text == name) e.comparison = comparison;
   std::string aggregation_error;
-  if (!parse_aggregation(trim_whitespace(text.substr(0, op)), e, &aggregation_error)) {
+  if (!parse_aggregation(scanned->aggregation, e, &aggregation_error)) {
     *error = fmt::format("'{}': {}", text, aggregation_error);
     return std::nullopt;
   }
-  std::string_view bound = trim_whitespace(text.substr(op_end));
+  std::string_view bound = scanned->bound;
   if (!parse_number(bound, &e.bound)) {
     *error = bound.empty() ? fmt::format("'{}': the number after '{}' is missing", text, op_text)
                            : fmt::format("'{}': '{}' is not a number", text, bound);

@@ -25,9 +25,21 @@ struct Expression {
 };
 
 // Parses k6's grammar: avg|min|max|med|p(N)|count|rate|value, then one of
-// < <= > >= == !=, then a number; spaces allowed between the parts. Nothing
-// (and *error saying what is wrong) for anything else.
+// < <= > >= == === != (=== is ==, as in k6), then a number; spaces allowed between
+// the parts, not inside p(N) (k6 reads "p( 95 )" as no percentile). Nothing (and
+// *error saying what is wrong) for anything else.
 std::optional<Expression> parse_expression(std::string_view text, std::string* error);
+
+// An expression cut at its operator, each side trimmed, nothing checked but the
+// operator (k6's scanThresholdExpression): "foo<=bar" is {"foo", "<=", "bar"}.
+struct ScannedExpression {
+  std::string_view aggregation;
+  std::string_view comparison;
+  std::string_view bound;
+};
+// Nothing when there is no operator or the run of operator characters is none of them
+// (*error says which).
+std::optional<ScannedExpression> scan_expression(std::string_view text, std::string* error);
 
 const char* comparison_text(Comparison comparison);
 

@@ -41,8 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<result::MergeSource> inputs = {{"a.json", result}};
     if (result.execution_segment) {
       result::RunResult rest = result;
-      rest.execution_segment =
-          result::ExecutionSegment{result.execution_segment->to, "1", "", -1, 0};
+      rest.execution_segment = result::SegmentInfo{
+          result.execution_segment->to + ":1", result.execution_segment->to, "1", "", -1, 0};
       inputs.push_back({"b.json", rest});
     }
     result::RunResult merged = result::merge_results(inputs).result;

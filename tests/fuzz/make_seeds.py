@@ -113,6 +113,9 @@ def threshold_seeds():
         "not-equal": b"value!=1e3",
         "selector": b"http_req_duration{status:200,method:GET}",
         "selector-spaces": b"checks{ name : my check }",
+        "selector-quoted": b"http_req_duration{status:\"200\",name:'a b'}",
+        "selector-empty-name": b"m{:1}",
+        "strict-equal": b"rate===1",
         "table": json.dumps(table).encode(),
         "window": json.dumps({
             "http_req_failed": ["rate<0.01", {"1": "rate<0.05", "window": "30s",
@@ -131,6 +134,19 @@ def duration_seeds():
     return {name: text.encode() for name, text in {
         "combined": "2h3m4.5s", "millis": "250ms", "micro": "3us", "micro-sign": "3\u00b5s",
         "nanos": "100ns", "bare": "30", "fraction": "1.5m", "size": "64MiB", "size-space": "1.5 MB",
+        "days": "1d2h30m", "days-negative": "-1d2h", "plus": "+5s", "exponent": "1e3",
+        "micro-greek": "3\u03bcs",
+    }.items()}
+
+
+def segment_seeds():
+    # A segment, a newline, a sequence (tests/fuzz/fuzz_segment.cpp); or an instant.
+    return {name: text.encode() for name, text in {
+        "thirds": "1/3:2/3\n0,1/3,2/3,1", "percent": "50%:75%\n0,50%,75%,1",
+        "decimal": "0.3:0.5\n0,0.3,0.5,0.6,0.7,0.8,0.9,1", "to-only": "2/3\n",
+        "exponent": "5e-1:1\n", "uneven": "1/13:2/13\n0,1/13,2/13,1/3,1/2,3/4,1",
+        "rfc3339": "2026-12-02T14:00:00Z", "offset": "2026-12-02T15:00:00.250+01:00",
+        "unix": "1796220000.5",
     }.items()}
 
 
@@ -256,7 +272,8 @@ def hotel_mock_request_seeds():
 def main():
     targets = {
         "response_reader": response_reader_seeds(), "url": url_seeds(), "cookie": cookie_seeds(),
-        "thresholds": threshold_seeds(), "duration": duration_seeds(), "json": json_seeds(),
+        "thresholds": threshold_seeds(), "duration": duration_seeds(), "segment": segment_seeds(),
+        "json": json_seeds(),
         "result_reader": result_reader_seeds(), "hotel_mock_request": hotel_mock_request_seeds(),
     }
     for target, seeds in targets.items():

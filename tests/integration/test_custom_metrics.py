@@ -78,13 +78,24 @@ class CustomMetricsTest(unittest.TestCase):
         self.assertEqual(run.code, 107, run.stderr)
         self.assertIn("invalid metric name 'bad-name'", run.stderr)
 
+    def test_names_are_2_to_129_characters_as_in_k6(self):
+        run = run_lueng("""
+            local metrics = require "lueng.metrics"
+            metrics.Counter("x%s")
+            metrics.Counter("a")
+            function default() end
+        """ % ("y" * 128), ["-i", "1"])
+        self.assertEqual(run.code, 107, run.stderr)
+        self.assertIn("invalid metric name 'a'", run.stderr)
+        self.assertNotIn("invalid metric name 'xy", run.stderr)
+
     def test_nan_and_infinities_are_refused_and_the_result_stays_valid(self):
         run = run_lueng("""
             local metrics = require "lueng.metrics"
-            local t = metrics.Trend("t")
-            local g = metrics.Gauge("g")
-            local c = metrics.Counter("c")
-            options = { thresholds = { t = "avg<2", g = "value==1", c = "count==1" } }
+            local t = metrics.Trend("tt")
+            local g = metrics.Gauge("gg")
+            local c = metrics.Counter("cc")
+            options = { thresholds = { tt = "avg<2", gg = "value==1", cc = "count==1" } }
             function default()
               for _, bad in ipairs({ 0/0, 1/0, -1/0 }) do
                 for _, m in ipairs({ t, g, c }) do
@@ -105,9 +116,9 @@ class CustomMetricsTest(unittest.TestCase):
         self.assertIn("counter.add: the value must be a finite number, not -inf", run.stderr)
         self.assertIn("trend.add: the value must be a finite number, not nan", run.stderr)
         metrics = run.result["metrics"]  # parsed: the file is JSON
-        self.assertEqual(metrics["t"]["values"]["count"], 1)
-        self.assertEqual(metrics["g"]["values"]["value"], 1)
-        self.assertEqual(metrics["c"]["values"]["count"], 1)
+        self.assertEqual(metrics["tt"]["values"]["count"], 1)
+        self.assertEqual(metrics["gg"]["values"]["value"], 1)
+        self.assertEqual(metrics["cc"]["values"]["count"], 1)
         done = lueng("validate", run.result_path, "--format", "json")
         self.assertEqual(done.returncode, 107, done.stderr)
         self.assertTrue(json.loads(done.stdout)["verdict"].startswith("SCRIPT ERRORS"))

@@ -170,6 +170,19 @@ class ThresholdsTest(unittest.TestCase):
         self.assertEqual(failed["recommendations"], ["Page the booking team on #bookings."])
         self.assertIn("- Page the booking team on #bookings.", run.stdout)
 
+    def test_quoted_selector_values_and_strict_equality_read_as_in_k6(self):
+        run = self.run_with("""{
+            [ [[http_req_duration{endpoint:"hello"}]] ] = "p(95)<5000",
+            ["http_req_failed{ endpoint : 'broken' }"] = "rate===1",
+        }""")
+        self.assertEqual(run.code, 0, run.stderr)
+        slos = self.slos(run)
+        hello = slos[('http_req_duration{endpoint:"hello"}', "p(95)<5000")]
+        self.assertEqual((hello["status"], hello["samples"]), ("PASS", 15))
+        self.assertEqual(hello["tags"], {"endpoint": "hello"})
+        broken = slos[("http_req_failed{ endpoint : 'broken' }", "rate===1")]
+        self.assertEqual((broken["status"], broken["samples"]), ("PASS", 5))
+
     def test_threshold_errors_exit_104_before_any_request(self):
         cases = [
             ("""{ http_req_duration = "p95<3000" }""",
@@ -181,6 +194,15 @@ class ThresholdsTest(unittest.TestCase):
              'options.thresholds["no_such_metric{a:b}"]: unknown metric \'no_such_metric\''),
             ("""{ step_time = { { "avg<3", priority = "P9" } } }""",
              'options.thresholds["step_time"][1].priority: must be "P0", "P1" or "P2"'),
+            ("""{ ["http_req_duration {endpoint:hello}"] = "avg<3" }""",
+             'options.thresholds["http_req_duration {endpoint:hello}"]: \'http_req_duration \': '
+             "nothing may stand between the metric name and '{'"),
+            ("""{ ["http_req_duration{endpoint:}"] = "avg<3" }""",
+             'options.thresholds["http_req_duration{endpoint:}"]: \'endpoint:\' has no value '
+             "after ':'"),
+            ("""{ http_req_duration = "p( 95 )<3" }""",
+             'options.thresholds["http_req_duration"]: \'p( 95 )<3\': \'p( 95 )\' is not a '
+             "percentile: no spaces inside p(N), as in k6"),
         ]
         for thresholds, message in cases:
             with self.subTest(thresholds=thresholds):

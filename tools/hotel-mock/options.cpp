@@ -22,11 +22,11 @@ constexpr double kMaxHoldSeconds = 366 * 86400.0;
 
 std::optional<Latency> parse_mean_jitter(std::string_view text) {
   auto colon = text.find(':');
-  auto mean = parse_duration(text.substr(0, colon));
+  auto mean = parse_flag_duration(text.substr(0, colon));
   if (!mean || *mean < 0 || *mean > kMaxLatencySeconds) return std::nullopt;
   Latency latency{*mean, 0};
   if (colon != std::string_view::npos) {
-    auto jitter = parse_duration(text.substr(colon + 1));
+    auto jitter = parse_flag_duration(text.substr(colon + 1));
     if (!jitter || *jitter < 0 || *jitter > kMaxLatencySeconds) return std::nullopt;
     latency.jitter_s = *jitter;
   }
@@ -166,11 +166,11 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
       options.default_latency = setting.latency;
     }
   }
-  auto hold_s = parse_duration(hold);
+  auto hold_s = parse_flag_duration(hold);
   if (!hold_s || *hold_s <= 0 || *hold_s > kMaxHoldSeconds)
     return fail(fmt::format("--hold '{}': expected a positive duration of at most 366 days", hold));
   options.hold_s = *hold_s;
-  auto degrade_s = parse_duration(degrade);
+  auto degrade_s = parse_flag_duration(degrade);
   if (!degrade_s || *degrade_s < 0 || *degrade_s > kMaxLatencySeconds)
     return fail(fmt::format("--degrade '{}': expected a duration of at most 1h", degrade));
   options.degrade_s = *degrade_s;

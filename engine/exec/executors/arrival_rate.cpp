@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
 #include <uv.h>
 
 #include "engine/exec/scenario_run.hpp"
@@ -45,7 +46,7 @@ double ArrivalSchedule::time_of(int64_t j) {
 IterationDealer::IterationDealer(const ExecutorConfig& config, const Segment& segment) {
   int64_t sum = 0;
   for (int w = 0; w < segment.count; ++w) {
-    int64_t share = config.max_vus({w, segment.count});
+    int64_t share = config.max_vus({w, segment.count, segment.instance});
     if (w == segment.index) before_ = sum;
     sum += share;
     if (w == segment.index) through_ = sum;
@@ -61,8 +62,11 @@ bool IterationDealer::owns(int64_t j) const {
 }
 
 ArrivalRateExecutor::ArrivalRateExecutor(ArrivalSchedule schedule, IterationDealer dealer,
-                                         double duration)
-    : schedule_(std::move(schedule)), dealer_(dealer), duration_(duration) {}
+                                         double duration, std::optional<ExecutionTuple> stripes)
+    : schedule_(std::move(schedule)),
+      dealer_(dealer),
+      duration_(duration),
+      stripes_(std::move(stripes)) {}
 
 void ArrivalRateExecutor::start(ScenarioRun& run) {
   start_ns_ = run.started_ns();
@@ -73,8 +77,9 @@ void ArrivalRateExecutor::start(ScenarioRun& run) {
 }
 
 void ArrivalRateExecutor::advance() {
-  do ++next_;
-  while (!dealer_.owns(next_));
+  do ++local_;
+  while (!dealer_.owns(local_));
+  next_ = stripes_ ? stripes_->global_index(local_) : local_;
   // Each arrival's time comes from the scenario start, never from the one before,
   // so rounding cannot accumulate over a long run.
   double due = schedule_.time_of(next_);
@@ -142,6 +147,19 @@ int64_t ArrivalOptions::most_vus(const Segment& segment) const {
 
 int64_t ArrivalOptions::initial_vus(const Segment& segment) const {
   return segment.share(std::max<int64_t>(pre_allocated_vus, 0));
+}
+
+std::optional<ExecutionTuple> ArrivalOptions::stripes(const Segment& segment) const {
+  if (!segment.instance) return std::nullopt;
+  // No VUs, no executor: a worker runs a scenario only with VUs to run it on.
+  return segment.instance->for_value(std::max(max_vus, pre_allocated_vus));
+}
+
+std::string ArrivalOptions::describe_share(const Segment& instance) const {
+  int64_t most = std::max(max_vus, pre_allocated_vus);
+  std::optional<ExecutionTuple> mine = stripes(instance);
+  return fmt::format("{} of {} VUs, {} of every {} arrivals", most_vus(instance.whole_instance()),
+                     most, mine ? mine->scale(mine->lcd()) : 0, mine ? mine->lcd() : 1);
 }
 
 }  // namespace lueng::exec

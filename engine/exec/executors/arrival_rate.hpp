@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,9 @@ class ArrivalSchedule {
   size_t cursor_ = 0;  // iterations are asked for in increasing order
 };
 
-// Deals global iteration numbers to workers in proportion to their VU shares,
-// so that a worker never gets iterations it has no VUs for.
+// Deals the instance's iteration numbers (all of them without an execution
+// segment) to its workers in proportion to their VU shares, so that a worker
+// never gets iterations it has no VUs for.
 class IterationDealer {
  public:
   IterationDealer(const ExecutorConfig& config, const Segment& segment);
@@ -42,7 +44,10 @@ class IterationDealer {
 // up to maxVUs, past that the iteration is dropped.
 class ArrivalRateExecutor final : public Executor {
  public:
-  ArrivalRateExecutor(ArrivalSchedule schedule, IterationDealer dealer, double duration);
+  // `stripes`: which arrivals of the whole schedule this instance starts (its
+  // execution segment re-cut by maxVUs); none without a segment.
+  ArrivalRateExecutor(ArrivalSchedule schedule, IterationDealer dealer, double duration,
+                      std::optional<ExecutionTuple> stripes);
   void start(ScenarioRun& run) override;
   void on_iteration_end(ScenarioRun& run, Vu& vu) override;
   void on_wakeup(ScenarioRun& run, uint64_t now_ns) override;
@@ -54,7 +59,9 @@ class ArrivalRateExecutor final : public Executor {
   ArrivalSchedule schedule_;
   IterationDealer dealer_;
   double duration_;
-  int64_t next_ = -1;
+  std::optional<ExecutionTuple> stripes_;
+  int64_t local_ = -1;  // the instance's arrival number of next_
+  int64_t next_ = -1;   // the whole schedule's arrival number
   uint64_t next_due_ns_ = kNever;
   uint64_t start_ns_ = 0, end_ns_ = 0;
   std::vector<Vu*> idle_;
@@ -72,6 +79,11 @@ struct ArrivalOptions {
   std::string describe_vu_pool() const;  // "preAllocatedVUs: 5, maxVUs: 50"
   int64_t most_vus(const Segment& segment) const;
   int64_t initial_vus(const Segment& segment) const;
+  // The arrivals of an execution segment follow its VUs, as in k6: the sequence
+  // re-cut by maxVUs stripes them. None for the whole test.
+  std::optional<ExecutionTuple> stripes(const Segment& segment) const;
+  // "4 of 10 VUs, 4 of every 10 arrivals".
+  std::string describe_share(const Segment& instance) const;
 };
 
 }  // namespace lueng::exec

@@ -26,6 +26,9 @@ class Config final : public ExecutorConfig {
   int64_t initial_vus(const Segment& segment) const override {
     return arrival.initial_vus(segment);
   }
+  std::string describe_share(const Segment& instance) const override {
+    return arrival.describe_share(instance);
+  }
   double max_duration() const override { return duration; }
   std::string describe() const override {
     return fmt::format("{} iterations per {} for {} ({})", rate, format_duration(arrival.time_unit),
@@ -39,8 +42,8 @@ class Config final : public ExecutorConfig {
   std::unique_ptr<Executor> create(const Segment& segment, ScenarioShared&) const override {
     double per_second = static_cast<double>(rate) / arrival.time_unit;
     ArrivalSchedule schedule(per_second, {{duration, per_second}});
-    return std::make_unique<ArrivalRateExecutor>(std::move(schedule),
-                                                 IterationDealer(*this, segment), duration);
+    return std::make_unique<ArrivalRateExecutor>(
+        std::move(schedule), IterationDealer(*this, segment), duration, arrival.stripes(segment));
   }
 };
 

@@ -53,6 +53,11 @@ class Config final : public ExecutorConfig {
     return fmt::format("{} iterations for each of {} VUs (maxDuration: {})", iterations, vus,
                        format_duration(max_duration_s));
   }
+  std::string describe_share(const Segment& instance) const override {
+    int64_t mine = max_vus(instance.whole_instance());
+    return fmt::format("{} of {} VUs, {} of {} iterations", mine, vus, mine * iterations,
+                       vus * iterations);
+  }
   void summarize(result::ScenarioSummary& summary) const override {
     summary.vus = vus;
     summary.iterations = iterations;

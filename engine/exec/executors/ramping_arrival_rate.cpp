@@ -28,6 +28,9 @@ class Config final : public ExecutorConfig {
   int64_t initial_vus(const Segment& segment) const override {
     return arrival.initial_vus(segment);
   }
+  std::string describe_share(const Segment& instance) const override {
+    return arrival.describe_share(instance);
+  }
   double max_duration() const override { return total_duration(stages); }
   std::string describe() const override {
     int64_t most = start_rate;
@@ -48,8 +51,9 @@ class Config final : public ExecutorConfig {
       per_second.emplace_back(stage.duration,
                               static_cast<double>(stage.target) / arrival.time_unit);
     ArrivalSchedule schedule(static_cast<double>(start_rate) / arrival.time_unit, per_second);
-    return std::make_unique<ArrivalRateExecutor>(
-        std::move(schedule), IterationDealer(*this, segment), total_duration(stages));
+    return std::make_unique<ArrivalRateExecutor>(std::move(schedule),
+                                                 IterationDealer(*this, segment),
+                                                 total_duration(stages), arrival.stripes(segment));
   }
 };
 

@@ -1,5 +1,7 @@
 // shared-iterations: a total number of iterations shared by all VUs of all
 // workers; fast VUs take more of them. Bounded by maxDuration.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
@@ -58,6 +60,17 @@ class Config final : public ExecutorConfig {
     return "";
   }
   int64_t max_vus(const Segment& segment) const override { return segment.share(vus); }
+  // An instance's iterations follow its VUs, as in k6: the sequence re-cut by the
+  // VU count shares them out, so an instance without VUs has no iterations.
+  int64_t instance_iterations(const Segment& segment) const {
+    if (!segment.instance) return iterations;
+    std::optional<ExecutionTuple> by_vus = segment.instance->for_value(vus);
+    return by_vus ? by_vus->scale(iterations) : 0;
+  }
+  std::string describe_share(const Segment& instance) const override {
+    return fmt::format("{} of {} VUs, {} of {} iterations", max_vus(instance.whole_instance()), vus,
+                       instance_iterations(instance), iterations);
+  }
   double max_duration() const override { return max_duration_s; }
   std::string describe() const override {
     return fmt::format("{} iterations shared among {} VUs (maxDuration: {})", iterations, vus,
@@ -68,8 +81,9 @@ class Config final : public ExecutorConfig {
     summary.iterations = iterations;
     summary.load = result::LoadShape::kOther;
   }
-  std::unique_ptr<Executor> create(const Segment&, ScenarioShared& shared) const override {
-    return std::make_unique<SharedIterations>(iterations, max_duration_s, shared);
+  std::unique_ptr<Executor> create(const Segment& segment, ScenarioShared& shared) const override {
+    // The counter is shared by this process's workers: it counts the instance's part.
+    return std::make_unique<SharedIterations>(instance_iterations(segment), max_duration_s, shared);
   }
 };
 

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <rapidjson/document.h>
 
 #include "engine/exec/executor.hpp"
@@ -322,4 +324,31 @@ TEST_CASE("bad TLS options name the key") {
   CHECK_THAT(tls_error_of(R"({"tlsAuth": [{"cert": "c", "key": "k", "pass": "x"}]})"),
              Catch::StartsWith("options.tlsAuth[1].pass: unknown key"));
   CHECK_THAT(tls_error_of(R"({"tlsAuth": {"cert": "c"}})"), Catch::StartsWith("options.tlsAuth:"));
+}
+
+TEST_CASE("iterations are numbered across execution segments disjointly and completely") {
+  // 3 instances of one sequence: a scenario's instance iterations, mapped by its
+  // numbering, are every number of the whole test once.
+  auto scenarios = resolve_scenarios(parse(R"({"scenarios": {
+      "pool": {"executor": "shared-iterations", "vus": 5, "iterations": 37},
+      "each": {"executor": "per-vu-iterations", "vus": 4, "iterations": 3}}})"),
+                                     {});
+  std::vector<lueng::Fraction> thirds = {{0, 1}, {1, 3}, {2, 3}, {1, 1}};
+  for (const ScenarioConfig& scenario : scenarios) {
+    INFO(scenario.name);
+    std::set<int64_t> numbers;
+    int64_t total = scenario.name == "pool" ? 37 : 12;
+    for (size_t i = 0; i < 3; ++i) {
+      lueng::ExecutionTuple instance;
+      REQUIRE(lueng::ExecutionTuple::make({thirds[i], thirds[i + 1]}, thirds, instance).empty());
+      lueng::ExecutionTuple numbering = scenario.executor_config->iteration_numbering(instance);
+      // The instance's iterations: its share of the shared ones, or its VUs' 3 each.
+      int64_t mine = numbering.scale(total);
+      if (scenario.name == "each")
+        CHECK(mine == scenario.executor_config->max_vus({0, 1, &instance}) * 3);
+      for (int64_t k = 0; k < mine; ++k) CHECK(numbers.insert(numbering.global_index(k)).second);
+    }
+    CHECK(static_cast<int64_t>(numbers.size()) == total);
+    CHECK(*numbers.rbegin() == total - 1);
+  }
 }

@@ -247,6 +247,46 @@ TEST_CASE("bad result files are refused with the place that is wrong") {
         "r.json: top level.random_seed: must be a whole number >= 0");
 }
 
+TEST_CASE("an execution segment, the script's checksum and the start time read back") {
+  result::RunResult original = sample_result();
+  original.execution_segment = result::SegmentInfo{"1/3:2/3", "1/3", "2/3", "0,1/3,2/3,1", 1, 3};
+  original.script_sha256 = "ab12";
+  original.start_at_unix_ms = 1796220000000;
+  std::string json = result::result_to_json(original);
+  result::RunResult read = result::result_from_json(json, "r.json");
+  CHECK(read.execution_segment == original.execution_segment);
+  CHECK(read.script_sha256 == "ab12");
+  CHECK(read.start_at_unix_ms == 1796220000000);
+  CHECK(result::result_to_json(read) == json);
+  // The whole test: null, and files of older versions have neither.
+  result::RunResult whole = result::result_from_json(result::result_to_json(sample_result()), "w");
+  CHECK_FALSE(whole.execution_segment.has_value());
+  CHECK_FALSE(whole.start_at_unix_ms.has_value());
+
+  auto error = [](const std::string& segment) {
+    try {
+      result::result_from_json(
+          R"({"schema":"lueng.result/1","metrics":{},"execution_segment":)" + segment + "}", "r");
+    } catch (const result::ResultReadError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(error("null") == "(no error)");
+  CHECK(
+      error(
+          R"({"segment":"1/3:2/3","from":"1/3","to":"2/3","sequence":"","index":-1,"count":0})") ==
+      "(no error)");
+  CHECK(error("3") == "r: execution_segment: must be an object or null");
+  CHECK(error(R"({"segment":"2/3:1/3","from":"2/3","to":"1/3"})") ==
+        "r: execution_segment.segment: segment start (2/3) must be less than its end (1/3)");
+  CHECK(error(R"({"segment":"1/3:2/3","from":"0","to":"2/3"})") ==
+        "r: execution_segment: from '0' and to '2/3' are not those of segment '1/3:2/3'");
+  CHECK(error(R"({"segment":"0:1/2","from":"0","to":"1/2","sequence":"0,x,1"})") ==
+        "r: execution_segment.sequence: 'x' is not a valid percentage, decimal, fraction or "
+        "interval value");
+}
+
 TEST_CASE("a scenario's load shape reads back; files written before it say it by their stages") {
   using result::LoadShape;
   for (LoadShape shape : {LoadShape::kOther, LoadShape::kConstant, LoadShape::kRamping}) {

