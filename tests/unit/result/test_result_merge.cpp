@@ -145,7 +145,7 @@ TEST_CASE("merged histograms give the percentiles of one histogram of every samp
   CHECK_FALSE(merged.result.execution_segment);  // the whole test
 }
 
-TEST_CASE("counts, VUs and scenarios add up; the verdict is the whole test's") {
+TEST_CASE("counts and VUs add up, scenarios stay the test's; the verdict is the whole test's") {
   auto merged =
       result::merge_results({{"a.json", segment_result("0:1/2", random_durations(100, 4), 2)},
                              {"b.json", segment_result("1/2:1", random_durations(100, 5), 3)}});
