@@ -46,11 +46,11 @@ std::string equal_parts(const SegmentFlags& flags, exec::TestRunConfig& config) 
            "--execution-segment-sequence (they say the same thing another way)";
   if (!flags.index_given) return "--segment-count needs --segment-index (0 to N-1)";
   if (!flags.count_given) return "--segment-index needs --segment-count";
-  int64_t count = read_count(flags.count, kMaxSegmentDenominator);
+  int64_t count = read_count(flags.count, kMaxEqualParts);
   if (count < 1)
     return fmt::format("invalid --segment-count '{}' (a whole number from 1 to {})", flags.count,
-                       kMaxSegmentDenominator);
-  int64_t index = read_count(flags.index, kMaxSegmentDenominator);
+                       kMaxEqualParts);
+  int64_t index = read_count(flags.index, kMaxEqualParts);
   if (index < 0 || index >= count)
     return fmt::format(
         "invalid --segment-index '{}' (a whole number from 0 to {}, below "

@@ -234,6 +234,13 @@ std::string ExecutionTuple::make(const ExecutionSegment& segment,
     return fmt::format(
         "the sequence {} is split finer than 1/{} (its parts' least common denominator)",
         sequence_text(filled), kMaxSegmentDenominator);
+  // Striping deals each unit of the cycle to the first part due one: up to
+  // parts x lcd steps, which stay well under a second within this bound.
+  if (static_cast<int64_t>(filled.size() - 1) * lcd > kMaxStripingSteps)
+    return fmt::format(
+        "the sequence has {} parts with a cycle of {}: more than lueng stripes ({} "
+        "parts times cycle at most; {} equal parts)",
+        filled.size() - 1, lcd, kMaxStripingSteps, kMaxEqualParts);
   ExecutionTuple tuple;
   tuple.segment_ = segment;
   tuple.points_ = std::move(filled);

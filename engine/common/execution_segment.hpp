@@ -28,6 +28,10 @@ struct Fraction {
 // The finest split lueng accepts: the least common denominator of a sequence's
 // parts, which is also the length of its striping cycle (kept in memory).
 inline constexpr int64_t kMaxSegmentDenominator = 1'000'000;
+// The most striping work a sequence may need: its parts times its cycle (lcd).
+// N equal parts need N x N: at most kMaxEqualParts of them.
+inline constexpr int64_t kMaxStripingSteps = 100'000'000;
+inline constexpr int64_t kMaxEqualParts = 10'000;
 
 // One point as k6 reads it: a fraction ("1/3"), a decimal ("0.5", "5e-1") or a
 // whole percentage ("50%"). Returns "" or what is wrong with `text`.

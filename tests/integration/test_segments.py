@@ -246,6 +246,7 @@ class SegmentTest(ServerCase):
             (["--segment-index", "3", "--segment-count", "3"], "--segment-index"),
             (["--segment-index", "-1", "--segment-count", "3"], "--segment-index"),
             (["--segment-index", "0", "--segment-count", "0"], "--segment-count"),
+            (["--segment-index", "0", "--segment-count", "20000"], "--segment-count"),
             (["--segment-index", "0"], "--segment-count"),
             (["--segment-count", "2"], "--segment-index"),
             (["--segment-index", "0", "--segment-count", "2", "--execution-segment", "0:1/2"],

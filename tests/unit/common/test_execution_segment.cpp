@@ -310,6 +310,15 @@ TEST_CASE("a segment must be one of its sequence, and splits have a finest grain
         "segment 1/3:1/2 is not one of the sequence 0,1/3,2/3,1");
   CHECK_FALSE(
       ExecutionTuple::make(segment("0:1/999983"), sequence("0,1/999983,1/999979,1"), out).empty());
+  // 20,000 equal parts would take 400 million striping steps.
+  std::vector<Fraction> many;
+  for (int64_t i = 0; i <= 20'000; ++i) many.push_back(Fraction::of(i, 20'000));
+  CHECK_FALSE(ExecutionTuple::make({many[0], many[1]}, many, out).empty());
+  many.clear();
+  for (int64_t i = 0; i <= lueng::kMaxEqualParts; ++i)
+    many.push_back(Fraction::of(i, lueng::kMaxEqualParts));
+  CHECK(ExecutionTuple::make({many[1], many[2]}, many, out).empty());
+  CHECK(out.scale(lueng::kMaxEqualParts * 3) == 3);
   CHECK(ExecutionTuple::make(segment("1/2:3/4"), sequence("1/2,3/4"), out).empty());
   CHECK(lueng::sequence_text(out.sequence()) == "0,1/2,3/4,1");
   CHECK(out.index() == 1);
