@@ -31,6 +31,7 @@ int help_command(const std::vector<std::string>& args) {
     if (args[0] == "report") return report_command({"--help"});
     if (args[0] == "compare") return compare_command({"--help"});
     if (args[0] == "gate") return gate_command({"--help"});
+    if (args[0] == "merge") return merge_command({"--help"});
     if (args[0] == "version") return version_command({"--help"});
     if (args[0] != "help") return usage_error("help", "unknown command '" + args[0] + "'");
   }
@@ -47,6 +48,7 @@ int help_command(const std::vector<std::string>& args) {
       "  compare BASELINE.json CURRENT.json  per metric and endpoint deltas; exit 1 on a "
       "regression\n"
       "  gate RESULT.json  allow (0), warn (1) or block (2) a deployment on a saved run\n"
+      "  merge RESULT.json...  merge the result files of one test's segments into one verdict\n"
       "  version          print the version\n"
       "  help [COMMAND]   show help for lueng or a command\n"
       "\n"

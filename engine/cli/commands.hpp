@@ -13,6 +13,7 @@ int validate_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
 int gate_command(const std::vector<std::string>& args);
+int merge_command(const std::vector<std::string>& args);
 int version_command(const std::vector<std::string>& args);
 int help_command(const std::vector<std::string>& args);
 

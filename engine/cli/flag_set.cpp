@@ -90,6 +90,11 @@ FlagSet::Flag FlagSet::option(const std::string& names, std::vector<std::string>
   return Flag(app_->cli.add_option(names, values, help)->allow_extra_args(false));
 }
 
+FlagSet::Flag FlagSet::arguments(const std::string& name, std::vector<std::string>& values,
+                                 const std::string& help) {
+  return Flag(app_->cli.add_option(name, values, help));  // a vector positional takes them all
+}
+
 FlagSet::Flag FlagSet::flag(const std::string& names, bool& value, const std::string& help) {
   return Flag(app_->cli.add_flag(names, value, help));
 }

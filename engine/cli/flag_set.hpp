@@ -41,6 +41,9 @@ class FlagSet {
   Flag option(const std::string& names, double& value, const std::string& help);
   // Repeatable: each occurrence takes one value.
   Flag option(const std::string& names, std::vector<std::string>& values, const std::string& help);
+  // Positional: every argument left, one or more ("RESULT.json...").
+  Flag arguments(const std::string& name, std::vector<std::string>& values,
+                 const std::string& help);
   Flag flag(const std::string& names, bool& value, const std::string& help);
 
   // Parses a subcommand's arguments. Returns an exit status when the command is

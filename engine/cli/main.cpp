@@ -17,11 +17,12 @@ int main(int argc, char** argv) {
   if (command == "report") return lueng::cli::report_command(args);
   if (command == "compare") return lueng::cli::compare_command(args);
   if (command == "gate") return lueng::cli::gate_command(args);
+  if (command == "merge") return lueng::cli::merge_command(args);
   if (command == "version" || command == "--version") return lueng::cli::version_command(args);
   if (command == "help" || command == "--help" || command == "-h")
     return lueng::cli::help_command(args);
-  std::string near = lueng::closest_name(
-      command, {"run", "inspect", "validate", "report", "compare", "gate", "version", "help"});
+  std::string near = lueng::closest_name(command, {"run", "inspect", "validate", "report",
+                                                   "compare", "gate", "merge", "version", "help"});
   return lueng::cli::usage_error("", "unknown command '" + command + "'" +
                                          (near.empty() ? "" : " (did you mean '" + near + "'?)") +
                                          " (see 'lueng help')");

@@ -270,6 +270,37 @@ void write_findings(Writer& w, const Findings& f) {
   w.EndObject();
 }
 
+// Only in a file written by lueng merge: its inputs and what they covered.
+void write_merge(Writer& w, const RunResult& result) {
+  if (result.merged_from.empty() && !result.coverage) return;
+  w.Key("merged_from");
+  w.StartArray();
+  for (const MergedInput& input : result.merged_from) {
+    w.StartObject();
+    key_string(w, "file", input.file);
+    key_string(w, "segment", input.segment);
+    key_string(w, "script_sha256", input.script_sha256);
+    key_int(w, "start_unix_ms", input.start_unix_ms);
+    key_int(w, "end_unix_ms", input.end_unix_ms);
+    key_int(w, "exit_code", input.exit_code);
+    key_string(w, "aborted_by", input.aborted_by);
+    key_bool(w, "interrupted", input.interrupted);
+    w.EndObject();
+  }
+  w.EndArray();
+  const Coverage coverage = result.coverage.value_or(Coverage{});
+  w.Key("coverage");
+  w.StartObject();
+  for (const auto& [key, list] :
+       {std::pair{"covered", &coverage.covered}, std::pair{"missing", &coverage.missing}}) {
+    w.Key(key);
+    w.StartArray();
+    for (const std::string& span : *list) w.String(span.c_str());
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
 }  // namespace
 
 const char* load_shape_name(LoadShape shape) {
@@ -304,6 +335,7 @@ std::string result_to_json(const RunResult& result) {
   for (const std::string& path : result.module_paths) w.String(path.c_str());
   w.EndArray();
   key_string(w, "host", result.host.c_str());
+  write_merge(w, result);
   key_string(w, "start", iso8601(result.start_unix_ms).c_str());
   key_string(w, "end", iso8601(result.end_unix_ms).c_str());
   key_int(w, "start_unix_ms", result.start_unix_ms);

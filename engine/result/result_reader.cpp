@@ -110,6 +110,7 @@ class Reader {
   }
 
   std::string tags(const Value& object, const std::string& where) const {
+    if (!object.IsObject()) fail(where, "must be an object");
     const Value* tags = member(object, "tags");
     if (!tags) return "";
     if (!tags->IsObject()) fail(where + ".tags", "must be an object");
@@ -352,6 +353,44 @@ class Reader {
     return out;
   }
 
+  void merged_from(RunResult& result, const Value& list) const {
+    if (!list.IsArray()) fail("merged_from", "must be a list");
+    for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+      const Value& m = list[i];
+      std::string where = fmt::format("merged_from[{}]", i);
+      if (!m.IsObject()) fail(where, "must be an object");
+      MergedInput& input = result.merged_from.emplace_back();
+      input.file = string(m, "file", where);
+      input.segment = string(m, "segment", where);
+      input.script_sha256 = string(m, "script_sha256", where);
+      input.start_unix_ms = integer<int64_t>(m, "start_unix_ms", where);
+      input.end_unix_ms = integer<int64_t>(m, "end_unix_ms", where);
+      input.exit_code = integer<int>(m, "exit_code", where);
+      input.aborted_by = string(m, "aborted_by", where);
+      input.interrupted = boolean(m, "interrupted", where);
+    }
+  }
+
+  std::vector<std::string> strings(const Value& object, const char* key,
+                                   const std::string& where) const {
+    std::vector<std::string> out;
+    const Value* list = member(object, key);
+    if (!list) return out;
+    if (!list->IsArray()) fail(where + "." + key, "must be a list of strings");
+    for (const Value& item : list->GetArray()) {
+      if (!item.IsString()) fail(where + "." + key, "must be a list of strings");
+      out.emplace_back(item.GetString(), item.GetStringLength());
+    }
+    return out;
+  }
+
+  void coverage(RunResult& result, const Value& c) const {
+    if (c.IsNull()) return;
+    if (!c.IsObject()) fail("coverage", "must be an object");
+    result.coverage =
+        Coverage{strings(c, "covered", "coverage"), strings(c, "missing", "coverage")};
+  }
+
   void slos(RunResult& result, const Value& s) const {
     if (!s.IsObject()) fail("slos", "must be an object");
     thresholds::SloReport& report = result.slo;
@@ -404,6 +443,9 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
     }
   }
   result.host = reader.string(d, "host", "top level");
+  // Only in files written by lueng merge.
+  if (const Value* inputs = reader.member(d, "merged_from")) reader.merged_from(result, *inputs);
+  if (const Value* coverage = reader.member(d, "coverage")) reader.coverage(result, *coverage);
   result.start_unix_ms = reader.integer<int64_t>(d, "start_unix_ms", "top level");
   result.end_unix_ms = reader.integer<int64_t>(d, "end_unix_ms", "top level");
   result.duration_seconds = reader.number(d, "duration_seconds", "top level");

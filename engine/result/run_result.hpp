@@ -123,6 +123,24 @@ struct ScriptErrorCount {
   std::string location() const;
 };
 
+// One input of `lueng merge`, as the merged file lists it (merged_from).
+struct MergedInput {
+  std::string file;
+  std::string segment;  // "0:1/3"; "0:1" for an unsegmented run
+  std::string script_sha256;
+  int64_t start_unix_ms = 0;
+  int64_t end_unix_ms = 0;
+  int exit_code = 0;
+  std::string aborted_by;  // its slos.aborted_by: the abort_on_fail SLO that stopped it
+  bool interrupted = false;
+};
+
+// Which parts of 0:1 the inputs of a merge covered, each "from:to", in order.
+struct Coverage {
+  std::vector<std::string> covered;
+  std::vector<std::string> missing;
+};
+
 // The result model: everything a run measured. The summary, the result file and
 // every report are rendered from this one structure, at the end of a run or from
 // a saved result file.
@@ -135,6 +153,9 @@ struct RunResult {
   std::vector<std::string> module_paths;
   std::string base_url;
   std::string host;
+  // A merged result (lueng merge): its inputs and what part of the test they covered.
+  std::vector<MergedInput> merged_from;
+  std::optional<Coverage> coverage;
   int64_t start_unix_ms = 0;
   int64_t end_unix_ms = 0;
   double duration_seconds = 0;  // test run, without setup and teardown
@@ -151,8 +172,8 @@ struct RunResult {
   // math.random's run seed: `lueng run --random-seed` with it draws the same
   // numbers again. None in older files, and before a run when it is left to chance.
   std::optional<uint64_t> random_seed;
-  // None for the whole test; a segmented run is one instance of a distributed test
-  // whose verdict `lueng merge` gives.
+  // None for the whole test (also a merge that covers all of it); a segmented run
+  // is one instance of a distributed test whose verdict `lueng merge` gives.
   std::optional<SegmentInfo> execution_segment;
   // Lowercase hex SHA-256 of the script file's bytes: the instances of one test ran
   // the same script. "" in files of older versions.

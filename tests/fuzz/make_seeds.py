@@ -215,8 +215,18 @@ def result_reader_seeds():
                               "worst_window": {"from_second": 0, "to_second": 2, "windows": 1,
                                                "missed": 0}}]},
     }
+    segment = dict(result, script_sha256="9f86d081884c7d65", start_at_unix_ms=1750000000000,
+                   execution_segment={"segment": "1/3:2/3", "from": "1/3", "to": "2/3",
+                                      "sequence": "0,1/3,2/3,1", "index": 1, "count": 3})
+    merged = dict(result, script_sha256="9f86d081884c7d65", execution_segment=None,
+                  merged_from=[{"file": "a.json", "segment": "0:1/2", "script_sha256": "9f86",
+                                "start_unix_ms": 1750000000000, "end_unix_ms": 1750000010000,
+                                "exit_code": 0, "aborted_by": "", "interrupted": False}],
+                  coverage={"covered": ["0:1/2", "1/2:1"], "missing": []})
     return {
         "full": json.dumps(result, indent=1).encode(),
+        "segment": json.dumps(segment, indent=1).encode(),
+        "merged": json.dumps(merged, indent=1).encode(),
         "minimal": b'{"schema":"lueng.result/1","metrics":{}}',
         "wrong-schema": b'{"schema":"lueng.result/9","metrics":{}}',
         "deep-options": b'{"schema":"lueng.result/1","options":' + b"[" * 1001,

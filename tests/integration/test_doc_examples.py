@@ -16,7 +16,7 @@ What counts as an example, per Markdown file, in the order of the file:
   command naming a placeholder (`...`, an upper-case FILE.json, `script.lua`,
   `[--flag]` synopses) or a remote target (staging.example.com) is a template, not run.
 Durations are capped by LUENG_MAX_DURATION, so a `-d 10m` example runs a second.
-A run must end with an SLO verdict (exit 0, 1 or 2), any other command with 0 or 1
+A run or a merge must end with an SLO verdict (exit 0, 1 or 2), any other command with 0 or 1
 (compare's regression); no example may call an endpoint the mock does not have.
 make commands are not examples here: test_perf_targets.py covers the perf-* ones."""
 
@@ -192,7 +192,8 @@ class DocExamplesTest(unittest.TestCase):
             return
         command = command.replace("http://127.0.0.1:8000", base_url)
         done = self.shell(folder, command)
-        allowed = (0, 1, 2) if re.match(r"(build/)?lueng run ", command) else (0, 1)
+        # A run, and a merge of runs' segments, end with an SLO verdict.
+        allowed = (0, 1, 2) if re.match(r"(build/)?lueng (run|merge) ", command) else (0, 1)
         if done.returncode not in allowed:
             failures.append(f"{where}: `{command}` exits {done.returncode}:\n"
                             f"{(done.stdout + done.stderr)[-1500:]}")

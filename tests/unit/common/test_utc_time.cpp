@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "engine/common/utc_time.hpp"
@@ -31,4 +33,20 @@ TEST_CASE("--start-at instants: RFC 3339 and Unix seconds") {
   // What format_utc writes reads back as the same instant.
   CHECK(parse_instant_ms(lueng::format_utc(1'796'220'000'123, lueng::UtcFormat::kIsoMillis)) ==
         1'796'220'000'123);
+}
+
+TEST_CASE("UTC times are written with milliseconds, also before 1970") {
+  CHECK(lueng::format_utc(1764661446123, lueng::UtcFormat::kIsoMillis) ==
+        "2025-12-02T07:44:06.123Z");
+  CHECK(lueng::format_utc(-1, lueng::UtcFormat::kIsoMillis) == "1969-12-31T23:59:59.999Z");
+  CHECK(lueng::format_utc(1764661446123, lueng::UtcFormat::kReadable) == "2025-12-02 07:44:06 UTC");
+}
+
+TEST_CASE("instants beyond the years 0 to 9999 are shown at the nearest end") {
+  CHECK(lueng::format_utc(std::numeric_limits<int64_t>::max(), lueng::UtcFormat::kIsoSeconds) ==
+        "9999-12-31T23:59:59");
+  std::string earliest =
+      lueng::format_utc(std::numeric_limits<int64_t>::min(), lueng::UtcFormat::kIsoMillis);
+  CHECK(earliest.ends_with("-01-01T00:00:00.192Z"));
+  CHECK(lueng::format_utc(253402300800000, lueng::UtcFormat::kIsoSeconds) == "9999-12-31T23:59:59");
 }
