@@ -476,19 +476,25 @@ def data_memory(args, work, log):
     size = write_guests_csv(csv_path, args.data_rows)
     script = HERE / "scripts" / "data_rows.lua"
 
-    def rss(vus, with_data):
+    def rss(vus, with_data, read_row=True):
         argv = [lueng, "run", "--quiet", "--threads", "2", "-u", str(vus), "-d", "10m"]
         if with_data:
             argv += ["-e", f"DATA_CSV={csv_path}"]
+        if not read_row:
+            argv += ["-e", "READ_ROW=0"]
         kb, _, _ = settled_rss(argv + [str(script)])
-        log(f"  {vus} VUs, {'with' if with_data else 'without'} the CSV: {kb / 1024:.1f} MiB")
+        log(f"  {vus} VUs, {'with' if with_data else 'without'} the CSV"
+            f"{'' if read_row else ', not reading it'}: {kb / 1024:.1f} MiB")
         return kb
 
     few, many = 2, args.data_vus
     result = {"threads": 2, "rows": args.data_rows, "file_bytes": size, "vus": many}
     result["rss_kb"] = {"few_without": rss(few, False), "few_with": rss(few, True),
-                        "many_without": rss(many, False), "many_with": rss(many, True)}
+                        "many_without": rss(many, False), "many_with": rss(many, True),
+                        "many_with_unread": rss(many, True, read_row=False)}
     r = result["rss_kb"]
+    # What many VUs add with the data set loaded but not read: the VUs' own cost.
+    result["vus_cost_with_unread_kb"] = r["many_with_unread"] - r["few_with"]
     result["data_set_kb"] = r["few_with"] - r["few_without"]
     result["vus_cost_without_kb"] = r["many_without"] - r["few_without"]
     result["vus_cost_with_kb"] = r["many_with"] - r["few_with"]
@@ -912,7 +918,10 @@ def markdown(report):
                   f"| 2 | {r['few_without'] / 1024:.1f} | {r['few_with'] / 1024:.1f} | "
                   f"{(r['few_with'] - r['few_without']) / 1024:.1f} |",
                   f"| {d['vus']} | {r['many_without'] / 1024:.1f} | {r['many_with'] / 1024:.1f} | "
-                  f"{(r['many_with'] - r['many_without']) / 1024:.1f} |", "",
+                  f"{(r['many_with'] - r['many_without']) / 1024:.1f} |",
+                  f"| {d['vus']}, not reading it | {r['many_without'] / 1024:.1f} | "
+                  f"{r['many_with_unread'] / 1024:.1f} | "
+                  f"{(r['many_with_unread'] - r['many_without']) / 1024:.1f} |", "",
                   f"Budget for the data set: 1.5 × the file + 5 MiB = {d['budget_kb'] / 1024:.1f} MiB.", ""]
     f = report.get("fidelity")
     if f:
