@@ -82,6 +82,9 @@ class RunShared {
   std::atomic<int> ready_workers{0};        // workers whose init code ran and VUs exist
   std::atomic<int> started_workers{0};      // workers whose first iterations are scheduled
   ErrorLog errors;
+  // The first request of the run that got no response prints its cause once
+  // (record_http): a run against a dead target says why, not only a 100% failure rate.
+  std::atomic<bool> network_error_reported{false};
   LiveMetrics live;         // tracked sub-metrics for abort_on_fail
   SinkSnapshots snapshots;  // each worker's metrics as of its last snapshot
   // Signals the main thread (when it listens): a worker is ready, has started or

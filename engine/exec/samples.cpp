@@ -1,6 +1,7 @@
 #include "engine/exec/samples.hpp"
 
 #include <charconv>
+#include <cstdio>
 
 #include "engine/exec/http_call.hpp"
 #include "engine/exec/scenario_run.hpp"
@@ -38,6 +39,19 @@ metrics::TagSetId scenario_tag_set(Worker& worker, const ScenarioConfig& config,
   memo.add_pointer(&config);
   return metrics::memo_intern(memo, hint, worker.sink(),
                               [&] { return scenario_tags(worker, config).encode(); });
+}
+
+// Once per run, on the error path only: the cause of the first request that got
+// no response at all ("connection refused"), with what it asked for.
+void report_first_network_error(Worker& worker, const HttpCall& call, std::string_view method,
+                                const http::ResponseData& response) {
+  if (response.status != 0 || response.error_code == http::ErrorCode::kNone) return;
+  if (worker.shared().network_error_reported.exchange(true, std::memory_order_relaxed)) return;
+  fprintf(stderr,
+          "WARN first request without a response: %.*s %s: %s (error_code %d); every failed "
+          "request is counted in http_req_failed\n",
+          static_cast<int>(method.size()), method.data(), call.url_text.c_str(),
+          response.error.c_str(), static_cast<int>(response.error_code));
 }
 
 }  // namespace
@@ -94,6 +108,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   sink.add(kDataSent, id, static_cast<double>(response.bytes_sent), now);
   sink.add(kDataReceived, id, static_cast<double>(response.bytes_received), now);
 
+  if (!expected) report_first_network_error(worker, call, method, response);
   vu.scenario().count_request(!expected);
   IntervalStats& interval = worker.interval(now);
   ++interval.requests;

@@ -9,7 +9,7 @@ import threading
 import time
 import unittest
 
-from support import run_lueng
+from support import TestServer, free_port, run_lueng
 
 HEAD = (b"HTTP/1.1 200 OK\r\nSet-Cookie: partial=1; Path=/\r\n"
         b"Content-Length: 100\r\n\r\nonly part")
@@ -160,6 +160,35 @@ class HttpFailuresTest(unittest.TestCase):
         codes = {s["tags"].get("error_code"): s["values"]["count"]
                  for s in run.result["metrics"]["http_reqs"]["series"]}
         self.assertEqual(codes, {"1220": 40})
+
+
+
+class FirstNetworkErrorTest(unittest.TestCase):
+    def test_a_dead_target_says_why_once_and_a_bad_status_says_nothing(self):
+        port = free_port()  # nothing listens there
+        run = run_lueng(f"""
+            local http = require "lueng.http"
+            options = {{ vus = 3, iterations = 12 }}
+            function default() http.get("http://127.0.0.1:{port}/rooms?night=1") end
+        """)
+        self.assertEqual(run.metric("http_req_failed")["rate"], 1.0)
+        lines = [line for line in run.stderr.splitlines()
+                 if "first request without a response" in line]
+        self.assertEqual(len(lines), 1, run.stderr)
+        self.assertIn(f"GET http://127.0.0.1:{port}/rooms?night=1", lines[0])
+        self.assertIn("connection refused", lines[0])
+        self.assertIn("error_code 1212", lines[0])
+
+        # A response with a failing status is data the summary already shows.
+        server = TestServer()
+        self.addCleanup(server.stop)
+        run = run_lueng(f"""
+            local http = require "lueng.http"
+            options = {{ iterations = 2 }}
+            function default() http.get("{server.base_url}/status?code=503") end
+        """)
+        self.assertEqual(run.metric("http_req_failed")["rate"], 1.0)
+        self.assertNotIn("first request without a response", run.stderr)
 
 
 if __name__ == "__main__":
