@@ -13,6 +13,7 @@
 #include "bindings/lua_json.hpp"
 #include "bindings/lua_random.hpp"
 #include "bindings/modules.hpp"
+#include "engine/exec/script_hints.hpp"
 
 namespace lueng::bindings {
 
@@ -187,8 +188,12 @@ void ScriptState::load() {
     fclose(file);
   }
   if (code.starts_with("#!")) code.insert(0, "--");  // keep line numbers, drop the shebang
-  if (luaL_loadbuffer(L_, code.data(), code.size(), chunk_name.c_str()) != 0)
-    throw exec::ScriptError(pop_error_message(L_));
+  if (luaL_loadbuffer(L_, code.data(), code.size(), chunk_name.c_str()) != 0) {
+    std::string message = pop_error_message(L_);
+    if (std::string hint = exec::k6_javascript_hint(code); !hint.empty())
+      message += "\n  hint: " + hint;
+    throw exec::ScriptError(message);
+  }
   install_environment();
   if (lua_pcall(L_, 0, 0, 0) != 0) {
     if (is_interruption(L_, -1)) throw exec::ScriptInterrupted();

@@ -41,4 +41,26 @@ std::string missing_function_hint(const std::string& script_path, const std::str
          names + ": run it without them, or define default()";
 }
 
+std::string k6_javascript_hint(std::string_view code) {
+  // Line by line, not a regex over the whole text: std::regex recurses per character.
+  auto looks_like_k6 = [](std::string_view line) {
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string_view::npos) return false;
+    line.remove_prefix(start);
+    if (line.starts_with("import ")) return line.find("from") != std::string_view::npos;
+    return line.starts_with("export default function") || line.starts_with("export function ") ||
+           line.starts_with("export const options") || line.starts_with("export let options");
+  };
+  for (size_t at = 0; at < code.size();) {
+    size_t end = code.find('\n', at);
+    if (end == std::string_view::npos) end = code.size();
+    if (looks_like_k6(code.substr(at, end - at)))
+      return "this looks like a k6 JavaScript script: lueng runs Lua (`local http = require "
+             "\"lueng.http\"`, `function default() ... end`, a global `options = { ... }`); "
+             "docs/from-k6.md shows each k6 construct in Lua";
+    at = end + 1;
+  }
+  return "";
+}
+
 }  // namespace lueng::exec

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace lueng::exec {
 
@@ -15,5 +16,9 @@ std::string local_options_hint(const std::string& script_path);
 // options.scenarios whose exec functions have other names.
 std::string missing_function_hint(const std::string& script_path, const std::string& function_name,
                                   bool shortcuts_given);
+
+// A k6 script given to lueng as it is (`import http from 'k6/http'`, `export default
+// function`): Lua's syntax error says nothing of why, so the load error adds this.
+std::string k6_javascript_hint(std::string_view code);
 
 }  // namespace lueng::exec

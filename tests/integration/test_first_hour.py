@@ -50,6 +50,21 @@ class FirstHourTest(ServerCase):
         run = self.run_script('options = { iterations = 1 }\nfunction default() end\n')
         self.assertNotIn("local options", run.stderr)
 
+    def test_a_k6_script_run_as_it_is_points_to_the_porting_guide(self):
+        run = self.run_script("import http from 'k6/http';\n"
+                              "export const options = { vus: 1 };\n"
+                              "export default function () {\n"
+                              "  http.get('http://127.0.0.1:8000/');\n"
+                              "}\n")
+        self.assertEqual(run.code, 107)
+        self.assertIn(":1: '=' expected near 'http'", run.stderr)
+        self.assertIn("hint: this looks like a k6 JavaScript script", run.stderr)
+        self.assertIn("docs/from-k6.md", run.stderr)
+        # A Lua syntax error of a Lua script gets Lua's message alone.
+        run = self.run_script("function default()\n  local x = = 1\nend\n")
+        self.assertEqual(run.code, 107)
+        self.assertNotIn("k6", run.stderr)
+
     def test_a_local_default_function_is_named(self):
         run = self.run_script("local function default() end\n", "-i", "1")
         self.assertEqual(run.code, 107)
