@@ -7,24 +7,12 @@
 #include <string>
 
 #include "bindings/script_state.hpp"
+#include "script_file.hpp"
 
 using namespace lueng::bindings;
+using lueng::testing::ScriptFile;
 
 namespace {
-
-struct ScriptFile {
-  std::string path;
-  explicit ScriptFile(const std::string& text) {
-    path = (std::filesystem::temp_directory_path() /
-            ("lueng-lua-random-" + std::to_string(reinterpret_cast<uintptr_t>(this)) + ".lua"))
-               .string();
-    FILE* f = std::fopen(path.c_str(), "w");
-    REQUIRE(f);
-    std::fputs(text.c_str(), f);
-    std::fclose(f);
-  }
-  ~ScriptFile() { std::filesystem::remove(path); }
-};
 
 ScriptSource source_for(const ScriptFile& script, uint64_t seed, bool fixed) {
   ScriptSource source{script.path, default_module_dirs(script.path), {}};

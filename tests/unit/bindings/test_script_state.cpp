@@ -5,25 +5,12 @@
 #include <string>
 
 #include "bindings/script_state.hpp"
+#include "script_file.hpp"
 
 using namespace lueng::bindings;
+using lueng::testing::ScriptFile;
 
 namespace {
-
-// A script file of its own per test, removed afterwards.
-struct ScriptFile {
-  std::string path;
-  explicit ScriptFile(const std::string& text) {
-    path = (std::filesystem::temp_directory_path() /
-            ("lueng-script-state-" + std::to_string(reinterpret_cast<uintptr_t>(this)) + ".lua"))
-               .string();
-    FILE* f = std::fopen(path.c_str(), "w");
-    REQUIRE(f);
-    std::fputs(text.c_str(), f);
-    std::fclose(f);
-  }
-  ~ScriptFile() { std::filesystem::remove(path); }
-};
 
 // One iteration of `co`; the function's return value as JSON.
 std::string iterate(ScriptState& state, Coroutine& co) {
