@@ -74,11 +74,24 @@ def percentile(buckets, low, high, p):
     return value + (at(lower + 1) - value) * frac
 
 
-class MergeTest(unittest.TestCase):
+class MockAndFolder(unittest.TestCase):
+    """A hotel mock and a folder for the class's runs, both gone after its tests."""
+
+    @classmethod
+    def start(cls, prefix):
+        cls.mock = start_mock()
+        cls.dir = tempfile.mkdtemp(prefix=prefix)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mock.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+
+class MergeTest(MockAndFolder):
     @classmethod
     def setUpClass(cls):
-        cls.mock = start_mock()
-        cls.dir = tempfile.mkdtemp(prefix="lueng-merge-")
+        cls.start("lueng-merge-")
         cls.script = os.path.join(cls.dir, "shared.lua")
         with open(cls.script, "w") as f:
             f.write(SCRIPT)
@@ -100,10 +113,6 @@ class MergeTest(unittest.TestCase):
         with open(cls.merged_path) as f:
             cls.merged = json.load(f)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.stop()
-        shutil.rmtree(cls.dir, ignore_errors=True)
 
     @classmethod
     def copy(cls, path, name):
@@ -283,15 +292,14 @@ class MergeTest(unittest.TestCase):
         self.assertIn("streams the samples of a run", done.stderr)
 
 
-class SegmentedRunsTest(unittest.TestCase):
+class SegmentedRunsTest(MockAndFolder):
     """Three real instances, `lueng run --segment-index I --segment-count 3`, merged:
     the same totals as one run of the whole test (shared-iterations: exact), the
     merged percentiles those of every instance's samples, and its verdict."""
 
     @classmethod
     def setUpClass(cls):
-        cls.mock = start_mock()
-        cls.dir = tempfile.mkdtemp(prefix="lueng-merge-segments-")
+        cls.start("lueng-merge-segments-")
         script = os.path.join(cls.dir, "shared.lua")
         with open(script, "w") as f:
             f.write(SCRIPT)
@@ -307,10 +315,6 @@ class SegmentedRunsTest(unittest.TestCase):
         with open(cls.merged_path) as f:
             cls.merged = json.load(f)
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.stop()
-        shutil.rmtree(cls.dir, ignore_errors=True)
 
     def test_merged_totals_equal_one_whole_run(self):
         for run in self.instances:
