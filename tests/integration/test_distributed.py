@@ -7,23 +7,21 @@ its runtime packages provide every library the binary loads. (Debian's kubectl
 predates Indexed Jobs and there is no cluster or image registry here.)"""
 
 import datetime
-import glob
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
-import time
 import unittest
 
 import yaml
 
-from support import BUILD_DIR, SANITIZED, SOURCE_DIR, check_sanitizers, free_port
+from hotel_support import start_mock
+from support import BUILD_DIR, SANITIZED, SOURCE_DIR, check_sanitizers
 from test_ci_pipelines import Workspace
 
 KUBERNETES = os.path.join(SOURCE_DIR, "tools", "kubernetes")
-MOCK = os.path.join(BUILD_DIR, "tools", "hotel-mock", "hotel-mock")
 
 # A test of fixed size, so the merged totals are known: 4 segments share 24 iterations.
 SHARED_ITERATIONS = """
@@ -51,23 +49,6 @@ def env_of(spec):
 def rfc3339(seconds_ahead):
     at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds_ahead)
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Mock:
-    def __init__(self, case):
-        port = free_port()
-        self.process = subprocess.Popen([MOCK, "--listen", f"127.0.0.1:{port}"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        case.addCleanup(self.process.terminate)
-        self.base_url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                import urllib.request
-                urllib.request.urlopen(self.base_url + "/health/live", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("the hotel mock did not start")
 
 
 class KubernetesManifests(unittest.TestCase):
@@ -121,10 +102,11 @@ class KubernetesManifests(unittest.TestCase):
         with open(script, "w") as f:
             f.write(SHARED_ITERATIONS)
 
-        mock = Mock(self)
+        mock = start_mock()
+        self.addCleanup(mock.stop)
         results = os.path.join(tmp, "results")
         settings = {**self.config["data"], "RUN_ID": "run-7", "SCRIPT": script,
-                    "BASE_URL": mock.base_url, "START_AT": rfc3339(2)}
+                    "BASE_URL": f"http://127.0.0.1:{mock.port}", "START_AT": rfc3339(2)}
         base = {k: v for k, v in os.environ.items() if k not in ("LUENG_PATH", "LUA_PATH")}
         base.update(settings, PATH=f"{prefix}/bin:{os.environ['PATH']}")
 
