@@ -17,12 +17,19 @@ std::string env(const char* name) {
 }
 }  // namespace
 
-std::vector<std::string> with_bare_dashboard(std::vector<std::string> args) {
-  for (std::string& arg : args) {
-    if (arg == "--") break;
-    if (arg == "--dashboard") arg = "--dashboard=";
+std::vector<std::string> take_bare_dashboard(std::vector<std::string> args, DashboardFlags& flags) {
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
+    }
+    if (args[i] == "--dashboard")
+      flags.given = true;
+    else
+      rest.push_back(args[i]);
   }
-  return args;
+  return rest;
 }
 
 void add_dashboard_flags(FlagSet& app, DashboardFlags& flags) {

@@ -20,8 +20,8 @@ struct DashboardFlags {
 };
 
 // A bare --dashboard takes no value, but CLI11 would read the script after it
-// as one: it is rewritten to --dashboard= before the flags are parsed.
-std::vector<std::string> with_bare_dashboard(std::vector<std::string> args);
+// as one: it is taken out of `args` (flags.given set) before they are parsed.
+std::vector<std::string> take_bare_dashboard(std::vector<std::string> args, DashboardFlags& flags);
 void add_dashboard_flags(FlagSet& app, DashboardFlags& flags);
 
 // The live web dashboard of one run (docs/user-guide.md, "Live dashboard"): a

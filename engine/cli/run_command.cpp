@@ -79,7 +79,7 @@ int run_command(const std::vector<std::string>& args) {
   app.flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
   DashboardFlags dashboard_flags;
   add_dashboard_flags(app, dashboard_flags);
-  if (auto status = app.parse(with_bare_dashboard(args), "run")) return *status;
+  if (auto status = app.parse(take_bare_dashboard(args, dashboard_flags), "run")) return *status;
 
   std::vector<OutputTarget> targets;
   for (const std::string& text : outs) {

@@ -165,15 +165,19 @@ void Server::on_written(uv_write_t* request, int status) {
   delete write;
 }
 
-// Drops the connections whose request head has not come in time: a slow or
-// silent client holds no slot for long.
+// Drops the connections whose request head has not come in time, and those
+// that have not taken their answer (a page, an error) in kAnswerTimeoutSeconds:
+// a slow or silent client holds no slot for long.
 void Server::on_sweep(uv_timer_t* timer) {
   auto* self = static_cast<Server*>(timer->data);
   uint64_t now = uv_now(&self->loop_);
-  auto late = static_cast<uint64_t>(kHeadTimeoutSeconds * 1000);
+  auto head_late = static_cast<uint64_t>(kHeadTimeoutSeconds * 1000);
+  auto answer_late = static_cast<uint64_t>(kAnswerTimeoutSeconds * 1000);
   std::vector<Connection*> expired;
   for (Connection* c : self->connections_)
-    if (!c->answered && now - c->accepted_ms >= late) expired.push_back(c);
+    if ((!c->answered && now - c->accepted_ms >= head_late) ||
+        (!c->streaming && now - c->accepted_ms >= answer_late))
+      expired.push_back(c);
   for (Connection* c : expired) self->drop(*c);
 }
 

@@ -22,12 +22,14 @@ struct Connection;
 //
 // Outside input is bounded: at most kMaxConnections at once (more are closed at
 // once), a request head of at most 8 KiB that must arrive within
-// kHeadTimeoutSeconds, one request per connection, and a stream whose client
-// reads slower than events come is dropped once kMaxQueuedBytes wait for it.
+// kHeadTimeoutSeconds, one request per connection whose answer must be taken
+// within kAnswerTimeoutSeconds, and a stream whose client reads slower than
+// events come is dropped once kMaxQueuedBytes wait for it.
 class Server {
  public:
   static constexpr size_t kMaxConnections = 32;
   static constexpr double kHeadTimeoutSeconds = 5;
+  static constexpr double kAnswerTimeoutSeconds = 30;
   static constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
 
   // Listens on host:port (an IPv4 or IPv6 literal; port 0 picks a free one).

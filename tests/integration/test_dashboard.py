@@ -206,13 +206,23 @@ class DashboardTest(unittest.TestCase):
                 script.flush()
                 run = lueng("run", f"--dashboard=127.0.0.1:{port}", "-e",
                             f"BASE_URL={self.server.base_url}", script.name)
+                self.assertEqual(self.server.requests, [])  # nothing ran
                 bad = lueng("run", "--dashboard=example.com:80", script.name)
+                # A bare --dashboard takes no value (not the script's path); k6's
+                # variables give its address.
+                bare = subprocess.run(
+                    [LUENG, "run", "-q", "--dashboard", "-e", f"BASE_URL={self.server.base_url}",
+                     script.name], capture_output=True, text=True, timeout=60,
+                    env={**os.environ, "K6_WEB_DASHBOARD_HOST": "127.0.0.1",
+                         "K6_WEB_DASHBOARD_PORT": "0"})
         self.assertEqual(run.returncode, 104, run.stderr)
         self.assertIn(f"--dashboard 127.0.0.1:{port}: cannot listen: address already in use",
                       run.stderr)
-        self.assertEqual(self.server.requests, [])
         self.assertEqual(bad.returncode, 104)
         self.assertIn("--dashboard 'example.com' is not an IP address", bad.stderr)
+        check_sanitizers(bare.stderr)
+        self.assertEqual(bare.returncode, 0, bare.stderr)
+        self.assertRegex(bare.stderr, URL)
 
     @unittest.skipUnless(CHROMIUM, "chromium is not installed")
     def test_page_in_chromium(self):

@@ -36,9 +36,9 @@ class Client {
     REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
             static_cast<ssize_t>(bytes.size()));
   }
-  // Runs the server until `done(received)` or the peer closes (or 5 s pass).
+  // Runs the server until `done(received)` or the peer closes (or 10 s pass).
   std::string read_until(Server& server, const std::function<bool(const std::string&)>& done) {
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!closed_ && !done(received_) && std::chrono::steady_clock::now() < until) {
       uv_run(server.loop(), UV_RUN_NOWAIT);
       char buffer[65536];
