@@ -229,7 +229,7 @@ class DashboardTest(unittest.TestCase):
         # Chromium first: on a loaded machine it takes seconds to start.
         browser = DevTools()
         browser.command("Target.getTargets")
-        process, port, result = start_run(self.server.base_url, "6s", "--dashboard-linger=30s")
+        process, port, result = start_run(self.server.base_url, "10s", "--dashboard-linger=30s")
         try:
             browser.open(f"http://127.0.0.1:{port}/")
             seen, state = [], None
@@ -239,14 +239,14 @@ class DashboardTest(unittest.TestCase):
                     state = browser.evaluate(PAGE_STATE)
                 except PageNotReady:
                     state = None
-                if state and state["requests"] is not None:
+                if state and state["requests"] is not None and not state["final"]:
                     seen.append(int(state["requests"]))
                 if state and state["final"]:
                     break
-                time.sleep(0.3)
+                time.sleep(0.25)
             self.assertTrue(state and state["final"], state)
             # The numbers changed while the page was open (server-sent events).
-            self.assertGreaterEqual(len(set(seen)), 3, seen)
+            self.assertGreaterEqual(len(set(seen)), 2, seen)
             self.assertEqual(seen, sorted(seen))
             totals = {key: float(state[key]) for key in ("requests", "iterations", "p95", "p50",
                                                           "error_rate")}
