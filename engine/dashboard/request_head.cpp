@@ -15,6 +15,7 @@ const llhttp_settings_t& RequestHead::settings() {
     s.on_url = on_url;
     s.on_header_field = on_header_field;
     s.on_header_value = on_header_value;
+    s.on_header_value_complete = on_header_value_complete;
     s.on_headers_complete = on_headers_complete;
     return s;
   }();
@@ -59,12 +60,27 @@ int RequestHead::on_url(llhttp_t* parser, const char* at, size_t length) {
   return 0;
 }
 
-int RequestHead::on_header_field(llhttp_t* parser, const char*, size_t length) {
-  return from(parser).count(length);
+int RequestHead::on_header_field(llhttp_t* parser, const char* at, size_t length) {
+  RequestHead& self = from(parser);
+  if (int refused = self.count(length)) return refused;
+  for (size_t i = 0; i < length; ++i)
+    self.field_.push_back(at[i] >= 'A' && at[i] <= 'Z' ? static_cast<char>(at[i] + 32) : at[i]);
+  self.in_host_ = self.field_ == "host";
+  return 0;
 }
 
-int RequestHead::on_header_value(llhttp_t* parser, const char*, size_t length) {
-  return from(parser).count(length);
+int RequestHead::on_header_value(llhttp_t* parser, const char* at, size_t length) {
+  RequestHead& self = from(parser);
+  if (int refused = self.count(length)) return refused;
+  if (self.in_host_) self.host_.append(at, length);
+  return 0;
+}
+
+int RequestHead::on_header_value_complete(llhttp_t* parser) {
+  RequestHead& self = from(parser);
+  self.field_.clear();
+  self.in_host_ = false;
+  return 0;
 }
 
 // The head is all the dashboard needs: pausing here leaves any body unread.

@@ -190,6 +190,12 @@ void Server::answer(Connection& connection) {
   if (head.error_status() == 431)
     return reply(plain_answer("431 Request Header Fields Too Large", head.error_message()));
   if (head.error_status() != 0) return reply(plain_answer("400 Bad Request", head.error_message()));
+  // A page that a DNS name rebound to this address would be read by that name's
+  // site: only requests for an address or localhost are answered.
+  if (!is_address_host(head.host()))
+    return reply(plain_answer("403 Forbidden",
+                              "the dashboard answers requests for an IP address "
+                              "or localhost only"));
   bool get = head.method() == "GET", only_head = head.method() == "HEAD";
   if (!get && !only_head) return reply(plain_answer("405 Method Not Allowed", "only GET"));
   std::string path = path_of(head.target());
@@ -316,6 +322,23 @@ std::string parse_address(const std::string& text, std::string* host, int* port)
     *port = value;
   }
   return "";
+}
+
+bool is_address_host(const std::string& header) {
+  if (header.empty()) return true;  // HTTP/1.0 sends none
+  std::string host = header;
+  if (host.front() == '[') {
+    size_t close = host.find(']');
+    if (close == std::string::npos) return false;
+    if (close + 1 < host.size() && host[close + 1] != ':') return false;
+    host = host.substr(1, close - 1);
+  } else if (size_t colon = host.find(':'); colon != std::string::npos) {
+    host.resize(colon);
+  }
+  if (host == "localhost") return true;
+  sockaddr_in ip4{};
+  sockaddr_in6 ip6{};
+  return uv_ip4_addr(host.c_str(), 0, &ip4) == 0 || uv_ip6_addr(host.c_str(), 0, &ip6) == 0;
 }
 
 bool is_loopback(const std::string& host) {

@@ -87,6 +87,10 @@ inline constexpr int kDefaultPort = 5665;
 // Reads "HOST:PORT", ":PORT", "HOST" or "[IPv6]:PORT" (defaults for what is
 // missing). Returns "" or what is wrong.
 std::string parse_address(const std::string& text, std::string* host, int* port);
+// Whether a Host header names an IP address or localhost (with or without a
+// port), or is empty: what the server answers, so a DNS name rebound to it
+// cannot read it.
+bool is_address_host(const std::string& header);
 // Whether `host` is a loopback address (127.0.0.0/8, ::1).
 bool is_loopback(const std::string& host);
 

@@ -3,7 +3,7 @@
 // bytes choose (engine/dashboard/request_head.cpp).
 //
 // Checked besides crashes: how the bytes are split never changes the outcome
-// (complete or error, method, target, error status), an error always says why
+// (complete or error, method, target, Host, error status), an error always says why
 // with 400 or 431, and no target outgrows the 8 KiB head bound.
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -20,7 +20,7 @@ namespace {
 
 struct Outcome {
   RequestHead::Result result = RequestHead::Result::kNeedMore;
-  std::string method, target;
+  std::string method, target, host;
   int status = 0;
 };
 
@@ -36,6 +36,7 @@ Outcome parse(std::string_view stream, const std::vector<size_t>& reads) {
   if (out.result == RequestHead::Result::kComplete) {
     out.method = head.method();
     out.target = head.target();
+    out.host = head.host();
     if (out.method.empty() || out.target.size() > RequestHead::kMaxHeadBytes) std::abort();
   }
   if (out.result == RequestHead::Result::kError) {
@@ -57,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Outcome whole = parse(stream, {});
   Outcome split = parse(stream, reads);
   if (whole.result != split.result || whole.method != split.method ||
-      whole.target != split.target || whole.status != split.status)
+      whole.target != split.target || whole.host != split.host || whole.status != split.status)
     std::abort();
   return 0;
 }

@@ -137,7 +137,7 @@ class DashboardTest(unittest.TestCase):
         process, port, result = start_run(self.server.base_url, "3s", "--dashboard-linger=20s")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=10) as stream:
-                stream.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+                stream.sendall(b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                 head = b""
                 while b"\r\n\r\n" not in head:
                     head += stream.recv(1)
@@ -151,6 +151,9 @@ class DashboardTest(unittest.TestCase):
                                 .startswith(b"HTTP/1.1 405"))
                 self.assertTrue(http_get(port, b"GET /../etc/passwd HTTP/1.1\r\n\r\n")
                                 .startswith(b"HTTP/1.1 404"))
+                # A DNS name rebound to loopback does not get the page.
+                self.assertTrue(http_get(port, b"GET / HTTP/1.1\r\nHost: rebound.example\r\n\r\n")
+                                .startswith(b"HTTP/1.1 403"))
                 huge = http_get(port, b"GET / HTTP/1.1\r\nX: " + b"a" * 20000 + b"\r\n\r\n")
                 self.assertTrue(huge.startswith(b"HTTP/1.1 431"), huge[:100])
                 # A client that sends half a request and stays silent holds no slot for long.
@@ -179,7 +182,7 @@ class DashboardTest(unittest.TestCase):
             self.assert_final_matches(final["totals"], result)
 
             # Lingering: the page still serves, with the final numbers inline.
-            page = http_get(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            page = http_get(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             self.assertTrue(page.startswith(b"HTTP/1.1 200 OK"))
             self.assertIn(b"Content-Security-Policy: default-src 'none'", page)
             body = page.split(b"\r\n\r\n", 1)[1]

@@ -31,6 +31,19 @@ TEST_CASE("dashboard addresses: HOST:PORT with defaults for what is missing") {
   CHECK(parsed("[::1").find("ends with ']'") != std::string::npos);
 }
 
+TEST_CASE("Host headers the server answers: an IP address or localhost") {
+  CHECK(is_address_host(""));
+  CHECK(is_address_host("127.0.0.1:5665"));
+  CHECK(is_address_host("127.0.0.1"));
+  CHECK(is_address_host("localhost:5665"));
+  CHECK(is_address_host("[::1]:5665"));
+  CHECK(is_address_host("192.168.1.20:5665"));
+  CHECK_FALSE(is_address_host("attacker.example:5665"));
+  CHECK_FALSE(is_address_host("localhost.attacker.example"));
+  CHECK_FALSE(is_address_host("[::1"));
+  CHECK_FALSE(is_address_host("[::1]x"));
+}
+
 TEST_CASE("loopback addresses") {
   CHECK(is_loopback("127.0.0.1"));
   CHECK(is_loopback("127.1.2.3"));

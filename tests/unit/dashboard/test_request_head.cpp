@@ -7,7 +7,8 @@
 using lueng::dashboard::RequestHead;
 
 TEST_CASE("a request head split anywhere gives its method and target") {
-  std::string request = "GET /events?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n";
+  std::string request =
+      "GET /events?x=1 HTTP/1.1\r\nX-Host: no\r\nHOST: 127.0.0.1:5665\r\nAccept: */*\r\n\r\n";
   for (size_t split = 0; split <= request.size(); ++split) {
     RequestHead head;
     auto first = head.feed(request.data(), split);
@@ -16,6 +17,7 @@ TEST_CASE("a request head split anywhere gives its method and target") {
     REQUIRE(second == RequestHead::Result::kComplete);
     CHECK(head.method() == "GET");
     CHECK(head.target() == "/events?x=1");
+    CHECK(head.host() == "127.0.0.1:5665");
   }
 }
 

@@ -81,7 +81,7 @@ TEST_CASE("the page carries the latest snapshot inline, script-safe") {
   auto server = listening();
   server->publish(R"({"final":false,"name":"</script><b>"})");
   Client client(server->port());
-  client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  client.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   std::string reply = client.read_all(*server);
   REQUIRE(client.closed());
   CHECK(reply.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
@@ -95,7 +95,7 @@ TEST_CASE("the event stream sends the latest snapshot, each new one, then the fi
   auto server = listening();
   server->publish(R"({"n":1})");
   Client client(server->port());
-  client.send("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n");
+  client.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
   std::string got = client.read_until(*server, [](const std::string& s) {
     return has(s,
                "\n\n"
@@ -130,6 +130,7 @@ TEST_CASE("bad requests are answered and closed") {
            {"\x16\x03\x01garbage\r\n\r\n", "HTTP/1.1 400 Bad Request"},
            {"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi", "HTTP/1.1 405 Method Not Allowed"},
            {"GET /secret HTTP/1.1\r\n\r\n", "HTTP/1.1 404 Not Found"},
+           {"GET / HTTP/1.1\r\nHost: rebound.example:5665\r\n\r\n", "HTTP/1.1 403 Forbidden"},
            {"GET / HTTP/1.1\r\nX: " + std::string(9000, 'a') + "\r\n\r\n",
             "HTTP/1.1 431 Request Header Fields Too Large"},
        }) {
