@@ -143,7 +143,7 @@ class PrometheusRwOutput final : public Output {
       sent = outcome.delivered;
       if (sent) break;
       failed(outcome.problem);
-      if (!outcome.retry || Clock::now() + backoff >= end) break;
+      if (!outcome.retry || attempt + 1 == kFinalAttempts || Clock::now() + backoff >= end) break;
       std::this_thread::sleep_for(backoff);
       backoff *= 2;
     }
