@@ -7,13 +7,15 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 import time
 import unittest
 
 from hotel_support import run_scenario, start_mock
 from prometheus_support import (DASHBOARD, MISSING, PROMETHEUS, PROMTOOL, RULES, RULES_TEST,
-                                Prometheus)
+                                Prometheus, RecordingEndpoint)
 from support import free_port, run_lueng
+from test_tls import make_certificates
 
 # Series the issue names, and k6's prometheus-rw names for them.
 REQUIRED = ["k6_http_reqs_total", "k6_iterations_total", "k6_data_sent_total", "k6_vus",
@@ -249,6 +251,91 @@ class DeadEndpointTest(unittest.TestCase):
         self.assert_undelivered(run, url)
         # The run, then the last push's attempts within their 10 s budget.
         self.assertLess(took, 20)
+
+
+class RequestsTest(unittest.TestCase):
+    """What each push sends, and how failures are retried, seen by an endpoint of
+    the test's own."""
+
+    def push(self, statuses=(), args="", env=None, duration="1200ms", interval="400ms"):
+        endpoint = RecordingEndpoint(statuses)
+        self.addCleanup(endpoint.stop)
+        run = run_lueng(SCRIPT % duration,
+                        args=["--out", f"prometheus-rw={endpoint.url},pushInterval={interval}{args}"],
+                        env=env)
+        self.assertEqual(run.code, 0, run.stderr)
+        return endpoint, run
+
+    def test_headers_and_authentication(self):
+        endpoint, run = self.push(args=",headers.X-Scope-OrgID=team-a",
+                                  env={"K6_PROMETHEUS_RW_BEARER_TOKEN": "t0ken"})
+        self.assertGreaterEqual(len(endpoint.requests), 3)  # during the run and at the end
+        for headers, size in endpoint.requests:
+            self.assertEqual(headers["Content-Encoding"], "snappy")
+            self.assertEqual(headers["Content-Type"], "application/x-protobuf")
+            self.assertEqual(headers["X-Prometheus-Remote-Write-Version"], "0.1.0")
+            self.assertEqual(headers["Authorization"], "Bearer t0ken")
+            self.assertEqual(headers["X-Scope-OrgID"], "team-a")
+            self.assertGreater(size, 0)
+        self.assertNotIn("prometheus-rw", run.stderr)
+
+        endpoint, _ = self.push(args=",username=alice,password=s3cret", duration="500ms")
+        self.assertEqual(endpoint.requests[-1][0]["Authorization"], "Basic YWxpY2U6czNjcmV0")
+
+    def test_a_failing_push_is_retried_and_then_delivered(self):
+        # The only push, the last one after the run, fails twice (5xx, 429); its
+        # third attempt gets through.
+        endpoint, run = self.push(statuses=[503, 429], duration="500ms", interval="1m")
+        self.assertIn("status 503: refused for the test", run.stderr)
+        self.assertIn("retrying with back-off", run.stderr)
+        self.assertIsNone(UNDELIVERED.search(run.stderr), run.stderr)
+        self.assertEqual(len(endpoint.requests), 3)
+
+    def test_a_refused_push_is_not_retried(self):
+        # 400: Prometheus refuses the data itself; sending it again cannot help.
+        # The final push does the same: nothing is delivered.
+        endpoint, run = self.push(statuses=[400] * 50, duration="500ms")
+        match = UNDELIVERED.search(run.stderr)
+        self.assertIsNotNone(match, run.stderr)
+        self.assertEqual(match.group(1), match.group(2))
+        self.assertLessEqual(len(endpoint.requests), 3)  # one per push: one or two, and the last
+
+
+@unittest.skipUnless(PROMETHEUS, MISSING)
+class TlsTest(unittest.TestCase):
+    """https to a Prometheus that requires a client certificate: the CA file and
+    the client certificate options, as for a hosted Prometheus or Mimir."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certs = tempfile.mkdtemp(prefix="lueng-rw-tls-")
+        make_certificates(cls.certs)
+        cls.prometheus = Prometheus(tls=cls.certs)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.prometheus.stop()
+
+    def test_ca_file_and_client_certificate(self):
+        url = self.prometheus.write_url.replace("https://127.0.0.1", "https://localhost")
+        run = run_lueng(SCRIPT % "1s", args=[
+            "--out", f"prometheus-rw={url},pushInterval=500ms,labels.testid=tls",
+            "--threads", "1"], env={
+                "LUENG_PROMETHEUS_RW_CA_CERTIFICATE": f"{self.certs}/ca.pem",
+                "K6_PROMETHEUS_RW_CLIENT_CERTIFICATE": f"{self.certs}/client.pem",
+                "K6_PROMETHEUS_RW_CLIENT_CERTIFICATE_KEY": f"{self.certs}/client-key.pem"})
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertNotIn("prometheus-rw", run.stderr)
+        [(_, iterations)] = self.prometheus.query('k6_iterations_total{testid="tls"}')
+        self.assertEqual(iterations, run.result["metrics"]["iterations"]["values"]["count"])
+
+    def test_without_the_client_certificate_nothing_is_delivered(self):
+        run = run_lueng(SCRIPT % "500ms", args=[
+            "--out", f"prometheus-rw={self.prometheus.write_url},caCert={self.certs}/ca.pem"])
+        self.assertEqual(run.code, 0, run.stderr)
+        match = UNDELIVERED.search(run.stderr)
+        self.assertIsNotNone(match, run.stderr)
+        self.assertEqual(match.group(1), match.group(2))
 
 
 class OptionsTest(unittest.TestCase):
