@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -189,4 +190,33 @@ TEST_CASE("prometheus-rw: a push is a snappy-compressed WriteRequest with sorted
   uint64_t bits;
   std::memcpy(&bits, &value, sizeof bits);
   CHECK(bits == 0x7ff0000000000002ull);
+}
+
+TEST_CASE("prometheus-rw series: snapshots taken while the writer adds see whole numbers") {
+  RemoteWriteSeries series({}, stats("max"));
+  Feeder feed{series, {}};
+  constexpr int kSamples = 20000;
+  std::thread writer([&] {
+    for (int i = 0; i < kSamples; ++i) {
+      feed.add(0, kReqs, 1, {{"name", "u" + std::to_string(i % 50)}});
+      feed.add(1, kDuration, i % 100, {{"name", "u" + std::to_string(i % 50)}});
+    }
+  });
+  std::vector<SeriesPoint> points;
+  double last_total = 0;
+  for (int round = 0; round < 200; ++round) {
+    series.snapshot(points);
+    double total = 0;
+    for (const auto& point : points)
+      if (*point.name == "k6_http_reqs_total") total += point.value;
+    CHECK(total >= last_total);  // counters only grow
+    last_total = total;
+  }
+  writer.join();
+  series.snapshot(points);
+  double total = 0;
+  for (const auto& point : points)
+    if (*point.name == "k6_http_reqs_total") total += point.value;
+  CHECK(total == kSamples);
+  CHECK(points.size() == 100);  // 50 tag sets, a counter and a trend stat each
 }
