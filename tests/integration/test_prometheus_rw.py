@@ -291,6 +291,12 @@ class RequestsTest(unittest.TestCase):
         self.assertIsNone(UNDELIVERED.search(run.stderr), run.stderr)
         self.assertEqual(len(endpoint.requests), 3)
 
+    def test_stale_markers_follow_the_last_push(self):
+        endpoint, _ = self.push(duration="300ms", interval="1m")
+        self.assertEqual(len(endpoint.requests), 1)  # the last push alone
+        endpoint, _ = self.push(args=",staleMarkers=true", duration="300ms", interval="1m")
+        self.assertEqual(len(endpoint.requests), 2)  # then every series marked stale
+
     def test_a_refused_push_is_not_retried(self):
         # 400: Prometheus refuses the data itself; sending it again cannot help.
         # The final push does the same: nothing is delivered.
