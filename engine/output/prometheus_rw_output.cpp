@@ -109,15 +109,15 @@ class PrometheusRwOutput final : public Output {
   }
 
   // Tries until delivered, refused for good, `deadline` (the next push, whose
-  // fresher values replace these) or stop().
+  // fresher values replace these) or stop(). Each attempt has the whole request
+  // timeout, even past the deadline: cutting it shorter could leave a slow
+  // connection (a TLS handshake) never established. The next push then waits.
   void push_during_run(Clock::time_point deadline) {
     if (take_snapshot() == 0) return;
     std::string body = encode_write_request(points_, timestamp_ms_);
     milliseconds backoff = kFirstBackoff;
     for (;;) {
-      double left = seconds_between(Clock::now(), deadline);
-      RemoteWriteClient::Outcome outcome =
-          client_->post(body, std::max(0.001, std::min(config_.timeout_seconds, left)));
+      RemoteWriteClient::Outcome outcome = client_->post(body, config_.timeout_seconds);
       if (outcome.delivered) return delivered(points_.size());
       failed(outcome.problem);
       if (!outcome.retry || Clock::now() + backoff >= deadline ||

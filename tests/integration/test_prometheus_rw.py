@@ -217,9 +217,10 @@ class DeadEndpointTest(unittest.TestCase):
     """A Prometheus that is down never fails or holds up the run: what could not
     be delivered is counted and said."""
 
-    def run_against(self, url, duration="1500ms"):
+    def run_against(self, url, duration="1500ms", interval="500ms"):
         started = time.monotonic()
-        run = run_lueng(SCRIPT % duration, args=["--out", f"prometheus-rw={url},pushInterval=500ms"])
+        run = run_lueng(SCRIPT % duration,
+                        args=["--out", f"prometheus-rw={url},pushInterval={interval}"])
         return run, time.monotonic() - started
 
     def assert_undelivered(self, run, url):
@@ -247,8 +248,9 @@ class DeadEndpointTest(unittest.TestCase):
             listener.bind(("127.0.0.1", 0))
             listener.listen(16)
             url = f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1/write"
-            run, took = self.run_against(url, duration="500ms")
+            run, took = self.run_against(url, duration="500ms", interval="1m")
         self.assert_undelivered(run, url)
+        self.assertIn("request timeout", run.stderr)
         # The run, then the last push's attempts within their 10 s budget.
         self.assertLess(took, 20)
 
