@@ -5,6 +5,7 @@
 #include "engine/output/rendered_file.hpp"
 #include "engine/report/html_report.hpp"
 #include "engine/report/junit_report.hpp"
+#include "engine/report/k6_summary.hpp"
 #include "engine/report/locust_csv.hpp"
 #include "engine/report/markdown_report.hpp"
 
@@ -31,6 +32,10 @@ std::unique_ptr<Output> open_html(const std::string& path, std::string* error) {
 
 std::unique_ptr<Output> open_markdown(const std::string& path, std::string* error) {
   return open_rendered_file(path, render_markdown_report, error);
+}
+
+std::unique_ptr<Output> open_k6_summary(const std::string& path, std::string* error) {
+  return open_rendered_file(path, report::render_k6_summary, error);
 }
 
 std::unique_ptr<Output> open_junit(const std::string& path, std::string* error) {
@@ -60,6 +65,8 @@ const std::vector<OutputKind>& output_kinds() {
        open_markdown, true},
       {"junit", "JUnit XML: a test case per SLO and per check, at the end of the run", open_junit,
        true},
+      {"k6-summary", "k6's --summary-export layout (jq paths written for k6 read it), at the end",
+       open_k6_summary, true},
   };
   return kinds;
 }
