@@ -11,7 +11,7 @@
 #include <vector>
 
 #include <rapidjson/document.h>
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 
 #include "engine/metrics/tags.hpp"
 #include "engine/output/json_output.hpp"
