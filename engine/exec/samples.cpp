@@ -106,8 +106,14 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   sink.add(kHttpReqWaiting, id, t.waiting, now);
   sink.add(kHttpReqReceiving, id, t.receiving, now);
   sink.add(kHttpReqFailed, id, expected ? 0 : 1, now);
-  vu.io_bytes().sent += static_cast<double>(response.bytes_sent);
-  vu.io_bytes().received += static_cast<double>(response.bytes_received);
+  // The result model keeps the bytes by request (per endpoint, for the reports);
+  // the streams get them per iteration (record_io), as k6 emits them.
+  sink.add_unstreamed(kDataSent, id, static_cast<double>(response.bytes_sent), now);
+  sink.add_unstreamed(kDataReceived, id, static_cast<double>(response.bytes_received), now);
+  if (sink.streams()) {
+    vu.io_bytes().sent += static_cast<double>(response.bytes_sent);
+    vu.io_bytes().received += static_cast<double>(response.bytes_received);
+  }
 
   if (!expected) report_first_network_error(worker, call, method, response);
   vu.scenario().count_request(!expected);
@@ -136,10 +142,11 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
 }
 
 void record_io(Worker& worker, Vu& vu) {
+  metrics::Sink& sink = worker.sink();
+  if (!sink.streams()) return;
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('d');
   memo.add_pointer(&vu.scenario().config());
-  metrics::Sink& sink = worker.sink();
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().io, sink, [&] {
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
     tags.set("group", "");  // the iteration's tags: it has left every group
@@ -147,8 +154,8 @@ void record_io(Worker& worker, Vu& vu) {
   });
   uint64_t now = uv_hrtime();
   Vu::IoBytes io = std::exchange(vu.io_bytes(), {});
-  sink.add(kDataSent, id, io.sent, now);
-  sink.add(kDataReceived, id, io.received, now);
+  sink.stream_only(kDataSent, id, io.sent, now);
+  sink.stream_only(kDataReceived, id, io.received, now);
 }
 
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
