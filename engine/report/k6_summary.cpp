@@ -291,8 +291,9 @@ std::vector<std::string> summary_trend_stats(std::string_view options_json) {
   JsonParseError error;
   if (!parse_json_bounded(options_json, options, &error) || !options.IsObject())
     return kDefaultTrendStats;
-  auto stats = options.FindMember("summaryTrendStats");
-  if (stats == options.MemberEnd() || !stats->value.IsArray()) return kDefaultTrendStats;
+  const rapidjson::Value& object = options;
+  auto stats = object.FindMember("summaryTrendStats");
+  if (stats == object.MemberEnd() || !stats->value.IsArray()) return kDefaultTrendStats;
   std::vector<std::string> out;
   for (const auto& stat : stats->value.GetArray()) {
     if (!stat.IsString()) return kDefaultTrendStats;

@@ -35,6 +35,9 @@ struct Second {
   std::optional<double> vus, vus_max;
 };
 
+// The longest run the reader takes: a week, longer than any soak test.
+constexpr int64_t kLongestRunMs = int64_t{7} * 24 * 3600 * 1000;
+
 struct Metric {
   MetricDef def;
   std::map<std::string, Aggregate, std::less<>> by_tags;
@@ -56,6 +59,12 @@ class StreamReader {
       pos = end + 1;
     }
     if (metrics_.empty()) fail("no k6 Metric or Point line");
+    // The per-second series spans the run: points further apart than any run
+    // are not one run's (and would make a series of millions of seconds).
+    if (any_point_ && last_ms_ - first_ms_ > kLongestRunMs)
+      throw ResultReadError(
+          fmt::format("{}: the points span {} days, more than one k6 run (at most {} days)", name_,
+                      (last_ms_ - first_ms_) / 86400000, kLongestRunMs / 86400000));
     return result();
   }
 
@@ -216,10 +225,15 @@ class StreamReader {
         }
         window[p.second % 10] = d;
       }
-      metrics::Histogram last_ten;
-      for (const auto& h : window) last_ten.merge(h);
-      p.window_p95 = last_ten.percentile(95);
-      p.window_requests = last_ten.count();
+      // Long quiet stretches cost no merging.
+      bool quiet = true;
+      for (const auto& h : window) quiet = quiet && h.count() == 0;
+      if (!quiet) {
+        metrics::Histogram last_ten;
+        for (const auto& h : window) last_ten.merge(h);
+        p.window_p95 = last_ten.percentile(95);
+        p.window_requests = last_ten.count();
+      }
       p.vus = vus;
       p.vus_max = std::max(vus_max, vus);
       out.push_back(p);

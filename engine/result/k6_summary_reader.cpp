@@ -150,8 +150,9 @@ K6Summary k6_summary_from_json(std::string_view text, const std::string& name) {
         fmt::format("{}: not JSON: {} at byte {}", name, error.what, error.offset));
   auto fail = [&](const std::string& what) { throw ResultReadError(name + ": " + what); };
   if (!doc.IsObject()) fail("not a JSON object");
-  auto metrics_member = doc.FindMember("metrics");
-  if (metrics_member == doc.MemberEnd() || !metrics_member->value.IsObject())
+  const Value& root = doc;  // const iterators: clang finds the others' == ambiguous
+  auto metrics_member = root.FindMember("metrics");
+  if (metrics_member == root.MemberEnd() || !metrics_member->value.IsObject())
     fail("'metrics' is missing or not an object (not a k6 summary export)");
 
   K6Summary summary;
