@@ -12,6 +12,7 @@
 #include "bindings/lua_tags.hpp"
 #include "bindings/metric_catalog_access.hpp"
 #include "bindings/modules.hpp"
+#include "engine/common/text.hpp"
 #include "engine/exec/vu.hpp"
 
 namespace lueng::bindings {
@@ -49,7 +50,13 @@ metrics::MetricCatalog* catalog_of(lua_State* L, bool* writable) {
 
 double sample_value(lua_State* L, const LuaMetric& metric) {
   if (lua_type(L, 2) == LUA_TBOOLEAN) return lua_toboolean(L, 2) ? 1 : 0;
-  if (lua_type(L, 2) != LUA_TNUMBER)
+  // A string that reads as a number counts as that number, as k6's add()
+  // converts it ("5.3" is 5.3; blank is 0, as JavaScript's Number("") is).
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    std::string_view text = trim_whitespace(lua_tostring(L, 2));
+    if (text.empty()) return 0;
+  }
+  if (!lua_isnumber(L, 2))
     luaL_error(L, "%s.add: the value must be a number%s", metrics::metric_type_name(metric.type),
                metric.type == metrics::MetricType::kRate ? " or a boolean" : "");
   double value = lua_tonumber(L, 2);

@@ -6,6 +6,7 @@
 #include "engine/output/rendered_file.hpp"
 #include "engine/report/html_report.hpp"
 #include "engine/report/junit_report.hpp"
+#include "engine/report/k6_summary.hpp"
 #include "engine/report/locust_csv.hpp"
 #include "engine/report/markdown_report.hpp"
 
@@ -32,6 +33,10 @@ std::unique_ptr<Output> open_html(const std::string& path, std::string* error) {
 
 std::unique_ptr<Output> open_markdown(const std::string& path, std::string* error) {
   return open_rendered_file(path, render_markdown_report, error);
+}
+
+std::unique_ptr<Output> open_k6_summary(const std::string& path, std::string* error) {
+  return open_rendered_file(path, report::render_k6_summary, error);
 }
 
 std::unique_ptr<Output> open_junit(const std::string& path, std::string* error) {
@@ -65,6 +70,8 @@ const std::vector<OutputKind>& output_kinds() {
        "Prometheus remote write as the run goes, k6's naming (=URL, default "
        "http://127.0.0.1:9090/api/v1/write; docs/outputs.md)",
        output::open_prometheus_rw_output, false, true},
+      {"k6-summary", "k6's --summary-export layout (jq paths written for k6 read it), at the end",
+       open_k6_summary, true},
   };
   return kinds;
 }

@@ -51,7 +51,8 @@ std::string abort_among(const std::vector<thresholds::SloDefinition>& slos,
 }  // namespace
 
 SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& result_path,
-                            const std::string& slo_path, bool strict, const std::string& command) {
+                            const std::string& slo_path, bool strict, const std::string& command,
+                            const result::K6Summary* k6_summary) {
   std::vector<thresholds::SloDefinition> slos;
   std::string aborted_by;
   // The SLOs that stopped the run keep its abort, whether they are its own
@@ -68,8 +69,15 @@ SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& 
   SavedVerdict verdict;
   verdict.has_slos = !slos.empty();
   if (!verdict.has_slos) return verdict;
-  verdict.report = thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict,
-                                            aborted_by, result::seconds_in(result.time_series));
+  if (k6_summary) {
+    std::vector<std::string> missing;
+    verdict.report = result::evaluate_on_k6_summary(slos, *k6_summary, strict, &missing);
+    for (const auto& line : missing)
+      fprintf(stderr, "lueng %s: %s\n", command.c_str(), line.c_str());
+  } else {
+    verdict.report = thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict,
+                                              aborted_by, result::seconds_in(result.time_series));
+  }
   // As at the end of the run: a run that measured nothing but script errors is not
   // a pass, whatever SLOs are checked on it.
   result::apply_script_errors(verdict.report, result::script_error_totals(result));

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "engine/result/k6_results.hpp"
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
@@ -18,8 +19,10 @@ struct SavedVerdict {
 // thresholds table) when it is not empty, with the run's script errors taken
 // into the verdict and recommendations added. Throws result::ResultReadError or
 // thresholds::ThresholdError for a file that cannot be used (exit 104).
-// `command` names the caller in warnings on stderr.
+// `command` names the caller in warnings on stderr. With `k6_summary` (the
+// result is a k6 summary export), each SLO reads the statistic k6 computed.
 SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& result_path,
-                            const std::string& slo_path, bool strict, const std::string& command);
+                            const std::string& slo_path, bool strict, const std::string& command,
+                            const result::K6Summary* k6_summary = nullptr);
 
 }  // namespace lueng::cli

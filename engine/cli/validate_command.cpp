@@ -1,7 +1,10 @@
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,7 +14,9 @@
 #include "engine/cli/saved_slos.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
+#include "engine/common/text_file.hpp"
 #include "engine/report/slo_report.hpp"
+#include "engine/result/k6_results.hpp"
 #include "engine/result/result_reader.hpp"
 #include "engine/result/slo_json.hpp"
 #include "engine/thresholds/definitions.hpp"
@@ -20,12 +25,40 @@ namespace lueng::cli {
 
 namespace {
 
-std::string header(const result::RunResult& result, const std::string& path) {
-  std::string out = fmt::format("\n     result: {}\n     script: {}, {} run", path, result.script,
-                                format_duration(result.duration_seconds));
+std::string header(const result::RunResult& result, const std::string& path, bool summary_export) {
+  // A k6 summary export does not say how long its run was.
+  std::string out = fmt::format("\n     result: {}\n     script: {}", path, result.script);
+  if (!summary_export) out += fmt::format(", {} run", format_duration(result.duration_seconds));
   if (result.interrupted) out += ", interrupted: " + result.interrupt_reason;
   if (result.partial) out += ", PARTIAL: written during the run, the numbers so far";
   return out + "\n";
+}
+
+// The result file, or k6's JSON stream or summary export (told by content): the
+// migration bridge that gates k6 runs with lueng's SLOs.
+struct LoadedResult {
+  result::RunResult result;
+  std::optional<result::K6Summary> k6_summary;  // a k6 summary export (result unused)
+};
+
+LoadedResult load_result(const std::string& path) {
+  std::optional<std::string> text = read_text_file(path);
+  if (!text) throw result::ResultReadError(path + ": cannot read: " + std::strerror(errno));
+  LoadedResult loaded;
+  switch (result::detect_result_source(*text)) {
+    case result::ResultSource::kK6Stream:
+      loaded.result = result::result_from_k6_stream(*text, path);
+      break;
+    case result::ResultSource::kK6Summary: {
+      loaded.k6_summary = result::k6_summary_from_json(*text, path);
+      loaded.result = loaded.k6_summary->result;
+      break;
+    }
+    case result::ResultSource::kLueng:
+      loaded.result = result::result_from_json(*text, path);
+      break;
+  }
+  return loaded;
 }
 
 }  // namespace
@@ -38,7 +71,10 @@ int validate_command(const std::vector<std::string>& args) {
       "lueng validate"};
   std::string result_path, slo_path, format = "console", output_path;
   bool ci = false, strict = false, no_color = false;
-  app.option("result", result_path, "result file written by lueng run --summary-export").required();
+  app.option("result", result_path,
+             "result file written by lueng run --summary-export, or k6's --out json stream or "
+             "--summary-export file")
+      .required();
   app.option("--slo", slo_path,
              "Lua file returning a thresholds table to check instead of the run's own");
   app.option("--format", format, "console, json or markdown")
@@ -51,9 +87,13 @@ int validate_command(const std::vector<std::string>& args) {
 
   result::RunResult result;
   SavedVerdict saved;
+  bool summary_export = false;
   try {
-    result = result::read_result_file(result_path);
-    saved = evaluate_saved(result, result_path, slo_path, strict, "validate");
+    LoadedResult loaded = load_result(result_path);
+    result = std::move(loaded.result);
+    saved = evaluate_saved(result, result_path, slo_path, strict, "validate",
+                           loaded.k6_summary ? &*loaded.k6_summary : nullptr);
+    summary_export = loaded.k6_summary.has_value();
   } catch (const result::ResultReadError& error) {
     return usage_error("validate", error.what());
   } catch (const thresholds::ThresholdError& error) {
@@ -73,7 +113,7 @@ int validate_command(const std::vector<std::string>& args) {
   } else {
     bool color =
         output_path.empty() && !no_color && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-    text = header(result, result_path) + report::render_slo_section(report, color);
+    text = header(result, result_path, summary_export) + report::render_slo_section(report, color);
   }
   if (ci) fputs(report::render_slo_ci(report).c_str(), stdout);
   if (!output_path.empty()) {

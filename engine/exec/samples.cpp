@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <utility>
 
 #include "engine/exec/http_call.hpp"
 #include "engine/exec/scenario_run.hpp"
@@ -105,8 +106,14 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   sink.add(kHttpReqWaiting, id, t.waiting, now);
   sink.add(kHttpReqReceiving, id, t.receiving, now);
   sink.add(kHttpReqFailed, id, expected ? 0 : 1, now);
-  sink.add(kDataSent, id, static_cast<double>(response.bytes_sent), now);
-  sink.add(kDataReceived, id, static_cast<double>(response.bytes_received), now);
+  // The result model keeps the bytes by request (per endpoint, for the reports);
+  // the streams get them per iteration (record_io), as k6 emits them.
+  sink.add_unstreamed(kDataSent, id, static_cast<double>(response.bytes_sent), now);
+  sink.add_unstreamed(kDataReceived, id, static_cast<double>(response.bytes_received), now);
+  if (sink.streams()) {
+    vu.io_bytes().sent += static_cast<double>(response.bytes_sent);
+    vu.io_bytes().received += static_cast<double>(response.bytes_received);
+  }
 
   if (!expected) report_first_network_error(worker, call, method, response);
   vu.scenario().count_request(!expected);
@@ -132,6 +139,23 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
   sink.add(kIterations, id, 1, now);
   sink.add(kIterationDuration, id, duration_ms, now);
   ++worker.interval(now).iterations;
+}
+
+void record_io(Worker& worker, Vu& vu) {
+  metrics::Sink& sink = worker.sink();
+  if (!sink.streams()) return;
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  memo.begin('d');
+  memo.add_pointer(&vu.scenario().config());
+  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().io, sink, [&] {
+    metrics::TagSetBuilder& tags = base_tags(worker, vu);
+    tags.set("group", "");  // the iteration's tags: it has left every group
+    return tags.encode();
+  });
+  uint64_t now = uv_hrtime();
+  Vu::IoBytes io = std::exchange(vu.io_bytes(), {});
+  sink.stream_only(kDataSent, id, io.sent, now);
+  sink.stream_only(kDataReceived, id, io.received, now);
 }
 
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,

@@ -21,6 +21,11 @@ class Worker;
 void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view name,
                  std::string_view method, const http::ResponseData& response);
 void record_iteration(Worker& worker, Vu& vu, double duration_ms);
+// To the streaming outputs: data_sent and data_received of the bytes the VU
+// moved since the last call, as k6 emits them at the end of every iteration
+// (also one cut short, and setup() and teardown()), with the iteration's tags;
+// then zeroes them. The result model has the same bytes by request (record_http).
+void record_io(Worker& worker, Vu& vu);
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags);
 void record_group(Worker& worker, Vu& vu, double duration_ms);

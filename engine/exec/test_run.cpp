@@ -28,6 +28,7 @@
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
 #include "engine/metrics/sink.hpp"
+#include "engine/metrics/tags.hpp"
 #include "engine/output/sample_writer.hpp"
 #include "engine/result/script_errors.hpp"
 #include "engine/result/slo_series.hpp"
@@ -120,6 +121,7 @@ void TestRun::prepare() {
   }
 
   KeyValues test_tags = resolve_test_tags(options, config_.tags);
+  test_tag_set_ = metrics::encode_tags(test_tags);
   std::vector<ScenarioConfig> scenarios = resolve_scenarios(options, config_.shortcuts);
   order_as_written(scenarios, read_text_file(plan_.source.path).value_or(""));
   for (ScenarioConfig& config : scenarios) {
@@ -377,7 +379,7 @@ void TestRun::run_workers(result::RunResult& result) {
         s.config.start_time + s.config.executor_config->max_duration() + s.config.graceful_stop);
   if (plan_.samples) {
     supervisor.gauges = plan_.samples->open_channel();
-    supervisor.gauges->define_tags(0, "");
+    supervisor.gauges->define_tags(0, test_tag_set_);
   }
   std::optional<metrics::Sink> live_gauges;
   if (!abort_watches_.empty()) {
@@ -385,7 +387,7 @@ void TestRun::run_workers(result::RunResult& result) {
     live_gauges.emplace(plan_.catalog);
     for (const auto& [metric, filter] : plan_.tracked) live_gauges->track(metric, filter);
     supervisor.live_gauges = &*live_gauges;
-    supervisor.live_gauge_tags = live_gauges->intern("");
+    supervisor.live_gauge_tags = live_gauges->intern(test_tag_set_);
     shared_.live.set_setup(tracked_in(result.metrics));
   }
   if (!abort_watches_.empty() || !window_watches_.empty())
@@ -452,8 +454,8 @@ void TestRun::add_vu_gauges(result::RunResult& result) const {
   if (result.time_series.empty()) vus.add(metrics::MetricType::kGauge, 0, end);
   vus_max.add(metrics::MetricType::kGauge,
               static_cast<double>(shared_.initialized_vus.load(std::memory_order_relaxed)), end);
-  result.metrics.add(plan_.catalog.def(metrics::builtin::kVus), "", vus);
-  result.metrics.add(plan_.catalog.def(metrics::builtin::kVusMax), "", vus_max);
+  result.metrics.add(plan_.catalog.def(metrics::builtin::kVus), test_tag_set_, vus);
+  result.metrics.add(plan_.catalog.def(metrics::builtin::kVusMax), test_tag_set_, vus_max);
 }
 
 result::RunResult TestRun::partial_result(const result::RunResult& before_load,

@@ -107,6 +107,9 @@ class TestRun {
   std::string script_sha256_;
   bool has_setup_ = false, has_teardown_ = false, has_summary_hook_ = false;
   std::string teardown_error_;
+  // The test-wide tags (options.tags, --tag) as a canonical tag set: what the VU
+  // gauges carry, as k6's vus and vus_max samples do.
+  std::string test_tag_set_;
   std::string workers_note_;
   bool abandoned_ = false;
   bool hung_ = false;  // a worker ran past the test's end without a signal

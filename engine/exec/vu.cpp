@@ -103,6 +103,7 @@ void Vu::resume(PendingOperation* completed) {
 
 void Vu::end_iteration(const ResumeOutcome& outcome) {
   in_iteration_ = false;
+  record_io(worker_, *this);  // k6 records them for every iteration, however it ended
   if (outcome.interrupted) {  // a hard stop broke into code that never waited
     worker_.note_interrupted();
     run_.iteration_ended(*this, false);
@@ -131,6 +132,7 @@ void Vu::abort() {
   if (!in_iteration_) return;
   if (PendingOperation* pending = std::exchange(pending_, nullptr)) pending->abandon();
   in_iteration_ = false;
+  record_io(worker_, *this);
   // A fresh coroutine only when the VU runs again: a scenario's end aborts every VU,
   // and a million of them would each build a coroutine nothing ever resumes.
   restart_pending_ = true;

@@ -131,9 +131,17 @@ class Vu final {
   Worker& worker() { return worker_; }
   // Where this VU's samples last found their tag sets in the worker's memo.
   struct TagHints {
-    uint32_t http = 0, check = 0, iteration = 0, group = 0, custom = 0, iteration_start_lag = 0;
+    uint32_t http = 0, check = 0, iteration = 0, group = 0, custom = 0, iteration_start_lag = 0,
+             io = 0;
   };
   TagHints& tag_hints() { return tag_hints_; }
+  // Bytes this VU sent and received since its data_sent/data_received samples
+  // were last recorded: k6 records them once per iteration, at its end
+  // (record_io), not per request.
+  struct IoBytes {
+    double sent = 0, received = 0;
+  };
+  IoBytes& io_bytes() { return io_bytes_; }
 
  private:
   // `completed`: the operation whose results the script receives, or null.
@@ -160,6 +168,7 @@ class Vu final {
   std::string group_;
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
+  IoBytes io_bytes_;
   Wakeup backoff_wakeup_{on_backoff_over, this};
 };
 

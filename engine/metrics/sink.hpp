@@ -45,6 +45,16 @@ class Sink {
   void add(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
     if (stream_) [[unlikely]]
       stream_->push(metric, tags, value, time_ns);
+    add_unstreamed(metric, tags, value, time_ns);
+  }
+  // A sample the result model and the streaming outputs see apart: recorded
+  // here only, or streamed only (data_sent and data_received are aggregated per
+  // request, with the request's tags, and streamed per iteration, as k6 emits them).
+  bool streams() const { return stream_ != nullptr; }
+  void stream_only(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
+    if (stream_) stream_->push(metric, tags, value, time_ns);
+  }
+  void add_unstreamed(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
     Aggregate*& slot = slots_[static_cast<size_t>(tags) * metric_count_ + metric];
     if (!slot) [[unlikely]]
       slot = &aggregates_.emplace_back();

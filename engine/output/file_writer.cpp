@@ -1,5 +1,6 @@
 #include "engine/output/file_writer.hpp"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cerrno>
@@ -13,6 +14,14 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 }
 
 std::unique_ptr<FileWriter> FileWriter::open(const std::string& path, std::string* error) {
+  if (path == "-") {  // standard output, as k6's `--out json=-`
+    FILE* out = fdopen(dup(STDOUT_FILENO), "wb");
+    if (!out) {
+      *error = std::string("cannot write to standard output: ") + std::strerror(errno);
+      return nullptr;
+    }
+    return std::unique_ptr<FileWriter>(new FileWriter("standard output", out, false));
+  }
   bool gzip = ends_with(path, ".gz");
   void* handle = gzip ? static_cast<void*>(gzopen(path.c_str(), "wb1"))
                       : static_cast<void*>(std::fopen(path.c_str(), "wb"));

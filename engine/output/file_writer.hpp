@@ -7,7 +7,8 @@
 namespace lueng::output {
 
 // A file an output streams into: plain, or gzip-compressed when the path ends
-// in ".gz". Buffers writes so each costs a copy, not a system call.
+// in ".gz", or standard output for the path "-" (k6's `--out json=-`). Buffers
+// writes so each costs a copy, not a system call.
 class FileWriter {
  public:
   // nullptr with *error naming the path when it cannot be created.

@@ -2,6 +2,7 @@
 // for k6's JSON output read it unchanged.
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -36,7 +37,7 @@ struct Submetric {
 // expressions on the metric itself; a sub-metric's own expressions are listed
 // nowhere, the sub-metric only under "submetrics".
 struct Declared {
-  std::vector<std::string> thresholds;
+  std::vector<std::string> thresholds;  // each as JSON: the source, or k6's object form
   std::vector<Submetric> submetrics;
 };
 
@@ -69,7 +70,7 @@ void append_declared(std::string& out, const std::string& metric, const Declared
   out += R"("thresholds":[)";
   for (size_t i = 0; i < declared.thresholds.size(); ++i) {
     if (i) out += ',';
-    append_json_string(out, declared.thresholds[i]);
+    out += declared.thresholds[i];
   }
   out += R"(],"submetrics":)";
   if (declared.submetrics.empty()) {
@@ -96,6 +97,53 @@ void append_declared(std::string& out, const std::string& metric, const Declared
   out += ']';
 }
 
+// Go's time.Duration.String() of whole nanoseconds: "10s", "1m30s", "1h0m0s",
+// "1.5s", "500ms", "250µs", "0s": how k6 writes delayAbortEval.
+std::string go_duration(double seconds) {
+  auto ns = static_cast<int64_t>(std::llround(seconds * 1e9));
+  if (ns == 0) return "0s";
+  std::string sign = ns < 0 ? "-" : "";
+  uint64_t u = ns < 0 ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
+  auto fraction = [](uint64_t value, uint64_t unit) {
+    std::string text = std::to_string(value / unit);
+    uint64_t rest = value % unit;
+    if (rest) {
+      std::string digits = std::to_string(unit + rest).substr(1);
+      while (digits.back() == '0') digits.pop_back();
+      text += "." + digits;
+    }
+    return text;
+  };
+  if (u < 1000) return sign + std::to_string(u) + "ns";
+  if (u < 1000000) return sign + fraction(u, 1000) + "µs";
+  if (u < 1000000000) return sign + fraction(u, 1000000) + "ms";
+  uint64_t hours = u / 3600000000000, minutes = u / 60000000000 % 60;
+  std::string text = sign;
+  if (hours) text += std::to_string(hours) + "h";
+  if (hours || minutes) text += std::to_string(minutes) + "m";
+  return text + fraction(u % 60000000000, 1000000000) + "s";
+}
+
+// A threshold as k6 writes it in a Metric line: its source, or with abortOnFail
+// the object {"threshold","abortOnFail","delayAbortEval"} (metrics/thresholds.go,
+// thresholdConfig.MarshalJSON), delayAbortEval null when it is not set.
+std::string threshold_json(const thresholds::SloDefinition& slo) {
+  std::string out;
+  if (!slo.abort_on_fail) {
+    append_json_string(out, slo.threshold.text);
+    return out;
+  }
+  out += R"({"threshold":)";
+  append_json_string(out, slo.threshold.text);
+  out += R"(,"abortOnFail":true,"delayAbortEval":)";
+  if (slo.delay_abort_eval > 0)
+    append_json_string(out, go_duration(slo.delay_abort_eval));
+  else
+    out += "null";
+  out += '}';
+  return out;
+}
+
 class JsonOutput : public Output {
  public:
   explicit JsonOutput(std::unique_ptr<FileWriter> file) : file_(std::move(file)) {}
@@ -106,7 +154,7 @@ class JsonOutput : public Output {
     for (const auto& slo : slos) {
       Declared& declared = declared_[slo.selector.metric];
       if (slo.selector.filter.empty()) {
-        declared.thresholds.push_back(slo.threshold.text);
+        declared.thresholds.push_back(threshold_json(slo));
       } else {
         add_submetric(declared, slo.selector);
       }
@@ -145,15 +193,21 @@ class JsonOutput : public Output {
       tags += '}';
       sample.rendered_tags.ready = true;
     }
-    out += R"({"type":"Point","data":{"time":")";
+    // k6's field order (internal/output/json/wrapper.go sampleEnvelope).
+    out += R"({"metric":)";
+    append_json_string(out, sample.def.name);
+    out += R"(,"type":"Point","data":{"time":")";
     append_rfc3339_ns(out, sample.unix_ns);
+    // Go's RFC3339Nano, as k6 writes it: no trailing zeros in the fraction.
+    out.pop_back();  // 'Z'
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+    out += 'Z';
     out += R"(","value":)";
     append_number(out, sample.value);
     out += R"(,"tags":)";
     out += sample.rendered_tags.text;
-    out += R"(},"metric":)";
-    append_json_string(out, sample.def.name);
-    out += "}\n";
+    out += "}}\n";
     file_->flush_if_full();
   }
 

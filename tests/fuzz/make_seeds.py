@@ -297,6 +297,44 @@ def csv_table_seeds():
     }
 
 
+def k6_fixture(name):
+    with open(os.path.join(HERE, "..", "fixtures", "k6", name), "rb") as f:
+        return f.read()
+
+
+def k6_stream_seeds():
+    """k6's --out json lines (tests/fixtures/k6 has a whole run)."""
+    metric = (b'{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time",'
+              b'"thresholds":["p(95)<500",{"threshold":"p(99)<1500","abortOnFail":true,'
+              b'"delayAbortEval":null}],"submetrics":null},"metric":"http_req_duration"}\n')
+    point = (b'{"metric":"http_req_duration","type":"Point","data":{"time":'
+             b'"2026-08-24T12:00:00.123456789+02:00","value":87.25,"tags":{"group":"","status":"200"}}}\n')
+    return {
+        "fixture-run": k6_fixture("k6-out.json"),
+        "metric-and-point": metric + point,
+        "crlf-gauge": b'{"type":"Metric","data":{"name":"vus","type":"gauge","contains":"default",'
+                      b'"thresholds":[],"submetrics":null},"metric":"vus"}\r\n'
+                      b'{"metric":"vus","type":"Point","data":{"time":"2026-08-24T10:00:01Z",'
+                      b'"value":2,"tags":null}}\r\n',
+        "point-first": point,
+    }
+
+
+def k6_summary_seeds():
+    """k6's --summary-export files."""
+    return {
+        "fixture-run": k6_fixture("k6-summary-export.json"),
+        "k6-test-export": b'{"root_group":{"name":"","path":"","id":"d41d8cd98f00b204e9800998ecf8427e",'
+                          b'"groups":{},"checks":{}},"metrics":{"checks":{"value":0.75,"passes":45,'
+                          b'"fails":15,"thresholds":{"rate>70":false}},"http_reqs":{"count":3,"rate":3,'
+                          b'"thresholds":{"rate<100":true}},"my_trend":{"avg":15,"max":20,"med":15,'
+                          b'"min":10,"p(90)":19,"p(95)":19.5,"p(99)":19.9,"count":3,"thresholds":'
+                          b'{"my_trend<1000":true}},"vus":{"value":1,"min":1,"max":1}}}',
+        "submetric": b'{"root_group":{},"metrics":{"http_req_duration{status:200}":{"avg":1,'
+                     b'"p(99.9)":3,"thresholds":{"p(99.9)<5":false,"p(50)<1":true}}}}',
+    }
+
+
 def main():
     targets = {
         "response_reader": response_reader_seeds(), "url": url_seeds(), "cookie": cookie_seeds(),
@@ -305,6 +343,7 @@ def main():
         "csv_table": csv_table_seeds(),
         "result_reader": result_reader_seeds(), "hotel_mock_request": hotel_mock_request_seeds(),
         "dashboard_request": dashboard_request_seeds(),
+        "k6_stream": k6_stream_seeds(), "k6_summary": k6_summary_seeds(),
     }
     for target, seeds in targets.items():
         directory = os.path.join(HERE, "corpus", target)

@@ -143,6 +143,9 @@ class DocExamplesTest(unittest.TestCase):
         os.makedirs(os.path.join(folder, "build"))
         os.symlink(LUENG, os.path.join(folder, "build", "lueng"))
         os.symlink(os.path.join(SOURCE_DIR, "scripts"), os.path.join(folder, "scripts"))
+        # Files examples read as given (k6's outputs for `lueng validate`).
+        os.makedirs(os.path.join(folder, "tests"))
+        os.symlink(os.path.join(SOURCE_DIR, "tests", "fixtures"), os.path.join(folder, "tests", "fixtures"))
         os.makedirs(os.path.join(folder, "bin"))
         os.symlink(LUENG, os.path.join(folder, "bin", "lueng"))
         return folder

@@ -24,7 +24,8 @@ void on_fired(void* context) {
 void run_until_fired(uv_loop_t* loop, const Fired& fired, uint64_t limit_ms = 2000) {
   uv_timer_t guard;
   uv_timer_init(loop, &guard);
-  uv_timer_start(&guard, [](uv_timer_t* t) { uv_stop(t->loop); }, limit_ms, 0);
+  uv_timer_start(
+      &guard, [](uv_timer_t* t) { uv_stop(t->loop); }, limit_ms, 0);
   int before = fired.count;
   while (fired.count == before && uv_timer_get_due_in(&guard) > 0) uv_run(loop, UV_RUN_ONCE);
   uv_close(reinterpret_cast<uv_handle_t*>(&guard), nullptr);
@@ -41,7 +42,7 @@ TEST_CASE("a later deadline set while the timer runs for an earlier one fires at
     Timer timer(&loop, on_fired, &fired);
     uint64_t start = uv_hrtime();
     timer.set_deadline(start + 30'000'000, start);  // a request with a 30 ms timeout ...
-    timer.clear();                                   // ... answered at once
+    timer.clear();                                  // ... answered at once
     uint64_t second = uv_hrtime();
     timer.set_deadline(second + 120'000'000, second);  // the next one never is
     run_until_fired(&loop, fired);

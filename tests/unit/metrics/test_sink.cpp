@@ -121,3 +121,27 @@ TEST_CASE("gauges keep the latest value across merges, counters add, custom metr
   CHECK(a.min == 2);
   CHECK(a.max == 5);
 }
+
+TEST_CASE("a sample is aggregated without streaming, or streamed without aggregating") {
+  MetricCatalog catalog;
+  Sink sink(catalog);
+  SampleChannel channel(16);
+  CHECK_FALSE(sink.streams());
+  sink.stream_to(&channel);
+  CHECK(sink.streams());
+  TagSetId request = sink.intern(encode_tags({{"name", "/a"}}));
+  TagSetId iteration = sink.intern(encode_tags({{"group", ""}}));
+  // data_received: by request in the aggregates, per iteration in the stream.
+  sink.add_unstreamed(builtin::kDataReceived, request, 100, 1);
+  sink.add_unstreamed(builtin::kDataReceived, request, 50, 2);
+  sink.stream_only(builtin::kDataReceived, iteration, 150, 3);
+  SampleRecord out[4];
+  REQUIRE(channel.pop(out) == 1);
+  CHECK((out[0].tags == iteration && out[0].value == 150));
+  std::vector<std::pair<std::string, double>> aggregated;
+  sink.for_each([&](MetricId, std::string_view tags, const Aggregate& a) {
+    aggregated.emplace_back(std::string(tags), a.sum);
+  });
+  CHECK(aggregated ==
+        std::vector<std::pair<std::string, double>>{{encode_tags({{"name", "/a"}}), 150}});
+}
