@@ -32,7 +32,7 @@ TEST_CASE("options.monitor reads its targets, timing, prefix and series") {
   CHECK(lueng::exec::monitor_metric_name(m, m.series[1]) == "sut_ns_pool_size");
 }
 
-TEST_CASE("--monitor adds endpoints; without any the monitor is off") {
+TEST_CASE("the --monitor flag adds endpoints, and without any the monitor is off") {
   CHECK_FALSE(read("{}").enabled());
   MonitorOptions m = read("{}", {"http://localhost:8000/metrics"});
   REQUIRE(m.enabled());

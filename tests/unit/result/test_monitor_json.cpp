@@ -41,7 +41,7 @@ TEST_CASE("the monitor section reads back as it was written") {
   CHECK(result::result_to_json(back) == json);
 }
 
-TEST_CASE("no monitor, no monitor section; a malformed one is refused") {
+TEST_CASE("no monitor, no monitor section, and a malformed one is refused") {
   result::RunResult run;
   std::string json = result::result_to_json(run);
   CHECK(json.find("\"monitor\"") == std::string::npos);
