@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/analysis/target_findings.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/format.hpp"
 
@@ -323,6 +324,7 @@ Findings compute_findings(const RunResult& result) {
   }
   f.generator = generator_limit(result);
   if (f.generator) f.generator->text = describe(*f.generator);
+  f.target_growth = target_growth(result);
   return f;
 }
 

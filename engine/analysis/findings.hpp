@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/analysis/target_findings.hpp"
 #include "engine/result/findings_model.hpp"
 #include "engine/result/run_result.hpp"
 

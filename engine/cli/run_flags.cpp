@@ -40,6 +40,9 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
   app.option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)");
   app.option("--tag", flags.tags,
              "NAME=VALUE tag on every sample of the test (repeatable; wins over options.tags)");
+  app.option("--monitor", flags.monitor,
+             "URL of a Prometheus metrics endpoint of the target to scrape during the run "
+             "(repeatable; adds to options.monitor.targets)");
   app.flag("--include-system-env-vars", flags.include_system_env,
            "also put the process environment into ENV");
   app.flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
@@ -111,6 +114,7 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     if (eq == std::string::npos || eq == 0) return "--tag expects NAME=VALUE, got '" + pair + "'";
     config.tags.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
   }
+  config.monitor_urls = flags.monitor;
   if (flags.vus > 0) config.shortcuts.vus = flags.vus;
   if (flags.iterations > 0) config.shortcuts.iterations = flags.iterations;
   if (!flags.duration.empty()) {

@@ -20,6 +20,7 @@ struct RunFlags {
   std::vector<std::string> stages;
   std::vector<std::string> env;
   std::vector<std::string> tags;
+  std::vector<std::string> monitor;  // --monitor URL: the target's metrics endpoints
   int threads = 0;
   std::string summary_export;
   bool quiet = false;

@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 21> kKnown = {"vus",
+constexpr std::array<std::string_view, 22> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -32,7 +32,8 @@ constexpr std::array<std::string_view, 21> kKnown = {"vus",
                                                      "tlsCaCert",
                                                      "tlsAuth",
                                                      "tlsVersion",
-                                                     "tlsCipherSuites"};
+                                                     "tlsCipherSuites",
+                                                     "monitor"};
 
 // k6 options a k6 script may carry that lueng does not implement.
 constexpr std::array<std::string_view, 23> kK6Only = {"blacklistIPs",

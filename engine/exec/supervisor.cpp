@@ -155,6 +155,7 @@ void Supervisor::release() {
     return;
   }
   next_checkpoint_ = checkpoint_seconds;
+  if (on_start) on_start();
   uv_timer_start(&tick_, on_tick, 1000, 1000);
   shared_.release_workers(true);
 }

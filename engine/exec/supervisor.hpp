@@ -53,6 +53,9 @@ class Supervisor {
   // --start-at: once every worker is ready, the load waits for this Unix time
   // (ms) on this loop, a signal ending the wait (0: starts at once).
   int64_t start_at_unix_ms = 0;
+  // Called on this loop when the load starts (RunPlan::start_ns is set): the
+  // target monitor starts scraping then.
+  std::function<void()> on_start;
   metrics::SampleChannel* gauges = nullptr;  // the VU gauges for streaming outputs
   // The VU gauges for abort_on_fail: measured here rather than by a worker, they
   // are published into the live slot after the workers' ones.

@@ -120,6 +120,10 @@ void TestRun::prepare() {
     throw ConfigError(error.what());
   }
 
+  monitor_options_ = read_monitor_options(options, config_.monitor_urls);
+  if (monitor_options_.enabled())
+    monitor_metrics_ = define_monitor_metrics(monitor_options_, plan_.catalog);
+
   KeyValues test_tags = resolve_test_tags(options, config_.tags);
   test_tag_set_ = metrics::encode_tags(test_tags);
   std::vector<ScenarioConfig> scenarios = resolve_scenarios(options, config_.shortcuts);
@@ -403,7 +407,13 @@ void TestRun::run_workers(result::RunResult& result) {
   supervisor.side_loop = config_.side_loop;
   supervisor.stop_after_seconds = config_.max_test_seconds;
   if (config_.start_at_unix_ms) supervisor.start_at_unix_ms = *config_.start_at_unix_ms;
+  if (monitor_metrics_) {
+    monitor_ =
+        std::make_unique<TargetMonitor>(monitor_options_, *monitor_metrics_, plan_.user_agent);
+    supervisor.on_start = [this] { monitor_->start(plan_.start_ns); };
+  }
   supervisor.run();
+  if (monitor_) monitor_->stop();
   if (supervisor.init_failed() && supervisor.signals() == 0) {
     for (auto& worker : workers)
       if (worker->failed()) throw ScriptError(worker->failure());
@@ -442,6 +452,7 @@ void TestRun::run_workers(result::RunResult& result) {
     shared_.errors.report(kHungMessage, "iteration");
   }
   add_vu_gauges(result);
+  if (monitor_) monitor_->add_to(result);
 }
 
 void TestRun::add_vu_gauges(result::RunResult& result) const {
@@ -472,6 +483,7 @@ result::RunResult TestRun::partial_result(const result::RunResult& before_load,
     shared_.snapshots.merge_into(static_cast<size_t>(i), partial.metrics,
                                  partial.overflowed_tag_sets);
   add_vu_gauges(partial);
+  if (monitor_) monitor_->add_to(partial);
   partial.script_errors = shared_.errors.counts();
   partial.slo =
       thresholds::evaluate_all(slos_, partial.metrics, partial.duration_seconds, config_.strict,

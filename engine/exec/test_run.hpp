@@ -8,10 +8,12 @@
 
 #include <uv.h>
 
+#include "engine/exec/monitor_options.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/script.hpp"
 #include "engine/exec/stop_signals.hpp"
+#include "engine/exec/target_monitor.hpp"
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
@@ -50,6 +52,8 @@ struct TestRunConfig {
   // The test ends after this many seconds, however long its scenarios are (0: as
   // long as they are). Set from LUENG_MAX_DURATION by `lueng run`.
   double max_test_seconds = 0;
+  // --monitor URL: metrics endpoints of the target scraped besides options.monitor's.
+  std::vector<std::string> monitor_urls;
 };
 
 // A whole `lueng run`: init code, setup(), the workers, teardown(), then the
@@ -119,6 +123,10 @@ class TestRun {
   // abort_on_fail SLOs with a window: index in slos_; checked on the closed seconds.
   std::vector<size_t> window_watches_;
   std::string aborted_by_;
+  // options.monitor and --monitor; the monitor exists while the load runs.
+  MonitorOptions monitor_options_;
+  std::optional<MonitorMetrics> monitor_metrics_;
+  std::unique_ptr<TargetMonitor> monitor_;
 
   // The aggregates of plan_.tracked in `metrics` (what setup() recorded).
   std::vector<metrics::Aggregate> tracked_in(const metrics::MetricSet& metrics) const;

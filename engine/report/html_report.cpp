@@ -10,6 +10,7 @@
 #include "engine/common/format.hpp"
 #include "engine/common/utc_time.hpp"
 #include "engine/report/markup.hpp"
+#include "engine/report/monitor_section.hpp"
 #include "engine/report/slo_report.hpp"
 #include "engine/report/svg_chart.hpp"
 #include "engine/result/script_errors.hpp"
@@ -353,6 +354,7 @@ std::string render_html_report(const RunResult& result) {
   out += endpoint_table(result);
   out += check_table(result);
   out += script_error_table(result);
+  out += render_monitor_section(result);
   if (const Findings& findings = result.findings; !findings.empty()) {
     out += "<section id=\"findings\">\n<h2>Findings</h2>\n<ul>\n";
     for (const auto& f : findings.breaking_points)
@@ -366,6 +368,9 @@ std::string render_html_report(const RunResult& result) {
     if (findings.generator)
       out +=
           "<li class=\"finding generator alert\">" + e(describe(*findings.generator)) + "</li>\n";
+    for (const auto& f : findings.target_growth)
+      out += std::string("<li class=\"finding target-growth") + (f.flagged ? " alert" : "") +
+             "\">" + e(describe(f)) + "</li>\n";
     out += "</ul>\n</section>\n";
   }
   out += metadata(result);

@@ -155,6 +155,8 @@ std::string render_markdown_report(const RunResult& result) {
     for (const auto& f : findings.recoveries) out += "- " + cell(describe(f)) + "\n";
     for (const auto& f : findings.drifts) out += "- " + cell(describe(f)) + "\n";
     if (findings.generator) out += "- ⚠️ " + cell(describe(*findings.generator)) + "\n";
+    for (const auto& f : findings.target_growth)
+      out += std::string(f.flagged ? "- ⚠️ " : "- ") + cell(describe(f)) + "\n";
     out += "\n";
   }
   return out;

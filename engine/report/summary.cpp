@@ -184,6 +184,8 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
     for (const auto& f : findings.recoveries) out += "       " + describe(f) + "\n";
     for (const auto& f : findings.drifts) out += "       " + describe(f) + "\n";
     if (findings.generator) out += "       " + paint.red(describe(*findings.generator)) + "\n";
+    for (const auto& f : findings.target_growth)
+      out += "       " + (f.flagged ? paint.red(describe(f)) : describe(f)) + "\n";
   }
 
   out += "\n";

@@ -80,13 +80,27 @@ struct GeneratorLimit {
   bool any() const { return dropped.seen() || lagging.seen() || saturated.seen(); }
 };
 
+// The target's memory over the run (options.monitor): a scraped memory series
+// (a name with "memory" ending in "_bytes", such as process_resident_memory_bytes)
+// from its baseline (the first value after the monitor's warm-up) to its last value.
+struct TargetGrowth {
+  std::string metric;  // the lueng gauge
+  std::string source;  // "host:port"
+  std::string labels;  // the series' own labels, "" when none: "pool=db"
+  double baseline = 0, last = 0, growth_percent = 0;
+  double from_second = 0, to_second = 0;
+  bool flagged = false;  // grew by more than kTargetGrowthLimitPercent
+};
+
 struct Findings {
   std::vector<BreakingPoint> breaking_points;
   std::vector<Recovery> recoveries;
   std::vector<Drift> drifts;
   std::optional<GeneratorLimit> generator;  // set when the generator could not keep up
+  std::vector<TargetGrowth> target_growth;
   bool empty() const {
-    return breaking_points.empty() && recoveries.empty() && drifts.empty() && !generator;
+    return breaking_points.empty() && recoveries.empty() && drifts.empty() && !generator &&
+           target_growth.empty();
   }
 };
 

@@ -14,6 +14,7 @@
 #include "engine/common/utc_time.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/result/json_fields.hpp"
+#include "engine/result/monitor_json.hpp"
 #include "engine/result/slo_json.hpp"
 #include "engine/result/views.hpp"
 
@@ -243,6 +244,22 @@ void write_findings(Writer& w, const Findings& f) {
     w.EndObject();
   }
   w.EndArray();
+  w.Key("target_growth");
+  w.StartArray();
+  for (const auto& g : f.target_growth) {
+    w.StartObject();
+    key_string(w, "metric", g.metric);
+    key_string(w, "source", g.source);
+    key_string(w, "labels", g.labels);
+    key_number(w, "baseline", g.baseline);
+    key_number(w, "last", g.last);
+    key_number(w, "growth_percent", g.growth_percent);
+    key_number(w, "from_second", g.from_second);
+    key_number(w, "to_second", g.to_second);
+    key_bool(w, "flagged", g.flagged);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("generator");
   if (!f.generator) {
     w.Null();
@@ -451,6 +468,7 @@ std::string result_to_json(const RunResult& result) {
   w.Key("slos");
   write_slo_report(w, result.slo);
   write_findings(w, result.findings);
+  write_monitor(w, result.monitor);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

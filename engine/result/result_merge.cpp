@@ -279,6 +279,8 @@ MergedResult merge_results(const std::vector<MergeSource>& inputs) {
   merged.metrics = merge_metrics(metrics, merged.clock_start_ns, merged.time_series);
   merged.scenarios = merge_scenarios(inputs);
   merged.script_errors = merge_errors(inputs);
+  // Instances scraping one target would repeat each other's series: one input's only.
+  if (inputs.size() == 1) merged.monitor = inputs.front().result.monitor;
 
   bool strict = false;
   for (const MergeSource& input : inputs) strict = strict || input.result.slo.strict;

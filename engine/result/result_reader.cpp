@@ -15,6 +15,7 @@
 #include "engine/common/random.hpp"
 #include "engine/common/text_file.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/result/monitor_json.hpp"
 #include "engine/result/result_file.hpp"
 
 namespace lueng::result {
@@ -491,6 +492,10 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
         count.count = reader.count(e, "count", "errors");
       }
   if (const Value* slos = reader.member(d, "slos")) reader.slos(result, *slos);
+  if (const Value* monitor = reader.member(d, "monitor"))
+    read_monitor(
+        *monitor, result.monitor,
+        [&reader](const std::string& where, const std::string& what) { reader.fail(where, what); });
   return result;
 }
 

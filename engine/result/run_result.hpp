@@ -9,6 +9,7 @@
 
 #include "engine/metrics/metric_set.hpp"
 #include "engine/result/findings_model.hpp"
+#include "engine/result/monitor_model.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::result {
@@ -193,6 +194,8 @@ struct RunResult {
   // Derived from the time series and the scenarios by analysis::compute_findings
   // once the run has ended or the file is read back; empty until then.
   Findings findings;
+  // The target's own metrics (options.monitor); empty without a monitor.
+  MonitorResult monitor;
   int exit_code = 0;
 };
 

@@ -170,6 +170,25 @@ class ScenariosTest(MockCase):
         self.assertHealthyRun(run, timing_slos={"latency_drift"})
         drift = run.metric("latency_drift")
         self.assertGreater(drift["count"], 0, "latency_drift has samples from the last fifth")
+        # The target's memory, scraped from its /metrics, grew by less than 30%.
+        [growth] = [r for r in run.result["slos"]["results"]
+                    if r["slo"] == "target_process_resident_memory_bytes_growth"]
+        self.assertEqual(growth["status"], "PASS", growth)
+        [memory] = run.result["findings"]["target_growth"]
+        self.assertFalse(memory["flagged"], memory)
+
+    def test_soak_finds_a_leaking_target(self):
+        # The same soak against a mock whose memory grows with every request: the
+        # growth SLO (P1) fails and the finding says so.
+        mock = self.start_mock("--latency", "default=100ms:1ms", "--leak")
+        run = run_scenario(mock, "soak", 0.004)
+        self.assertEqual(run.code, 1, run.stdout[-3000:] + run.stderr[-3000:])
+        failed = {r["slo"] for r in run.result["slos"]["results"] if r["status"] == "FAIL"}
+        self.assertIn("target_process_resident_memory_bytes_growth", failed)
+        [memory] = run.result["findings"]["target_growth"]
+        self.assertTrue(memory["flagged"], memory)
+        self.assertGreater(memory["growth_percent"], 30)
+        self.assertIn("a leak?", run.stdout)
 
     def test_a_shorter_soak_measures_drift_in_its_own_fifths(self):
         # The guide's tip, `-d 10m`, here `-d 4s`: the windows follow the duration given,

@@ -15,6 +15,7 @@ void Connection::accept(Worker& worker, uv_stream_t* server) {
   connection->timer_.data = connection;
   connection->open_handles_ = 2;
   worker.add(connection);
+  worker.service().connection_opened();
   if (uv_accept(server, reinterpret_cast<uv_stream_t*>(&connection->tcp_)) != 0) {
     connection->close();
     return;
@@ -40,6 +41,7 @@ void Connection::on_closed(uv_handle_t* handle) {
   auto* self = static_cast<Connection*>(handle->data);
   if (--self->open_handles_ > 0) return;
   self->worker_.remove(self);
+  self->worker_.service().connection_closed();
   delete self;
 }
 

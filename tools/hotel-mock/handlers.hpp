@@ -1,8 +1,11 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string_view>
 
 #include "tools/hotel-mock/http_message.hpp"
+#include "tools/hotel-mock/leak.hpp"
 #include "tools/hotel-mock/load_model.hpp"
 #include "tools/hotel-mock/metrics.hpp"
 #include "tools/hotel-mock/options.hpp"
@@ -16,6 +19,8 @@ struct Context {
   Store& store;
   Metrics& metrics;
   LoadModel& load;
+  Leak& leak;
+  const std::atomic<int64_t>& open_connections;
 };
 
 // `param` is the path segment captured by the route's {id}, decoded.

@@ -32,7 +32,8 @@ Response metrics_text(const Request&, Context& context, std::string_view) {
   Response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = context.metrics.render(
-      {context.load.in_flight(), context.load.capacity(), context.store.active_count(now_ms())});
+      {context.load.in_flight(), context.load.capacity(), context.store.active_count(now_ms()),
+       context.open_connections.load(std::memory_order_relaxed), context.leak.kept_bytes()});
   return response;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "tools/hotel-mock/process_stats.hpp"
+
 namespace lueng::hotel_mock {
 
 void Metrics::record(Endpoint endpoint, int status, uint64_t duration_ns) {
@@ -58,6 +60,28 @@ std::string Metrics::render(const Gauges& gauges) const {
                  "# TYPE hotel_mock_reservations_active gauge\n"
                  "hotel_mock_reservations_active {}\n",
                  gauges.in_flight, gauges.capacity, gauges.active_reservations);
+  fmt::format_to(it,
+                 "# HELP hotel_mock_open_connections Client connections open now.\n"
+                 "# TYPE hotel_mock_open_connections gauge\n"
+                 "hotel_mock_open_connections {}\n"
+                 "# HELP hotel_mock_leaked_bytes Memory kept for good by --leak.\n"
+                 "# TYPE hotel_mock_leaked_bytes gauge\n"
+                 "hotel_mock_leaked_bytes {}\n",
+                 gauges.open_connections, gauges.leaked_bytes);
+  // The Prometheus client libraries' standard process metrics, under their names.
+  if (auto process = read_process_stats())
+    fmt::format_to(it,
+                   "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+                   "# TYPE process_resident_memory_bytes gauge\n"
+                   "process_resident_memory_bytes {}\n"
+                   "# HELP process_cpu_seconds_total Total user and system CPU time spent in "
+                   "seconds.\n"
+                   "# TYPE process_cpu_seconds_total counter\n"
+                   "process_cpu_seconds_total {:.2f}\n"
+                   "# HELP process_open_fds Number of open file descriptors.\n"
+                   "# TYPE process_open_fds gauge\n"
+                   "process_open_fds {}\n",
+                   process->resident_bytes, process->cpu_seconds, process->open_fds);
   return out;
 }
 

@@ -19,6 +19,8 @@ class Metrics {
     int64_t in_flight;
     int capacity;
     size_t active_reservations;
+    int64_t open_connections;
+    uint64_t leaked_bytes;
   };
   // Prometheus text exposition format 0.0.4.
   std::string render(const Gauges& gauges) const;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/common/byte_size.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/version.hpp"
@@ -100,6 +101,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   std::vector<std::string> latencies;
   std::string hold = "15m";
   std::string degrade = "0s";
+  bool leak = false;
+  std::string leak_per_request = "64KiB";
+  std::string leak_cap = "256MiB";
 
   CLI::App app{
       "hotel-mock: an in-memory hotel API (PMS, reservations, WhatsApp and Mercado Pago "
@@ -124,6 +128,13 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   app.add_option("--degrade", degrade,
                  "Added latency of business requests grows by this duration per second of "
                  "uptime, e.g. 2ms (a leaking backend)")
+      ->capture_default_str();
+  app.add_flag("--leak", leak,
+               "Leak memory: every business request keeps --leak-per-request bytes for good, "
+               "up to --leak-cap (a service with a memory leak, for soak tests)");
+  app.add_option("--leak-per-request", leak_per_request, "Bytes each request leaks with --leak")
+      ->capture_default_str();
+  app.add_option("--leak-cap", leak_cap, "Most bytes --leak keeps in all (at most 4GiB)")
       ->capture_default_str();
   app.add_option("--whatsapp-secret", options.whatsapp_secret,
                  "App secret; when set, X-Hub-Signature-256 is required");
@@ -174,6 +185,15 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
   if (!degrade_s || *degrade_s < 0 || *degrade_s > kMaxLatencySeconds)
     return fail(fmt::format("--degrade '{}': expected a duration of at most 1h", degrade));
   options.degrade_s = *degrade_s;
+  auto per_request = parse_byte_size(leak_per_request);
+  if (!per_request || *per_request == 0 || *per_request > (64ull << 20))
+    return fail(
+        fmt::format("--leak-per-request '{}': expected a size from 1B to 64MiB", leak_per_request));
+  auto cap = parse_byte_size(leak_cap);
+  if (!cap || *cap > (4ull << 30))
+    return fail(fmt::format("--leak-cap '{}': expected a size of at most 4GiB", leak_cap));
+  if (leak) options.leak_per_request = *per_request;
+  options.leak_cap_bytes = *cap;
   return options;
 }
 

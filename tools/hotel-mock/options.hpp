@@ -33,6 +33,10 @@ struct Options {
   std::string verify_token = "test_verify_token";
   uint64_t seed = 1;
   double hold_s = 15 * 60;  // how long a pre-reservation blocks its dates
+  // --leak: bytes every business request keeps for good (0: no leak), up to
+  // leak_cap_bytes in all (leak.hpp).
+  uint64_t leak_per_request = 0;
+  uint64_t leak_cap_bytes = 256ull << 20;
 
   // The configured latency of an endpoint, after the fallbacks (audio falls back to
   // text WhatsApp, everything but metrics to `default`).

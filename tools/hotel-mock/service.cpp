@@ -9,7 +9,8 @@ Service::Service(const Options& options)
     : options_(options),
       store_(options.hold_s),
       load_(options),
-      context_{options_, store_, metrics_, load_} {}
+      leak_(options.leak_per_request, options.leak_cap_bytes),
+      context_{options_, store_, metrics_, load_, leak_, open_connections_} {}
 
 Reply Service::handle(Request& request, Rng& rng) {
   request.decode_target();
@@ -29,6 +30,7 @@ Reply Service::handle(Request& request, Rng& rng) {
     return reply;
   }
 
+  leak_.on_request();
   int64_t in_flight = load_.enter();
   reply.in_flight = true;
   if (load_.shed(in_flight)) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "tools/hotel-mock/handlers.hpp"
@@ -30,12 +31,17 @@ class Service {
   void finished(const Reply& reply, uint64_t duration_ns);
   // ... or will never be, because its connection closed first.
   void abandoned(const Reply& reply);
+  // A client connection was accepted, or closed (hotel_mock_open_connections).
+  void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
 
  private:
   const Options& options_;
   Store store_;
   Metrics metrics_;
   LoadModel load_;
+  Leak leak_;
+  std::atomic<int64_t> open_connections_{0};
   Context context_;
 };
 
