@@ -174,13 +174,32 @@ void HttpFlight::follow_redirect(int status) {
   }
 }
 
+void HttpFlight::keep_request(PooledResponse& done) const {
+  done.request_headers.clear();
+  bool user_agent = false;
+  for (const http::Header& header : headers_) {
+    user_agent = user_agent || http::ascii_iequals(header.name, "User-Agent");
+    done.request_headers.append(header.name);
+    done.request_headers += '\0';
+    done.request_headers.append(header.value);
+    done.request_headers += '\0';
+  }
+  std::string_view agent = session_.client().user_agent();
+  if (!user_agent && !agent.empty()) {
+    done.request_headers.append("User-Agent");
+    done.request_headers += '\0';
+    done.request_headers.append(agent);
+    done.request_headers += '\0';
+  }
+  done.request_body.assign(body_);
+}
+
 void HttpFlight::on_response(http::ResponseData& response) {
   bool first_hop = url_ == &call_->url;
   std::string_view name = call_->name_tag;
   if (!first_hop && !call_->name_from_script) {
     Redirects& r = *redirects_state_;
-    r.hop_name.assign(r.hop_url_text, 0, r.hop_url_text.find_first_of("?#"));
-    name = r.hop_name;
+    name = r.hop_url_text;
   }
   bool redirect = wants_redirect(response);
   if (redirect) {
@@ -202,6 +221,7 @@ void HttpFlight::on_response(http::ResponseData& response) {
     done.url.assign(redirects_state_->hop_url_text);
   }
   done.method.assign(method_);
+  keep_request(done);
   Listener* listener = listener_;
   call_ = nullptr;
   listener_ = nullptr;

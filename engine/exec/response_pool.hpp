@@ -13,6 +13,10 @@ struct PooledResponse {
   http::ResponseData data;
   std::string url;
   std::string method;
+  // What the last hop sent, for k6's res.request: its headers as
+  // "name\0value\0" pairs (User-Agent included) and its body.
+  std::string request_headers;
+  std::string request_body;
 };
 
 // Responses are recycled when Lua collects their userdata, so a VU that sends

@@ -61,7 +61,7 @@ void Vu::run_iteration() {
                                static_cast<double>(iteration_start_ns_ - scheduled_ns) / 1e6);
     scheduled_ns = 0;
   }
-  group_.clear();
+  group_.assign(scenario().config().root_group);  // "" but in setup() and teardown()
   group_starts_.clear();
   for (auto& module : modules_)
     if (module) module->on_iteration_start();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/socket.h>
+
 #include <string_view>
 
 #include "engine/http/client.hpp"
@@ -47,6 +49,8 @@ class Connection {
 
   // Whether send() may be called now: HTTP/1.1 takes one request at a time.
   virtual bool can_send() const = 0;
+  // The peer this connection is to.
+  virtual const sockaddr* remote() const = 0;
 
   // Writes the request and reads the response into `out`; the outcome arrives at
   // `listener` as on_response_complete or on_exchange_failed, possibly before
