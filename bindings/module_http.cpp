@@ -317,8 +317,7 @@ void set_template_url(lua_State* L, exec::HttpCall& call, int index, const char*
 // how, unless the script set one (which must then say the same, as k6 requires).
 void compress_call_body(lua_State* L, exec::HttpCall& call, const char* fn) {
   std::string error;
-  if (!http::compress_body(call.compression, call.body, call.compression_scratch,
-                           call.content_encoding, &error))
+  if (!call.compressor.compress(call.compression, call.body, call.content_encoding, &error))
     luaL_error(L, "%s: params.compression: %s", fn, error.c_str());
   for (const http::Header& header : call.headers()) {
     if (!http::ascii_iequals(header.name, "Content-Encoding")) continue;
@@ -602,6 +601,7 @@ void push_request(lua_State* L, const exec::PooledResponse& r) {
   lua_setfield(L, -2, "body");
   lua_newtable(L);  // headers
   lua_newtable(L);  // cookies
+  bool has_user_agent = false;
   std::string_view flat = r.request_headers;
   while (!flat.empty()) {
     size_t name_end = flat.find('\0');
@@ -619,6 +619,7 @@ void push_request(lua_State* L, const exec::PooledResponse& r) {
     lua_pushlstring(L, value.data(), value.size());
     lua_rawseti(L, -2, static_cast<int>(lua_objlen(L, -2) + 1));
     lua_pop(L, 1);
+    if (name == "User-Agent") has_user_agent = true;
     if (name != "Cookie") continue;
     while (!value.empty()) {  // "a=1; b=2"
       size_t end = value.find(';');
@@ -647,6 +648,16 @@ void push_request(lua_State* L, const exec::PooledResponse& r) {
     }
   }
   lua_setfield(L, -3, "cookies");
+  // The User-Agent the connection adds (the run's userAgent) is not kept per
+  // response: it is the same for every request the script did not give one.
+  exec::Vu* vu = exec::Vu::running();
+  if (!has_user_agent && vu && !vu->http_client().user_agent().empty()) {
+    lua_createtable(L, 1, 0);
+    const std::string& agent = vu->http_client().user_agent();
+    lua_pushlstring(L, agent.data(), agent.size());
+    lua_rawseti(L, -2, 1);
+    lua_setfield(L, -2, "User-Agent");
+  }
   lua_setfield(L, -2, "headers");
 }
 

@@ -10,6 +10,7 @@
 #include "engine/exec/expected_statuses.hpp"
 #include "engine/http/client.hpp"
 #include "engine/http/cookie_jar.hpp"
+#include "engine/http/request_compression.hpp"
 #include "engine/http/url.hpp"
 
 namespace lueng::exec {
@@ -47,9 +48,9 @@ class HttpCall {
   bool throw_on_error = false;
   // params.compression ("gzip", "deflate", "gzip, deflate"): the body is
   // compressed and Content-Encoding set when the request is filled in;
-  // compression_scratch and content_encoding are buffers kept for it.
+  // compressor and content_encoding are kept for it.
   std::string compression;
-  std::string compression_scratch;
+  http::BodyCompressor compressor;
   std::string content_encoding;
 
   // A request-scoped cookie (params.cookies): sent with this request only; with

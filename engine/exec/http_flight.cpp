@@ -175,23 +175,15 @@ void HttpFlight::follow_redirect(int status) {
 }
 
 void HttpFlight::keep_request(PooledResponse& done) const {
+  // Next to nothing to do for the common request without headers or body.
   done.request_headers.clear();
-  bool user_agent = false;
   for (const http::Header& header : headers_) {
-    user_agent = user_agent || http::ascii_iequals(header.name, "User-Agent");
     done.request_headers.append(header.name);
     done.request_headers += '\0';
     done.request_headers.append(header.value);
     done.request_headers += '\0';
   }
-  std::string_view agent = session_.client().user_agent();
-  if (!user_agent && !agent.empty()) {
-    done.request_headers.append("User-Agent");
-    done.request_headers += '\0';
-    done.request_headers.append(agent);
-    done.request_headers += '\0';
-  }
-  done.request_body.assign(body_);
+  if (!body_.empty() || !done.request_body.empty()) done.request_body.assign(body_);
 }
 
 void HttpFlight::on_response(http::ResponseData& response) {

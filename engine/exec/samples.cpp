@@ -56,13 +56,6 @@ void report_first_network_error(Worker& worker, const HttpCall& call, std::strin
 
 }  // namespace
 
-// k6's error_code of a response: its network error's, else 1000 + status for a
-// 4xx or 5xx (1400-1599), else none (0).
-int k6_error_code(const http::ResponseData& response) {
-  if (response.error_code != http::ErrorCode::kNone) return static_cast<int>(response.error_code);
-  return response.status >= 400 && response.status < 600 ? 1000 + response.status : 0;
-}
-
 std::string_view k6_error_text(const http::ResponseData& response) {
   using http::ErrorCode;
   bool reading = response.error.starts_with("read");
@@ -105,6 +98,8 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   bool expected = !judged || call.expects(response.status);
   int error_code = k6_error_code(response);
   const char* proto = proto_of(response);
+  std::string_view error_text;
+  if (response.error_code != http::ErrorCode::kNone) error_text = k6_error_text(response);
   // Everything the tag set below is built from. The url tag is the name tag
   // (k6 gives both the same value), so name stands for both.
   metrics::TagSetMemo& memo = worker.tag_memo();
@@ -113,12 +108,13 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   memo.add(vu.group());
   memo.add(name);
   memo.add(method);
+  // status, error_code, HTTP minor version (the proto tag) and the judgement in
+  // one number; the error text (set only with an error_code) after it.
   memo.add_number(static_cast<uint64_t>(response.status) << 32 |
-                  static_cast<uint64_t>(error_code) << 2 | (judged ? 2u : 0u) |
+                  static_cast<uint64_t>(error_code) << 8 |
+                  static_cast<uint64_t>(response.http_minor & 0x3f) << 2 | (judged ? 2u : 0u) |
                   (expected ? 1u : 0u));
-  memo.add_pointer(proto);
-  std::string_view error_text = k6_error_text(response);
-  memo.add(error_text);
+  if (!error_text.empty()) memo.add(error_text);
   memo.add(response.tls_version);
   call.for_each_tag([&](const std::string& key, const std::string& value) {
     memo.add(key);

@@ -1,10 +1,9 @@
 #pragma once
 
-#include <sys/socket.h>
-
 #include <string_view>
 
 #include "engine/http/client.hpp"
+#include "engine/http/ip_address.hpp"
 
 namespace lueng::http {
 
@@ -50,7 +49,7 @@ class Connection {
   // Whether send() may be called now: HTTP/1.1 takes one request at a time.
   virtual bool can_send() const = 0;
   // The peer this connection is to.
-  virtual const sockaddr* remote() const = 0;
+  virtual const IpAddress& peer() const = 0;
 
   // Writes the request and reads the response into `out`; the outcome arrives at
   // `listener` as on_response_complete or on_exchange_failed, possibly before

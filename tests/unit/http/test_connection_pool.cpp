@@ -20,7 +20,7 @@ class FakeConnection final : public Connection {
     if (destroyed_) ++*destroyed_;
   }
   bool can_send() const override { return ready; }
-  const sockaddr* remote() const override { return address.get(); }
+  const IpAddress& peer() const override { return address; }
   void send(const Request&, std::string_view, ResponseData&, ConnectionListener&) override {}
   void abort_exchange(ConnectionListener&) override {}
 

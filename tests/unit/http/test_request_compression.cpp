@@ -6,7 +6,7 @@
 
 #include "engine/http/request_compression.hpp"
 
-using lueng::http::compress_body;
+using lueng::http::BodyCompressor;
 
 namespace {
 
@@ -26,29 +26,36 @@ std::string inflate_all(const std::string& in, int window_bits) {
 
 }  // namespace
 
-TEST_CASE("compress_body: gzip and deflate (zlib format), in the order given") {
+TEST_CASE("BodyCompressor: gzip and deflate (zlib format), in the order given") {
   const std::string text(5000, 'x');
-  std::string body = text, scratch, encoding, error;
-  REQUIRE(compress_body("gzip", body, scratch, encoding, &error));
+  BodyCompressor compressor;
+  std::string body = text, encoding, error;
+  REQUIRE(compressor.compress("gzip", body, encoding, &error));
   CHECK(encoding == "gzip");
   CHECK(body.size() < 200);
   CHECK(static_cast<unsigned char>(body[0]) == 0x1f);
   CHECK(inflate_all(body, 15 + 16) == text);
 
   body = text;
-  REQUIRE(compress_body(" deflate ", body, scratch, encoding, &error));
+  REQUIRE(compressor.compress(" deflate ", body, encoding, &error));
   CHECK(encoding == "deflate");
   CHECK(inflate_all(body, 15) == text);
 
   body = text;
-  REQUIRE(compress_body("gzip, deflate", body, scratch, encoding, &error));
+  REQUIRE(compressor.compress("gzip, deflate", body, encoding, &error));
   CHECK(encoding == "gzip, deflate");
   CHECK(inflate_all(inflate_all(body, 15), 15 + 16) == text);
+
+  // The streams are reset, not remade, for the next body.
+  body = "second";
+  REQUIRE(compressor.compress("gzip", body, encoding, &error));
+  CHECK(inflate_all(body, 15 + 16) == "second");
 }
 
-TEST_CASE("compress_body: an unknown algorithm is refused with k6's message") {
-  std::string body = "abc", scratch, encoding, error;
-  CHECK_FALSE(compress_body("gzip, zstd", body, scratch, encoding, &error));
+TEST_CASE("BodyCompressor: an unknown algorithm is refused with k6's message") {
+  BodyCompressor compressor;
+  std::string body = "abc", encoding, error;
+  CHECK_FALSE(compressor.compress("gzip, zstd", body, encoding, &error));
   CHECK(error == "unknown compression algorithm zstd, supported algorithms are [gzip deflate]");
-  CHECK_FALSE(compress_body("lzw", body, scratch, encoding, &error));
+  CHECK_FALSE(compressor.compress("lzw", body, encoding, &error));
 }
