@@ -171,7 +171,10 @@ void ScenarioRun::on_graceful_stop_over(uv_timer_t* timer) {
 }
 
 void ScenarioRun::abort_all() {
-  for (Vu* vu : vu_views_) vu->abort();
+  for (Vu* vu : vu_views_) {
+    vu->abort();
+    worker_.beat();
+  }
   if (state_ != State::kComplete) set_complete();
 }
 

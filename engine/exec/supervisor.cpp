@@ -14,6 +14,9 @@ namespace lueng::exec {
 namespace {
 // Past the test's longest possible end, a margin for the workers' own timers.
 constexpr double kDeadlineMargin = 5;
+// How long a stopped worker that keeps getting on (stopping a million VUs on a
+// crowded machine) may take before it, too, is given up on.
+constexpr double kBusyStopSeconds = 60;
 // How late past --start-at the load may start without a warning.
 constexpr int64_t kLateStartMs = 1000;
 
@@ -222,12 +225,29 @@ void Supervisor::stop_now() {
     worker->request_stop(true);
     worker->interrupt_lua();
   }
-  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&grace_)))
+  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&grace_))) {
+    heartbeats_.clear();
+    for (auto& worker : workers_) heartbeats_.push_back(worker->heartbeat());
     uv_timer_start(&grace_, on_grace_over, static_cast<uint64_t>(kAbandonAfterSeconds * 1000), 0);
+  }
 }
 
 void Supervisor::on_grace_over(uv_timer_t* timer) {
   auto* self = static_cast<Supervisor*>(timer->data);
+  // A worker whose heartbeat moved is busy, not hung: it gets another grace, up to
+  // kBusyStopSeconds, rather than being reported as a VU that never ended.
+  bool getting_on = false;
+  for (size_t i = 0; i < self->workers_.size(); ++i) {
+    uint64_t beat = self->workers_[i]->heartbeat();
+    if (!self->workers_[i]->finished() && beat != self->heartbeats_[i]) getting_on = true;
+    self->heartbeats_[i] = beat;
+  }
+  if (getting_on && self->busy_grace_seconds_ < kBusyStopSeconds) {
+    self->busy_grace_seconds_ += kAbandonAfterSeconds;
+    uv_timer_start(&self->grace_, on_grace_over, static_cast<uint64_t>(kAbandonAfterSeconds * 1000),
+                   0);
+    return;
+  }
   for (size_t i = 0; i < self->workers_.size(); ++i)
     if (!self->workers_[i]->finished()) self->abandoned_.push_back(i);
   if (self->abandoned_.empty()) return;  // the last done message is on its way

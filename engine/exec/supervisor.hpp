@@ -91,6 +91,8 @@ class Supervisor {
   bool waiting_ = false;  // for --start-at
   double next_checkpoint_ = 0;
   std::vector<size_t> abandoned_;
+  std::vector<uint64_t> heartbeats_;  // each worker's, when its grace last began
+  double busy_grace_seconds_ = 0;     // grace added for workers still getting on
   uv_loop_t loop_;
   uv_async_t done_;
   uv_timer_t tick_, grace_, start_time_;

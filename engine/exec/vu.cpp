@@ -67,6 +67,10 @@ void Vu::run_iteration() {
   else
     group_.assign(root_group);
   group_starts_.clear();
+  if (restart_pending_) {
+    restart_pending_ = false;
+    script_->restart();
+  }
   for (auto& module : modules_)
     if (module) module->on_iteration_start();
   resume(nullptr);
@@ -131,7 +135,9 @@ void Vu::abort() {
   if (!in_iteration_) return;
   if (PendingOperation* pending = std::exchange(pending_, nullptr)) pending->abandon();
   in_iteration_ = false;
-  script_->restart();
+  // A fresh coroutine only when the VU runs again: a scenario's end aborts every VU,
+  // and a million of them would each build a coroutine nothing ever resumes.
+  restart_pending_ = true;
   run_.iteration_ended(*this, false);
 }
 

@@ -153,7 +153,8 @@ class Vu final {
   std::vector<std::unique_ptr<VuModuleState>> modules_;
   PendingOperation* pending_ = nullptr;  // what the VU waits for
   bool in_iteration_ = false;
-  bool waited_ = false;  // the current iteration has waited for an operation
+  bool waited_ = false;           // the current iteration has waited for an operation
+  bool restart_pending_ = false;  // aborted mid-iteration: a fresh coroutine before the next
   uint32_t quick_failures_ = 0;
   uint64_t iteration_start_ns_ = 0;
   std::string group_;

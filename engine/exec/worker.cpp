@@ -97,7 +97,10 @@ void Worker::build(const std::vector<size_t>& scenario_indices) {
     if (vus <= 0) continue;
     runs_.push_back(std::make_unique<ScenarioRun>(*this, scenario, segment));
     int64_t initial = executor.initial_vus(segment);
-    for (int64_t k = 0; k < initial; ++k) runs_.back()->spawn_vu();
+    for (int64_t k = 0; k < initial; ++k) {
+      runs_.back()->spawn_vu();
+      beat();
+    }
   }
 }
 
@@ -188,6 +191,7 @@ void Worker::on_ready(uv_idle_t* idle) {
   // Iterations start from the loop, never from inside another VU's callback, so
   // a script that never waits still lets timers and I/O run between iterations.
   auto* worker = static_cast<Worker*>(idle->data);
+  worker->beat();
   std::swap(worker->ready_, worker->running_batch_);
   for (Vu* vu : worker->running_batch_) {
     if (!vu->queued) continue;
@@ -223,6 +227,7 @@ void Worker::flush_interval(bool measure_busy) {
 void Worker::on_tick(uv_timer_t* timer) {
   // Quiet seconds still reach the main thread promptly.
   auto* worker = static_cast<Worker*>(timer->data);
+  worker->beat();
   uint64_t now = uv_hrtime();
   worker->interval(now);
   if (now >= worker->next_snapshot_ns_) worker->take_snapshot(now);

@@ -71,6 +71,10 @@ class Worker {
   void abandon();
   bool failed() const { return !failure_.empty(); }
   bool finished() const { return finished_.load(std::memory_order_acquire); }
+  // Moves while the worker's thread gets on with its work (its loop turns, it
+  // builds or stops VUs); stands still while script code or a blocking call holds
+  // it. The main thread tells a busy worker from a hung one by it.
+  uint64_t heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
   const std::string& failure() const { return failure_; }
   const metrics::Sink& sink() const { return sink_; }
   int index() const { return index_; }
@@ -88,6 +92,11 @@ class Worker {
   RunShared& shared() { return shared_; }
   IntervalStats& interval(uint64_t now_ns);
   std::string* call_result() { return call_result_; }
+
+  // Worker thread only (one writer: no read-modify-write needed).
+  void beat() {
+    heartbeat_.store(heartbeat_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
 
   void enqueue(Vu& vu);
   void scenario_completed();
@@ -134,6 +143,7 @@ class Worker {
   uv_async_t stop_async_;
   std::atomic<int> stop_level_{0};  // 1 graceful, 2 hard
   std::atomic<bool> finished_{false};
+  std::atomic<uint64_t> heartbeat_{0};
   std::mutex stop_mutex_;  // guards stop_async_ against use after close
   bool stop_async_open_ = false;
   IntervalStats interval_;

@@ -1,5 +1,6 @@
 #include "engine/http/response_reader.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -157,6 +158,12 @@ void ResponseReader::add_crs(const char* data, size_t length, bool cr_before) {
 
 ResponseReader::Result ResponseReader::execute(const char* data, size_t length, bool last) {
   paused_at_ = nullptr;
+  piece_ = nullptr;
+  if (in_head_ && !keep_head_piece(data, length)) {
+    out_->error_code = ErrorCode::kMalformedResponse;
+    out_->error = "malformed HTTP response: response headers larger than 1 MiB";
+    return Result::kError;
+  }
   llhttp_errno_t status = llhttp_execute(&parser_, data, length);
   if (status == HPE_PAUSED && !complete_) {
     // At the end of a rewritten head or of a 1xx response (see feed()).
@@ -183,20 +190,36 @@ bool ResponseReader::finish() {
   return complete_;
 }
 
-bool ResponseReader::append_header_bytes(const char* at, size_t length) {
-  if (out_->header_bytes.size() + length > kMaxHeaderBytes) {
-    llhttp_set_error_reason(&parser_, "response headers larger than 1 MiB");
-    return false;
-  }
-  out_->header_bytes.append(at, length);
+// One copy of each head piece instead of an append per header name and value (two
+// to four callbacks a header): the callbacks below only note offsets into it.
+// Every span callback points into the piece being read, since llhttp reports a
+// span cut by the end of a piece before that execute returns.
+bool ResponseReader::keep_head_piece(const char* data, size_t length) {
+  if (out_->header_bytes.size() + length > kMaxHeaderBytes) return false;
+  piece_ = data;
+  piece_base_ = static_cast<uint32_t>(out_->header_bytes.size());
+  out_->header_bytes.append(data, length);
   return true;
+}
+
+uint32_t ResponseReader::header_offset(const char* at, size_t length) {
+  if (piece_) return piece_base_ + static_cast<uint32_t>(at - piece_);
+  std::string& bytes = out_->header_bytes;
+  if (bytes.size() + length > kMaxHeaderBytes) {
+    llhttp_set_error_reason(&parser_, "response headers larger than 1 MiB");
+    return UINT32_MAX;
+  }
+  auto offset = static_cast<uint32_t>(bytes.size());
+  bytes.append(at, length);
+  return offset;
 }
 
 int ResponseReader::on_message_begin(llhttp_t* parser) {
   // Also the start of the final response after a 1xx: forget the interim one.
+  // header_bytes keeps the interim response's bytes: the piece being read is
+  // copied there already, and offsets point into it.
   ResponseData& out = *self(parser).out_;
   out.status = 0;
-  out.header_bytes.clear();
   out.headers.clear();
   self(parser).header_state_ = HeaderState::kExpectName;
   return kContinue;
@@ -205,29 +228,38 @@ int ResponseReader::on_message_begin(llhttp_t* parser) {
 int ResponseReader::on_header_field(llhttp_t* parser, const char* at, size_t length) {
   ResponseReader& reader = self(parser);
   ResponseData& out = *reader.out_;
+  uint32_t offset = reader.header_offset(at, length);
+  if (offset == UINT32_MAX) return HPE_USER;
   if (reader.header_state_ != HeaderState::kInName) {
-    auto offset = static_cast<uint32_t>(out.header_bytes.size());
     out.headers.push_back(ResponseData::HeaderRef{offset, 0, offset, 0});
     reader.header_state_ = HeaderState::kInName;
   }
-  if (!reader.append_header_bytes(at, length)) return HPE_USER;
-  out.headers.back().name_length += static_cast<uint32_t>(length);
+  ResponseData::HeaderRef& header = out.headers.back();
+  header.name_length = offset + static_cast<uint32_t>(length) - header.name_offset;
   return kContinue;
 }
 
 int ResponseReader::on_header_field_complete(llhttp_t* parser) {
   ResponseReader& reader = self(parser);
-  // The value starts here even when it turns out empty and no value callback comes.
-  reader.out_->headers.back().value_offset =
-      static_cast<uint32_t>(reader.out_->header_bytes.size());
-  reader.header_state_ = HeaderState::kInValue;
+  // An empty value, unless a value callback comes, right after the name.
+  ResponseData::HeaderRef& header = reader.out_->headers.back();
+  header.value_offset = header.name_offset + header.name_length;
+  reader.header_state_ = HeaderState::kBeforeValue;
   return kContinue;
 }
 
 int ResponseReader::on_header_value(llhttp_t* parser, const char* at, size_t length) {
   ResponseReader& reader = self(parser);
-  if (!reader.append_header_bytes(at, length)) return HPE_USER;
-  reader.out_->headers.back().value_length += static_cast<uint32_t>(length);
+  ResponseData::HeaderRef& header = reader.out_->headers.back();
+  uint32_t offset = reader.header_offset(at, length);
+  if (offset == UINT32_MAX) return HPE_USER;
+  if (reader.header_state_ == HeaderState::kBeforeValue) {
+    header.value_offset = offset;
+    reader.header_state_ = HeaderState::kInValue;
+  }
+  // A value continued on a folded line (obs-fold) spans the fold's CRLF and
+  // whitespace too, as the bytes were sent.
+  header.value_length = offset + static_cast<uint32_t>(length) - header.value_offset;
   return kContinue;
 }
 

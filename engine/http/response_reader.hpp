@@ -53,7 +53,7 @@ class ResponseReader {
   bool trailing_bytes() const { return trailing_bytes_; }
 
  private:
-  enum class HeaderState { kExpectName, kInName, kInValue };
+  enum class HeaderState { kExpectName, kInName, kBeforeValue, kInValue };
 
   static const llhttp_settings_t* settings();
   static ResponseReader& self(llhttp_t* parser) {
@@ -83,7 +83,13 @@ class ResponseReader {
   static size_t sent_offset(const char* data, size_t length, bool cr_before,
                             size_t rewritten_offset);
   void start_head();
-  bool append_header_bytes(const char* at, size_t length);
+  // Copies a piece of head into the response's header_bytes once, so that the
+  // header callbacks only note offsets into it. False when the head grows too large.
+  bool keep_head_piece(const char* data, size_t length);
+  // Where the `length` bytes at `at` are in header_bytes: inside the head piece
+  // llhttp reads, or appended (trailers, which follow a chunked body). UINT32_MAX
+  // when the headers grow too large.
+  uint32_t header_offset(const char* at, size_t length);
   void decoding_failed();
   int body_too_large();
 
@@ -104,6 +110,8 @@ class ResponseReader {
   bool in_head_ = true;              // llhttp has not reached the end of the final head
   bool rewriting_ = false;           // llhttp is reading crlf_head_, not the bytes as sent
   const char* paused_at_ = nullptr;  // where llhttp stopped at a head boundary
+  const char* piece_ = nullptr;      // the bytes llhttp reads now (head pieces only) ...
+  uint32_t piece_base_ = 0;          // ... and where their copy starts in header_bytes
   // Where scan_head() is in the response head (or the next one after a 1xx).
   bool head_has_line_ = false;  // a line with text (the status line) was seen
   bool line_empty_ = true;      // the current line has no text yet

@@ -455,6 +455,80 @@ def memory(args, work, log):
     return result
 
 
+def million(args, work, log):
+    """One lueng process holding args.million_vus sleeping VUs: how fast they are
+    created and what each costs. The creation time is the first second of the result's
+    time series whose `vus` reached the target (so it is rounded up to a second); the
+    RSS is the process's own peak."""
+    lueng = str(args.lueng)
+    vus, hold = args.million_vus, args.million_hold
+    result_path = work / "million.json"
+    argv = [lueng, "run", "--quiet", "--threads", str(os.cpu_count() or 1), "-e", f"VUS={vus}",
+            "-e", f"HOLD={hold}s", "--summary-export", str(result_path),
+            str(HERE / "scripts" / "million.lua")]
+    base = run_measured([lueng, "run", "--quiet", "--threads", "1", "-e", "VUS=1", "-e",
+                         "HOLD=2s", str(HERE / "scripts" / "million.lua")], timeout=60)
+    launched_ms = time.time() * 1000
+    m = run_measured(argv, timeout=hold * 10 + 120)
+    if m.rc not in (0,):
+        raise RuntimeError(f"lueng -u {vus} exited {m.rc}: {m.err[-500:]}")
+    data = json.loads(result_path.read_text())
+    series = data.get("time_series", [])
+    # The test clock starts once every VU is built (k6's init phase): what comes
+    # before it is creation, what comes after its end is stopping and freeing them.
+    built_s = (data["start_unix_ms"] - launched_ms) / 1000
+    reached = next((p["t"] + 1 for p in series if p.get("vus", 0) >= vus), None)
+    result = {"vus": vus, "hold_s": hold, "threads": os.cpu_count() or 1,
+              "wall_s": m.wall_s, "cpu_s": m.cpu_s, "peak_rss_kb": m.maxrss_kb,
+              "baseline_rss_kb": base.maxrss_kb,
+              "bytes_per_vu": (m.maxrss_kb - base.maxrss_kb) * 1024 / max(vus - 1, 1),
+              "built_s": built_s,
+              "all_running_s": built_s + reached if reached is not None else None,
+              "vus_created_per_s": vus / built_s if built_s > 0 else None,
+              "ended_s": m.wall_s - built_s - data["duration_seconds"]}
+    log(f"  {vus} sleeping VUs: built in {built_s:.2f} s, all running {reached} s later, peak "
+        f"{m.maxrss_kb / 1024:.0f} MiB ({result['bytes_per_vu']:.0f} bytes per VU), "
+        f"a {hold} s test took {m.wall_s:.1f} s, {result['ended_s']:.2f} s of it after the end")
+    return result
+
+
+def threads(args, work, log):
+    """lueng's scripted VU against nginx with --threads 1, 2 and the core count: req/s
+    and CPU per request. nginx runs on the same machine, so with fewer free cores than
+    threads + 1 the figures show contention, not scaling (the report says so)."""
+    cores = os.cpu_count() or 1
+    counts = sorted({1, 2, cores})
+    server = Nginx(args.server_core)
+    rows = {n: [] for n in counts}
+    try:
+        for round_ in range(1, args.rounds + 1):
+            for n in counts:
+                result_path = work / f"threads-{n}.json"
+                argv = [str(args.lueng), "run", "--quiet", "--threads", str(n), "-u",
+                        str(args.connections), "-d", f"{args.duration}s", "-e",
+                        f"URL={server.url}", "--summary-export", str(result_path),
+                        str(HERE / "scripts" / "get_check.lua")]
+                m = run_measured(argv, timeout=args.duration * 4 + 60)
+                requests, failed, _ = lueng_result(result_path)
+                rows[n].append({"req_per_s": requests / args.duration,
+                                "cpu_us_per_req": m.cpu_s * 1e6 / requests if requests else None,
+                                "failed": failed})
+                log(f"  round {round_} --threads {n}: {requests / args.duration:9.0f} req/s "
+                    f"{rows[n][-1]['cpu_us_per_req'] or 0:7.2f} us/req cpu")
+    finally:
+        server.close()
+    table = []
+    for n in counts:
+        runs = [r for r in rows[n] if r["cpu_us_per_req"]]
+        if runs:
+            table.append({"threads": n, "rounds": len(runs),
+                          "req_per_s": statistics.median(r["req_per_s"] for r in runs),
+                          "cpu_us_per_req": statistics.median(r["cpu_us_per_req"] for r in runs),
+                          "failed": sum(r["failed"] for r in runs)})
+    return {"cores": cores, "connections": args.connections, "duration_s": args.duration,
+            "rows": table}
+
+
 def write_guests_csv(path, rows):
     """A CSV of `rows` hotel guests, about 100 bytes a row, some fields quoted."""
     countries = ["AR", "BR", "MX", "CL", "ES", "US"]
@@ -908,6 +982,32 @@ def markdown(report):
                          f"({k['established_connections_seen']} seen) | {k['rss_kb'] / 1024:.1f} | "
                          f"{k['bytes_per_vu']:.0f} |")
         lines.append("")
+    mv = report.get("million")
+    if mv:
+        lines += [f"### {mv['vus']:,} sleeping VUs (--threads {mv['threads']}, a {mv['hold_s']} s test)",
+                  "", "| built in s | all running by s | VUs built per second | peak RSS MiB | "
+                  "bytes per VU | stopped and freed in s | wall time s | CPU s |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {mv['built_s']:.2f} | {mv['all_running_s'] or 0:.2f} | "
+                  f"{mv['vus_created_per_s'] or 0:,.0f} | {mv['peak_rss_kb'] / 1024:.0f} | "
+                  f"{mv['bytes_per_vu']:.0f} | {mv['ended_s']:.2f} | {mv['wall_s']:.1f} | "
+                  f"{mv['cpu_s']:.1f} |", "",
+                  "Built: from the launch to the test clock's start (every VU built, k6's init "
+                  "phase). All running: plus the first second of the result's time series "
+                  "with every VU running (rounded up to a second). Stopped and freed: the wall "
+                  "time after the test's end.", ""]
+    th = report.get("threads")
+    if th:
+        lines += [f"### --threads scaling: scripted VU against nginx, {th['connections']} VUs, "
+                  f"{th['duration_s']} s ({th['cores']} cores)", "",
+                  "| --threads | req/s | CPU µs/request | failed |", "|---:|---:|---:|---:|"]
+        for r in th["rows"]:
+            lines.append(f"| {r['threads']} | {r['req_per_s']:.0f} | "
+                         f"{r['cpu_us_per_req']:.2f} | {r['failed']} |")
+        lines += ["", f"nginx shares these {th['cores']} cores: with threads + 1 > cores the "
+                  "rows show contention for cores, not how lueng scales; CPU per request "
+                  "is what each added thread costs. Re-run on a machine with more cores "
+                  "than threads + nginx workers to read scaling.", ""]
     d = report.get("data-memory")
     if d:
         r = d["rss_kb"]
@@ -1014,8 +1114,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*",
-                        help="throughput, memory, data-memory, fidelity, startup, open-model "
-                             "(default: all)")
+                        help="throughput, memory, million, threads, data-memory, fidelity, "
+                             "startup, open-model (default: all)")
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     parser.add_argument("--lueng", type=Path, help="default: BUILD/lueng")
     parser.add_argument("--hotel-mock", type=Path, help="default: BUILD/tools/hotel-mock/hotel-mock")
@@ -1026,6 +1126,10 @@ def main():
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--memory-vus", type=int, nargs="+", default=[10000, 50000, 100000])
     parser.add_argument("--keep-alive-vus", type=int, default=10000)
+    parser.add_argument("--million-vus", type=int, default=1_000_000,
+                        help="million: sleeping VUs of one process")
+    parser.add_argument("--million-hold", type=int, default=5,
+                        help="million: seconds the test lasts")
     parser.add_argument("--data-rows", type=int, default=100000, help="data-memory: rows of the CSV")
     parser.add_argument("--data-vus", type=int, default=10000, help="data-memory: the many VUs")
     parser.add_argument("--latency-ms", type=float, default=10.0)
@@ -1065,7 +1169,8 @@ def main():
     mock = args.hotel_mock or args.build / "tools" / "hotel-mock" / "hotel-mock"
     args.hotel_mock = mock.resolve()
     args.out = args.out.resolve()
-    known = {"throughput": throughput, "memory": memory, "data-memory": data_memory,
+    known = {"throughput": throughput, "memory": memory, "million": million,
+             "threads": threads, "data-memory": data_memory,
              "fidelity": fidelity,
              "startup": startup, "open-model": open_model}
     sections = args.sections or list(known)

@@ -363,3 +363,33 @@ TEST_CASE("a kept body may not pass its limit, decoded or not") {
   CHECK(feed_in_steps(reader, eof_delimited, 4) == Result::kError);
   CHECK(out.error_code == ErrorCode::kResponseTooLarge);
 }
+
+TEST_CASE("header names and values survive any split of the head, a 100 Continue and a fold") {
+  const std::string wire =
+      "HTTP/1.1 100 Continue\r\nX-Interim: a\r\n\r\n"
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Length: 2\r\n"
+      "X-Long-Header-Name: value with spaces  \r\n"
+      "X-Folded: one\r\n two\r\n"
+      "Empty:\r\n"
+      "\r\n"
+      "ok";
+  for (size_t step = 1; step <= wire.size(); ++step) {
+    INFO("step " << step);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    Result result = feed_in_steps(reader, wire, step);
+    REQUIRE(result == Result::kComplete);
+    CHECK(out.status == 200);
+    CHECK(out.body == "ok");
+    REQUIRE(out.header_count() == 4);
+    CHECK(out.header_name(1) == "X-Long-Header-Name");
+    CHECK(out.header_value(1) == "value with spaces");
+    CHECK(out.header("x-interim").empty());
+    CHECK(out.header_value(2).substr(0, 3) == "one");
+    CHECK(out.header_value(2).substr(out.header_value(2).size() - 3) == "two");
+    CHECK(out.header_name(3) == "Empty");
+    CHECK(out.header_value(3).empty());
+  }
+}
