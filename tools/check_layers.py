@@ -24,10 +24,13 @@ USES = {
     "engine/report": ["engine/analysis"],
     # Outputs are finished with the result model (Output::finish), so the
     # streaming ones and the adapter for rendered reports see it; never a report.
-    "engine/output": ["engine/result"],
+    # Prometheus remote write pushes over lueng's own HTTP client.
+    "engine/output": ["engine/result", "engine/http"],
     "engine/exec": ["engine/output", "engine/result", "engine/http"],
     "bindings": ["engine/exec"],
-    "engine/cli": ["bindings", "engine/report"],
+    # The live dashboard's server renders the run so far as the reports' numbers.
+    "engine/dashboard": ["engine/analysis"],
+    "engine/cli": ["bindings", "engine/report", "engine/dashboard"],
     "tools/hotel-mock": ["engine/common"],
 }
 

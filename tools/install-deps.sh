@@ -13,11 +13,13 @@ set -euo pipefail
 # binary needs comes from one of these.
 runtime=(
   libluajit2-5.1-2 libuv1 libssl3 zlib1g libfmt9 libcsv3 libstdc++6
+  libprotobuf-lite32 libsnappy1v5
 )
 build=(
   build-essential cmake pkg-config ninja-build
   libluajit2-5.1-dev libuv1-dev node-llhttp libssl-dev zlib1g-dev
   libcli11-dev libfmt-dev rapidjson-dev libcsv-dev
+  libprotobuf-dev protobuf-compiler libsnappy-dev
 )
 all=(
   "${build[@]}" catch2
@@ -26,6 +28,9 @@ all=(
   # The integration tests read lueng's reports with other tools' own readers:
   # junitparser for JUnit XML, Locust for its CSV columns.
   python3-junitparser python3-locust
+  # --out prometheus-rw, the dashboard's queries and the alert rules are tested
+  # against a real Prometheus and with promtool.
+  prometheus
   # make fuzz: clang 14 and its runtime libraries (libFuzzer, ASan, UBSan), which
   # clang only recommends.
   clang libclang-rt-14-dev

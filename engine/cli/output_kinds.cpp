@@ -2,6 +2,7 @@
 
 #include "engine/output/csv_output.hpp"
 #include "engine/output/json_output.hpp"
+#include "engine/output/prometheus_rw_output.hpp"
 #include "engine/output/rendered_file.hpp"
 #include "engine/report/html_report.hpp"
 #include "engine/report/junit_report.hpp"
@@ -60,6 +61,10 @@ const std::vector<OutputKind>& output_kinds() {
        open_markdown, true},
       {"junit", "JUnit XML: a test case per SLO and per check, at the end of the run", open_junit,
        true},
+      {"prometheus-rw",
+       "Prometheus remote write as the run goes, k6's naming (=URL, default "
+       "http://127.0.0.1:9090/api/v1/write; docs/outputs.md)",
+       output::open_prometheus_rw_output, false, true},
   };
   return kinds;
 }
@@ -75,6 +80,12 @@ std::string parse_output_target(std::string_view text, OutputTarget* target) {
   std::string known;
   for (const auto& kind : output_kinds())
     known += (known.empty() ? "" : ", ") + std::string(kind.name);
+  if (eq == std::string_view::npos)
+    if (const OutputKind* kind = find_output_kind(text); kind && kind->target_optional) {
+      target->kind = std::string(text);
+      target->target.clear();
+      return "";
+    }
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == text.size())
     return "--out expects KIND=FILE, got '" + std::string(text) + "' (kinds: " + known + ")";
   std::string_view kind = text.substr(0, eq);

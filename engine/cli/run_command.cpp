@@ -9,6 +9,7 @@
 #include "engine/analysis/compare.hpp"
 #include "engine/analysis/findings.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/cli/live_dashboard.hpp"
 #include "engine/cli/output_kinds.hpp"
 #include "engine/cli/run_flags.hpp"
 #include "engine/cli/summary_hook.hpp"
@@ -76,7 +77,9 @@ int run_command(const std::vector<std::string>& args) {
   app.option("--tolerance", tolerance_text, "regression tolerance for --baseline (default 10%)");
   bool strict = false;
   app.flag("--strict", strict, "an SLO with status WARNING fails the run (exit 1)");
-  if (auto status = app.parse(args, "run")) return *status;
+  DashboardFlags dashboard_flags;
+  add_dashboard_flags(app, dashboard_flags);
+  if (auto status = app.parse(take_bare_dashboard(args, dashboard_flags), "run")) return *status;
 
   std::vector<OutputTarget> targets;
   for (const std::string& text : outs) {
@@ -117,6 +120,11 @@ int run_command(const std::vector<std::string>& args) {
         !problem.empty())
       return usage_error("run", problem);
   config.samples = outputs.sample_writer();
+  // Listening before the run: a port in use fails at once.
+  LiveDashboard dashboard;
+  if (std::string problem = dashboard.open(dashboard_flags); !problem.empty())
+    return usage_error("run", problem);
+  dashboard.wire(config);
 
   std::string why = "must not be negative";
   auto interval = parse_flag_duration(export_interval, &why);
@@ -213,6 +221,8 @@ int run_command(const std::vector<std::string>& args) {
     result.exit_code = kExitScriptError;
   }
 
+  dashboard.finish(result);
+
   bool written = true;
   for (const std::string& problem : outputs.finish(result)) {
     fprintf(stderr, "lueng run: %s\n", problem.c_str());
@@ -255,9 +265,10 @@ int run_command(const std::vector<std::string>& args) {
     std::string error;
     if (!result::write_result_file(result, flags.summary_export, &error)) {
       fprintf(stderr, "lueng run: %s\n", error.c_str());
-      return finish(kExitInvalidConfig);
+      written = false;
     }
   }
+  dashboard.linger(*signals);
   return finish(written ? result.exit_code : kExitInvalidConfig);
 }
 

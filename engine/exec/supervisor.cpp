@@ -46,6 +46,12 @@ void Supervisor::run() {
         reinterpret_cast<uv_handle_t*>(&grace_), reinterpret_cast<uv_handle_t*>(&start_time_)})
     h->data = this;
   signal_poll_.emplace(&loop_, signals_, [this](int count) { on_signal(count); });
+  if (side_loop && uv_poll_init(&loop_, &side_poll_, uv_backend_fd(side_loop)) == 0) {
+    side_poll_.data = this;
+    side_polling_ = uv_poll_start(&side_poll_, UV_READABLE, on_side_loop) == 0;
+    if (!side_polling_) uv_close(reinterpret_cast<uv_handle_t*>(&side_poll_), nullptr);
+    run_side_loop();  // what waited for the main loop
+  }
   shared_.listen(&done_);
   try {
     for (auto& worker : workers_) worker->start();
@@ -63,10 +69,23 @@ void Supervisor::close() {
   closed_ = true;
   shared_.listen(nullptr);
   signal_poll_->close();
+  if (side_polling_) uv_close(reinterpret_cast<uv_handle_t*>(&side_poll_), nullptr);
+  side_polling_ = false;
   for (uv_handle_t* h :
        {reinterpret_cast<uv_handle_t*>(&done_), reinterpret_cast<uv_handle_t*>(&tick_),
         reinterpret_cast<uv_handle_t*>(&grace_), reinterpret_cast<uv_handle_t*>(&start_time_)})
     uv_close(h, nullptr);
+}
+
+// A pass of a loop registers the descriptors its callbacks started watching
+// (a connection just accepted) and runs the callbacks of writes it finished
+// only on the next pass: three passes serve a request without waiting a tick.
+void Supervisor::run_side_loop() {
+  for (int pass = 0; pass < 3; ++pass) uv_run(side_loop, UV_RUN_NOWAIT);
+}
+
+void Supervisor::on_side_loop(uv_poll_t* poll, int, int) {
+  static_cast<Supervisor*>(poll->data)->run_side_loop();
 }
 
 void Supervisor::on_done(uv_async_t* async) {
@@ -192,6 +211,8 @@ void Supervisor::on_tick(uv_timer_t* timer) {
     self->next_checkpoint_ += self->checkpoint_seconds;
     self->checkpoint();
   }
+  if (self->each_second) self->each_second();
+  if (self->side_loop) self->run_side_loop();  // its timers
   if (!self->stopping_now_ && elapsed > self->deadline_seconds + kDeadlineMargin) {
     fprintf(stderr,
             "\n  WARN the test ran past its longest possible end (%.0fs): stopping it at once\n",

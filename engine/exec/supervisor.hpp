@@ -40,6 +40,13 @@ class Supervisor {
   // Called every `checkpoint_seconds` of the test (0: never): the partial result file.
   std::function<void()> checkpoint;
   double checkpoint_seconds = 0;
+  // Called every second of the load, after the second's books are kept: the live
+  // dashboard's numbers.
+  std::function<void()> each_second;
+  // A libuv loop of the caller's that this loop runs (UV_RUN_NOWAIT) whenever its
+  // backend descriptor is readable and at every tick: the live dashboard's
+  // server, served from the main thread without a thread of its own.
+  uv_loop_t* side_loop = nullptr;
   // Seconds after which the test ends as if its scenarios were over (0: never):
   // LUENG_MAX_DURATION, for running long examples briefly.
   double stop_after_seconds = 0;
@@ -68,6 +75,8 @@ class Supervisor {
   static void on_tick(uv_timer_t* timer);
   static void on_grace_over(uv_timer_t* timer);
   static void on_start_time(uv_timer_t* timer);
+  static void on_side_loop(uv_poll_t* poll, int status, int events);
+  void run_side_loop();
   void release_at_start_time();
   void on_signal(int count);
   void release();
@@ -96,6 +105,8 @@ class Supervisor {
   uv_loop_t loop_;
   uv_async_t done_;
   uv_timer_t tick_, grace_, start_time_;
+  uv_poll_t side_poll_;
+  bool side_polling_ = false;
   std::optional<SignalPoll> signal_poll_;
 };
 

@@ -396,6 +396,9 @@ void TestRun::run_workers(result::RunResult& result) {
     supervisor.checkpoint_seconds = config_.checkpoint_seconds;
     supervisor.checkpoint = [&] { config_.checkpoint(partial_result(result, supervisor)); };
   }
+  if (config_.live)
+    supervisor.each_second = [&] { config_.live(partial_result(result, supervisor)); };
+  supervisor.side_loop = config_.side_loop;
   supervisor.stop_after_seconds = config_.max_test_seconds;
   if (config_.start_at_unix_ms) supervisor.start_at_unix_ms = *config_.start_at_unix_ms;
   supervisor.run();

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <uv.h>
+
 #include "engine/exec/options.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/script.hpp"
@@ -33,6 +35,12 @@ struct TestRunConfig {
   // the callback's to complete: the result file written during a long run.
   std::function<void(result::RunResult partial)> checkpoint;
   double checkpoint_seconds = 60;
+  // The live dashboard: `live` is called every second of the load with the
+  // result so far (partial, as for checkpoint), and `side_loop`, a libuv loop of
+  // the caller's, is run by the main thread's loop during the load
+  // (Supervisor::side_loop).
+  std::function<void(result::RunResult partial)> live;
+  uv_loop_t* side_loop = nullptr;
   // This process's execution segment (the whole test by default) and how the
   // command line gave it, for the result file (none for the whole test).
   ExecutionTuple segment;

@@ -17,10 +17,10 @@ double milliseconds_since(uint64_t start_ns) {
   return static_cast<double>(uv_hrtime() - start_ns) / 1e6;
 }
 
-uint64_t timeout_milliseconds(double seconds) {
+uint64_t timeout_nanoseconds(double seconds) {
   // At least 1 ms so a tiny timeout still lets the loop run once; capped at a year
   // so the conversion cannot overflow.
-  return static_cast<uint64_t>(std::clamp(std::ceil(seconds * 1000.0), 1.0, 3.2e10));
+  return static_cast<uint64_t>(std::clamp(std::ceil(seconds * 1000.0), 1.0, 3.2e10)) * 1'000'000;
 }
 
 sockaddr_storage with_port(const sockaddr_storage& address, uint16_t port) {
@@ -64,7 +64,8 @@ void Exchange::start(const Request& request, ResponseData& out, ResponseHandler*
   handler_ = handler;
   retried_ = false;
   start_ns_ = uv_hrtime();
-  if (request.timeout_seconds > 0) timer_.start(timeout_milliseconds(request.timeout_seconds));
+  if (request.timeout_seconds > 0)
+    timer_.set_deadline(start_ns_ + timeout_nanoseconds(request.timeout_seconds), start_ns_);
 
   // Anything that finishes the request before start() returns (bad URL, a write
   // failing at once) is delivered from the timer on the next loop iteration.
@@ -75,7 +76,7 @@ void Exchange::start(const Request& request, ResponseData& out, ResponseHandler*
     acquire_connection();
   }
   inside_start_ = false;
-  if (delivery_pending_) timer_.start(0);
+  if (delivery_pending_) timer_.fire_soon();
 }
 
 void Exchange::abandon() {
@@ -280,7 +281,7 @@ void Exchange::fail(ErrorCode code, std::string_view message) {
 }
 
 void Exchange::finish() {
-  timer_.stop();
+  timer_.clear();
   phase_ = Phase::kIdle;
   active_ = nullptr;
   addresses_ = nullptr;

@@ -63,6 +63,8 @@ struct OutputKind {
   std::unique_ptr<Output> (*open)(const std::string& target, std::string* error);
   // Made from the result model alone: `lueng report RESULT --NAME FILE` offers it.
   bool from_result_file = false;
+  // `--out NAME` alone is valid: open() gets "" and uses its default target.
+  bool target_optional = false;
 };
 
 }  // namespace lueng::output

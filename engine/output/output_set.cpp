@@ -9,7 +9,7 @@ OutputSet::~OutputSet() {
 }
 
 std::string OutputSet::add(const OutputKind& kind, const std::string& target, std::string flag) {
-  if (flag.empty()) flag = "--out " + std::string(kind.name) + "=" + target;
+  if (flag.empty()) flag = "--out " + std::string(kind.name) + (target.empty() ? "" : "=" + target);
   std::string error;
   std::unique_ptr<Output> output = kind.open(target, &error);
   if (!output) return flag + ": " + error;

@@ -269,6 +269,18 @@ def hotel_mock_request_seeds():
     }
 
 
+def dashboard_request_seeds():
+    return {
+        "page": b"GET / HTTP/1.1\r\nHost: 127.0.0.1:5665\r\nAccept: text/html\r\n\r\n" + reads(),
+        "events": (b"GET /events HTTP/1.1\r\nHost: 127.0.0.1:5665\r\nAccept: text/event-stream\r\n"
+                   b"Cache-Control: no-cache\r\n\r\n" + reads(5, 17, 1)),
+        "post-body": b"POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody" + reads(3),
+        "http10": b"GET /index.html?x=1 HTTP/1.0\r\n\r\n" + reads(),
+        "garbage": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + reads(),
+        "large-head": b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 9000 + b"\r\n\r\n" + reads(64, 64),
+    }
+
+
 def csv_table_seeds():
     """CSV texts; the last byte chooses the options: bit 0 a header, bits 1-2 the
     separator (, ; tab |), bit 3 column 1 a number, bit 4 column 2 a boolean."""
@@ -292,6 +304,7 @@ def main():
         "json": json_seeds(),
         "csv_table": csv_table_seeds(),
         "result_reader": result_reader_seeds(), "hotel_mock_request": hotel_mock_request_seeds(),
+        "dashboard_request": dashboard_request_seeds(),
     }
     for target, seeds in targets.items():
         directory = os.path.join(HERE, "corpus", target)
