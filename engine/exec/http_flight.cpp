@@ -213,7 +213,11 @@ void HttpFlight::on_response(http::ResponseData& response) {
     done.url.assign(redirects_state_->hop_url_text);
   }
   done.method.assign(method_);
-  keep_request(done);
+  // Nothing to keep (the common request) when neither this nor the response's
+  // last request had headers or a body.
+  if (!headers_.empty() || !body_.empty() || !done.request_headers.empty() ||
+      !done.request_body.empty())
+    keep_request(done);
   Listener* listener = listener_;
   call_ = nullptr;
   listener_ = nullptr;

@@ -156,7 +156,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   sink.add(kDataSent, id, static_cast<double>(response.bytes_sent), now);
   sink.add(kDataReceived, id, static_cast<double>(response.bytes_received), now);
 
-  report_first_network_error(worker, call, method, response);
+  if (response.status == 0) report_first_network_error(worker, call, method, response);
   vu.scenario().count_request(!expected);
   IntervalStats& interval = worker.interval(now);
   ++interval.requests;
