@@ -1,5 +1,6 @@
 #include "bindings/http_vu.hpp"
 
+#include "bindings/lua_interrupt.hpp"
 #include "bindings/modules.hpp"
 #include "engine/exec/http_options.hpp"
 #include "engine/exec/response_pool.hpp"
@@ -28,10 +29,17 @@ void HttpVu::close() {
   if (batch_) batch_->abandon();
 }
 
-exec::HttpCall& HttpVu::prepare_call() {
+void HttpVu::reset_call(lua_State* L, exec::HttpCall& call) {
   const exec::HttpOptions& options = vu_.http_options();
-  call_.reset(options.discard_response_bodies, options.max_redirects,
-              options.max_response_body_size);
+  call.reset(options.discard_response_bodies, options.max_redirects,
+             options.max_response_body_size);
+  if (!callback_) callback_ = &response_callback_setting(L);
+  call.expected = callback_->expected;
+  call.response_callback = callback_->judged;
+}
+
+exec::HttpCall& HttpVu::prepare_call(lua_State* L) {
+  reset_call(L, call_);
   return call_;
 }
 
@@ -40,12 +48,10 @@ LuaOperation& HttpVu::send(lua_State* L, int hold_ref) {
   return request_;
 }
 
-exec::HttpCall& HttpVu::prepare_batch_entry(size_t index) {
+exec::HttpCall& HttpVu::prepare_batch_entry(lua_State* L, size_t index) {
   if (!batch_) batch_ = std::make_unique<exec::HttpBatch>(vu_, flight_);
-  const exec::HttpOptions& options = vu_.http_options();
   exec::HttpCall& call = batch_->entry(index);
-  call.reset(options.discard_response_bodies, options.max_redirects,
-             options.max_response_body_size);
+  reset_call(L, call);
   return call;
 }
 
@@ -69,7 +75,14 @@ void HttpVu::Request::on_flight_done(exec::HttpFlight&) {
 }
 
 int HttpVu::Request::push_results(lua_State* L) {
-  push_response(L, owner_.flight_.response(), &owner_.vu_.responses());
+  exec::PooledResponse* response = owner_.flight_.response();
+  if (owner_.call_.throw_on_error && response->data.status == 0 &&
+      response->data.error_code != http::ErrorCode::kNone) {
+    // params.throw: a Lua error in place of the error response, as k6 throws.
+    std::string message = response->method + " " + response->url + ": " + response->data.error;
+    raise_when_resumed(L, message);
+  }
+  push_response(L, response, &owner_.vu_.responses());
   response_ = nullptr;
   return 1;
 }

@@ -5,6 +5,7 @@
 
 #include <lua.hpp>
 
+#include "bindings/http_response_callback.hpp"
 #include "bindings/lua_operation.hpp"
 #include "engine/exec/http_batch.hpp"
 #include "engine/exec/http_call.hpp"
@@ -38,8 +39,9 @@ class HttpVu final : public exec::VuModuleState {
   // noCookiesReset says otherwise.
   http::CookieJar& cookies() { return cookies_; }
 
-  // A request's storage, reset to the run's defaults (options).
-  exec::HttpCall& prepare_call();
+  // A request's storage, reset to the run's defaults (options) and the state's
+  // response callback (http.setResponseCallback) of `L`.
+  exec::HttpCall& prepare_call(lua_State* L);
   // Sends the prepared call; the VU then waits for the returned operation, whose
   // result is the response userdata. `hold_ref` (a registry reference of `L`, or
   // LUA_NOREF) keeps what the call points at (its params.jar) alive until the
@@ -49,7 +51,7 @@ class HttpVu final : public exec::VuModuleState {
   // http.batch(): entries 0..count-1 are filled, then sent together; the result
   // is the table of responses. `input_ref` (a registry reference of `L` to the
   // script's table) gives the result its shape and is released either way.
-  exec::HttpCall& prepare_batch_entry(size_t index);
+  exec::HttpCall& prepare_batch_entry(lua_State* L, size_t index);
   LuaOperation& send_batch(lua_State* L, size_t count, int input_ref);
 
   void on_iteration_start() override;
@@ -92,7 +94,11 @@ class HttpVu final : public exec::VuModuleState {
     int input_ref_ = LUA_NOREF;
   };
 
+  // Resets `call` to the run's defaults and the response callback.
+  void reset_call(lua_State* L, exec::HttpCall& call);
+
   exec::Vu& vu_;
+  const ResponseCallbackSetting* callback_ = nullptr;  // of the state, found on first use
   exec::HttpCall call_;
   http::CookieJar cookies_;
   exec::HttpFlight flight_;                 // after cookies_, which it uses

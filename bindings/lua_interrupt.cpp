@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <mutex>
+#include <string>
 
 namespace lueng::bindings {
 
@@ -56,6 +57,48 @@ void interrupt_lua_on(pthread_t thread) {
 
 bool is_interruption(lua_State* L, int index) {
   return lua_touserdata(L, index) == &kInterruptionKey;
+}
+
+namespace {
+
+thread_local std::string t_pending_error;
+
+// The interruption's signal handler must not slip in between looking at the
+// hook and replacing it.
+class InterruptBlock {
+ public:
+  InterruptBlock() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, interrupt_signal());
+    pthread_sigmask(SIG_BLOCK, &set, &old_);
+  }
+  ~InterruptBlock() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  InterruptBlock(const InterruptBlock&) = delete;
+  InterruptBlock& operator=(const InterruptBlock&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
+void raise_pending(lua_State* L, lua_Debug*) {
+  {
+    InterruptBlock block;
+    if (lua_gethook(L) == raise_pending) lua_sethook(L, nullptr, 0, 0);
+  }
+  luaL_where(L, 0);
+  lua_pushlstring(L, t_pending_error.data(), t_pending_error.size());
+  lua_concat(L, 2);
+  lua_error(L);
+}
+
+}  // namespace
+
+void raise_when_resumed(lua_State* L, std::string_view message) {
+  InterruptBlock block;
+  if (lua_gethook(L) != nullptr) return;  // an interruption is armed
+  t_pending_error.assign(message);
+  lua_sethook(L, raise_pending, LUA_MASKCOUNT, 1);
 }
 
 }  // namespace lueng::bindings

@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <string_view>
+
 #include <lua.hpp>
 
 namespace lueng::bindings {
@@ -27,5 +29,14 @@ void interrupt_lua_on(pthread_t thread);
 
 // True when the value at `index` is the error the interruption raised.
 bool is_interruption(lua_State* L, int index);
+
+// How a module function that yielded raises an error once its coroutine `L` is
+// resumed (a C function cannot run again after lua_yield): a one-shot count hook
+// raises `message`, with the script's file:line, at the next interpreted
+// instruction, which is the caller's code right after the call (a call of a C
+// function is never part of a JIT trace). Call it from the operation's
+// push_results, just before the resume. Does nothing while an interruption is
+// armed: that error wins. Costs nothing to code that never calls it.
+void raise_when_resumed(lua_State* L, std::string_view message);
 
 }  // namespace lueng::bindings

@@ -9,24 +9,34 @@
 #include <string>
 #include <vector>
 
+#include <uv.h>
+
+#include "bindings/http_response_callback.hpp"
 #include "bindings/http_vu.hpp"
 #include "bindings/lua_json.hpp"
 #include "bindings/modules.hpp"
 #include "engine/common/byte_size.hpp"
 #include "engine/common/closest_name.hpp"
 #include "engine/common/duration.hpp"
+#include "engine/common/json_parse.hpp"
+#include "engine/common/json_selector.hpp"
 #include "engine/exec/http_batch.hpp"
 #include "engine/exec/response_pool.hpp"
+#include "engine/exec/samples.hpp"
 #include "engine/http/ascii.hpp"
 #include "engine/http/cookie_jar.hpp"
 #include "engine/http/field_syntax.hpp"
+#include "engine/http/request_compression.hpp"
+#include "engine/http/status_text.hpp"
+#include "engine/http/url.hpp"
 
 namespace lueng::bindings {
 
 namespace {
 
 constexpr const char* kResponseType = "lueng.Response";
-const char kNoCacheKey = 0;  // address used as a registry key
+constexpr const char* kUrlType = "lueng.URL";  // what http.url() returns
+const char kNoCacheKey = 0;                    // address used as a registry key
 
 struct LuaResponse {
   exec::PooledResponse* response;
@@ -91,7 +101,11 @@ const std::vector<std::string_view> kParamNames = {"headers",
                                                    "maxResponseBodySize",
                                                    "max_response_body_size",
                                                    "jar",
-                                                   "cookies"};
+                                                   "cookies",
+                                                   "auth",
+                                                   "compression",
+                                                   "throw",
+                                                   "responseCallback"};
 
 // Names a key of params that is no parameter (header=, tag=, timout=), once per
 // key and process, with the parameter it may be a typo of.
@@ -218,6 +232,36 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
   if (!lua_isnil(L, -1)) call.jar = read_jar_param(L, lua_gettop(L), fn);
   lua_pop(L, 1);
 
+  lua_getfield(L, index, "auth");
+  if (!lua_isnil(L, -1)) {
+    std::string_view auth = lua_type(L, -1) == LUA_TSTRING ? to_view(L, -1) : std::string_view();
+    // Basic credentials come from the URL (http://user:password@host/), as in k6.
+    if (auth == "digest" || auth == "ntlm")
+      luaL_error(L,
+                 "%s: params.auth \"%s\" is not supported by lueng: only \"basic\", with the "
+                 "credentials in the URL (http://user:password@host/)",
+                 fn, auth.data());
+    if (auth != "basic")
+      luaL_error(L, "%s: params.auth must be \"basic\" (the credentials go in the URL)", fn);
+  }
+  lua_pop(L, 1);
+
+  lua_getfield(L, index, "compression");
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    call.compression.assign(to_view(L, -1));
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "%s: params.compression must be a string (\"gzip\", \"deflate\")", fn);
+  }
+  lua_pop(L, 1);
+
+  lua_getfield(L, index, "throw");
+  if (!lua_isnil(L, -1)) call.throw_on_error = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
+
+  lua_getfield(L, index, "responseCallback");
+  if (!lua_isnil(L, -1)) read_response_callback_param(L, lua_gettop(L), call, fn);
+  lua_pop(L, 1);
+
   lua_getfield(L, index, "cookies");
   if (lua_istable(L, -1)) {
     lua_pushnil(L);
@@ -245,14 +289,61 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
   lua_pop(L, 1);
 }
 
+// Whether the value at `index` is an http.url() value: a table { url, name }
+// with the metatable of kUrlType.
+bool is_url_value(lua_State* L, int index) {
+  if (!lua_istable(L, index) || !lua_getmetatable(L, index)) return false;
+  luaL_getmetatable(L, kUrlType);
+  bool same = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return same;
+}
+
+// An http.url() value at `index`: its URL text set into the call and its
+// template as the name tag (params.tags.name, read later, still wins).
+void set_template_url(lua_State* L, exec::HttpCall& call, int index, const char* fn) {
+  if (!is_url_value(L, index))
+    luaL_error(L, "%s: the URL must be a string or an http.url() value", fn);
+  lua_getfield(L, index, "url");
+  if (std::string error; !call.set_url(to_view(L, -1), &error))
+    luaL_error(L, "%s: %s", fn, error.c_str());
+  lua_getfield(L, index, "name");
+  http::redact_url(to_view(L, -1), call.name_tag);
+  call.name_from_script = true;
+  lua_pop(L, 2);
+}
+
+// params.compression: the body compressed, and the Content-Encoding that says
+// how, unless the script set one (which must then say the same, as k6 requires).
+void compress_call_body(lua_State* L, exec::HttpCall& call, const char* fn) {
+  std::string error;
+  if (!call.compressor.compress(call.compression, call.body, call.content_encoding, &error))
+    luaL_error(L, "%s: params.compression: %s", fn, error.c_str());
+  for (const http::Header& header : call.headers()) {
+    if (!http::ascii_iequals(header.name, "Content-Encoding")) continue;
+    if (header.value != call.content_encoding)
+      luaL_error(L,
+                 "%s: there's a mismatch between the desired compression \"%s\" and the "
+                 "Content-Encoding header \"%s\" the script set",
+                 fn, call.content_encoding.c_str(), std::string(header.value).c_str());
+    return;
+  }
+  call.add_header("Content-Encoding", call.content_encoding);
+}
+
 // Copies one request's method, url, body and params from the Lua stack into `call`.
 void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int url_index,
                int body_index, int params_index, const char* fn) {
   check_method(L, method, fn);
   call.method.assign(method);
-  if (lua_type(L, url_index) != LUA_TSTRING) luaL_error(L, "%s: the URL must be a string", fn);
-  if (std::string error; !call.set_url(to_view(L, url_index), &error))
-    luaL_error(L, "%s: %s", fn, error.c_str());
+  if (lua_type(L, url_index) == LUA_TSTRING) {
+    if (std::string error; !call.set_url(to_view(L, url_index), &error))
+      luaL_error(L, "%s: %s", fn, error.c_str());
+  } else if (lua_type(L, url_index) == LUA_TTABLE) {
+    set_template_url(L, call, url_index, fn);
+  } else {
+    luaL_error(L, "%s: the URL must be a string", fn);
+  }
   if (body_index && !lua_isnoneornil(L, body_index)) {
     if (!lua_isstring(L, body_index))
       luaL_error(L, "%s: the body must be a string (encode tables with lueng.json)", fn);
@@ -260,6 +351,7 @@ void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int 
   }
   read_params(L, params_index, call, fn);
   if (call.name_tag.empty()) call.name_tag.assign(call.url_name());
+  if (!call.compression.empty()) compress_call_body(L, call, fn);
 }
 
 void upper_case(std::string& text) {
@@ -271,7 +363,7 @@ int send(lua_State* L, std::string_view method, int url_index, int body_index, i
          const char* fn) {
   exec::Vu& vu = running_vu(L, fn);
   HttpVu& http = HttpVu::of(vu);
-  exec::HttpCall& call = http.prepare_call();
+  exec::HttpCall& call = http.prepare_call(L);
   fill_call(L, call, method, url_index, body_index, params_index, fn);
   // The VU's coroutine drops its arguments when it yields: the request holds its
   // own jar until the response is back.
@@ -315,7 +407,7 @@ int http_request(lua_State* L) {
 // { method = , url = , body = , params = }; or k6's tuple { method, url, body, params }.
 void fill_batch_entry(lua_State* L, exec::HttpCall& call, int entry, const char* fn) {
   int type = lua_type(L, entry);
-  if (type == LUA_TSTRING) {
+  if (type == LUA_TSTRING || is_url_value(L, entry)) {
     fill_call(L, call, "GET", entry, 0, 0, fn);
     return;
   }
@@ -377,13 +469,13 @@ int http_batch(lua_State* L) {
   if (is_sequence(L, 1, length)) {
     for (size_t i = 1; i <= length; ++i) {
       lua_rawgeti(L, 1, static_cast<int>(i));
-      fill_batch_entry(L, http.prepare_batch_entry(count++), 2, fn);
+      fill_batch_entry(L, http.prepare_batch_entry(L, count++), 2, fn);
       lua_pop(L, 1);
     }
   } else {
     lua_pushnil(L);
     while (lua_next(L, 1) != 0) {
-      fill_batch_entry(L, http.prepare_batch_entry(count++), 3, fn);
+      fill_batch_entry(L, http.prepare_batch_entry(L, count++), 3, fn);
       lua_pop(L, 1);
     }
   }
@@ -497,8 +589,118 @@ void push_cookies(lua_State* L, const exec::PooledResponse& r) {
   }
 }
 
+// k6's res.request: { method, url, body, headers = { Name = { values } },
+// cookies = { name = { { name, value, replace } } } } of the last hop sent.
+void push_request(lua_State* L, const exec::PooledResponse& r) {
+  lua_createtable(L, 0, 5);
+  lua_pushlstring(L, r.method.data(), r.method.size());
+  lua_setfield(L, -2, "method");
+  lua_pushlstring(L, r.url.data(), r.url.size());
+  lua_setfield(L, -2, "url");
+  lua_pushlstring(L, r.request_body.data(), r.request_body.size());
+  lua_setfield(L, -2, "body");
+  lua_newtable(L);  // headers
+  lua_newtable(L);  // cookies
+  bool has_user_agent = false;
+  std::string_view flat = r.request_headers;
+  while (!flat.empty()) {
+    size_t name_end = flat.find('\0');
+    size_t value_end = flat.find('\0', name_end + 1);
+    std::string name = canonical_header(flat.substr(0, name_end));
+    std::string_view value = flat.substr(name_end + 1, value_end - name_end - 1);
+    flat.remove_prefix(value_end + 1);
+    lua_getfield(L, -2, name.c_str());
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -4, name.c_str());
+    }
+    lua_pushlstring(L, value.data(), value.size());
+    lua_rawseti(L, -2, static_cast<int>(lua_objlen(L, -2) + 1));
+    lua_pop(L, 1);
+    if (name == "User-Agent") has_user_agent = true;
+    if (name != "Cookie") continue;
+    while (!value.empty()) {  // "a=1; b=2"
+      size_t end = value.find(';');
+      std::string_view pair = value.substr(0, end);
+      value = end == std::string_view::npos ? std::string_view() : value.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      size_t eq = pair.find('=');
+      if (pair.empty() || eq == std::string_view::npos) continue;
+      std::string cookie(pair.substr(0, eq));
+      lua_getfield(L, -1, cookie.c_str());
+      if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, cookie.c_str());
+      }
+      lua_createtable(L, 0, 3);
+      lua_pushlstring(L, cookie.data(), cookie.size());
+      lua_setfield(L, -2, "name");
+      lua_pushlstring(L, pair.data() + eq + 1, pair.size() - eq - 1);
+      lua_setfield(L, -2, "value");
+      lua_pushboolean(L, 0);
+      lua_setfield(L, -2, "replace");
+      lua_rawseti(L, -2, static_cast<int>(lua_objlen(L, -2) + 1));
+      lua_pop(L, 1);
+    }
+  }
+  lua_setfield(L, -3, "cookies");
+  // The User-Agent the connection adds (the run's userAgent) is not kept per
+  // response: it is the same for every request the script did not give one.
+  exec::Vu* vu = exec::Vu::running();
+  if (!has_user_agent && vu && !vu->http_client().user_agent().empty()) {
+    lua_createtable(L, 1, 0);
+    const std::string& agent = vu->http_client().user_agent();
+    lua_pushlstring(L, agent.data(), agent.size());
+    lua_rawseti(L, -2, 1);
+    lua_setfield(L, -2, "User-Agent");
+  }
+  lua_setfield(L, -2, "headers");
+}
+
+// The peer's address as text (no brackets for IPv6) and its port; false when
+// the request reached no connection.
+bool remote_address(const http::ResponseData& data, char (&text)[64], int& port) {
+  const sockaddr* address = data.remote.get();
+  if (address->sa_family == AF_INET) {
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+    uv_ip4_name(v4, text, sizeof text);
+    port = ntohs(v4->sin_port);
+    return true;
+  }
+  if (address->sa_family == AF_INET6) {
+    const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+    uv_ip6_name(v6, text, sizeof text);
+    port = ntohs(v6->sin6_port);
+    return true;
+  }
+  return false;
+}
+
+// res:json(selector): k6's GJSON path subset (engine/common/json_selector.hpp);
+// nil when the body is no JSON or the path names nothing, as k6's undefined.
+int response_json_select(lua_State* L, const std::string& body, std::string_view selector) {
+  rapidjson::Document document, scratch;
+  JsonParseError error;
+  if (!parse_json_bounded(body, document, &error)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const rapidjson::Value* found = select_json(document, selector, scratch);
+  if (!found)
+    lua_pushnil(L);
+  else
+    push_json_value(L, *found);
+  return 1;
+}
+
 int response_json(lua_State* L) {
   LuaResponse* self = check_response(L, 1);
+  if (lua_type(L, 2) == LUA_TSTRING && lua_objlen(L, 2) > 0)
+    return response_json_select(L, self->response->data.body, to_view(L, 2));
   push_cache(L, 1);
   lua_getfield(L, -1, "json");
   if (!lua_isnil(L, -1)) return 1;
@@ -519,7 +721,24 @@ int response_index(lua_State* L) {
   if (key == "status") {
     lua_pushinteger(L, r.data.status);
   } else if (key == "error_code") {
-    lua_pushinteger(L, static_cast<int>(r.data.error_code));
+    lua_pushinteger(L, exec::k6_error_code(r.data));
+  } else if (key == "status_text") {
+    if (r.data.status == 0) {
+      lua_pushliteral(L, "");
+    } else {
+      std::string text = std::to_string(r.data.status);
+      std::string_view phrase = http::reason_phrase(r.data.status);
+      if (!phrase.empty()) text.append(" ").append(phrase);
+      lua_pushlstring(L, text.data(), text.size());
+    }
+  } else if (key == "remote_ip" || key == "remote_port") {
+    char text[64];
+    int port = 0;
+    bool known = remote_address(r.data, text, port);
+    if (key == "remote_port")
+      lua_pushinteger(L, port);
+    else
+      lua_pushstring(L, known ? text : "");
   } else if (key == "error") {
     lua_pushlstring(L, r.data.error.data(), r.data.error.size());
   } else if (key == "url") {
@@ -534,7 +753,8 @@ int response_index(lua_State* L) {
     lua_pushstring(L, r.data.tls_cipher_suite);
   } else if (key == "json") {
     lua_pushcfunction(L, response_json);
-  } else if (key == "body" || key == "headers" || key == "timings" || key == "cookies") {
+  } else if (key == "body" || key == "headers" || key == "timings" || key == "cookies" ||
+             key == "request") {
     push_cache(L, 1);
     lua_getfield(L, -1, key.data());
     if (!lua_isnil(L, -1)) return 1;
@@ -545,6 +765,8 @@ int response_index(lua_State* L) {
       push_headers(L, r.data);
     else if (key == "cookies")
       push_cookies(L, r);
+    else if (key == "request")
+      push_request(L, r);
     else
       push_timings(L, r.data.timings);
     lua_pushvalue(L, -1);
@@ -569,7 +791,53 @@ int response_tostring(lua_State* L) {
   return 1;
 }
 
+// http.url("http://host/items/${}?page=${}", id, page): k6's http.url template
+// tag. Each "${}" takes the next argument (strings and numbers); the result is
+// a value every request function takes as its URL, whose name tag (and url tag)
+// is the template, so that one series stands for every id.
+// { url = "http://host/items/7?page=2", name = "http://host/items/${}?page=${}" }
+int http_url(lua_State* L) {
+  std::string_view pattern = luaL_checkstring(L, 1);
+  int args = lua_gettop(L);
+  int next = 2;
+  std::string url;
+  size_t pos = 0;
+  while (true) {
+    size_t hole = pattern.find("${}", pos);
+    url.append(pattern.substr(pos, hole - pos));
+    if (hole == std::string_view::npos) break;
+    if (next > args)
+      return luaL_error(L, "http.url: the template has more ${} than the %d values given",
+                        args - 1);
+    if (lua_type(L, next) != LUA_TSTRING && lua_type(L, next) != LUA_TNUMBER)
+      return luaL_error(L, "http.url: value %d must be a string or a number", next - 1);
+    url.append(to_view(L, next++));
+    pos = hole + 3;
+  }
+  if (next <= args)
+    return luaL_error(L, "http.url: %d values given for %d ${} in the template", args - 1,
+                      next - 2);
+  lua_createtable(L, 0, 2);
+  lua_pushlstring(L, url.data(), url.size());
+  lua_setfield(L, -2, "url");
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "name");
+  luaL_getmetatable(L, kUrlType);
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+int url_tostring(lua_State* L) {
+  lua_getfield(L, 1, "url");
+  return 1;
+}
+
 void ensure_response_metatable(lua_State* L) {
+  if (luaL_newmetatable(L, kUrlType)) {
+    lua_pushcfunction(L, url_tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_pop(L, 1);
   if (luaL_newmetatable(L, kResponseType)) {
     lua_pushcfunction(L, response_index);
     lua_setfield(L, -2, "__index");
@@ -642,11 +910,21 @@ void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponseP
 
 int open_http(lua_State* L) {
   ensure_response_metatable(L);
-  const luaL_Reg functions[] = {{"get", http_get},         {"head", http_head},
-                                {"post", http_post},       {"put", http_put},
-                                {"patch", http_patch},     {"del", http_del},
-                                {"options", http_options}, {"request", http_request},
-                                {"batch", http_batch},     {nullptr, nullptr}};
+  const luaL_Reg functions[] = {{"get", http_get},
+                                {"head", http_head},
+                                {"post", http_post},
+                                {"put", http_put},
+                                {"patch", http_patch},
+                                {"del", http_del},
+                                {"options", http_options},
+                                {"request", http_request},
+                                {"batch", http_batch},
+                                {"url", http_url},
+                                {"expectedStatuses", http_expected_statuses},
+                                {"expected_statuses", http_expected_statuses},
+                                {"setResponseCallback", http_set_response_callback},
+                                {"set_response_callback", http_set_response_callback},
+                                {nullptr, nullptr}};
   lua_newtable(L);
   luaL_register(L, nullptr, functions);
   add_cookie_jar_functions(L);

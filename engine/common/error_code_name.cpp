@@ -47,6 +47,9 @@ const char* error_code_name(uint16_t code) {
     case 1702:
       return "response_too_large";
   }
+  // k6's 1000 + status of a 4xx or 5xx response
+  if (code >= 1400 && code < 1500) return "http_4xx";
+  if (code >= 1500 && code < 1600) return "http_5xx";
   return "unknown";
 }
 

@@ -22,6 +22,10 @@ void HttpCall::reset(bool discard_body_default, int64_t max_redirects_default,
   name_tag.clear();
   name_from_script = false;
   jar = nullptr;
+  expected = nullptr;
+  response_callback = true;
+  throw_on_error = false;
+  compression.clear();
   timeout_seconds = 60;
   discard_body = discard_body_default;
   max_redirects = max_redirects_default;
@@ -43,7 +47,6 @@ bool HttpCall::set_url(std::string_view text, std::string* error) {
   if (url_parsed_ && text == url_given_) return true;
   url_given_.assign(text);
   http::redact_url(text, url_text);
-  url_name_length_ = std::min(url_text.find_first_of("?#"), url_text.size());
   url_parsed_ = http::parse_url_into(url_given_, url, error);
   return url_parsed_;
 }

@@ -7,8 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include "engine/exec/expected_statuses.hpp"
 #include "engine/http/client.hpp"
 #include "engine/http/cookie_jar.hpp"
+#include "engine/http/request_compression.hpp"
 #include "engine/http/url.hpp"
 
 namespace lueng::exec {
@@ -28,12 +30,28 @@ class HttpCall {
   bool discard_body = false;
   int64_t max_redirects = 10;
   uint64_t max_body_bytes = 0;    // maxResponseBodySize; 0: no limit
-  std::string name_tag;           // the name tag: the URL without query unless the script set one
+  std::string name_tag;           // the name tag (and url tag): the URL unless the script set one
   bool name_from_script = false;  // params.tags.name was given: every redirect hop keeps it
   // params.jar: a jar of the script's own (http.CookieJar()) that this request and
   // its redirects use instead of the VU's; null for the VU's jar. The caller keeps
   // the jar alive until the request is done.
   http::CookieJar* jar = nullptr;
+  // k6's response callback: which statuses count as expected (null: k6's default,
+  // 200-399). With `response_callback` false (http.setResponseCallback(nil)) no
+  // request is judged: no expected_response tag and no http_req_failed sample.
+  // Points at the script's http.setResponseCallback() setting (kept alive by the
+  // Lua state) or at own_expected (params.responseCallback, copied).
+  const ExpectedStatuses* expected = nullptr;
+  bool response_callback = true;
+  ExpectedStatuses own_expected;
+  // params.throw: a request that gets no response raises a Lua error.
+  bool throw_on_error = false;
+  // params.compression ("gzip", "deflate", "gzip, deflate"): the body is
+  // compressed and Content-Encoding set when the request is filled in;
+  // compressor and content_encoding are kept for it.
+  std::string compression;
+  http::BodyCompressor compressor;
+  std::string content_encoding;
 
   // A request-scoped cookie (params.cookies): sent with this request only; with
   // `replace`, the jar's cookie of that name is not sent.
@@ -51,9 +69,12 @@ class HttpCall {
   // scripts send the same URL request after request, and comparing is far cheaper
   // than parsing. False (with error set) when text is not a valid URL.
   bool set_url(std::string_view text, std::string* error);
-  // k6's default name tag of the URL set last: the URL without query or fragment.
-  std::string_view url_name() const {
-    return std::string_view(url_text).substr(0, url_name_length_);
+  // k6's default name tag of the URL set last: the URL as given (query included),
+  // credentials masked.
+  std::string_view url_name() const { return url_text; }
+  // Whether `status` counts as expected (k6's expected_response).
+  bool expects(int status) const {
+    return expected ? expected->match(status) : status >= 200 && status < 400;
   }
   void add_header(std::string_view name, std::string_view value);
   void add_tag(std::string_view key, std::string_view value);
@@ -71,9 +92,8 @@ class HttpCall {
   std::vector<http::Header> header_views_;
   std::vector<std::pair<std::string, std::string>> tags_;
   size_t tags_used_ = 0;
-  std::string url_given_;       // the text set_url() parsed last, credentials and all
-  bool url_parsed_ = false;     // url holds the parse of url_given_
-  size_t url_name_length_ = 0;  // of the prefix of url_text that is url_name()
+  std::string url_given_;    // the text set_url() parsed last, credentials and all
+  bool url_parsed_ = false;  // url holds the parse of url_given_
   std::vector<RequestCookie> cookies_;
   size_t cookies_used_ = 0;
 };

@@ -174,13 +174,24 @@ void HttpFlight::follow_redirect(int status) {
   }
 }
 
+void HttpFlight::keep_request(PooledResponse& done) const {
+  // Next to nothing to do for the common request without headers or body.
+  done.request_headers.clear();
+  for (const http::Header& header : headers_) {
+    done.request_headers.append(header.name);
+    done.request_headers += '\0';
+    done.request_headers.append(header.value);
+    done.request_headers += '\0';
+  }
+  if (!body_.empty() || !done.request_body.empty()) done.request_body.assign(body_);
+}
+
 void HttpFlight::on_response(http::ResponseData& response) {
   bool first_hop = url_ == &call_->url;
   std::string_view name = call_->name_tag;
   if (!first_hop && !call_->name_from_script) {
     Redirects& r = *redirects_state_;
-    r.hop_name.assign(r.hop_url_text, 0, r.hop_url_text.find_first_of("?#"));
-    name = r.hop_name;
+    name = r.hop_url_text;
   }
   bool redirect = wants_redirect(response);
   if (redirect) {
@@ -202,6 +213,11 @@ void HttpFlight::on_response(http::ResponseData& response) {
     done.url.assign(redirects_state_->hop_url_text);
   }
   done.method.assign(method_);
+  // Nothing to keep (the common request) when neither this nor the response's
+  // last request had headers or a body.
+  if (!headers_.empty() || !body_.empty() || !done.request_headers.empty() ||
+      !done.request_body.empty())
+    keep_request(done);
   Listener* listener = listener_;
   call_ = nullptr;
   listener_ = nullptr;

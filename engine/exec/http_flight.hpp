@@ -70,6 +70,8 @@ class HttpFlight final : private http::ResponseHandler {
   // Makes Redirects::next_url the hop to send; `status` decides the method.
   void follow_redirect(int status);
   void build_headers();
+  // Copies what the last hop sent into `done` (res.request).
+  void keep_request(PooledResponse& done) const;
   // The jar the call uses: its params.jar, or the VU's own.
   http::CookieJar& cookie_jar();
 
@@ -97,7 +99,6 @@ class HttpFlight final : private http::ResponseHandler {
     http::Url next_url;        // the Location being read; swapped into hop_url
     std::string hop_url_text;  // hop_url as printed: credentials masked
     std::string location_text;
-    std::string hop_name;
   };
   std::unique_ptr<Redirects> redirects_state_;
   std::string cookie_header_;

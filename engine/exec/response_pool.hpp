@@ -13,6 +13,11 @@ struct PooledResponse {
   http::ResponseData data;
   std::string url;
   std::string method;
+  // What the last hop sent, for k6's res.request: its headers as
+  // "name\0value\0" pairs (not the User-Agent the connection adds when the
+  // script sets none) and its body.
+  std::string request_headers;
+  std::string request_body;
 };
 
 // Responses are recycled when Lua collects their userdata, so a VU that sends

@@ -22,7 +22,7 @@ metrics::TagSetBuilder& scenario_tags(Worker& worker, const ScenarioConfig& conf
   metrics::TagSetBuilder& tags = worker.tags();
   tags.clear();
   for (const auto& [key, value] : config.tags) tags.set(key, value);
-  tags.set("scenario", config.name);
+  if (config.root_group.empty()) tags.set("scenario", config.name);
   return tags;
 }
 
@@ -57,18 +57,65 @@ void report_first_network_error(Worker& worker, const HttpCall& call, std::strin
 
 }  // namespace
 
+std::string_view k6_error_text(const http::ResponseData& response) {
+  using http::ErrorCode;
+  bool reading = response.error.starts_with("read");
+  switch (response.error_code) {
+    case ErrorCode::kNone:
+      return {};
+    case ErrorCode::kRequestTimeout:
+      return "request timeout";
+    case ErrorCode::kDnsNoAddress:
+      return "lookup: no such host";
+    case ErrorCode::kDialTimeout:
+      return "dial: i/o timeout";
+    case ErrorCode::kConnectionRefused:
+      return "dial: connection refused";
+    case ErrorCode::kConnectionReset:
+      return reading ? "read: connection reset by peer" : "write: connection reset by peer";
+    case ErrorCode::kBrokenPipe:
+      return reading ? "read: broken pipe" : "write: broken pipe";
+    case ErrorCode::kTlsVerifyFailed:
+      return "x509: unknown authority";
+    case ErrorCode::kTlsHostnameMismatch:
+      return "x509: certificate doesn't match hostname";
+    default:
+      return response.error;
+  }
+}
+
+namespace {
+
+const char* proto_of(const http::ResponseData& response) {
+  if (response.status == 0) return "";
+  return response.http_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+}
+
+}  // namespace
+
 void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view name,
                  std::string_view method, const http::ResponseData& response) {
-  bool expected = is_expected_status(response.status);
-  // Everything the tag set below is built from.
+  bool judged = call.response_callback;
+  bool expected = !judged || call.expects(response.status);
+  int error_code = k6_error_code(response);
+  const char* proto = proto_of(response);
+  std::string_view error_text;
+  if (response.error_code != http::ErrorCode::kNone) error_text = k6_error_text(response);
+  // Everything the tag set below is built from. The url tag is the name tag
+  // (k6 gives both the same value), so name stands for both.
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('h');
   memo.add_pointer(&vu.scenario().config());
   memo.add(vu.group());
   memo.add(name);
   memo.add(method);
-  memo.add_number(static_cast<uint64_t>(response.status));
-  memo.add_number(static_cast<uint64_t>(response.error_code));
+  // status, error_code, HTTP minor version (the proto tag) and the judgement in
+  // one number; the error text (set only with an error_code) after it.
+  memo.add_number(static_cast<uint64_t>(response.status) << 32 |
+                  static_cast<uint64_t>(error_code) << 8 |
+                  static_cast<uint64_t>(response.http_minor & 0x3f) << 2 | (judged ? 2u : 0u) |
+                  (expected ? 1u : 0u));
+  if (!error_text.empty()) memo.add(error_text);
   memo.add(response.tls_version);
   call.for_each_tag([&](const std::string& key, const std::string& value) {
     memo.add(key);
@@ -78,18 +125,19 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   metrics::Sink& sink = worker.sink();
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().http, sink, [&] {
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
-    char status[8], error_code[8];
+    char status[8], code[8];
     auto status_end = std::to_chars(status, status + sizeof status, response.status).ptr;
     tags.set("name", name);
+    tags.set("url", name);
     tags.set("method", method);
     tags.set("status", {status, static_cast<size_t>(status_end - status)});
-    tags.set("expected_response", expected ? "true" : "false");
-    if (response.error_code != http::ErrorCode::kNone) {
-      auto end = std::to_chars(error_code, error_code + sizeof error_code,
-                               static_cast<int>(response.error_code))
-                     .ptr;
-      tags.set("error_code", {error_code, static_cast<size_t>(end - error_code)});
+    if (*proto) tags.set("proto", proto);
+    if (judged) tags.set("expected_response", expected ? "true" : "false");
+    if (error_code != 0) {
+      auto end = std::to_chars(code, code + sizeof code, error_code).ptr;
+      tags.set("error_code", {code, static_cast<size_t>(end - code)});
     }
+    if (!error_text.empty()) tags.set("error", error_text);
     if (*response.tls_version) tags.set("tls_version", response.tls_version);
     call.for_each_tag(
         [&](const std::string& key, const std::string& value) { tags.set(key, value); });
@@ -105,7 +153,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   sink.add(kHttpReqSending, id, t.sending, now);
   sink.add(kHttpReqWaiting, id, t.waiting, now);
   sink.add(kHttpReqReceiving, id, t.receiving, now);
-  sink.add(kHttpReqFailed, id, expected ? 0 : 1, now);
+  if (judged) sink.add(kHttpReqFailed, id, expected ? 0 : 1, now);
   // The result model keeps the bytes by request (per endpoint, for the reports);
   // the streams get them per iteration (record_io), as k6 emits them.
   sink.add_unstreamed(kDataSent, id, static_cast<double>(response.bytes_sent), now);
@@ -115,7 +163,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
     vu.io_bytes().received += static_cast<double>(response.bytes_received);
   }
 
-  if (!expected) report_first_network_error(worker, call, method, response);
+  if (response.status == 0) report_first_network_error(worker, call, method, response);
   vu.scenario().count_request(!expected);
   IntervalStats& interval = worker.interval(now);
   ++interval.requests;

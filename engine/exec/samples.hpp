@@ -38,6 +38,18 @@ void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario);
 // tagged with the scenario, its exec function and kind=error or kind=fail.
 void record_script_error(Worker& worker, Vu& vu, bool deliberate);
 
+// k6's error_code of a response (res.error_code, the error_code tag): its network
+// error's code, else 1000 + status for a 4xx or 5xx (1400-1599), else 0.
+inline int k6_error_code(const http::ResponseData& response) {
+  if (response.error_code != http::ErrorCode::kNone) return static_cast<int>(response.error_code);
+  return response.status >= 400 && response.status < 600 ? 1000 + response.status : 0;
+}
+// k6's error tag of a failed request: k6's short, fixed text for the failures k6
+// names so ("dial: connection refused", "request timeout", "read: connection
+// reset by peer"...), which keeps the tag's values few; else res.error's text.
+// Empty without a failure.
+std::string_view k6_error_text(const http::ResponseData& response);
+
 // k6's expected_response: statuses 200-399 are expected.
 inline bool is_expected_status(int status) {
   return status >= 200 && status < 400;

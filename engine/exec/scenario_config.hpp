@@ -44,6 +44,10 @@ struct ScenarioConfig {
   double graceful_stop = 30;     // seconds running iterations get once the scenario ends
   KeyValues tags;                // added to every sample of the scenario
   KeyValues env;                 // ENV entries only this scenario's VUs see
+  // setup() and teardown() run as a scenario of their own whose samples carry, as
+  // k6's, group=::setup (::teardown) at the root and no scenario tag; "" for the
+  // test's scenarios.
+  std::string root_group;
 
   // breakingPoint: where a scenario whose load ramps counts as broken (findings).
   double breaking_p95_ms = 10000;

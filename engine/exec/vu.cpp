@@ -61,7 +61,11 @@ void Vu::run_iteration() {
                                static_cast<double>(iteration_start_ns_ - scheduled_ns) / 1e6);
     scheduled_ns = 0;
   }
-  group_.clear();
+  const std::string& root_group = scenario().config().root_group;  // set in setup()/teardown()
+  if (root_group.empty())
+    group_.clear();
+  else
+    group_.assign(root_group);
   group_starts_.clear();
   if (restart_pending_) {
     restart_pending_ = false;

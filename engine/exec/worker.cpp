@@ -145,6 +145,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   scenario.config = scenario_from_shortcuts(once);
   scenario.config.name = name;
   scenario.config.exec = name;
+  scenario.config.root_group = "::" + name;
   scenario.config.graceful_stop = 0;
   plan.assign_vus();
 

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "engine/http/client.hpp"
+#include "engine/http/ip_address.hpp"
 
 namespace lueng::http {
 
@@ -47,6 +48,8 @@ class Connection {
 
   // Whether send() may be called now: HTTP/1.1 takes one request at a time.
   virtual bool can_send() const = 0;
+  // The peer this connection is to.
+  virtual const IpAddress& peer() const = 0;
 
   // Writes the request and reads the response into `out`; the outcome arrives at
   // `listener` as on_response_complete or on_exchange_failed, possibly before

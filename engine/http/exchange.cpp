@@ -219,6 +219,7 @@ void Exchange::use_stream() {
 void Exchange::exchange_on(Connection& connection) {
   phase_ = Phase::kExchanging;
   active_ = &connection;
+  out_->remote = connection.peer();
   connection.send(request_, session_.client().user_agent(), *out_, *this);
 }
 

@@ -29,6 +29,7 @@ class Http1Connection final : public Connection, private StreamHandler {
   enum class State { kIdle, kBusy, kBroken };
 
   const sockaddr* remote() const { return remote_.get(); }
+  const IpAddress& peer() const override { return remote_; }
 
   void on_connect(int status) override;
   void on_read(const char* data, size_t length) override;

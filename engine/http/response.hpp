@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/http/error_code.hpp"
+#include "engine/http/ip_address.hpp"
 
 namespace lueng::http {
 
@@ -34,6 +35,9 @@ struct ResponseData {
   const char* tls_version = "";       // "tls1.2", "tls1.3"
   const char* tls_cipher_suite = "";  // e.g. "TLS_AES_128_GCM_SHA256"
   bool tls_session_reused = false;    // the connection resumed an earlier TLS session
+  // The peer of the connection that carried it (k6's res.remote_ip and
+  // remote_port); family 0 when no connection was reached.
+  IpAddress remote;
   std::string body;
 
   // Headers in arrival order, stored flat in one buffer.

@@ -134,11 +134,14 @@ std::string locust_failures_csv(const RunResult& result) {
     for (const auto& [tags, aggregate] : failed->by_tags) {
       if (aggregate.nonzero == 0) continue;
       std::string error;
-      if (std::string code = tag(tags, "error_code"); !code.empty()) {
+      std::string status = tag(tags, "status");
+      if (!status.empty() && status != "0") {  // an answer (error_code 1000 + status)
+        error = "HTTP " + status;
+      } else if (std::string code = tag(tags, "error_code"); !code.empty()) {
         auto value = static_cast<uint16_t>(std::atoi(code.c_str()));
         error = std::string(error_code_name(value)) + " (error_code " + code + ")";
       } else {
-        error = "HTTP " + tag(tags, "status");
+        error = "HTTP " + status;
       }
       failures[{tag(tags, "method"), tag(tags, "name"), error}] += aggregate.nonzero;
     }

@@ -86,7 +86,7 @@ class RunTest(ServerCase):
         by_status = {s["tags"]["status"]: s for s in series}
         self.assertEqual(by_status["503"]["tags"]["expected_response"], "false")
         self.assertEqual(by_status["302"]["tags"]["expected_response"], "true")
-        self.assertEqual(by_status["200"]["tags"]["name"], self.server.base_url + "/status")
+        self.assertEqual(by_status["200"]["tags"]["name"], self.server.base_url + "/status?code=200")
 
     def test_response_fields_headers_json_and_request_params(self):
         run = self.run_script("""

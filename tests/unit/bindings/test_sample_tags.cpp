@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../http/test_server.hpp"
 #include "bindings/lua_runtime.hpp"
@@ -33,7 +35,8 @@ std::map<std::string, double> counts(const lueng::metrics::MetricData* metric,
 }  // namespace
 
 TEST_CASE("tags follow every change of status, URL, user tags, check and group") {
-  // "/flaky?i=N" fails for every third N: the status changes, the name tag does not.
+  // "/flaky?i=N" fails for every third N: the status and error_code change, and the
+  // name and url tags (the URL, query included, as k6's) change every time.
   TestServer server([](Peer& peer, int) {
     for (std::string request = peer.read_request(); !request.empty();
          request = peer.read_request()) {
@@ -80,18 +83,26 @@ TEST_CASE("tags follow every change of status, URL, user tags, check and group")
   for (int i = 0; i < iterations; ++i) {
     bool fail = i % 3 == 0;
     std::string status = fail ? "503" : "200";
-    want_reqs[encode_tags({{"scenario", "default"},
-                           {"group", ""},
-                           {"name", base + "/flaky"},
-                           {"method", "GET"},
-                           {"status", status},
-                           {"expected_response", fail ? "false" : "true"},
-                           {"parity", i % 2 == 0 ? "even" : "odd"}})] += 1;
+    std::string flaky = base + "/flaky?i=" + std::to_string(i);
+    std::vector<std::pair<std::string, std::string>> flaky_tags = {
+        {"scenario", "default"},
+        {"group", ""},
+        {"name", flaky},
+        {"url", flaky},
+        {"method", "GET"},
+        {"status", status},
+        {"proto", "HTTP/1.1"},
+        {"expected_response", fail ? "false" : "true"},
+        {"parity", i % 2 == 0 ? "even" : "odd"}};
+    if (fail) flaky_tags.push_back({"error_code", "1503"});
+    want_reqs[encode_tags(flaky_tags)] += 1;
     want_reqs[encode_tags({{"scenario", "default"},
                            {"group", "::g" + std::to_string(i % 2)},
                            {"name", base + "/ok"},
+                           {"url", base + "/ok"},
                            {"method", "GET"},
                            {"status", "200"},
+                           {"proto", "HTTP/1.1"},
                            {"expected_response", "true"}})] += 1;
     want_checks[encode_tags(
         {{"scenario", "default"}, {"group", ""}, {"check", i % 4 < 2 ? "first" : "second"}})] += 1;

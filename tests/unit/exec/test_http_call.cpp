@@ -4,6 +4,7 @@
 
 #include "engine/exec/http_call.hpp"
 
+using lueng::exec::ExpectedStatuses;
 using lueng::exec::HttpCall;
 
 TEST_CASE("set_url parses a new URL and keeps it while the text is unchanged") {
@@ -42,15 +43,32 @@ TEST_CASE("set_url reports an invalid URL every time it is sent") {
   CHECK(call.url.target == "/");
 }
 
-TEST_CASE("url_name is the URL set last without its query or fragment") {
+TEST_CASE("url_name is the URL set last, query kept and credentials masked, as k6's name tag") {
   HttpCall call;
   std::string error;
   REQUIRE(call.set_url("http://a.example/x?q=1#top", &error));
-  CHECK(call.url_name() == "http://a.example/x");
+  CHECK(call.url_name() == "http://a.example/x?q=1#top");
   REQUIRE(call.set_url("http://a.example/x?q=1#top", &error));
-  CHECK(call.url_name() == "http://a.example/x");
-  REQUIRE(call.set_url("http://a.example/y#top", &error));
-  CHECK(call.url_name() == "http://a.example/y");
+  CHECK(call.url_name() == "http://a.example/x?q=1#top");
+  REQUIRE(call.set_url("http://u:secret@a.example/y?q=2", &error));
+  CHECK(call.url_name() == "http://****:****@a.example/y?q=2");
   REQUIRE(call.set_url("http://a.example/z", &error));
   CHECK(call.url_name() == "http://a.example/z");
+}
+
+TEST_CASE("expects: k6's 200-399 by default, the script's expected statuses otherwise") {
+  HttpCall call;
+  CHECK(call.expects(200));
+  CHECK(call.expects(399));
+  CHECK_FALSE(call.expects(400));
+  CHECK_FALSE(call.expects(0));
+  ExpectedStatuses statuses;
+  statuses.ranges = {{409, 409}, {200, 204}};
+  call.expected = &statuses;
+  CHECK(call.expects(409));
+  CHECK(call.expects(204));
+  CHECK_FALSE(call.expects(301));
+  call.reset();
+  CHECK(call.expected == nullptr);
+  CHECK(call.response_callback);
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/http/connection_pool.hpp"
+#include "engine/http/ip_address.hpp"
 
 using namespace lueng::http;
 
@@ -19,10 +20,12 @@ class FakeConnection final : public Connection {
     if (destroyed_) ++*destroyed_;
   }
   bool can_send() const override { return ready; }
+  const IpAddress& peer() const override { return address; }
   void send(const Request&, std::string_view, ResponseData&, ConnectionListener&) override {}
   void abort_exchange(ConnectionListener&) override {}
 
   bool ready = true;
+  IpAddress address;
 
  private:
   int* destroyed_;
