@@ -68,9 +68,7 @@ constexpr std::array<K6Only, 19> kK6Only = {{
      "not implemented: each VU keeps its connections alive across iterations, as k6 does by "
      "default"},
     {"paused", "lueng has no REST API to resume a paused test"},
-    {"rps",
-     "not implemented: pace the requests with an arrival-rate scenario (constant-arrival-rate, "
-     "ramping-arrival-rate)"},
+    {"rps", "not implemented: pace the requests with an arrival-rate scenario instead"},
     {"summaryTimeUnit", "the summary prints each duration in the unit that fits it"},
     {"summaryTrendStats",
      "the summary's trend columns are fixed (avg, min, med, max, p(90), p(95), p(99)); "
