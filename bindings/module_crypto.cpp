@@ -1,10 +1,14 @@
-// require "lueng.crypto": HMAC and digests through OpenSSL, random bytes, UUIDs.
+// require "lueng.crypto": HMAC and digests through OpenSSL (at once, or streamed
+// with create_hash/create_hmac as k6's createHash/createHMAC), random bytes, UUIDs.
 #include <array>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "bindings/codec.hpp"
@@ -17,21 +21,54 @@ namespace {
 // Largest size random_bytes hands out in one call; more is a script bug, not a need.
 constexpr lua_Integer kMaxRandomBytes = 1 << 20;
 
-const EVP_MD* digest_named(std::string_view name) {
-  if (name == "md5") return EVP_md5();
-  if (name == "sha1") return EVP_sha1();
-  if (name == "sha256") return EVP_sha256();
-  if (name == "sha384") return EVP_sha384();
-  if (name == "sha512") return EVP_sha512();
+constexpr const char* kAlgorithms =
+    "md4, md5, sha1, sha256, sha384, sha512, sha512_224, sha512_256 or ripemd160";
+
+// k6's algorithm names and OpenSSL's. md4 and, before OpenSSL 3.0.7, ripemd160
+// live in OpenSSL's legacy provider, which lueng does not load: fetching them
+// then fails, and the error says so.
+struct Algorithm {
+  std::string_view name;
+  const char* openssl_name;
+};
+constexpr std::array<Algorithm, 9> kDigests = {{{"md4", "MD4"},
+                                                {"md5", "MD5"},
+                                                {"sha1", "SHA1"},
+                                                {"sha256", "SHA256"},
+                                                {"sha384", "SHA384"},
+                                                {"sha512", "SHA512"},
+                                                {"sha512_224", "SHA512-224"},
+                                                {"sha512_256", "SHA512-256"},
+                                                {"ripemd160", "RIPEMD160"}}};
+
+// The digest, fetched once per process (OpenSSL's fetched objects are thread-safe
+// and kept for the life of the process); null when unknown or unavailable.
+const EVP_MD* digest_named(std::string_view name, bool* known) {
+  static std::array<EVP_MD*, kDigests.size()> fetched = [] {
+    std::array<EVP_MD*, kDigests.size()> mds{};
+    for (size_t i = 0; i < kDigests.size(); ++i)
+      mds[i] = EVP_MD_fetch(nullptr, kDigests[i].openssl_name, nullptr);
+    return mds;
+  }();
+  for (size_t i = 0; i < kDigests.size(); ++i)
+    if (kDigests[i].name == name) {
+      *known = true;
+      return fetched[i];
+    }
+  *known = false;
   return nullptr;
 }
 
 const EVP_MD* check_digest(lua_State* L, int index, const char* function) {
   const char* name = luaL_checkstring(L, index);
-  const EVP_MD* md = digest_named(name);
+  bool known = false;
+  const EVP_MD* md = digest_named(name, &known);
+  if (!known) luaL_error(L, "crypto.%s: unknown algorithm '%s' (%s)", function, name, kAlgorithms);
   if (!md)
-    luaL_error(L, "crypto.%s: unknown algorithm '%s' (md5, sha1, sha256, sha384 or sha512)",
-               function, name);
+    luaL_error(L,
+               "crypto.%s: '%s' is not available in this OpenSSL (%s): it needs OpenSSL's legacy "
+               "provider, which lueng does not load",
+               function, name, OpenSSL_version(OPENSSL_VERSION));
   return md;
 }
 
@@ -96,6 +133,122 @@ constexpr char kSha256[] = "sha256";
 constexpr char kSha384[] = "sha384";
 constexpr char kSha512[] = "sha512";
 
+// sha512_224(data [, encoding]) and the others OpenSSL may lack: fetched by name.
+template <const char* Name>
+int crypto_named_digest(lua_State* L) {
+  lua_pushstring(L, Name);
+  lua_insert(L, 1);
+  return digest_with(L, check_digest(L, 1, Name), 2, Name);
+}
+
+constexpr char kMd4[] = "md4";
+constexpr char kSha512_224[] = "sha512_224";
+constexpr char kSha512_256[] = "sha512_256";
+constexpr char kRipemd160[] = "ripemd160";
+
+// ---- create_hash / create_hmac: k6's Hasher, fed piece by piece
+
+constexpr const char* kHasherType = "lueng.crypto.hasher";
+
+// One of the two OpenSSL contexts is set: a digest's, or an HMAC's.
+struct Hasher {
+  EVP_MD_CTX* digest = nullptr;
+  EVP_MAC_CTX* mac = nullptr;
+  const char* function;  // for error messages: "create_hash" or "create_hmac"
+};
+
+Hasher& check_hasher(lua_State* L) {
+  return *static_cast<Hasher*>(luaL_checkudata(L, 1, kHasherType));
+}
+
+int hasher_gc(lua_State* L) {
+  Hasher& hasher = check_hasher(L);
+  EVP_MD_CTX_free(std::exchange(hasher.digest, nullptr));
+  EVP_MAC_CTX_free(std::exchange(hasher.mac, nullptr));
+  return 0;
+}
+
+// hasher:update(data): returns the hasher, so calls chain as in k6.
+int hasher_update(lua_State* L) {
+  Hasher& hasher = check_hasher(L);
+  size_t length;
+  const char* data = luaL_checklstring(L, 2, &length);
+  bool ok = hasher.digest ? EVP_DigestUpdate(hasher.digest, data, length) == 1
+                          : EVP_MAC_update(hasher.mac, reinterpret_cast<const unsigned char*>(data),
+                                           length) == 1;
+  if (!ok) return luaL_error(L, "crypto.%s: OpenSSL update failed", hasher.function);
+  lua_settop(L, 1);
+  return 1;
+}
+
+// hasher:digest([encoding]): the digest of everything so far; the hasher goes on
+// (a copy of its state is finished), as Go's hash.Sum that k6 calls.
+int hasher_digest(lua_State* L) {
+  Hasher& hasher = check_hasher(L);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out;
+  size_t out_length = 0;
+  bool ok = false;
+  if (hasher.digest) {
+    EVP_MD_CTX* copy = EVP_MD_CTX_new();
+    unsigned int length = 0;
+    ok = copy && EVP_MD_CTX_copy_ex(copy, hasher.digest) == 1 &&
+         EVP_DigestFinal_ex(copy, out.data(), &length) == 1;
+    out_length = length;
+    EVP_MD_CTX_free(copy);
+  } else {
+    EVP_MAC_CTX* copy = EVP_MAC_CTX_dup(hasher.mac);
+    ok = copy && EVP_MAC_final(copy, out.data(), &out_length, out.size()) == 1;
+    EVP_MAC_CTX_free(copy);
+  }
+  if (!ok) return luaL_error(L, "crypto.%s: OpenSSL digest failed", hasher.function);
+  return push_encoded(L, 2, {reinterpret_cast<const char*>(out.data()), out_length},
+                      hasher.function);
+}
+
+Hasher& new_hasher(lua_State* L, const char* function) {
+  auto* hasher = static_cast<Hasher*>(lua_newuserdata(L, sizeof(Hasher)));
+  *hasher = Hasher{nullptr, nullptr, function};
+  if (luaL_newmetatable(L, kHasherType)) {
+    const luaL_Reg methods[] = {
+        {"update", hasher_update}, {"digest", hasher_digest}, {nullptr, nullptr}};
+    lua_newtable(L);
+    luaL_register(L, nullptr, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, hasher_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return *hasher;
+}
+
+// create_hash(algorithm): k6's createHash.
+int crypto_create_hash(lua_State* L) {
+  const EVP_MD* md = check_digest(L, 1, "create_hash");
+  Hasher& hasher = new_hasher(L, "create_hash");
+  hasher.digest = EVP_MD_CTX_new();
+  if (!hasher.digest || EVP_DigestInit_ex(hasher.digest, md, nullptr) != 1)
+    return luaL_error(L, "crypto.create_hash: OpenSSL digest init failed");
+  return 1;
+}
+
+// create_hmac(algorithm, key): k6's createHMAC.
+int crypto_create_hmac(lua_State* L) {
+  const EVP_MD* md = check_digest(L, 1, "create_hmac");
+  size_t key_length;
+  const char* key = luaL_checklstring(L, 2, &key_length);
+  Hasher& hasher = new_hasher(L, "create_hmac");
+  static EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  hasher.mac = hmac ? EVP_MAC_CTX_new(hmac) : nullptr;
+  std::string digest_name = EVP_MD_get0_name(md);
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name.data(), 0),
+      OSSL_PARAM_construct_end()};
+  if (!hasher.mac || EVP_MAC_init(hasher.mac, reinterpret_cast<const unsigned char*>(key),
+                                  key_length, params) != 1)
+    return luaL_error(L, "crypto.create_hmac: OpenSSL HMAC init failed");
+  return 1;
+}
+
 // random_bytes(n): n bytes from OpenSSL's CSPRNG, as a binary string.
 int crypto_random_bytes(lua_State* L) {
   lua_Integer count = luaL_checkinteger(L, 1);
@@ -133,6 +286,14 @@ int open_crypto(lua_State* L) {
                                 {"sha256", crypto_digest<EVP_sha256, kSha256>},
                                 {"sha384", crypto_digest<EVP_sha384, kSha384>},
                                 {"sha512", crypto_digest<EVP_sha512, kSha512>},
+                                {"md4", crypto_named_digest<kMd4>},
+                                {"sha512_224", crypto_named_digest<kSha512_224>},
+                                {"sha512_256", crypto_named_digest<kSha512_256>},
+                                {"ripemd160", crypto_named_digest<kRipemd160>},
+                                {"create_hash", crypto_create_hash},
+                                {"createHash", crypto_create_hash},
+                                {"create_hmac", crypto_create_hmac},
+                                {"createHMAC", crypto_create_hmac},
                                 {"random_bytes", crypto_random_bytes},
                                 {"uuid4", crypto_uuid4},
                                 {nullptr, nullptr}};

@@ -1,19 +1,24 @@
 // The C half of require "lueng"; the Lua half (bindings/lua/lueng.lua) builds
 // the public functions on top of it.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "bindings/embedded_lua.hpp"
+#include "bindings/lua_json.hpp"
 #include "bindings/lua_operation.hpp"
 #include "bindings/lua_random.hpp"
 #include "bindings/lua_tags.hpp"
 #include "bindings/modules.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/version.hpp"
+#include "engine/exec/run_plan.hpp"
+#include "engine/exec/test_status.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/exec/vu_module_state.hpp"
 #include "engine/exec/wakeups.hpp"
@@ -103,11 +108,16 @@ int vu_field(lua_State* L) {
     lua_pushnil(L);  // init code has no VU, like k6's exec.vu outside iterations
     return 1;
   }
-  if (key == "id" || key == "id_in_test" || key == "idInTest")
+  // One lueng process is one k6 instance: ids and iterations in the instance are
+  // the VU's own.
+  if (key == "id" || key == "id_in_test" || key == "idInTest" || key == "id_in_instance" ||
+      key == "idInInstance")
     lua_pushnumber(L, static_cast<double>(vu->id()));
   else if (key == "id_in_scenario" || key == "idInScenario")
     lua_pushnumber(L, static_cast<double>(vu->id_in_scenario()));
-  else if (key == "iteration" || key == "iteration_in_scenario" || key == "iterationInScenario")
+  else if (key == "iteration" || key == "iteration_in_scenario" || key == "iterationInScenario" ||
+           key == "iteration_in_instance" || key == "iterationInInstance")
+    // A VU runs one scenario: its iterations in the instance are those in the scenario.
     lua_pushnumber(L, static_cast<double>(vu->iteration_in_scenario()));
   else if (key == "scenario")
     lua_pushstring(L, vu->scenario_name().c_str());
@@ -153,6 +163,73 @@ int scenario_field(lua_State* L) {
   return 1;
 }
 
+// lueng.instance's fields, k6's exec.instance: this process's counts over all
+// of its scenarios. Read on demand, so an iteration that never asks pays nothing.
+int instance_field(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  std::string_view key = luaL_checkstring(L, 1);
+  if (!vu) {
+    lua_pushnil(L);  // init code runs before the test (k6 refuses it there)
+    return 1;
+  }
+  auto total = [&](std::atomic<int64_t> exec::ScenarioShared::*counter) {
+    int64_t sum = 0;
+    for (const exec::PlannedScenario& scenario : vu->run_plan().scenarios)
+      sum += (scenario.shared.get()->*counter).load(std::memory_order_relaxed);
+    return static_cast<double>(sum);
+  };
+  if (key == "iterations_completed" || key == "iterationsCompleted")
+    lua_pushnumber(L, total(&exec::ScenarioShared::iterations_done));
+  else if (key == "iterations_interrupted" || key == "iterationsInterrupted")
+    lua_pushnumber(L, total(&exec::ScenarioShared::iterations_interrupted));
+  else if (key == "vus_active" || key == "vusActive")
+    lua_pushnumber(L, static_cast<double>(vu->run_shared().busy_vus.load()));
+  else if (key == "vus_initialized" || key == "vusInitialized")
+    lua_pushnumber(L, static_cast<double>(vu->run_shared().initialized_vus.load()));
+  else if (key == "current_test_run_duration" || key == "currentTestRunDuration")
+    lua_pushnumber(L, vu->test_elapsed_seconds() * 1000);
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+// Its address is the error value test_abort raises: the iteration ends quietly
+// (is_test_abort) and the supervisor stops the test.
+const char kTestAbort = 0;
+
+// test_abort([message]): k6's exec.test.abort().
+int test_abort(lua_State* L) {
+  std::string message = lua_isnoneornil(L, 1) ? "" : luaL_checkstring(L, 1);
+  exec::test_status().abort(message);
+  if (exec::Vu* vu = exec::Vu::running()) vu->run_shared().notify_main();
+  lua_pushlightuserdata(L, const_cast<char*>(&kTestAbort));
+  return lua_error(L);
+}
+
+// test_fail([message]): k6's exec.test.fail(): the test goes on, then exits 110.
+int test_fail(lua_State* L) {
+  if (!exec::Vu::running())
+    return luaL_error(L, "lueng.test.fail() called outside of a VU (in init code)");
+  std::string message = lua_isnoneornil(L, 1) ? "" : luaL_checkstring(L, 1);
+  bool first = !exec::test_status().failed();
+  exec::test_status().fail(message);
+  if (first)
+    fprintf(stderr, "  lueng.test.fail()%s%s: the test goes on, and will exit 110\n",
+            message.empty() ? "" : ": ", message.c_str());
+  return 0;
+}
+
+// test_options(): the script's options as a table (k6's exec.test.options); a copy
+// each call, so a script cannot change the run's.
+int test_options(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  if (!vu) return luaL_error(L, "lueng.test.options is not available in init code (use options)");
+  const std::string& text = vu->run_plan().options_json;
+  std::string error;
+  if (text.empty() || !push_json_text(L, text, &error)) lua_newtable(L);
+  return 1;
+}
+
 // The registry key of the error value of the last fail(): it tells a deliberate
 // failure from an error when the iteration ends. Lua strings are interned, so the
 // comparison is one pointer compare.
@@ -184,6 +261,10 @@ int now(lua_State* L) {
 
 }  // namespace
 
+bool is_test_abort(lua_State* L, int index) {
+  return lua_islightuserdata(L, index) && lua_touserdata(L, index) == &kTestAbort;
+}
+
 bool take_fail_mark(lua_State* L, int error_index) {
   if (!t_fail_marked) return false;
   t_fail_marked = false;
@@ -206,6 +287,10 @@ int open_lueng(lua_State* L) {
                            {"sleep", sleep},
                            {"vu_field", vu_field},
                            {"scenario_field", scenario_field},
+                           {"instance_field", instance_field},
+                           {"test_abort", test_abort},
+                           {"test_fail", test_fail},
+                           {"test_options", test_options},
                            {"now", now},
                            {"fail", fail},
                            {"random_seed", lueng_random_seed},

@@ -55,6 +55,9 @@ int data_open(lua_State* L);
 // ended its scenario (rows:unique{ exhausted = "stop" }): the iteration ends
 // quietly, not as a script error.
 bool is_scenario_stop(lua_State* L, int index);
+// True when the error value at `index` is the one lueng.test.abort() raises: the
+// iteration ends quietly, the test stops (module_lueng.cpp).
+bool is_test_abort(lua_State* L, int index);
 
 // Preload functions, one per module file (modules.cpp registers them; a new
 // module's needs no line here).

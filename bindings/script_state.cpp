@@ -14,12 +14,30 @@
 #include "bindings/lua_random.hpp"
 #include "bindings/modules.hpp"
 #include "engine/exec/script_hints.hpp"
+#include "engine/exec/vu.hpp"
 
 namespace lueng::bindings {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// __index of the worker's globals: k6's __VU and __ITER, read when a script reads
+// them (nothing to keep up to date per iteration). __VU is 0 in init code and in
+// setup() and teardown(), as in k6; __ITER is the VU's iteration in its scenario.
+// Every other missing global stays nil.
+int k6_globals(lua_State* L) {
+  size_t length;
+  const char* key = lua_tolstring(L, 2, &length);
+  std::string_view name = key ? std::string_view(key, length) : std::string_view();
+  if (name != "__VU" && name != "__ITER") return 0;
+  const exec::Vu* vu = exec::Vu::running();
+  double value = 0;
+  if (vu && name == "__VU" && !vu->runs_a_hook()) value = static_cast<double>(vu->id());
+  if (vu && name == "__ITER") value = static_cast<double>(vu->iteration_in_scenario());
+  lua_pushnumber(L, value);
+  return 1;
+}
 
 // Adds the entries of a path list: LUENG_PATH's folders or Lua templates separated
 // by ':' or ';', LUA_PATH's templates separated by ';' (its ";;", Lua's default
@@ -139,7 +157,13 @@ ScriptState::ScriptState(const ScriptSource& source)
     lua_pushlstring(L_, value.data(), value.size());
     lua_setfield(L_, -2, key.c_str());
   }
+  lua_pushvalue(L_, -1);
+  lua_setglobal(L_, "__ENV");  // k6's name, the same table
   lua_setglobal(L_, "ENV");
+  lua_createtable(L_, 0, 1);
+  lua_pushcfunction(L_, k6_globals);
+  lua_setfield(L_, -2, "__index");
+  lua_setmetatable(L_, LUA_GLOBALSINDEX);
 
   load_embedded(L_, embedded::driver_lua, "=lueng.driver");
   lua_call(L_, 0, 1);
@@ -237,6 +261,8 @@ Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& s
     lua_getglobal(L_, "ENV");
     lua_setfield(L_, -2, "__index");
     lua_setmetatable(L_, -2);
+    lua_pushvalue(L_, -1);
+    lua_setfield(L_, -3, "__ENV");
     lua_setfield(L_, -2, "ENV");
   }
   co.env_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
@@ -306,7 +332,7 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
       outcome.ok = lua_toboolean(T, 2);
       outcome.deliberate = take_fail_mark(T, outcome.ok ? 0 : 3);
       outcome.interrupted = !outcome.ok && is_interruption(T, 3);
-      outcome.stopped = !outcome.ok && is_scenario_stop(T, 3);
+      outcome.stopped = !outcome.ok && (is_scenario_stop(T, 3) || is_test_abort(T, 3));
       if (outcome.stopped) {
         outcome.error.clear();
       } else if (!outcome.ok) {

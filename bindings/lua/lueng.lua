@@ -66,6 +66,25 @@ M.scenario = setmetatable({}, {
   __newindex = function() error("lueng.scenario is read-only", 2) end,
 })
 
+-- instance.iterations_completed, instance.iterations_interrupted,
+-- instance.vus_active, instance.vus_initialized, instance.current_test_run_duration
+-- (k6's exec.instance; camelCase aliases too; docs/lua-api.md)
+M.instance = setmetatable({}, {
+  __index = function(_, key) return core.instance_field(key) end,
+  __newindex = function() error("lueng.instance is read-only", 2) end,
+})
+
+-- test.abort([message]) stops the test (exit 108), test.fail([message]) lets it
+-- go on and fails it (exit 110), test.options: the script's options (k6's exec.test)
+local test_functions = { abort = core.test_abort, fail = core.test_fail }
+M.test = setmetatable({}, {
+  __index = function(_, key)
+    if key == "options" then return core.test_options() end
+    return test_functions[key]
+  end,
+  __newindex = function() error("lueng.test is read-only", 2) end,
+})
+
 M.version = core.version
 
 return M

@@ -192,6 +192,9 @@ int run_command(const std::vector<std::string>& args) {
     result = run.describe();
     result.interrupted = true;
     result.interrupt_reason = signals->reason();
+  } catch (const exec::PhaseTimeout& error) {  // setup() past setupTimeout: k6's 100
+    fprintf(stderr, "lueng run: %s\n", error.what());
+    return finish(error.exit_code);
   } catch (const exec::ScriptError& error) {
     fprintf(stderr, "lueng run: script error: %s\n", error.what());
     return finish(kExitScriptError);
@@ -218,7 +221,7 @@ int run_command(const std::vector<std::string>& args) {
     fprintf(stderr, "lueng run: script error: %s\n", result.slo.verdict.c_str());
   if (!run.teardown_error().empty()) {
     fprintf(stderr, "lueng run: script error: %s\n", run.teardown_error().c_str());
-    result.exit_code = kExitScriptError;
+    result.exit_code = run.teardown_exit_code();
   }
 
   dashboard.finish(result);

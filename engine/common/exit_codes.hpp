@@ -8,10 +8,14 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitSloFailed = 1,
   kExitSloCritical = 2,
-  kExitEngine = 103,  // the engine cannot start: a system resource is missing
+  kExitSetupTimeout = 100,     // setup() ran past setupTimeout
+  kExitTeardownTimeout = 101,  // teardown() ran past teardownTimeout
+  kExitEngine = 103,           // the engine cannot start: a system resource is missing
   kExitInvalidConfig = 104,
   kExitInterrupted = 105,
   kExitScriptError = 107,
+  kExitScriptAborted = 108,   // lueng.test.abort()
+  kExitMarkedAsFailed = 110,  // lueng.test.fail(): the test ran on, then failed
 };
 
 }  // namespace lueng

@@ -1,5 +1,7 @@
 #include "engine/exec/http_options.hpp"
 
+#include <arpa/inet.h>
+
 #include <cmath>
 
 #include "engine/common/byte_size.hpp"
@@ -21,6 +23,32 @@ int64_t read_whole(const rapidjson::Value& value, const std::string& where, int6
 bool read_bool(const rapidjson::Value& value, const std::string& where) {
   if (!value.IsBool()) throw ConfigError(where + ": must be true or false");
   return value.GetBool();
+}
+
+bool is_ip_literal(const std::string& text) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+// k6's hosts: { ["api.example.com"] = "127.0.0.1" }. k6 also maps "host:port" to
+// "ip:port"; lueng takes names to addresses only, and says so.
+std::vector<std::pair<std::string, std::string>> read_hosts(const rapidjson::Value& value,
+                                                            const std::string& where) {
+  if (!value.IsObject()) throw ConfigError(where + ": must be a table of host name = IP address");
+  std::vector<std::pair<std::string, std::string>> hosts;
+  for (const auto& member : value.GetObject()) {
+    std::string host = member.name.GetString();
+    std::string at = where + "[\"" + host + "\"]";
+    if (!member.value.IsString()) throw ConfigError(at + ": must be an IP address as a string");
+    std::string ip = member.value.GetString();
+    if (host.find(':') != std::string::npos || !is_ip_literal(ip))
+      throw ConfigError(at + ": '" + ip +
+                        "' must be an IPv4 or IPv6 address for a host name (lueng maps names to "
+                        "addresses; k6's host:port to ip:port mappings are not supported)");
+    hosts.emplace_back(std::move(host), std::move(ip));
+  }
+  return hosts;
 }
 
 }  // namespace
@@ -62,6 +90,8 @@ HttpOptions read_http_options(const rapidjson::Value& options) {
       http.batch_per_host = read_whole(value, at, 0);
     } else if (key == "maxResponseBodySize") {
       http.max_response_body_size = read_byte_size(value, at);
+    } else if (key == "hosts") {
+      http.hosts = read_hosts(value, at);
     }
   }
   return http;

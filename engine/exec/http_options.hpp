@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -21,6 +23,8 @@ struct HttpOptions {
   // limit. Large enough for any API answer, small enough that a gzip bomb per VU
   // cannot take the machine's memory.
   uint64_t max_response_body_size = 64 << 20;
+  // hosts: a host name and the IP literal it resolves to, for the whole run.
+  std::vector<std::pair<std::string, std::string>> hosts;
 };
 
 // A size in bytes: a whole number, or a string such as "64MiB" (see

@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 22> kKnown = {"vus",
+constexpr std::array<std::string_view, 29> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -33,32 +33,58 @@ constexpr std::array<std::string_view, 22> kKnown = {"vus",
                                                      "tlsAuth",
                                                      "tlsVersion",
                                                      "tlsCipherSuites",
+                                                     "setupTimeout",
+                                                     "teardownTimeout",
+                                                     "handleSummaryTimeout",
+                                                     "noSetup",
+                                                     "noTeardown",
+                                                     "minIterationDuration",
+                                                     "hosts",
                                                      "monitor"};
 
-// k6 options a k6 script may carry that lueng does not implement.
-constexpr std::array<std::string_view, 23> kK6Only = {"blacklistIPs",
-                                                      "blockHostnames",
-                                                      "cloud",
-                                                      "dns",
-                                                      "executionSegment",
-                                                      "executionSegmentSequence",
-                                                      "ext",
-                                                      "hosts",
-                                                      "httpDebug",
-                                                      "linger",
-                                                      "localIPs",
-                                                      "minIterationDuration",
-                                                      "noConnectionReuse",
-                                                      "noUsageReport",
-                                                      "noVUConnectionReuse",
-                                                      "paused",
-                                                      "rps",
-                                                      "setupTimeout",
-                                                      "summaryTimeUnit",
-                                                      "summaryTrendStats",
-                                                      "systemTags",
-                                                      "teardownTimeout",
-                                                      "throw"};
+// k6 options a k6 script may carry that lueng does not implement, each with why
+// (docs/from-k6.md lists them).
+struct K6Only {
+  std::string_view name;
+  std::string_view why;
+};
+constexpr std::array<K6Only, 19> kK6Only = {{
+    {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
+    {"blockHostnames",
+     "lueng has no host name block list; it connects where the script's URLs say"},
+    {"cloud", "k6 Cloud's settings; lueng runs where it is started"},
+    {"dns",
+     "lueng resolves each name once per worker for the whole run with the system resolver "
+     "(getaddrinfo); k6's ttl, select and policy have no counterpart"},
+    {"executionSegment", ""},
+    {"executionSegmentSequence", ""},
+    {"ext", "k6 extensions' and k6 Cloud's settings"},
+    {"httpDebug", "lueng prints no request dumps; use --out json for every request's tags"},
+    {"linger", "lueng has no REST API to linger for: the process ends with the test"},
+    {"localIPs", "lueng connects from the system's default source address"},
+    {"noConnectionReuse",
+     "not implemented: each VU keeps its connections alive, as k6 does by default"},
+    {"noUsageReport", "lueng sends no usage report"},
+    {"noVUConnectionReuse",
+     "not implemented: each VU keeps its connections alive across iterations, as k6 does by "
+     "default"},
+    {"paused", "lueng has no REST API to resume a paused test"},
+    {"rps", "not implemented: pace the requests with an arrival-rate scenario instead"},
+    {"summaryTimeUnit", "the summary prints each duration in the unit that fits it"},
+    {"summaryTrendStats",
+     "the summary's trend columns are fixed (avg, min, med, max, p(90), p(95), p(99)); "
+     "thresholds and the result file have any percentile"},
+    {"systemTags",
+     "lueng tags every sample with its fixed set of system tags; choosing them is not "
+     "implemented"},
+    {"throw", "set params.throw on a request instead (not implemented as a test-wide option)"},
+}};
+
+const K6Only* find_k6_only(std::string_view name) {
+  for (const K6Only& option : kK6Only)
+    if (option.name == name) return &option;
+  return nullptr;
+}
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -81,8 +107,9 @@ std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options
                          "with --segment-count); ignored");
       continue;
     }
-    if (contains(kK6Only, key)) {
-      warnings.push_back("options." + name + ": a k6 option lueng does not implement; ignored");
+    if (const K6Only* option = find_k6_only(key)) {
+      warnings.push_back("options." + name + ": a k6 option lueng does not implement (" +
+                         std::string(option->why) + "); ignored");
       continue;
     }
     std::string closest = closest_name(key, {kKnown.begin(), kKnown.end()});

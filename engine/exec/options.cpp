@@ -61,6 +61,14 @@ void read_breaking_point(const rapidjson::Value& value, const std::string& where
   }
 }
 
+bool is_scenario_name(const std::string& name) {
+  auto allowed = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           c == '-';
+  };
+  return !name.empty() && std::all_of(name.begin(), name.end(), allowed);
+}
+
 // The options every scenario has, whatever its executor.
 void read_common(ScenarioTable& table, ScenarioConfig& config) {
   table.read({"executor"}, [&](const rapidjson::Value& value, const std::string& at) {
@@ -70,6 +78,7 @@ void read_common(ScenarioTable& table, ScenarioConfig& config) {
   table.read({"exec"}, [&](const rapidjson::Value& value, const std::string& at) {
     if (!value.IsString()) throw ConfigError(at + ": must be the name of a function");
     config.exec = value.GetString();
+    if (config.exec.empty()) throw ConfigError(at + ": exec value cannot be empty");
   });
   table.duration({"startTime"}, config.start_time);
   table.duration({"gracefulStop"}, config.graceful_stop);
@@ -84,8 +93,21 @@ void read_common(ScenarioTable& table, ScenarioConfig& config) {
   });
 }
 
+// "options.scenarios.name", or with the name quoted when it is not a plain word.
+std::string scenario_where(const std::string& name) {
+  if (is_scenario_name(name)) return "options.scenarios." + name;
+  return "options.scenarios[\"" + name + "\"]";
+}
+
 ScenarioConfig read_scenario(const std::string& name, const rapidjson::Value& value) {
-  std::string where = "options.scenarios." + name;
+  std::string where = scenario_where(name);
+  // As in k6 (lib/executor/base_config.go): the name becomes a tag value and a
+  // column of the outputs.
+  if (name.empty()) throw ConfigError(where + ": a scenario name can't be empty");
+  if (!is_scenario_name(name))
+    throw ConfigError(where +
+                      ": the scenario name should contain only numbers, latin letters, "
+                      "underscores, and dashes");
   if (!value.IsObject()) throw ConfigError(where + ": must be a table");
   ScenarioTable table(value, where);
   ScenarioConfig config;
@@ -298,49 +320,135 @@ void add_test_tags(ScenarioConfig& scenario, const KeyValues& test_tags) {
   }
 }
 
-std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
-                                              const Shortcuts& command_line) {
-  Shortcuts script;
-  const rapidjson::Value* scenarios = nullptr;
-  if (options.IsObject()) {
-    for (const auto& member : options.GetObject()) {
-      std::string key = to_camel(member.name.GetString());
-      std::string at = std::string("options.") + member.name.GetString();
-      if (key == "vus")
-        script.vus = read_count(member.value, at);
-      else if (key == "duration")
-        script.duration = read_duration(member.value, at);
-      else if (key == "iterations")
-        script.iterations = read_count(member.value, at);
-      else if (key == "stages")
-        script.stages = read_stages(member.value, at);
-      else if (key == "scenarios")
-        scenarios = &member.value;
+namespace {
+
+// The shortcuts of one level (the script's options or the command line) as k6
+// keeps them: `stages = {}` is set but empty, which k6 tells apart from unset.
+struct ShortcutLevel {
+  Shortcuts shortcuts;
+  bool stages_set = false;
+  const rapidjson::Value* scenarios = nullptr;  // null when unset (or nil)
+  bool shapes_load() const {
+    return shortcuts.duration || shortcuts.iterations || stages_set || scenarios;
+  }
+};
+
+bool is_empty_table(const rapidjson::Value& value) {
+  // A Lua {} is written as an empty JSON object.
+  return (value.IsArray() && value.Empty()) || (value.IsObject() && value.MemberCount() == 0);
+}
+
+ShortcutLevel read_script_level(const rapidjson::Value& options) {
+  ShortcutLevel script;
+  if (options.IsNull()) return script;
+  if (!options.IsObject()) throw ConfigError("options: must be a table");
+  for (const auto& member : options.GetObject()) {
+    std::string key = to_camel(member.name.GetString());
+    std::string at = std::string("options.") + member.name.GetString();
+    if (key == "vus") {
+      script.shortcuts.vus = read_count(member.value, at);
+    } else if (key == "duration") {
+      script.shortcuts.duration = read_duration(member.value, at);
+    } else if (key == "iterations") {
+      script.shortcuts.iterations = read_count(member.value, at);
+    } else if (key == "stages") {
+      script.stages_set = true;
+      if (!is_empty_table(member.value)) script.shortcuts.stages = read_stages(member.value, at);
+    } else if (key == "scenarios" && !member.value.IsNull()) {
+      script.scenarios = &member.value;
     }
-  } else if (!options.IsNull()) {
-    throw ConfigError("options: must be a table");
+  }
+  return script;
+}
+
+ConfigError conflict(const std::string& where, const char* shortcut, const char* other) {
+  return ConfigError(fmt::format("{}: using `{}` and `{}` options simultaneously is not allowed",
+                                 where, shortcut, other));
+}
+
+// k6's DeriveScenariosFromShortcuts: which of the shortcuts, or the scenarios,
+// make the run, and which combinations are errors.
+std::optional<Shortcuts> derive_from_shortcuts(const ShortcutLevel& level, const std::string& where,
+                                               std::vector<std::string>* warnings) {
+  const Shortcuts& s = level.shortcuts;
+  auto warn = [&](std::string text) {
+    if (warnings) warnings->push_back(std::move(text));
+  };
+  if (s.iterations) {
+    if (!s.stages.empty()) throw conflict(where, "iterations", "stages");
+    if (level.scenarios) throw conflict(where, "iterations", "scenarios");
+    return s;
+  }
+  if (s.duration) {
+    if (!s.stages.empty()) throw conflict(where, "duration", "stages");
+    if (level.scenarios) throw conflict(where, "duration", "scenarios");
+    if (*s.duration <= 0)
+      throw ConfigError(where +
+                        ": `duration` option should be more than 0 (a scenario's executor "
+                        "decides how long a test without one runs)");
+    return s;
+  }
+  if (!s.stages.empty()) {
+    if (level.scenarios) throw conflict(where, "stages", "scenarios");
+    return s;
+  }
+  if (s.vus && !level.stages_set) {
+    if (level.scenarios)
+      warn(
+          fmt::format("options: `vus={}` overrides scenarios configuration (as in k6: "
+                      "{} iterations shared among {} VUs)",
+                      *s.vus, *s.vus, *s.vus));
+    return s;
+  }
+  if (level.scenarios && !is_empty_table(*level.scenarios)) return std::nullopt;
+  if (level.stages_set)
+    warn(
+        "options.stages: was explicitly set to an empty value, running the script with 1 "
+        "iteration in 1 VU");
+  if (level.scenarios)
+    warn(
+        "options.scenarios: was explicitly set to an empty value, running the script with 1 "
+        "iteration in 1 VU");
+  return Shortcuts{};
+}
+
+}  // namespace
+
+std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
+                                              const Shortcuts& command_line,
+                                              std::vector<std::string>* warnings) {
+  ShortcutLevel level = read_script_level(options);
+  std::string where = "options";
+  // As in k6, a duration, iterations or stages on the command line replace the
+  // script's duration, iterations, stages and scenarios entirely; --vus only the VUs.
+  if (command_line.duration || command_line.iterations || !command_line.stages.empty()) {
+    if (level.scenarios && warnings)
+      warnings->push_back("\"cli\" level configuration overrode scenarios configuration entirely");
+    std::optional<int64_t> vus = level.shortcuts.vus;
+    level = ShortcutLevel{};
+    level.shortcuts = command_line;
+    level.stages_set = !command_line.stages.empty();
+    if (!level.shortcuts.vus) level.shortcuts.vus = vus;
+    where = "command line";
+  } else if (command_line.vus) {
+    level.shortcuts.vus = command_line.vus;
+    where = "command line";
   }
 
   std::vector<ScenarioConfig> result;
-  if (command_line.any() || !scenarios) {
-    Shortcuts merged = script;
-    if (command_line.any()) merged = command_line;
-    if (!merged.stages.empty() && (merged.duration || merged.iterations))
-      throw ConfigError(std::string(command_line.any() ? "command line" : "options") +
-                        ": stages cannot be combined with duration or iterations");
-    if (command_line.any() && !command_line.vus && script.vus) merged.vus = script.vus;
-    ScenarioConfig config = scenario_from_shortcuts(merged);
-    validate(config, command_line.any() ? "command line" : "options");
+  if (std::optional<Shortcuts> shortcuts = derive_from_shortcuts(level, where, warnings)) {
+    ScenarioConfig config = scenario_from_shortcuts(*shortcuts);
+    validate(config, where);
     result.push_back(std::move(config));
     return result;
   }
-  if (!scenarios->IsObject() || scenarios->MemberCount() == 0)
-    throw ConfigError("options.scenarios: must be a table with at least one scenario");
-  std::set<std::string> execs;
+  const rapidjson::Value* scenarios = level.scenarios;
+  if (!scenarios->IsObject())
+    throw ConfigError("options.scenarios: must be a table of name = { executor = ..., ... }");
   int64_t total_vus = 0;
   for (const auto& member : scenarios->GetObject()) {
     ScenarioConfig config = read_scenario(member.name.GetString(), member.value);
-    validate(config, std::string("options.scenarios.") + member.name.GetString());
+    validate(config, scenario_where(config.name));
     total_vus += config.executor_config->max_vus(Segment{});
     check_vus(total_vus, "options.scenarios");
     result.push_back(std::move(config));

@@ -18,13 +18,19 @@ namespace lueng::exec {
 // such as -u 99999999999999 from growing the process until the system kills it.
 inline constexpr int64_t kMaxVus = 10'000'000;
 
-// The scenarios a run executes. Command-line shortcuts win over the script: any
-// of them replaces options.scenarios. Without scenarios, the shortcuts derive one
-// scenario named "default" the way k6 does (scenario_from_shortcuts).
-// `options` is the script's options table as JSON (null when absent).
-// Throws ConfigError.
+// The scenarios a run executes, derived as k6 derives them (internal/cmd/config.go,
+// lib/executor/execution_config_shortcuts.go): a duration, iterations or stages on
+// the command line replace the script's shortcuts and scenarios; in the script,
+// `iterations`, `duration` or `stages` next to `scenarios` is an error, `vus` alone
+// overrides scenarios (with a warning), and no shortcut and no scenario (or
+// `scenarios = {}`, with a warning) runs one iteration on one VU. Shortcuts make
+// one scenario named "default" (scenario_from_shortcuts). Scenario names are
+// letters, digits, `_` and `-`, as in k6.
+// `options` is the script's options table as JSON (null when absent); the
+// warnings k6 logs go to `warnings` when given. Throws ConfigError.
 std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
-                                              const Shortcuts& command_line);
+                                              const Shortcuts& command_line,
+                                              std::vector<std::string>* warnings = nullptr);
 
 // The one scenario, named "default", that k6's shortcuts make: its executor is
 // the one that takes them (ExecutorKind::from_shortcuts). Not validated.

@@ -51,7 +51,9 @@ struct RunPlan {
   ScriptSource source;
   std::vector<PlannedScenario> scenarios;
   int workers = 1;
-  std::string setup_json;  // setup()'s return value, "" for none
+  std::string setup_json;         // setup()'s return value, "" for none
+  std::string options_json;       // the script's options as JSON, for lueng.test.options
+  uint64_t min_iteration_ns = 0;  // minIterationDuration; 0: none
   metrics::MetricCatalog catalog;
   std::string user_agent;
   HttpOptions http;

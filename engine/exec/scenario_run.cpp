@@ -120,6 +120,16 @@ void ScenarioRun::iteration_ended(Vu& vu, bool completed) {
       worker_.wakeups().add(vu.backoff(), uv_hrtime() + backoff_ns);
       return;
     }
+    // minIterationDuration, as k6: a VU whose iteration ran (not one cut short)
+    // shorter than it waits for the rest before its next one; its metrics were
+    // recorded without the wait.
+    if (uint64_t min_ns = worker_.plan().min_iteration_ns; completed && min_ns > 0) {
+      uint64_t due = vu.iteration_start_ns() + min_ns;
+      if (due > uv_hrtime()) {
+        worker_.wakeups().add(vu.backoff(), due);
+        return;
+      }
+    }
     executor_->on_iteration_end(*this, vu);
   } else if (state_ == State::kFinishing && busy_ == 0) {
     set_complete();

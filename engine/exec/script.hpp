@@ -32,6 +32,14 @@ class ScriptError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// setup(), teardown() or handleSummary() ran past its timeout (setupTimeout...):
+// the run exits `exit_code` (k6's 100 for setup, 101 for teardown).
+class PhaseTimeout : public ScriptError {
+ public:
+  PhaseTimeout(const std::string& message, int code) : ScriptError(message), exit_code(code) {}
+  int exit_code;
+};
+
 // Script code stopped by a stop request (ScriptRuntime::interrupt), not by its
 // own error.
 class ScriptInterrupted : public ScriptError {

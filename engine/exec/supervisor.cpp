@@ -7,6 +7,7 @@
 #include "engine/common/utc_time.hpp"
 #include "engine/exec/engine_error.hpp"
 #include "engine/exec/phase_watch.hpp"
+#include "engine/exec/test_status.hpp"
 #include "engine/exec/worker.hpp"
 
 namespace lueng::exec {
@@ -99,6 +100,7 @@ void Supervisor::on_done(uv_async_t* async) {
     if (!self->shared_.released()) return;  // waiting for --start-at
   }
   self->sample_start();
+  self->check_test_abort();
   for (auto& worker : self->workers_)
     if (!worker->finished()) return;
   // A thread that has set finished may still be inside notify_main(); joining it
@@ -197,6 +199,7 @@ void Supervisor::on_tick(uv_timer_t* timer) {
   self->series_.close_before(second - 2);  // workers report a second within one tick
   double elapsed = static_cast<double>(uv_hrtime() - self->plan_.start_ns) / 1e9;
   if (self->progress_) self->progress_->update(elapsed);
+  self->check_test_abort();
   if (!self->aborted_ && self->signals() == 0 && self->should_abort &&
       self->should_abort(elapsed)) {
     self->aborted_ = true;
@@ -237,6 +240,17 @@ void Supervisor::on_signal(int count) {
   } else {
     stop_now();
   }
+}
+
+// lueng.test.abort() (k6's exec.test.abort): the test stops at once, as k6 stops
+// it; teardown() still runs.
+void Supervisor::check_test_abort() {
+  if (aborted_by_script_ || !test_status().aborted()) return;
+  aborted_by_script_ = true;
+  std::string message = test_status().abort_message();
+  fprintf(stderr, "\n  lueng.test.abort()%s%s: stopping the test\n", message.empty() ? "" : ": ",
+          message.c_str());
+  stop_now();
 }
 
 // Every worker drops what it runs, Lua code in a loop included; those that have

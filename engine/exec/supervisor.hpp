@@ -75,6 +75,7 @@ class Supervisor {
 
  private:
   static void on_done(uv_async_t* async);
+  void check_test_abort();
   static void on_tick(uv_timer_t* timer);
   static void on_grace_over(uv_timer_t* timer);
   static void on_start_time(uv_timer_t* timer);
@@ -95,7 +96,8 @@ class Supervisor {
   std::optional<ProgressView> progress_;  // none with --quiet
   TimeSeriesBuilder series_;
   bool aborted_ = false;
-  bool init_failed_ = false;  // a worker's init code failed: the test never started
+  bool aborted_by_script_ = false;  // lueng.test.abort()
+  bool init_failed_ = false;        // a worker's init code failed: the test never started
   bool start_sampled_ = false;
   bool stopping_now_ = false;
   bool stopped_early_ = false;  // stop_after_seconds has passed

@@ -25,6 +25,7 @@
 #include "engine/exec/script_checksum.hpp"
 #include "engine/exec/script_hints.hpp"
 #include "engine/exec/supervisor.hpp"
+#include "engine/exec/test_status.hpp"
 #include "engine/exec/time_series.hpp"
 #include "engine/exec/worker.hpp"
 #include "engine/metrics/sink.hpp"
@@ -74,6 +75,7 @@ TestRun::~TestRun() = default;
 
 void TestRun::prepare() {
   if (!config_.runtime) throw std::logic_error("TestRun: no script runtime");
+  test_status().reset();
   plan_.runtime = config_.runtime;
   plan_.source = config_.source;
   plan_.samples = config_.samples;
@@ -109,6 +111,10 @@ void TestRun::prepare() {
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   for (const std::string& warning : bare_number_duration_warnings(options))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
+  phases_ = read_phase_options(options);
+  plan_.min_iteration_ns =
+      static_cast<uint64_t>(std::llround(read_min_iteration_duration(options) * 1e9));
+  plan_.options_json = options_json_;
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
 
@@ -126,7 +132,11 @@ void TestRun::prepare() {
 
   KeyValues test_tags = resolve_test_tags(options, config_.tags);
   test_tag_set_ = metrics::encode_tags(test_tags);
-  std::vector<ScenarioConfig> scenarios = resolve_scenarios(options, config_.shortcuts);
+  std::vector<std::string> scenario_warnings;
+  std::vector<ScenarioConfig> scenarios =
+      resolve_scenarios(options, config_.shortcuts, &scenario_warnings);
+  for (const std::string& warning : scenario_warnings)
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   order_as_written(scenarios, read_text_file(plan_.source.path).value_or(""));
   for (ScenarioConfig& config : scenarios) {
     add_test_tags(config, test_tags);
@@ -142,8 +152,8 @@ void TestRun::prepare() {
     plan_.scenarios.emplace_back().config = std::move(config);
   }
   read_thresholds(options);
-  has_setup_ = init.has_function("setup");
-  has_teardown_ = init.has_function("teardown");
+  has_setup_ = init.has_function("setup") && !phases_.no_setup;
+  has_teardown_ = init.has_function("teardown") && !phases_.no_teardown;
   has_summary_hook_ = init.has_function("handleSummary");
 
   // Every executor runs on every worker; only a test with fewer VUs than threads
@@ -290,8 +300,8 @@ result::RunResult TestRun::describe() const {
   return result;
 }
 
-bool TestRun::call_watched(const char* name, const std::string& data_json, std::string* returned,
-                           result::RunResult& result) {
+bool TestRun::call_watched(const char* name, double timeout_seconds, const std::string& data_json,
+                           std::string* returned, result::RunResult& result) {
   // The call's thread holds its own pieces: it may outlive this function when a
   // signal stops it and it does not end (a loop in a JIT trace).
   auto stop = std::make_shared<CallStop>();
@@ -300,7 +310,8 @@ bool TestRun::call_watched(const char* name, const std::string& data_json, std::
   const RunPlan* plan = &plan_;
   std::string function = name;
   auto call = [=] {
-    *value = Worker::call_function(*plan, function, data_json, *recorded, stop.get());
+    *value =
+        Worker::call_function(*plan, function, data_json, *recorded, timeout_seconds, stop.get());
   };
   auto stop_now = [stop, runtime = plan_.runtime](pthread_t thread) {
     stop->stop();
@@ -330,7 +341,8 @@ std::optional<std::string> TestRun::call_summary_hook(const std::string& data_js
   result::RunResult scratch;  // what the hook measures is not part of the test
   scratch.metrics = metrics::MetricSet(plan_.catalog);
   std::string returned;
-  if (!call_watched("handleSummary", data_json, &returned, scratch)) return std::nullopt;
+  if (!call_watched("handleSummary", phases_.summary_timeout, data_json, &returned, scratch))
+    return std::nullopt;
   return returned;
 }
 
@@ -340,13 +352,18 @@ result::RunResult TestRun::execute() {
   if (plan_.samples) plan_.samples->start(plan_.catalog);
   // A signal during setup() ends the run there: no load, no teardown() (setup's
   // data is incomplete).
-  bool go_on = !has_setup_ || call_watched("setup", "", &plan_.setup_json, result);
+  bool go_on =
+      !has_setup_ || call_watched("setup", phases_.setup_timeout, "", &plan_.setup_json, result);
+  // lueng.test.abort() in setup(): no load and no teardown() (setup's data is incomplete).
+  if (go_on && test_status().aborted()) go_on = false;
   if (go_on) run_workers(result);
 
   if (go_on && has_teardown_ && !abandoned_) {
     try {
-      call_watched("teardown", plan_.setup_json, nullptr, result);
+      call_watched("teardown", phases_.teardown_timeout, plan_.setup_json, nullptr, result);
     } catch (const ScriptError& error) {
+      if (const auto* timeout = dynamic_cast<const PhaseTimeout*>(&error))
+        teardown_exit_code_ = timeout->exit_code;
       teardown_error_ = error.what();
       std::string_view message = teardown_error_;
       if (message.starts_with("teardown() failed: ")) message.remove_prefix(19);
@@ -365,7 +382,24 @@ result::RunResult TestRun::execute() {
     result.slo.verdict = std::string("SCRIPT ERROR: ") + kHungMessage;
     result.slo.exit_code = kExitScriptError;
   }
+  apply_test_status(result.slo);
   return result;
+}
+
+// lueng.test.abort() and lueng.test.fail() decide the exit status as in k6: an
+// abort ends with 108, a test marked failed with 110, over the SLOs' 1 and 2
+// (k6's 110 wins over its 99 too); a script error (107) keeps its status.
+void TestRun::apply_test_status(thresholds::SloReport& slo) const {
+  const TestStatus& status = test_status();
+  if (status.aborted()) {
+    std::string message = status.abort_message();
+    slo.verdict = "ABORTED by lueng.test.abort()" + (message.empty() ? "" : ": " + message);
+    slo.exit_code = kExitScriptAborted;
+  } else if (status.failed() && slo.exit_code != kExitScriptError) {
+    std::string message = status.fail_message();
+    slo.verdict = "FAILED by lueng.test.fail()" + (message.empty() ? "" : ": " + message);
+    slo.exit_code = kExitMarkedAsFailed;
+  }
 }
 
 void TestRun::run_workers(result::RunResult& result) {

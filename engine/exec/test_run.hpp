@@ -10,6 +10,7 @@
 
 #include "engine/exec/monitor_options.hpp"
 #include "engine/exec/options.hpp"
+#include "engine/exec/phase_options.hpp"
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/script.hpp"
 #include "engine/exec/stop_signals.hpp"
@@ -75,6 +76,8 @@ class TestRun {
   result::RunResult describe() const;
 
   const std::string& teardown_error() const { return teardown_error_; }
+  // The exit status teardown()'s failure gives: 107, or 101 past teardownTimeout.
+  int teardown_exit_code() const { return teardown_exit_code_; }
   // Whether the script defines handleSummary(data), the end-of-run hook.
   bool has_summary_hook() const { return has_summary_hook_; }
   // Calls handleSummary(data) with `data_json` (the result file) as its argument,
@@ -97,8 +100,9 @@ class TestRun {
   void run_workers(result::RunResult& result);
   // setup() or teardown() on a thread of its own, stopped by a signal: false
   // when it was (result marked interrupted). Throws ScriptError when it fails.
-  bool call_watched(const char* name, const std::string& data_json, std::string* returned,
-                    result::RunResult& result);
+  bool call_watched(const char* name, double timeout_seconds, const std::string& data_json,
+                    std::string* returned, result::RunResult& result);
+  void apply_test_status(thresholds::SloReport& slo) const;
   void add_vu_gauges(result::RunResult& result) const;
   result::RunResult partial_result(const result::RunResult& before_load,
                                    class Supervisor& supervisor);
@@ -114,6 +118,8 @@ class TestRun {
   // The test-wide tags (options.tags, --tag) as a canonical tag set: what the VU
   // gauges carry, as k6's vus and vus_max samples do.
   std::string test_tag_set_;
+  int teardown_exit_code_ = 107;  // kExitScriptError
+  PhaseOptions phases_;
   std::string workers_note_;
   bool abandoned_ = false;
   bool hung_ = false;  // a worker ran past the test's end without a signal

@@ -223,6 +223,14 @@ const HttpOptions& Vu::http_options() const {
   return worker_.plan().http;
 }
 
+const RunPlan& Vu::run_plan() const {
+  return worker_.plan();
+}
+
+RunShared& Vu::run_shared() {
+  return worker_.shared();
+}
+
 size_t Vu::group_enter(std::string_view name) {
   size_t token = group_.size();
   group_.append("::");

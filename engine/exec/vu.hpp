@@ -23,6 +23,8 @@ namespace lueng::exec {
 
 struct HttpOptions;
 class ResponsePool;
+struct RunPlan;
+class RunShared;
 class ScenarioRun;
 class Worker;
 
@@ -57,8 +59,11 @@ class Vu final {
   size_t index_in_run = 0;
   // Iterations in a row that failed before they waited for anything.
   uint32_t quick_failures() const { return quick_failures_; }
-  // For the scenario: the VU's next iteration waits for `wakeup` (a back-off).
+  // For the scenario: the VU's next iteration waits for `wakeup` (a back-off, or
+  // the rest of minIterationDuration).
   Wakeup& backoff() { return backoff_wakeup_; }
+  // uv_hrtime() when the current (or last) iteration started.
+  uint64_t iteration_start_ns() const { return iteration_start_ns_; }
   // Releases libuv handles; the VU may be destroyed after the loop has run once more.
   void close();
 
@@ -125,6 +130,10 @@ class Vu final {
   http::Client& http_client();
   ResponsePool& responses();
   const HttpOptions& http_options() const;
+  // The run the VU belongs to (lueng.instance, lueng.test): its plan, read-only,
+  // and the counters its workers share.
+  const RunPlan& run_plan() const;
+  RunShared& run_shared();
 
   // --- for the engine's own code (samples, HTTP flights)
   ScenarioRun& scenario() { return run_; }

@@ -2,9 +2,14 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "engine/common/duration.hpp"
+#include "engine/common/exit_codes.hpp"
 #include "engine/exec/engine_error.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/samples.hpp"
+#include "engine/exec/test_status.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/output/sample_writer.hpp"
 
@@ -57,6 +62,7 @@ void Worker::join() {
 
 void Worker::run() {
   http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent, plan_.tls);
+  for (const auto& [host, ip] : plan_.http.hosts) http_->dns().pin(host, ip);  // checked: valid
   try {
     script_ = plan_.runtime->load(plan_.source, plan_.catalog);
     std::vector<size_t> all(plan_.scenarios.size());
@@ -121,9 +127,17 @@ void CallStop::detach() {
   worker_ = nullptr;
 }
 
+namespace {
+const char* timeout_option(const std::string& function) {
+  if (function == "setup") return "options.setupTimeout";
+  if (function == "teardown") return "options.teardownTimeout";
+  return "options.handleSummaryTimeout";
+}
+}  // namespace
+
 std::string Worker::call_function(const RunPlan& main_plan, const std::string& name,
                                   const std::string& data_json, metrics::MetricSet& record_into,
-                                  CallStop* stop) {
+                                  double timeout_seconds, CallStop* stop) {
   RunPlan plan;
   plan.runtime = main_plan.runtime;
   plan.source = main_plan.source;
@@ -133,14 +147,15 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   plan.user_agent = main_plan.user_agent;
   plan.http = main_plan.http;
   plan.tls = main_plan.tls;
+  plan.options_json = main_plan.options_json;
   plan.setup_json = data_json;
   plan.start_ns = uv_hrtime();
-  // One VU runs the function once, within k6's setupTimeout and teardownTimeout
-  // (60 s): the scenario of `lueng run -u 1 -i 1 -d 60s`.
+  // One VU runs the function once, within its timeout (k6's setupTimeout,
+  // teardownTimeout): the scenario of `lueng run -u 1 -i 1 -d TIMEOUT`.
   Shortcuts once;
   once.vus = 1;
   once.iterations = 1;
-  once.duration = 60;
+  once.duration = timeout_seconds;
   PlannedScenario& scenario = plan.scenarios.emplace_back();
   scenario.config = scenario_from_shortcuts(once);
   scenario.config.name = name;
@@ -161,8 +176,12 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   if (worker.interrupted_ || worker.stop_level_.load() > 0) throw ScriptInterrupted();
   if (worker.failed()) throw ScriptError(worker.failure_);
   if (!worker.call_error_.empty()) throw ScriptError(name + "() failed: " + worker.call_error_);
-  if (scenario.shared->iterations_done.load() == 0)
-    throw ScriptError(name + "() did not finish within 60s");
+  if (scenario.shared->iterations_done.load() == 0 && !test_status().aborted())
+    throw PhaseTimeout(fmt::format("{}() did not finish within {} ({})", name,
+                                   format_duration(timeout_seconds), timeout_option(name)),
+                       name == "setup"      ? kExitSetupTimeout
+                       : name == "teardown" ? kExitTeardownTimeout
+                                            : kExitScriptError);
   return result;
 }
 

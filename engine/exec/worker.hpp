@@ -55,11 +55,13 @@ class Worker {
   void start();
   void join();
   // Runs one function once (setup or teardown) on the calling thread, in a state
-  // of its own. Returns the function's return value as JSON ("" for nil).
-  // Throws ScriptError when it fails, ScriptInterrupted when `stop` stopped it.
+  // of its own, for at most `timeout_seconds`. Returns the function's return value
+  // as JSON ("" for nil; also when it called lueng.test.abort()).
+  // Throws ScriptError when it fails, PhaseTimeout when it ran out of time,
+  // ScriptInterrupted when `stop` stopped it.
   static std::string call_function(const RunPlan& plan, const std::string& name,
                                    const std::string& data_json, metrics::MetricSet& record_into,
-                                   class CallStop* stop = nullptr);
+                                   double timeout_seconds, class CallStop* stop = nullptr);
 
   // Any thread: stop starting iterations (graceful) or drop running ones (hard).
   void request_stop(bool hard);

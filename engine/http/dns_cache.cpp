@@ -187,6 +187,13 @@ const AddressList* DnsCache::find(const std::string& host) {
   return &cache_.emplace(host, AddressList{address}).first->second;
 }
 
+bool DnsCache::pin(const std::string& host, const std::string& ip) {
+  sockaddr_storage address;
+  if (!parse_ip_literal(ip, &address)) return false;
+  cache_[host] = AddressList{address};
+  return true;
+}
+
 int DnsCache::resolve(const std::string& host, DnsWaiter& waiter) {
   auto found = pending_.find(host);
   if (found == pending_.end()) {

@@ -59,6 +59,10 @@ class DnsCache {
   // Entries live as long as the cache, so the pointer may be kept.
   const AddressList* find(const std::string& host);
 
+  // Answers `host` with `ip` (an IPv4 or IPv6 literal) for the life of the cache,
+  // without a lookup: k6's `hosts` option. False when `ip` is not an IP literal.
+  bool pin(const std::string& host, const std::string& ip);
+
   // Starts a lookup, or joins the one already running for `host`. The waiter is
   // called once, later, unless cancelled. Returns 0 or a libuv error (then the
   // waiter is not called).

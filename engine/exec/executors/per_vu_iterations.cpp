@@ -77,12 +77,12 @@ std::unique_ptr<ExecutorConfig> parse(ScenarioTable& table) {
   return config;
 }
 
-// No duration, iterations or stages: one iteration for each VU, as in k6.
+// No shortcut at all: one iteration on one VU, as in k6 (VUs alone make a
+// shared-iterations scenario, which the registry asks first).
 std::unique_ptr<ExecutorConfig> from_shortcuts(const Shortcuts& shortcuts) {
-  if (shortcuts.duration || shortcuts.iterations || !shortcuts.stages.empty()) return nullptr;
-  auto config = std::make_unique<Config>();
-  config->vus = shortcuts.vus.value_or(1);
-  return config;
+  if (shortcuts.vus || shortcuts.duration || shortcuts.iterations || !shortcuts.stages.empty())
+    return nullptr;
+  return std::make_unique<Config>();
 }
 
 }  // namespace

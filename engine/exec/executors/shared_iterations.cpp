@@ -96,12 +96,15 @@ std::unique_ptr<ExecutorConfig> parse(ScenarioTable& table) {
   return config;
 }
 
-// Iterations, with a duration as their maxDuration, as in k6.
+// Iterations, with a duration as their maxDuration; or VUs alone, each VU's one
+// iteration shared among them (as many iterations as VUs). Both as in k6
+// (lib/executor/execution_config_shortcuts.go).
 std::unique_ptr<ExecutorConfig> from_shortcuts(const Shortcuts& shortcuts) {
-  if (!shortcuts.iterations || !shortcuts.stages.empty()) return nullptr;
+  bool vus_alone = shortcuts.vus && !shortcuts.duration;
+  if (!(shortcuts.iterations || vus_alone) || !shortcuts.stages.empty()) return nullptr;
   auto config = std::make_unique<Config>();
   config->vus = shortcuts.vus.value_or(1);
-  config->iterations = *shortcuts.iterations;
+  config->iterations = shortcuts.iterations.value_or(config->vus);
   if (shortcuts.duration) config->max_duration_s = *shortcuts.duration;
   return config;
 }

@@ -216,3 +216,82 @@ TEST_CASE("encoding url_encode, url_decode, form_encode and form_decode") {
         "123|x y|");
   CHECK(s.run("encoding.form_encode(encoding.form_decode('k=%26%3D&j=%2B'))") == "j=%2B&k=%26%3D");
 }
+
+// k6's internal/js/modules/k6/crypto/crypto_test.go: the digests of "hello world"
+// (TestCryptoAlgorithms), createHash (TestStreamingApi) and createHMAC of
+// "some data to hash" with "a secret" (TestOutputEncoding).
+TEST_CASE("crypto: sha512_224, sha512_256 and ripemd160 as in k6") {
+  State s;
+  CHECK(s.run("crypto.sha512_224('hello world', 'hex')") ==
+        "22e0d52336f64a998085078b05a6e37b26f8120f43bf4db4c43a64ee");
+  CHECK(s.run("crypto.sha512_256('hello world', 'hex')") ==
+        "0ac561fac838104e3f2e4ad107b4bee3e938bf15f2b15f009ccccd61a913f017");
+  CHECK(s.run("crypto.ripemd160('hello world', 'hex')") ==
+        "98c615784ccb5fe5936fbc0cbe9dfdb408d92f0f");
+  CHECK(s.run("crypto.hash('sha512_256', 'hello world')") ==
+        "0ac561fac838104e3f2e4ad107b4bee3e938bf15f2b15f009ccccd61a913f017");
+}
+
+TEST_CASE("crypto: md4 works where OpenSSL has it, else says it needs the legacy provider") {
+  State s;
+  std::string md4 = s.run("crypto.md4('hello world', 'hex')");
+  if (md4.starts_with("error: "))
+    CHECK(md4.find("'md4' is not available in this OpenSSL") != std::string::npos);
+  else
+    CHECK(md4 == "aa010fbc1d14c795d86ef98c95479d17");
+}
+
+TEST_CASE("crypto: create_hash streams as k6's createHash") {
+  State s;
+  CHECK(s.run("crypto.create_hash('md5'):digest('hex')") == "d41d8cd98f00b204e9800998ecf8427e");
+  CHECK(s.run("crypto.createHash('md5'):update('hello world'):digest('hex')") ==
+        "5eb63bbbe01eeed093cb22bb8f5acdc3");
+  CHECK(s.run(R"((function()
+      local h = crypto.create_hash('md5')
+      h:update('hello') h:update(' ') h:update('world')
+      return h:digest('hex') end)())") == "5eb63bbbe01eeed093cb22bb8f5acdc3");
+  // digest() leaves the hasher going on, as Go's hash.Sum.
+  CHECK(s.run(R"((function()
+      local h = crypto.create_hash('sha256'):update('hello')
+      local first = h:digest('hex')
+      h:update(' world')
+      return first .. ' ' .. h:digest('hex') end)())") ==
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 "
+        "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9");
+  CHECK(s.run("hex(crypto.create_hash('md5'):update('hello world'):digest('binary'))") ==
+        "5eb63bbbe01eeed093cb22bb8f5acdc3");
+  CHECK(s.run("crypto.create_hash('md5'):update('hello world'):digest('base64')") ==
+        "XrY7u+Ae7tCTyyK7j1rNww==");
+  CHECK(s.run("crypto.create_hash('whirlpool')").find("unknown algorithm 'whirlpool'") !=
+        std::string::npos);
+}
+
+TEST_CASE("crypto: create_hmac as k6's createHMAC, for every algorithm") {
+  State s;
+  const std::pair<const char*, const char*> expected[] = {
+      {"md5", "e04f2ec05c8b12e19e46936b171c9d03"},
+      {"sha1", "c113b62711ff5d8e8100bbb17b998591af81dc24"},
+      {"sha256", "7fd04df92f636fd450bc841c9418e5825c17f33ad9c87c518115a45971f7f77e"},
+      {"sha384",
+       "d331e169e2dcfc742e80a3bf4dcc76d0e6425ab3777a3ac217ac6b2552aad5529ed4d40135b06e53a495ac7425d"
+       "1e"
+       "462"},
+      {"sha512_224", "bac4e6256bdbf81d029aec48af4fdd4b14001db6721f07c429a80817"},
+      {"sha512_256", "e3d0763ba92a4f40676c3d5b234d9842b71951e6e0767082cfb3f5e14c124b22"},
+      {"sha512",
+       "cd3146f96a3005024108ff56b025517552435589a4c218411f165da0a368b6f47228b20a1a4bf081e4aae6f07e2"
+       "790f"
+       "27194fc77f0addc890e98ce1951cacc9f"},
+      {"ripemd160", "00bb4ce0d6afd4c7424c9d01b8a6caa3e749b08b"},
+  };
+  for (const auto& [algorithm, hex] : expected) {
+    INFO(algorithm);
+    std::string a = std::string("'") + algorithm + "'";
+    CHECK(s.run("crypto.createHMAC(" + a +
+                ", 'a secret'):update('some data to hash'):digest('hex')") == hex);
+    // The same through the one-call hmac, streamed in two pieces, and as k6's wrapper.
+    CHECK(s.run("crypto.hmac(" + a + ", 'a secret', 'some data to hash')") == hex);
+    CHECK(s.run("crypto.create_hmac(" + a +
+                ", 'a secret'):update('some data'):update(' to hash'):digest()") == hex);
+  }
+}

@@ -1,0 +1,183 @@
+"""lueng.vu, lueng.scenario, lueng.instance and lueng.test as k6's k6/execution
+(exec.vu, exec.scenario, exec.instance, exec.test): the fields a script reads,
+test.abort() (exit 108, teardown still runs) and test.fail() (the test goes on,
+exit 110), and the setupTimeout/teardownTimeout options (exit 100/101)."""
+
+import json
+import time
+import unittest
+
+from support import run_lueng
+
+CONTEXT = """
+local lueng = require "lueng"
+local json = require "lueng.json"
+options = { scenarios = { each = { executor = "per-vu-iterations", vus = 2, iterations = 2,
+                                   tags = { team = "rooms" } } } }
+function default()
+  local vu, s, i = lueng.vu, lueng.scenario, lueng.instance
+  print("CTX " .. json.encode({
+    id_in_instance = vu.id_in_instance, idInTest = vu.idInTest,
+    iteration_in_instance = vu.iteration_in_instance,
+    iterationInScenario = vu.iterationInScenario,
+    name = s.name, executor = s.executor, progress = s.progress, start_time = s.startTime,
+    iteration_in_test = s.iterationInTest,
+    completed = i.iterations_completed, interrupted = i.iterationsInterrupted,
+    vus_active = i.vusActive, vus_initialized = i.vus_initialized,
+    duration = i.current_test_run_duration,
+    options_vus = lueng.test.options.scenarios.each.vus,
+  }))
+  lueng.sleep(0.05)
+end
+"""
+
+
+def lines_with(prefix, text):
+    return [json.loads(line.split(prefix, 1)[1]) for line in text.splitlines() if prefix in line]
+
+
+class ExecutionContextTest(unittest.TestCase):
+    def test_fields_as_k6_names_them(self):
+        run = run_lueng(CONTEXT)
+        self.assertEqual(run.code, 0, run.stderr)
+        seen = lines_with("CTX ", run.stderr)
+        self.assertEqual(len(seen), 4)
+        self.assertEqual(sorted(c["iteration_in_test"] for c in seen), [0, 1, 2, 3])
+        for c in seen:
+            self.assertEqual(c["name"], "each")
+            self.assertEqual(c["executor"], "per-vu-iterations")
+            self.assertIn(c["id_in_instance"], (1, 2))
+            self.assertEqual(c["id_in_instance"], c["idInTest"])
+            self.assertEqual(c["iteration_in_instance"], c["iterationInScenario"])
+            self.assertIn(c["iteration_in_instance"], (0, 1))
+            self.assertGreaterEqual(c["progress"], 0)
+            self.assertLessEqual(c["progress"], 1)
+            self.assertLess(abs(c["start_time"] - time.time() * 1000), 120_000)
+            self.assertGreaterEqual(c["vus_active"], 1)
+            self.assertEqual(c["vus_initialized"], 2)
+            self.assertGreaterEqual(c["duration"], 0)
+            self.assertEqual(c["interrupted"], 0)
+            self.assertEqual(c["options_vus"], 2)
+        # Completed iterations grow: the last iteration sees at least two done.
+        self.assertGreaterEqual(max(c["completed"] for c in seen), 2)
+
+    def test_context_is_nil_in_init_code_and_read_only(self):
+        run = run_lueng("""
+            local lueng = require "lueng"
+            print("INIT " .. tostring(lueng.vu.id) .. " " .. tostring(lueng.instance.vusActive))
+            function default()
+              local ok, err = pcall(function() lueng.instance.vus_active = 3 end)
+              print("WRITE " .. tostring(ok) .. " " .. tostring(err))
+            end
+        """)
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertIn("INIT nil nil", run.stderr)
+        self.assertIn("WRITE false", run.stderr)
+        self.assertIn("lueng.instance is read-only", run.stderr)
+
+
+class K6GlobalsTest(unittest.TestCase):
+    def test_vu_iter_and_env_as_k6(self):
+        run = run_lueng("""
+            print("INIT VU " .. __VU .. " ITER " .. __ITER)
+            options = { scenarios = { s = { executor = "per-vu-iterations", vus = 2, iterations = 2,
+                                            env = { MINE = "scenario" } } } }
+            function setup() print("SETUP VU " .. __VU) end
+            function default()
+              print(("RUN VU %d ITER %d %s %s"):format(__VU, __ITER, __ENV.FROM_CLI, __ENV.MINE))
+            end
+            function teardown() print("TEARDOWN VU " .. __VU) end
+        """, ["-e", "FROM_CLI=cli"])
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertIn("INIT VU 0 ITER 0", run.stderr)
+        self.assertIn("SETUP VU 0", run.stderr)
+        self.assertIn("TEARDOWN VU 0", run.stderr)
+        for vu in (1, 2):
+            for iteration in (0, 1):
+                self.assertIn(f"RUN VU {vu} ITER {iteration} cli scenario", run.stderr)
+
+
+class TestAbortAndFailTest(unittest.TestCase):
+    def test_abort_stops_the_test_with_108_and_teardown_runs(self):
+        started = time.monotonic()
+        run = run_lueng("""
+            local lueng = require "lueng"
+            options = { scenarios = { s = { executor = "constant-vus", vus = 2, duration = "30s" } } }
+            function default()
+              if lueng.scenario.iteration_in_test == 5 then lueng.test.abort("enough seen") end
+              lueng.sleep(0.02)
+            end
+            function teardown() print("TEARDOWN RAN") end
+        """)
+        self.assertEqual(run.code, 108, run.stderr)
+        self.assertLess(time.monotonic() - started, 15)
+        self.assertIn("lueng.test.abort(): enough seen", run.stderr)
+        self.assertIn("TEARDOWN RAN", run.stderr)
+        self.assertEqual(run.result["exit_code"], 108)
+        self.assertIn("enough seen", run.result["slos"]["verdict"])
+
+    def test_abort_in_setup_runs_no_load(self):
+        run = run_lueng("""
+            local lueng = require "lueng"
+            function setup() lueng.test.abort() end
+            function default() print("LOAD RAN") end
+        """)
+        self.assertEqual(run.code, 108, run.stderr)
+        self.assertNotIn("LOAD RAN", run.stderr)
+
+    def test_fail_lets_the_test_run_then_exits_110(self):
+        run = run_lueng("""
+            local lueng = require "lueng"
+            options = { scenarios = { s = { executor = "per-vu-iterations", vus = 1, iterations = 3 } } }
+            function default()
+              if lueng.vu.iteration == 0 then lueng.test.fail("data was wrong") end
+              print("ITERATION " .. lueng.vu.iteration)
+            end
+        """)
+        self.assertEqual(run.code, 110, run.stderr)
+        for i in range(3):
+            self.assertIn(f"ITERATION {i}", run.stderr)
+        self.assertIn("lueng.test.fail(): data was wrong", run.stderr)
+        self.assertEqual(run.result["exit_code"], 110)
+
+
+class PhaseTimeoutTest(unittest.TestCase):
+    def test_setup_past_setup_timeout_exits_100(self):
+        started = time.monotonic()
+        run = run_lueng("""
+            local lueng = require "lueng"
+            options = { setupTimeout = "500ms" }
+            function setup() lueng.sleep(5) end
+            function default() print("LOAD RAN") end
+        """)
+        self.assertEqual(run.code, 100, run.stderr)
+        self.assertLess(time.monotonic() - started, 4.5)
+        self.assertIn("setup() did not finish within 500ms (options.setupTimeout)", run.stderr)
+        self.assertNotIn("LOAD RAN", run.stderr)
+
+    def test_teardown_past_teardown_timeout_exits_101(self):
+        run = run_lueng("""
+            local lueng = require "lueng"
+            options = { teardown_timeout = 300 }
+            function default() end
+            function teardown() lueng.sleep(5) end
+        """)
+        self.assertEqual(run.code, 101, run.stderr)
+        self.assertIn("teardown() did not finish within 300ms (options.teardownTimeout)", run.stderr)
+
+    def test_no_setup_and_no_teardown_skip_them(self):
+        run = run_lueng("""
+            options = { noSetup = true, no_teardown = true }
+            function setup() print("SETUP RAN") return { x = 1 } end
+            function default(data) print("DATA " .. tostring(data)) end
+            function teardown() print("TEARDOWN RAN") end
+        """)
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertNotIn("SETUP RAN", run.stderr)
+        self.assertNotIn("TEARDOWN RAN", run.stderr)
+        self.assertIn("DATA nil", run.stderr)
+        self.assertNotIn("noSetup", run.stderr)  # no longer an unknown option
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,228 @@
+// k6's internal/cmd/config_consolidation_test.go cases that apply to lueng, by
+// their position in k6's getConfigConsolidationTestCases (from 1). k6 layers a
+// config file, the script's options, K6_* variables and the command line; lueng
+// has the script's options and the command line. A case's config file and
+// script options ("fs" and "runner" in k6) are both the script's options here;
+// its flags are the already-parsed command line (the flags' own parse errors are
+// tests/integration/test_k6_options.py). Cases with K6_* variables, --config,
+// DNS or profiling do not apply (docs/from-k6.md).
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "engine/exec/executor.hpp"
+#include "engine/exec/options.hpp"
+#include "engine/result/run_result.hpp"
+
+using namespace lueng::exec;
+
+namespace {
+
+rapidjson::Document parse(const char* json) {
+  rapidjson::Document document;
+  document.Parse(json);
+  REQUIRE_FALSE(document.HasParseError());
+  return document;
+}
+
+struct Derived {
+  std::vector<ScenarioConfig> scenarios;
+  std::vector<std::string> warnings;
+  std::string error;
+};
+
+Derived derive(const char* script_options, const Shortcuts& cli = {}) {
+  Derived out;
+  try {
+    out.scenarios = resolve_scenarios(parse(script_options), cli, &out.warnings);
+  } catch (const ConfigError& error) {
+    out.error = error.what();
+  }
+  return out;
+}
+
+Shortcuts cli(std::optional<int64_t> vus, std::optional<double> duration = std::nullopt,
+              std::optional<int64_t> iterations = std::nullopt, std::vector<Stage> stages = {}) {
+  Shortcuts s;
+  s.vus = vus;
+  s.duration = duration;
+  s.iterations = iterations;
+  s.stages = std::move(stages);
+  return s;
+}
+
+lueng::result::ScenarioSummary load_of(const ScenarioConfig& s) {
+  lueng::result::ScenarioSummary summary;
+  s.executor_config->summarize(summary);
+  return summary;
+}
+
+void check_one_iteration_per_vu(const Derived& d) {
+  REQUIRE(d.error.empty());
+  REQUIRE(d.scenarios.size() == 1);
+  CHECK(d.scenarios[0].name == "default");
+  CHECK(d.scenarios[0].executor == "per-vu-iterations");
+  CHECK(load_of(d.scenarios[0]).vus == 1);
+  CHECK(load_of(d.scenarios[0]).iterations == 1);
+}
+
+void check_shared(const Derived& d, int64_t vus, int64_t iterations) {
+  INFO(d.error);
+  REQUIRE(d.scenarios.size() == 1);
+  CHECK(d.scenarios[0].executor == "shared-iterations");
+  CHECK(load_of(d.scenarios[0]).vus == vus);
+  CHECK(load_of(d.scenarios[0]).iterations == iterations);
+}
+
+void check_constant(const Derived& d, int64_t vus, double seconds) {
+  INFO(d.error);
+  REQUIRE(d.scenarios.size() == 1);
+  CHECK(d.scenarios[0].executor == "constant-vus");
+  CHECK(load_of(d.scenarios[0]).vus == vus);
+  CHECK(load_of(d.scenarios[0]).duration == seconds);
+}
+
+void check_ramping(const Derived& d, int64_t start_vus,
+                   const std::vector<std::pair<double, int64_t>>& stages) {
+  INFO(d.error);
+  REQUIRE(d.scenarios.size() == 1);
+  CHECK(d.scenarios[0].executor == "ramping-vus");
+  CHECK(load_of(d.scenarios[0]).start_target == start_vus);
+  CHECK(load_of(d.scenarios[0]).stages == stages);
+}
+
+}  // namespace
+
+TEST_CASE("k6 config consolidation: no options at all run one iteration on one VU (#1, #45)") {
+  Derived d = derive("null");
+  check_one_iteration_per_vu(d);
+  CHECK(d.warnings.empty());
+  check_one_iteration_per_vu(derive("{}"));
+}
+
+TEST_CASE("k6 config consolidation: command-line shortcuts (#9-#16)") {
+  check_shared(derive("null", cli(1, {}, 5)), 1, 5);     // #9
+  check_shared(derive("null", cli(2, {}, 6)), 2, 6);     // #10
+  check_constant(derive("null", cli({}, 123)), 1, 123);  // #11
+  check_constant(derive("null", cli(3, 30)), 3, 30);     // #12
+  check_constant(derive("null", cli(4, 60)), 4, 60);     // #13
+  check_ramping(derive("null", cli({}, {}, {}, {{20, 10}, {180, 5}})), 1,
+                {{20, 10}, {180, 5}});                                       // #14
+  check_ramping(derive("null", cli(10, {}, {}, {{66, 5}})), 10, {{66, 5}});  // #15
+  Derived d = derive("null", cli(1, 10, 6));                                 // #16
+  check_shared(d, 1, 6);
+  CHECK(d.scenarios[0].executor_config->max_duration() == 10);
+}
+
+TEST_CASE("k6 config consolidation: validation and derivation errors (#17, #19-#23)") {
+  // #17: more VUs than shared iterations.
+  CHECK(derive("null", cli(10, {}, 6)).error ==
+        "command line: iterations (6) must not be fewer than vus (10)");
+  // #19: a stage without a target.
+  CHECK(derive(R"({"stages": [{"duration": "20s"}], "vus": 10})").error ==
+        "options.stages[1]: must be { duration = ..., target = ... }");
+  // #20, #21: stages with a duration or iterations, on the command line.
+  CHECK(derive("null", cli(2, 10, {}, {{10, 20}})).error ==
+        "command line: using `duration` and `stages` options simultaneously is not allowed");
+  CHECK(derive("null", cli(3, {}, 5, {{10, 20}})).error ==
+        "command line: using `iterations` and `stages` options simultaneously is not allowed");
+  // #22: -d 0.
+  CHECK(derive("null", cli(3, 0))
+            .error.starts_with("command line: `duration` option should be more than 0"));
+  // #23: the same in the script's options.
+  CHECK(derive(R"({"vus": 5, "duration": "44s", "stages": [{"duration": "3s", "target": 20}]})")
+            .error ==
+        "options: using `duration` and `stages` options simultaneously is not allowed");
+}
+
+TEST_CASE("k6 config consolidation: scenarios = {} warns and runs one iteration (#24)") {
+  Derived d = derive(R"({"scenarios": {}})");
+  check_one_iteration_per_vu(d);
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0] ==
+        "options.scenarios: was explicitly set to an empty value, running the script with 1 "
+        "iteration in 1 VU");
+  // The same for stages = {} (an empty Lua table).
+  d = derive(R"({"stages": {}})");
+  check_one_iteration_per_vu(d);
+  CHECK(d.warnings.size() == 1);
+}
+
+TEST_CASE("k6 config consolidation: the script's shortcuts (#31, #36, #37, #40)") {
+  check_shared(derive(R"({"iterations": 77, "vus": 7})"), 7, 77);     // #31
+  check_constant(derive(R"({"vus": 8, "duration": "2m"})"), 8, 120);  // #36
+  check_constant(derive(R"({"duration": 20000})"), 1, 20);            // #37: milliseconds
+  check_ramping(derive(R"({"stages": [{"duration": "20s", "target": 10}], "vus": 5})"), 5,
+                {{20, 10}});  // #40
+}
+
+TEST_CASE("k6 config consolidation: --vus alone, with or without scenarios (#34, #35, #77, #78)") {
+  check_shared(derive("null", cli(1)), 1, 1);     // #34
+  check_shared(derive("null", cli(10)), 10, 10);  // #35
+  check_shared(derive("null", cli(8)), 8, 8);     // #77
+  Derived d = derive(
+      R"({"scenarios": {"api": {"executor": "shared-iterations", "vus": 100, "iterations": 100}}})",
+      cli(8));  // #78
+  check_shared(d, 8, 8);
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0].starts_with("options: `vus=8` overrides scenarios configuration"));
+}
+
+TEST_CASE("k6 config consolidation: a command-line ramp replaces the script's (#39)") {
+  Derived d = derive(R"({"vus": 5, "duration": "50s"})", cli({}, {}, {}, {{5, 5}}));
+  check_ramping(d, 5, {{5, 5}});
+  CHECK(d.warnings.empty());
+}
+
+TEST_CASE("k6 config consolidation: scenario durations as k6 reads them (#44)") {
+  Derived d = derive(R"({"scenarios": {"foo": {"executor": "constant-vus", "vus": 2,
+                        "duration": "1d", "gracefulStop": "10000", "startTime": 1000.5}}})");
+  REQUIRE(d.scenarios.size() == 1);
+  CHECK(d.scenarios[0].name == "foo");
+  CHECK(load_of(d.scenarios[0]).vus == 2);
+  CHECK(load_of(d.scenarios[0]).duration == 86400);
+  CHECK(d.scenarios[0].graceful_stop == 10);
+  CHECK(d.scenarios[0].start_time == Approx(1.0005));
+}
+
+TEST_CASE("k6 config consolidation: shortcuts next to scenarios in the script") {
+  // Not cases of k6's table but of the code it tests
+  // (lib/executor/execution_config_shortcuts.go).
+  const char* scenario = R"("scenarios": {"s": {"executor": "constant-vus", "duration": "1s"}})";
+  auto with = [&](const char* shortcut) {
+    return derive((std::string("{") + shortcut + ", " + scenario + "}").c_str());
+  };
+  CHECK(with(R"("iterations": 5)").error ==
+        "options: using `iterations` and `scenarios` options simultaneously is not allowed");
+  CHECK(with(R"("duration": "10s")").error ==
+        "options: using `duration` and `scenarios` options simultaneously is not allowed");
+  CHECK(with(R"("stages": [{"duration": "1s", "target": 1}])").error ==
+        "options: using `stages` and `scenarios` options simultaneously is not allowed");
+  Derived vus = with(R"("vus": 3)");
+  check_shared(vus, 3, 3);
+  CHECK(vus.warnings.size() == 1);
+  // A command-line duration replaces them all, with k6's warning.
+  Derived replaced = with(R"("iterations": 5)");
+  replaced = derive((std::string("{") + scenario + "}").c_str(), cli({}, 2));
+  check_constant(replaced, 1, 2);
+  REQUIRE(replaced.warnings.size() == 1);
+  CHECK(replaced.warnings[0] ==
+        "\"cli\" level configuration overrode scenarios configuration entirely");
+}
+
+TEST_CASE("k6 config consolidation: test-wide tags (#51, #54, #55)") {
+  auto tags = [](const char* json, KeyValues command_line) {
+    return resolve_test_tags(parse(json), command_line);
+  };
+  // #51 (k6 without its merge-run-tags feature) is a documented difference: there the
+  // command line's tags replace the script's; lueng merges them as #54 (k6 with
+  // merge-run-tags), the command line winning a name both give.
+  CHECK(tags(R"({"tags": {"codeTagKey": "codeTagValue"}})", {{"clitagkey", "clitagvalue"}}) ==
+        KeyValues{{"codeTagKey", "codeTagValue"}, {"clitagkey", "clitagvalue"}});
+  CHECK(tags(R"({"tags": {"shared": "from-script"}})", {{"shared", "from-cli"}}) ==
+        KeyValues{{"shared", "from-cli"}});
+  CHECK(tags("{}", {}).empty());  // #55
+}
