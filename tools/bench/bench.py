@@ -477,7 +477,8 @@ def million(args, work, log):
     # The test clock starts once every VU is built (k6's init phase): what comes
     # before it is creation, what comes after its end is stopping and freeing them.
     built_s = (data["start_unix_ms"] - launched_ms) / 1000
-    reached = next((p["t"] + 1 for p in series if p.get("vus", 0) >= vus), None)
+    # Second t's VU count is sampled as that second starts (second 0: at the start).
+    reached = next((p["t"] for p in series if p.get("vus", 0) >= vus), None)
     result = {"vus": vus, "hold_s": hold, "threads": os.cpu_count() or 1,
               "wall_s": m.wall_s, "cpu_s": m.cpu_s, "peak_rss_kb": m.maxrss_kb,
               "baseline_rss_kb": base.maxrss_kb,
@@ -993,8 +994,8 @@ def markdown(report):
                   f"{mv['bytes_per_vu']:.0f} | {mv['ended_s']:.2f} | {mv['wall_s']:.1f} | "
                   f"{mv['cpu_s']:.1f} |", "",
                   "Built: from the launch to the test clock's start (every VU built, k6's init "
-                  "phase). All running: plus the first second of the result's time series "
-                  "with every VU running (rounded up to a second). Stopped and freed: the wall "
+                  "phase). All running: plus the start of the first second of the result's "
+                  "time series with every VU running. Stopped and freed: the wall "
                   "time after the test's end.", ""]
     th = report.get("threads")
     if th:
