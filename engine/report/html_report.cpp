@@ -9,9 +9,11 @@
 #include "engine/analysis/key_metrics.hpp"
 #include "engine/common/format.hpp"
 #include "engine/common/utc_time.hpp"
+#include "engine/report/failures_section.hpp"
 #include "engine/report/markup.hpp"
 #include "engine/report/slo_report.hpp"
 #include "engine/report/svg_chart.hpp"
+#include "engine/result/failures.hpp"
 #include "engine/result/script_errors.hpp"
 #include "engine/result/views.hpp"
 
@@ -273,6 +275,27 @@ std::string endpoint_table(const RunResult& result) {
   return out + "</tbody>\n</table>\n</section>\n";
 }
 
+std::string failure_section(const RunResult& result) {
+  auto rows = result::failure_table(result);
+  if (rows.empty() && result.failures_unlisted == 0) return "";
+  std::string out =
+      "<section id=\"failures\">\n<h2>Failures</h2>\n<table id=\"failure-table\">\n<thead><tr>"
+      "<th>count</th><th>method</th><th>endpoint</th><th>status</th><th>error_code</th>"
+      "<th>first error</th></tr></thead>\n<tbody>\n";
+  for (const auto& row : rows)
+    out += fmt::format(
+        "<tr class=\"failure\"><td class=\"n\">{}</td><td>{}</td><td class=\"name\">{}</td>"
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"name\">{}</td></tr>\n",
+        row.count, e(row.method), e(row.endpoint), failure_number(row.status),
+        failure_number(row.error_code), e(row.message));
+  if (result.failures_unlisted > 0)
+    out += fmt::format(
+        "<tr class=\"unlisted\"><td class=\"n\">{}</td><td colspan=\"5\">more, beyond the "
+        "first {} combinations kept</td></tr>\n",
+        result.failures_unlisted, result::kMaxFailureRows);
+  return out + "</tbody>\n</table>\n</section>\n";
+}
+
 std::string check_table(const RunResult& result) {
   auto checks = check_stats(result);
   if (checks.empty()) return "";
@@ -351,6 +374,7 @@ std::string render_html_report(const RunResult& result) {
   out += charts(result);
   out += histogram_chart(result);
   out += endpoint_table(result);
+  out += failure_section(result);
   out += check_table(result);
   out += script_error_table(result);
   if (const Findings& findings = result.findings; !findings.empty()) {
