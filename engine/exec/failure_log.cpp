@@ -13,7 +13,8 @@ size_t hash_of(std::string_view method, std::string_view endpoint, int status, i
   std::hash<std::string_view> hash;
   size_t h = hash(endpoint);
   h ^= hash(method) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h ^= (static_cast<size_t>(status) << 16 | static_cast<size_t>(error_code)) * 0x9e3779b97f4a7c15ULL;
+  h ^=
+      (static_cast<size_t>(status) << 16 | static_cast<size_t>(error_code)) * 0x9e3779b97f4a7c15ULL;
   return h;
 }
 
