@@ -10,6 +10,7 @@
 
 #include "engine/exec/error_log.hpp"
 #include "engine/exec/executor.hpp"
+#include "engine/exec/failure_log.hpp"
 #include "engine/exec/http_options.hpp"
 #include "engine/exec/interval_stats.hpp"
 #include "engine/exec/live_metrics.hpp"
@@ -84,6 +85,7 @@ class RunShared {
   std::atomic<int> ready_workers{0};        // workers whose init code ran and VUs exist
   std::atomic<int> started_workers{0};      // workers whose first iterations are scheduled
   ErrorLog errors;
+  FailureLog failures;  // failed requests by endpoint, status and error code
   // The first request of the run that got no response prints its cause once
   // (record_http): a run against a dead target says why, not only a 100% failure rate.
   std::atomic<bool> network_error_reported{false};

@@ -55,6 +55,18 @@ void report_first_network_error(Worker& worker, const HttpCall& call, std::strin
           response.error.c_str(), static_cast<int>(response.error_code));
 }
 
+// A failed request into the failures table, by the endpoint tag when the script
+// gave one (as the reports' endpoint table), else the name tag.
+void record_failure(Worker& worker, const HttpCall& call, std::string_view name,
+                    std::string_view method, const http::ResponseData& response) {
+  std::string_view endpoint = name;
+  call.for_each_tag([&](const std::string& key, const std::string& value) {
+    if (key == "endpoint" && !value.empty()) endpoint = value;
+  });
+  worker.shared().failures.record(method, endpoint, response.status,
+                                  static_cast<int>(response.error_code), response.error);
+}
+
 }  // namespace
 
 std::string_view k6_error_text(const http::ResponseData& response) {
@@ -163,7 +175,10 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
     vu.io_bytes().received += static_cast<double>(response.bytes_received);
   }
 
-  if (response.status == 0) report_first_network_error(worker, call, method, response);
+  if (!expected) {
+    if (response.status == 0) report_first_network_error(worker, call, method, response);
+    record_failure(worker, call, name, method, response);
+  }
   vu.scenario().count_request(!expected);
   IntervalStats& interval = worker.interval(now);
   ++interval.requests;

@@ -374,6 +374,8 @@ result::RunResult TestRun::execute() {
     result.interrupt_reason = config_.signals->reason();
   shared_.errors.print_repeats();
   result.script_errors = shared_.errors.counts();
+  result.failures = shared_.failures.rows();
+  result.failures_unlisted = shared_.failures.unlisted();
   result.slo =
       thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds, config_.strict,
                                aborted_by_, result::seconds_in(result.time_series));
@@ -519,6 +521,8 @@ result::RunResult TestRun::partial_result(const result::RunResult& before_load,
   add_vu_gauges(partial);
   if (monitor_) monitor_->add_to(partial);
   partial.script_errors = shared_.errors.counts();
+  partial.failures = shared_.failures.rows();
+  partial.failures_unlisted = shared_.failures.unlisted();
   partial.slo =
       thresholds::evaluate_all(slos_, partial.metrics, partial.duration_seconds, config_.strict,
                                aborted_by_, result::seconds_in(partial.time_series));

@@ -9,10 +9,13 @@
 #include "engine/analysis/key_metrics.hpp"
 #include "engine/common/format.hpp"
 #include "engine/common/utc_time.hpp"
+#include "engine/report/failures_section.hpp"
+#include "engine/report/html_metrics.hpp"
 #include "engine/report/markup.hpp"
 #include "engine/report/monitor_section.hpp"
 #include "engine/report/slo_report.hpp"
 #include "engine/report/svg_chart.hpp"
+#include "engine/result/failures.hpp"
 #include "engine/result/script_errors.hpp"
 #include "engine/result/views.hpp"
 
@@ -46,6 +49,9 @@ std::string utc(int64_t unix_ms) {
 // bucket's worst second so that a short spike stays visible.
 struct ChartData {
   std::vector<double> x, rps, error_rate, vus, p50, p95, p99;
+  // The load generator: dropped iterations per second, iteration_start_lag p(95).
+  std::vector<double> dropped, start_lag;
+  bool generator_data = false;  // any dropped iteration or start lag at all
 };
 
 ChartData chart_data(const std::vector<TimePoint>& series) {
@@ -54,7 +60,7 @@ ChartData chart_data(const std::vector<TimePoint>& series) {
       std::max<size_t>(1, (series.size() + kHtmlChartPoints - 1) / kHtmlChartPoints);
   for (size_t start = 0; start < series.size(); start += per_bucket) {
     size_t end = std::min(series.size(), start + per_bucket);
-    double requests = 0, failed = 0, vus = 0, p50 = 0, p95 = 0, p99 = 0;
+    double requests = 0, failed = 0, vus = 0, p50 = 0, p95 = 0, p99 = 0, dropped = 0, lag = 0;
     for (size_t i = start; i < end; ++i) {
       const TimePoint& p = series[i];
       requests += p.requests;
@@ -63,6 +69,8 @@ ChartData chart_data(const std::vector<TimePoint>& series) {
       p50 = std::max(p50, p.duration_p50);
       p95 = std::max(p95, p.duration_p95);
       p99 = std::max(p99, p.duration_p99);
+      dropped += static_cast<double>(p.dropped);
+      lag = std::max(lag, p.start_lag_p95);
     }
     double n = static_cast<double>(end - start);
     d.x.push_back(static_cast<double>(series[start].second));
@@ -72,6 +80,9 @@ ChartData chart_data(const std::vector<TimePoint>& series) {
     d.p50.push_back(p50);
     d.p95.push_back(p95);
     d.p99.push_back(p99);
+    d.dropped.push_back(dropped / n);
+    d.start_lag.push_back(lag);
+    d.generator_data = d.generator_data || dropped > 0 || lag > 0;
   }
   return d;
 }
@@ -112,24 +123,45 @@ std::string charts(const RunResult& result) {
   ChartData d = chart_data(result.time_series);
   auto ms = [](double v) { return format_ms(v); };
   auto number = [](double v) { return format_number(std::round(v * 100) / 100); };
+  int64_t start = result.start_unix_ms;
   std::string out = "<section id=\"charts\">\n<h2>Over time</h2>\n";
   out += render_line_chart(
-      {"chart-rps", "Requests per second", d.x, {{"req/s", "#1565c0", d.rps}}, {}, number});
-  out +=
-      render_line_chart({"chart-vus", "Active VUs", d.x, {{"VUs", "#6a1b9a", d.vus}}, {}, number});
+      {"chart-rps", "Requests per second", d.x, {{"req/s", "#1565c0", d.rps}}, {}, number, start});
+  out += render_line_chart(
+      {"chart-vus", "Active VUs", d.x, {{"VUs", "#6a1b9a", d.vus}}, {}, number, start});
   out += render_line_chart(
       {"chart-latency",
        "Latency (http_req_duration)",
        d.x,
        {{"p(50)", "#2e7d32", d.p50}, {"p(95)", "#ef6c00", d.p95}, {"p(99)", "#c62828", d.p99}},
        latency_rules(result.slo),
-       ms});
+       ms,
+       start});
   out += render_line_chart({"chart-errors",
                             "Error rate (http_req_failed, %)",
                             d.x,
                             {{"errors %", "#c62828", d.error_rate}},
                             error_rules(result.slo),
-                            [](double v) { return fmt::format("{:.3g}%", v); }});
+                            [](double v) { return fmt::format("{:.3g}%", v); },
+                            start});
+  // The generator's own health: only drawn when it dropped or delayed iterations
+  // (arrival-rate executors), as flat zero lines would say nothing.
+  if (d.generator_data) {
+    out += render_line_chart({"chart-dropped",
+                              "Dropped iterations per second (dropped_iterations)",
+                              d.x,
+                              {{"dropped/s", "#c62828", d.dropped}},
+                              {},
+                              number,
+                              start});
+    out += render_line_chart({"chart-start-lag",
+                              "Iteration start lag (iteration_start_lag p(95))",
+                              d.x,
+                              {{"lag p(95)", "#ef6c00", d.start_lag}},
+                              {},
+                              ms,
+                              start});
+  }
   out += "</section>\n";
   return out;
 }
@@ -137,21 +169,11 @@ std::string charts(const RunResult& result) {
 // The latency distribution in about 40 bins, logarithmic between min and max.
 std::string histogram_chart(const RunResult& result) {
   const metrics::MetricData* duration = result.metrics.find("http_req_duration");
-  if (!duration || duration->total.trend.count() == 0) return "";
-  const metrics::Histogram& h = duration->total.trend;
-  double lo = std::max(h.min(), 1e-3), hi = std::max(h.max(), lo * 1.0001);
-  constexpr int kBins = 40;
-  double step = std::log(hi / lo) / kBins;
-  std::vector<double> counts(kBins, 0);
-  h.for_each_bucket([&](int64_t index, uint64_t count) {
-    double v = std::clamp(metrics::Histogram::bucket_value(index), lo, hi);
-    int bin = step > 0 ? static_cast<int>(std::log(v / lo) / step) : 0;
-    counts[std::clamp(bin, 0, kBins - 1)] += static_cast<double>(count);
-  });
-  BarChart chart{"chart-histogram", "Latency histogram (requests per bin)", {}, counts, "#1565c0"};
-  for (int i = 0; i < kBins; ++i) chart.labels.push_back(format_ms(lo * std::exp(step * i)));
-  return "<section id=\"histogram\">\n<h2>Latency distribution</h2>\n" + render_bar_chart(chart) +
-         "</section>\n";
+  if (!duration) return "";
+  std::string chart = render_distribution(duration->total.trend, "chart-histogram",
+                                          "Latency histogram (requests per bin)", true);
+  if (chart.empty()) return "";
+  return "<section id=\"histogram\">\n<h2>Latency distribution</h2>\n" + chart + "</section>\n";
 }
 
 std::string status_class(SloStatus status) {
@@ -274,17 +296,41 @@ std::string endpoint_table(const RunResult& result) {
   return out + "</tbody>\n</table>\n</section>\n";
 }
 
+std::string failure_section(const RunResult& result) {
+  auto rows = result::failure_table(result);
+  if (rows.empty() && result.failures_unlisted == 0) return "";
+  std::string out =
+      "<section id=\"failures\">\n<h2>Failures</h2>\n<table id=\"failure-table\">\n<thead><tr>"
+      "<th>count</th><th>method</th><th>endpoint</th><th>status</th><th>error_code</th>"
+      "<th>first error</th></tr></thead>\n<tbody>\n";
+  for (const auto& row : rows)
+    out += fmt::format(
+        "<tr class=\"failure\"><td class=\"n\">{}</td><td>{}</td><td class=\"name\">{}</td>"
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"name\">{}</td></tr>\n",
+        row.count, e(row.method), e(row.endpoint), failure_number(row.status),
+        failure_number(row.error_code), e(row.message));
+  if (result.failures_unlisted > 0)
+    out += fmt::format(
+        "<tr class=\"unlisted\"><td class=\"n\">{}</td><td colspan=\"5\">more, beyond the "
+        "first {} combinations kept</td></tr>\n",
+        result.failures_unlisted, result::kMaxFailureRows);
+  return out + "</tbody>\n</table>\n</section>\n";
+}
+
 std::string check_table(const RunResult& result) {
   auto checks = check_stats(result);
   if (checks.empty()) return "";
   std::string out =
       "<section id=\"checks\">\n<h2>Checks</h2>\n<table id=\"check-table\">\n<thead><tr><th></th>"
-      "<th>check</th><th>group</th><th>passes</th><th>fails</th></tr></thead>\n<tbody>\n";
+      "<th>check</th><th>group</th><th>passes</th><th>fails</th><th>pass %</th></tr></thead>\n"
+      "<tbody>\n";
   for (const auto& c : checks)
     out += fmt::format(
         "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td "
-        "class=\"n\">{}</td></tr>\n",
-        c.fails ? "fail" : "pass", c.fails ? "✗" : "✓", e(c.name), e(c.group), c.passes, c.fails);
+        "class=\"n\">{}</td><td class=\"n pass-percent\">{}</td></tr>\n",
+        c.fails ? "fail" : "pass", c.fails ? "✗" : "✓", e(c.name), e(c.group), c.passes, c.fails,
+        e(format_percent(static_cast<double>(c.passes) /
+                         static_cast<double>(std::max<uint64_t>(1, c.passes + c.fails)))));
   return out + "</tbody>\n</table>\n</section>\n";
 }
 
@@ -326,7 +372,7 @@ tr.fail td:first-child{color:#c62828}tr.pass td:first-child{color:#2e7d32}
 .card{background:#fff;border:1px solid #e0e0e0;border-radius:4px;padding:6px 12px;min-width:110px}
 .card .label{font-size:11px;color:#666}.card .value{font-size:16px;font-weight:600}
 svg.chart{width:100%;height:auto;background:#fff;border:1px solid #e0e0e0;margin-bottom:10px}
-svg .grid{stroke:#eee}svg .axis{font-size:11px;fill:#555}svg .chart-title{font-size:13px;
+svg .grid{stroke:#eee}svg rect.hover{fill:transparent}svg rect.hover:hover{fill:rgba(0,0,0,.06)}svg .axis{font-size:11px;fill:#555}svg .chart-title{font-size:13px;
  font-weight:600;fill:#222}svg .rule-label{font-size:11px}
 footer{color:#777;font-size:12px;margin:24px 0}
 @media print{body{background:#fff}main{max-width:none;padding:0}section{break-inside:avoid}
@@ -351,8 +397,11 @@ std::string render_html_report(const RunResult& result) {
   out += slo_table(result.slo);
   out += charts(result);
   out += histogram_chart(result);
+  out += html_timing_section(result);
   out += endpoint_table(result);
+  out += failure_section(result);
   out += check_table(result);
+  out += html_custom_metrics_section(result);
   out += script_error_table(result);
   out += render_monitor_section(result);
   if (const Findings& findings = result.findings; !findings.empty()) {

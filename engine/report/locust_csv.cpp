@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -14,9 +15,9 @@
 #include <map>
 #include <tuple>
 
-#include "engine/common/error_code_name.hpp"
 #include "engine/common/text_format.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/result/failures.hpp"
 #include "engine/result/views.hpp"
 
 namespace lueng::report {
@@ -129,31 +130,20 @@ std::string locust_history_csv(const RunResult& result) {
 }
 
 std::string locust_failures_csv(const RunResult& result) {
-  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> failures;
-  if (const auto* failed = result.metrics.find("http_req_failed"))
-    for (const auto& [tags, aggregate] : failed->by_tags) {
-      if (aggregate.nonzero == 0) continue;
-      std::string error;
-      std::string status = tag(tags, "status");
-      if (!status.empty() && status != "0") {  // an answer (error_code 1000 + status)
-        error = "HTTP " + status;
-      } else if (std::string code = tag(tags, "error_code"); !code.empty()) {
-        auto value = static_cast<uint16_t>(std::atoi(code.c_str()));
-        error = std::string(error_code_name(value)) + " (error_code " + code + ")";
-      } else {
-        error = "HTTP " + status;
-      }
-      failures[{tag(tags, "method"), tag(tags, "name"), error}] += aggregate.nonzero;
-    }
+  // Locust's rows go by the name tag, as its stats file; the error is the failure's
+  // kind (the reports' failures table adds the first message).
+  auto rows = result::failures_from_metrics(result, result::EndpointKey::kName);
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.method, a.endpoint, a.message) < std::tie(b.method, b.endpoint, b.message);
+  });
   std::string out = "Method,Name,Error,Occurrences\n";
-  for (const auto& [key, occurrences] : failures) {
-    const auto& [method, name, error] = key;
-    append_csv_field(out, method);
+  for (const auto& row : rows) {
+    append_csv_field(out, row.method);
     out += ',';
-    append_csv_field(out, name);
+    append_csv_field(out, row.endpoint);
     out += ',';
-    append_csv_field(out, error);
-    out += fmt::format(",{}\n", occurrences);
+    append_csv_field(out, row.message);
+    out += fmt::format(",{}\n", row.count);
   }
   return out;
 }

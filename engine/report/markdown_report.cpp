@@ -5,7 +5,9 @@
 #include "engine/analysis/findings.hpp"
 #include "engine/analysis/key_metrics.hpp"
 #include "engine/common/format.hpp"
+#include "engine/report/failures_section.hpp"
 #include "engine/report/slo_report.hpp"
+#include "engine/result/failures.hpp"
 #include "engine/result/script_errors.hpp"
 #include "engine/result/views.hpp"
 
@@ -118,6 +120,21 @@ void endpoint_table(std::string& out, const RunResult& result) {
   out += "\n";
 }
 
+void failure_section(std::string& out, const RunResult& result) {
+  auto rows = result::failure_table(result);
+  if (rows.empty() && result.failures_unlisted == 0) return;
+  out += "### Failures\n\n| count | method | endpoint | status | error_code | first error |\n";
+  out += "|---:|---|---|---:|---:|---|\n";
+  for (const auto& row : rows)
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", row.count, cell(row.method),
+                       code(row.endpoint), failure_number(row.status),
+                       failure_number(row.error_code), cell(row.message));
+  if (result.failures_unlisted > 0)
+    out += fmt::format("| {} | | (unlisted: beyond the first {} combinations) | | | |\n",
+                       result.failures_unlisted, result::kMaxFailureRows);
+  out += "\n";
+}
+
 void check_table(std::string& out, const RunResult& result) {
   auto checks = check_stats(result);
   if (checks.empty()) return;
@@ -146,6 +163,7 @@ std::string render_markdown_report(const RunResult& result) {
   slo_table(out, result.slo);
   key_metric_table(out, result);
   endpoint_table(out, result);
+  failure_section(out, result);
   check_table(out, result);
   script_error_table(out, result);
   const Findings& findings = result.findings;

@@ -8,6 +8,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/format.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/report/failures_section.hpp"
 #include "engine/report/script_errors_section.hpp"
 #include "engine/report/slo_report.hpp"
 #include "engine/result/script_errors.hpp"
@@ -176,6 +177,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   }
 
   render_endpoints(out, result);
+  out += render_failures(result);
 
   const Findings& findings = result.findings;
   if (!findings.empty()) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/common/duration.hpp"
+#include "engine/common/utc_time.hpp"
 #include "engine/report/markup.hpp"
 
 namespace lueng::report {
@@ -47,6 +48,40 @@ std::string y_axis(double top, const std::function<std::string(double)>& format_
   return out;
 }
 
+// "14:02:07" for a second of the test, from its wall-clock start.
+std::string wall_clock(int64_t start_unix_ms, double second) {
+  std::string text = format_utc(start_unix_ms + static_cast<int64_t>(std::llround(second * 1000)),
+                                UtcFormat::kReadable);
+  return text.size() >= 19 ? text.substr(11, 8) : text;
+}
+
+std::string x_label(const LineChart& chart, double second) {
+  if (chart.start_unix_ms == 0) return format_duration(std::round(second));
+  return wall_clock(chart.start_unix_ms, second);
+}
+
+// One transparent column per x, the width of its step, titled with the values.
+std::string hover_columns(const LineChart& chart, const std::function<double(double)>& px) {
+  std::string out;
+  size_t n = chart.x.size();
+  for (size_t i = 0; i < n; ++i) {
+    double left = i == 0 ? px(chart.x[i]) : (px(chart.x[i - 1]) + px(chart.x[i])) / 2;
+    double right = i + 1 == n ? px(chart.x[i]) + 1 : (px(chart.x[i]) + px(chart.x[i + 1])) / 2;
+    std::string title = "+" + format_duration(std::round(chart.x[i]));
+    if (chart.start_unix_ms != 0)
+      title = wall_clock(chart.start_unix_ms, chart.x[i]) + " UTC (" + title + ")";
+    for (const auto& s : chart.series)
+      if (i < s.values.size())
+        title += "\n" + s.name + ": " +
+                 (chart.format_y ? chart.format_y(s.values[i]) : fmt::format("{:g}", s.values[i]));
+    out += fmt::format(
+        "<rect class=\"hover\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\"><title>{}"
+        "</title></rect>\n",
+        left, kTop, std::max(1.0, right - left), kHeight - kTop - kBottom, escape_markup(title));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_line_chart(const LineChart& chart) {
@@ -71,8 +106,10 @@ std::string render_line_chart(const LineChart& chart) {
   for (double x = std::ceil(x0 / tick) * tick; x <= x1 + 1e-9; x += tick) {
     out +=
         fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>\n",
-                    px(x), kHeight - 10, escape_markup(format_duration(std::round(x))));
+                    px(x), kHeight - 10, escape_markup(x_label(chart, x)));
   }
+  if (chart.start_unix_ms != 0)
+    out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\">UTC</text>\n", 4, kHeight - 10);
   for (const auto& s : chart.series) {
     if (s.values.empty()) continue;
     std::string points;
@@ -96,6 +133,7 @@ std::string render_line_chart(const LineChart& chart) {
         escape_markup(rule.color),
         escape_markup(off_scale ? rule.label + " \u2191 above the scale" : rule.label));
   }
+  out += hover_columns(chart, px);
   double legend_x = kWidth - kRight;
   for (auto it = chart.series.rbegin(); it != chart.series.rend(); ++it) {
     legend_x -= 16 + 8.0 * it->name.size();

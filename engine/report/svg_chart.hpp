@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,8 +30,13 @@ struct LineChart {
   std::vector<ChartSeries> series;
   std::vector<ChartRule> rules;
   std::function<std::string(double)> format_y;  // axis labels
+  // The test's start (Unix ms): the x axis then shows wall-clock times (UTC) and
+  // the hover text both; 0 shows the time since the start only.
+  int64_t start_unix_ms = 0;
 };
 
+// Every x has a hover column whose title gives the time and each series' value
+// there (the browser shows it as a tooltip; no script needed).
 std::string render_line_chart(const LineChart& chart);
 
 struct BarChart {

@@ -463,6 +463,20 @@ std::string result_to_json(const RunResult& result) {
     w.EndObject();
   }
   w.EndArray();
+  w.Key("failures");
+  w.StartArray();
+  for (const FailureCount& row : result.failures) {
+    w.StartObject();
+    key_string(w, "method", row.method);
+    key_string(w, "endpoint", row.endpoint);
+    key_int(w, "status", row.status);
+    key_int(w, "error_code", row.error_code);
+    key_string(w, "message", row.message);
+    key_uint(w, "count", row.count);
+    w.EndObject();
+  }
+  w.EndArray();
+  key_uint(w, "failures_unlisted", result.failures_unlisted);
   key_uint(w, "overflowed_tag_sets", result.overflowed_tag_sets);
   key_uint(w, "dropped_samples", result.dropped_samples);
   w.Key("slos");

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "engine/common/exit_codes.hpp"
+#include "engine/result/failures.hpp"
 #include "engine/result/metrics_merge.hpp"
 #include "engine/result/script_errors.hpp"
 #include "engine/result/segments.hpp"
@@ -229,6 +230,9 @@ void merge_run_facts(const std::vector<MergeSource>& inputs, RunResult& merged) 
     add_to(merged.max_vus, r.max_vus);
     add_to(merged.overflowed_tag_sets, r.overflowed_tag_sets);
     add_to(merged.dropped_samples, r.dropped_samples);
+    add_to(merged.failures_unlisted, r.failures_unlisted);
+    // An input of an older version lists no failures: rows from its metrics' tags.
+    merge_failures(merged.failures, failure_table(r), &merged.failures_unlisted);
   }
   for (const MergeSource& input : inputs) {
     const RunResult& r = input.result;

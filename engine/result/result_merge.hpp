@@ -40,6 +40,8 @@ inline constexpr size_t kMergedErrorMessages = 100;
 //   the wall clock and the smallest and largest;
 // - the time series aligned by wall-clock second (merge_series);
 // - script errors summed per message and phase, the list capped as a run's;
+// - failures summed per endpoint, status and error code, the first input's
+//   message kept, the list capped as a run's (the rest counted as unlisted);
 // - scenarios by name as the inputs describe the whole test, with the
 //   iterations each instance completed and interrupted summed;
 // - the SLOs of the inputs (refused unless they agree) evaluated on the merged

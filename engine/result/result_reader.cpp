@@ -15,6 +15,7 @@
 #include "engine/common/random.hpp"
 #include "engine/common/text_file.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/result/failures.hpp"
 #include "engine/result/monitor_json.hpp"
 #include "engine/result/result_file.hpp"
 
@@ -84,6 +85,25 @@ class Reader {
     if (!value) return false;
     if (!value->IsBool()) fail(where + "." + key, "must be true or false");
     return value->GetBool();
+  }
+
+  // failures: the rows as written, capped as a run caps them (the rest unlisted).
+  void failures(RunResult& result, const Value& rows) const {
+    if (!rows.IsArray()) fail("failures", "must be an array");
+    for (const Value& row : rows.GetArray()) {
+      if (!row.IsObject()) fail("failures", "must hold objects");
+      FailureCount failure;
+      failure.method = string(row, "method", "failures");
+      failure.endpoint = string(row, "endpoint", "failures");
+      failure.status = integer<int>(row, "status", "failures");
+      failure.error_code = integer<int>(row, "error_code", "failures");
+      failure.message = string(row, "message", "failures");
+      failure.count = count(row, "count", "failures");
+      result.failures.push_back(std::move(failure));
+    }
+    uint64_t cut = 0;
+    rank_failures(result.failures, &cut);
+    result.failures_unlisted += cut;
   }
 
   // execution_segment: its texts must read as k6 reads them, so that `lueng merge`
@@ -491,6 +511,8 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
         count.deliberate = reader.string(e, "kind", "errors") == "fail";
         count.count = reader.count(e, "count", "errors");
       }
+  result.failures_unlisted = reader.count(d, "failures_unlisted", "top level");
+  if (const Value* failures = reader.member(d, "failures")) reader.failures(result, *failures);
   if (const Value* slos = reader.member(d, "slos")) reader.slos(result, *slos);
   if (const Value* monitor = reader.member(d, "monitor"))
     read_monitor(

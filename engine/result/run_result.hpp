@@ -124,6 +124,23 @@ struct ScriptErrorCount {
   std::string location() const;
 };
 
+// Failed requests (http_req_failed) of one endpoint, status and error code, as
+// Locust's failures table and Gatling's errors list them: how many, and the
+// message of the first.
+struct FailureCount {
+  std::string method;
+  std::string endpoint;  // the endpoint tag when the request carried one, else the name tag
+  int status = 0;        // 0: no response
+  int error_code = 0;    // k6's error_code, 0 when the request has none
+  std::string message;   // the first one's error, "HTTP 503" for a status without one
+  uint64_t count = 0;
+  friend bool operator==(const FailureCount&, const FailureCount&) = default;
+};
+
+// At most this many rows of failures are kept, by a run and by a merge; the
+// failed requests of further combinations are counted in failures_unlisted.
+inline constexpr size_t kMaxFailureRows = 200;
+
 // One input of `lueng merge`, as the merged file lists it (merged_from).
 struct MergedInput {
   std::string file;
@@ -188,6 +205,11 @@ struct RunResult {
   // Most frequent first; at most ErrorLog's bound of distinct messages (the
   // script_errors metric counts every one).
   std::vector<ScriptErrorCount> script_errors;
+  // Most frequent first; at most kMaxFailureRows (http_req_failed counts every
+  // failure). Empty in files of older versions: failure_table() derives rows from
+  // the metrics' tags for them.
+  std::vector<FailureCount> failures;
+  uint64_t failures_unlisted = 0;  // failed requests of combinations beyond the bound
   uint64_t overflowed_tag_sets = 0;
   uint64_t dropped_samples = 0;  // samples the streaming outputs missed (writer too slow)
   thresholds::SloReport slo;     // the thresholds and the verdict; empty without thresholds

@@ -215,3 +215,23 @@ TEST_CASE("http.batch in steady state allocates nothing per request") {
   CHECK(long_run - short_run < 500);
   CHECK(server.accepted() == 6);  // three connections per run, kept for every batch
 }
+
+TEST_CASE("failing requests in steady state allocate nothing per request") {
+  if (!LUENG_COUNT_ALLOCATIONS) SUCCEED("allocation counting is off under sanitizers");
+  // Every response is a 503: each request is counted in the failures table, whose
+  // row exists after the first.
+  TestServer server([](Peer& peer, int) {
+    t_test_server = true;
+    while (!peer.read_request().empty())
+      peer.send("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
+  });
+  const std::string script =
+      "local http = require 'lueng.http'\n"
+      "function default()\n"
+      "  http.get(ENV.URL, { tags = { endpoint = 'busy' } })\n"
+      "end\n";
+  long short_run = run_allocations(script, server.url("/busy"), 500);
+  long long_run = run_allocations(script, server.url("/busy"), 5500);
+  INFO("500 iterations: " << short_run << " allocations, 5500 iterations: " << long_run);
+  CHECK(long_run - short_run < 500);
+}

@@ -233,6 +233,30 @@ TEST_CASE("script errors are summed per message and phase") {
   CHECK(errors[1].count == 5);
 }
 
+TEST_CASE("failures add up per endpoint, status and code; the first message is kept") {
+  auto a = segment_result("0:1/2", {1, 2}, 1);
+  auto b = segment_result("1/2:1", {1, 2}, 1);
+  a.failures = {{"GET", "/a", 0, 1212, "connect: connection refused (first)", 4},
+                {"GET", "/a", 503, 0, "HTTP 503", 1}};
+  a.failures_unlisted = 2;
+  b.failures = {{"GET", "/a", 0, 1212, "connect: connection refused (second)", 5},
+                {"POST", "/a", 503, 0, "HTTP 503", 3}};
+  auto merged = result::merge_results({{"a.json", a}, {"b.json", b}}).result;
+  REQUIRE(merged.failures.size() == 3);
+  CHECK(merged.failures[0] ==
+        result::FailureCount{"GET", "/a", 0, 1212, "connect: connection refused (first)", 9});
+  CHECK(merged.failures[1] == result::FailureCount{"POST", "/a", 503, 0, "HTTP 503", 3});
+  CHECK(merged.failures[2].count == 1);
+  CHECK(merged.failures_unlisted == 2);
+
+  // Past the bound, the least frequent rows are cut and counted.
+  for (size_t i = 0; i < result::kMaxFailureRows; ++i)
+    b.failures.push_back({"GET", "/id/" + std::to_string(i), 404, 0, "HTTP 404", 1});
+  merged = result::merge_results({{"a.json", a}, {"b.json", b}}).result;
+  CHECK(merged.failures.size() == result::kMaxFailureRows);
+  CHECK(merged.failures_unlisted == 2 + 3);
+}
+
 TEST_CASE("inputs of different tests or the same segment are refused, missing ones said") {
   auto a = segment_result("0:1/2", {1, 2}, 1);
   auto b = segment_result("1/2:1", {1, 2}, 1);

@@ -3,6 +3,10 @@
 // same numbers), and bad files are refused with the place that is wrong.
 #include <catch2/catch.hpp>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "engine/metrics/sink.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/result/result_file.hpp"
@@ -57,6 +61,10 @@ result::RunResult sample_result() {
   result.script_errors.push_back({"s.lua:3: boom", "iteration", false, 4});
   result.script_errors.push_back({"s.lua:9: no rooms", "iteration", true, 2});
   result.script_errors.push_back({"s.lua:20: bye", "teardown", false, 1});
+  result.failures.push_back({"GET", "/b", 500, 0, "HTTP 500", 50});
+  result.failures.push_back(
+      {"POST", "book \"fast\"", 0, 1212, "dial tcp 127.0.0.1:1: connect: connection refused", 3});
+  result.failures_unlisted = 7;
 
   rapidjson::Document thresholds;
   thresholds.Parse(R"({"http_req_duration": ["p(95)<500", {"1": "avg<100", "warn": "avg<50",
@@ -98,6 +106,8 @@ TEST_CASE("a result file reads back into the same model") {
   CHECK(step->def.is_time);
   CHECK(step->submetrics.size() == 1);
   CHECK(read.scenarios.at(0).tags.at(0).second == "qa");
+  CHECK(read.failures == original.failures);
+  CHECK(read.failures_unlisted == 7);
   CHECK(read.time_series.at(0).duration_p95 == 12.5);
   REQUIRE(read.script_errors.size() == 3);
   CHECK(read.script_errors[0].message == "s.lua:3: boom");
@@ -311,4 +321,29 @@ TEST_CASE("a scenario's load shape reads back; files written before it say it by
   CHECK(load_of(R"({"load":"other","duration_seconds":60})") == LoadShape::kOther);
   CHECK(load_of(R"({"load":"constant"})") == LoadShape::kConstant);
   CHECK(load_of(R"({"load":"sawtooth","duration_seconds":60})") == LoadShape::kOther);
+}
+
+TEST_CASE("failures read back capped as a run caps them; a file without them has none") {
+  result::RunResult original = sample_result();
+  for (int i = 0; i < 250; ++i)
+    original.failures.push_back({"GET", "/id/" + std::to_string(i), 404, 0, "HTTP 404", 1});
+  result::RunResult read = result::result_from_json(result::result_to_json(original), "r.json");
+  REQUIRE(read.failures.size() == result::kMaxFailureRows);
+  CHECK(read.failures[0].count == 50);  // most frequent first
+  CHECK(read.failures_unlisted == 7 + (252 - result::kMaxFailureRows));
+
+  rapidjson::Document d;
+  d.Parse(result::result_to_json(sample_result()).c_str());
+  auto text = [&] {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    d.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+  };
+  d.RemoveMember("failures_unlisted");
+  d["failures"][0]["status"].SetString("x");
+  CHECK_THROWS_WITH(result::result_from_json(text(), "bad.json"),
+                    Catch::Contains("failures.status"));
+  d.RemoveMember("failures");
+  CHECK(result::result_from_json(text(), "old.json").failures.empty());
 }
