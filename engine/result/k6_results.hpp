@@ -6,7 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "engine/result/run_result.hpp"
+#include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/slo.hpp"
 
 namespace lueng::result {
@@ -45,6 +48,12 @@ struct K6Summary {
 // run's own SLOs. `name` names the source in messages. Throws ResultReadError
 // (naming the line) for text that is not k6's stream.
 RunResult result_from_k6_stream(std::string_view text, const std::string& name);
+
+// The thresholds k6 wrote (metric name -> list of expressions or objects) as the
+// run's own SLOs in `result`; a metric `lookup` does not know is NO DATA. `where`
+// names their place in the file. Throws ResultReadError.
+void add_k6_thresholds(const rapidjson::Value& thresholds, const thresholds::MetricLookup& lookup,
+                       const std::string& name, const std::string& where, RunResult& result);
 
 // Reads k6's summary export. Throws ResultReadError.
 K6Summary k6_summary_from_json(std::string_view text, const std::string& name);

@@ -271,18 +271,7 @@ class StreamReader {
         if (auto it = index_.find(name); it != index_.end()) return metrics_[it->second].def;
         return std::nullopt;
       };
-      std::vector<thresholds::SloDefinition> slos;
-      try {
-        slos = thresholds::parse_thresholds(thresholds_, lookup, name_, "thresholds",
-                                            thresholds::UnknownMetrics::kNoData);
-      } catch (const thresholds::ThresholdError& error) {
-        throw ResultReadError(error.what());
-      }
-      for (auto& slo : slos) {
-        thresholds::SloResult own;
-        own.slo = std::move(slo);
-        result.slo.results.push_back(std::move(own));
-      }
+      add_k6_thresholds(thresholds_, lookup, name_, "thresholds", result);
     }
     return result;
   }

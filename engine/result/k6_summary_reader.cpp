@@ -210,20 +210,25 @@ K6Summary k6_summary_from_json(std::string_view text, const std::string& name) {
       if (auto it = defs.find(metric); it != defs.end()) return it->second;
       return std::nullopt;
     };
-    std::vector<thresholds::SloDefinition> slos;
-    try {
-      slos = thresholds::parse_thresholds(thresholds, lookup, name, "metrics.*.thresholds",
-                                          thresholds::UnknownMetrics::kNoData);
-    } catch (const thresholds::ThresholdError& e) {
-      throw ResultReadError(e.what());
-    }
-    for (auto& slo : slos) {
-      thresholds::SloResult own;
-      own.slo = std::move(slo);
-      result.slo.results.push_back(std::move(own));
-    }
+    add_k6_thresholds(thresholds, lookup, name, "metrics.*.thresholds", result);
   }
   return summary;
+}
+
+void add_k6_thresholds(const rapidjson::Value& thresholds, const thresholds::MetricLookup& lookup,
+                       const std::string& name, const std::string& where, RunResult& result) {
+  std::vector<thresholds::SloDefinition> slos;
+  try {
+    slos = thresholds::parse_thresholds(thresholds, lookup, name, where,
+                                        thresholds::UnknownMetrics::kNoData);
+  } catch (const thresholds::ThresholdError& e) {
+    throw ResultReadError(e.what());
+  }
+  for (auto& slo : slos) {
+    thresholds::SloResult own;
+    own.slo = std::move(slo);
+    result.slo.results.push_back(std::move(own));
+  }
 }
 
 thresholds::SloReport evaluate_on_k6_summary(const std::vector<thresholds::SloDefinition>& slos,
