@@ -14,7 +14,7 @@ import unittest
 import urllib.request
 
 from hotel_support import MockCase
-from support import run_lueng
+from support import SANITIZED, run_lueng
 from test_html_report import CHROMIUM, chromium
 
 SCRIPT = """
@@ -131,6 +131,8 @@ class GrowthThresholdTest(MockCase):
             self.assertIn('<tr data-metric="target_process_resident_memory_bytes">', dom)
             self.assertRegex(dom, r'<li class="finding target-growth alert">target memory')
 
+    @unittest.skipIf(SANITIZED, "an ASan-built mock keeps freed memory in quarantine, so its "
+                     "resident memory grows without a leak")
     def test_a_sound_target_passes(self):
         run, _ = self.run_against()
         self.assertEqual(run.code, 0, run.stdout[-2000:] + run.stderr[-2000:])
