@@ -104,6 +104,11 @@ def read_events(sock, until, timeout=20):
 
 
 def result_totals(path):
+    # The page's last event comes as the run ends, before the reports are written;
+    # a slow (sanitizer) build may still be writing them. The file appears whole.
+    deadline = time.time() + 30
+    while not os.path.exists(path) and time.time() < deadline:
+        time.sleep(0.1)
     with open(path) as f:
         result = json.load(f)
     metrics = result["metrics"]
