@@ -8,6 +8,7 @@
 
 #include <uv.h>
 
+#include "engine/exec/endpoint_keys.hpp"
 #include "engine/exec/error_log.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/exec/failure_log.hpp"
@@ -85,7 +86,8 @@ class RunShared {
   std::atomic<int> ready_workers{0};        // workers whose init code ran and VUs exist
   std::atomic<int> started_workers{0};      // workers whose first iterations are scheduled
   ErrorLog errors;
-  FailureLog failures;  // failed requests by endpoint, status and error code
+  FailureLog failures;     // failed requests by endpoint, status and error code
+  EndpointKeys endpoints;  // the endpoints of the per-endpoint series
   // The first request of the run that got no response prints its cause once
   // (record_http): a run against a dead target says why, not only a 100% failure rate.
   std::atomic<bool> network_error_reported{false};

@@ -55,15 +55,19 @@ void report_first_network_error(Worker& worker, const HttpCall& call, std::strin
           response.error.c_str(), static_cast<int>(response.error_code));
 }
 
-// A failed request into the failures table, by the endpoint tag when the script
-// gave one (as the reports' endpoint table), else the name tag.
-void record_failure(Worker& worker, const HttpCall& call, std::string_view name,
-                    std::string_view method, const http::ResponseData& response) {
+// What the reports' endpoint table goes by: the endpoint tag when the script
+// gave one, else the name tag.
+std::string_view endpoint_of(const HttpCall& call, std::string_view name) {
   std::string_view endpoint = name;
   call.for_each_tag([&](const std::string& key, const std::string& value) {
     if (key == "endpoint" && !value.empty()) endpoint = value;
   });
-  worker.shared().failures.record(method, endpoint, response.status,
+  return endpoint;
+}
+
+void record_failure(Worker& worker, const HttpCall& call, std::string_view name,
+                    std::string_view method, const http::ResponseData& response) {
+  worker.shared().failures.record(method, endpoint_of(call, name), response.status,
                                   static_cast<int>(response.error_code), response.error);
 }
 
@@ -185,7 +189,11 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   if (!expected) ++interval.failed;
   interval.data_sent += static_cast<double>(response.bytes_sent);
   interval.data_received += static_cast<double>(response.bytes_received);
-  interval.duration.add(t.duration);
+  EndpointSecond& endpoint =
+      interval.endpoint(worker.endpoint_of(id, method, [&] { return endpoint_of(call, name); }));
+  ++endpoint.requests;
+  if (!expected) ++endpoint.failed;
+  endpoint.duration.add(t.duration);
 }
 
 void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
@@ -281,7 +289,11 @@ void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double valu
     for (const auto& [key, tag_value] : extra_tags) tags.set(key, tag_value);
     return tags.encode();
   });
-  sink.add(metric, id, value, uv_hrtime());
+  uint64_t now = uv_hrtime();
+  sink.add(metric, id, value, now);
+  CustomSecond& second = worker.interval(now).custom_metric(metric);
+  second.type = sink.catalog().def(metric).type;
+  second.values.add(second.type, value, now);
 }
 
 void record_dropped_iteration(Worker& worker, const ScenarioConfig& scenario) {

@@ -463,6 +463,7 @@ void TestRun::run_workers(result::RunResult& result) {
   result.interrupted = supervisor.signals() > 0;
   result.interrupt_reason = supervisor.interrupt_reason();
   result.time_series = supervisor.series().finish();
+  supervisor.series().fill_details(result, shared_.endpoints.keys(), plan_.catalog);
   for (size_t i = 0; i < plan_.scenarios.size(); ++i) {
     const ScenarioShared& counts = *plan_.scenarios[i].shared;
     result.scenarios[i].iterations_completed = counts.iterations_done.load();
@@ -515,6 +516,7 @@ result::RunResult TestRun::partial_result(const result::RunResult& before_load,
   partial.start_unix_ms =
       partial.end_unix_ms - static_cast<int64_t>(partial.duration_seconds * 1000);
   partial.time_series = supervisor.series().closed();
+  supervisor.series().fill_details(partial, shared_.endpoints.keys(), plan_.catalog);
   for (int i = 0; i < plan_.workers; ++i)
     shared_.snapshots.merge_into(static_cast<size_t>(i), partial.metrics,
                                  partial.overflowed_tag_sets);

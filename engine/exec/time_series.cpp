@@ -55,7 +55,60 @@ void TimeSeriesBuilder::close_before(int64_t second) {
         point.total_percentiles[i] = total_duration_.percentile(result::kLocustPercentiles[i]);
     }
     closed_.push_back(point);
+    close_details(s);
     open_.erase(open_.begin());
+  }
+}
+
+void TimeSeriesBuilder::close_details(const IntervalStats& s) {
+  for (uint32_t i = 0; i < s.endpoints.size(); ++i) {
+    const EndpointSecond& e = s.endpoints[i];
+    if (e.requests == 0) continue;
+    if (i >= endpoint_points_.size()) endpoint_points_.resize(i + 1);
+    endpoint_points_[i].push_back({s.second, e.requests, e.failed, e.duration.mean(),
+                                   e.duration.percentile(95), e.duration.percentile(99),
+                                   e.duration.max()});
+  }
+  if (!s.has_custom) return;
+  for (metrics::MetricId m = 0; m < s.custom.size(); ++m) {
+    const metrics::Aggregate& a = s.custom[m].values;
+    if (a.count == 0) continue;
+    result::MetricPoint point{s.second, a.count, 0, 0, 0};
+    switch (s.custom[m].type) {
+      case metrics::MetricType::kCounter:
+        point.value = a.sum;
+        break;
+      case metrics::MetricType::kRate:
+        point.value = a.rate();
+        break;
+      case metrics::MetricType::kGauge:
+        point.value = a.last;
+        point.max = a.max;
+        break;
+      case metrics::MetricType::kTrend:
+        point.value = a.trend.mean();
+        point.p95 = a.trend.percentile(95);
+        point.max = a.trend.max();
+        break;
+    }
+    if (m >= metric_points_.size()) metric_points_.resize(m + 1);
+    metric_points_[m].push_back(point);
+  }
+}
+
+void TimeSeriesBuilder::fill_details(result::RunResult& result,
+                                     const std::vector<EndpointKeys::Key>& endpoints,
+                                     const metrics::MetricCatalog& catalog) const {
+  result.endpoint_series.clear();
+  for (size_t i = 0; i < endpoint_points_.size() && i < endpoints.size(); ++i)
+    if (!endpoint_points_[i].empty())
+      result.endpoint_series.push_back(
+          {endpoints[i].first, endpoints[i].second, endpoint_points_[i]});
+  result.metric_series.clear();
+  for (size_t m = 0; m < metric_points_.size() && m < catalog.size(); ++m) {
+    if (metric_points_[m].empty()) continue;
+    const metrics::MetricDef& def = catalog.def(static_cast<metrics::MetricId>(m));
+    result.metric_series.push_back({def.name, def.type, def.is_time, metric_points_[m]});
   }
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "engine/exec/endpoint_keys.hpp"
 #include "engine/exec/interval_stats.hpp"
 #include "engine/result/run_result.hpp"
 
@@ -22,6 +23,9 @@ class TimeSeriesBuilder {
   std::vector<result::TimePoint> finish();
   // The seconds closed so far.
   const std::vector<result::TimePoint>& closed() const { return closed_; }
+  // The per-endpoint and per-custom-metric series of the seconds closed so far.
+  void fill_details(result::RunResult& result, const std::vector<EndpointKeys::Key>& endpoints,
+                    const metrics::MetricCatalog& catalog) const;
 
  private:
   struct Open {
@@ -31,9 +35,12 @@ class TimeSeriesBuilder {
   };
   std::map<int64_t, Open> open_;
   std::vector<result::TimePoint> closed_;
+  std::vector<std::vector<result::EndpointPoint>> endpoint_points_;  // [endpoint index]
+  std::vector<std::vector<result::MetricPoint>> metric_points_;      // [metric id]
   metrics::Histogram total_duration_;
-  std::deque<metrics::Histogram> window_;  // the last kWindowSeconds seconds' http_req_duration  //
-                                           // every closed second's http_req_duration
+  std::deque<metrics::Histogram> window_;  // the last kWindowSeconds seconds' http_req_duration
+
+  void close_details(const IntervalStats& stats);
 };
 
 }  // namespace lueng::exec

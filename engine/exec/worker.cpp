@@ -230,6 +230,15 @@ IntervalStats& Worker::interval(uint64_t now_ns) {
   return interval_;
 }
 
+uint32_t Worker::new_endpoint(metrics::TagSetId tags, std::string_view method,
+                              std::string_view endpoint) {
+  if (tags >= endpoint_of_.size()) endpoint_of_.resize(tags + 1, kNoEndpoint);
+  uint32_t index = sink_.folded(tags) ? shared_.endpoints.index_of("", result::kOtherEndpoint)
+                                      : shared_.endpoints.index_of(method, endpoint);
+  endpoint_of_[tags] = index;
+  return index;
+}
+
 void Worker::flush_interval(bool measure_busy) {
   uint64_t now = uv_hrtime(), idle = uv_metrics_idle_time(&loop_);
   if (measure_busy && now > busy_since_ns_) {
@@ -239,6 +248,10 @@ void Worker::flush_interval(bool measure_busy) {
   }
   busy_since_ns_ = now;
   idle_since_ns_ = idle;
+  // Each request was counted by endpoint only; the second's whole distribution
+  // is their sum, made once a second rather than once per request.
+  for (const EndpointSecond& endpoint : interval_.endpoints)
+    if (endpoint.requests > 0) interval_.duration.merge(endpoint.duration);
   if (!interval_.empty()) shared_.post(interval_);
   interval_.reset(interval_.second);
 }

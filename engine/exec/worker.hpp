@@ -93,6 +93,15 @@ class Worker {
   const RunPlan& plan() const { return plan_; }
   RunShared& shared() { return shared_; }
   IntervalStats& interval(uint64_t now_ns);
+  // The endpoint series (EndpointKeys) of an http tag set, looked up once per tag
+  // set: `endpoint()` names it the first time. Tag sets the cardinality bound
+  // folded count under "(other)", whatever their endpoint.
+  template <typename EndpointName>
+  uint32_t endpoint_of(metrics::TagSetId tags, std::string_view method, EndpointName&& endpoint) {
+    if (tags < endpoint_of_.size() && endpoint_of_[tags] != kNoEndpoint) [[likely]]
+      return endpoint_of_[tags];
+    return new_endpoint(tags, method, endpoint());
+  }
   std::string* call_result() { return call_result_; }
 
   // Worker thread only (one writer: no read-modify-write needed).
@@ -114,6 +123,7 @@ class Worker {
   // since the last flush.
   void flush_interval(bool measure_busy = true);
   void take_snapshot(uint64_t now);
+  uint32_t new_endpoint(metrics::TagSetId tags, std::string_view method, std::string_view endpoint);
   void begin_shutdown();
   static void on_ready(uv_idle_t* idle);
   static void on_tick(uv_timer_t* timer);
@@ -149,6 +159,8 @@ class Worker {
   std::mutex stop_mutex_;  // guards stop_async_ against use after close
   bool stop_async_open_ = false;
   IntervalStats interval_;
+  static constexpr uint32_t kNoEndpoint = ~0u;
+  std::vector<uint32_t> endpoint_of_;  // [tag set] -> EndpointKeys index, or kNoEndpoint
   uint64_t busy_since_ns_ = 0, idle_since_ns_ = 0;  // where the busy share of interval_ starts
   uint64_t next_snapshot_ns_ = 0;
   bool shutting_down_ = false;

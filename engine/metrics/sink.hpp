@@ -68,6 +68,8 @@ class Sink {
   void stream_to(SampleChannel* channel) { stream_ = channel; }
 
   const MetricCatalog& catalog() const { return catalog_; }
+  // Whether a tag set is one the cardinality bound folded new tag sets into.
+  bool folded(TagSetId tags) const { return tag_sets_[tags] == kOverflowTags; }
   // Number of distinct tag sets refused by the cardinality bound.
   uint64_t overflowed_tag_sets() const { return overflowed_; }
 

@@ -8,6 +8,7 @@
 
 #include "engine/common/format.hpp"
 #include "engine/metrics/metric.hpp"
+#include "engine/report/html_over_time.hpp"
 #include "engine/report/markup.hpp"
 #include "engine/report/svg_chart.hpp"
 
@@ -126,6 +127,7 @@ std::string html_custom_metrics_section(const RunResult& result) {
         "<td>{}</td></tr>\n",
         e(metric.def.name), e(metric.def.name), type_name(metric.def.type),
         e(values_of(metric, result.duration_seconds)));
+    charts += html_metric_chart(result, metric.def.name);
     if (metric.def.type == metrics::MetricType::kTrend)
       charts += render_distribution(metric.total.trend, "chart-metric-" + metric.def.name,
                                     metric.def.name + " (samples per bin)", metric.def.is_time);

@@ -11,6 +11,7 @@
 #include "engine/common/utc_time.hpp"
 #include "engine/report/failures_section.hpp"
 #include "engine/report/html_metrics.hpp"
+#include "engine/report/html_over_time.hpp"
 #include "engine/report/markup.hpp"
 #include "engine/report/monitor_section.hpp"
 #include "engine/report/slo_report.hpp"
@@ -368,6 +369,8 @@ tr.slo.pass td.status{color:#2e7d32}tr.slo.warn td.status{color:#ef6c00}
 tr.slo.fail td.status{color:#c62828;font-weight:700}tr.slo.nodata td.status{color:#616161}
 tr.fail td:first-child{color:#c62828}tr.pass td:first-child{color:#2e7d32}
 .alert{color:#c62828;font-weight:600}
+.swatch{display:inline-block;width:12px;height:12px;border-radius:2px;print-color-adjust:exact;
+ -webkit-print-color-adjust:exact}#endpoint-legend{margin-bottom:10px}.note{color:#666;font-size:12px}
 .cards{display:flex;flex-wrap:wrap;gap:8px;margin-top:12px}
 .card{background:#fff;border:1px solid #e0e0e0;border-radius:4px;padding:6px 12px;min-width:110px}
 .card .label{font-size:11px;color:#666}.card .value{font-size:16px;font-weight:600}
@@ -396,6 +399,7 @@ std::string render_html_report(const RunResult& result) {
   out += key_metric_cards(result);
   out += slo_table(result.slo);
   out += charts(result);
+  out += html_endpoint_charts(result);
   out += histogram_chart(result);
   out += html_timing_section(result);
   out += endpoint_table(result);

@@ -135,7 +135,7 @@ std::string render_line_chart(const LineChart& chart) {
   }
   out += hover_columns(chart, px);
   double legend_x = kWidth - kRight;
-  for (auto it = chart.series.rbegin(); it != chart.series.rend(); ++it) {
+  for (auto it = chart.series.rbegin(); chart.legend && it != chart.series.rend(); ++it) {
     legend_x -= 16 + 8.0 * it->name.size();
     out += fmt::format(
         "<rect x=\"{:.0f}\" y=\"9\" width=\"10\" height=\"10\" fill=\"{}\"/>"

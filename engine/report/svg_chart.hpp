@@ -33,6 +33,9 @@ struct LineChart {
   // The test's start (Unix ms): the x axis then shows wall-clock times (UTC) and
   // the hover text both; 0 shows the time since the start only.
   int64_t start_unix_ms = 0;
+  // The series' names in the top corner; off when there are too many to fit,
+  // and the page lists them beside the chart instead.
+  bool legend = true;
 };
 
 // Every x has a hover column whose title gives the time and each series' value

@@ -13,6 +13,7 @@
 #include "engine/common/text_file.hpp"
 #include "engine/common/utc_time.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/result/detail_series_json.hpp"
 #include "engine/result/json_fields.hpp"
 #include "engine/result/monitor_json.hpp"
 #include "engine/result/slo_json.hpp"
@@ -450,6 +451,7 @@ std::string result_to_json(const RunResult& result) {
   w.EndArray();
 
   write_time_series(w, result);
+  write_detail_series(w, result);
 
   w.Key("errors");
   w.StartArray();

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "engine/common/exit_codes.hpp"
+#include "engine/result/detail_series_merge.hpp"
 #include "engine/result/failures.hpp"
 #include "engine/result/metrics_merge.hpp"
 #include "engine/result/script_errors.hpp"
@@ -98,6 +99,16 @@ void check_times(const std::vector<MergeSource>& inputs) {
       if (p.second > kMaxSeriesSecond || p.second < -kMaxSeriesSecond)
         throw MergeRefused(
             fmt::format("{}: time_series: t {} is out of range", input.file, p.second));
+    for (const EndpointSeries& series : input.result.endpoint_series)
+      for (const EndpointPoint& p : series.points)
+        if (p.second > kMaxSeriesSecond)
+          throw MergeRefused(
+              fmt::format("{}: endpoint_series: t {} is out of range", input.file, p.second));
+    for (const MetricSeries& series : input.result.metric_series)
+      for (const MetricPoint& p : series.points)
+        if (p.second > kMaxSeriesSecond)
+          throw MergeRefused(
+              fmt::format("{}: metric_series: t {} is out of range", input.file, p.second));
   }
 }
 
@@ -272,14 +283,17 @@ MergedResult merge_results(const std::vector<MergeSource>& inputs) {
   merge_run_facts(inputs, merged);
   merged.clock_start_ns = kMergedClockStart;
   std::vector<SeriesPart> series;
+  std::vector<DetailPart> details;
   std::vector<MetricsPart> metrics;
   for (const MergeSource& input : inputs) {
     int64_t offset_ms = input.result.start_unix_ms - merged.start_unix_ms;
-    series.push_back({&input.result.time_series,
-                      static_cast<int64_t>(std::llround(static_cast<double>(offset_ms) / 1000))});
+    auto offset = static_cast<int64_t>(std::llround(static_cast<double>(offset_ms) / 1000));
+    series.push_back({&input.result.time_series, offset});
+    details.push_back({&input.result, offset});
     metrics.push_back({&input.result.metrics, input.result.clock_start_ns, offset_ms * 1000000});
   }
   merged.time_series = merge_series(series);
+  merge_detail_series(details, merged);
   merged.metrics = merge_metrics(metrics, merged.clock_start_ns, merged.time_series);
   merged.scenarios = merge_scenarios(inputs);
   merged.script_errors = merge_errors(inputs);

@@ -15,6 +15,7 @@
 #include "engine/common/random.hpp"
 #include "engine/common/text_file.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/result/detail_series_json.hpp"
 #include "engine/result/failures.hpp"
 #include "engine/result/monitor_json.hpp"
 #include "engine/result/result_file.hpp"
@@ -501,6 +502,9 @@ RunResult result_from_json(std::string_view json, const std::string& name) {
   if (!metrics.IsObject()) reader.fail("metrics", "must be an object");
   for (const auto& m : metrics.GetObject()) reader.metric(result, m.name.GetString(), m.value);
   if (const Value* series = reader.member(d, "time_series")) reader.time_series(result, *series);
+  read_detail_series(d, result, [&reader](const std::string& where, const std::string& what) {
+    reader.fail(where, what);
+  });
   if (const Value* errors = reader.member(d, "errors"); errors && errors->IsArray())
     for (const auto& e : errors->GetArray())
       if (e.IsObject()) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/metrics/metric_set.hpp"
+#include "engine/result/detail_series.hpp"
 #include "engine/result/findings_model.hpp"
 #include "engine/result/monitor_model.hpp"
 #include "engine/thresholds/slo.hpp"
@@ -202,6 +203,10 @@ struct RunResult {
   std::string options_json;  // the script's options table as JSON, "null" when none
   metrics::MetricSet metrics;
   std::vector<TimePoint> time_series;
+  // Per second by endpoint and by custom metric, for the HTML report's charts.
+  // Empty in files of older versions.
+  std::vector<EndpointSeries> endpoint_series;
+  std::vector<MetricSeries> metric_series;
   // Most frequent first; at most ErrorLog's bound of distinct messages (the
   // script_errors metric counts every one).
   std::vector<ScriptErrorCount> script_errors;
