@@ -44,7 +44,7 @@ class PrometheusRwOutput final : public Output {
   PrometheusRwOutput(RemoteWriteConfig config, std::unique_ptr<RemoteWriteClient> client)
       : config_(std::move(config)),
         client_(std::move(client)),
-        series_(config_.labels, config_.trend_stats),
+        series_(config_.labels, config_.trend_stats, 20000, config_.trend_as_native_histogram),
         shown_url_(http::redacted_url(config_.url)) {
     thread_ = std::thread([this] { run(); });
   }
@@ -101,7 +101,7 @@ class PrometheusRwOutput final : public Output {
 
   // Every value as it is now, or 0 points when nothing was recorded yet.
   size_t take_snapshot() {
-    size_t count = series_.snapshot(points_);
+    size_t count = series_.snapshot(points_, histograms_);
     // Each push needs a later timestamp than the last: Prometheus refuses a sample
     // at or before the series' latest one.
     timestamp_ms_ = std::max(wall_clock_ms(), timestamp_ms_ + 1);
@@ -114,7 +114,7 @@ class PrometheusRwOutput final : public Output {
   // connection (a TLS handshake) never established. The next push then waits.
   void push_during_run(Clock::time_point deadline) {
     if (take_snapshot() == 0) return;
-    std::string body = encode_write_request(points_, timestamp_ms_);
+    std::string body = encode_write_request(points_, timestamp_ms_, histograms_);
     milliseconds backoff = kFirstBackoff;
     for (;;) {
       RemoteWriteClient::Outcome outcome = client_->post(body, config_.timeout_seconds);
@@ -130,7 +130,7 @@ class PrometheusRwOutput final : public Output {
   // After the run: the final values, a few attempts within a bounded time.
   void push_final() {
     if (take_snapshot() == 0) return;
-    std::string body = encode_write_request(points_, timestamp_ms_);
+    std::string body = encode_write_request(points_, timestamp_ms_, histograms_);
     Clock::time_point end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                std::chrono::duration<double>(kFinalBudgetSeconds));
     milliseconds backoff = kFirstBackoff;
@@ -150,7 +150,7 @@ class PrometheusRwOutput final : public Output {
     if (!sent) return undelivered(points_.size());
     delivered(points_.size());
     if (config_.stale_markers) {
-      std::string stale = encode_stale_markers(points_, timestamp_ms_ + 1);
+      std::string stale = encode_stale_markers(points_, timestamp_ms_ + 1, histograms_);
       RemoteWriteClient::Outcome outcome = client_->post(stale, config_.timeout_seconds);
       if (!outcome.delivered) failed(outcome.problem);
     }
@@ -180,6 +180,7 @@ class PrometheusRwOutput final : public Output {
 
   // Push thread only (read by finish() once it has joined).
   std::vector<SeriesPoint> points_;
+  std::vector<NativeHistogram> histograms_;  // those points_ refer to
   int64_t timestamp_ms_ = 0;
   uint64_t delivered_ = 0, undelivered_ = 0, failures_ = 0;
   std::string last_problem_;

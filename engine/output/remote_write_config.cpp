@@ -90,12 +90,7 @@ std::string apply(std::string_view key, std::string_view value, std::string_view
     (key == "clientCertificate" ? identity.cert : identity.key) = std::string(value);
     identity.where = std::string(name);
   } else if (key == "trendAsNativeHistogram") {
-    bool wanted = false;
-    if (std::string problem = parse_bool(name, value, &wanted); !problem.empty()) return problem;
-    if (wanted)
-      return std::string(name) +
-             ": native histograms are not sent by lueng; trends go out as one series per "
-             "statistic (trendStats)";
+    return parse_bool(name, value, &config->trend_as_native_histogram);
   } else if (key.starts_with("headers.") && key.size() > 8) {
     config->headers.emplace_back(key.substr(8), value);
   } else if (key.starts_with("labels.") && key.size() > 7) {
@@ -118,6 +113,7 @@ constexpr EnvOption kEnvOptions[] = {
     {"K6_PROMETHEUS_RW_PASSWORD", "password"},
     {"K6_PROMETHEUS_RW_BEARER_TOKEN", "bearerToken"},
     {"K6_PROMETHEUS_RW_TREND_STATS", "trendStats"},
+    {"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "trendAsNativeHistogram"},
     {"K6_PROMETHEUS_RW_STALE_MARKERS", "staleMarkers"},
     {"K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY", "insecureSkipTLSVerify"},
     {"K6_PROMETHEUS_RW_TLS_MINIMUM_VERSION", "tlsMinVersion"},

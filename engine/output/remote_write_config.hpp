@@ -32,6 +32,10 @@ struct RemoteWriteConfig {
   // k6's summary statistics plus p(99) (k6 sends p(99) alone): what the shipped
   // dashboard and alert rules query.
   std::vector<TrendStat> trend_stats;
+  // Trends as Prometheus native histograms instead of trend_stats' series
+  // (k6's trendAsNativeHistogram; the receiving Prometheus needs its
+  // native-histograms feature).
+  bool trend_as_native_histogram = false;
   bool stale_markers = false;  // mark every series stale after the last push
   http::TlsOptions tls;
 };

@@ -93,8 +93,11 @@ std::string valid_utf8(std::string_view text) {
 }
 
 RemoteWriteSeries::RemoteWriteSeries(std::vector<std::pair<std::string, std::string>> extra_labels,
-                                     std::vector<TrendStat> trend_stats, size_t max_label_sets)
-    : trend_stats_(std::move(trend_stats)), max_label_sets_(max_label_sets) {
+                                     std::vector<TrendStat> trend_stats, size_t max_label_sets,
+                                     bool native_histograms)
+    : trend_stats_(std::move(trend_stats)),
+      max_label_sets_(max_label_sets),
+      native_histograms_(native_histograms) {
   for (auto& [name, value] : extra_labels)
     if (!value.empty()) extra_labels_.emplace_back(prometheus_label_name(name), valid_utf8(value));
 }
@@ -102,7 +105,10 @@ RemoteWriteSeries::RemoteWriteSeries(std::vector<std::pair<std::string, std::str
 void RemoteWriteSeries::add(const Sample& sample) {
   std::lock_guard lock(mutex_);
   Series& series = series_of(sample);
-  series.aggregate.add(series.type, sample.value, static_cast<uint64_t>(sample.unix_ns));
+  if (native_histograms_ && series.type == MetricType::kTrend)
+    series.native.add(series.is_time ? sample.value / 1000 : sample.value);
+  else
+    series.aggregate.add(series.type, sample.value, static_cast<uint64_t>(sample.unix_ns));
 }
 
 RemoteWriteSeries::Series& RemoteWriteSeries::series_of(const Sample& sample) {
@@ -121,8 +127,12 @@ RemoteWriteSeries::Series& RemoteWriteSeries::series_of(const Sample& sample) {
   int32_t& index = entry.series[sample.metric];
   if (index < 0) {
     index = static_cast<int32_t>(series_.size());
-    series_.push_back(
-        {sample.def.type, sample.def.is_time, &entry.set, names_of(sample.def, sample.metric), {}});
+    series_.push_back({sample.def.type,
+                       sample.def.is_time,
+                       &entry.set,
+                       names_of(sample.def, sample.metric),
+                       {},
+                       {}});
   }
   return series_[static_cast<size_t>(index)];
 }
@@ -174,15 +184,20 @@ const std::vector<std::string>* RemoteWriteSeries::names_of(const metrics::Metri
       names.push_back(base + "_rate");
       break;
     case MetricType::kTrend:
-      for (const TrendStat& stat : trend_stats_) names.push_back(base + "_" + stat.suffix);
+      if (native_histograms_)
+        names.push_back(def.is_time ? base + "_seconds" : base);
+      else
+        for (const TrendStat& stat : trend_stats_) names.push_back(base + "_" + stat.suffix);
       break;
   }
   metric_names_[metric] = &names;
   return &names;
 }
 
-size_t RemoteWriteSeries::snapshot(std::vector<SeriesPoint>& points) {
+size_t RemoteWriteSeries::snapshot(std::vector<SeriesPoint>& points,
+                                   std::vector<NativeHistogram>& histograms) {
   points.clear();
+  histograms.clear();
   std::lock_guard lock(mutex_);
   for (const Series& series : series_) {
     const metrics::Aggregate& aggregate = series.aggregate;
@@ -198,6 +213,11 @@ size_t RemoteWriteSeries::snapshot(std::vector<SeriesPoint>& points) {
         points.push_back({series.labels, &names[0], aggregate.rate()});
         break;
       case MetricType::kTrend:
+        if (native_histograms_) {
+          points.push_back({series.labels, &names[0], 0, static_cast<int32_t>(histograms.size())});
+          histograms.push_back(series.native);
+          break;
+        }
         for (size_t i = 0; i < trend_stats_.size(); ++i)
           points.push_back({series.labels, &names[i],
                             trend_value(trend_stats_[i], aggregate.trend, series.is_time)});

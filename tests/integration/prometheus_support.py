@@ -28,9 +28,9 @@ MISSING = "Debian's prometheus package is not installed (tools/install-deps.sh)"
 class Prometheus:
     """`tls`: a folder with ca.pem, server.pem and client.pem (and their -key.pem
     files): Prometheus then serves https only and requires a client certificate
-    signed by the CA."""
+    signed by the CA. `features`: Prometheus' feature flags (native-histograms)."""
 
-    def __init__(self, rule_files=(), tls=None):
+    def __init__(self, rule_files=(), tls=None, features=()):
         self.dir = tempfile.mkdtemp(prefix="lueng-prometheus-")
         self.port = free_port()
         self.tls = tls
@@ -39,7 +39,7 @@ class Prometheus:
             f.write("global:\n  scrape_interval: 1m\n  evaluation_interval: 1s\n")
             if rule_files:
                 f.write("rule_files:\n" + "".join(f"  - {path}\n" for path in rule_files))
-        args = []
+        args = [f"--enable-feature={feature}" for feature in features]
         self.context = None
         if tls:
             web = os.path.join(self.dir, "web.yml")

@@ -347,6 +347,81 @@ class TlsTest(unittest.TestCase):
         self.assertEqual(match.group(1), match.group(2))
 
 
+NATIVE_SCRIPT = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+local metrics = require "lueng.metrics"
+local size = metrics.Trend("basket_size")
+options = { vus = 2, duration = "2s" }
+function default()
+  http.get(ENV.BASE_URL .. "/health/live")
+  size:add(1 + lueng.vu.iteration % 9)
+  lueng.sleep(0.01)
+end
+"""
+
+
+@unittest.skipUnless(PROMETHEUS, MISSING)
+class NativeHistogramTest(unittest.TestCase):
+    """trendAsNativeHistogram to a Prometheus with its native-histograms feature:
+    each trend is one histogram series under k6's name, and PromQL's histogram
+    functions give the run's own counts, sums and (within a bucket) p(95)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.prometheus = Prometheus(features=["native-histograms"])
+        mock = start_mock()
+        try:
+            cls.run_ = run_lueng(NATIVE_SCRIPT, args=[
+                "-e", f"BASE_URL=http://127.0.0.1:{mock.port}", "--out",
+                f"prometheus-rw={cls.prometheus.write_url},pushInterval=500ms,"
+                "trendAsNativeHistogram=true,labels.testid=native"])
+        finally:
+            mock.stop()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.prometheus.stop()
+
+    def setUp(self):
+        self.assertEqual(self.run_.code, 0, self.run_.stderr)
+        self.assertNotIn("prometheus-rw", self.run_.stderr)  # everything delivered
+
+    def one(self, expr):
+        [(_, value)] = self.prometheus.query(expr)
+        return value
+
+    def test_trends_are_histograms_under_k6s_names(self):
+        names = set(self.prometheus.api("label/__name__/values"))
+        self.assertIn("k6_http_req_duration_seconds", names)
+        self.assertIn("k6_basket_size", names)
+        self.assertIn("k6_http_reqs_total", names)  # counters as before
+        self.assertNotIn("k6_http_req_duration_p95", names)
+
+    def test_count_and_sum_are_the_runs(self):
+        duration = self.run_.metric("http_req_duration")
+        selector = 'k6_http_req_duration_seconds{testid="native"}'
+        self.assertEqual(self.one(f"histogram_count(sum({selector}))"), duration["count"])
+        self.assertAlmostEqual(self.one(f"histogram_sum(sum({selector}))"),
+                               duration["avg"] * duration["count"] / 1000, delta=1e-6)
+        basket = self.run_.metric("basket_size")
+        self.assertEqual(self.one('histogram_count(sum(k6_basket_size{testid="native"}))'),
+                         basket["count"])
+        self.assertAlmostEqual(self.one('histogram_sum(sum(k6_basket_size{testid="native"}))'),
+                               basket["avg"] * basket["count"], delta=1e-6)
+
+    def test_quantiles_within_a_bucket_of_the_runs(self):
+        # A schema-3 bucket spans 9%; Prometheus interpolates within it.
+        for q, key in [(0.5, "med"), (0.95, "p(95)")]:
+            stored = self.one(f'histogram_quantile({q}, sum(k6_basket_size{{testid="native"}}))')
+            expected = self.run_.metric("basket_size")[key]
+            self.assertLessEqual(abs(stored - expected), expected * 0.1, key)
+        p95 = self.one('histogram_quantile(0.95, sum(k6_http_req_duration_seconds'
+                       '{testid="native"}))')
+        self.assertAlmostEqual(p95, self.run_.metric("http_req_duration")["p(95)"] / 1000,
+                               delta=self.run_.metric("http_req_duration")["p(95)"] / 1000 * 0.1)
+
+
 class OptionsTest(unittest.TestCase):
     def test_a_wrong_option_stops_before_the_test(self):
         for argument, message in [

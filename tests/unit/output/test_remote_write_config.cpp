@@ -91,8 +91,25 @@ TEST_CASE("prometheus-rw: a wrong option is named") {
             .find("K6_PROMETHEUS_RW_PUSH_INTERVAL") != std::string::npos);
   CHECK(read_remote_write_config("clientCertificate=/c.pem", {}, &config).find("both") !=
         std::string::npos);
-  CHECK(read_remote_write_config("trendAsNativeHistogram=true", {}, &config)
-            .find("native histograms") != std::string::npos);
+  CHECK(read_remote_write_config("trendAsNativeHistogram=maybe", {}, &config)
+            .find("trendAsNativeHistogram") != std::string::npos);
   CHECK(read_remote_write_config("url=http://", {}, &config).find("not an http(s) URL") !=
         std::string::npos);
+}
+
+TEST_CASE("prometheus-rw: trends as native histograms, from the argument or k6's variable") {
+  lueng::output::RemoteWriteConfig config;
+  REQUIRE(read_remote_write_config("", {}, &config) == "");
+  CHECK_FALSE(config.trend_as_native_histogram);
+  REQUIRE(read_remote_write_config("trendAsNativeHistogram=true", {}, &config) == "");
+  CHECK(config.trend_as_native_histogram);
+  lueng::output::RemoteWriteConfig from_env;
+  REQUIRE(read_remote_write_config("", {{"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "true"}},
+                                   &from_env) == "");
+  CHECK(from_env.trend_as_native_histogram);
+  // The argument wins over the environment.
+  REQUIRE(read_remote_write_config("trendAsNativeHistogram=false",
+                                   {{"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "true"}},
+                                   &from_env) == "");
+  CHECK_FALSE(from_env.trend_as_native_histogram);
 }

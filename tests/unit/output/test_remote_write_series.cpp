@@ -88,7 +88,9 @@ TEST_CASE("prometheus-rw series: k6's names and cumulative values per tag set") 
   feed.add(30, kCustom, 7, get);
 
   std::vector<SeriesPoint> points;
-  CHECK(series.snapshot(points) == 10);  // 2 counters, 3 + 3 trend stats, a rate, a gauge
+  std::vector<lueng::output::NativeHistogram> histograms;
+  CHECK(series.snapshot(points, histograms) ==
+        10);  // 2 counters, 3 + 3 trend stats, a rate, a gauge
   auto values = by_description(points);
   CHECK(values.at("k6_http_reqs_total{method=GET,status=200,}") == 100);
   CHECK(values.at("k6_http_reqs_total{method=POST,status=201,}") == 1);
@@ -103,7 +105,7 @@ TEST_CASE("prometheus-rw series: k6's names and cumulative values per tag set") 
 
   // Cumulative: a later snapshot includes what came before.
   feed.add(0, kReqs, 2, get);
-  series.snapshot(points);
+  series.snapshot(points, histograms);
   CHECK(by_description(points).at("k6_http_reqs_total{method=GET,status=200,}") == 102);
 }
 
@@ -118,7 +120,8 @@ TEST_CASE("prometheus-rw series: tags become valid, sorted labels with the extra
             {"__name__", "sneaky"},
             {"name", "bad\xff"}});
   std::vector<SeriesPoint> points;
-  REQUIRE(series.snapshot(points) == 1);
+  std::vector<lueng::output::NativeHistogram> histograms;
+  REQUIRE(series.snapshot(points, histograms) == 1);
   const auto& labels = points[0].labels->labels;
   using Pairs = std::vector<std::pair<std::string, std::string>>;
   CHECK(labels == Pairs{{"_9lives", "x"},
@@ -135,7 +138,8 @@ TEST_CASE("prometheus-rw series: tag sets past the bound fold into name=(other)"
   Feeder feed{series, {}};
   for (int i = 0; i < 10; ++i) feed.add(0, kReqs, 1, {{"name", "u" + std::to_string(i)}});
   std::vector<SeriesPoint> points;
-  series.snapshot(points);
+  std::vector<lueng::output::NativeHistogram> histograms;
+  series.snapshot(points, histograms);
   auto values = by_description(points);
   CHECK(values.size() == 4);
   CHECK(values.at("k6_http_reqs_total{name=(other),}") == 7);
@@ -159,7 +163,8 @@ TEST_CASE("prometheus-rw: a push is a snappy-compressed WriteRequest with sorted
   feed.add(0, kReqs, 1, {{"status", "200"}, {"Zone", "A"}, {"_x", "y"}});
   feed.add(1, kDuration, 250, {{"status", "200"}});
   std::vector<SeriesPoint> points;
-  series.snapshot(points);
+  std::vector<lueng::output::NativeHistogram> histograms;
+  series.snapshot(points, histograms);
   std::string body = encode_write_request(points, 1700000000123);
 
   std::string raw;
@@ -203,9 +208,10 @@ TEST_CASE("prometheus-rw series: snapshots taken while the writer adds see whole
     }
   });
   std::vector<SeriesPoint> points;
+  std::vector<lueng::output::NativeHistogram> histograms;
   double last_total = 0;
   for (int round = 0; round < 200; ++round) {
-    series.snapshot(points);
+    series.snapshot(points, histograms);
     double total = 0;
     for (const auto& point : points)
       if (*point.name == "k6_http_reqs_total") total += point.value;
@@ -213,7 +219,7 @@ TEST_CASE("prometheus-rw series: snapshots taken while the writer adds see whole
     last_total = total;
   }
   writer.join();
-  series.snapshot(points);
+  series.snapshot(points, histograms);
   double total = 0;
   for (const auto& point : points)
     if (*point.name == "k6_http_reqs_total") total += point.value;
