@@ -40,6 +40,48 @@ long array_length(lua_State* L, int index) {
 constexpr const char* kNotUtf8 = "a string is not UTF-8, which escape_non_ascii needs";
 
 template <typename Writer>
+bool write_value(lua_State* L, int index, Writer& writer, std::string* error, int depth);
+
+// A table whose __pairs (on the stack top) gives its entries, as a proxy such as
+// lueng.vu.tags: LuaJIT's pairs() ignores __pairs, so the encoder follows it
+// itself, into a plain table that it then writes.
+template <typename Writer>
+bool write_pairs(lua_State* L, int index, Writer& writer, std::string* error, int depth) {
+  auto failed = [&](int pop) {
+    *error = std::string("__pairs failed: ") +
+             (lua_isstring(L, -1) ? lua_tostring(L, -1) : "an error that is not a string");
+    lua_pop(L, pop);
+    return false;
+  };
+  if (!lua_checkstack(L, 8)) {
+    lua_pop(L, 1);
+    *error = "value nested too deeply for the Lua stack";
+    return false;
+  }
+  lua_pushvalue(L, index);
+  if (lua_pcall(L, 1, 3, 0) != 0) return failed(1);
+  int iterator = lua_gettop(L) - 2, state = iterator + 1, control = iterator + 2;
+  lua_newtable(L);
+  int entries = lua_gettop(L);
+  for (;;) {
+    lua_pushvalue(L, iterator);
+    lua_pushvalue(L, state);
+    lua_pushvalue(L, control);
+    if (lua_pcall(L, 2, 2, 0) != 0) return failed(5);
+    if (lua_isnil(L, -2)) {
+      lua_pop(L, 2);
+      break;
+    }
+    lua_pushvalue(L, -2);
+    lua_replace(L, control);
+    lua_rawset(L, entries);
+  }
+  bool ok = write_value(L, entries, writer, error, depth + 1);
+  lua_pop(L, 4);
+  return ok;
+}
+
+template <typename Writer>
 bool write_value(lua_State* L, int index, Writer& writer, std::string* error, int depth) {
   switch (lua_type(L, index)) {
     case LUA_TNIL:
@@ -82,6 +124,8 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
         return false;
       }
       if (index < 0) index = lua_gettop(L) + index + 1;
+      if (luaL_getmetafield(L, index, "__pairs"))
+        return write_pairs(L, index, writer, error, depth);
       long length = array_length(L, index);
       if (length > 0) {
         writer.StartArray();

@@ -18,6 +18,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/version.hpp"
 #include "engine/exec/run_plan.hpp"
+#include "engine/exec/scenario_run.hpp"
 #include "engine/exec/test_status.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/exec/vu_module_state.hpp"
@@ -135,6 +136,74 @@ int vu_field(lua_State* L) {
     lua_pushnumber(L, vu->test_elapsed_seconds() * 1000);
   else
     lua_pushnil(L);
+  return 1;
+}
+
+// lueng.vu.tags[key]: the tag the VU's next sample would carry, or nil.
+int vu_tag(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  std::string value;
+  if (vu && vu->tag(luaL_checkstring(L, 1), &value))
+    lua_pushlstring(L, value.data(), value.size());
+  else
+    lua_pushnil(L);
+  return 1;
+}
+
+// lueng.vu.tags[key] = value: strings, numbers and booleans as k6 takes them
+// (numbers and booleans as their text); nil removes the tag, as Lua removes a
+// table's key (k6's `delete exec.vu.tags[key]`).
+int set_vu_tag(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  if (!vu)
+    return luaL_error(L,
+                      "lueng.vu.tags: a VU's tags are set while it runs (in default() or an exec "
+                      "function), not in init code; options.tags sets tags for the whole test");
+  size_t key_size = 0;
+  const char* key = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &key_size) : nullptr;
+  if (!key || key_size == 0)
+    return luaL_error(L, "lueng.vu.tags: a tag's name is a non-empty string");
+  std::string_view name(key, key_size);
+  switch (lua_type(L, 2)) {
+    case LUA_TNIL:
+      vu->delete_tag(name);
+      return 0;
+    case LUA_TBOOLEAN:
+      vu->set_tag(name, lua_toboolean(L, 2) ? "true" : "false");
+      return 0;
+    case LUA_TSTRING:
+    case LUA_TNUMBER: {
+      size_t size = 0;
+      lua_pushvalue(L, 2);  // lua_tolstring turns a number into its text in place
+      const char* text = lua_tolstring(L, -1, &size);
+      vu->set_tag(name, {text, size});
+      return 0;
+    }
+    default:
+      return luaL_error(L,
+                        "lueng.vu.tags: invalid value for metric tag '%s': only strings, booleans "
+                        "and numbers are accepted as a metric tag value, not a %s",
+                        key, luaL_typename(L, 2));
+  }
+}
+
+// lueng.vu.tags(): the tags the VU's next sample would carry, as a table of its own.
+int vu_tags(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  lua_newtable(L);
+  if (!vu) return 1;
+  auto put = [&](std::string_view key) {
+    std::string value;
+    if (!vu->tag(key, &value)) return;
+    lua_pushlstring(L, key.data(), key.size());
+    lua_pushlstring(L, value.data(), value.size());
+    lua_rawset(L, -3);
+  };
+  const exec::ScenarioConfig& config = vu->scenario().config();
+  for (const auto& tag : config.tags) put(tag.first);
+  put("scenario");
+  put("group");
+  for (const auto& tag : vu->tags()) put(tag.first);
   return 1;
 }
 
@@ -286,6 +355,9 @@ int open_lueng(lua_State* L) {
                            {"group_leave", group_leave},
                            {"sleep", sleep},
                            {"vu_field", vu_field},
+                           {"vu_tag", vu_tag},
+                           {"set_vu_tag", set_vu_tag},
+                           {"vu_tags", vu_tags},
                            {"scenario_field", scenario_field},
                            {"instance_field", instance_field},
                            {"test_abort", test_abort},

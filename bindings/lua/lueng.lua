@@ -53,8 +53,27 @@ end                                                                   -- caller'
 
 -- vu.id, vu.iteration, vu.iteration_in_scenario, vu.scenario, vu.id_in_scenario,
 -- vu.scenario_start, vu.scenario_elapsed, vu.test_elapsed (docs/lua-api.md)
+-- vu.tags (k6's exec.vu.tags, also as vu.metrics.tags): read and set one tag
+-- by name; called, a table of them all (LuaJIT's pairs() ignores __pairs, which
+-- lueng.json.encode follows).
+local vu_tags = setmetatable({}, {
+  __index = function(_, key) return core.vu_tag(key) end,
+  __pairs = function() return next, core.vu_tags(), nil end,
+  __newindex = function(_, key, value)
+    local ok, problem = pcall(core.set_vu_tag, key, value)
+    if not ok then error(problem, 2) end  -- at the script's line that set it
+  end,
+  __call = function() return core.vu_tags() end,
+})
+local vu_metrics = setmetatable({ tags = vu_tags }, {
+  __newindex = function() error("lueng.vu.metrics is read-only", 2) end,
+})
 M.vu = setmetatable({}, {
-  __index = function(_, key) return core.vu_field(key) end,
+  __index = function(_, key)
+    if key == "tags" then return vu_tags end
+    if key == "metrics" then return vu_metrics end
+    return core.vu_field(key)
+  end,
   __newindex = function() error("lueng.vu is read-only", 2) end,
 })
 

@@ -30,6 +30,7 @@ metrics::TagSetBuilder& scenario_tags(Worker& worker, const ScenarioConfig& conf
 metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu) {
   metrics::TagSetBuilder& tags = scenario_tags(worker, vu.scenario().config());
   tags.set("group", vu.group());
+  for (const auto& [key, value] : vu.tags()) tags.set(key, value);
   return tags;
 }
 
@@ -122,6 +123,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('h');
   memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.tags_key());
   memo.add(vu.group());
   memo.add(name);
   memo.add(method);
@@ -200,6 +202,7 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('i');
   memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.tags_key());
   metrics::Sink& sink = worker.sink();
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().iteration, sink, [&] {
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
@@ -218,6 +221,7 @@ void record_io(Worker& worker, Vu& vu) {
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('d');
   memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.tags_key());
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().io, sink, [&] {
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
     tags.set("group", "");  // the iteration's tags: it has left every group
@@ -234,6 +238,7 @@ void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('c');
   memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.tags_key());
   memo.add(vu.group());
   memo.add(name);
   for (const auto& [key, value] : extra_tags) {
@@ -257,6 +262,7 @@ void record_group(Worker& worker, Vu& vu, double duration_ms) {
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('g');
   memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.tags_key());
   memo.add(vu.group());
   metrics::Sink& sink = worker.sink();
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().group, sink,
@@ -278,6 +284,7 @@ void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double valu
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('m');
   memo.add_pointer(&vu.scenario().config());
+  memo.add(vu.tags_key());
   memo.add(vu.group());
   for (const auto& [key, tag_value] : extra_tags) {
     memo.add(key);

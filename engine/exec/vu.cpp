@@ -179,6 +179,32 @@ double Vu::scenario_progress() const {
   return std::clamp(progress, 0.0, 1.0);
 }
 
+void Vu::set_tag(std::string_view key, std::string_view value) {
+  auto at = std::lower_bound(tags_.begin(), tags_.end(), key,
+                             [](const auto& tag, std::string_view k) { return tag.first < k; });
+  if (at != tags_.end() && at->first == key)
+    at->second = value;
+  else
+    tags_.emplace(at, std::string(key), std::string(value));
+  tags_key_ = metrics::encode_tags(tags_);
+}
+
+void Vu::delete_tag(std::string_view key) {
+  std::erase_if(tags_, [&](const auto& tag) { return tag.first == key; });
+  tags_key_ = metrics::encode_tags(tags_);
+}
+
+bool Vu::tag(std::string_view key, std::string* value) const {
+  for (const auto& [name, text] : tags_)
+    if (name == key) return *value = text, true;
+  if (key == "group") return *value = group_, true;
+  const ScenarioConfig& config = scenario().config();
+  if (key == "scenario" && config.root_group.empty()) return *value = config.name, true;
+  for (const auto& [name, text] : config.tags)
+    if (name == key) return *value = text, true;
+  return false;
+}
+
 void Vu::stop_scenario() {
   run_.finish();
 }

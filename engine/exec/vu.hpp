@@ -104,6 +104,17 @@ class Vu final {
   uint64_t iteration() const { return iteration_; }
   uint64_t iteration_in_scenario() const { return iteration_; }
   const std::string& group() const { return group_; }
+  // Tags the script set on this VU (lueng.vu.tags, k6's exec.vu.tags), sorted by
+  // name: on every sample the VU records from then on, over the test's and the
+  // scenario's tags; a request's or check's own tags win over them. `tags_key()`
+  // changes with them: the tag memo's keys include it.
+  const std::vector<std::pair<std::string, std::string>>& tags() const { return tags_; }
+  std::string_view tags_key() const { return tags_key_; }
+  void set_tag(std::string_view key, std::string_view value);
+  void delete_tag(std::string_view key);
+  // What lueng.vu.tags[key] reads: the VU's own tag, else the scenario's or the
+  // test's, the scenario's name or the current group; false when none.
+  bool tag(std::string_view key, std::string* value) const;
   const std::string& scenario_name() const;
   const std::string& scenario_executor() const;
   // The current iteration's number among all of its scenario's iterations in this
@@ -137,6 +148,7 @@ class Vu final {
 
   // --- for the engine's own code (samples, HTTP flights)
   ScenarioRun& scenario() { return run_; }
+  const ScenarioRun& scenario() const { return run_; }
   Worker& worker() { return worker_; }
   // Where this VU's samples last found their tag sets in the worker's memo.
   struct TagHints {
@@ -175,6 +187,8 @@ class Vu final {
   uint32_t quick_failures_ = 0;
   uint64_t iteration_start_ns_ = 0;
   std::string group_;
+  std::vector<std::pair<std::string, std::string>> tags_;
+  std::string tags_key_;
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
   IoBytes io_bytes_;

@@ -76,6 +76,126 @@ class ExecutionContextTest(unittest.TestCase):
         self.assertIn("lueng.instance is read-only", run.stderr)
 
 
+# k6's internal/js/modules/k6/execution/execution_test.go, the cases of exec.vu.tags
+# and exec.vu.metrics.tags (lueng.vu.tags, lueng.vu.metrics.tags), each run in
+# the VU and printed as "CASE name: outcome".
+VU_TAGS_CASES = """
+local lueng = require "lueng"
+local json = require "lueng.json"
+options = { scenarios = { s = { executor = "shared-iterations", vus = 1, iterations = 1,
+                                tags = { ["tag-vu"] = "mytag" } } } }
+local props = {
+  tags = function() return lueng.vu.tags end,
+  ["metrics.tags"] = function() return lueng.vu.metrics.tags end,
+}
+local function case(name, outcome) print("CASE " .. name .. ": " .. tostring(outcome)) end
+function default()
+  for prop, get in pairs(props) do
+    local tags = get()
+    -- TestVUTagsMetadatasGet
+    case(prop .. " get", tags["tag-vu"])
+    case(prop .. " get missing", tags["not-existing-tag"])
+    -- TestVUTagsMetadatasJSONEncoding
+    tags["custom-tag"] = "mytag1"
+    local all = json.decode(json.encode(tags))
+    case(prop .. " json", all["custom-tag"] .. "," .. all["tag-vu"])
+    local called = tags()  -- pairs() ignores __pairs in LuaJIT: a table of them all
+    case(prop .. " call", called["custom-tag"] .. "," .. called.scenario)
+    tags["custom-tag"] = nil
+    -- TestVUTagMetadatasSetSuccessAcceptedTypes
+    for kind, value in pairs({ string = "tag1", bool = true, int = 101, float = 3.14 }) do
+      tags["mytag"] = value
+      case(prop .. " set " .. kind, tags["mytag"])
+    end
+    -- TestVUTagsMetadataErrorOutOnInvalidValues (null and undefined are Lua's nil)
+    for kind, value in pairs({ ["[]"] = {}, ["{}"] = {}, ["[1, 3, 5]"] = { 1, 3, 5 },
+                               ["{f1=value1,f2=4}"] = { f1 = "value1", f2 = 4 },
+                               ["{foo=bar}"] = { foo = "bar" }, ["function"] = print }) do
+      local ok, err = pcall(function() tags["custom"] = value end)
+      case(prop .. " invalid " .. kind, ok and "accepted" or err)
+    end
+    tags["custom"] = "x"
+    tags["custom"] = nil
+    case(prop .. " nil removes", tags["custom"])
+  end
+  -- TestVUTagsMetadatasSuccessOverwriteSystemTag
+  lueng.vu.tags["vu"] = "vu101"
+  case("overwrite vu", lueng.vu.tags["vu"])
+  lueng.vu.tags["scenario"] = "mine"
+  case("overwrite scenario", lueng.vu.tags.scenario)
+end
+"""
+
+# What the tags do: on every sample a VU records after it sets them, across its
+# iterations; a request's own tags win; another VU's samples never carry them.
+VU_TAGS_SAMPLES = """
+local lueng = require "lueng"
+local metrics = require "lueng.metrics"
+local custom = metrics.Counter("phased")
+options = { scenarios = { s = { executor = "per-vu-iterations", vus = 2, iterations = 3 } } }
+function default()
+  if lueng.vu.id == 1 and lueng.vu.iteration == 1 then lueng.vu.tags.phase = "hot" end
+  lueng.check(1, { ["one"] = function(v) return v == 1 end })
+  lueng.check(1, { ["tagged"] = function(v) return v == 1 end }, { phase = "check-wins" })
+  custom:add(1)
+  lueng.group("g", function() end)
+end
+"""
+
+
+class VuTagsTest(unittest.TestCase):
+    def test_k6s_cases(self):
+        run = run_lueng(VU_TAGS_CASES)
+        self.assertEqual(run.code, 0, run.stderr)
+        seen = dict(line.split("CASE ", 1)[1].split(": ", 1)
+                    for line in run.stderr.splitlines() if "CASE " in line)
+        for prop in ("tags", "metrics.tags"):
+            self.assertEqual(seen[f"{prop} get"], "mytag")
+            self.assertEqual(seen[f"{prop} get missing"], "nil")
+            self.assertEqual(seen[f"{prop} json"], "mytag1,mytag")
+            self.assertEqual(seen[f"{prop} call"], "mytag1,s")
+            for kind, text in [("string", "tag1"), ("bool", "true"), ("int", "101"),
+                               ("float", "3.14")]:
+                self.assertEqual(seen[f"{prop} set {kind}"], text, kind)
+            for kind in ("[]", "{}", "[1, 3, 5]", "{f1=value1,f2=4}", "{foo=bar}", "function"):
+                self.assertIn("invalid value for metric tag 'custom'", seen[f"{prop} invalid {kind}"])
+                self.assertIn("script.lua:", seen[f"{prop} invalid {kind}"])  # the script's line
+            self.assertEqual(seen[f"{prop} nil removes"], "nil")
+        self.assertEqual(seen["overwrite vu"], "vu101")
+        self.assertEqual(seen["overwrite scenario"], "mine")
+
+    def test_samples_carry_them(self):
+        run = run_lueng(VU_TAGS_SAMPLES)
+        self.assertEqual(run.code, 0, run.stderr)
+        metrics = run.result["metrics"]
+
+        def phases(metric, **selector):
+            counts = {}
+            for s in metrics[metric]["series"]:
+                if all(s["tags"].get(k) == v for k, v in selector.items()):
+                    phase = s["tags"].get("phase")
+                    counts[phase] = counts.get(phase, 0) + s["values"].get(
+                        "count", s["values"].get("passes", 0) + s["values"].get("fails", 0))
+            return counts
+
+        # VU 1 set it in its second iteration: that iteration and the third carry it.
+        self.assertEqual(phases("iterations"), {None: 4, "hot": 2})
+        self.assertEqual(phases("phased"), {None: 4, "hot": 2})
+        self.assertEqual(phases("checks", check="one"), {None: 4, "hot": 2})
+        self.assertEqual(phases("checks", check="tagged"), {"check-wins": 6})
+        self.assertEqual(phases("group_duration", group="::g"), {None: 4, "hot": 2})
+
+    def test_set_in_init_code_is_an_error(self):
+        run = run_lueng("""
+            local lueng = require "lueng"
+            lueng.vu.tags.phase = "init"
+            function default() end
+        """)
+        self.assertNotEqual(run.code, 0)
+        self.assertIn("not in init code", run.stderr)
+        self.assertIn("script.lua:3", run.stderr)
+
+
 class K6GlobalsTest(unittest.TestCase):
     def test_vu_iter_and_env_as_k6(self):
         run = run_lueng("""

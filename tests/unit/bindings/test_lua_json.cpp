@@ -126,3 +126,15 @@ TEST_CASE("JSON nested deeper than 1000 levels is an error both ways, never a cr
         "error: value nested deeper than 1000 levels (a cycle?)");
   CHECK(lua_gettop(s.L) == top);
 }
+
+TEST_CASE("a proxy table encodes what its __pairs gives, which LuaJIT's pairs() ignores") {
+  State s;
+  CHECK(s.encode("setmetatable({}, {__pairs = function() return next, {a = 'x'}, nil end})") ==
+        R"({"a":"x"})");
+  CHECK(s.encode("{inner = setmetatable({hidden = 1}, {__pairs = function() "
+                 "return next, {1, 2}, nil end})}") == R"({"inner":[1,2]})");
+  CHECK(s.encode("setmetatable({}, {__pairs = function() error('no entries') end})")
+            .find("__pairs failed") != std::string::npos);
+  // A table without __pairs keeps its own entries, whatever else its metatable has.
+  CHECK(s.encode("setmetatable({b = 2}, {__index = function() return 1 end})") == R"({"b":2})");
+}
