@@ -57,8 +57,10 @@ const std::vector<OutputKind>& output_kinds() {
   static const std::vector<OutputKind> kinds = {
       {"json", "JSON lines of every sample as the run goes, k6's format (FILE.gz: gzip)",
        open_json_output},
-      {"csv", "CSV rows of every sample as the run goes, k6's columns (FILE.gz: gzip)",
-       open_csv_output},
+      {"csv",
+       "CSV rows of every sample as the run goes, k6's columns (csv[=FILE] or "
+       "csv=fileName=F,timeFormat=unix|rfc3339|...,saveInterval=1s; FILE.gz: gzip)",
+       open_csv_output, false, true},
       {"locust", "Locust's PREFIX_stats.csv, _stats_history.csv and _failures.csv, at the end",
        open_locust},
       {"html", "self-contained HTML report with charts, at the end of the run", open_html, true},

@@ -1,13 +1,13 @@
-// --out csv=FILE: every sample as a CSV row with k6's columns, so spreadsheets
-// and scripts written for k6's CSV output read it unchanged.
+// --out csv: every sample as a CSV row with k6's columns, so spreadsheets and
+// scripts written for k6's CSV output read it unchanged.
+
+#include "engine/output/csv_output.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 
 #include "engine/common/text_format.hpp"
 #include "engine/metrics/tags.hpp"
-#include "engine/output/csv_output.hpp"
 #include "engine/output/file_writer.hpp"
 
 namespace lueng::output {
@@ -16,32 +16,95 @@ using result::RunResult;
 
 namespace {
 
-// The tags k6 gives a column of their own, in its column order; every other tag
-// goes to extra_tags as key=value&key=value.
-constexpr std::array<std::string_view, 14> kTagColumns = {
-    "check",       "error", "error_code", "expected_response", "group",  "method",
-    "name",        "proto", "scenario",   "service",           "status", "subproto",
-    "tls_version", "url"};
+bool listed(const std::vector<std::string>& list, std::string_view key) {
+  return std::find(list.begin(), list.end(), key) != list.end();
+}
 
-constexpr std::string_view kHeader =
-    "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,"
-    "name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata\n";
+class CsvOutput : public Output {
+ public:
+  CsvOutput(std::unique_ptr<FileWriter> file, CsvConfig config, std::vector<std::string> columns,
+            std::vector<std::string> ignored)
+      : file_(std::move(file)),
+        config_(config),
+        columns_(std::move(columns)),
+        ignored_(std::move(ignored)),
+        save_interval_ns_(static_cast<int64_t>(config.save_interval_seconds * 1e9)) {
+    file_->buffer() += csv_header(columns_);
+  }
 
-// The columns after metric_value, rendered once per tag set.
-std::string render_tag_columns(std::string_view encoded) {
-  std::array<std::string_view, kTagColumns.size()> columns{};
+  bool streams_samples() const override { return true; }
+
+  void add_sample(const Sample& sample) override {
+    if (!sample.rendered_tags.ready) {
+      sample.rendered_tags.text = csv_tag_columns(sample.tags, columns_, ignored_);
+      sample.rendered_tags.ready = true;
+    }
+    std::string& out = file_->buffer();
+    out += sample.def.name;
+    out += ',';
+    append_csv_time(out, sample.unix_ns, config_.time_format);
+    char number[40];
+    // k6 writes the value with six decimals (Go's %f).
+    int n = std::snprintf(number, sizeof number, ",%f", sample.value);
+    out.append(number, static_cast<size_t>(std::clamp(n, 0, static_cast<int>(sizeof number) - 1)));
+    out += sample.rendered_tags.text;
+    file_->flush_if_full();
+    if (first_unflushed_ns_ == 0) first_unflushed_ns_ = sample.unix_ns;
+  }
+
+  // Rows wait at most saveInterval before they reach the file.
+  void tick(int64_t unix_ns) override {
+    if (first_unflushed_ns_ != 0 && unix_ns - first_unflushed_ns_ >= save_interval_ns_) {
+      file_->flush();
+      first_unflushed_ns_ = 0;
+    }
+  }
+
+  std::string finish(const RunResult&) override { return file_->close(); }
+
+ private:
+  std::unique_ptr<FileWriter> file_;
+  CsvConfig config_;
+  std::vector<std::string> columns_, ignored_;
+  int64_t save_interval_ns_;
+  int64_t first_unflushed_ns_ = 0;  // the oldest row not written yet, 0 when none
+};
+
+}  // namespace
+
+const std::vector<std::string>& default_csv_columns() {
+  static const std::vector<std::string> columns = {
+      "check",       "error", "error_code", "expected_response", "group",  "method",
+      "name",        "proto", "scenario",   "service",           "status", "subproto",
+      "tls_version", "url"};
+  return columns;
+}
+
+std::string csv_header(const std::vector<std::string>& columns) {
+  std::string out = "metric_name,timestamp,metric_value";
+  for (const std::string& column : columns) {
+    out += ',';
+    append_csv_field(out, column);
+  }
+  return out + ",extra_tags,metadata\n";
+}
+
+std::string csv_tag_columns(std::string_view encoded, const std::vector<std::string>& columns,
+                            const std::vector<std::string>& ignored) {
+  std::vector<std::string_view> values(columns.size());
   std::string extra;
   metrics::for_each_tag(encoded, [&](std::string_view key, std::string_view value) {
-    auto it = std::find(kTagColumns.begin(), kTagColumns.end(), key);
-    if (it != kTagColumns.end()) {
-      columns[static_cast<size_t>(it - kTagColumns.begin())] = value;
+    auto it = std::find(columns.begin(), columns.end(), key);
+    if (it != columns.end()) {
+      values[static_cast<size_t>(it - columns.begin())] = value;
       return;
     }
+    if (listed(ignored, key)) return;
     if (!extra.empty()) extra += '&';
     extra.append(key).append("=").append(value);
   });
   std::string out;
-  for (std::string_view value : columns) {
+  for (std::string_view value : values) {
     out += ',';
     append_csv_field(out, value);
   }
@@ -51,43 +114,23 @@ std::string render_tag_columns(std::string_view encoded) {
   return out;
 }
 
-class CsvOutput : public Output {
- public:
-  explicit CsvOutput(std::unique_ptr<FileWriter> file) : file_(std::move(file)) {
-    file_->buffer() += kHeader;
+std::unique_ptr<Output> open_csv_output(const std::string& argument, const Environment& env,
+                                        std::vector<std::string> columns,
+                                        std::vector<std::string> ignored, std::string* error) {
+  CsvConfig config;
+  if (std::string problem = read_csv_config(argument, env, &config); !problem.empty()) {
+    *error = problem;
+    return nullptr;
   }
-
-  bool streams_samples() const override { return true; }
-
-  void add_sample(const Sample& sample) override {
-    if (!sample.rendered_tags.ready) {
-      sample.rendered_tags.text = render_tag_columns(sample.tags);
-      sample.rendered_tags.ready = true;
-    }
-    std::string& out = file_->buffer();
-    out += sample.def.name;
-    char number[48];
-    // k6 writes whole Unix seconds and six decimals.
-    int64_t seconds = sample.unix_ns / 1'000'000'000;
-    int n = std::snprintf(number, sizeof number, ",%lld,%f", static_cast<long long>(seconds),
-                          sample.value);
-    out.append(number, static_cast<size_t>(std::clamp(n, 0, static_cast<int>(sizeof number) - 1)));
-    out += sample.rendered_tags.text;
-    file_->flush_if_full();
-  }
-
-  std::string finish(const RunResult&) override { return file_->close(); }
-
- private:
-  std::unique_ptr<FileWriter> file_;
-};
-
-}  // namespace
-
-std::unique_ptr<Output> open_csv_output(const std::string& path, std::string* error) {
+  std::string path = config.file_name.empty() ? "-" : config.file_name;
   auto file = FileWriter::open(path, error);
   if (!file) return nullptr;
-  return std::make_unique<CsvOutput>(std::move(file));
+  return std::make_unique<CsvOutput>(std::move(file), config, std::move(columns),
+                                     std::move(ignored));
+}
+
+std::unique_ptr<Output> open_csv_output(const std::string& argument, std::string* error) {
+  return open_csv_output(argument, process_environment(), default_csv_columns(), {}, error);
 }
 
 }  // namespace lueng::output

@@ -45,6 +45,9 @@ class Output {
   virtual bool streams_samples() const { return false; }
   // On the output writer's thread, never on an event loop.
   virtual void add_sample(const Sample& /*sample*/) {}
+  // On the writer's thread whenever it has drained every sample queued (at
+  // least every few milliseconds): for what is due by the clock, such as a flush.
+  virtual void tick(int64_t /*unix_ns*/) {}
   // After the run ended (completed, interrupted or aborted) and the writer
   // stopped: write what is left and close. Returns "" or the problem.
   virtual std::string finish(const result::RunResult& result) = 0;

@@ -61,6 +61,8 @@ void SampleWriter::run() {
     for (Source* source : sources) drained += drain(*source);
     if (drained > 0) continue;
     if (stopping) return;
+    int64_t now = unix_ns_at_hrtime_zero_ + static_cast<int64_t>(uv_hrtime());
+    for (auto& output : outputs_) output->tick(now);
     // Nothing queued: producers never signal (that would cost them a system
     // call per sample), so poll at a pace the channels easily absorb.
     std::unique_lock lock(mutex_);

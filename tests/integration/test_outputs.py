@@ -13,7 +13,7 @@ import threading
 import time
 import unittest
 
-from support import ServerCase, interrupt, start_lueng, wait_for_requests
+from support import ServerCase, interrupt, run_lueng, start_lueng, wait_for_requests
 
 # Locust as Debian packages it (python3-locust), with its own interpreter.
 LOCUST = "/usr/bin/locust"
@@ -75,6 +75,19 @@ def points(lines, metric):
     return [l for l in lines if l["type"] == "Point" and l["metric"] == metric]
 
 
+# A few requests, then a long wait: what is in the file before the end was
+# flushed by the clock, not by a full buffer or the end of the run.
+SLOW_TRICKLE = """
+local http = require "lueng.http"
+local lueng = require "lueng"
+options = { vus = 1, duration = "20s" }
+function default()
+  http.get(ENV.BASE_URL .. "/hello")
+  lueng.sleep(0.3)
+end
+"""
+
+
 class OutputsTest(ServerCase):
     def setUp(self):
         super().setUp()
@@ -82,6 +95,12 @@ class OutputsTest(ServerCase):
 
     def path(self, name):
         return os.path.join(self.dir, name)
+
+    def script_file(self, text):
+        path = self.path("script.lua")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
 
     def assert_k6_json(self, lines, requests, thresholds=None):
         # A Metric line once per metric, before that metric's first Point.
@@ -117,6 +136,45 @@ class OutputsTest(ServerCase):
         self.assertEqual(types["http_req_duration"], "trend")
         self.assertEqual(types["http_req_failed"], "rate")
         self.assertEqual(types["vus"], "gauge")
+
+    def test_csv_options_as_k6(self):
+        # timeFormat from k6's variable, the file from the argument.
+        run = self.run_script(TWO_ENDPOINTS % "", "-u", "1", "-i", "2", "--out",
+                              f"csv=fileName={self.path('t.csv')}",
+                              env={"K6_CSV_TIME_FORMAT": "rfc3339_nano"})
+        self.assertEqual(run.code, 0, run.stderr)
+        rows = read_csv(self.path("t.csv"))
+        self.assertEqual(rows[0][:3], ["metric_name", "timestamp", "metric_value"])
+        self.assertRegex(rows[1][1], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,8}[1-9])?Z$")
+        # `--out csv` alone writes k6's file.csv in the working folder; `-` is stdout.
+        run = run_lueng(TWO_ENDPOINTS % "", ["-e", f"BASE_URL={self.server.base_url}", "-i", "1",
+                                             "--out", "csv", "--out", "csv=fileName=-,timeFormat=unix_milli"],
+                        cwd=self.dir)
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(read_csv(self.path("file.csv"))[0][0], "metric_name")
+        milli = [line.split(",") for line in run.stdout.splitlines() if line.startswith("http_reqs,")]
+        self.assertEqual(len(milli), 2)
+        self.assertAlmostEqual(int(milli[0][1]) / 1000, time.time(), delta=120)
+        # A wrong option stops the run before it starts, naming it.
+        run = self.run_script(TWO_ENDPOINTS % "", "--out", "csv=timeFormat=iso8601")
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("timeFormat: 'iso8601' is not a time format", run.stderr)
+
+    def test_csv_rows_reach_the_file_every_save_interval(self):
+        path = self.path("live.csv")
+        proc = start_lueng(["-e", f"BASE_URL={self.server.base_url}", "--quiet", "--out",
+                            f"csv=fileName={path},saveInterval=200ms", self.script_file(SLOW_TRICKLE)])
+        try:
+            deadline = time.monotonic() + 20
+            rows = 0
+            while time.monotonic() < deadline and rows < 2 and proc.poll() is None:
+                time.sleep(0.1)
+                rows = len(read_csv(path)) - 1 if os.path.exists(path) else 0
+            # Rows written while the run goes on, long before its end.
+            self.assertIsNone(proc.poll(), "the run ended before any row was seen")
+            self.assertGreaterEqual(rows, 2)
+        finally:
+            interrupt(proc)
 
     def test_json_lines_carry_every_request_and_check_with_tags(self):
         run = self.run_script(TWO_ENDPOINTS % "", "-u", "4", "-i", "150", "--threads", "2",
