@@ -150,41 +150,80 @@ int vu_tag(lua_State* L) {
   return 1;
 }
 
-// lueng.vu.tags[key] = value: strings, numbers and booleans as k6 takes them
-// (numbers and booleans as their text); nil removes the tag, as Lua removes a
-// table's key (k6's `delete exec.vu.tags[key]`).
-int set_vu_tag(lua_State* L) {
+// lueng.vu.tags[key] = value and lueng.vu.metrics.metadata[key] = value:
+// strings, numbers and booleans as k6 takes them (numbers and booleans as their
+// text); nil removes the entry, as Lua removes a table's key (k6's `delete`).
+// `what` is k6's word in its error: "tag" or "metadata".
+int set_vu_entry(lua_State* L, const char* what, const char* table,
+                 void (exec::Vu::*set)(std::string_view, std::string_view),
+                 void (exec::Vu::*remove)(std::string_view)) {
   exec::Vu* vu = exec::Vu::running();
   if (!vu)
     return luaL_error(L,
-                      "lueng.vu.tags: a VU's tags are set while it runs (in default() or an exec "
-                      "function), not in init code; options.tags sets tags for the whole test");
+                      "%s: a VU's %s is set while it runs (in default() or an exec function), not "
+                      "in init code",
+                      table, what);
   size_t key_size = 0;
   const char* key = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &key_size) : nullptr;
-  if (!key || key_size == 0)
-    return luaL_error(L, "lueng.vu.tags: a tag's name is a non-empty string");
+  if (!key || key_size == 0) return luaL_error(L, "%s: a name is a non-empty string", table);
   std::string_view name(key, key_size);
   switch (lua_type(L, 2)) {
     case LUA_TNIL:
-      vu->delete_tag(name);
+      (vu->*remove)(name);
       return 0;
     case LUA_TBOOLEAN:
-      vu->set_tag(name, lua_toboolean(L, 2) ? "true" : "false");
+      (vu->*set)(name, lua_toboolean(L, 2) ? "true" : "false");
       return 0;
     case LUA_TSTRING:
     case LUA_TNUMBER: {
       size_t size = 0;
       lua_pushvalue(L, 2);  // lua_tolstring turns a number into its text in place
       const char* text = lua_tolstring(L, -1, &size);
-      vu->set_tag(name, {text, size});
+      (vu->*set)(name, {text, size});
       return 0;
     }
     default:
       return luaL_error(L,
-                        "lueng.vu.tags: invalid value for metric tag '%s': only strings, booleans "
-                        "and numbers are accepted as a metric tag value, not a %s",
-                        key, luaL_typename(L, 2));
+                        "%s: invalid value for metric %s '%s': only strings, booleans and "
+                        "numbers are accepted as a metric %s value, not a %s",
+                        table, what, key, what, luaL_typename(L, 2));
   }
+}
+
+int set_vu_tag(lua_State* L) {
+  return set_vu_entry(L, "tag", "lueng.vu.tags", &exec::Vu::set_tag, &exec::Vu::delete_tag);
+}
+
+int set_vu_metadata(lua_State* L) {
+  return set_vu_entry(L, "metadata", "lueng.vu.metrics.metadata", &exec::Vu::set_metadata,
+                      &exec::Vu::delete_metadata);
+}
+
+// lueng.vu.metrics.metadata[key], or nil.
+int vu_metadatum(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  std::string_view key = luaL_checkstring(L, 1);
+  if (vu)
+    for (const auto& [name, value] : vu->metadata())
+      if (name == key) {
+        lua_pushlstring(L, value.data(), value.size());
+        return 1;
+      }
+  lua_pushnil(L);
+  return 1;
+}
+
+// lueng.vu.metrics.metadata(): a table of the VU's metadata.
+int vu_metadata(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  lua_newtable(L);
+  if (!vu) return 1;
+  for (const auto& [name, value] : vu->metadata()) {
+    lua_pushlstring(L, name.data(), name.size());
+    lua_pushlstring(L, value.data(), value.size());
+    lua_rawset(L, -3);
+  }
+  return 1;
 }
 
 // lueng.vu.tags(): the tags the VU's next sample would carry, as a table of its own.
@@ -358,6 +397,9 @@ int open_lueng(lua_State* L) {
                            {"vu_tag", vu_tag},
                            {"set_vu_tag", set_vu_tag},
                            {"vu_tags", vu_tags},
+                           {"set_vu_metadata", set_vu_metadata},
+                           {"vu_metadatum", vu_metadatum},
+                           {"vu_metadata", vu_metadata},
                            {"scenario_field", scenario_field},
                            {"instance_field", instance_field},
                            {"test_abort", test_abort},

@@ -65,7 +65,18 @@ local vu_tags = setmetatable({}, {
   end,
   __call = function() return core.vu_tags() end,
 })
-local vu_metrics = setmetatable({ tags = vu_tags }, {
+-- vu.metrics.metadata (k6's exec.vu.metrics.metadata): the same for values that
+-- reach the JSON and CSV outputs only, never tags.
+local vu_metadata = setmetatable({}, {
+  __index = function(_, key) return core.vu_metadatum(key) end,
+  __newindex = function(_, key, value)
+    local ok, problem = pcall(core.set_vu_metadata, key, value)
+    if not ok then error(problem, 2) end
+  end,
+  __pairs = function() return next, core.vu_metadata(), nil end,
+  __call = function() return core.vu_metadata() end,
+})
+local vu_metrics = setmetatable({ tags = vu_tags, metadata = vu_metadata }, {
   __newindex = function() error("lueng.vu.metrics is read-only", 2) end,
 })
 M.vu = setmetatable({}, {

@@ -163,15 +163,15 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   });
   uint64_t now = uv_hrtime();
   const http::Timings& t = response.timings;
-  sink.add(kHttpReqs, id, 1, now);
-  sink.add(kHttpReqDuration, id, t.duration, now);
-  sink.add(kHttpReqBlocked, id, t.blocked, now);
-  sink.add(kHttpReqConnecting, id, t.connecting, now);
-  sink.add(kHttpReqTlsHandshaking, id, t.tls_handshaking, now);
-  sink.add(kHttpReqSending, id, t.sending, now);
-  sink.add(kHttpReqWaiting, id, t.waiting, now);
-  sink.add(kHttpReqReceiving, id, t.receiving, now);
-  if (judged) sink.add(kHttpReqFailed, id, expected ? 0 : 1, now);
+  sink.add(kHttpReqs, id, 1, now, vu.metadata_id());
+  sink.add(kHttpReqDuration, id, t.duration, now, vu.metadata_id());
+  sink.add(kHttpReqBlocked, id, t.blocked, now, vu.metadata_id());
+  sink.add(kHttpReqConnecting, id, t.connecting, now, vu.metadata_id());
+  sink.add(kHttpReqTlsHandshaking, id, t.tls_handshaking, now, vu.metadata_id());
+  sink.add(kHttpReqSending, id, t.sending, now, vu.metadata_id());
+  sink.add(kHttpReqWaiting, id, t.waiting, now, vu.metadata_id());
+  sink.add(kHttpReqReceiving, id, t.receiving, now, vu.metadata_id());
+  if (judged) sink.add(kHttpReqFailed, id, expected ? 0 : 1, now, vu.metadata_id());
   // The result model keeps the bytes by request (per endpoint, for the reports);
   // the streams get them per iteration (record_io), as k6 emits them.
   sink.add_unstreamed(kDataSent, id, static_cast<double>(response.bytes_sent), now);
@@ -210,8 +210,8 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
     return tags.encode();
   });
   uint64_t now = uv_hrtime();
-  sink.add(kIterations, id, 1, now);
-  sink.add(kIterationDuration, id, duration_ms, now);
+  sink.add(kIterations, id, 1, now, vu.metadata_id());
+  sink.add(kIterationDuration, id, duration_ms, now, vu.metadata_id());
   ++worker.interval(now).iterations;
 }
 
@@ -229,8 +229,8 @@ void record_io(Worker& worker, Vu& vu) {
   });
   uint64_t now = uv_hrtime();
   Vu::IoBytes io = std::exchange(vu.io_bytes(), {});
-  sink.stream_only(kDataSent, id, io.sent, now);
-  sink.stream_only(kDataReceived, id, io.received, now);
+  sink.stream_only(kDataSent, id, io.sent, now, vu.metadata_id());
+  sink.stream_only(kDataReceived, id, io.received, now, vu.metadata_id());
 }
 
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
@@ -253,7 +253,7 @@ void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
     return tags.encode();
   });
   uint64_t now = uv_hrtime();
-  sink.add(kChecks, id, passed ? 1 : 0, now);
+  sink.add(kChecks, id, passed ? 1 : 0, now, vu.metadata_id());
   IntervalStats& interval = worker.interval(now);
   ++(passed ? interval.checks_passed : interval.checks_failed);
 }
@@ -267,7 +267,7 @@ void record_group(Worker& worker, Vu& vu, double duration_ms) {
   metrics::Sink& sink = worker.sink();
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().group, sink,
                                               [&] { return base_tags(worker, vu).encode(); });
-  sink.add(kGroupDuration, id, duration_ms, uv_hrtime());
+  sink.add(kGroupDuration, id, duration_ms, uv_hrtime(), vu.metadata_id());
 }
 
 void record_iteration_start_lag(Worker& worker, Vu& vu, double lag_ms) {
@@ -297,7 +297,7 @@ void record_custom(Worker& worker, Vu& vu, metrics::MetricId metric, double valu
     return tags.encode();
   });
   uint64_t now = uv_hrtime();
-  sink.add(metric, id, value, now);
+  sink.add(metric, id, value, now, vu.metadata_id());
   CustomSecond& second = worker.interval(now).custom_metric(metric);
   second.type = sink.catalog().def(metric).type;
   second.values.add(second.type, value, now);

@@ -179,19 +179,44 @@ double Vu::scenario_progress() const {
   return std::clamp(progress, 0.0, 1.0);
 }
 
-void Vu::set_tag(std::string_view key, std::string_view value) {
-  auto at = std::lower_bound(tags_.begin(), tags_.end(), key,
-                             [](const auto& tag, std::string_view k) { return tag.first < k; });
-  if (at != tags_.end() && at->first == key)
+namespace {
+
+void set_sorted(std::vector<std::pair<std::string, std::string>>& entries, std::string_view key,
+                std::string_view value) {
+  auto at = std::lower_bound(entries.begin(), entries.end(), key,
+                             [](const auto& entry, std::string_view k) { return entry.first < k; });
+  if (at != entries.end() && at->first == key)
     at->second = value;
   else
-    tags_.emplace(at, std::string(key), std::string(value));
+    entries.emplace(at, std::string(key), std::string(value));
+}
+
+}  // namespace
+
+void Vu::set_tag(std::string_view key, std::string_view value) {
+  set_sorted(tags_, key, value);
   tags_key_ = metrics::encode_tags(tags_);
 }
 
 void Vu::delete_tag(std::string_view key) {
   std::erase_if(tags_, [&](const auto& tag) { return tag.first == key; });
   tags_key_ = metrics::encode_tags(tags_);
+}
+
+void Vu::set_metadata(std::string_view key, std::string_view value) {
+  set_sorted(metadata_, key, value);
+  redefine_metadata();
+}
+
+void Vu::delete_metadata(std::string_view key) {
+  std::erase_if(metadata_, [&](const auto& entry) { return entry.first == key; });
+  redefine_metadata();
+}
+
+void Vu::redefine_metadata() {
+  metrics::Sink& sink = worker_.sink();
+  sink.retire_metadata(metadata_id_);  // its samples are all queued before this
+  metadata_id_ = sink.define_metadata(metrics::encode_tags(metadata_));
 }
 
 bool Vu::tag(std::string_view key, std::string* value) const {

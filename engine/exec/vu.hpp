@@ -14,6 +14,7 @@
 #include "engine/exec/vu_module_state.hpp"
 #include "engine/exec/wakeups.hpp"
 #include "engine/metrics/metric.hpp"
+#include "engine/metrics/sample_channel.hpp"
 
 namespace lueng::http {
 class Client;
@@ -115,6 +116,14 @@ class Vu final {
   // What lueng.vu.tags[key] reads: the VU's own tag, else the scenario's or the
   // test's, the scenario's name or the current group; false when none.
   bool tag(std::string_view key, std::string* value) const;
+  // lueng.vu.metrics.metadata (k6's exec.vu.metrics.metadata): values on the
+  // VU's later samples in the streaming outputs (JSON, CSV) only, not tags: no
+  // series, thresholds or reports are split by them, so one per request (a
+  // trace id) costs nothing there. metadata_id() is the set's id in the sink.
+  const std::vector<std::pair<std::string, std::string>>& metadata() const { return metadata_; }
+  void set_metadata(std::string_view key, std::string_view value);
+  void delete_metadata(std::string_view key);
+  metrics::MetadataId metadata_id() const { return metadata_id_; }
   const std::string& scenario_name() const;
   const std::string& scenario_executor() const;
   // The current iteration's number among all of its scenario's iterations in this
@@ -189,6 +198,9 @@ class Vu final {
   std::string group_;
   std::vector<std::pair<std::string, std::string>> tags_;
   std::string tags_key_;
+  std::vector<std::pair<std::string, std::string>> metadata_;
+  metrics::MetadataId metadata_id_ = 0;
+  void redefine_metadata();
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
   IoBytes io_bytes_;

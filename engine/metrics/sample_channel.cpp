@@ -14,6 +14,11 @@ void SampleChannel::define_tags(TagSetId id, std::string_view encoded) {
   tag_sets_[id] = encoded;
 }
 
+void SampleChannel::define_metadata(MetadataId id, std::string_view encoded) {
+  std::lock_guard lock(tags_mutex_);
+  metadata_sets_.emplace_back(id, encoded);
+}
+
 size_t SampleChannel::pop(std::span<SampleRecord> out) noexcept {
   uint64_t read = read_.load(std::memory_order_relaxed);
   uint64_t available = write_.load(std::memory_order_acquire) - read;
@@ -26,6 +31,12 @@ size_t SampleChannel::pop(std::span<SampleRecord> out) noexcept {
 void SampleChannel::take_tag_sets(std::vector<std::string>& into) {
   std::lock_guard lock(tags_mutex_);
   for (size_t id = into.size(); id < tag_sets_.size(); ++id) into.push_back(tag_sets_[id]);
+}
+
+void SampleChannel::take_metadata_sets(std::vector<std::pair<MetadataId, std::string>>& into) {
+  std::lock_guard lock(tags_mutex_);
+  for (auto& set : metadata_sets_) into.push_back(std::move(set));
+  metadata_sets_.clear();
 }
 
 }  // namespace lueng::metrics

@@ -46,6 +46,14 @@ TagSetId Sink::intern(std::string_view encoded_tags) {
   return add_tag_set(kOverflowTags, overflow_key_);
 }
 
+MetadataId Sink::define_metadata(std::string_view encoded) {
+  if (!stream_ || encoded.empty()) return 0;
+  if (++last_metadata_ == 0) ++last_metadata_;  // 0 is none, also after 2^32 sets
+  MetadataId id = last_metadata_;
+  stream_->define_metadata(id, encoded);
+  return id;
+}
+
 TagSetId Sink::add_tag_set(std::string_view stored, std::string_view key) {
   auto id = static_cast<TagSetId>(tag_sets_.size());
   tag_sets_.emplace_back(stored);

@@ -41,18 +41,28 @@ class Sink {
 
   // The id of a canonical tag set (see tags.hpp); allocates only for a new set.
   TagSetId intern(std::string_view encoded_tags);
-  // Inline: an http request records eleven samples.
-  void add(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
+  // Inline: an http request records eleven samples. `metadata` reaches the
+  // streaming outputs only (intern_metadata()).
+  void add(MetricId metric, TagSetId tags, double value, uint64_t time_ns,
+           MetadataId metadata = 0) {
     if (stream_) [[unlikely]]
-      stream_->push(metric, tags, value, time_ns);
+      stream_->push(metric, tags, value, time_ns, metadata);
     add_unstreamed(metric, tags, value, time_ns);
+  }
+  // A new metadata set (encoded as a tag set is) for add(): 0 when empty or
+  // when nothing streams, where metadata has nowhere to go. Retire it once no
+  // sample will carry it any more.
+  MetadataId define_metadata(std::string_view encoded);
+  void retire_metadata(MetadataId id) {
+    if (stream_ && id != 0) stream_->push(kRetireMetadata, 0, 0, 0, id);
   }
   // A sample the result model and the streaming outputs see apart: recorded
   // here only, or streamed only (data_sent and data_received are aggregated per
   // request, with the request's tags, and streamed per iteration, as k6 emits them).
   bool streams() const { return stream_ != nullptr; }
-  void stream_only(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
-    if (stream_) stream_->push(metric, tags, value, time_ns);
+  void stream_only(MetricId metric, TagSetId tags, double value, uint64_t time_ns,
+                   MetadataId metadata = 0) {
+    if (stream_) stream_->push(metric, tags, value, time_ns, metadata);
   }
   void add_unstreamed(MetricId metric, TagSetId tags, double value, uint64_t time_ns) {
     Aggregate*& slot = slots_[static_cast<size_t>(tags) * metric_count_ + metric];
@@ -100,6 +110,7 @@ class Sink {
   std::vector<uint8_t> metric_tracked_;             // [metric] -> some tracked entry is of it
   std::vector<std::vector<uint32_t>> tag_matches_;  // [tag set] -> tracked entries it matches
   SampleChannel* stream_ = nullptr;
+  MetadataId last_metadata_ = 0;
   std::vector<uint32_t> matches_;  // scratch of intern()
   std::string overflow_key_;       // scratch of intern()
 

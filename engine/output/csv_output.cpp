@@ -48,6 +48,11 @@ class CsvOutput : public Output {
     int n = std::snprintf(number, sizeof number, ",%f", sample.value);
     out.append(number, static_cast<size_t>(std::clamp(n, 0, static_cast<int>(sizeof number) - 1)));
     out += sample.rendered_tags.text;
+    if (!sample.metadata.empty()) {
+      out.pop_back();  // the newline after the empty metadata column
+      append_csv_field(out, csv_metadata(sample.metadata, columns_, ignored_));
+      out += '\n';
+    }
     file_->flush_if_full();
     if (first_unflushed_ns_ == 0) first_unflushed_ns_ = sample.unix_ns;
   }
@@ -110,7 +115,19 @@ std::string csv_tag_columns(std::string_view encoded, const std::vector<std::str
   }
   out += ',';
   append_csv_field(out, extra);
-  out += ",\n";  // metadata: lueng attaches none
+  out += ",\n";  // metadata: filled per sample (add_sample) when it has some
+  return out;
+}
+
+std::string csv_metadata(std::string_view encoded, const std::vector<std::string>& columns,
+                         const std::vector<std::string>& ignored) {
+  std::string out;
+  metrics::for_each_tag(encoded, [&](std::string_view key, std::string_view value) {
+    // As k6: a key that names a tag column or an ignored tag is left out here too.
+    if (listed(columns, key) || listed(ignored, key)) return;
+    if (!out.empty()) out += '&';
+    out.append(key).append("=").append(value);
+  });
   return out;
 }
 

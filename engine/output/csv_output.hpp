@@ -31,9 +31,13 @@ std::string csv_header(const std::vector<std::string>& columns);
 
 // What follows metric_value in a row for one tag set (k6's SampleToRow): the
 // columns' values, every other tag not ignored as key=value joined by '&' in
-// extra_tags, the metadata column (empty: lueng's samples have none), and the
-// end of the line.
+// extra_tags, an empty metadata column, and the end of the line.
 std::string csv_tag_columns(std::string_view encoded_tags, const std::vector<std::string>& columns,
                             const std::vector<std::string>& ignored);
+
+// The metadata column of a sample with metadata (k6's): key=value joined by
+// '&', keys that are tag columns or ignored tags left out.
+std::string csv_metadata(std::string_view encoded_metadata, const std::vector<std::string>& columns,
+                         const std::vector<std::string>& ignored);
 
 }  // namespace lueng::output

@@ -207,6 +207,18 @@ class JsonOutput : public Output {
     append_number(out, sample.value);
     out += R"(,"tags":)";
     out += sample.rendered_tags.text;
+    if (!sample.metadata.empty()) {  // k6 leaves the field out when there is none
+      out += R"(,"metadata":{)";
+      bool first = true;
+      metrics::for_each_tag(sample.metadata, [&](std::string_view key, std::string_view value) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, key);
+        out += ':';
+        append_json_string(out, value);
+      });
+      out += '}';
+    }
     out += "}}\n";
     file_->flush_if_full();
   }

@@ -30,6 +30,8 @@ struct Sample {
   double value;
   std::string_view tags;  // canonical tag set
   CachedTags::Rendered& rendered_tags;
+  // k6's sample metadata (lueng.vu.metrics.metadata), encoded as a tag set is; "" when none.
+  std::string_view metadata = {};
 };
 
 // An output opened before the run (an OutputKind with `open`, cli/output_kinds.hpp):

@@ -75,6 +75,11 @@ size_t SampleWriter::drain(Source& source) {
   size_t n = source.channel->pop(batch_);
   for (size_t i = 0; i < n; ++i) {
     const metrics::SampleRecord& record = batch_[i];
+    if (record.metric == metrics::kRetireMetadata) {
+      take_metadata(source);  // it may be defined and retired without a sample between
+      source.metadata.erase(record.metadata);
+      continue;
+    }
     if (record.tags >= source.tags.size()) {
       source.channel->take_tag_sets(source.defined);
       while (source.tags.size() < source.defined.size()) {
@@ -86,17 +91,33 @@ size_t SampleWriter::drain(Source& source) {
     }
     if (record.metric >= catalog_->size()) continue;
     CachedTags& tags = source.tags[record.tags];
+    std::string_view metadata;
+    if (record.metadata != 0) {
+      auto it = source.metadata.find(record.metadata);
+      if (it == source.metadata.end()) {
+        take_metadata(source);
+        it = source.metadata.find(record.metadata);
+      }
+      if (it != source.metadata.end()) metadata = it->second;
+    }
     for (size_t o = 0; o < outputs_.size(); ++o) {
       Sample sample{record.metric,
                     catalog_->def(record.metric),
                     unix_ns_at_hrtime_zero_ + static_cast<int64_t>(record.time_ns),
                     record.value,
                     tags.encoded,
-                    tags.rendered[o]};
+                    tags.rendered[o],
+                    metadata};
       outputs_[o]->add_sample(sample);
     }
   }
   return n;
+}
+
+void SampleWriter::take_metadata(Source& source) {
+  defined_metadata_.clear();
+  source.channel->take_metadata_sets(defined_metadata_);
+  for (auto& [id, encoded] : defined_metadata_) source.metadata[id] = std::move(encoded);
 }
 
 }  // namespace lueng::output

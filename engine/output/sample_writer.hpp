@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/metrics/metric.hpp"
@@ -41,7 +42,10 @@ class SampleWriter {
     std::unique_ptr<metrics::SampleChannel> channel;
     std::vector<std::string> defined;  // tag sets as defined so far (writer thread)
     std::vector<CachedTags> tags;      // [tag set id] (writer thread)
+    // Metadata sets in use, from their definition to their retirement (writer thread).
+    std::unordered_map<metrics::MetadataId, std::string> metadata;
   };
+  void take_metadata(Source& source);
 
   void run();
   size_t drain(Source& source);
@@ -50,6 +54,7 @@ class SampleWriter {
   size_t channel_capacity_;
   const metrics::MetricCatalog* catalog_ = nullptr;
   std::thread thread_;
+  std::vector<std::pair<metrics::MetadataId, std::string>> defined_metadata_;  // scratch
   std::mutex mutex_;  // guards sources_ (the list, not the channels) and wakes the thread
   std::condition_variable wake_;
   std::vector<std::unique_ptr<Source>> sources_;

@@ -76,32 +76,38 @@ class ExecutionContextTest(unittest.TestCase):
         self.assertIn("lueng.instance is read-only", run.stderr)
 
 
-# k6's internal/js/modules/k6/execution/execution_test.go, the cases of exec.vu.tags
-# and exec.vu.metrics.tags (lueng.vu.tags, lueng.vu.metrics.tags), each run in
-# the VU and printed as "CASE name: outcome".
+# k6's internal/js/modules/k6/execution/execution_test.go, the cases of exec.vu.tags,
+# exec.vu.metrics.tags and exec.vu.metrics.metadata (lueng.vu.tags,
+# lueng.vu.metrics.tags and .metadata), each run in the VU and printed as
+# "CASE name: outcome".
 VU_TAGS_CASES = """
 local lueng = require "lueng"
 local json = require "lueng.json"
 options = { scenarios = { s = { executor = "shared-iterations", vus = 1, iterations = 1,
                                 tags = { ["tag-vu"] = "mytag" } } } }
 local props = {
-  tags = function() return lueng.vu.tags end,
-  ["metrics.tags"] = function() return lueng.vu.metrics.tags end,
+  tags = { function() return lueng.vu.tags end, "tag" },
+  ["metrics.tags"] = { function() return lueng.vu.metrics.tags end, "tag" },
+  ["metrics.metadata"] = { function() return lueng.vu.metrics.metadata end, "metadata" },
 }
 local function case(name, outcome) print("CASE " .. name .. ": " .. tostring(outcome)) end
 function default()
-  for prop, get in pairs(props) do
+  -- k6's test gives the VU state tag-vu=mytag (here the scenario's tag) and
+  -- metadata-vu=mymetadata (set here: metadata has no scenario-wide form).
+  lueng.vu.metrics.metadata["metadata-vu"] = "mymetadata"
+  for prop, entry in pairs(props) do
+    local get, kind = entry[1], entry[2]
     local tags = get()
     -- TestVUTagsMetadatasGet
-    case(prop .. " get", tags["tag-vu"])
-    case(prop .. " get missing", tags["not-existing-tag"])
+    case(prop .. " get", tags[kind .. "-vu"])
+    case(prop .. " get missing", tags["not-existing-" .. kind])
     -- TestVUTagsMetadatasJSONEncoding
-    tags["custom-tag"] = "mytag1"
+    tags["custom-" .. kind] = "my" .. kind .. "1"
     local all = json.decode(json.encode(tags))
-    case(prop .. " json", all["custom-tag"] .. "," .. all["tag-vu"])
+    case(prop .. " json", all["custom-" .. kind] .. "," .. all[kind .. "-vu"])
     local called = tags()  -- pairs() ignores __pairs in LuaJIT: a table of them all
-    case(prop .. " call", called["custom-tag"] .. "," .. called.scenario)
-    tags["custom-tag"] = nil
+    case(prop .. " call", called["custom-" .. kind] .. "," .. tostring(called.scenario))
+    tags["custom-" .. kind] = nil
     -- TestVUTagMetadatasSetSuccessAcceptedTypes
     for kind, value in pairs({ string = "tag1", bool = true, int = 101, float = 3.14 }) do
       tags["mytag"] = value
@@ -149,16 +155,19 @@ class VuTagsTest(unittest.TestCase):
         self.assertEqual(run.code, 0, run.stderr)
         seen = dict(line.split("CASE ", 1)[1].split(": ", 1)
                     for line in run.stderr.splitlines() if "CASE " in line)
-        for prop in ("tags", "metrics.tags"):
-            self.assertEqual(seen[f"{prop} get"], "mytag")
+        for prop, kind in (("tags", "tag"), ("metrics.tags", "tag"),
+                           ("metrics.metadata", "metadata")):
+            self.assertEqual(seen[f"{prop} get"], f"my{kind}")
             self.assertEqual(seen[f"{prop} get missing"], "nil")
-            self.assertEqual(seen[f"{prop} json"], "mytag1,mytag")
-            self.assertEqual(seen[f"{prop} call"], "mytag1,s")
+            self.assertEqual(seen[f"{prop} json"], f"my{kind}1,my{kind}")
+            # Tags include the scenario's; metadata is only what the VU set.
+            self.assertEqual(seen[f"{prop} call"], f"my{kind}1," + ("s" if kind == "tag" else "nil"))
             for kind, text in [("string", "tag1"), ("bool", "true"), ("int", "101"),
                                ("float", "3.14")]:
                 self.assertEqual(seen[f"{prop} set {kind}"], text, kind)
             for kind in ("[]", "{}", "[1, 3, 5]", "{f1=value1,f2=4}", "{foo=bar}", "function"):
-                self.assertIn("invalid value for metric tag 'custom'", seen[f"{prop} invalid {kind}"])
+                self.assertIn(f"invalid value for metric {'metadata' if 'metadata' in prop else 'tag'} "
+                              "'custom'", seen[f"{prop} invalid {kind}"])
                 self.assertIn("script.lua:", seen[f"{prop} invalid {kind}"])  # the script's line
             self.assertEqual(seen[f"{prop} nil removes"], "nil")
         self.assertEqual(seen["overwrite vu"], "vu101")
@@ -184,6 +193,35 @@ class VuTagsTest(unittest.TestCase):
         self.assertEqual(phases("checks", check="one"), {None: 4, "hot": 2})
         self.assertEqual(phases("checks", check="tagged"), {"check-wins": 6})
         self.assertEqual(phases("group_duration", group="::g"), {None: 4, "hot": 2})
+
+    def test_metadata_reaches_the_streams_sample_by_sample(self):
+        # A new trace id every iteration, removed every fifth: each request's
+        # line carries its own iteration's, however many sets come and go.
+        run = run_lueng("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { scenarios = { s = { executor = "per-vu-iterations", vus = 3, iterations = 200 } } }
+            function default()
+              local id = lueng.vu.id .. "-" .. lueng.vu.iteration
+              if lueng.vu.iteration % 5 == 0 then
+                lueng.vu.metrics.metadata.trace_id = nil
+              else
+                lueng.vu.metrics.metadata.trace_id = id
+              end
+              http.get("http://127.0.0.1:9/?trace=" .. id, { timeout = "1s" })
+            end
+        """, ["--out", "json=-"])
+        self.assertEqual(run.code, 0, run.stderr)
+        points = [json.loads(line) for line in run.stdout.splitlines()
+                  if '"metric":"http_reqs"' in line and '"Point"' in line]
+        self.assertEqual(len(points), 600)
+        for point in points:
+            trace = point["data"]["tags"]["name"].split("trace=")[1]
+            iteration = int(trace.split("-")[1])
+            expected = None if iteration % 5 == 0 else {"trace_id": trace}
+            self.assertEqual(point["data"].get("metadata"), expected, trace)
+        # Metadata is no tag: no series per trace id in the result.
+        self.assertNotIn("trace_id", json.dumps(run.result["metrics"]["http_reqs"]["series"]))
 
     def test_set_in_init_code_is_an_error(self):
         run = run_lueng("""

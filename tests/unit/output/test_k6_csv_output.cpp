@@ -188,10 +188,15 @@ TEST_CASE("k6 TestSampleToRow: seven samples", "[k6][output]") {
 // k6's TestRun: SystemTags error, check and vu give the columns check and error
 // (vu, not indexable, is neither a column nor ignored).
 TEST_CASE("k6 TestRun: whole files, plain and gzip, three time formats", "[k6][output]") {
+  struct Sample {
+    Tags tags;
+    int64_t time;
+    Tags metadata;
+  };
   struct Case {
     const char* file;
     const char* time_format;  // K6_CSV_TIME_FORMAT, "" for none
-    std::vector<std::pair<Tags, int64_t>> samples;
+    std::vector<Sample> samples;
     std::string expected;
   };
   Tags base = {{"check", "val1"}, {"url", "val2"}, {"error", "val3"}};
@@ -203,21 +208,19 @@ TEST_CASE("k6 TestRun: whole files, plain and gzip, three time formats", "[k6][o
   std::vector<Case> cases = {
       {"test",
        "",
-       {{base, ns(1562324643)}, {more, ns(1562324644)}},
+       {{base, ns(1562324643), {}}, {more, ns(1562324644), {}}},
        header + "my_metric,1562324643,1.000000,val1,val3,url=val2,\n" +
            "my_metric,1562324644,1.000000,val1,val3,tag4=val4&url=val2&vu=1,\n"},
-      // k6's second and third cases carry metadata (y=1; y=2&z=3), which lueng's
-      // samples do not have: the metadata column stays empty (docs/from-k6.md).
       {"test.gz",
        "unix",
-       {{base, ns(1562324643)}, {named, ns(1562324644)}},
-       header + "my_metric,1562324643,1.000000,val1,val3,url=val2,\n" +
+       {{base, ns(1562324643), {{"y", "1"}}}, {named, ns(1562324644), {}}},
+       header + "my_metric,1562324643,1.000000,val1,val3,url=val2,y=1\n" +
            "my_metric,1562324644,1.000000,val1,val3,name=val4&url=val2,\n"},
       {"test",
        "rfc3339",
-       {{base, ns(1562324644)}, {named, ns(1562324644)}},
+       {{base, ns(1562324644), {}}, {named, ns(1562324644), {{"y", "2"}, {"z", "3"}}}},
        header + "my_metric,2019-07-05T11:04:04Z,1.000000,val1,val3,url=val2,\n" +
-           "my_metric,2019-07-05T11:04:04Z,1.000000,val1,val3,name=val4&url=val2,\n"},
+           "my_metric,2019-07-05T11:04:04Z,1.000000,val1,val3,name=val4&url=val2,y=2&z=3\n"},
   };
   metrics::MetricDef metric{"my_metric", metrics::MetricType::kGauge, false};
   for (const Case& c : cases) {
@@ -228,10 +231,11 @@ TEST_CASE("k6 TestRun: whole files, plain and gzip, three time formats", "[k6][o
     std::string error;
     auto out = output::open_csv_output(path, env, {"check", "error"}, {}, &error);
     REQUIRE(out);
-    for (const auto& [tags, time] : c.samples) {
-      std::string encoded = metrics::encode_tags(tags);
+    for (const Sample& sample : c.samples) {
+      std::string encoded = metrics::encode_tags(sample.tags);
+      std::string metadata = metrics::encode_tags(sample.metadata);
       output::CachedTags::Rendered rendered;
-      out->add_sample({0, metric, time, 1, encoded, rendered});
+      out->add_sample({0, metric, sample.time, 1, encoded, rendered, metadata});
     }
     REQUIRE(out->finish({}) == "");
     std::string text = read_file(path);
