@@ -20,8 +20,10 @@ bool shapes_load(const std::string& key) {
   return false;
 }
 
+// Const iterators throughout: RapidJSON's mutable ones compare ambiguously in C++20.
 void remove_option(rapidjson::Value& options, const std::string& camel) {
-  for (auto it = options.MemberBegin(); it != options.MemberEnd();)
+  const rapidjson::Value& read = options;
+  for (auto it = read.MemberBegin(); it != read.MemberEnd();)
     if (to_camel(it->name.GetString()) == camel)
       it = options.EraseMember(it);
     else
@@ -29,8 +31,10 @@ void remove_option(rapidjson::Value& options, const std::string& camel) {
 }
 
 rapidjson::Value* find_option(rapidjson::Value& options, const std::string& camel) {
-  for (auto& member : options.GetObject())
-    if (to_camel(member.name.GetString()) == camel) return &member.value;
+  const rapidjson::Value& read = options;
+  for (auto it = read.MemberBegin(); it != read.MemberEnd(); ++it)
+    if (to_camel(it->name.GetString()) == camel)
+      return &(options.MemberBegin() + (it - read.MemberBegin()))->value;
   return nullptr;
 }
 
@@ -52,8 +56,9 @@ ConsolidatedOptions consolidate_options(const std::vector<OptionLevel>& levels) 
   bool any = false;
   merged.SetObject();
   for (const OptionLevel& level : levels) {
-    rapidjson::Document options;
-    if (!parse_json_bounded(level.json, options, nullptr) || !options.IsObject()) continue;
+    rapidjson::Document parsed;
+    if (!parse_json_bounded(level.json, parsed, nullptr) || !parsed.IsObject()) continue;
+    const rapidjson::Value& options = parsed;
     bool reshapes = false;
     for (const auto& member : options.GetObject())
       if (!member.value.IsNull() && shapes_load(to_camel(member.name.GetString()))) reshapes = true;
