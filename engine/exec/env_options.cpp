@@ -51,7 +51,7 @@ constexpr std::array<const char*, 4> kNotFromEnv = {"K6_TLS_CIPHER_SUITES", "K6_
                                                     "K6_THRESHOLDS", "K6_HOSTS"};
 
 // k6 options lueng does not implement (docs/from-k6.md, "k6's other options").
-constexpr std::array<const char*, 18> kNotImplemented = {"K6_PAUSED",
+constexpr std::array<const char*, 17> kNotImplemented = {"K6_PAUSED",
                                                          "K6_RPS",
                                                          "K6_DNS",
                                                          "K6_HTTP_DEBUG",
@@ -67,8 +67,7 @@ constexpr std::array<const char*, 18> kNotImplemented = {"K6_PAUSED",
                                                          "K6_LOCAL_IPS",
                                                          "K6_CONSOLE_OUTPUT",
                                                          "K6_LINGER",
-                                                         "K6_NO_USAGE_REPORT",
-                                                         "K6_OUT"};
+                                                         "K6_NO_USAGE_REPORT"};
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -191,6 +190,8 @@ std::string read_env_options(const std::function<const char*(const char*)>& gete
       out.warnings.push_back(std::string(variable) +
                              ": a k6 option lueng does not implement (docs/from-k6.md, \"k6's "
                              "other options\"); ignored");
+  if (const char* outputs = getenv("K6_OUT"); outputs && *outputs)
+    out.warnings.push_back("K6_OUT: lueng takes its outputs from -o/--out only; ignored");
   return "";
 }
 

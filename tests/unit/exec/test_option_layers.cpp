@@ -74,6 +74,9 @@ TEST_CASE("K6_* variables: what lueng does not read is named in a warning") {
   REQUIRE(out.warnings.size() == 2);  // an empty variable is unset
   CHECK(out.warnings[0].starts_with("K6_HOSTS: lueng reads this option from the script's options"));
   CHECK(out.warnings[1].starts_with("K6_DNS: a k6 option lueng does not implement"));
+  REQUIRE(read({{"K6_OUT", "json=out.json"}}, out) == "");
+  CHECK(out.warnings ==
+        std::vector<std::string>{"K6_OUT: lueng takes its outputs from -o/--out only; ignored"});
 }
 
 TEST_CASE("K6_* variables: bad values name the variable") {
