@@ -10,6 +10,7 @@
 #include "bindings/lua_runtime.hpp"
 #include "bindings/script_state.hpp"
 #include "engine/cli/commands.hpp"
+#include "engine/cli/option_sources.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
@@ -37,6 +38,9 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
       .whole_number(static_cast<int64_t>(exec::kLargestCount), "iterations");
   app.option("-s,--stage", flags.stages,
              "DURATION:TARGET stage of a ramp of VUs, repeatable (overrides the script)");
+  app.option("-c,--config", flags.config_file,
+             "a k6 JSON config file of options, below the script's (default: $K6_CONFIG, or "
+             "none); K6_VUS, K6_DURATION, ... in the environment are above the script's");
   app.option("-e,--env", flags.env, "KEY=VALUE added to the script's ENV table (repeatable)");
   app.option("--tag", flags.tags,
              "NAME=VALUE tag on every sample of the test (repeatable; wins over options.tags)");
@@ -132,11 +136,16 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     config.max_test_seconds = *seconds;
   }
   for (const std::string& text : flags.stages) {
+    // As in k6, `--stage ""` is a stage without a duration, which k6 drops: the
+    // stages are set, and empty, replacing the lower levels' load.
+    config.shortcuts.stages_given = true;
+    if (text.empty()) continue;
     exec::Stage stage;
     if (std::string problem = read_stage(text, stage); !problem.empty()) return problem;
     config.shortcuts.stages.push_back(stage);
   }
-  if (!flags.stages.empty() && (config.shortcuts.duration || config.shortcuts.iterations))
+  if (!config.shortcuts.stages.empty() &&
+      (config.shortcuts.duration || config.shortcuts.iterations))
     return "--stage cannot be combined with --duration or --iterations";
   if (flags.random_seed_given) {
     auto seed = parse_random_seed(flags.random_seed);
@@ -147,6 +156,8 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     config.source.random_seed_fixed = true;
   }
   if (std::string problem = to_segment_config(flags.segments, config); !problem.empty())
+    return problem;
+  if (std::string problem = read_option_levels(flags.config_file, config); !problem.empty())
     return problem;
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;

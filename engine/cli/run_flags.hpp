@@ -14,6 +14,7 @@ namespace lueng::cli {
 // The flags `lueng run` and `lueng inspect` share.
 struct RunFlags {
   std::string script;
+  std::string config_file;  // --config: k6's JSON config file
   int64_t vus = 0;
   std::string duration;
   int64_t iterations = 0;

@@ -421,13 +421,14 @@ std::vector<ScenarioConfig> resolve_scenarios(const rapidjson::Value& options,
   std::string where = "options";
   // As in k6, a duration, iterations or stages on the command line replace the
   // script's duration, iterations, stages and scenarios entirely; --vus only the VUs.
-  if (command_line.duration || command_line.iterations || !command_line.stages.empty()) {
+  if (command_line.duration || command_line.iterations || !command_line.stages.empty() ||
+      command_line.stages_given) {
     if (level.scenarios && warnings)
       warnings->push_back("\"cli\" level configuration overrode scenarios configuration entirely");
     std::optional<int64_t> vus = level.shortcuts.vus;
     level = ShortcutLevel{};
     level.shortcuts = command_line;
-    level.stages_set = !command_line.stages.empty();
+    level.stages_set = !command_line.stages.empty() || command_line.stages_given;
     if (!level.shortcuts.vus) level.shortcuts.vus = vus;
     where = "command line";
   } else if (command_line.vus) {

@@ -30,7 +30,9 @@ struct Shortcuts {
   std::optional<double> duration;
   std::optional<int64_t> iterations;
   std::vector<Stage> stages;
-  bool any() const { return vus || duration || iterations || !stages.empty(); }
+  // Stages given, even none (k6's `--stage ""`): they replace the lower levels' load.
+  bool stages_given = false;
+  bool any() const { return vus || duration || iterations || !stages.empty() || stages_given; }
 };
 
 // One scenario as written in options.scenarios (or derived from the shortcuts),

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/json_parse.hpp"
@@ -104,13 +106,64 @@ void TestRun::prepare() {
     options_json_ = std::move(*options_text);
   else if (std::string hint = local_options_hint(plan_.source.path); !hint.empty())
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), hint.c_str());
-  rapidjson::Document options;
+  ConsolidatedOptions consolidated = consolidate_levels();
+  try {
+    read_options(consolidated.options, init);
+  } catch (const ConfigError& error) {
+    throw ConfigError(with_option_sources(error.what(), consolidated.sources));
+  }
+  has_setup_ = init.has_function("setup") && !phases_.no_setup;
+  has_teardown_ = init.has_function("teardown") && !phases_.no_teardown;
+  has_summary_hook_ = init.has_function("handleSummary");
+
+  // Every executor runs on every worker; only a test with fewer VUs than threads
+  // (the most each executor may use: maxVUs of an open model, the highest stage of
+  // a ramp) leaves some idle.
+  int64_t total_vus = plan_.total_vus();
+  int threads = config_.threads > 0
+                    ? config_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  plan_.workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, total_vus)));
+  if (plan_.workers < threads)
+    workers_note_ = fmt::format("{} thread{} available, {} used: the {} has {} VU{} in all",
+                                threads, threads == 1 ? "" : "s", plan_.workers,
+                                plan_.instance() ? "execution segment" : "test", total_vus,
+                                total_vus == 1 ? "" : "s");
+  plan_.assign_vus();
+}
+
+ConsolidatedOptions TestRun::consolidate_levels() {
+  rapidjson::Document script;
   // The script layer wrote it, within kMaxJsonDepth; an empty text stays null.
-  if (!options_json_.empty()) parse_json_bounded(options_json_, options, nullptr);
-  for (const std::string& warning : unknown_option_warnings(options))
+  if (!options_json_.empty()) parse_json_bounded(options_json_, script, nullptr);
+  for (const std::string& warning : unknown_option_warnings(script))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
-  for (const std::string& warning : bare_number_duration_warnings(options))
+  for (const std::string& warning : bare_number_duration_warnings(script))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
+  const OptionLevel& file = config_.config_file;
+  if (file.json == "null" && config_.environment.json == "null") {
+    ConsolidatedOptions alone;
+    alone.options.CopyFrom(script, alone.options.GetAllocator());
+    return alone;
+  }
+  rapidjson::Document file_options;
+  parse_json_bounded(file.json, file_options, nullptr);
+  for (const std::string& warning : unknown_option_warnings(file_options))
+    fprintf(stderr, "WARN %s: %s\n", file.source.c_str(), warning.c_str());
+  ConsolidatedOptions consolidated = consolidate_options(
+      {file, OptionLevel{"script", options_json_, {}, ""}, config_.environment});
+  for (const std::string& warning : consolidated.warnings)
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
+  // What the test ran with, as k6's consolidated options: lueng.test.options and
+  // the result file show it.
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  consolidated.options.Accept(writer);
+  options_json_ = buffer.GetString();
+  return consolidated;
+}
+
+void TestRun::read_options(const rapidjson::Value& options, const Script& init) {
   phases_ = read_phase_options(options);
   plan_.min_iteration_ns =
       static_cast<uint64_t>(std::llround(read_min_iteration_duration(options) * 1e9));
@@ -152,24 +205,6 @@ void TestRun::prepare() {
     plan_.scenarios.emplace_back().config = std::move(config);
   }
   read_thresholds(options);
-  has_setup_ = init.has_function("setup") && !phases_.no_setup;
-  has_teardown_ = init.has_function("teardown") && !phases_.no_teardown;
-  has_summary_hook_ = init.has_function("handleSummary");
-
-  // Every executor runs on every worker; only a test with fewer VUs than threads
-  // (the most each executor may use: maxVUs of an open model, the highest stage of
-  // a ramp) leaves some idle.
-  int64_t total_vus = plan_.total_vus();
-  int threads = config_.threads > 0
-                    ? config_.threads
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  plan_.workers = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, total_vus)));
-  if (plan_.workers < threads)
-    workers_note_ = fmt::format("{} thread{} available, {} used: the {} has {} VU{} in all",
-                                threads, threads == 1 ? "" : "s", plan_.workers,
-                                plan_.instance() ? "execution segment" : "test", total_vus,
-                                total_vus == 1 ? "" : "s");
-  plan_.assign_vus();
 }
 
 void TestRun::read_thresholds(const rapidjson::Value& options) {

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "engine/exec/monitor_options.hpp"
+#include "engine/exec/option_layers.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/phase_options.hpp"
 #include "engine/exec/run_plan.hpp"
@@ -30,6 +31,11 @@ struct TestRunConfig {
   bool strict = false;                    // a WARNING SLO fails the run
   bool insecure_skip_tls_verify = false;  // --insecure-skip-tls-verify, wins over the script
   KeyValues tags;                         // --tag, wins over options.tags
+  // The levels of options below and above the script's, as k6 stacks them
+  // (option_layers.hpp): a config file's (--config; name "file") and the K6_*
+  // variables' (name "env"). Their JSON is null when there are none.
+  OptionLevel config_file{"file", "null", {}, ""};
+  OptionLevel environment{"env", "null", {}, ""};
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.
@@ -106,6 +112,10 @@ class TestRun {
   void add_vu_gauges(result::RunResult& result) const;
   result::RunResult partial_result(const result::RunResult& before_load,
                                    class Supervisor& supervisor);
+  // The config file's, the script's and the environment's options stacked (the
+  // command line comes in read_options), warning of what each level does not read.
+  ConsolidatedOptions consolidate_levels();
+  void read_options(const rapidjson::Value& options, const Script& init);
   void read_thresholds(const rapidjson::Value& options);
 
   TestRunConfig config_;

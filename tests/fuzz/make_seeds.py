@@ -150,6 +150,21 @@ def segment_seeds():
     }.items()}
 
 
+def option_levels_seeds():
+    # A config file's JSON, a blank line, K6_* variables (tests/fuzz/fuzz_option_levels.cpp).
+    return {name: text.encode() for name, text in {
+        "file-only": '{"vus": 2, "duration": "2m", "tags": {"team": "qa"}}',
+        "env-only": "null\n\nK6_VUS=5\nK6_ITERATIONS=15\nK6_TAGS=a:b,c:d:e",
+        "stages": '{"scenarios": {"s": {"executor": "constant-vus"}}}\n\n'
+                  "K6_STAGES=2m30s:11,1h1m:100\nK6_VUS=0",
+        "stage-line": "{}\n\n100s:100,0m30s:0",
+        "booleans": '{"setup_timeout": "1s", "noSetup": null}\n\n'
+                    "K6_NO_SETUP=true\nK6_SETUP_TIMEOUT=10000\nK6_DNS=ttl=5",
+        "error": "options: iterations (6) must not be fewer than vus (10)\n\n"
+                 "K6_VUS=10\nK6_ITERATIONS=6",
+    }.items()}
+
+
 def json_seeds():
     return {
         "object": b'{"a":[1,2,{"b":null}],"c":"d","e":true,"f":false,"g":-0.5e-3}',
@@ -349,6 +364,7 @@ def main():
         "result_reader": result_reader_seeds(), "hotel_mock_request": hotel_mock_request_seeds(),
         "dashboard_request": dashboard_request_seeds(),
         "k6_stream": k6_stream_seeds(), "k6_summary": k6_summary_seeds(),
+        "option_levels": option_levels_seeds(),
     }
     for target, seeds in targets.items():
         directory = os.path.join(HERE, "corpus", target)

@@ -1,20 +1,26 @@
 // k6's internal/cmd/config_consolidation_test.go cases that apply to lueng, by
 // their position in k6's getConfigConsolidationTestCases (from 1). k6 layers a
-// config file, the script's options, K6_* variables and the command line; lueng
-// has the script's options and the command line. A case's config file and
-// script options ("fs" and "runner" in k6) are both the script's options here;
-// its flags are the already-parsed command line (the flags' own parse errors are
-// tests/integration/test_k6_options.py). Cases with K6_* variables, --config,
-// DNS or profiling do not apply (docs/from-k6.md).
+// config file, the script's options, K6_* variables and the command line, and so
+// does lueng (engine/exec/option_layers.hpp). The early cases give their config
+// file ("fs" in k6) as the script's options ("runner"), which k6 reads the same
+// way; the cases that need the levels told apart give each its own. The flags
+// are the already-parsed command line (the flags' own parse errors, and the
+// config file's read errors, are tests/integration/test_k6_options.py). k6's
+// default config file is, in lueng, one named with --config (docs/from-k6.md).
+// Cases with DNS, systemTags, summaryTrendStats or profiling do not apply.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include <rapidjson/document.h>
 
+#include "engine/exec/env_options.hpp"
 #include "engine/exec/executor.hpp"
+#include "engine/exec/option_layers.hpp"
 #include "engine/exec/options.hpp"
+#include "engine/exec/phase_options.hpp"
 #include "engine/result/run_result.hpp"
 
 using namespace lueng::exec;
@@ -40,6 +46,47 @@ Derived derive(const char* script_options, const Shortcuts& cli = {}) {
     out.scenarios = resolve_scenarios(parse(script_options), cli, &out.warnings);
   } catch (const ConfigError& error) {
     out.error = error.what();
+  }
+  return out;
+}
+
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+// The K6_* variables of a case, as `lueng run` reads them from its environment.
+std::string read_env(const Env& env, EnvOptions& out) {
+  return read_env_options(
+      [&env](const char* name) -> const char* {
+        for (const auto& [key, value] : env)
+          if (key == name) return value.c_str();
+        return nullptr;
+      },
+      out);
+}
+
+struct Levels {
+  const char* file = "null";    // the config file's options (k6's "fs")
+  const char* script = "null";  // the script's options (k6's "runner")
+  Env env = {};                 // K6_* variables
+};
+
+ConsolidatedOptions consolidate(const Levels& levels, std::string& error) {
+  EnvOptions env;
+  error = read_env(levels.env, env);
+  OptionLevel file{"file", levels.file, {}, "config file 'k6.json'"};
+  OptionLevel script{"script", levels.script, {}, ""};
+  OptionLevel environment{"env", env.json, env.sources, ""};
+  return consolidate_options({file, script, environment});
+}
+
+Derived derive_levels(const Levels& levels, const Shortcuts& command_line = {}) {
+  Derived out;
+  ConsolidatedOptions options = consolidate(levels, out.error);
+  if (!out.error.empty()) return out;
+  out.warnings = options.warnings;
+  try {
+    out.scenarios = resolve_scenarios(options.options, command_line, &out.warnings);
+  } catch (const ConfigError& error) {
+    out.error = with_option_sources(error.what(), options.sources);
   }
   return out;
 }
@@ -225,4 +272,106 @@ TEST_CASE("k6 config consolidation: test-wide tags (#51, #54, #55)") {
   CHECK(tags(R"({"tags": {"shared": "from-script"}})", {{"shared", "from-cli"}}) ==
         KeyValues{{"shared", "from-cli"}});
   CHECK(tags("{}", {}).empty());  // #55
+}
+
+TEST_CASE("k6 config consolidation: K6_* shortcuts (#25-#30)") {
+  check_shared(derive_levels({.env = {{"K6_VUS", "5"}, {"K6_ITERATIONS", "15"}}}), 5, 15);  // #25
+  check_constant(derive_levels({.env = {{"K6_VUS", "10"}, {"K6_DURATION", "20s"}}}), 10,
+                 20);  // #26
+  // #27: a number alone is milliseconds, as in a script.
+  check_constant(derive_levels({.env = {{"K6_VUS", "10"}, {"K6_DURATION", "10000"}}}), 10, 10);
+  check_ramping(derive_levels({.env = {{"K6_STAGES", "2m30s:11,1h1m:100"}}}), 1,
+                {{150, 11}, {3660, 100}});  // #28
+  check_ramping(derive_levels({.env = {{"K6_STAGES", "100s:100,0m30s:0"}, {"K6_VUS", "0"}}}), 0,
+                {{100, 100}, {30, 0}});  // #29
+  // #30: a stage's duration needs a unit, as with --stage.
+  CHECK(derive_levels({.env = {{"K6_STAGES", "1000:100"}}}).error ==
+        "K6_STAGES: stage '1000:100': duration '1000': missing unit in duration (use "
+        "DURATION:TARGET,DURATION:TARGET,..., e.g. 30s:10,1m:10)");
+}
+
+TEST_CASE("k6 config consolidation: the four levels stacked (#38, #41-#43)") {
+  // #38: the environment's duration replaces the file's stages, and `--stage ""`
+  // (no stage at all) replaces the duration: one iteration on one VU, with k6's warning.
+  Shortcuts no_stages;
+  no_stages.stages_given = true;
+  Derived d =
+      derive_levels({.file = R"({"stages": [{"duration": "20s", "target": 20}], "vus": 10})",
+                     .env = {{"K6_DURATION", "15s"}}},
+                    no_stages);
+  check_one_iteration_per_vu(d);
+  CHECK(d.warnings == std::vector<std::string>{
+                          "options.stages: was explicitly set to an empty value, running the "
+                          "script with 1 iteration in 1 VU"});
+  // #41: the environment's VUs and iterations over the script's VUs and the file's stages.
+  check_shared(derive_levels({.file = R"({"stages": [{"duration": "20s", "target": 10}]})",
+                              .script = R"({"vus": 5})",
+                              .env = {{"K6_VUS", "15"}, {"K6_ITERATIONS", "17"}}}),
+               15, 17);
+  // #42: the command line's stages, the environment's VUs.
+  check_ramping(derive_levels({.file = R"({"stages": [{"duration": "11s", "target": 11}]})",
+                               .script = R"({"vus": 22})",
+                               .env = {{"K6_VUS", "33"}}},
+                              cli({}, {}, {}, {{44, 44}, {55, 55}})),
+                33, {{44, 44}, {55, 55}});
+  // #43: the file's scenarios, replaced by the environment's iterations (k6's
+  // warning), with the command line's VUs.
+  d = derive_levels({.file = R"({"scenarios": {"someKey": {"executor": "constant-vus", "vus": 10,
+                       "duration": "60s", "gracefulStop": "10s", "startTime": "70s",
+                       "env": {"test": "mest"}, "exec": "someFunc"}}})",
+                     .env = {{"K6_ITERATIONS", "25"}}},
+                    cli(12));
+  check_shared(d, 12, 25);
+  CHECK(d.warnings ==
+        std::vector<std::string>{"\"env\" level configuration overrode scenarios configuration "
+                                 "entirely"});
+}
+
+TEST_CASE("k6 config consolidation: test-wide tags from every level (#52, #53)") {
+  std::string error;
+  ConsolidatedOptions options =
+      consolidate({.file = R"({"tags": {"file_only": "f", "shared": "from-file"}})",
+                   .script = R"({"tags": {"script_only": "s", "shared": "from-script"}})",
+                   .env = {{"K6_TAGS", "env_only:e,shared:from-env"}}},
+                  error);
+  REQUIRE(error.empty());
+  KeyValues tags = resolve_test_tags(options.options, {{"cli_only", "c"}, {"shared", "from-cli"}});
+  std::sort(tags.begin(), tags.end());
+  // #53 (k6 with merge-run-tags) as in k6. #52, the same without the feature, is a
+  // documented difference, as #51: k6 keeps the command line's tags alone.
+  CHECK(tags == KeyValues{{"cli_only", "c"},
+                          {"env_only", "e"},
+                          {"file_only", "f"},
+                          {"script_only", "s"},
+                          {"shared", "from-cli"}});
+}
+
+TEST_CASE("k6 config consolidation: K6_NO_SETUP and K6_NO_TEARDOWN (#74, #75)") {
+  std::string error;
+  ConsolidatedOptions options =
+      consolidate({.env = {{"K6_NO_SETUP", "true"}, {"K6_NO_TEARDOWN", "false"}}}, error);
+  REQUIRE(error.empty());
+  PhaseOptions phases = read_phase_options(options.options);  // #74
+  CHECK(phases.no_setup);
+  CHECK_FALSE(phases.no_teardown);
+  consolidate({.env = {{"K6_NO_SETUP", "false"}, {"K6_NO_TEARDOWN", "bool"}}}, error);  // #75
+  CHECK(error == "K6_NO_TEARDOWN: 'bool' is not true or false");
+}
+
+TEST_CASE("k6 config consolidation: an error names the level its option came from") {
+  // Not cases of k6's table: where lueng says what k6's "consolidation error" is.
+  CHECK(derive_levels({.env = {{"K6_VUS", "10"}, {"K6_ITERATIONS", "6"}}}).error ==
+        "options: iterations (6) must not be fewer than vus (10) (iterations set by "
+        "K6_ITERATIONS, vus set by K6_VUS)");
+  CHECK(derive_levels({.file = R"({"vus": -1, "duration": "1m"})"})
+            .error.ends_with(" (vus set by config file 'k6.json')"));
+  CHECK(derive_levels({.file = R"({"vus": 2})", .script = R"({"vus": -1})"}).error.find("set by") ==
+        std::string::npos);
+  CHECK(derive_levels({.env = {{"K6_VUS", "ten"}}}).error == "K6_VUS: 'ten' is not a whole number");
+  CHECK(derive_levels({.env = {{"K6_DURATION", "1x"}}})
+            .error.starts_with("K6_DURATION: '1x' is not a duration"));
+  CHECK(derive_levels({.env = {{"K6_TAGS", "novalue"}}}).error ==
+        "K6_TAGS: tag 'novalue' is not NAME:VALUE (use name:value,name:value)");
+  // An empty variable is unset, as in k6.
+  check_one_iteration_per_vu(derive_levels({.env = {{"K6_VUS", ""}, {"K6_DURATION", ""}}}));
 }

@@ -11,6 +11,7 @@
 #include <rapidjson/document.h>
 
 #include "engine/common/duration.hpp"
+#include "engine/exec/env_options.hpp"
 #include "engine/exec/option_values.hpp"
 
 using lueng::format_duration;
@@ -44,7 +45,7 @@ TEST_CASE("k6 TestDuration: 7 cases as in k6") {
   CHECK(*parse_duration("10s") == Approx(10));                    // Text
 }
 
-TEST_CASE("k6 TestNullDuration: 6 cases as in k6, 3 documented differences") {
+TEST_CASE("k6 TestNullDuration: 7 cases as in k6, 2 documented differences") {
   CHECK(format_duration(75) == "1m15s");          // String
   CHECK(*read_json("75000") == Approx(75));       // JSON/Unmarshal/Number
   CHECK(*read_json(R"("75s")") == Approx(75));    // JSON/Unmarshal/Seconds
@@ -55,8 +56,13 @@ TEST_CASE("k6 TestNullDuration: 6 cases as in k6, 3 documented differences") {
   // a nil option is absent, which leaves it unset as k6's null does, and a null that
   // reaches the options (json.null) is a mistake the option names.
   CHECK_FALSE(read_json("null"));
-  // Difference (Text/Empty): k6 reads empty text (an empty K6_* variable) as unset;
-  // a script's "" is no duration. LUENG_MAX_DURATION="" is unset, as in k6.
+  // Text/Empty: k6 reads empty text, an empty K6_* variable, as unset; so does lueng
+  // (a script's "" is no duration: CHECK_FALSE(parse_duration("")) is the script's case).
+  lueng::exec::EnvOptions env;
+  CHECK(lueng::exec::read_env_options(
+            [](const char* name) { return std::string(name) == "K6_DURATION" ? "" : nullptr; },
+            env) == "");
+  CHECK(env.json == "null");
   CHECK_FALSE(parse_duration(""));
 }
 
