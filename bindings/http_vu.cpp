@@ -21,7 +21,11 @@ HttpVu& HttpVu::of(exec::Vu& vu) {
 }
 
 void HttpVu::on_iteration_start() {
-  if (!vu_.http_options().no_cookies_reset) cookies_.clear();
+  const exec::HttpOptions& options = vu_.http_options();
+  if (!options.no_cookies_reset) cookies_.clear();
+  // k6 closes them as an iteration ends; before the next one starts is the same
+  // for the server, and the VU's last connections close with it anyway.
+  if (options.no_vu_connection_reuse) flight_.session().pool().close_idle();
 }
 
 void HttpVu::close() {

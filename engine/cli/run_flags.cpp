@@ -47,6 +47,10 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
            "also put the process environment into ENV");
   app.flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
            "accept any server certificate (overrides the script)");
+  app.flag("--no-connection-reuse", flags.no_connection_reuse,
+           "a new connection for every request (noConnectionReuse = true)");
+  app.flag("--no-vu-connection-reuse", flags.no_vu_connection_reuse,
+           "close a VU's connections between its iterations (noVUConnectionReuse = true)");
   app.option("--threads", flags.threads, "worker threads (default: one per core)")
       .whole_number(kMaxThreads, "threads");
   app.option("--random-seed", flags.random_seed,
@@ -150,6 +154,8 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     return problem;
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
+  config.no_connection_reuse = flags.no_connection_reuse;
+  config.no_vu_connection_reuse = flags.no_vu_connection_reuse;
   config.progress = !flags.quiet;
   return "";
 }

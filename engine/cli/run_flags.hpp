@@ -27,6 +27,8 @@ struct RunFlags {
   bool no_color = false;
   bool include_system_env = false;
   bool insecure_skip_tls_verify = false;
+  bool no_connection_reuse = false;
+  bool no_vu_connection_reuse = false;
   std::string random_seed;
   bool random_seed_given = false;
   SegmentFlags segments;  // --execution-segment and friends, --start-at

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "engine/exec/http_options.hpp"
 #include "engine/exec/response_pool.hpp"
 #include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
@@ -117,6 +118,7 @@ void HttpFlight::send_hop() {
   request.timeout_seconds = call_->timeout_seconds;
   request.discard_body = call_->discard_body;
   request.max_body_bytes = call_->max_body_bytes;
+  request.close_connection = vu_.http_options().no_connection_reuse;
   exchange_.start(request, response_->data, this);
 }
 

@@ -17,8 +17,13 @@ struct HttpOptions {
   int64_t max_redirects = 10;             // maxRedirects
   bool discard_response_bodies = false;   // discardResponseBodies
   bool no_cookies_reset = false;          // noCookiesReset: keep cookies across iterations
-  int64_t batch = 20;                     // batch: parallel requests of one http.batch
-  int64_t batch_per_host = 6;             // batchPerHost: ... to one host; 0: no limit
+  // noConnectionReuse: every request goes on a new connection ("Connection: close"),
+  // as Go's DisableKeepAlives in k6.
+  bool no_connection_reuse = false;
+  // noVUConnectionReuse: a VU's idle connections close between its iterations.
+  bool no_vu_connection_reuse = false;
+  int64_t batch = 20;          // batch: parallel requests of one http.batch
+  int64_t batch_per_host = 6;  // batchPerHost: ... to one host; 0: no limit
   // maxResponseBodySize: a kept body (decoded) past it fails the request; 0: no
   // limit. Large enough for any API answer, small enough that a gzip bomb per VU
   // cannot take the machine's memory.

@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 29> kKnown = {"vus",
+constexpr std::array<std::string_view, 32> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -23,6 +23,9 @@ constexpr std::array<std::string_view, 29> kKnown = {"vus",
                                                      "maxRedirects",
                                                      "discardResponseBodies",
                                                      "noCookiesReset",
+                                                     "noConnectionReuse",
+                                                     "noVUConnectionReuse",
+                                                     "noVuConnectionReuse",
                                                      "batch",
                                                      "batchPerHost",
                                                      "maxResponseBodySize",
@@ -48,7 +51,7 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 19> kK6Only = {{
+constexpr std::array<K6Only, 17> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
@@ -62,12 +65,7 @@ constexpr std::array<K6Only, 19> kK6Only = {{
     {"httpDebug", "lueng prints no request dumps; use --out json for every request's tags"},
     {"linger", "lueng has no REST API to linger for: the process ends with the test"},
     {"localIPs", "lueng connects from the system's default source address"},
-    {"noConnectionReuse",
-     "not implemented: each VU keeps its connections alive, as k6 does by default"},
     {"noUsageReport", "lueng sends no usage report"},
-    {"noVUConnectionReuse",
-     "not implemented: each VU keeps its connections alive across iterations, as k6 does by "
-     "default"},
     {"paused", "lueng has no REST API to resume a paused test"},
     {"rps", "not implemented: pace the requests with an arrival-rate scenario instead"},
     {"summaryTimeUnit", "the summary prints each duration in the unit that fits it"},

@@ -117,6 +117,8 @@ void TestRun::prepare() {
   plan_.options_json = options_json_;
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
+  if (config_.no_connection_reuse) plan_.http.no_connection_reuse = true;
+  if (config_.no_vu_connection_reuse) plan_.http.no_vu_connection_reuse = true;
 
   http::TlsOptions tls = resolve_tls_options(options);
   if (config_.insecure_skip_tls_verify) tls.insecure_skip_verify = true;

@@ -30,6 +30,8 @@ struct TestRunConfig {
   bool strict = false;                    // a WARNING SLO fails the run
   bool insecure_skip_tls_verify = false;  // --insecure-skip-tls-verify, wins over the script
   KeyValues tags;                         // --tag, wins over options.tags
+  bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
+  bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.

@@ -122,5 +122,63 @@ class K6OptionsAtWorkTest(ServerCase):
         self.assertNotIn("minIterationDuration", run.stderr)
 
 
+# Two requests per iteration, three iterations on one VU.
+REUSE_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ {options}
+                scenarios = {{ s = {{ executor = "per-vu-iterations", vus = 1, iterations = 3 }} }} }}
+    function default()
+      http.get(ENV.BASE_URL .. "/hello")
+      http.get(ENV.BASE_URL .. "/hello")
+    end
+"""
+
+
+class ConnectionReuseTest(ServerCase):
+    def connections_of_requests(self, options="", *flags):
+        run = self.run_ok(REUSE_SCRIPT.format(options=options), *flags)
+        self.assertEqual(len(self.server.requests), 6)
+        self.assertNotIn("ConnectionReuse", run.stderr)  # no "not implemented" warning
+        return run, [request.connection for request in self.server.requests]
+
+    def test_a_vu_keeps_one_connection_by_default(self):
+        _, connections = self.connections_of_requests()
+        self.assertEqual(connections, [1] * 6)
+        self.assertEqual(self.server.connections, 1)
+        self.assertNotIn("connection", self.server.requests[0].headers)
+
+    def test_no_connection_reuse_opens_one_connection_per_request(self):
+        for options, flags in (("noConnectionReuse = true,", ()),
+                               ("", ("--no-connection-reuse",))):
+            with self.subTest(options=options, flags=flags):
+                self.server.reset()
+                run, connections = self.connections_of_requests(options, *flags)
+                self.assertEqual(sorted(connections), [1, 2, 3, 4, 5, 6])
+                self.assertEqual(self.server.connections, 6)
+                # As Go's DisableKeepAlives in k6: the server is told so.
+                self.assertEqual({r.headers.get("connection") for r in self.server.requests},
+                                 {"close"})
+                # Every request measured a connect of its own.
+                self.assertEqual(run.metric("http_req_connecting")["count"], 6)
+
+    def test_no_vu_connection_reuse_opens_one_connection_per_iteration(self):
+        for options, flags in (("noVUConnectionReuse = true,", ()),
+                               ("", ("--no-vu-connection-reuse",))):
+            with self.subTest(options=options, flags=flags):
+                self.server.reset()
+                _, connections = self.connections_of_requests(options, *flags)
+                # The two requests of an iteration share its connection.
+                self.assertEqual(sorted(connections), [1, 1, 2, 2, 3, 3])
+                self.assertEqual(self.server.connections, 3)
+                self.assertNotIn("connection", self.server.requests[0].headers)
+
+    def test_the_options_must_be_booleans(self):
+        for name in ("noConnectionReuse", "noVUConnectionReuse"):
+            with self.subTest(name=name):
+                run = self.run_script(f'options = {{ {name} = "yes" }}\nfunction default() end\n')
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn(f"options.{name}: must be true or false", run.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
