@@ -47,6 +47,8 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
            "also put the process environment into ENV");
   app.flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
            "accept any server certificate (overrides the script)");
+  app.flag("-w,--throw", flags.throw_errors,
+           "a request that gets no response raises a Lua error (throw = true)");
   app.flag("--no-connection-reuse", flags.no_connection_reuse,
            "a new connection for every request (noConnectionReuse = true)");
   app.flag("--no-vu-connection-reuse", flags.no_vu_connection_reuse,
@@ -154,6 +156,7 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     return problem;
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
+  config.throw_errors = flags.throw_errors;
   config.no_connection_reuse = flags.no_connection_reuse;
   config.no_vu_connection_reuse = flags.no_vu_connection_reuse;
   config.progress = !flags.quiet;

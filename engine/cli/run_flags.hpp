@@ -27,6 +27,7 @@ struct RunFlags {
   bool no_color = false;
   bool include_system_env = false;
   bool insecure_skip_tls_verify = false;
+  bool throw_errors = false;
   bool no_connection_reuse = false;
   bool no_vu_connection_reuse = false;
   std::string random_seed;

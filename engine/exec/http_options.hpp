@@ -20,6 +20,8 @@ struct HttpOptions {
   // noConnectionReuse: every request goes on a new connection ("Connection: close"),
   // as Go's DisableKeepAlives in k6.
   bool no_connection_reuse = false;
+  // throw: a request that gets no response raises a Lua error (params.throw's default).
+  bool throw_errors = false;
   // noVUConnectionReuse: a VU's idle connections close between its iterations.
   bool no_vu_connection_reuse = false;
   int64_t batch = 20;          // batch: parallel requests of one http.batch

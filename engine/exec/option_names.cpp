@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 32> kKnown = {"vus",
+constexpr std::array<std::string_view, 33> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, 32> kKnown = {"vus",
                                                      "noConnectionReuse",
                                                      "noVUConnectionReuse",
                                                      "noVuConnectionReuse",
+                                                     "throw",
                                                      "batch",
                                                      "batchPerHost",
                                                      "maxResponseBodySize",
@@ -51,7 +52,7 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 17> kK6Only = {{
+constexpr std::array<K6Only, 16> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
@@ -75,7 +76,6 @@ constexpr std::array<K6Only, 17> kK6Only = {{
     {"systemTags",
      "lueng tags every sample with its fixed set of system tags; choosing them is not "
      "implemented"},
-    {"throw", "set params.throw on a request instead (not implemented as a test-wide option)"},
 }};
 
 const K6Only* find_k6_only(std::string_view name) {

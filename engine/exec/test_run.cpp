@@ -117,6 +117,7 @@ void TestRun::prepare() {
   plan_.options_json = options_json_;
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
+  if (config_.throw_errors) plan_.http.throw_errors = true;
   if (config_.no_connection_reuse) plan_.http.no_connection_reuse = true;
   if (config_.no_vu_connection_reuse) plan_.http.no_vu_connection_reuse = true;
 

@@ -30,6 +30,7 @@ struct TestRunConfig {
   bool strict = false;                    // a WARNING SLO fails the run
   bool insecure_skip_tls_verify = false;  // --insecure-skip-tls-verify, wins over the script
   KeyValues tags;                         // --tag, wins over options.tags
+  bool throw_errors = false;              // --throw: throw = true
   bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
   bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true
   // Receives every sample when an output streams them; the caller stops it.

@@ -7,7 +7,7 @@ import os
 import tempfile
 import unittest
 
-from support import ServerCase, lueng, run_lueng
+from support import ServerCase, free_port, lueng, run_lueng
 
 PLAIN = "function default() end\n"
 
@@ -178,6 +178,60 @@ class ConnectionReuseTest(ServerCase):
                 run = self.run_script(f'options = {{ {name} = "yes" }}\nfunction default() end\n')
                 self.assertEqual(run.code, 104, run.stderr)
                 self.assertIn(f"options.{name}: must be true or false", run.stderr)
+
+
+THROW_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ {options} }}
+    local closed = "http://127.0.0.1:{closed}/x"
+    local function outcome(f)
+      local ok, err = pcall(f)
+      return ok and "returned" or ("raised " .. tostring(err))
+    end
+    function default()
+      print("PLAIN " .. outcome(function() local res = http.get(closed) end))
+      print("PARAM " .. outcome(function() local res = http.get(closed, {{ throw = false }}) end))
+      print("404 " .. outcome(function() local res = http.get(ENV.BASE_URL .. "/status?code=404") end))
+      print("BATCH " .. outcome(function()
+        local responses = http.batch({{ ENV.BASE_URL .. "/hello", closed }})
+      end))
+    end
+"""
+
+
+class ThrowOptionTest(ServerCase):
+    def outcomes(self, options="", *flags):
+        run = self.run_ok(THROW_SCRIPT.format(options=options, closed=free_port()), "-i", "1",
+                          *flags)
+        lines = {}
+        for line in run.stderr.splitlines():
+            for key in ("PLAIN", "PARAM", "404", "BATCH"):
+                if key + " " in line:
+                    lines[key] = line.split(key + " ", 1)[1]
+        self.assertNotIn("options.throw", run.stderr)  # no "not implemented" warning
+        return lines
+
+    def test_without_throw_failed_requests_return_responses(self):
+        self.assertEqual(set(self.outcomes().values()), {"returned"})
+
+    def test_throw_makes_every_request_raise_on_a_network_error(self):
+        for options, flags in (("throw = true", ()), ("", ("--throw",)), ("", ("-w",))):
+            with self.subTest(options=options, flags=flags):
+                lines = self.outcomes(options, *flags)
+                self.assertIn("raised", lines["PLAIN"])
+                self.assertIn("connection refused", lines["PLAIN"])
+                self.assertIn("script.lua:", lines["PLAIN"])
+                # params.throw still decides for its request; a 4xx is a response.
+                self.assertEqual(lines["PARAM"], "returned")
+                self.assertEqual(lines["404"], "returned")
+                # As k6: a batch with a failed request raises its error.
+                self.assertIn("raised", lines["BATCH"])
+                self.assertIn("connection refused", lines["BATCH"])
+
+    def test_throw_must_be_a_boolean(self):
+        run = self.run_script('options = { throw = 1 }\nfunction default() end\n')
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("options.throw: must be true or false", run.stderr)
 
 
 if __name__ == "__main__":
