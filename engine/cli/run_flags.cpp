@@ -1,5 +1,6 @@
 #include "engine/cli/run_flags.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
 #include "engine/exec/options.hpp"
+#include "engine/exec/summary_options.hpp"
 
 extern char** environ;
 
@@ -47,6 +49,13 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
            "also put the process environment into ENV");
   app.flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
            "accept any server certificate (overrides the script)");
+  app.option("--summary-trend-stats", flags.summary_trend_stats,
+             "STATS: the summary's trend columns, comma-separated: avg, min, med, max, count, "
+             "p(N) (default avg,min,med,max,p(90),p(95),p(99); \"\": none)")
+      .on_each([&flags] { flags.summary_trend_stats_given = true; });
+  app.option("--summary-time-unit", flags.summary_time_unit,
+             "s, ms or us: every duration of the summary's trends in this unit (default: the "
+             "unit that fits each)");
   app.flag("-w,--throw", flags.throw_errors,
            "a request that gets no response raises a Lua error (throw = true)");
   app.flag("--no-connection-reuse", flags.no_connection_reuse,
@@ -156,6 +165,23 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     return problem;
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
+  if (flags.summary_trend_stats_given) {
+    std::vector<std::string> stats;
+    for (const std::string& list : flags.summary_trend_stats) {
+      if (list.empty()) continue;  // k6: `--summary-trend-stats ""` is no column at all
+      for (size_t start = 0; start <= list.size();) {
+        size_t comma = std::min(list.find(',', start), list.size());
+        stats.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+      }
+    }
+    if (std::string problem = exec::trend_stats_problem(stats); !problem.empty())
+      return "--summary-trend-stats: " + problem;
+    config.summary.trend_stats = std::move(stats);
+  }
+  if (std::string problem = exec::time_unit_problem(flags.summary_time_unit); !problem.empty())
+    return "--summary-time-unit: " + problem;
+  if (!flags.summary_time_unit.empty()) config.summary.time_unit = flags.summary_time_unit;
   config.throw_errors = flags.throw_errors;
   config.no_connection_reuse = flags.no_connection_reuse;
   config.no_vu_connection_reuse = flags.no_vu_connection_reuse;

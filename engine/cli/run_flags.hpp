@@ -28,6 +28,9 @@ struct RunFlags {
   bool include_system_env = false;
   bool insecure_skip_tls_verify = false;
   bool throw_errors = false;
+  std::vector<std::string> summary_trend_stats;
+  bool summary_trend_stats_given = false;
+  std::string summary_time_unit;
   bool no_connection_reuse = false;
   bool no_vu_connection_reuse = false;
   std::string random_seed;

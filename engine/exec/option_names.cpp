@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 33> kKnown = {"vus",
+constexpr std::array<std::string_view, 35> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -27,6 +27,8 @@ constexpr std::array<std::string_view, 33> kKnown = {"vus",
                                                      "noVUConnectionReuse",
                                                      "noVuConnectionReuse",
                                                      "throw",
+                                                     "summaryTrendStats",
+                                                     "summaryTimeUnit",
                                                      "batch",
                                                      "batchPerHost",
                                                      "maxResponseBodySize",
@@ -52,7 +54,7 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 16> kK6Only = {{
+constexpr std::array<K6Only, 14> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
@@ -69,10 +71,6 @@ constexpr std::array<K6Only, 16> kK6Only = {{
     {"noUsageReport", "lueng sends no usage report"},
     {"paused", "lueng has no REST API to resume a paused test"},
     {"rps", "not implemented: pace the requests with an arrival-rate scenario instead"},
-    {"summaryTimeUnit", "the summary prints each duration in the unit that fits it"},
-    {"summaryTrendStats",
-     "the summary's trend columns are fixed (avg, min, med, max, p(90), p(95), p(99)); "
-     "thresholds and the result file have any percentile"},
     {"systemTags",
      "lueng tags every sample with its fixed set of system tags; choosing them is not "
      "implemented"},

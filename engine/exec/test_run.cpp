@@ -13,6 +13,8 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/json_parse.hpp"
@@ -68,6 +70,24 @@ result::ScenarioSummary summarize(const PlannedScenario& s) {
   return summary;
 }
 
+// The script's summary options, checked (ConfigError), with the command line's
+// over them: the options' JSON as the run keeps it (the result file's options,
+// lueng.test.options), which the summary is rendered from.
+std::string consolidate_summary_options(const rapidjson::Value& options, std::string json,
+                                        const SummaryOptions& flags) {
+  SummaryOptions chosen = read_summary_options(options);
+  if (flags.trend_stats) chosen.trend_stats = flags.trend_stats;
+  if (flags.time_unit) chosen.time_unit = flags.time_unit;
+  if (!chosen.trend_stats && !chosen.time_unit) return json;  // as the script wrote it
+  rapidjson::Document copy;
+  copy.CopyFrom(options, copy.GetAllocator());
+  store_summary_options(copy, chosen);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  copy.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace
 
 TestRun::TestRun(TestRunConfig config) : config_(std::move(config)) {}
@@ -112,9 +132,10 @@ void TestRun::prepare() {
   for (const std::string& warning : bare_number_duration_warnings(options))
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   phases_ = read_phase_options(options);
+  options_json_ = consolidate_summary_options(options, options_json_, config_.summary);
   plan_.min_iteration_ns =
       static_cast<uint64_t>(std::llround(read_min_iteration_duration(options) * 1e9));
-  plan_.options_json = options_json_;
+  plan_.options_json = options_json_;  // with the summary options as consolidated
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
   if (config_.throw_errors) plan_.http.throw_errors = true;

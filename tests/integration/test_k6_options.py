@@ -234,5 +234,101 @@ class ThrowOptionTest(ServerCase):
         self.assertIn("options.throw: must be true or false", run.stderr)
 
 
+SUMMARY_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ iterations = 2, {options} }}
+    function default() http.get(ENV.BASE_URL .. "/hello") end
+"""
+
+
+class SummaryOptionsTest(ServerCase):
+    def summary(self, options="", *flags):
+        run = self.run_ok(SUMMARY_SCRIPT.format(options=options), *flags)
+        lines = {}
+        for line in run.stdout.splitlines():
+            name, dots, values = line.strip().partition("...")
+            if dots:
+                lines[name] = values.lstrip(".: ")
+        self.assertNotIn("options.summary", run.stderr)  # no "not implemented" warning
+        return run, lines
+
+    def columns(self, line):
+        return [part.split("=", 1)[0] for part in line.split()]
+
+    # k6 consolidation #56, a documented difference (docs/from-k6.md): lueng's default
+    # adds p(99) to k6's avg, min, med, max, p(90), p(95).
+    def test_lueng_default_columns(self):
+        _, lines = self.summary()
+        self.assertEqual(self.columns(lines["http_req_duration"]),
+                         ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"])
+
+    def test_summary_trend_stats_chooses_the_columns(self):
+        run, lines = self.summary('summaryTrendStats = { "avg", "p(99.9)", "count" }')
+        self.assertEqual(self.columns(lines["http_req_duration"]), ["avg", "p(99.9)", "count"])
+        # A count is a plain number, as in k6.
+        self.assertIn("count=2", lines["http_req_duration"])
+        self.assertIn("count=2", lines["iteration_duration"])
+        self.assertEqual(run.result["options"]["summaryTrendStats"], ["avg", "p(99.9)", "count"])
+
+    def test_summary_time_unit_puts_every_duration_in_one_unit(self):
+        for unit, suffix in (("s", "s"), ("ms", "ms"), ("us", "µs")):
+            with self.subTest(unit=unit):
+                _, lines = self.summary(f'summaryTimeUnit = "{unit}"')
+                for value in lines["http_req_duration"].split():
+                    number = value.split("=", 1)[1]
+                    self.assertRegex(number, r"^\d+\.\d\d" + suffix + "$")
+
+    def test_the_command_line_wins_over_the_script(self):
+        run, lines = self.summary('summaryTrendStats = { "avg" }, summary_time_unit = "s"',
+                                  "--summary-trend-stats", "max,p(95)",
+                                  "--summary-time-unit", "us")
+        self.assertEqual(self.columns(lines["http_req_duration"]), ["max", "p(95)"])
+        self.assertTrue(lines["http_req_duration"].endswith("µs"), lines["http_req_duration"])
+        self.assertEqual(run.result["options"]["summaryTrendStats"], ["max", "p(95)"])
+        self.assertEqual(run.result["options"]["summaryTimeUnit"], "us")
+        self.assertNotIn("summary_time_unit", run.result["options"])
+
+    def test_bad_values_exit_104_naming_the_option(self):
+        cases = [
+            ('summaryTrendStats = { "avg", "p95" }', (),
+             "options.summaryTrendStats: invalid trend stat 'p95', unknown format"),
+            ('summaryTrendStats = "avg"', (), "options.summaryTrendStats: must be a list"),
+            ('summaryTimeUnit = "m"', (),
+             "options.summaryTimeUnit: invalid summary time unit 'm', use 's', 'ms' or 'us'"),
+            ("", ("--summary-time-unit", "ns"),
+             "--summary-time-unit: invalid summary time unit 'ns', use 's', 'ms' or 'us'"),
+        ]
+        for options, flags, message in cases:
+            with self.subTest(options=options, flags=flags):
+                run = self.run_script(SUMMARY_SCRIPT.format(options=options), *flags)
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn(message, run.stderr)
+
+    # k6 internal/cmd/config_consolidation_test.go, the summaryTrendStats cases.
+    def test_k6_consolidation_cases(self):
+        accepted = [
+            (("--summary-trend-stats", ""), "", []),                                    # #57
+            (("--summary-trend-stats", "med,avg,p(99.999)"), "", ["med", "avg", "p(99.999)"]),  # #62
+            ((), 'summaryTrendStats = { "avg", "p(90)", "count" }', ["avg", "p(90)", "count"]),  # #63
+        ]
+        for flags, options, stats in accepted:
+            with self.subTest(flags=flags, options=options):
+                run, lines = self.summary(options, *flags)
+                self.assertEqual(run.result["options"]["summaryTrendStats"], stats)
+                self.assertEqual(self.columns(lines["http_req_duration"]), stats)
+        refused = [
+            ("coun", "invalid trend stat 'coun', unknown format"),                   # #58
+            ("med,avg,p(", "invalid trend stat 'p(', unknown format"),               # #59
+            ("med,avg,p(-1)", "invalid percentile trend stat value 'p(-1)'"),        # #60
+            ("med,avg,p(101)", "invalid percentile trend stat value 'p(101)'"),      # #61
+        ]
+        for stats, message in refused:
+            with self.subTest(stats=stats):
+                run = self.run_script(SUMMARY_SCRIPT.format(options=""),
+                                      "--summary-trend-stats", stats)
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn("--summary-trend-stats: " + message, run.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
