@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -14,6 +15,7 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
+#include "engine/common/text.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/summary_options.hpp"
 
@@ -56,6 +58,11 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
   app.option("--summary-time-unit", flags.summary_time_unit,
              "s, ms or us: every duration of the summary's trends in this unit (default: the "
              "unit that fits each)");
+  app.option("--system-tags", flags.system_tags,
+             "TAGS: the system tags samples carry, comma-separated (default "
+             "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
+             "scenario,service,expected_response; also ip; \"\": none)")
+      .on_each([&flags] { flags.system_tags_given = true; });
   app.flag("-w,--throw", flags.throw_errors,
            "a request that gets no response raises a Lua error (throw = true)");
   app.flag("--no-connection-reuse", flags.no_connection_reuse,
@@ -182,6 +189,26 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   if (std::string problem = exec::time_unit_problem(flags.summary_time_unit); !problem.empty())
     return "--summary-time-unit: " + problem;
   if (!flags.summary_time_unit.empty()) config.summary.time_unit = flags.summary_time_unit;
+  if (flags.system_tags_given) {
+    std::vector<std::string> names;
+    for (const std::string& list : flags.system_tags) {
+      for (size_t start = 0; start <= list.size();) {
+        size_t comma = std::min(list.find(',', start), list.size());
+        std::string name(trim_whitespace(std::string_view(list).substr(start, comma - start)));
+        // `--system-tags '""'` is k6's way to say none, its flag being a CSV field.
+        if (!name.empty() && name != "\"\"") names.push_back(std::move(name));
+        start = comma + 1;
+      }
+    }
+    std::vector<std::string> unknown;
+    config.system_tags = exec::system_tags_of(names, &unknown);
+    for (const std::string& name : unknown)
+      fprintf(stderr, "WARN --system-tags: '%s' is no system tag; ignored, as k6 does\n",
+              name.c_str());
+    if (config.system_tags->has(exec::SystemTag::kVu) ||
+        config.system_tags->has(exec::SystemTag::kIter))
+      fprintf(stderr, "WARN --system-tags: %s\n", exec::kNoVuIterTags);
+  }
   config.throw_errors = flags.throw_errors;
   config.no_connection_reuse = flags.no_connection_reuse;
   config.no_vu_connection_reuse = flags.no_vu_connection_reuse;

@@ -31,6 +31,8 @@ struct RunFlags {
   std::vector<std::string> summary_trend_stats;
   bool summary_trend_stats_given = false;
   std::string summary_time_unit;
+  std::vector<std::string> system_tags;
+  bool system_tags_given = false;
   bool no_connection_reuse = false;
   bool no_vu_connection_reuse = false;
   std::string random_seed;

@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 35> kKnown = {"vus",
+constexpr std::array<std::string_view, 36> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -29,6 +29,7 @@ constexpr std::array<std::string_view, 35> kKnown = {"vus",
                                                      "throw",
                                                      "summaryTrendStats",
                                                      "summaryTimeUnit",
+                                                     "systemTags",
                                                      "batch",
                                                      "batchPerHost",
                                                      "maxResponseBodySize",
@@ -54,7 +55,7 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 14> kK6Only = {{
+constexpr std::array<K6Only, 13> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
@@ -71,9 +72,6 @@ constexpr std::array<K6Only, 14> kK6Only = {{
     {"noUsageReport", "lueng sends no usage report"},
     {"paused", "lueng has no REST API to resume a paused test"},
     {"rps", "not implemented: pace the requests with an arrival-rate scenario instead"},
-    {"systemTags",
-     "lueng tags every sample with its fixed set of system tags; choosing them is not "
-     "implemented"},
 }};
 
 const K6Only* find_k6_only(std::string_view name) {

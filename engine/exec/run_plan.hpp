@@ -18,6 +18,7 @@
 #include "engine/exec/scenario_shared.hpp"
 #include "engine/exec/script.hpp"
 #include "engine/exec/sink_snapshots.hpp"
+#include "engine/exec/system_tags.hpp"
 #include "engine/http/tls_material.hpp"
 #include "engine/metrics/metric.hpp"
 
@@ -58,6 +59,7 @@ struct RunPlan {
   metrics::MetricCatalog catalog;
   std::string user_agent;
   HttpOptions http;
+  SystemTags system_tags;                        // which system tags samples carry (systemTags)
   std::shared_ptr<const http::TlsMaterial> tls;  // https settings, shared by every worker
   uint64_t start_ns = 0;  // uv_hrtime() of the test start; seconds are counted from it
   uint64_t max_vus = 0;

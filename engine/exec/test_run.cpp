@@ -139,6 +139,11 @@ void TestRun::prepare() {
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
   if (config_.throw_errors) plan_.http.throw_errors = true;
+  std::vector<std::string> tag_warnings;
+  if (auto tags = read_system_tags(options, &tag_warnings)) plan_.system_tags = *tags;
+  if (config_.system_tags) plan_.system_tags = *config_.system_tags;
+  for (const std::string& warning : tag_warnings)
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   if (config_.no_connection_reuse) plan_.http.no_connection_reuse = true;
   if (config_.no_vu_connection_reuse) plan_.http.no_vu_connection_reuse = true;
 

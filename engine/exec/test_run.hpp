@@ -15,6 +15,7 @@
 #include "engine/exec/script.hpp"
 #include "engine/exec/stop_signals.hpp"
 #include "engine/exec/summary_options.hpp"
+#include "engine/exec/system_tags.hpp"
 #include "engine/exec/target_monitor.hpp"
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
@@ -33,9 +34,10 @@ struct TestRunConfig {
   KeyValues tags;                         // --tag, wins over options.tags
   // --summary-trend-stats, --summary-time-unit (checked): win over the script's.
   SummaryOptions summary;
-  bool throw_errors = false;            // --throw: throw = true
-  bool no_connection_reuse = false;     // --no-connection-reuse: noConnectionReuse = true
-  bool no_vu_connection_reuse = false;  // --no-vu-connection-reuse: noVUConnectionReuse = true
+  std::optional<SystemTags> system_tags;  // --system-tags: wins over the script's
+  bool throw_errors = false;              // --throw: throw = true
+  bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
+  bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.

@@ -146,6 +146,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   plan.samples = main_plan.samples;
   plan.user_agent = main_plan.user_agent;
   plan.http = main_plan.http;
+  plan.system_tags = main_plan.system_tags;
   plan.tls = main_plan.tls;
   plan.options_json = main_plan.options_json;
   plan.setup_json = data_json;

@@ -3,6 +3,7 @@ table that lueng parses itself (each refused with exit 104), shortcuts next to
 scenarios, scenario names, and `scenarios = {}` (one iteration, with k6's
 warning). The rest of the tables are unit tests (tests/unit/exec/test_k6_*)."""
 
+import json
 import os
 import tempfile
 import unittest
@@ -328,6 +329,93 @@ class SummaryOptionsTest(ServerCase):
                                       "--summary-trend-stats", stats)
                 self.assertEqual(run.code, 104, run.stderr)
                 self.assertIn("--summary-trend-stats: " + message, run.stderr)
+
+
+TAGS_SCRIPT = """
+    local http = require "lueng.http"
+    local lueng = require "lueng"
+    options = {{ iterations = 1, {options} }}
+    function default()
+      local res = http.get(ENV.BASE_URL .. "/hello", {{ tags = {{ team = "a" }} }})
+      lueng.check(res, {{ ["is 200"] = function(r) return r.status == 200 end }})
+      http.get(ENV.BASE_URL .. "/hello", {{ tags = {{ name = "named" }} }})
+    end
+"""
+
+K6_DEFAULT_HTTP_TAGS = {"proto", "status", "method", "url", "name", "group", "scenario",
+                        "expected_response"}
+
+
+class SystemTagsTest(ServerCase):
+    def tags(self, options="", *flags):
+        """The tag names of the first sample of each metric (and of the named request)."""
+        path = os.path.join(tempfile.mkdtemp(prefix="lueng-system-tags-"), "samples.json")
+        run = self.run_ok(TAGS_SCRIPT.format(options=options), "-o", f"json={path}", *flags)
+        first = {}
+        with open(path) as f:
+            for line in f:
+                sample = json.loads(line)
+                if sample["type"] != "Point":
+                    continue
+                tags = sample["data"]["tags"]
+                key = sample["metric"]
+                if key == "http_reqs" and tags.get("name") == "named":
+                    key = "named"
+                first.setdefault(key, tags)
+        return run, first
+
+    def test_k6_default_set(self):  # k6 consolidation #46
+        _, tags = self.tags()
+        self.assertEqual(set(tags["http_reqs"]), K6_DEFAULT_HTTP_TAGS | {"team"})
+        self.assertEqual(set(tags["checks"]), {"check", "group", "scenario"})
+        self.assertEqual(set(tags["iterations"]), {"group", "scenario"})
+
+    def test_system_tags_choose_the_tags(self):
+        run, tags = self.run_and_check('systemTags = { "status", "ip", "check" }')
+        self.assertEqual(tags["http_reqs"], {"status": "200", "ip": "127.0.0.1", "team": "a"})
+        self.assertEqual(tags["checks"], {"check": "is 200"})
+        self.assertEqual(tags["iterations"], {})
+        # A name the script gives is its own tag, kept.
+        self.assertEqual(tags["named"], {"status": "200", "ip": "127.0.0.1", "name": "named"})
+        # The summary lists the checks from their tags.
+        self.assertIn("✓ is 200", run.stdout)
+
+    def run_and_check(self, options, *flags):
+        run, tags = self.tags(options, *flags)
+        self.assertNotIn("not implement", run.stderr)
+        return run, tags
+
+    def test_none_at_all(self):
+        for options, flags in (("systemTags = {}", ()),
+                               ("", ("--system-tags", '""')),   # k6 consolidation #47
+                               ("", ("--system-tags", ""))):
+            with self.subTest(options=options, flags=flags):
+                _, tags = self.run_and_check(options, *flags)
+                self.assertEqual(tags["http_reqs"], {"team": "a"})
+                self.assertEqual(tags["checks"], {})
+                self.assertEqual(tags["vus"], {})
+
+    def test_the_command_line_wins_over_the_script(self):
+        _, tags = self.run_and_check('systemTags = { "status" }', "--system-tags", "method, url")
+        self.assertEqual(set(tags["http_reqs"]), {"method", "url", "team"})
+
+    def test_k6_consolidation_50_the_scripts_set(self):
+        # subproto (WebSockets) has nothing to tag in an HTTP request, as in k6.
+        _, tags = self.run_and_check('systemTags = { "subproto", "url" }')
+        self.assertEqual(set(tags["http_reqs"]), {"url", "team"})
+
+    def test_unknown_names_are_warned_about_and_ignored(self):
+        run, tags = self.tags('systemTags = { "status", "stauts", "vu" }')
+        self.assertIn("options.systemTags: 'stauts' is no system tag; ignored", run.stderr)
+        self.assertIn("options.systemTags: 'vu' and 'iter' tag no sample in lueng", run.stderr)
+        self.assertEqual(set(tags["http_reqs"]), {"status", "team"})
+        run, _ = self.tags("", "--system-tags", "status,bogus")
+        self.assertIn("--system-tags: 'bogus' is no system tag; ignored", run.stderr)
+
+    def test_a_bad_value_exits_104(self):
+        run = self.run_script(TAGS_SCRIPT.format(options='systemTags = "status"'))
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("options.systemTags: must be a list of system tag names", run.stderr)
 
 
 if __name__ == "__main__":
