@@ -58,6 +58,10 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
   app.option("--summary-time-unit", flags.summary_time_unit,
              "s, ms or us: every duration of the summary's trends in this unit (default: the "
              "unit that fits each)");
+  app.option("--dns", flags.dns,
+             "ttl=D,select=S,policy=P: how names resolve, k6's syntax (default "
+             "ttl=5m,select=random,policy=preferIPv4; ttl: a duration, 0 or inf; select: first, "
+             "roundRobin, random; policy: preferIPv4, preferIPv6, onlyIPv4, onlyIPv6, any)");
   app.option("--system-tags", flags.system_tags,
              "TAGS: the system tags samples carry, comma-separated (default "
              "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
@@ -189,6 +193,9 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   if (std::string problem = exec::time_unit_problem(flags.summary_time_unit); !problem.empty())
     return "--summary-time-unit: " + problem;
   if (!flags.summary_time_unit.empty()) config.summary.time_unit = flags.summary_time_unit;
+  if (!flags.dns.empty())
+    if (std::string problem = exec::parse_dns_flag(flags.dns, config.dns); !problem.empty())
+      return "--dns: " + problem;
   if (flags.system_tags_given) {
     std::vector<std::string> names;
     for (const std::string& list : flags.system_tags) {

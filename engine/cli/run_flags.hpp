@@ -31,6 +31,7 @@ struct RunFlags {
   std::vector<std::string> summary_trend_stats;
   bool summary_trend_stats_given = false;
   std::string summary_time_unit;
+  std::string dns;
   std::vector<std::string> system_tags;
   bool system_tags_given = false;
   bool no_connection_reuse = false;

@@ -8,6 +8,8 @@
 
 #include <rapidjson/document.h>
 
+#include "engine/http/dns_cache.hpp"
+
 namespace lueng::exec {
 
 // The script's global HTTP options, with k6's names. Per-request params may
@@ -30,6 +32,9 @@ struct HttpOptions {
   // limit. Large enough for any API answer, small enough that a gzip bomb per VU
   // cannot take the machine's memory.
   uint64_t max_response_body_size = 64 << 20;
+  // dns: how each worker remembers answers and picks addresses (k6's defaults;
+  // set by the run from options.dns and --dns, see dns_options.hpp).
+  http::DnsConfig dns;
   // hosts: a host name and the IP literal it resolves to, for the whole run.
   std::vector<std::pair<std::string, std::string>> hosts;
 };

@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 36> kKnown = {"vus",
+constexpr std::array<std::string_view, 37> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -30,6 +30,7 @@ constexpr std::array<std::string_view, 36> kKnown = {"vus",
                                                      "summaryTrendStats",
                                                      "summaryTimeUnit",
                                                      "systemTags",
+                                                     "dns",
                                                      "batch",
                                                      "batchPerHost",
                                                      "maxResponseBodySize",
@@ -55,14 +56,11 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 13> kK6Only = {{
+constexpr std::array<K6Only, 12> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
     {"cloud", "k6 Cloud's settings; lueng runs where it is started"},
-    {"dns",
-     "lueng resolves each name once per worker for the whole run with the system resolver "
-     "(getaddrinfo); k6's ttl, select and policy have no counterpart"},
     {"executionSegment", ""},
     {"executionSegmentSequence", ""},
     {"ext", "k6 extensions' and k6 Cloud's settings"},

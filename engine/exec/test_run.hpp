@@ -8,6 +8,7 @@
 
 #include <uv.h>
 
+#include "engine/exec/dns_options.hpp"
 #include "engine/exec/monitor_options.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/phase_options.hpp"
@@ -34,6 +35,7 @@ struct TestRunConfig {
   KeyValues tags;                         // --tag, wins over options.tags
   // --summary-trend-stats, --summary-time-unit (checked): win over the script's.
   SummaryOptions summary;
+  DnsOption dns;  // --dns: the fields it sets win over the script's options.dns
   std::optional<SystemTags> system_tags;  // --system-tags: wins over the script's
   bool throw_errors = false;              // --throw: throw = true
   bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true

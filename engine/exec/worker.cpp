@@ -62,6 +62,7 @@ void Worker::join() {
 
 void Worker::run() {
   http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent, plan_.tls);
+  http_->dns().configure(plan_.http.dns);
   for (const auto& [host, ip] : plan_.http.hosts) http_->dns().pin(host, ip);  // checked: valid
   try {
     script_ = plan_.runtime->load(plan_.source, plan_.catalog);
