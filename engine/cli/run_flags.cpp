@@ -67,6 +67,9 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
              "scenario,service,expected_response; also ip; \"\": none)")
       .on_each([&flags] { flags.system_tags_given = true; });
+  app.option("--rps", flags.rps,
+             "N: at most N requests start per second over all VUs (wins over the script's rps)")
+      .whole_number(1'000'000'000, "requests per second");
   app.flag("-w,--throw", flags.throw_errors,
            "a request that gets no response raises a Lua error (throw = true)");
   app.flag("--no-connection-reuse", flags.no_connection_reuse,
@@ -217,6 +220,7 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
       fprintf(stderr, "WARN --system-tags: %s\n", exec::kNoVuIterTags);
   }
   config.throw_errors = flags.throw_errors;
+  config.rps = flags.rps;
   config.no_connection_reuse = flags.no_connection_reuse;
   config.no_vu_connection_reuse = flags.no_vu_connection_reuse;
   config.progress = !flags.quiet;

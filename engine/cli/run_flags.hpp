@@ -28,6 +28,7 @@ struct RunFlags {
   bool include_system_env = false;
   bool insecure_skip_tls_verify = false;
   bool throw_errors = false;
+  int64_t rps = 0;
   std::vector<std::string> summary_trend_stats;
   bool summary_trend_stats_given = false;
   std::string summary_time_unit;

@@ -84,6 +84,8 @@ HttpOptions read_http_options(const rapidjson::Value& options) {
       http.discard_response_bodies = read_bool(value, at);
     } else if (key == "noCookiesReset") {
       http.no_cookies_reset = read_bool(value, at);
+    } else if (key == "rps") {
+      http.rps = read_whole(value, at, 0);
     } else if (key == "throw") {
       http.throw_errors = read_bool(value, at);
     } else if (key == "noConnectionReuse") {

@@ -19,6 +19,8 @@ struct HttpOptions {
   int64_t max_redirects = 10;             // maxRedirects
   bool discard_response_bodies = false;   // discardResponseBodies
   bool no_cookies_reset = false;          // noCookiesReset: keep cookies across iterations
+  // rps: at most this many requests start per second over all VUs; 0: no limit.
+  int64_t rps = 0;
   // noConnectionReuse: every request goes on a new connection ("Connection: close"),
   // as Go's DisableKeepAlives in k6.
   bool no_connection_reuse = false;

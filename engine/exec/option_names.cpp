@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 37> kKnown = {"vus",
+constexpr std::array<std::string_view, 38> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -31,6 +31,7 @@ constexpr std::array<std::string_view, 37> kKnown = {"vus",
                                                      "summaryTimeUnit",
                                                      "systemTags",
                                                      "dns",
+                                                     "rps",
                                                      "batch",
                                                      "batchPerHost",
                                                      "maxResponseBodySize",
@@ -56,7 +57,7 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 12> kK6Only = {{
+constexpr std::array<K6Only, 11> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
@@ -69,7 +70,6 @@ constexpr std::array<K6Only, 12> kK6Only = {{
     {"localIPs", "lueng connects from the system's default source address"},
     {"noUsageReport", "lueng sends no usage report"},
     {"paused", "lueng has no REST API to resume a paused test"},
-    {"rps", "not implemented: pace the requests with an arrival-rate scenario instead"},
 }};
 
 const K6Only* find_k6_only(std::string_view name) {

@@ -14,6 +14,7 @@
 #include "engine/exec/http_options.hpp"
 #include "engine/exec/interval_stats.hpp"
 #include "engine/exec/live_metrics.hpp"
+#include "engine/exec/request_pacer.hpp"
 #include "engine/exec/scenario_config.hpp"
 #include "engine/exec/scenario_shared.hpp"
 #include "engine/exec/script.hpp"
@@ -91,6 +92,7 @@ class RunShared {
   // The first request of the run that got no response prints its cause once
   // (record_http): a run against a dead target says why, not only a 100% failure rate.
   std::atomic<bool> network_error_reported{false};
+  RequestPacer requests;    // the rps option's pace, shared by every VU
   LiveMetrics live;         // tracked sub-metrics for abort_on_fail
   SinkSnapshots snapshots;  // each worker's metrics as of its last snapshot
   // Signals the main thread (when it listens): a worker is ready, has started or

@@ -139,6 +139,7 @@ void TestRun::prepare() {
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
   if (config_.throw_errors) plan_.http.throw_errors = true;
+  if (config_.rps > 0) plan_.http.rps = config_.rps;
   plan_.http.dns = resolve_dns(read_dns_option(options), config_.dns);
   std::vector<std::string> tag_warnings;
   if (auto tags = read_system_tags(options, &tag_warnings)) plan_.system_tags = *tags;

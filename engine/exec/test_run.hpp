@@ -37,6 +37,7 @@ struct TestRunConfig {
   SummaryOptions summary;
   DnsOption dns;  // --dns: the fields it sets win over the script's options.dns
   std::optional<SystemTags> system_tags;  // --system-tags: wins over the script's
+  int64_t rps = 0;                        // --rps: rps (0: the script's)
   bool throw_errors = false;              // --throw: throw = true
   bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
   bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true

@@ -6,9 +6,10 @@ warning). The rest of the tables are unit tests (tests/unit/exec/test_k6_*)."""
 import json
 import os
 import tempfile
+import time
 import unittest
 
-from support import ServerCase, free_port, lueng, run_lueng
+from support import ServerCase, free_port, lueng, raw_response, run_lueng
 
 PLAIN = "function default() end\n"
 
@@ -416,6 +417,56 @@ class SystemTagsTest(ServerCase):
         run = self.run_script(TAGS_SCRIPT.format(options='systemTags = "status"'))
         self.assertEqual(run.code, 104, run.stderr)
         self.assertIn("options.systemTags: must be a list of system tag names", run.stderr)
+
+
+RPS_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ {options}
+                scenarios = {{ s = {{ executor = "{executor}", vus = 5, {load}, gracefulStop = "0s" }} }} }}
+    function default() http.get(ENV.BASE_URL .. "/stamp") end
+"""
+
+
+class RpsTest(ServerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.arrivals = []
+        cls.server.routes["/stamp"] = cls.stamp
+
+    @classmethod
+    def stamp(cls, request):
+        cls.arrivals.append(time.monotonic())
+        return raw_response(200, b"ok")
+
+    def setUp(self):
+        super().setUp()
+        self.arrivals.clear()
+
+    def test_rps_caps_the_requests_of_all_vus(self):
+        # 5 VUs for 1 s would send hundreds; 20 per second over 2 workers is 20, and
+        # at most one more started as the test began.
+        for options, flags in (("rps = 20,", ()), ("", ("--rps", "20"))):
+            with self.subTest(options=options, flags=flags):
+                run = self.run_ok(RPS_SCRIPT.format(options=options, executor="constant-vus",
+                                                    load='duration = "1s"'),
+                                  "--threads", "2", *flags)
+                self.assertLessEqual(run.metric("http_reqs")["count"], 21)
+                self.assertGreaterEqual(run.metric("http_reqs")["count"], 1)
+                self.assertNotIn("options.rps", run.stderr)
+
+    def test_requests_are_spaced_by_the_pace(self):
+        # 11 requests at 20 per second start 0.5 s apart from first to last, however
+        # fast the VUs and the machine (the first may come a connect late: 0.1 s).
+        self.run_ok(RPS_SCRIPT.format(options="rps = 20,", executor="shared-iterations",
+                                      load="iterations = 11"), "--threads", "2")
+        self.assertEqual(len(self.arrivals), 11)
+        self.assertGreaterEqual(self.arrivals[-1] - self.arrivals[0], 0.4)
+
+    def test_without_rps_the_same_vus_go_faster(self):
+        run = self.run_ok(RPS_SCRIPT.format(options="", executor="constant-vus",
+                                            load='duration = "1s"'), "--threads", "2")
+        self.assertGreater(run.metric("http_reqs")["count"], 21)
 
 
 if __name__ == "__main__":
