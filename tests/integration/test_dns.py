@@ -218,6 +218,19 @@ class HangingLookupTest(NameServerCase):
         self.assertTrue(os.path.exists(self.result_path), stderr)
 
 
+def loopback_addresses_work():
+    """127.0.0.2, 127.0.0.3 and ::1 can be listened on (Linux routes all of
+    127/8 to lo; IPv6 may be off)."""
+    try:
+        for family, address in ((socket.AF_INET, "127.0.0.2"), (socket.AF_INET, "127.0.0.3"),
+                                (socket.AF_INET6, "::1")):
+            with socket.socket(family, socket.SOCK_STREAM) as s:
+                s.bind((address, 0))
+        return True
+    except OSError:
+        return False
+
+
 class Listeners:
     """One port on 127.0.0.1, 127.0.0.2, 127.0.0.3 and ::1; each connection gets
     one answer and is closed, and the address it was made to is recorded."""
@@ -227,19 +240,23 @@ class Listeners:
     def __init__(self):
         self.accepted = []  # the local address of each connection, in order
         self._lock = threading.Lock()
-        for _ in range(20):
+        # The first address's free port may be taken on another: try a few.
+        for attempt in range(20):
             self._socks = []
             try:
                 for address in self.ADDRESSES:
                     family = socket.AF_INET6 if ":" in address else socket.AF_INET
                     sock = socket.socket(family, socket.SOCK_STREAM)
                     self._socks.append(sock)
-                    sock.bind((address, self._socks[0].getsockname()[1] if self._socks[1:] else 0))
+                    port = self._socks[0].getsockname()[1] if len(self._socks) > 1 else 0
+                    sock.bind((address, port))
                     sock.listen(64)
                 break
             except OSError:
                 for sock in self._socks:
                     sock.close()
+                if attempt == 19:
+                    raise
         self.port = self._socks[0].getsockname()[1]
         for sock in self._socks:
             threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
@@ -279,6 +296,7 @@ REQUESTS_SCRIPT = """
 """
 
 
+@unittest.skipUnless(loopback_addresses_work(), "needs 127.0.0.2, 127.0.0.3 and ::1")
 class DnsOptionTest(NameServerCase):
     def setUp(self):
         self.listeners = Listeners()
