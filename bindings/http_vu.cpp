@@ -21,7 +21,11 @@ HttpVu& HttpVu::of(exec::Vu& vu) {
 }
 
 void HttpVu::on_iteration_start() {
-  if (!vu_.http_options().no_cookies_reset) cookies_.clear();
+  const exec::HttpOptions& options = vu_.http_options();
+  if (!options.no_cookies_reset) cookies_.clear();
+  // k6 closes them as an iteration ends; before the next one starts is the same
+  // for the server, and the VU's last connections close with it anyway.
+  if (options.no_vu_connection_reuse) flight_.session().pool().close_idle();
 }
 
 void HttpVu::close() {
@@ -31,8 +35,8 @@ void HttpVu::close() {
 
 void HttpVu::reset_call(lua_State* L, exec::HttpCall& call) {
   const exec::HttpOptions& options = vu_.http_options();
-  call.reset(options.discard_response_bodies, options.max_redirects,
-             options.max_response_body_size);
+  call.reset(options.discard_response_bodies, options.max_redirects, options.max_response_body_size,
+             options.throw_errors);
   if (!callback_) callback_ = &response_callback_setting(L);
   call.expected = callback_->expected;
   call.response_callback = callback_->judged;
@@ -74,14 +78,24 @@ void HttpVu::Request::on_flight_done(exec::HttpFlight&) {
   owner_.vu_.complete(*this);  // last: the VU's code runs on from here
 }
 
+namespace {
+
+// params.throw (or the throw option) and no response: k6 throws in place of the
+// error response.
+bool throws(const exec::HttpCall& call, const exec::PooledResponse& response) {
+  return call.throw_on_error && response.data.status == 0 &&
+         response.data.error_code != http::ErrorCode::kNone;
+}
+
+void raise_for(lua_State* L, const exec::PooledResponse& response) {
+  raise_when_resumed(L, response.method + " " + response.url + ": " + response.data.error);
+}
+
+}  // namespace
+
 int HttpVu::Request::push_results(lua_State* L) {
   exec::PooledResponse* response = owner_.flight_.response();
-  if (owner_.call_.throw_on_error && response->data.status == 0 &&
-      response->data.error_code != http::ErrorCode::kNone) {
-    // params.throw: a Lua error in place of the error response, as k6 throws.
-    std::string message = response->method + " " + response->url + ": " + response->data.error;
-    raise_when_resumed(L, message);
-  }
+  if (throws(owner_.call_, *response)) raise_for(L, *response);
   push_response(L, response, &owner_.vu_.responses());
   response_ = nullptr;
   return 1;
@@ -121,6 +135,15 @@ int HttpVu::Batch::push_results(lua_State* L) {
   int input_ref = input_ref_;
   input_ref_ = LUA_NOREF;  // push_batch_responses releases it
   input_L_ = nullptr;
+  // As k6, the batch raises the first entry's error (by index here, where k6 takes
+  // whichever failed first).
+  exec::HttpBatch& batch = *owner_.batch_;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (throws(batch.entry(i), batch.response(i))) {
+      raise_for(L, batch.response(i));
+      break;
+    }
+  }
   push_batch_responses(L, input_ref, *owner_.batch_, &owner_.vu_.responses());
   return 1;
 }

@@ -1,6 +1,8 @@
 #include "engine/cli/run_flags.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -14,7 +16,9 @@
 #include "engine/common/duration.hpp"
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
+#include "engine/common/text.hpp"
 #include "engine/exec/options.hpp"
+#include "engine/exec/summary_options.hpp"
 
 extern char** environ;
 
@@ -51,6 +55,31 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
            "also put the process environment into ENV");
   app.flag("--insecure-skip-tls-verify", flags.insecure_skip_tls_verify,
            "accept any server certificate (overrides the script)");
+  app.option("--summary-trend-stats", flags.summary_trend_stats,
+             "STATS: the summary's trend columns, comma-separated: avg, min, med, max, count, "
+             "p(N) (default avg,min,med,max,p(90),p(95),p(99); \"\": none)")
+      .on_each([&flags] { flags.summary_trend_stats_given = true; });
+  app.option("--summary-time-unit", flags.summary_time_unit,
+             "s, ms or us: every duration of the summary's trends in this unit (default: the "
+             "unit that fits each)");
+  app.option("--dns", flags.dns,
+             "ttl=D,select=S,policy=P: how names resolve, k6's syntax (default "
+             "ttl=5m,select=random,policy=preferIPv4; ttl: a duration, 0 or inf; select: first, "
+             "roundRobin, random; policy: preferIPv4, preferIPv6, onlyIPv4, onlyIPv6, any)");
+  app.option("--system-tags", flags.system_tags,
+             "TAGS: the system tags samples carry, comma-separated (default "
+             "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
+             "scenario,service,expected_response; also ip; \"\": none)")
+      .on_each([&flags] { flags.system_tags_given = true; });
+  app.option("--rps", flags.rps,
+             "N: at most N requests start per second over all VUs (wins over the script's rps)")
+      .whole_number(1'000'000'000, "requests per second");
+  app.flag("-w,--throw", flags.throw_errors,
+           "a request that gets no response raises a Lua error (throw = true)");
+  app.flag("--no-connection-reuse", flags.no_connection_reuse,
+           "a new connection for every request (noConnectionReuse = true)");
+  app.flag("--no-vu-connection-reuse", flags.no_vu_connection_reuse,
+           "close a VU's connections between its iterations (noVUConnectionReuse = true)");
   app.option("--threads", flags.threads, "worker threads (default: one per core)")
       .whole_number(kMaxThreads, "threads");
   app.option("--random-seed", flags.random_seed,
@@ -161,6 +190,50 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     return problem;
   config.threads = flags.threads;
   config.insecure_skip_tls_verify = flags.insecure_skip_tls_verify;
+  if (flags.summary_trend_stats_given) {
+    std::vector<std::string> stats;
+    for (const std::string& list : flags.summary_trend_stats) {
+      if (list.empty()) continue;  // k6: `--summary-trend-stats ""` is no column at all
+      for (size_t start = 0; start <= list.size();) {
+        size_t comma = std::min(list.find(',', start), list.size());
+        stats.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+      }
+    }
+    if (std::string problem = exec::trend_stats_problem(stats); !problem.empty())
+      return "--summary-trend-stats: " + problem;
+    config.summary.trend_stats = std::move(stats);
+  }
+  if (std::string problem = exec::time_unit_problem(flags.summary_time_unit); !problem.empty())
+    return "--summary-time-unit: " + problem;
+  if (!flags.summary_time_unit.empty()) config.summary.time_unit = flags.summary_time_unit;
+  if (!flags.dns.empty())
+    if (std::string problem = exec::parse_dns_flag(flags.dns, config.dns); !problem.empty())
+      return "--dns: " + problem;
+  if (flags.system_tags_given) {
+    std::vector<std::string> names;
+    for (const std::string& list : flags.system_tags) {
+      for (size_t start = 0; start <= list.size();) {
+        size_t comma = std::min(list.find(',', start), list.size());
+        std::string name(trim_whitespace(std::string_view(list).substr(start, comma - start)));
+        // `--system-tags '""'` is k6's way to say none, its flag being a CSV field.
+        if (!name.empty() && name != "\"\"") names.push_back(std::move(name));
+        start = comma + 1;
+      }
+    }
+    std::vector<std::string> unknown;
+    config.system_tags = exec::system_tags_of(names, &unknown);
+    for (const std::string& name : unknown)
+      fprintf(stderr, "WARN --system-tags: '%s' is no system tag; ignored, as k6 does\n",
+              name.c_str());
+    if (config.system_tags->has(exec::SystemTag::kVu) ||
+        config.system_tags->has(exec::SystemTag::kIter))
+      fprintf(stderr, "WARN --system-tags: %s\n", exec::kNoVuIterTags);
+  }
+  config.throw_errors = flags.throw_errors;
+  config.rps = flags.rps;
+  config.no_connection_reuse = flags.no_connection_reuse;
+  config.no_vu_connection_reuse = flags.no_vu_connection_reuse;
   config.progress = !flags.quiet;
   return "";
 }

@@ -28,6 +28,16 @@ struct RunFlags {
   bool no_color = false;
   bool include_system_env = false;
   bool insecure_skip_tls_verify = false;
+  bool throw_errors = false;
+  int64_t rps = 0;
+  std::vector<std::string> summary_trend_stats;
+  bool summary_trend_stats_given = false;
+  std::string summary_time_unit;
+  std::string dns;
+  std::vector<std::string> system_tags;
+  bool system_tags_given = false;
+  bool no_connection_reuse = false;
+  bool no_vu_connection_reuse = false;
   std::string random_seed;
   bool random_seed_given = false;
   SegmentFlags segments;  // --execution-segment and friends, --start-at

@@ -43,6 +43,8 @@ class HttpBatch final : private HttpFlight::Listener {
   void abandon();
   // After on_batch_done: the response of entry `index`, now owned by the caller.
   PooledResponse* take(size_t index);
+  // After on_batch_done and before take(index): the response of entry `index`.
+  const PooledResponse& response(size_t index) const { return *responses_[index]; }
   size_t size() const { return count_; }
 
  private:

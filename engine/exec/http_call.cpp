@@ -17,14 +17,14 @@ void assign_slot(std::vector<std::pair<std::string, std::string>>& slots, size_t
 }  // namespace
 
 void HttpCall::reset(bool discard_body_default, int64_t max_redirects_default,
-                     uint64_t max_body_bytes_default) {
+                     uint64_t max_body_bytes_default, bool throw_default) {
   body.clear();
   name_tag.clear();
   name_from_script = false;
   jar = nullptr;
   expected = nullptr;
   response_callback = true;
-  throw_on_error = false;
+  throw_on_error = throw_default;
   compression.clear();
   timeout_seconds = 60;
   discard_body = discard_body_default;

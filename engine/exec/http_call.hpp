@@ -44,7 +44,8 @@ class HttpCall {
   const ExpectedStatuses* expected = nullptr;
   bool response_callback = true;
   ExpectedStatuses own_expected;
-  // params.throw: a request that gets no response raises a Lua error.
+  // params.throw: a request that gets no response raises a Lua error (default: the
+  // throw option).
   bool throw_on_error = false;
   // params.compression ("gzip", "deflate", "gzip, deflate"): the body is
   // compressed and Content-Encoding set when the request is filled in;
@@ -62,7 +63,7 @@ class HttpCall {
 
   // Clears the script's data; the defaults come from the run's options.
   void reset(bool discard_body_default = false, int64_t max_redirects_default = 10,
-             uint64_t max_body_bytes_default = 0);
+             uint64_t max_body_bytes_default = 0, bool throw_default = false);
   void add_cookie(std::string_view name, std::string_view value, bool replace);
   std::span<const RequestCookie> cookies() const { return {cookies_.data(), cookies_used_}; }
   // Parses text into url, unless it is the text the last successful call parsed:

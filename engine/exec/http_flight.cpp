@@ -2,7 +2,9 @@
 
 #include <ctime>
 
+#include "engine/exec/http_options.hpp"
 #include "engine/exec/response_pool.hpp"
+#include "engine/exec/run_plan.hpp"
 #include "engine/exec/samples.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/http/ascii.hpp"
@@ -41,10 +43,43 @@ void HttpFlight::start(HttpCall& call, PooledResponse& response, Listener& liste
   redirects_ = 0;
   other_host_ = false;
   body_dropped_ = false;
+  pace_then_send();
+}
+
+// As k6, the wait comes before the request is timed, and redirects are not
+// requests of their own to wait for.
+void HttpFlight::pace_then_send() {
+  int64_t rps = vu_.http_options().rps;
+  if (rps > 0) {
+    uint64_t now = uv_hrtime();
+    uint64_t start = vu_.run_shared().requests.reserve(now, 1'000'000'000ULL / rps);
+    if (start > now) {
+      if (!pace_timer_) {
+        pace_timer_ = new uv_timer_t;
+        uv_timer_init(vu_.loop(), pace_timer_);
+        pace_timer_->data = this;
+      }
+      uv_update_time(vu_.loop());  // the loop's clock may be a callback behind
+      uv_timer_start(pace_timer_, on_paced, (start - now + 999'999) / 1'000'000, 0);
+      return;
+    }
+  }
   send_hop();
 }
 
+void HttpFlight::on_paced(uv_timer_t* timer) {
+  auto& flight = *static_cast<HttpFlight*>(timer->data);
+  if (flight.listener_) flight.send_hop();
+}
+
+HttpFlight::~HttpFlight() {
+  if (pace_timer_)
+    uv_close(reinterpret_cast<uv_handle_t*>(pace_timer_),
+             [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
+}
+
 void HttpFlight::abandon() {
+  if (pace_timer_) uv_timer_stop(pace_timer_);
   exchange_.abandon();
   if (own_session_) session_.close_all();
   call_ = nullptr;
@@ -117,6 +152,7 @@ void HttpFlight::send_hop() {
   request.timeout_seconds = call_->timeout_seconds;
   request.discard_body = call_->discard_body;
   request.max_body_bytes = call_->max_body_bytes;
+  request.close_connection = vu_.http_options().no_connection_reuse;
   exchange_.start(request, response_->data, this);
 }
 

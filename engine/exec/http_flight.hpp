@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <uv.h>
+
 #include "engine/exec/http_call.hpp"
 #include "engine/http/client.hpp"
 #include "engine/http/exchange.hpp"
@@ -41,6 +43,7 @@ class HttpFlight final : private http::ResponseHandler {
   HttpFlight(Vu& vu, http::CookieJar& jar, http::Client& client);
   // On `shared`, another flight's Session, which must outlive this flight.
   HttpFlight(Vu& vu, http::CookieJar& jar, http::Session& shared);
+  ~HttpFlight();
   HttpFlight(const HttpFlight&) = delete;
   HttpFlight& operator=(const HttpFlight&) = delete;
 
@@ -57,6 +60,9 @@ class HttpFlight final : private http::ResponseHandler {
   http::CookieJar& vu_jar() { return vu_jar_; }
 
  private:
+  // The rps option: sends the first hop now, or once the run's pace allows.
+  void pace_then_send();
+  static void on_paced(uv_timer_t* timer);
   void send_hop();
   void on_response(http::ResponseData& response) override;
   void store_cookies(const http::ResponseData& response);
@@ -80,6 +86,9 @@ class HttpFlight final : private http::ResponseHandler {
   std::unique_ptr<http::Session> own_session_;  // null when sharing another's
   http::Session& session_;
   http::Exchange exchange_;  // after session_: destroyed before it
+  // The rps option's wait, made by the first request that has to wait; it keeps
+  // the loop running while it waits. Freed by its close callback.
+  uv_timer_t* pace_timer_ = nullptr;
   HttpCall* call_ = nullptr;
   PooledResponse* response_ = nullptr;
   Listener* listener_ = nullptr;

@@ -84,6 +84,14 @@ HttpOptions read_http_options(const rapidjson::Value& options) {
       http.discard_response_bodies = read_bool(value, at);
     } else if (key == "noCookiesReset") {
       http.no_cookies_reset = read_bool(value, at);
+    } else if (key == "rps") {
+      http.rps = read_whole(value, at, 0);
+    } else if (key == "throw") {
+      http.throw_errors = read_bool(value, at);
+    } else if (key == "noConnectionReuse") {
+      http.no_connection_reuse = read_bool(value, at);
+    } else if (key == "noVUConnectionReuse" || key == "noVuConnectionReuse") {  // snake_case
+      http.no_vu_connection_reuse = read_bool(value, at);
     } else if (key == "batch") {
       http.batch = read_whole(value, at, 1);
     } else if (key == "batchPerHost") {

@@ -8,6 +8,8 @@
 
 #include <rapidjson/document.h>
 
+#include "engine/http/dns_cache.hpp"
+
 namespace lueng::exec {
 
 // The script's global HTTP options, with k6's names. Per-request params may
@@ -17,12 +19,24 @@ struct HttpOptions {
   int64_t max_redirects = 10;             // maxRedirects
   bool discard_response_bodies = false;   // discardResponseBodies
   bool no_cookies_reset = false;          // noCookiesReset: keep cookies across iterations
-  int64_t batch = 20;                     // batch: parallel requests of one http.batch
-  int64_t batch_per_host = 6;             // batchPerHost: ... to one host; 0: no limit
+  // rps: at most this many requests start per second over all VUs; 0: no limit.
+  int64_t rps = 0;
+  // noConnectionReuse: every request goes on a new connection ("Connection: close"),
+  // as Go's DisableKeepAlives in k6.
+  bool no_connection_reuse = false;
+  // throw: a request that gets no response raises a Lua error (params.throw's default).
+  bool throw_errors = false;
+  // noVUConnectionReuse: a VU's idle connections close between its iterations.
+  bool no_vu_connection_reuse = false;
+  int64_t batch = 20;          // batch: parallel requests of one http.batch
+  int64_t batch_per_host = 6;  // batchPerHost: ... to one host; 0: no limit
   // maxResponseBodySize: a kept body (decoded) past it fails the request; 0: no
   // limit. Large enough for any API answer, small enough that a gzip bomb per VU
   // cannot take the machine's memory.
   uint64_t max_response_body_size = 64 << 20;
+  // dns: how each worker remembers answers and picks addresses (k6's defaults;
+  // set by the run from options.dns and --dns, see dns_options.hpp).
+  http::DnsConfig dns;
   // hosts: a host name and the IP literal it resolves to, for the whole run.
   std::vector<std::pair<std::string, std::string>> hosts;
 };

@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 29> kKnown = {"vus",
+constexpr std::array<std::string_view, 38> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -23,6 +23,15 @@ constexpr std::array<std::string_view, 29> kKnown = {"vus",
                                                      "maxRedirects",
                                                      "discardResponseBodies",
                                                      "noCookiesReset",
+                                                     "noConnectionReuse",
+                                                     "noVUConnectionReuse",
+                                                     "noVuConnectionReuse",
+                                                     "throw",
+                                                     "summaryTrendStats",
+                                                     "summaryTimeUnit",
+                                                     "systemTags",
+                                                     "dns",
+                                                     "rps",
                                                      "batch",
                                                      "batchPerHost",
                                                      "maxResponseBodySize",
@@ -48,36 +57,19 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 19> kK6Only = {{
+constexpr std::array<K6Only, 11> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
     {"cloud", "k6 Cloud's settings; lueng runs where it is started"},
-    {"dns",
-     "lueng resolves each name once per worker for the whole run with the system resolver "
-     "(getaddrinfo); k6's ttl, select and policy have no counterpart"},
     {"executionSegment", ""},
     {"executionSegmentSequence", ""},
     {"ext", "k6 extensions' and k6 Cloud's settings"},
     {"httpDebug", "lueng prints no request dumps; use --out json for every request's tags"},
     {"linger", "lueng has no REST API to linger for: the process ends with the test"},
     {"localIPs", "lueng connects from the system's default source address"},
-    {"noConnectionReuse",
-     "not implemented: each VU keeps its connections alive, as k6 does by default"},
     {"noUsageReport", "lueng sends no usage report"},
-    {"noVUConnectionReuse",
-     "not implemented: each VU keeps its connections alive across iterations, as k6 does by "
-     "default"},
     {"paused", "lueng has no REST API to resume a paused test"},
-    {"rps", "not implemented: pace the requests with an arrival-rate scenario instead"},
-    {"summaryTimeUnit", "the summary prints each duration in the unit that fits it"},
-    {"summaryTrendStats",
-     "the summary's trend columns are fixed (avg, min, med, max, p(90), p(95), p(99)); "
-     "thresholds and the result file have any percentile"},
-    {"systemTags",
-     "lueng tags every sample with its fixed set of system tags; choosing them is not "
-     "implemented"},
-    {"throw", "set params.throw on a request instead (not implemented as a test-wide option)"},
 }};
 
 const K6Only* find_k6_only(std::string_view name) {

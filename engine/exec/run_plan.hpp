@@ -15,10 +15,12 @@
 #include "engine/exec/http_options.hpp"
 #include "engine/exec/interval_stats.hpp"
 #include "engine/exec/live_metrics.hpp"
+#include "engine/exec/request_pacer.hpp"
 #include "engine/exec/scenario_config.hpp"
 #include "engine/exec/scenario_shared.hpp"
 #include "engine/exec/script.hpp"
 #include "engine/exec/sink_snapshots.hpp"
+#include "engine/exec/system_tags.hpp"
 #include "engine/http/tls_material.hpp"
 #include "engine/metrics/metric.hpp"
 
@@ -59,6 +61,7 @@ struct RunPlan {
   metrics::MetricCatalog catalog;
   std::string user_agent;
   HttpOptions http;
+  SystemTags system_tags;                        // which system tags samples carry (systemTags)
   std::shared_ptr<const http::TlsMaterial> tls;  // https settings, shared by every worker
   uint64_t start_ns = 0;  // uv_hrtime() of the test start; seconds are counted from it
   uint64_t max_vus = 0;
@@ -91,6 +94,7 @@ class RunShared {
   // The first request of the run that got no response prints its cause once
   // (record_http): a run against a dead target says why, not only a 100% failure rate.
   std::atomic<bool> network_error_reported{false};
+  RequestPacer requests;    // the rps option's pace, shared by every VU
   LiveMetrics live;         // tracked sub-metrics for abort_on_fail
   SinkSnapshots snapshots;  // each worker's metrics as of its last snapshot
   // Signals the main thread (when it listens): a worker is ready, has started or

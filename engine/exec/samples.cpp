@@ -1,5 +1,7 @@
 #include "engine/exec/samples.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <cstdio>
 #include <utility>
@@ -17,21 +19,45 @@ namespace {
 
 using namespace metrics::builtin;
 
+// Whether samples carry system tag `tag` (systemTags): tested only where a tag
+// set is built, which the memo makes rare.
+bool tagged(Worker& worker, SystemTag tag) {
+  return worker.plan().system_tags.has(tag);
+}
+
 // Tags every sample of a scenario carries: its own tags and its name.
 metrics::TagSetBuilder& scenario_tags(Worker& worker, const ScenarioConfig& config) {
   metrics::TagSetBuilder& tags = worker.tags();
   tags.clear();
   for (const auto& [key, value] : config.tags) tags.set(key, value);
-  if (config.root_group.empty()) tags.set("scenario", config.name);
+  if (config.root_group.empty() && tagged(worker, SystemTag::kScenario))
+    tags.set("scenario", config.name);
   return tags;
 }
 
-// ... and, for what a VU does, the group it is in.
-metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu) {
+// ... and, for what a VU does, the group it is in (`group`: the VU's, or "" for
+// what belongs to the whole iteration).
+metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu, std::string_view group) {
   metrics::TagSetBuilder& tags = scenario_tags(worker, vu.scenario().config());
-  tags.set("group", vu.group());
+  if (tagged(worker, SystemTag::kGroup)) tags.set("group", group);
   for (const auto& [key, value] : vu.tags()) tags.set(key, value);
   return tags;
+}
+
+metrics::TagSetBuilder& base_tags(Worker& worker, Vu& vu) {
+  return base_tags(worker, vu, vu.group());
+}
+
+// The peer's address as text (k6's ip tag), into `buffer`; "" when unknown.
+std::string_view ip_text(const http::IpAddress& peer, char (&buffer)[INET6_ADDRSTRLEN]) {
+  const sockaddr* address = peer.get();
+  const void* raw = nullptr;
+  if (address->sa_family == AF_INET)
+    raw = &reinterpret_cast<const sockaddr_in*>(address)->sin_addr;
+  else if (address->sa_family == AF_INET6)
+    raw = &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
+  if (!raw || !inet_ntop(address->sa_family, raw, buffer, INET6_ADDRSTRLEN)) return {};
+  return buffer;
 }
 
 // The id of scenario_tags(), which only depend on the scenario.
@@ -135,6 +161,12 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
                   (expected ? 1u : 0u));
   if (!error_text.empty()) memo.add(error_text);
   memo.add(response.tls_version);
+  char ip_buffer[INET6_ADDRSTRLEN];
+  std::string_view ip;
+  if (tagged(worker, SystemTag::kIp)) {
+    ip = ip_text(response.remote, ip_buffer);
+    memo.add(ip);
+  }
   call.for_each_tag([&](const std::string& key, const std::string& value) {
     memo.add(key);
     memo.add(value);
@@ -145,18 +177,23 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
     char status[8], code[8];
     auto status_end = std::to_chars(status, status + sizeof status, response.status).ptr;
-    tags.set("name", name);
-    tags.set("url", name);
-    tags.set("method", method);
-    tags.set("status", {status, static_cast<size_t>(status_end - status)});
-    if (*proto) tags.set("proto", proto);
-    if (judged) tags.set("expected_response", expected ? "true" : "false");
-    if (error_code != 0) {
+    // A name the script gave is a tag of its own, kept whatever systemTags says.
+    if (call.name_from_script || tagged(worker, SystemTag::kName)) tags.set("name", name);
+    if (tagged(worker, SystemTag::kUrl)) tags.set("url", name);
+    if (tagged(worker, SystemTag::kMethod)) tags.set("method", method);
+    if (tagged(worker, SystemTag::kStatus))
+      tags.set("status", {status, static_cast<size_t>(status_end - status)});
+    if (*proto && tagged(worker, SystemTag::kProto)) tags.set("proto", proto);
+    if (judged && tagged(worker, SystemTag::kExpectedResponse))
+      tags.set("expected_response", expected ? "true" : "false");
+    if (error_code != 0 && tagged(worker, SystemTag::kErrorCode)) {
       auto end = std::to_chars(code, code + sizeof code, error_code).ptr;
       tags.set("error_code", {code, static_cast<size_t>(end - code)});
     }
-    if (!error_text.empty()) tags.set("error", error_text);
-    if (*response.tls_version) tags.set("tls_version", response.tls_version);
+    if (!error_text.empty() && tagged(worker, SystemTag::kError)) tags.set("error", error_text);
+    if (*response.tls_version && tagged(worker, SystemTag::kTlsVersion))
+      tags.set("tls_version", response.tls_version);
+    if (!ip.empty()) tags.set("ip", ip);
     call.for_each_tag(
         [&](const std::string& key, const std::string& value) { tags.set(key, value); });
     return tags.encode();
@@ -204,11 +241,8 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
   memo.add_pointer(&vu.scenario().config());
   memo.add(vu.tags_key());
   metrics::Sink& sink = worker.sink();
-  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().iteration, sink, [&] {
-    metrics::TagSetBuilder& tags = base_tags(worker, vu);
-    tags.set("group", "");
-    return tags.encode();
-  });
+  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().iteration, sink,
+                                              [&] { return base_tags(worker, vu, "").encode(); });
   uint64_t now = uv_hrtime();
   sink.add(kIterations, id, 1, now, vu.metadata_id());
   sink.add(kIterationDuration, id, duration_ms, now, vu.metadata_id());
@@ -223,9 +257,7 @@ void record_io(Worker& worker, Vu& vu) {
   memo.add_pointer(&vu.scenario().config());
   memo.add(vu.tags_key());
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().io, sink, [&] {
-    metrics::TagSetBuilder& tags = base_tags(worker, vu);
-    tags.set("group", "");  // the iteration's tags: it has left every group
-    return tags.encode();
+    return base_tags(worker, vu, "").encode();  // the iteration's: it has left every group
   });
   uint64_t now = uv_hrtime();
   Vu::IoBytes io = std::exchange(vu.io_bytes(), {});
@@ -248,7 +280,7 @@ void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
   metrics::Sink& sink = worker.sink();
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().check, sink, [&] {
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
-    tags.set("check", name);
+    if (tagged(worker, SystemTag::kCheck)) tags.set("check", name);
     for (const auto& [key, value] : extra_tags) tags.set(key, value);
     return tags.encode();
   });

@@ -70,6 +70,24 @@ result::ScenarioSummary summarize(const PlannedScenario& s) {
   return summary;
 }
 
+// The script's summary options, checked (ConfigError), with the command line's
+// over them: the options' JSON as the run keeps it (the result file's options,
+// lueng.test.options), which the summary is rendered from.
+std::string consolidate_summary_options(const rapidjson::Value& options, std::string json,
+                                        const SummaryOptions& flags) {
+  SummaryOptions chosen = read_summary_options(options);
+  if (flags.trend_stats) chosen.trend_stats = flags.trend_stats;
+  if (flags.time_unit) chosen.time_unit = flags.time_unit;
+  if (!chosen.trend_stats && !chosen.time_unit) return json;  // as the script wrote it
+  rapidjson::Document copy;
+  copy.CopyFrom(options, copy.GetAllocator());
+  store_summary_options(copy, chosen);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  copy.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace
 
 TestRun::TestRun(TestRunConfig config) : config_(std::move(config)) {}
@@ -165,11 +183,22 @@ ConsolidatedOptions TestRun::consolidate_levels() {
 
 void TestRun::read_options(const rapidjson::Value& options, const Script& init) {
   phases_ = read_phase_options(options);
+  options_json_ = consolidate_summary_options(options, options_json_, config_.summary);
   plan_.min_iteration_ns =
       static_cast<uint64_t>(std::llround(read_min_iteration_duration(options) * 1e9));
-  plan_.options_json = options_json_;
+  plan_.options_json = options_json_;  // with the summary options as consolidated
   plan_.http = read_http_options(options);
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
+  if (config_.throw_errors) plan_.http.throw_errors = true;
+  if (config_.rps > 0) plan_.http.rps = config_.rps;
+  plan_.http.dns = resolve_dns(read_dns_option(options), config_.dns);
+  std::vector<std::string> tag_warnings;
+  if (auto tags = read_system_tags(options, &tag_warnings)) plan_.system_tags = *tags;
+  if (config_.system_tags) plan_.system_tags = *config_.system_tags;
+  for (const std::string& warning : tag_warnings)
+    fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
+  if (config_.no_connection_reuse) plan_.http.no_connection_reuse = true;
+  if (config_.no_vu_connection_reuse) plan_.http.no_vu_connection_reuse = true;
 
   http::TlsOptions tls = resolve_tls_options(options);
   if (config_.insecure_skip_tls_verify) tls.insecure_skip_verify = true;

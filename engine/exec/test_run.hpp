@@ -8,6 +8,7 @@
 
 #include <uv.h>
 
+#include "engine/exec/dns_options.hpp"
 #include "engine/exec/monitor_options.hpp"
 #include "engine/exec/option_layers.hpp"
 #include "engine/exec/options.hpp"
@@ -15,6 +16,8 @@
 #include "engine/exec/run_plan.hpp"
 #include "engine/exec/script.hpp"
 #include "engine/exec/stop_signals.hpp"
+#include "engine/exec/summary_options.hpp"
+#include "engine/exec/system_tags.hpp"
 #include "engine/exec/target_monitor.hpp"
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
@@ -36,6 +39,14 @@ struct TestRunConfig {
   // variables' (name "env"). Their JSON is null when there are none.
   OptionLevel config_file{"file", "null", {}, ""};
   OptionLevel environment{"env", "null", {}, ""};
+  // --summary-trend-stats, --summary-time-unit (checked): win over the script's.
+  SummaryOptions summary;
+  DnsOption dns;  // --dns: the fields it sets win over the script's options.dns
+  std::optional<SystemTags> system_tags;  // --system-tags: wins over the script's
+  int64_t rps = 0;                        // --rps: rps (0: the script's)
+  bool throw_errors = false;              // --throw: throw = true
+  bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
+  bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.

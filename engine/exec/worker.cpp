@@ -62,6 +62,7 @@ void Worker::join() {
 
 void Worker::run() {
   http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent, plan_.tls);
+  http_->dns().configure(plan_.http.dns);
   for (const auto& [host, ip] : plan_.http.hosts) http_->dns().pin(host, ip);  // checked: valid
   try {
     script_ = plan_.runtime->load(plan_.source, plan_.catalog);
@@ -146,6 +147,7 @@ std::string Worker::call_function(const RunPlan& main_plan, const std::string& n
   plan.samples = main_plan.samples;
   plan.user_agent = main_plan.user_agent;
   plan.http = main_plan.http;
+  plan.system_tags = main_plan.system_tags;
   plan.tls = main_plan.tls;
   plan.options_json = main_plan.options_json;
   plan.setup_json = data_json;

@@ -33,6 +33,7 @@ struct Request {
   double timeout_seconds = 60.0;    // whole request: DNS, connect, send, wait, receive
   bool discard_body = false;        // count body bytes, keep none
   uint64_t max_body_bytes = 0;      // a kept (decoded) body past it fails the request; 0: no limit
+  bool close_connection = false;    // "Connection: close" and no reuse after the response
 };
 
 // Called once per send(), on the loop thread, with the filled response.

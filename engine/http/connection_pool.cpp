@@ -1,6 +1,7 @@
 #include "engine/http/connection_pool.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace lueng::http {
 
@@ -37,6 +38,19 @@ void ConnectionPool::drop(Connection& connection) {
 
 void ConnectionPool::clear() {
   for (auto& [authority, host] : hosts_) host.connections.clear();
+}
+
+void ConnectionPool::close_idle() {
+  for (auto& [authority, host] : hosts_) {
+    auto& connections = host.connections;
+    // Partitioned first and destroyed after, as in drop(): a connection closing may
+    // not find the vector half-moved.
+    auto idle = std::stable_partition(connections.begin(), connections.end(),
+                                      [](const auto& kept) { return !kept->can_send(); });
+    std::vector<std::unique_ptr<Connection>> closing(std::make_move_iterator(idle),
+                                                     std::make_move_iterator(connections.end()));
+    connections.erase(idle, connections.end());
+  }
 }
 
 TlsSessionSlot& ConnectionPool::tls_session(const std::string& authority) {

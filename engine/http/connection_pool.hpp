@@ -32,6 +32,8 @@ class ConnectionPool final : private IdleListener {
   void drop(Connection& connection);
   // Closes every connection; the TLS sessions stay.
   void clear();
+  // Closes the connections that carry no request now; busy ones stay.
+  void close_idle();
 
   // The TLS session slot of `authority`, made on first use; its address never changes.
   TlsSessionSlot& tls_session(const std::string& authority);

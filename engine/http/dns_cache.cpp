@@ -157,8 +157,25 @@ int system_lookup(const std::string& host, AddressList& addresses) {
   return addresses.empty() ? UV_EAI_NODATA : 0;
 }
 
+void apply_dns_policy(AddressList& addresses, DnsConfig::Policy policy) {
+  using Policy = DnsConfig::Policy;
+  if (policy == Policy::kAny) return;
+  auto is_v4 = [](const sockaddr_storage& address) { return address.ss_family == AF_INET; };
+  bool has_v4 = std::any_of(addresses.begin(), addresses.end(), is_v4);
+  bool has_v6 = std::any_of(addresses.begin(), addresses.end(),
+                            [&](const sockaddr_storage& address) { return !is_v4(address); });
+  bool keep_v4 = policy == Policy::kOnlyIPv4 || (policy == Policy::kPreferIPv4 && has_v4) ||
+                 (policy == Policy::kPreferIPv6 && !has_v6);
+  std::erase_if(addresses,
+                [&](const sockaddr_storage& address) { return is_v4(address) != keep_v4; });
+}
+
 DnsCache::DnsCache(uv_loop_t* loop, LookupFunction lookup)
-    : loop_(loop), lookup_(lookup), mailbox_(std::make_shared<Mailbox>()), async_(new uv_async_t) {
+    : loop_(loop),
+      lookup_(lookup),
+      random_state_(uv_hrtime() ^ reinterpret_cast<uintptr_t>(this)),
+      mailbox_(std::make_shared<Mailbox>()),
+      async_(new uv_async_t) {
   uv_async_init(loop_, async_, on_answers);
   async_->data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(async_));
@@ -181,16 +198,39 @@ DnsCache::~DnsCache() {
 
 const AddressList* DnsCache::find(const std::string& host) {
   auto found = cache_.find(host);
-  if (found != cache_.end()) return &found->second;
+  if (found != cache_.end()) {
+    const Entry& entry = found->second;
+    // Read the clock only for answers that can go out of date.
+    if (entry.expires_ns != DnsConfig::kForever && uv_hrtime() >= entry.expires_ns) return nullptr;
+    return &entry.addresses;
+  }
   sockaddr_storage address;
   if (!parse_ip_literal(host, &address)) return nullptr;
-  return &cache_.emplace(host, AddressList{address}).first->second;
+  return &cache_.emplace(host, Entry{AddressList{address}}).first->second.addresses;
+}
+
+size_t DnsCache::choose(const std::string& host, size_t count) {
+  switch (config_.select) {
+    case DnsConfig::Select::kFirst:
+      return 0;
+    case DnsConfig::Select::kRoundRobin: {
+      auto found = cache_.find(host);
+      return found == cache_.end() ? 0 : found->second.next++ % count;
+    }
+    case DnsConfig::Select::kRandom: {
+      uint64_t z = (random_state_ += 0x9e3779b97f4a7c15ULL);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      return (z ^ (z >> 31)) % count;
+    }
+  }
+  return 0;
 }
 
 bool DnsCache::pin(const std::string& host, const std::string& ip) {
   sockaddr_storage address;
   if (!parse_ip_literal(ip, &address)) return false;
-  cache_[host] = AddressList{address};
+  cache_[host] = Entry{AddressList{address}};
   return true;
 }
 
@@ -257,7 +297,17 @@ void DnsCache::answer(const std::string& host, int status, AddressList& addresse
   std::unique_ptr<PendingLookup> lookup = std::move(found->second);
   pending_.erase(found);
   const AddressList* remembered = nullptr;
-  if (status == 0) remembered = &(cache_[host] = std::move(addresses));
+  if (status == 0) {
+    apply_dns_policy(addresses, config_.policy);
+    if (addresses.empty()) status = UV_EAI_NODATA;  // onlyIPv4/onlyIPv6 left none
+  }
+  if (status == 0) {
+    Entry& entry = cache_[host];
+    entry.addresses = std::move(addresses);
+    uint64_t ttl = config_.ttl_ns;
+    entry.expires_ns = ttl == DnsConfig::kForever ? ttl : uv_hrtime() + ttl;
+    remembered = &entry.addresses;
+  }
   keep_loop_alive();
   // One waiter at a time, unlinked before it is called: its callback may cancel or
   // destroy other waiters of this lookup, start other lookups, or end the loop.

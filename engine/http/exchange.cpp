@@ -147,12 +147,17 @@ void Exchange::connect_to(const AddressList& addresses) {
     }
   }
   addresses_ = &addresses;
+  first_address_ = session_.client().dns().choose(request_.url->host, addresses.size());
   next_address_ = 0;
   connect_next();
 }
 
 void Exchange::connect_next() {
-  sockaddr_storage address = with_port((*addresses_)[next_address_++], request_.url->port);
+  // From the address the dns option's select chose, then the others in turn. A
+  // new answer may have replaced the list meanwhile: the index wraps within it.
+  const AddressList& addresses = *addresses_;
+  sockaddr_storage address = with_port(
+      addresses[(first_address_ + next_address_++) % addresses.size()], request_.url->port);
   TlsTarget tls;
   if (tls_context_) {
     tls.context = tls_context_;

@@ -70,8 +70,9 @@ class Exchange final : private DnsWaiter, private DialListener, private Connecti
   uint16_t key_port_ = 0;
   const AddressList* addresses_ = nullptr;
   SSL_CTX* tls_context_ = nullptr;  // for https: the context of the request's host
-  size_t next_address_ = 0;
-  Connection* active_ = nullptr;  // carrying the request (kExchanging)
+  size_t first_address_ = 0;        // where in addresses_ the dial started
+  size_t next_address_ = 0;         // how many addresses were tried
+  Connection* active_ = nullptr;    // carrying the request (kExchanging)
   uint64_t start_ns_ = 0;
   bool retried_ = false;
   bool inside_start_ = false;

@@ -33,7 +33,7 @@ void Http1Connection::send(const Request& request, std::string_view user_agent, 
   out_ = &out;
   reader_.start(out, request.method == "HEAD", request.discard_body, request.max_body_bytes);
   write_request(request_buffer_, request, user_agent);
-  close_after_response_ = asks_to_close(request);
+  close_after_response_ = request.close_connection || asks_to_close(request);
   if (const TlsInfo* tls = stream_->tls()) {
     out.tls_version = tls->version;
     out.tls_cipher_suite = tls->cipher_suite;

@@ -41,6 +41,8 @@ void write_request(std::string& out, const Request& request, std::string_view us
   if (!user_agent.empty() && !has_header(request, "User-Agent"))
     append_header(out, "User-Agent", user_agent);
   for (const Header& header : request.headers) append_header(out, header.name, header.value);
+  if (request.close_connection && !has_header(request, "Connection"))
+    append_header(out, "Connection", "close");
   if (sends_content_length(request) && !has_header(request, "Content-Length")) {
     char digits[24];
     auto end = std::to_chars(digits, digits + sizeof(digits), request.body.size()).ptr;

@@ -20,6 +20,7 @@
 #include "engine/common/json_parse.hpp"
 #include "engine/common/text_format.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/metrics/trend_stats.hpp"
 #include "engine/result/views.hpp"
 #include "engine/thresholds/evaluate.hpp"
 
@@ -32,27 +33,6 @@ using result::RunResult;
 namespace {
 
 const std::vector<std::string> kDefaultTrendStats = {"avg", "min", "med", "max", "p(90)", "p(95)"};
-
-// "p(95)" -> 95; nothing for anything else or a percentile outside [0, 100].
-std::optional<double> percentile_of(std::string_view stat) {
-  if (stat.size() < 4 || stat.substr(0, 2) != "p(" || stat.back() != ')') return std::nullopt;
-  std::string number(stat.substr(2, stat.size() - 3));
-  char* end = nullptr;
-  double p = std::strtod(number.c_str(), &end);
-  if (number.empty() || *end != '\0' || !(p >= 0 && p <= 100)) return std::nullopt;
-  return p;
-}
-
-std::optional<double> trend_stat(const Aggregate& a, std::string_view stat) {
-  const metrics::Histogram& h = a.trend;
-  if (stat == "avg") return h.mean();
-  if (stat == "min") return h.min();
-  if (stat == "max") return h.max();
-  if (stat == "med") return h.percentile(50);
-  if (stat == "count") return static_cast<double>(h.count());
-  if (auto p = percentile_of(stat)) return h.percentile(*p);
-  return std::nullopt;
-}
 
 // A small pretty printer with JSON.stringify(value, null, 4)'s layout.
 class Json {
@@ -129,7 +109,7 @@ void write_values(Json& out, MetricType type, const Aggregate& a, double seconds
       break;
     case MetricType::kTrend:
       for (const std::string& stat : trend_stats)
-        if (auto value = trend_stat(a, stat)) {
+        if (auto value = metrics::trend_stat_value(a.trend, stat)) {
           out.key(stat);
           out.number(*value);
         }

@@ -7,7 +7,9 @@
 #include "engine/analysis/findings.hpp"
 #include "engine/common/duration.hpp"
 #include "engine/common/format.hpp"
+#include "engine/common/json_parse.hpp"
 #include "engine/metrics/tags.hpp"
+#include "engine/metrics/trend_stats.hpp"
 #include "engine/report/failures_section.hpp"
 #include "engine/report/script_errors_section.hpp"
 #include "engine/report/slo_report.hpp"
@@ -51,17 +53,62 @@ std::string scenario_line(const ScenarioSummary& s) {
   return fmt::format("           * {}: {} ({})\n", s.name, s.description, extra);
 }
 
-std::string metric_values(const metrics::MetricData& metric, double seconds, const Painter& paint) {
+// The trend columns and time unit of the run's summaryTrendStats and
+// summaryTimeUnit (checked when the run started; a result file of another tool
+// may hold anything, which is then left out).
+struct TrendColumns {
+  std::vector<std::string> stats = {"avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"};
+  std::string unit;  // "", "s", "ms" or "us"
+};
+
+TrendColumns trend_columns(const std::string& options_json) {
+  TrendColumns columns;
+  rapidjson::Document options;
+  if (!parse_json_bounded(options_json, options, nullptr) || !options.IsObject()) return columns;
+  if (auto stats = options.FindMember("summaryTrendStats");
+      stats != options.MemberEnd() && stats->value.IsArray()) {
+    columns.stats.clear();
+    for (const auto& stat : stats->value.GetArray())
+      if (stat.IsString() && metrics::trend_stat_problem(stat.GetString()).empty())
+        columns.stats.emplace_back(stat.GetString(), stat.GetStringLength());
+  }
+  if (auto unit = options.FindMember("summaryTimeUnit");
+      unit != options.MemberEnd() && unit->value.IsString())
+    columns.unit = unit->value.GetString();
+  return columns;
+}
+
+// k6's humanizeDuration with a summaryTimeUnit: two decimals in that unit.
+std::string format_in_unit(double ms, const std::string& unit) {
+  if (unit == "s") return fmt::format("{:.2f}s", ms / 1000);
+  if (unit == "ms") return fmt::format("{:.2f}ms", ms);
+  if (unit == "us") return fmt::format("{:.2f}µs", ms * 1000);
+  return format_ms(ms);
+}
+
+std::string trend_values(const metrics::MetricData& metric, const TrendColumns& columns) {
+  const metrics::Histogram& h = metric.total.trend;
+  std::string out;
+  for (size_t i = 0; i < columns.stats.size(); ++i) {
+    const std::string& stat = columns.stats[i];
+    double v = metrics::trend_stat_value(h, stat).value_or(0);
+    // As k6, a count is a plain number, whatever the metric holds.
+    std::string text = stat == "count"      ? fmt::format("{}", h.count())
+                       : metric.def.is_time ? format_in_unit(v, columns.unit)
+                                            : format_number(v);
+    bool last = i + 1 == columns.stats.size();
+    out += last ? fmt::format("{}={}", stat, text) : fmt::format("{}={:<9} ", stat, text);
+  }
+  return out;
+}
+
+std::string metric_values(const metrics::MetricData& metric, double seconds, const Painter& paint,
+                          const TrendColumns& columns) {
   const metrics::Aggregate& a = metric.total;
   double rate_base = seconds > 0 ? seconds : 1;
   switch (metric.def.type) {
-    case metrics::MetricType::kTrend: {
-      const metrics::Histogram& h = a.trend;
-      auto value = [&](double v) { return metric.def.is_time ? format_ms(v) : format_number(v); };
-      return fmt::format("avg={:<9} min={:<9} med={:<9} max={:<9} p(90)={:<9} p(95)={:<9} p(99)={}",
-                         value(h.mean()), value(h.min()), value(h.percentile(50)), value(h.max()),
-                         value(h.percentile(90)), value(h.percentile(95)), value(h.percentile(99)));
-    }
+    case metrics::MetricType::kTrend:
+      return trend_values(metric, columns);
     case metrics::MetricType::kCounter: {
       bool data = metric.def.name.starts_with("data_");
       std::string total = data ? format_bytes(a.sum) : format_number(a.sum);
@@ -150,6 +197,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
 
   render_checks(out, result, paint);
 
+  TrendColumns columns = trend_columns(result.options_json);
   size_t width = 0;
   for (const auto& metric : result.metrics.metrics())
     if (metric.total.count > 0) width = std::max(width, metric.def.name.size());
@@ -162,7 +210,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
             [](const auto* a, const auto* b) { return a->def.name < b->def.name; });
   for (const auto* metric : shown) {
     out += "     " + dotted(metric->def.name, width) + " " +
-           metric_values(*metric, result.duration_seconds, paint) + "\n";
+           metric_values(*metric, result.duration_seconds, paint, columns) + "\n";
     // Sub-metrics that thresholds select, under their metric as k6 prints them.
     for (const auto& [filter, aggregate] : metric->submetrics) {
       if (aggregate.count == 0) continue;
@@ -172,7 +220,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
       });
       metrics::MetricData sub{metric->def, aggregate, {}, {}};
       out += "       " + dotted(label + " }", width - 2) + " " +
-             metric_values(sub, result.duration_seconds, paint) + "\n";
+             metric_values(sub, result.duration_seconds, paint, columns) + "\n";
     }
   }
 

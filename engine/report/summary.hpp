@@ -14,7 +14,8 @@ struct SummaryStyle {
 };
 
 // The end-of-test summary in k6's layout: checks, then every metric (trends with
-// avg/min/med/max/p(90)/p(95)/p(99), counters with rate, rates with %, gauges),
+// the options' summaryTrendStats, avg/min/med/max/p(90)/p(95)/p(99) without it,
+// durations in their summaryTimeUnit; counters with rate, rates with %, gauges),
 // then a per-endpoint table like Locust's stats.
 std::string render_summary(const result::RunResult& result, const SummaryStyle& style);
 

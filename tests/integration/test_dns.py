@@ -1,5 +1,6 @@
 """Name lookups against a name server of the test's own: k6's DNS error codes,
-and a second signal that ends the run while a lookup hangs.
+a second signal that ends the run while a lookup hangs, and the dns option
+(ttl, select, policy) and --dns.
 
 The system resolver reads its name server from /etc/resolv.conf, and glibc has
 no variable that points it elsewhere, so each lueng runs in a mount namespace of
@@ -25,9 +26,19 @@ from support import LUENG, RunResult, TestServer, check_sanitizers
 NAME_SERVER = "127.53.0.1"  # a loopback address of its own, port 53
 
 
+# name suffix -> (A records, AAAA records)
+ADDRESSES = {
+    "found.test": (["127.0.0.1"], []),
+    "multi.test": (["127.0.0.1", "127.0.0.2", "127.0.0.3"], []),
+    "dual.test": (["127.0.0.1"], ["::1"]),
+    "six.test": ([], ["::1"]),
+}
+
+
 class NameServer:
-    """A UDP name server: *.found.test -> 127.0.0.1, *.nx.test -> NXDOMAIN,
-    *.servfail.test -> SERVFAIL, anything else is never answered."""
+    """A UDP name server: the names of ADDRESSES (*.found.test -> 127.0.0.1, ...),
+    *.nx.test -> NXDOMAIN, *.servfail.test -> SERVFAIL, anything else is never
+    answered."""
 
     def __init__(self):
         self.queries = []
@@ -58,11 +69,16 @@ class NameServer:
 
     @staticmethod
     def _answer(query, question_end, name, qtype):
-        if name.endswith("found.test"):
+        suffix = next((s for s in ADDRESSES if name.endswith(s)), None)
+        if suffix:
             rcode, records = 0, []
+            v4, v6 = ADDRESSES[suffix]
             if qtype == 1:  # A
-                records.append(b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) +
-                               socket.inet_aton("127.0.0.1"))
+                records = [b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(ip)
+                           for ip in v4]
+            elif qtype == 28:  # AAAA
+                records = [b"\xc0\x0c" + struct.pack("!HHIH", 28, 1, 60, 16) +
+                           socket.inet_pton(socket.AF_INET6, ip) for ip in v6]
         elif name.endswith("nx.test"):
             rcode, records = 3, []
         elif name.endswith("servfail.test"):
@@ -200,6 +216,142 @@ class HangingLookupTest(NameServerCase):
         check_sanitizers(stderr)
         self.assertEqual(process.returncode, 105, stderr)
         self.assertTrue(os.path.exists(self.result_path), stderr)
+
+
+def loopback_addresses_work():
+    """127.0.0.2, 127.0.0.3 and ::1 can be listened on (Linux routes all of
+    127/8 to lo; IPv6 may be off)."""
+    try:
+        for family, address in ((socket.AF_INET, "127.0.0.2"), (socket.AF_INET, "127.0.0.3"),
+                                (socket.AF_INET6, "::1")):
+            with socket.socket(family, socket.SOCK_STREAM) as s:
+                s.bind((address, 0))
+        return True
+    except OSError:
+        return False
+
+
+class Listeners:
+    """One port on 127.0.0.1, 127.0.0.2, 127.0.0.3 and ::1; each connection gets
+    one answer and is closed, and the address it was made to is recorded."""
+
+    ADDRESSES = ["127.0.0.1", "127.0.0.2", "127.0.0.3", "::1"]
+
+    def __init__(self):
+        self.accepted = []  # the local address of each connection, in order
+        self._lock = threading.Lock()
+        # The first address's free port may be taken on another: try a few.
+        for attempt in range(20):
+            self._socks = []
+            try:
+                for address in self.ADDRESSES:
+                    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+                    sock = socket.socket(family, socket.SOCK_STREAM)
+                    self._socks.append(sock)
+                    port = self._socks[0].getsockname()[1] if len(self._socks) > 1 else 0
+                    sock.bind((address, port))
+                    sock.listen(64)
+                break
+            except OSError:
+                for sock in self._socks:
+                    sock.close()
+                if attempt == 19:
+                    raise
+        self.port = self._socks[0].getsockname()[1]
+        for sock in self._socks:
+            threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
+
+    def _accept(self, sock):
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                with self._lock:
+                    self.accepted.append(conn.getsockname()[0])
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    def stop(self):
+        for sock in self._socks:
+            sock.close()
+
+
+# A new connection for each request, so that every request picks an address.
+REQUESTS_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ noConnectionReuse = true, iterations = 1, {options} }}
+    function default()
+      for i = 1, {count} do
+        local res = http.get("http://{host}:" .. ENV.PORT .. "/")
+        print("GOT " .. res.status .. " " .. res.error_code)
+      end
+    end
+"""
+
+
+@unittest.skipUnless(loopback_addresses_work(), "needs 127.0.0.2, 127.0.0.3 and ::1")
+class DnsOptionTest(NameServerCase):
+    def setUp(self):
+        self.listeners = Listeners()
+        self.addCleanup(self.listeners.stop)
+
+    def requests(self, host, count, options="", *flags):
+        command = self.command(REQUESTS_SCRIPT.format(options=options, count=count, host=host),
+                               "-e", f"PORT={self.listeners.port}", "--threads", "1", *flags)
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        run = RunResult(completed, self.result_path)
+        self.assertEqual(run.code, 0, run.stderr)
+        return run, [line.split("GOT ", 1)[1] for line in run.stderr.splitlines()
+                     if "GOT " in line]
+
+    def test_select_picks_the_address_of_each_new_connection(self):
+        _, answers = self.requests("rr.multi.test", 6, 'dns = { select = "roundRobin" }')
+        self.assertEqual(answers, ["200 0"] * 6)
+        seen = self.listeners.accepted
+        self.assertEqual(sorted(set(seen)), ["127.0.0.1", "127.0.0.2", "127.0.0.3"])
+        self.assertEqual(seen[:3], seen[3:], "each address in turn")
+        self.listeners.accepted.clear()
+        self.requests("first.multi.test", 6, "", "--dns", "select=first")
+        self.assertEqual(len(set(self.listeners.accepted)), 1, self.listeners.accepted)
+        self.listeners.accepted.clear()
+        # k6's default: at random (30 picks all alike once in 3^29 runs).
+        self.requests("random.multi.test", 30)
+        self.assertGreater(len(set(self.listeners.accepted)), 1)
+
+    def test_ttl_decides_how_often_a_name_is_looked_up(self):
+        self.requests("kept.multi.test", 6)  # k6's default ttl, 5m: once
+        self.assertIn(self.dns.queries.count("kept.multi.test"), (1, 2))  # A and AAAA
+        self.requests("zero.multi.test", 6, 'dns = { ttl = "0" }')  # every new connection
+        self.assertGreaterEqual(self.dns.queries.count("zero.multi.test"), 6)
+        self.requests("cli.multi.test", 6, 'dns = { ttl = "0" }', "--dns", "ttl=inf")
+        self.assertIn(self.dns.queries.count("cli.multi.test"), (1, 2))
+
+    def test_policy_chooses_between_ipv4_and_ipv6(self):
+        cases = [
+            ("", "www.dual.test", "127.0.0.1"),                          # preferIPv4, k6's default
+            ('dns = { policy = "preferIPv6" }', "www.dual.test", "::1"),
+            ('dns = { policy = "onlyIPv6" }', "www.dual.test", "::1"),
+            ('dns = { policy = "onlyIPv4" }', "www.dual.test", "127.0.0.1"),
+            ("", "www.six.test", "::1"),  # preferIPv4 without IPv4 takes IPv6
+        ]
+        for options, host, address in cases:
+            with self.subTest(options=options, host=host):
+                self.listeners.accepted.clear()
+                _, answers = self.requests(host, 2, options)
+                self.assertEqual(answers, ["200 0"] * 2)
+                self.assertEqual(self.listeners.accepted, [address] * 2)
+        # Nothing left by the policy: the lookup fails, as for a name without addresses.
+        self.listeners.accepted.clear()
+        _, answers = self.requests("www.six.test", 1, 'dns = { policy = "onlyIPv4" }')
+        self.assertEqual(answers, ["0 1101"])
+        self.assertEqual(self.listeners.accepted, [])
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@ and K6_* variables at work in a real run, shortcuts next to scenarios, scenario
 names, and `scenarios = {}` (one iteration, with k6's warning). The rest of the
 tables are unit tests (tests/unit/exec/test_k6_*)."""
 
+import json
 import os
 import tempfile
+import time
 import unittest
 
-from support import ServerCase, lueng, run_lueng
+from support import ServerCase, free_port, lueng, raw_response, run_lueng
 
 PLAIN = "function default() end\n"
 
@@ -192,6 +194,351 @@ class K6OptionsAtWorkTest(ServerCase):
         # As in k6, the wait is not part of the iteration's duration.
         self.assertLess(run.metric("iteration_duration")["max"], 250)
         self.assertNotIn("minIterationDuration", run.stderr)
+
+
+# Two requests per iteration, three iterations on one VU.
+REUSE_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ {options}
+                scenarios = {{ s = {{ executor = "per-vu-iterations", vus = 1, iterations = 3 }} }} }}
+    function default()
+      http.get(ENV.BASE_URL .. "/hello")
+      http.get(ENV.BASE_URL .. "/hello")
+    end
+"""
+
+
+class ConnectionReuseTest(ServerCase):
+    def connections_of_requests(self, options="", *flags):
+        run = self.run_ok(REUSE_SCRIPT.format(options=options), *flags)
+        self.assertEqual(len(self.server.requests), 6)
+        self.assertNotIn("ConnectionReuse", run.stderr)  # no "not implemented" warning
+        return run, [request.connection for request in self.server.requests]
+
+    def test_a_vu_keeps_one_connection_by_default(self):
+        _, connections = self.connections_of_requests()
+        self.assertEqual(connections, [1] * 6)
+        self.assertEqual(self.server.connections, 1)
+        self.assertNotIn("connection", self.server.requests[0].headers)
+
+    def test_no_connection_reuse_opens_one_connection_per_request(self):
+        for options, flags in (("noConnectionReuse = true,", ()),
+                               ("", ("--no-connection-reuse",))):
+            with self.subTest(options=options, flags=flags):
+                self.server.reset()
+                run, connections = self.connections_of_requests(options, *flags)
+                self.assertEqual(sorted(connections), [1, 2, 3, 4, 5, 6])
+                self.assertEqual(self.server.connections, 6)
+                # As Go's DisableKeepAlives in k6: the server is told so.
+                self.assertEqual({r.headers.get("connection") for r in self.server.requests},
+                                 {"close"})
+                # Every request measured a connect of its own.
+                self.assertEqual(run.metric("http_req_connecting")["count"], 6)
+
+    def test_no_vu_connection_reuse_opens_one_connection_per_iteration(self):
+        for options, flags in (("noVUConnectionReuse = true,", ()),
+                               ("", ("--no-vu-connection-reuse",))):
+            with self.subTest(options=options, flags=flags):
+                self.server.reset()
+                _, connections = self.connections_of_requests(options, *flags)
+                # The two requests of an iteration share its connection.
+                self.assertEqual(sorted(connections), [1, 1, 2, 2, 3, 3])
+                self.assertEqual(self.server.connections, 3)
+                self.assertNotIn("connection", self.server.requests[0].headers)
+
+    def test_the_options_must_be_booleans(self):
+        for name in ("noConnectionReuse", "noVUConnectionReuse"):
+            with self.subTest(name=name):
+                run = self.run_script(f'options = {{ {name} = "yes" }}\nfunction default() end\n')
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn(f"options.{name}: must be true or false", run.stderr)
+
+
+THROW_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ {options} }}
+    local closed = "http://127.0.0.1:{closed}/x"
+    local function outcome(f)
+      local ok, err = pcall(f)
+      return ok and "returned" or ("raised " .. tostring(err))
+    end
+    function default()
+      print("PLAIN " .. outcome(function() local res = http.get(closed) end))
+      print("PARAM " .. outcome(function() local res = http.get(closed, {{ throw = false }}) end))
+      print("404 " .. outcome(function() local res = http.get(ENV.BASE_URL .. "/status?code=404") end))
+      print("BATCH " .. outcome(function()
+        local responses = http.batch({{ ENV.BASE_URL .. "/hello", closed }})
+      end))
+    end
+"""
+
+
+class ThrowOptionTest(ServerCase):
+    def outcomes(self, options="", *flags):
+        run = self.run_ok(THROW_SCRIPT.format(options=options, closed=free_port()), "-i", "1",
+                          *flags)
+        lines = {}
+        for line in run.stderr.splitlines():
+            for key in ("PLAIN", "PARAM", "404", "BATCH"):
+                if key + " " in line:
+                    lines[key] = line.split(key + " ", 1)[1]
+        self.assertNotIn("options.throw", run.stderr)  # no "not implemented" warning
+        return lines
+
+    def test_without_throw_failed_requests_return_responses(self):
+        self.assertEqual(set(self.outcomes().values()), {"returned"})
+
+    def test_throw_makes_every_request_raise_on_a_network_error(self):
+        for options, flags in (("throw = true", ()), ("", ("--throw",)), ("", ("-w",))):
+            with self.subTest(options=options, flags=flags):
+                lines = self.outcomes(options, *flags)
+                self.assertIn("raised", lines["PLAIN"])
+                self.assertIn("connection refused", lines["PLAIN"])
+                self.assertIn("script.lua:", lines["PLAIN"])
+                # params.throw still decides for its request; a 4xx is a response.
+                self.assertEqual(lines["PARAM"], "returned")
+                self.assertEqual(lines["404"], "returned")
+                # As k6: a batch with a failed request raises its error.
+                self.assertIn("raised", lines["BATCH"])
+                self.assertIn("connection refused", lines["BATCH"])
+
+    def test_throw_must_be_a_boolean(self):
+        run = self.run_script('options = { throw = 1 }\nfunction default() end\n')
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("options.throw: must be true or false", run.stderr)
+
+
+SUMMARY_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ iterations = 2, {options} }}
+    function default() http.get(ENV.BASE_URL .. "/hello") end
+"""
+
+
+class SummaryOptionsTest(ServerCase):
+    def summary(self, options="", *flags):
+        run = self.run_ok(SUMMARY_SCRIPT.format(options=options), *flags)
+        lines = {}
+        for line in run.stdout.splitlines():
+            name, dots, values = line.strip().partition("...")
+            if dots:
+                lines[name] = values.lstrip(".: ")
+        self.assertNotIn("options.summary", run.stderr)  # no "not implemented" warning
+        return run, lines
+
+    def columns(self, line):
+        return [part.split("=", 1)[0] for part in line.split()]
+
+    # k6 consolidation #56, a documented difference (docs/from-k6.md): lueng's default
+    # adds p(99) to k6's avg, min, med, max, p(90), p(95).
+    def test_lueng_default_columns(self):
+        _, lines = self.summary()
+        self.assertEqual(self.columns(lines["http_req_duration"]),
+                         ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)"])
+
+    def test_summary_trend_stats_chooses_the_columns(self):
+        run, lines = self.summary('summaryTrendStats = { "avg", "p(99.9)", "count" }')
+        self.assertEqual(self.columns(lines["http_req_duration"]), ["avg", "p(99.9)", "count"])
+        # A count is a plain number, as in k6.
+        self.assertIn("count=2", lines["http_req_duration"])
+        self.assertIn("count=2", lines["iteration_duration"])
+        self.assertEqual(run.result["options"]["summaryTrendStats"], ["avg", "p(99.9)", "count"])
+
+    def test_summary_time_unit_puts_every_duration_in_one_unit(self):
+        for unit, suffix in (("s", "s"), ("ms", "ms"), ("us", "µs")):
+            with self.subTest(unit=unit):
+                _, lines = self.summary(f'summaryTimeUnit = "{unit}"')
+                for value in lines["http_req_duration"].split():
+                    number = value.split("=", 1)[1]
+                    self.assertRegex(number, r"^\d+\.\d\d" + suffix + "$")
+
+    def test_the_command_line_wins_over_the_script(self):
+        run, lines = self.summary('summaryTrendStats = { "avg" }, summary_time_unit = "s"',
+                                  "--summary-trend-stats", "max,p(95)",
+                                  "--summary-time-unit", "us")
+        self.assertEqual(self.columns(lines["http_req_duration"]), ["max", "p(95)"])
+        self.assertTrue(lines["http_req_duration"].endswith("µs"), lines["http_req_duration"])
+        self.assertEqual(run.result["options"]["summaryTrendStats"], ["max", "p(95)"])
+        self.assertEqual(run.result["options"]["summaryTimeUnit"], "us")
+        self.assertNotIn("summary_time_unit", run.result["options"])
+
+    def test_bad_values_exit_104_naming_the_option(self):
+        cases = [
+            ('summaryTrendStats = { "avg", "p95" }', (),
+             "options.summaryTrendStats: invalid trend stat 'p95', unknown format"),
+            ('summaryTrendStats = "avg"', (), "options.summaryTrendStats: must be a list"),
+            ('summaryTimeUnit = "m"', (),
+             "options.summaryTimeUnit: invalid summary time unit 'm', use 's', 'ms' or 'us'"),
+            ("", ("--summary-time-unit", "ns"),
+             "--summary-time-unit: invalid summary time unit 'ns', use 's', 'ms' or 'us'"),
+        ]
+        for options, flags, message in cases:
+            with self.subTest(options=options, flags=flags):
+                run = self.run_script(SUMMARY_SCRIPT.format(options=options), *flags)
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn(message, run.stderr)
+
+    # k6 internal/cmd/config_consolidation_test.go, the summaryTrendStats cases.
+    def test_k6_consolidation_cases(self):
+        accepted = [
+            (("--summary-trend-stats", ""), "", []),                                    # #57
+            (("--summary-trend-stats", "med,avg,p(99.999)"), "", ["med", "avg", "p(99.999)"]),  # #62
+            ((), 'summaryTrendStats = { "avg", "p(90)", "count" }', ["avg", "p(90)", "count"]),  # #63
+        ]
+        for flags, options, stats in accepted:
+            with self.subTest(flags=flags, options=options):
+                run, lines = self.summary(options, *flags)
+                self.assertEqual(run.result["options"]["summaryTrendStats"], stats)
+                self.assertEqual(self.columns(lines["http_req_duration"]), stats)
+        refused = [
+            ("coun", "invalid trend stat 'coun', unknown format"),                   # #58
+            ("med,avg,p(", "invalid trend stat 'p(', unknown format"),               # #59
+            ("med,avg,p(-1)", "invalid percentile trend stat value 'p(-1)'"),        # #60
+            ("med,avg,p(101)", "invalid percentile trend stat value 'p(101)'"),      # #61
+        ]
+        for stats, message in refused:
+            with self.subTest(stats=stats):
+                run = self.run_script(SUMMARY_SCRIPT.format(options=""),
+                                      "--summary-trend-stats", stats)
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn("--summary-trend-stats: " + message, run.stderr)
+
+
+TAGS_SCRIPT = """
+    local http = require "lueng.http"
+    local lueng = require "lueng"
+    options = {{ iterations = 1, {options} }}
+    function default()
+      local res = http.get(ENV.BASE_URL .. "/hello", {{ tags = {{ team = "a" }} }})
+      lueng.check(res, {{ ["is 200"] = function(r) return r.status == 200 end }})
+      http.get(ENV.BASE_URL .. "/hello", {{ tags = {{ name = "named" }} }})
+    end
+"""
+
+K6_DEFAULT_HTTP_TAGS = {"proto", "status", "method", "url", "name", "group", "scenario",
+                        "expected_response"}
+
+
+class SystemTagsTest(ServerCase):
+    def tags(self, options="", *flags):
+        """The tag names of the first sample of each metric (and of the named request)."""
+        path = os.path.join(tempfile.mkdtemp(prefix="lueng-system-tags-"), "samples.json")
+        run = self.run_ok(TAGS_SCRIPT.format(options=options), "-o", f"json={path}", *flags)
+        first = {}
+        with open(path) as f:
+            for line in f:
+                sample = json.loads(line)
+                if sample["type"] != "Point":
+                    continue
+                tags = sample["data"]["tags"]
+                key = sample["metric"]
+                if key == "http_reqs" and tags.get("name") == "named":
+                    key = "named"
+                first.setdefault(key, tags)
+        return run, first
+
+    def test_k6_default_set(self):  # k6 consolidation #46
+        _, tags = self.tags()
+        self.assertEqual(set(tags["http_reqs"]), K6_DEFAULT_HTTP_TAGS | {"team"})
+        self.assertEqual(set(tags["checks"]), {"check", "group", "scenario"})
+        self.assertEqual(set(tags["iterations"]), {"group", "scenario"})
+
+    def test_system_tags_choose_the_tags(self):
+        run, tags = self.run_and_check('systemTags = { "status", "ip", "check" }')
+        self.assertEqual(tags["http_reqs"], {"status": "200", "ip": "127.0.0.1", "team": "a"})
+        self.assertEqual(tags["checks"], {"check": "is 200"})
+        self.assertEqual(tags["iterations"], {})
+        # A name the script gives is its own tag, kept.
+        self.assertEqual(tags["named"], {"status": "200", "ip": "127.0.0.1", "name": "named"})
+        # The summary lists the checks from their tags.
+        self.assertIn("✓ is 200", run.stdout)
+
+    def run_and_check(self, options, *flags):
+        run, tags = self.tags(options, *flags)
+        self.assertNotIn("not implement", run.stderr)
+        return run, tags
+
+    def test_none_at_all(self):
+        for options, flags in (("systemTags = {}", ()),
+                               ("", ("--system-tags", '""')),   # k6 consolidation #47
+                               ("", ("--system-tags", ""))):
+            with self.subTest(options=options, flags=flags):
+                _, tags = self.run_and_check(options, *flags)
+                self.assertEqual(tags["http_reqs"], {"team": "a"})
+                self.assertEqual(tags["checks"], {})
+                self.assertEqual(tags["vus"], {})
+
+    def test_the_command_line_wins_over_the_script(self):
+        _, tags = self.run_and_check('systemTags = { "status" }', "--system-tags", "method, url")
+        self.assertEqual(set(tags["http_reqs"]), {"method", "url", "team"})
+
+    def test_k6_consolidation_50_the_scripts_set(self):
+        # subproto (WebSockets) has nothing to tag in an HTTP request, as in k6.
+        _, tags = self.run_and_check('systemTags = { "subproto", "url" }')
+        self.assertEqual(set(tags["http_reqs"]), {"url", "team"})
+
+    def test_unknown_names_are_warned_about_and_ignored(self):
+        run, tags = self.tags('systemTags = { "status", "stauts", "vu" }')
+        self.assertIn("options.systemTags: 'stauts' is no system tag; ignored", run.stderr)
+        self.assertIn("options.systemTags: 'vu' and 'iter' tag no sample in lueng", run.stderr)
+        self.assertEqual(set(tags["http_reqs"]), {"status", "team"})
+        run, _ = self.tags("", "--system-tags", "status,bogus")
+        self.assertIn("--system-tags: 'bogus' is no system tag; ignored", run.stderr)
+
+    def test_a_bad_value_exits_104(self):
+        run = self.run_script(TAGS_SCRIPT.format(options='systemTags = "status"'))
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("options.systemTags: must be a list of system tag names", run.stderr)
+
+
+RPS_SCRIPT = """
+    local http = require "lueng.http"
+    options = {{ {options}
+                scenarios = {{ s = {{ executor = "{executor}", vus = 5, {load}, gracefulStop = "0s" }} }} }}
+    function default() http.get(ENV.BASE_URL .. "/stamp") end
+"""
+
+
+class RpsTest(ServerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.arrivals = []
+        cls.server.routes["/stamp"] = cls.stamp
+
+    @classmethod
+    def stamp(cls, request):
+        cls.arrivals.append(time.monotonic())
+        return raw_response(200, b"ok")
+
+    def setUp(self):
+        super().setUp()
+        self.arrivals.clear()
+
+    def test_rps_caps_the_requests_of_all_vus(self):
+        # 5 VUs for 1 s would send hundreds; 20 per second over 2 workers is 20, and
+        # at most one more started as the test began.
+        for options, flags in (("rps = 20,", ()), ("", ("--rps", "20"))):
+            with self.subTest(options=options, flags=flags):
+                run = self.run_ok(RPS_SCRIPT.format(options=options, executor="constant-vus",
+                                                    load='duration = "1s"'),
+                                  "--threads", "2", *flags)
+                self.assertLessEqual(run.metric("http_reqs")["count"], 21)
+                self.assertGreaterEqual(run.metric("http_reqs")["count"], 1)
+                self.assertNotIn("options.rps", run.stderr)
+
+    def test_requests_are_spaced_by_the_pace(self):
+        # 11 requests at 20 per second start 0.5 s apart from first to last, however
+        # fast the VUs and the machine (the first may come a connect late: 0.1 s).
+        self.run_ok(RPS_SCRIPT.format(options="rps = 20,", executor="shared-iterations",
+                                      load="iterations = 11"), "--threads", "2")
+        self.assertEqual(len(self.arrivals), 11)
+        self.assertGreaterEqual(self.arrivals[-1] - self.arrivals[0], 0.4)
+
+    def test_without_rps_the_same_vus_go_faster(self):
+        run = self.run_ok(RPS_SCRIPT.format(options="", executor="constant-vus",
+                                            load='duration = "1s"'), "--threads", "2")
+        self.assertGreater(run.metric("http_reqs")["count"], 21)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@
 // config file's read errors, are tests/integration/test_k6_options.py). k6's
 // default config file is, in lueng, one named with --config (docs/from-k6.md).
 // Cases with DNS, systemTags, summaryTrendStats or profiling do not apply.
+// config file, the script's options, K6_* variables and the command line; lueng
+// has the script's options and the command line. A case's config file and
+// script options ("fs" and "runner" in k6) are both the script's options here;
+// its flags are the already-parsed command line (the flags' own parse errors are
+// tests/integration/test_k6_options.py, which also has the systemTags and
+// summaryTrendStats cases). Cases with K6_* variables, --config or profiling do
+// not apply (docs/from-k6.md).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -17,6 +24,7 @@
 #include <rapidjson/document.h>
 
 #include "engine/exec/env_options.hpp"
+#include "engine/exec/dns_options.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/exec/option_layers.hpp"
 #include "engine/exec/options.hpp"
@@ -374,4 +382,80 @@ TEST_CASE("k6 config consolidation: an error names the level its option came fro
         "K6_TAGS: tag 'novalue' is not NAME:VALUE (use name:value,name:value)");
   // An empty variable is unset, as in k6.
   check_one_iteration_per_vu(derive_levels({.env = {{"K6_VUS", ""}, {"K6_DURATION", ""}}}));
+TEST_CASE("k6 config consolidation: the dns option and --dns (#64, #67-#71)") {
+  using lueng::http::DnsConfig;
+  auto flag = [](const char* text, DnsOption* out = nullptr) {
+    DnsOption option;
+    std::string problem = parse_dns_flag(text, option);
+    if (out) *out = option;
+    return problem;
+  };
+  auto config = [](const DnsOption& script, const DnsOption& command_line) {
+    return resolve_dns(script, command_line);
+  };
+  // #64: neither: k6's defaults, ttl 5m, select random, policy preferIPv4.
+  DnsConfig defaults = config(read_dns_option(parse("null")), {});
+  CHECK(defaults.ttl_ns == 300'000'000'000);
+  CHECK(defaults.select == DnsConfig::Select::kRandom);
+  CHECK(defaults.policy == DnsConfig::Policy::kPreferIPv4);
+  // k6's flag default reads as nothing given.
+  DnsOption given;
+  CHECK(flag("ttl=5m,select=random,policy=preferIPv4", &given).empty());
+  CHECK((!given.ttl_ns && !given.select && !given.policy));
+  // #67: --dns ttl=-1. k6 takes it, and its runner refuses it as it starts
+  // ("invalid DNS TTL: -1"); lueng refuses it with the command line (a documented
+  // difference).
+  CHECK(flag("ttl=-1") == "invalid DNS TTL: -1");
+  // #68, #70: an unknown field, a field without a value.
+  CHECK(flag("ttl=0,blah=nope") == "unknown DNS configuration field: blah");
+  CHECK(flag("ttl=5s,select=") == "no value for key select=");
+  // #69: --dns ttl=0: no answer is remembered; select and policy k6's defaults.
+  DnsOption ttl0;
+  REQUIRE(flag("ttl=0", &ttl0).empty());
+  DnsConfig zero = config({}, ttl0);
+  CHECK(zero.ttl_ns == 0);
+  CHECK(zero.select == DnsConfig::Select::kRandom);
+  CHECK(zero.policy == DnsConfig::Policy::kPreferIPv4);
+  // #71: all three in the options (k6's config file here: the script's).
+  DnsConfig all =
+      config(read_dns_option(
+                 parse(R"({"dns": {"ttl": "0", "select": "roundRobin", "policy": "onlyIPv4"}})")),
+             {});
+  CHECK(all.ttl_ns == 0);
+  CHECK(all.select == DnsConfig::Select::kRoundRobin);
+  CHECK(all.policy == DnsConfig::Policy::kOnlyIPv4);
+  // As #73 without its K6_DNS: the command line's fields win, the others stay.
+  DnsOption ttl5;
+  REQUIRE(flag("ttl=5", &ttl5).empty());
+  DnsConfig merged =
+      config(read_dns_option(parse(R"({"dns": {"ttl": "60", "select": "first"}})")), ttl5);
+  CHECK(merged.ttl_ns == 5'000'000);  // a number alone is milliseconds
+  CHECK(merged.select == DnsConfig::Select::kFirst);
+  CHECK(merged.policy == DnsConfig::Policy::kPreferIPv4);
+  // inf: for the whole run.
+  DnsOption forever;
+  REQUIRE(flag("ttl=inf,policy=any", &forever).empty());
+  CHECK(config({}, forever).ttl_ns == DnsConfig::kForever);
+  CHECK(config({}, forever).policy == DnsConfig::Policy::kAny);
+}
+
+TEST_CASE("the dns option names what is wrong") {
+  auto error = [](const char* json) {
+    try {
+      read_dns_option(parse(json));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error(R"({"dns": {"ttl": "-1"}})") == "options.dns.ttl: invalid DNS TTL: -1");
+  CHECK(error(R"({"dns": {"select": "rr"}})") ==
+        "options.dns.select: 'rr' is not one of first, roundRobin, random");
+  CHECK(error(R"({"dns": {"policy": "IPv4"}})") ==
+        "options.dns.policy: 'IPv4' is not one of preferIPv4, preferIPv6, onlyIPv4, onlyIPv6, "
+        "any");
+  CHECK(error(R"({"dns": {"polcy": "any"}})") ==
+        "options.dns.polcy: unknown DNS configuration field: polcy");
+  CHECK(error(R"({"dns": "ttl=5m"})").starts_with("options.dns: must be a table"));
+  CHECK(error(R"({"dns": {"ttl": "1m", "select": null}})").empty());
 }
