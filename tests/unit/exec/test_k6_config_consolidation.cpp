@@ -4,17 +4,11 @@
 // does lueng (engine/exec/option_layers.hpp). The early cases give their config
 // file ("fs" in k6) as the script's options ("runner"), which k6 reads the same
 // way; the cases that need the levels told apart give each its own. The flags
-// are the already-parsed command line (the flags' own parse errors, and the
-// config file's read errors, are tests/integration/test_k6_options.py). k6's
+// are the already-parsed command line (the flags' own parse errors, the config
+// file's read errors and the systemTags and summaryTrendStats cases, which
+// k6 checks on a whole run, are tests/integration/test_k6_options.py). k6's
 // default config file is, in lueng, one named with --config (docs/from-k6.md).
-// Cases with DNS, systemTags, summaryTrendStats or profiling do not apply.
-// config file, the script's options, K6_* variables and the command line; lueng
-// has the script's options and the command line. A case's config file and
-// script options ("fs" and "runner" in k6) are both the script's options here;
-// its flags are the already-parsed command line (the flags' own parse errors are
-// tests/integration/test_k6_options.py, which also has the systemTags and
-// summaryTrendStats cases). Cases with K6_* variables, --config or profiling do
-// not apply (docs/from-k6.md).
+// #76 (profiling) does not apply.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -23,8 +17,8 @@
 
 #include <rapidjson/document.h>
 
-#include "engine/exec/env_options.hpp"
 #include "engine/exec/dns_options.hpp"
+#include "engine/exec/env_options.hpp"
 #include "engine/exec/executor.hpp"
 #include "engine/exec/option_layers.hpp"
 #include "engine/exec/options.hpp"
@@ -382,6 +376,8 @@ TEST_CASE("k6 config consolidation: an error names the level its option came fro
         "K6_TAGS: tag 'novalue' is not NAME:VALUE (use name:value,name:value)");
   // An empty variable is unset, as in k6.
   check_one_iteration_per_vu(derive_levels({.env = {{"K6_VUS", ""}, {"K6_DURATION", ""}}}));
+}
+
 TEST_CASE("k6 config consolidation: the dns option and --dns (#64, #67-#71)") {
   using lueng::http::DnsConfig;
   auto flag = [](const char* text, DnsOption* out = nullptr) {
