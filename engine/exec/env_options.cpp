@@ -10,12 +10,14 @@
 #include <rapidjson/writer.h>
 
 #include "engine/common/duration.hpp"
+#include "engine/common/text.hpp"
+#include "engine/exec/dns_options.hpp"
 
 namespace lueng::exec {
 
 namespace {
 
-enum class Kind { kCount, kDuration, kBool, kText, kStages, kTags };
+enum class Kind { kCount, kDuration, kBool, kText, kStages, kTags, kList, kDns };
 
 struct EnvOption {
   const char* variable;
@@ -24,7 +26,7 @@ struct EnvOption {
 };
 
 // In lib/options.go's order.
-constexpr std::array<EnvOption, 18> kEnvOptions = {{
+constexpr std::array<EnvOption, 26> kEnvOptions = {{
     {"K6_VUS", "vus", Kind::kCount},
     {"K6_DURATION", "duration", Kind::kDuration},
     {"K6_ITERATIONS", "iterations", Kind::kCount},
@@ -43,6 +45,14 @@ constexpr std::array<EnvOption, 18> kEnvOptions = {{
     {"K6_TAGS", "tags", Kind::kTags},
     {"K6_NO_COOKIES_RESET", "noCookiesReset", Kind::kBool},
     {"K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies", Kind::kBool},
+    {"K6_RPS", "rps", Kind::kCount},
+    {"K6_THROW", "throw", Kind::kBool},
+    {"K6_NO_CONNECTION_REUSE", "noConnectionReuse", Kind::kBool},
+    {"K6_NO_VU_CONNECTION_REUSE", "noVUConnectionReuse", Kind::kBool},
+    {"K6_SUMMARY_TREND_STATS", "summaryTrendStats", Kind::kList},
+    {"K6_SUMMARY_TIME_UNIT", "summaryTimeUnit", Kind::kText},
+    {"K6_SYSTEM_TAGS", "systemTags", Kind::kList},
+    {"K6_DNS", "dns", Kind::kDns},
 }};
 
 // Options lueng reads from a script or a config file only: their k6 text forms
@@ -51,23 +61,15 @@ constexpr std::array<const char*, 4> kNotFromEnv = {"K6_TLS_CIPHER_SUITES", "K6_
                                                     "K6_THRESHOLDS", "K6_HOSTS"};
 
 // k6 options lueng does not implement (docs/from-k6.md, "k6's other options").
-constexpr std::array<const char*, 17> kNotImplemented = {"K6_PAUSED",
-                                                         "K6_RPS",
-                                                         "K6_DNS",
-                                                         "K6_HTTP_DEBUG",
-                                                         "K6_THROW",
-                                                         "K6_BLACKLIST_IPS",
-                                                         "K6_BLOCK_HOSTNAMES",
-                                                         "K6_NO_CONNECTION_REUSE",
-                                                         "K6_NO_VU_CONNECTION_REUSE",
-                                                         "K6_SUMMARY_TREND_STATS",
-                                                         "K6_SUMMARY_TIME_UNIT",
-                                                         "K6_SYSTEM_TAGS",
-                                                         "K6_METRIC_SAMPLES_BUFFER_SIZE",
-                                                         "K6_LOCAL_IPS",
-                                                         "K6_CONSOLE_OUTPUT",
-                                                         "K6_LINGER",
-                                                         "K6_NO_USAGE_REPORT"};
+constexpr std::array<const char*, 9> kNotImplemented = {"K6_PAUSED",
+                                                        "K6_HTTP_DEBUG",
+                                                        "K6_BLACKLIST_IPS",
+                                                        "K6_BLOCK_HOSTNAMES",
+                                                        "K6_METRIC_SAMPLES_BUFFER_SIZE",
+                                                        "K6_LOCAL_IPS",
+                                                        "K6_CONSOLE_OUTPUT",
+                                                        "K6_LINGER",
+                                                        "K6_NO_USAGE_REPORT"};
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -132,6 +134,43 @@ std::string write_tags(std::string_view text, Writer& writer) {
   return "";
 }
 
+// k6's comma-separated lists (systemTags, summaryTrendStats); `""`, k6's way of
+// saying none where the value is a CSV field, and blank items are no items.
+std::string write_list(std::string_view text, Writer& writer) {
+  writer.StartArray();
+  while (true) {
+    size_t comma = text.find(',');
+    std::string_view item = trim_whitespace(text.substr(0, comma));
+    if (!item.empty() && item != "\"\"")
+      writer.String(item.data(), static_cast<rapidjson::SizeType>(item.size()));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  writer.EndArray();
+  return "";
+}
+
+// --dns's syntax ("ttl=1m,select=first,policy=any") into options.dns's table,
+// checked as the flag is.
+std::string write_dns(std::string_view text, Writer& writer) {
+  DnsOption checked;
+  if (std::string problem = parse_dns_flag(text, checked); !problem.empty()) return problem;
+  writer.StartObject();
+  while (true) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    size_t eq = item.find('=');
+    std::string_view key = trim_whitespace(item.substr(0, eq));
+    std::string_view value = trim_whitespace(item.substr(eq + 1));
+    writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  writer.EndObject();
+  return "";
+}
+
 std::string write_value(const EnvOption& option, std::string_view text, Writer& writer) {
   switch (option.kind) {
     case Kind::kCount: {
@@ -157,6 +196,10 @@ std::string write_value(const EnvOption& option, std::string_view text, Writer& 
       return write_stages(text, writer);
     case Kind::kTags:
       return write_tags(text, writer);
+    case Kind::kList:
+      return write_list(text, writer);
+    case Kind::kDns:
+      return write_dns(text, writer);
   }
   return "";
 }

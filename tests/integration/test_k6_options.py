@@ -88,14 +88,14 @@ class ConfigLevelsTest(unittest.TestCase):
             end
         """
         run = run_lueng(script, args=["-c", path, "--tag", "level=cli"],
-                        env={"K6_ITERATIONS": "6", "K6_TAGS": "from_env:e", "K6_RPS": "5"})
+                        env={"K6_ITERATIONS": "6", "K6_TAGS": "from_env:e", "K6_PAUSED": "true"})
         self.assertEqual(run.code, 0, run.stderr)
         scenario = run.result["scenarios"][0]
         self.assertEqual(scenario["executor"], "shared-iterations")
         self.assertEqual((scenario["vus"], scenario["iterations"]), (2, 6))
         self.assertNotIn("SETUP RAN", run.stderr)  # the file's noSetup
         self.assertIn("OPTIONS vus=2 iterations=6", run.stderr)
-        self.assertIn("K6_RPS: a k6 option lueng does not implement", run.stderr)
+        self.assertIn("K6_PAUSED: a k6 option lueng does not implement", run.stderr)
         self.assertIn(f"config file '{path}': out: a setting of k6's command", run.stderr)
         # Tags merge over the levels, the command line's winning a name all give.
         self.assertEqual(scenario["tags"], {"from_file": "f", "from_env": "e", "level": "cli"})
@@ -420,10 +420,12 @@ K6_DEFAULT_HTTP_TAGS = {"proto", "status", "method", "url", "name", "group", "sc
 
 
 class SystemTagsTest(ServerCase):
-    def tags(self, options="", *flags):
+    def tags(self, options="", *flags, env=None):
         """The tag names of the first sample of each metric (and of the named request)."""
         path = os.path.join(tempfile.mkdtemp(prefix="lueng-system-tags-"), "samples.json")
-        run = self.run_ok(TAGS_SCRIPT.format(options=options), "-o", f"json={path}", *flags)
+        run = self.run_script(TAGS_SCRIPT.format(options=options), "-o", f"json={path}", *flags,
+                              env=env)
+        self.assertEqual(run.code, 0, run.stdout + run.stderr)
         first = {}
         with open(path) as f:
             for line in f:
@@ -467,6 +469,17 @@ class SystemTagsTest(ServerCase):
                 self.assertEqual(tags["http_reqs"], {"team": "a"})
                 self.assertEqual(tags["checks"], {})
                 self.assertEqual(tags["vus"], {})
+
+    def test_k6_consolidation_48_49_from_k6_system_tags(self):
+        _, tags = self.tags(env={"K6_SYSTEM_TAGS": '""'})  # #48: none
+        self.assertEqual(tags["http_reqs"], {"team": "a"})
+        _, tags = self.tags(env={"K6_SYSTEM_TAGS": "proto,method"})  # #49
+        self.assertEqual(set(tags["http_reqs"]), {"proto", "method", "team"})
+        # The variable over the script, the command line over both.
+        _, tags = self.tags('systemTags = { "status" }', env={"K6_SYSTEM_TAGS": "method"})
+        self.assertEqual(set(tags["http_reqs"]), {"method", "team"})
+        _, tags = self.tags("", "--system-tags", "url", env={"K6_SYSTEM_TAGS": "method"})
+        self.assertEqual(set(tags["http_reqs"]), {"url", "team"})
 
     def test_the_command_line_wins_over_the_script(self):
         _, tags = self.run_and_check('systemTags = { "status" }', "--system-tags", "method, url")

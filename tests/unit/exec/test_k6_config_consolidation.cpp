@@ -435,6 +435,70 @@ TEST_CASE("k6 config consolidation: the dns option and --dns (#64, #67-#71)") {
   CHECK(config({}, forever).policy == DnsConfig::Policy::kAny);
 }
 
+TEST_CASE(
+    "k6 config consolidation: K6_DNS between the config file and --dns (#65, #66, #72, #73)") {
+  using lueng::http::DnsConfig;
+  auto dns = [](const Levels& levels, const char* flag_text = "") {
+    std::string error;
+    ConsolidatedOptions options = consolidate(levels, error);
+    REQUIRE(error.empty());
+    DnsOption flag;
+    if (*flag_text) REQUIRE(parse_dns_flag(flag_text, flag).empty());
+    return resolve_dns(read_dns_option(options.options), flag);
+  };
+  // #65: ttl 5 (ms, as k6 reads a bare number) and roundRobin; policy k6's default.
+  DnsConfig c = dns({.env = {{"K6_DNS", "ttl=5,select=roundRobin"}}});
+  CHECK(c.ttl_ns == 5'000'000);
+  CHECK(c.select == DnsConfig::Select::kRoundRobin);
+  CHECK(c.policy == DnsConfig::Policy::kPreferIPv4);
+  // #66: inf, random, preferIPv6.
+  c = dns({.env = {{"K6_DNS", "ttl=inf,select=random,policy=preferIPv6"}}});
+  CHECK(c.ttl_ns == DnsConfig::kForever);
+  CHECK(c.select == DnsConfig::Select::kRandom);
+  CHECK(c.policy == DnsConfig::Policy::kPreferIPv6);
+  // #72: the variable's dns over the config file's.
+  c = dns({.file = R"({"dns": {"ttl": "0"}})", .env = {{"K6_DNS", "ttl=30,policy=any"}}});
+  CHECK(c.ttl_ns == 30'000'000);
+  CHECK(c.select == DnsConfig::Select::kRandom);
+  CHECK(c.policy == DnsConfig::Policy::kAny);
+  // #73: the command line's ttl over both, the variable's select and policy.
+  c = dns({.file = R"({"dns": {"ttl": "60", "select": "first"}})",
+           .env = {{"K6_DNS", "ttl=30,select=random,policy=any"}}},
+          "ttl=5");
+  CHECK(c.ttl_ns == 5'000'000);
+  CHECK(c.select == DnsConfig::Select::kRandom);
+  CHECK(c.policy == DnsConfig::Policy::kAny);
+  // A bad variable names itself, in --dns's words.
+  std::string error;
+  consolidate({.env = {{"K6_DNS", "ttl=0,blah=nope"}}}, error);
+  CHECK(error == "K6_DNS: unknown DNS configuration field: blah");
+}
+
+TEST_CASE("the K6_* variables of the other options k6 reads from the environment") {
+  std::string error;
+  ConsolidatedOptions options =
+      consolidate({.env = {{"K6_RPS", "50"},
+                           {"K6_THROW", "true"},
+                           {"K6_NO_CONNECTION_REUSE", "true"},
+                           {"K6_NO_VU_CONNECTION_REUSE", "false"},
+                           {"K6_SUMMARY_TREND_STATS", "avg, p(99.9),count"},
+                           {"K6_SUMMARY_TIME_UNIT", "ms"},
+                           {"K6_SYSTEM_TAGS", "proto,method"}}},
+                  error);
+  REQUIRE(error.empty());
+  const rapidjson::Document& d = options.options;
+  CHECK(d["rps"].GetInt64() == 50);
+  CHECK(d["throw"].GetBool());
+  CHECK(d["noConnectionReuse"].GetBool());
+  CHECK_FALSE(d["noVUConnectionReuse"].GetBool());
+  REQUIRE(d["summaryTrendStats"].Size() == 3);
+  CHECK(std::string(d["summaryTrendStats"][1].GetString()) == "p(99.9)");
+  CHECK(std::string(d["summaryTimeUnit"].GetString()) == "ms");
+  REQUIRE(d["systemTags"].Size() == 2);
+  consolidate({.env = {{"K6_RPS", "many"}}}, error);
+  CHECK(error == "K6_RPS: 'many' is not a whole number");
+}
+
 TEST_CASE("the dns option names what is wrong") {
   auto error = [](const char* json) {
     try {
