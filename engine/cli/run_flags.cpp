@@ -211,18 +211,11 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     if (std::string problem = exec::parse_dns_flag(flags.dns, config.dns); !problem.empty())
       return "--dns: " + problem;
   if (flags.system_tags_given) {
-    std::vector<std::string> names;
-    for (const std::string& list : flags.system_tags) {
-      for (size_t start = 0; start <= list.size();) {
-        size_t comma = std::min(list.find(',', start), list.size());
-        std::string name(trim_whitespace(std::string_view(list).substr(start, comma - start)));
-        // `--system-tags '""'` is k6's way to say none, its flag being a CSV field.
-        if (!name.empty() && name != "\"\"") names.push_back(std::move(name));
-        start = comma + 1;
-      }
-    }
+    // Each --system-tags is a list; `--system-tags '""'` is k6's way to say none.
+    std::string lists;
+    for (const std::string& list : flags.system_tags) lists += list + ",";
     std::vector<std::string> unknown;
-    config.system_tags = exec::system_tags_of(names, &unknown);
+    config.system_tags = exec::system_tags_of_text(lists, &unknown);
     for (const std::string& name : unknown)
       fprintf(stderr, "WARN --system-tags: '%s' is no system tag; ignored, as k6 does\n",
               name.c_str());

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "engine/common/text.hpp"
 #include "engine/exec/option_values.hpp"
 
 namespace lueng::exec {
@@ -55,6 +56,18 @@ SystemTags system_tags_of(const std::vector<std::string>& names,
     if (!found && unknown) unknown->push_back(given);
   }
   return SystemTags(bits);
+}
+
+SystemTags system_tags_of_text(std::string_view text, std::vector<std::string>* unknown) {
+  std::vector<std::string> names;
+  while (true) {
+    size_t comma = text.find(',');
+    std::string_view name = trim_whitespace(text.substr(0, comma));
+    if (!name.empty() && name != "\"\"") names.emplace_back(name);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return system_tags_of(names, unknown);
 }
 
 std::optional<SystemTags> read_system_tags(const rapidjson::Value& options,

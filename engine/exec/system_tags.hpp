@@ -60,6 +60,10 @@ inline constexpr const char* kNoVuIterTags =
 // it) and is left out.
 SystemTags system_tags_of(const std::vector<std::string>& names, std::vector<std::string>* unknown);
 
+// k6's text form (--system-tags, SystemTagSet.UnmarshalText): names separated by
+// commas, blanks around them and empty items ignored, `""` (k6's none) too.
+SystemTags system_tags_of_text(std::string_view text, std::vector<std::string>* unknown);
+
 // options.systemTags, a list of names: nothing when absent (k6's default set).
 // Throws ConfigError naming the option when it is not a list of strings; names
 // that are no system tag go to `warnings`.
