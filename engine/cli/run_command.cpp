@@ -171,6 +171,7 @@ int run_command(const std::vector<std::string>& args) {
   try {
     run.prepare();
     outputs.set_thresholds(run.slos());
+    outputs.set_system_tags(run.system_tags().list());
     // What runs, before it runs (k6 prints it first too); flushed, since a pipe or
     // a CI log would otherwise show it only with the summary.
     // A summary hook owns stdout (its text replaces the summary): no banner then.

@@ -43,6 +43,13 @@ std::string SystemTags::names() const {
   return out;
 }
 
+std::vector<std::string> SystemTags::list() const {
+  std::vector<std::string> out;
+  for (const auto& [name, tag] : kNames)
+    if (has(tag)) out.emplace_back(name);
+  return out;
+}
+
 SystemTags system_tags_of(const std::vector<std::string>& names,
                           std::vector<std::string>* unknown) {
   uint32_t bits = 0;

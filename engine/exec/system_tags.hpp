@@ -46,6 +46,8 @@ class SystemTags {
   uint32_t bits() const { return bits_; }
   // k6's names, in k6's order, comma-separated.
   std::string names() const;
+  // The same as a list.
+  std::vector<std::string> list() const;
 
  private:
   uint32_t bits_ = kDefault;

@@ -108,6 +108,8 @@ class TestRun {
   // Why fewer workers than threads run the test ("" when all of them do).
   const std::string& workers_note() const { return workers_note_; }
   const std::vector<thresholds::SloDefinition>& slos() const { return slos_; }
+  // The system tags samples carry (systemTags, --system-tags), once prepared.
+  const SystemTags& system_tags() const { return plan_.system_tags; }
   // A segmented run is one instance of a distributed test: `lueng merge` judges it.
   bool segmented() const { return config_.segment_info.has_value(); }
   // math.random's run seed, fixed or drawn, once prepare() has run: execute() uses it.

@@ -28,13 +28,21 @@ class CsvOutput : public Output {
         config_(config),
         columns_(std::move(columns)),
         ignored_(std::move(ignored)),
-        save_interval_ns_(static_cast<int64_t>(config.save_interval_seconds * 1e9)) {
-    file_->buffer() += csv_header(columns_);
+        save_interval_ns_(static_cast<int64_t>(config.save_interval_seconds * 1e9)) {}
+
+  // k6's columns are the system tags the run sets, but vu and iter (which k6
+  // keeps as metadata), in name order.
+  void set_system_tags(const std::vector<std::string>& names) override {
+    columns_.clear();
+    for (const std::string& name : names)
+      if (name != "vu" && name != "iter") columns_.push_back(name);
+    std::sort(columns_.begin(), columns_.end());
   }
 
   bool streams_samples() const override { return true; }
 
   void add_sample(const Sample& sample) override {
+    write_header();
     if (!sample.rendered_tags.ready) {
       sample.rendered_tags.text = csv_tag_columns(sample.tags, columns_, ignored_);
       sample.rendered_tags.ready = true;
@@ -65,10 +73,21 @@ class CsvOutput : public Output {
     }
   }
 
-  std::string finish(const RunResult&) override { return file_->close(); }
+  std::string finish(const RunResult&) override {
+    write_header();  // a run without a sample still leaves k6's header
+    return file_->close();
+  }
 
  private:
+  // Once the columns are known: at the first sample.
+  void write_header() {
+    if (header_written_) return;
+    file_->buffer() += csv_header(columns_);
+    header_written_ = true;
+  }
+
   std::unique_ptr<FileWriter> file_;
+  bool header_written_ = false;
   CsvConfig config_;
   std::vector<std::string> columns_, ignored_;
   int64_t save_interval_ns_;

@@ -43,6 +43,9 @@ class Output {
   // Once the script's options are read, before the run starts (and before the
   // writer thread does): the thresholds the script declares.
   virtual void set_thresholds(const std::vector<thresholds::SloDefinition>& /*slos*/) {}
+  // Then, before the run starts too: the system tags samples carry (k6's names;
+  // systemTags), for outputs whose layout depends on them (CSV's columns).
+  virtual void set_system_tags(const std::vector<std::string>& /*names*/) {}
   // True when the output wants every sample during the run.
   virtual bool streams_samples() const { return false; }
   // On the output writer's thread, never on an event loop.

@@ -22,6 +22,10 @@ void OutputSet::set_thresholds(const std::vector<thresholds::SloDefinition>& slo
   for (auto& output : outputs_) output->set_thresholds(slos);
 }
 
+void OutputSet::set_system_tags(const std::vector<std::string>& names) {
+  for (auto& output : outputs_) output->set_system_tags(names);
+}
+
 SampleWriter* OutputSet::sample_writer() {
   if (!writer_made_) {
     writer_made_ = true;

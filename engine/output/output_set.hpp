@@ -24,6 +24,7 @@ class OutputSet {
   // After the script's options are read and before the run: hands the
   // thresholds to every output (k6's JSON lines list them).
   void set_thresholds(const std::vector<thresholds::SloDefinition>& slos);
+  void set_system_tags(const std::vector<std::string>& names);
   // Call after the last add(): nullptr when no output streams samples, so the
   // run records exactly as without outputs.
   SampleWriter* sample_writer();

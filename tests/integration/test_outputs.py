@@ -160,6 +160,17 @@ class OutputsTest(ServerCase):
         self.assertEqual(run.code, 104, run.stderr)
         self.assertIn("timeFormat: 'iso8601' is not a time format", run.stderr)
 
+    def test_csv_columns_are_the_system_tags(self):
+        # As k6: the system tags the run sets, but vu and iter, in name order.
+        run = self.run_script(TWO_ENDPOINTS % "", "-i", "1", "--system-tags", "status,method,ip,vu",
+                              "--out", f"csv={self.path('tags.csv')}")
+        self.assertEqual(run.code, 0, run.stderr)
+        rows = read_csv(self.path("tags.csv"))
+        self.assertEqual(rows[0], ["metric_name", "timestamp", "metric_value", "ip", "method",
+                                   "status", "extra_tags", "metadata"])
+        hello = next(r for r in rows if r[0] == "http_reqs" and "name=hello" in r[6])
+        self.assertEqual(hello[3:6], ["127.0.0.1", "GET", "200"])
+
     def test_csv_rows_reach_the_file_every_save_interval(self):
         path = self.path("live.csv")
         proc = start_lueng(["-e", f"BASE_URL={self.server.base_url}", "--quiet", "--out",
