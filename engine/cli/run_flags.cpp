@@ -219,9 +219,6 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     for (const std::string& name : unknown)
       fprintf(stderr, "WARN --system-tags: '%s' is no system tag; ignored, as k6 does\n",
               name.c_str());
-    if (config.system_tags->has(exec::SystemTag::kVu) ||
-        config.system_tags->has(exec::SystemTag::kIter))
-      fprintf(stderr, "WARN --system-tags: %s\n", exec::kNoVuIterTags);
   }
   config.throw_errors = flags.throw_errors;
   config.rps = flags.rps;

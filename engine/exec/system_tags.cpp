@@ -101,8 +101,6 @@ std::optional<SystemTags> read_system_tags(const rapidjson::Value& options,
     if (warnings) {
       for (const std::string& name : unknown)
         warnings->push_back(at + ": '" + name + "' is no system tag; ignored, as k6 does");
-      if (tags.has(SystemTag::kVu) || tags.has(SystemTag::kIter))
-        warnings->push_back(at + ": " + kNoVuIterTags);
     }
     return tags;
   }

@@ -53,11 +53,6 @@ class SystemTags {
   uint32_t bits_ = kDefault;
 };
 
-// Why vu and iter, which k6 keeps as sample metadata, tag nothing in lueng.
-inline constexpr const char* kNoVuIterTags =
-    "'vu' and 'iter' tag no sample in lueng: a tag set per VU or per iteration would "
-    "take the memory that aggregated series save (the JSON output's lines are per request)";
-
 // The set of `names`; a name that is no system tag goes to `unknown` (k6 ignores
 // it) and is left out.
 SystemTags system_tags_of(const std::vector<std::string>& names, std::vector<std::string>* unknown);

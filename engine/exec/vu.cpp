@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string>
 #include <utility>
 
 #include "engine/exec/iteration_in_test.hpp"
@@ -10,6 +11,20 @@
 #include "engine/exec/worker.hpp"
 
 namespace lueng::exec {
+
+namespace {
+
+void set_sorted(std::vector<std::pair<std::string, std::string>>& entries, std::string_view key,
+                std::string_view value) {
+  auto at = std::lower_bound(entries.begin(), entries.end(), key,
+                             [](const auto& entry, std::string_view k) { return entry.first < k; });
+  if (at != entries.end() && at->first == key)
+    at->second = value;
+  else
+    entries.emplace(at, std::string(key), std::string(value));
+}
+
+}  // namespace
 
 namespace {
 thread_local Vu* t_running = nullptr;
@@ -73,7 +88,18 @@ void Vu::run_iteration() {
   }
   for (auto& module : modules_)
     if (module) module->on_iteration_start();
+  const SystemTags& system_tags = run_plan().system_tags;
+  if (system_tags.has(SystemTag::kVu) || system_tags.has(SystemTag::kIter)) [[unlikely]]
+    put_vu_and_iter(system_tags);
   resume(nullptr);
+}
+
+// k6 keeps the vu and iter system tags as metadata: a tag set per VU or per
+// iteration would multiply the series. Here too, when systemTags asks for them.
+void Vu::put_vu_and_iter(const SystemTags& system_tags) {
+  if (system_tags.has(SystemTag::kVu)) set_sorted(metadata_, "vu", std::to_string(id_));
+  if (system_tags.has(SystemTag::kIter)) set_sorted(metadata_, "iter", std::to_string(iteration_));
+  redefine_metadata();
 }
 
 void Vu::wait_for(PendingOperation& operation) {
@@ -178,20 +204,6 @@ double Vu::scenario_progress() const {
           : run_.elapsed() / std::max(executor.max_duration(), 1e-9);
   return std::clamp(progress, 0.0, 1.0);
 }
-
-namespace {
-
-void set_sorted(std::vector<std::pair<std::string, std::string>>& entries, std::string_view key,
-                std::string_view value) {
-  auto at = std::lower_bound(entries.begin(), entries.end(), key,
-                             [](const auto& entry, std::string_view k) { return entry.first < k; });
-  if (at != entries.end() && at->first == key)
-    at->second = value;
-  else
-    entries.emplace(at, std::string(key), std::string(value));
-}
-
-}  // namespace
 
 void Vu::set_tag(std::string_view key, std::string_view value) {
   set_sorted(tags_, key, value);

@@ -11,6 +11,7 @@
 
 #include "engine/exec/pending_operation.hpp"
 #include "engine/exec/script.hpp"
+#include "engine/exec/system_tags.hpp"
 #include "engine/exec/vu_module_state.hpp"
 #include "engine/exec/wakeups.hpp"
 #include "engine/metrics/metric.hpp"
@@ -201,6 +202,7 @@ class Vu final {
   std::vector<std::pair<std::string, std::string>> metadata_;
   metrics::MetadataId metadata_id_ = 0;
   void redefine_metadata();
+  void put_vu_and_iter(const SystemTags& system_tags);
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
   IoBytes io_bytes_;
