@@ -99,6 +99,11 @@ FlagSet::Flag FlagSet::flag(const std::string& names, bool& value, const std::st
   return Flag(app_->cli.add_flag(names, value, help));
 }
 
+FlagSet::Flag FlagSet::flag(const std::string& names, std::string& value, const std::string& bare,
+                            const std::string& help) {
+  return Flag(app_->cli.add_flag(names + "{" + bare + "}", value, help));
+}
+
 std::optional<int> FlagSet::parse(const std::vector<std::string>& args,
                                   const std::string& command) {
   try {

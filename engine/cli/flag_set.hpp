@@ -45,6 +45,10 @@ class FlagSet {
   Flag arguments(const std::string& name, std::vector<std::string>& values,
                  const std::string& help);
   Flag flag(const std::string& names, bool& value, const std::string& help);
+  // A flag with an optional value, as pflag's NoOptDefVal: `--name` alone sets
+  // `bare`, `--name=VALUE` sets VALUE (`--name VALUE` does not take VALUE).
+  Flag flag(const std::string& names, std::string& value, const std::string& bare,
+            const std::string& help);
 
   // Parses a subcommand's arguments. Returns an exit status when the command is
   // already done: 0 after printing --help, 104 after a one-line usage error

@@ -17,6 +17,7 @@
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
 #include "engine/common/text.hpp"
+#include "engine/exec/http_options.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/summary_options.hpp"
 
@@ -80,6 +81,11 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
            "a new connection for every request (noConnectionReuse = true)");
   app.flag("--no-vu-connection-reuse", flags.no_vu_connection_reuse,
            "close a VU's connections between its iterations (noVUConnectionReuse = true)");
+  app.flag("--http-debug", flags.http_debug, "headers",
+           "print every request and response to stderr: --http-debug or --http-debug=headers "
+           "their heads, --http-debug=full their bodies too (credentials masked; wins over "
+           "httpDebug)")
+      .on_each([&flags] { flags.http_debug_given = true; });
   app.option("--threads", flags.threads, "worker threads (default: one per core)")
       .whole_number(kMaxThreads, "threads");
   app.option("--random-seed", flags.random_seed,
@@ -224,6 +230,12 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   config.rps = flags.rps;
   config.no_connection_reuse = flags.no_connection_reuse;
   config.no_vu_connection_reuse = flags.no_vu_connection_reuse;
+  if (flags.http_debug_given) {
+    config.http_debug = exec::parse_http_debug(flags.http_debug);
+    if (!config.http_debug)
+      return "invalid --http-debug '" + flags.http_debug +
+             "' (use --http-debug, --http-debug=headers or --http-debug=full)";
+  }
   config.progress = !flags.quiet;
   return "";
 }

@@ -38,6 +38,8 @@ struct RunFlags {
   bool system_tags_given = false;
   bool no_connection_reuse = false;
   bool no_vu_connection_reuse = false;
+  std::string http_debug;  // --http-debug[=headers|full]
+  bool http_debug_given = false;
   std::string random_seed;
   bool random_seed_given = false;
   SegmentFlags segments;  // --execution-segment and friends, --start-at

@@ -26,7 +26,7 @@ struct EnvOption {
 };
 
 // In lib/options.go's order.
-constexpr std::array<EnvOption, 26> kEnvOptions = {{
+constexpr std::array<EnvOption, 27> kEnvOptions = {{
     {"K6_VUS", "vus", Kind::kCount},
     {"K6_DURATION", "duration", Kind::kDuration},
     {"K6_ITERATIONS", "iterations", Kind::kCount},
@@ -40,6 +40,7 @@ constexpr std::array<EnvOption, 26> kEnvOptions = {{
     {"K6_USER_AGENT", "userAgent", Kind::kText},
     {"K6_BATCH", "batch", Kind::kCount},
     {"K6_BATCH_PER_HOST", "batchPerHost", Kind::kCount},
+    {"K6_HTTP_DEBUG", "httpDebug", Kind::kText},
     {"K6_INSECURE_SKIP_TLS_VERIFY", "insecureSkipTLSVerify", Kind::kBool},
     {"K6_MIN_ITERATION_DURATION", "minIterationDuration", Kind::kDuration},
     {"K6_TAGS", "tags", Kind::kTags},
@@ -61,15 +62,9 @@ constexpr std::array<const char*, 4> kNotFromEnv = {"K6_TLS_CIPHER_SUITES", "K6_
                                                     "K6_THRESHOLDS", "K6_HOSTS"};
 
 // k6 options lueng does not implement (docs/from-k6.md, "k6's other options").
-constexpr std::array<const char*, 9> kNotImplemented = {"K6_PAUSED",
-                                                        "K6_HTTP_DEBUG",
-                                                        "K6_BLACKLIST_IPS",
-                                                        "K6_BLOCK_HOSTNAMES",
-                                                        "K6_METRIC_SAMPLES_BUFFER_SIZE",
-                                                        "K6_LOCAL_IPS",
-                                                        "K6_CONSOLE_OUTPUT",
-                                                        "K6_LINGER",
-                                                        "K6_NO_USAGE_REPORT"};
+constexpr std::array<const char*, 8> kNotImplemented = {
+    "K6_PAUSED",    "K6_BLACKLIST_IPS",  "K6_BLOCK_HOSTNAMES", "K6_METRIC_SAMPLES_BUFFER_SIZE",
+    "K6_LOCAL_IPS", "K6_CONSOLE_OUTPUT", "K6_LINGER",          "K6_NO_USAGE_REPORT"};
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 

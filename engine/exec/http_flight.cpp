@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "engine/exec/http_debug.hpp"
 #include "engine/exec/http_options.hpp"
 #include "engine/exec/response_pool.hpp"
 #include "engine/exec/run_plan.hpp"
@@ -142,8 +143,7 @@ void HttpFlight::build_headers() {
   if (!cookie_header_.empty()) headers_.push_back({"Cookie", cookie_header_});
 }
 
-void HttpFlight::send_hop() {
-  build_headers();
+http::Request HttpFlight::hop_request() const {
   http::Request request;
   request.method = method_;
   request.url = url_;
@@ -153,7 +153,18 @@ void HttpFlight::send_hop() {
   request.discard_body = call_->discard_body;
   request.max_body_bytes = call_->max_body_bytes;
   request.close_connection = vu_.http_options().no_connection_reuse;
-  exchange_.start(request, response_->data, this);
+  return request;
+}
+
+void HttpFlight::send_hop() {
+  build_headers();
+  exchange_.start(hop_request(), response_->data, this);
+}
+
+void HttpFlight::print_hop(const http::ResponseData& response) const {
+  HttpDebugSource source{vu_.id(), vu_.iteration_in_scenario(), vu_.scenario_name()};
+  print_http_exchange(vu_.http_options().http_debug, source, hop_request(),
+                      session_.client().user_agent(), response);
 }
 
 void HttpFlight::store_cookies(const http::ResponseData& response) {
@@ -223,6 +234,9 @@ void HttpFlight::keep_request(PooledResponse& done) const {
 }
 
 void HttpFlight::on_response(http::ResponseData& response) {
+  // Before a redirect that cannot be followed turns it into an error: as received.
+  if (vu_.http_options().http_debug != HttpDebug::kOff) [[unlikely]]
+    print_hop(response);
   bool first_hop = url_ == &call_->url;
   std::string_view name = call_->name_tag;
   if (!first_hop && !call_->name_from_script) {

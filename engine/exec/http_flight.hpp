@@ -63,7 +63,11 @@ class HttpFlight final : private http::ResponseHandler {
   // The rps option: sends the first hop now, or once the run's pace allows.
   void pace_then_send();
   static void on_paced(uv_timer_t* timer);
+  // The hop to send (or just sent): the headers build_headers() made.
+  http::Request hop_request() const;
   void send_hop();
+  // httpDebug: prints the hop just answered and its response (http_debug.hpp).
+  void print_hop(const http::ResponseData& response) const;
   void on_response(http::ResponseData& response) override;
   void store_cookies(const http::ResponseData& response);
   // Whether `response` is a redirect to follow: a 3xx with a Location, under the

@@ -53,6 +53,13 @@ std::vector<std::pair<std::string, std::string>> read_hosts(const rapidjson::Val
 
 }  // namespace
 
+std::optional<HttpDebug> parse_http_debug(std::string_view text) {
+  if (text.empty()) return HttpDebug::kOff;
+  if (text == "headers") return HttpDebug::kHeaders;
+  if (text == "full") return HttpDebug::kFull;
+  return std::nullopt;
+}
+
 uint64_t read_byte_size(const rapidjson::Value& value, const std::string& where) {
   if (value.IsNumber()) return static_cast<uint64_t>(read_whole(value, where, 0));
   if (value.IsString()) {
@@ -92,6 +99,12 @@ HttpOptions read_http_options(const rapidjson::Value& options) {
       http.no_connection_reuse = read_bool(value, at);
     } else if (key == "noVUConnectionReuse" || key == "noVuConnectionReuse") {  // snake_case
       http.no_vu_connection_reuse = read_bool(value, at);
+    } else if (key == "httpDebug") {
+      const char* choices = "\"headers\", \"full\" or \"\" (off)";
+      if (!value.IsString()) throw ConfigError(at + ": must be " + choices);
+      std::optional<HttpDebug> mode = parse_http_debug(value.GetString());
+      if (!mode) throw ConfigError(at + ": '" + value.GetString() + "' is not " + choices);
+      http.http_debug = *mode;
     } else if (key == "batch") {
       http.batch = read_whole(value, at, 1);
     } else if (key == "batchPerHost") {

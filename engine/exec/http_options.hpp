@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,13 @@
 #include "engine/http/dns_cache.hpp"
 
 namespace lueng::exec {
+
+// httpDebug: every request and response printed to stderr as it completes
+// (http_debug.hpp): their heads, or heads and bodies.
+enum class HttpDebug : uint8_t { kOff, kHeaders, kFull };
+
+// k6's values: "" (off), "headers", "full"; nullopt for any other.
+std::optional<HttpDebug> parse_http_debug(std::string_view text);
 
 // The script's global HTTP options, with k6's names. Per-request params may
 // override some of them (see bindings/module_http.cpp).
@@ -28,8 +36,9 @@ struct HttpOptions {
   bool throw_errors = false;
   // noVUConnectionReuse: a VU's idle connections close between its iterations.
   bool no_vu_connection_reuse = false;
-  int64_t batch = 20;          // batch: parallel requests of one http.batch
-  int64_t batch_per_host = 6;  // batchPerHost: ... to one host; 0: no limit
+  HttpDebug http_debug = HttpDebug::kOff;  // httpDebug, --http-debug
+  int64_t batch = 20;                      // batch: parallel requests of one http.batch
+  int64_t batch_per_host = 6;              // batchPerHost: ... to one host; 0: no limit
   // maxResponseBodySize: a kept body (decoded) past it fails the request; 0: no
   // limit. Large enough for any API answer, small enough that a gzip bomb per VU
   // cannot take the machine's memory.

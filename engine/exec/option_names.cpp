@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 38> kKnown = {"vus",
+constexpr std::array<std::string_view, 39> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -23,6 +23,7 @@ constexpr std::array<std::string_view, 38> kKnown = {"vus",
                                                      "maxRedirects",
                                                      "discardResponseBodies",
                                                      "noCookiesReset",
+                                                     "httpDebug",
                                                      "noConnectionReuse",
                                                      "noVUConnectionReuse",
                                                      "noVuConnectionReuse",
@@ -57,7 +58,7 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 11> kK6Only = {{
+constexpr std::array<K6Only, 10> kK6Only = {{
     {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
     {"blockHostnames",
      "lueng has no host name block list; it connects where the script's URLs say"},
@@ -65,7 +66,6 @@ constexpr std::array<K6Only, 11> kK6Only = {{
     {"executionSegment", ""},
     {"executionSegmentSequence", ""},
     {"ext", "k6 extensions' and k6 Cloud's settings"},
-    {"httpDebug", "lueng prints no request dumps; use --out json for every request's tags"},
     {"linger", "lueng has no REST API to linger for: the process ends with the test"},
     {"localIPs", "lueng connects from the system's default source address"},
     {"noUsageReport", "lueng sends no usage report"},

@@ -199,6 +199,7 @@ void TestRun::read_options(const rapidjson::Value& options, const Script& init) 
     fprintf(stderr, "WARN %s: %s\n", plan_.source.path.c_str(), warning.c_str());
   if (config_.no_connection_reuse) plan_.http.no_connection_reuse = true;
   if (config_.no_vu_connection_reuse) plan_.http.no_vu_connection_reuse = true;
+  if (config_.http_debug) plan_.http.http_debug = *config_.http_debug;
 
   http::TlsOptions tls = resolve_tls_options(options);
   if (config_.insecure_skip_tls_verify) tls.insecure_skip_verify = true;

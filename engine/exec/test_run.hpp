@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "engine/exec/dns_options.hpp"
+#include "engine/exec/http_options.hpp"
 #include "engine/exec/monitor_options.hpp"
 #include "engine/exec/option_layers.hpp"
 #include "engine/exec/options.hpp"
@@ -47,6 +48,7 @@ struct TestRunConfig {
   bool throw_errors = false;              // --throw: throw = true
   bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
   bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true
+  std::optional<HttpDebug> http_debug;    // --http-debug: wins over httpDebug
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.

@@ -224,15 +224,15 @@ class RunTest(ServerCase):
         run = self.run_script("""
             local http = require "lueng.http"
             options = { vus = 1, iterations = 1, thersholds = { http_req_failed = { "rate<0.01" } },
-                        httpDebug = "full", max_redirects = 3, frobnicate = true }
+                        linger = true, max_redirects = 3, frobnicate = true }
             function default() http.get(ENV.BASE_URL .. "/hello") end
         """)
         self.assertEqual(run.code, 0, run.stderr)
         warnings = [line for line in run.stderr.splitlines() if line.startswith("WARN")]
         self.assertEqual(len(warnings), 3, run.stderr)
         self.assertIn("options.thersholds: unknown option; ignored (did you mean thresholds?)", run.stderr)
-        self.assertIn("options.httpDebug: a k6 option lueng does not implement (lueng prints no "
-                      "request dumps", run.stderr)
+        self.assertIn("options.linger: a k6 option lueng does not implement (lueng has no REST "
+                      "API", run.stderr)
         self.assertIn("options.frobnicate: unknown option; ignored", run.stderr)
         self.assertTrue(all("script.lua" in line for line in warnings), warnings)
         self.assertEqual(run.metric("http_reqs")["count"], 1)
