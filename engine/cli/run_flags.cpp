@@ -17,6 +17,7 @@
 #include "engine/common/exit_codes.hpp"
 #include "engine/common/random.hpp"
 #include "engine/common/text.hpp"
+#include "engine/exec/http_options.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/exec/summary_options.hpp"
 
@@ -66,6 +67,15 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "ttl=D,select=S,policy=P: how names resolve, k6's syntax (default "
              "ttl=5m,select=random,policy=preferIPv4; ttl: a duration, 0 or inf; select: first, "
              "roundRobin, random; policy: preferIPv4, preferIPv6, onlyIPv4, onlyIPv6, any)");
+  app.option("--blacklist-ip", flags.blacklist_ips,
+             "CIDR: connect to no address in this range, e.g. 10.0.0.0/8 (repeatable, "
+             "comma-separated; replaces the script's blacklistIPs)")
+      .on_each([&flags] { flags.blacklist_ips_given = true; });
+  app.option("--block-hostnames", flags.block_hostnames,
+             "PATTERN: connect to no host matching it, case-insensitive, with an optional "
+             "leading * wildcard, e.g. *.example.com (repeatable, comma-separated; replaces the "
+             "script's blockHostnames)")
+      .on_each([&flags] { flags.block_hostnames_given = true; });
   app.option("--system-tags", flags.system_tags,
              "TAGS: the system tags samples carry, comma-separated (default "
              "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
@@ -210,6 +220,20 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   if (!flags.dns.empty())
     if (std::string problem = exec::parse_dns_flag(flags.dns, config.dns); !problem.empty())
       return "--dns: " + problem;
+  if (flags.blacklist_ips_given) {
+    config.blacklist_ips.emplace();
+    for (const std::string& list : flags.blacklist_ips)
+      if (std::string problem = exec::parse_blacklist_ips(list, *config.blacklist_ips);
+          !problem.empty())
+        return "--blacklist-ip: " + problem;
+  }
+  if (flags.block_hostnames_given) {
+    config.block_hostnames.emplace();
+    for (const std::string& list : flags.block_hostnames)
+      if (std::string problem = exec::parse_block_hostnames(list, *config.block_hostnames);
+          !problem.empty())
+        return "--block-hostnames: " + problem;
+  }
   if (flags.system_tags_given) {
     // Each --system-tags is a list; `--system-tags '""'` is k6's way to say none.
     std::string lists;

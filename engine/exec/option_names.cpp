@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 38> kKnown = {"vus",
+constexpr std::array<std::string_view, 41> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -49,6 +49,9 @@ constexpr std::array<std::string_view, 38> kKnown = {"vus",
                                                      "noTeardown",
                                                      "minIterationDuration",
                                                      "hosts",
+                                                     "blacklistIPs",
+                                                     "blacklistIps",
+                                                     "blockHostnames",
                                                      "monitor"};
 
 // k6 options a k6 script may carry that lueng does not implement, each with why
@@ -57,10 +60,7 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 11> kK6Only = {{
-    {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
-    {"blockHostnames",
-     "lueng has no host name block list; it connects where the script's URLs say"},
+constexpr std::array<K6Only, 9> kK6Only = {{
     {"cloud", "k6 Cloud's settings; lueng runs where it is started"},
     {"executionSegment", ""},
     {"executionSegmentSequence", ""},

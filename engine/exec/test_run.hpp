@@ -19,6 +19,7 @@
 #include "engine/exec/summary_options.hpp"
 #include "engine/exec/system_tags.hpp"
 #include "engine/exec/target_monitor.hpp"
+#include "engine/http/block_lists.hpp"
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
@@ -43,10 +44,13 @@ struct TestRunConfig {
   SummaryOptions summary;
   DnsOption dns;  // --dns: the fields it sets win over the script's options.dns
   std::optional<SystemTags> system_tags;  // --system-tags: wins over the script's
-  int64_t rps = 0;                        // --rps: rps (0: the script's)
-  bool throw_errors = false;              // --throw: throw = true
-  bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
-  bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true
+  // --blacklist-ip, --block-hostnames: replace the script's lists.
+  std::optional<std::vector<http::IpNet>> blacklist_ips;
+  std::optional<http::HostnamePatterns> block_hostnames;
+  int64_t rps = 0;                      // --rps: rps (0: the script's)
+  bool throw_errors = false;            // --throw: throw = true
+  bool no_connection_reuse = false;     // --no-connection-reuse: noConnectionReuse = true
+  bool no_vu_connection_reuse = false;  // --no-vu-connection-reuse: noVUConnectionReuse = true
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.
