@@ -76,6 +76,10 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "leading * wildcard, e.g. *.example.com (repeatable, comma-separated; replaces the "
              "script's blockHostnames)")
       .on_each([&flags] { flags.block_hostnames_given = true; });
+  app.option("--local-ips", flags.local_ips,
+             "IPS: the source addresses of the VUs' connections, comma-separated IPs, ranges "
+             "and CIDRs (192.168.0.10-192.168.0.25,fd00::/120), one per VU in turn (default: "
+             "$K6_LOCAL_IPS, or the system's choice)");
   app.option("--system-tags", flags.system_tags,
              "TAGS: the system tags samples carry, comma-separated (default "
              "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
@@ -233,6 +237,15 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
       if (std::string problem = exec::parse_block_hostnames(list, *config.block_hostnames);
           !problem.empty())
         return "--block-hostnames: " + problem;
+  }
+  // As k6, from the flag or the variable only: a script's options cannot set it.
+  const char* local_ips_variable = std::getenv("K6_LOCAL_IPS");
+  if (!flags.local_ips.empty()) {
+    if (std::string problem = config.local_ips.parse(flags.local_ips); !problem.empty())
+      return "--local-ips: " + problem;
+  } else if (local_ips_variable && *local_ips_variable) {
+    if (std::string problem = config.local_ips.parse(local_ips_variable); !problem.empty())
+      return "K6_LOCAL_IPS: " + problem;
   }
   if (flags.system_tags_given) {
     // Each --system-tags is a list; `--system-tags '""'` is k6's way to say none.

@@ -38,6 +38,7 @@ struct RunFlags {
   bool blacklist_ips_given = false;
   std::vector<std::string> block_hostnames;  // --block-hostnames, likewise
   bool block_hostnames_given = false;
+  std::string local_ips;  // --local-ips
   std::vector<std::string> system_tags;
   bool system_tags_given = false;
   bool no_connection_reuse = false;

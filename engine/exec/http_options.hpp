@@ -11,6 +11,7 @@
 
 #include "engine/http/block_lists.hpp"
 #include "engine/http/dns_cache.hpp"
+#include "engine/http/ip_pool.hpp"
 
 namespace lueng::exec {
 
@@ -43,6 +44,9 @@ struct HttpOptions {
   std::vector<std::pair<std::string, std::string>> hosts;
   // blacklistIPs (CIDR ranges) and blockHostnames (patterns): connects refused.
   http::BlockLists block_lists;
+  // localIPs: the source addresses of the VUs' connections (--local-ips and
+  // K6_LOCAL_IPS only, as in k6).
+  http::IpPool local_ips;
 };
 
 // A comma-separated list, as --blacklist-ip and K6_BLACKLIST_IPS give it, into

@@ -60,14 +60,13 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 9> kK6Only = {{
+constexpr std::array<K6Only, 8> kK6Only = {{
     {"cloud", "k6 Cloud's settings; lueng runs where it is started"},
     {"executionSegment", ""},
     {"executionSegmentSequence", ""},
     {"ext", "k6 extensions' and k6 Cloud's settings"},
     {"httpDebug", "lueng prints no request dumps; use --out json for every request's tags"},
     {"linger", "lueng has no REST API to linger for: the process ends with the test"},
-    {"localIPs", "lueng connects from the system's default source address"},
     {"noUsageReport", "lueng sends no usage report"},
     {"paused", "lueng has no REST API to resume a paused test"},
 }};
@@ -97,6 +96,12 @@ std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options
                          ": an instance's segment is given on its command line "
                          "(--execution-segment, --execution-segment-sequence, or --segment-index "
                          "with --segment-count); ignored");
+      continue;
+    }
+    if (key == "localIPs" || key == "localIps") {
+      warnings.push_back("options." + name +
+                         ": as in k6, the source addresses are given by --local-ips or "
+                         "K6_LOCAL_IPS only; ignored");
       continue;
     }
     if (const K6Only* option = find_k6_only(key)) {

@@ -193,6 +193,7 @@ void TestRun::read_options(const rapidjson::Value& options, const Script& init) 
   if (config_.rps > 0) plan_.http.rps = config_.rps;
   if (config_.blacklist_ips) plan_.http.block_lists.ips = *config_.blacklist_ips;
   if (config_.block_hostnames) plan_.http.block_lists.hosts = *config_.block_hostnames;
+  plan_.http.local_ips = config_.local_ips;
   plan_.http.dns = resolve_dns(read_dns_option(options), config_.dns);
   std::vector<std::string> tag_warnings;
   if (auto tags = read_system_tags(options, &tag_warnings)) plan_.system_tags = *tags;

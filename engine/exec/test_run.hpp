@@ -47,6 +47,7 @@ struct TestRunConfig {
   // --blacklist-ip, --block-hostnames: replace the script's lists.
   std::optional<std::vector<http::IpNet>> blacklist_ips;
   std::optional<http::HostnamePatterns> block_hostnames;
+  http::IpPool local_ips;               // --local-ips or K6_LOCAL_IPS
   int64_t rps = 0;                      // --rps: rps (0: the script's)
   bool throw_errors = false;            // --throw: throw = true
   bool no_connection_reuse = false;     // --no-connection-reuse: noConnectionReuse = true

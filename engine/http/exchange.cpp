@@ -194,7 +194,7 @@ void Exchange::connect_next() {
   DialListener& listener = *this;  // the base is private: convert here
   // Closes the stream of a previous address that failed.
   int status = dialer_.start(session_.client(), reinterpret_cast<sockaddr*>(&address),
-                             tls_context_ ? &tls : nullptr, listener);
+                             tls_context_ ? &tls : nullptr, listener, session_.local_address());
   if (status < 0) on_dialed(status);
 }
 

@@ -1,8 +1,11 @@
 """k6's blacklistIPs and blockHostnames: a blocked request fails before it connects
 (a blocked name before it is even looked up), with k6's error text and
 error_code, and counts as any failed request; the others go through. Set from
-the script, K6_* variables or the command line; bad entries exit 104."""
+the script, K6_* variables or the command line; bad entries exit 104. And
+localIPs (--local-ips, K6_LOCAL_IPS): the source address of each VU's
+connections, in turn from the pool."""
 
+import socket
 import unittest
 
 from support import ServerCase, run_lueng
@@ -120,6 +123,60 @@ class BlockListsTest(ServerCase):
                 run = run_lueng(self.script([], extra), args, env=env or None)
                 self.assertEqual(run.code, 104, run.stderr)
                 self.assertIn(message, run.stderr)
+
+
+def can_bind(ip):
+    with socket.socket() as s:
+        try:
+            s.bind((ip, 0))
+            return True
+        except OSError:
+            return False
+
+
+LOCAL_IPS_SCRIPT = """
+local http = require "lueng.http"
+options = { scenarios = { s = { executor = "per-vu-iterations", vus = 3, iterations = 2 } } }
+function default() http.get(ENV.BASE_URL .. "/hello?vu=" .. __VU) end
+"""
+
+
+@unittest.skipUnless(can_bind("127.0.0.2") and can_bind("127.0.0.3"),
+                     "127.0.0.2 and 127.0.0.3 cannot be bound here")
+class LocalIpsTest(ServerCase):
+    def peers_by_vu(self):
+        peers = {}
+        for request in self.server.requests:
+            peers.setdefault(request.query["vu"], set()).add(request.peer)
+        return peers
+
+    def test_each_vu_connects_from_its_address_in_turn(self):
+        run = self.run_ok(LOCAL_IPS_SCRIPT, "--local-ips", "127.0.0.2-127.0.0.3")
+        self.assertEqual(run.metric("http_req_failed")["passes"], 0)
+        self.assertEqual(self.peers_by_vu(),
+                         {"1": {"127.0.0.2"}, "2": {"127.0.0.3"}, "3": {"127.0.0.2"}})
+
+    def test_the_variable_and_a_list_of_addresses(self):
+        run = self.run_script(LOCAL_IPS_SCRIPT, env={"K6_LOCAL_IPS": "127.0.0.3,127.0.0.2"})
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(self.peers_by_vu(),
+                         {"1": {"127.0.0.3"}, "2": {"127.0.0.2"}, "3": {"127.0.0.3"}})
+
+    def test_without_it_the_system_chooses(self):
+        self.run_ok(LOCAL_IPS_SCRIPT)
+        self.assertEqual({r.peer for r in self.server.requests}, {"127.0.0.1"})
+
+    def test_bad_pools_exit_104(self):
+        run = self.run_script(LOCAL_IPS_SCRIPT, "--local-ips", "127.0.0.3-127.0.0.2")
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("--local-ips: negative IP range: 127.0.0.3-127.0.0.2", run.stderr)
+        run = self.run_script(LOCAL_IPS_SCRIPT, env={"K6_LOCAL_IPS": "whatever"})
+        self.assertEqual(run.code, 104, run.stderr)
+        self.assertIn("K6_LOCAL_IPS: whatever is not a valid IP, IP range or CIDR", run.stderr)
+
+    def test_a_script_option_is_ignored_as_in_k6(self):
+        run = self.run_ok("options = { localIPs = '127.0.0.2' }\nfunction default() end")
+        self.assertIn("--local-ips or K6_LOCAL_IPS only; ignored", run.stderr)
 
 
 if __name__ == "__main__":
