@@ -67,6 +67,19 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "ttl=D,select=S,policy=P: how names resolve, k6's syntax (default "
              "ttl=5m,select=random,policy=preferIPv4; ttl: a duration, 0 or inf; select: first, "
              "roundRobin, random; policy: preferIPv4, preferIPv6, onlyIPv4, onlyIPv6, any)");
+  app.option("--blacklist-ip", flags.blacklist_ips,
+             "CIDR: connect to no address in this range, e.g. 10.0.0.0/8 (repeatable, "
+             "comma-separated; replaces the script's blacklistIPs)")
+      .on_each([&flags] { flags.blacklist_ips_given = true; });
+  app.option("--block-hostnames", flags.block_hostnames,
+             "PATTERN: connect to no host matching it, case-insensitive, with an optional "
+             "leading * wildcard, e.g. *.example.com (repeatable, comma-separated; replaces the "
+             "script's blockHostnames)")
+      .on_each([&flags] { flags.block_hostnames_given = true; });
+  app.option("--local-ips", flags.local_ips,
+             "IPS: the source addresses of the VUs' connections, comma-separated IPs, ranges "
+             "and CIDRs (192.168.0.10-192.168.0.25,fd00::/120), one per VU in turn (default: "
+             "$K6_LOCAL_IPS, or the system's choice)");
   app.option("--system-tags", flags.system_tags,
              "TAGS: the system tags samples carry, comma-separated (default "
              "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
@@ -216,6 +229,29 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
   if (!flags.dns.empty())
     if (std::string problem = exec::parse_dns_flag(flags.dns, config.dns); !problem.empty())
       return "--dns: " + problem;
+  if (flags.blacklist_ips_given) {
+    config.blacklist_ips.emplace();
+    for (const std::string& list : flags.blacklist_ips)
+      if (std::string problem = exec::parse_blacklist_ips(list, *config.blacklist_ips);
+          !problem.empty())
+        return "--blacklist-ip: " + problem;
+  }
+  if (flags.block_hostnames_given) {
+    config.block_hostnames.emplace();
+    for (const std::string& list : flags.block_hostnames)
+      if (std::string problem = exec::parse_block_hostnames(list, *config.block_hostnames);
+          !problem.empty())
+        return "--block-hostnames: " + problem;
+  }
+  // As k6, from the flag or the variable only: a script's options cannot set it.
+  const char* local_ips_variable = std::getenv("K6_LOCAL_IPS");
+  if (!flags.local_ips.empty()) {
+    if (std::string problem = config.local_ips.parse(flags.local_ips); !problem.empty())
+      return "--local-ips: " + problem;
+  } else if (local_ips_variable && *local_ips_variable) {
+    if (std::string problem = config.local_ips.parse(local_ips_variable); !problem.empty())
+      return "K6_LOCAL_IPS: " + problem;
+  }
   if (flags.system_tags_given) {
     // Each --system-tags is a list; `--system-tags '""'` is k6's way to say none.
     std::string lists;

@@ -34,6 +34,11 @@ struct RunFlags {
   bool summary_trend_stats_given = false;
   std::string summary_time_unit;
   std::string dns;
+  std::vector<std::string> blacklist_ips;  // --blacklist-ip, each a comma-separated list
+  bool blacklist_ips_given = false;
+  std::vector<std::string> block_hostnames;  // --block-hostnames, likewise
+  bool block_hostnames_given = false;
+  std::string local_ips;  // --local-ips
   std::vector<std::string> system_tags;
   bool system_tags_given = false;
   bool no_connection_reuse = false;

@@ -16,6 +16,10 @@ const char* error_code_name(uint16_t code) {
       return "dns_failed";
     case 1101:
       return "dns_no_address";
+    case 1110:
+      return "blacklisted_ip";
+    case 1111:
+      return "blocked_hostname";
     case 1200:
       return "tcp_generic";
     case 1201:

@@ -26,7 +26,7 @@ struct EnvOption {
 };
 
 // In lib/options.go's order.
-constexpr std::array<EnvOption, 27> kEnvOptions = {{
+constexpr std::array<EnvOption, 29> kEnvOptions = {{
     {"K6_VUS", "vus", Kind::kCount},
     {"K6_DURATION", "duration", Kind::kDuration},
     {"K6_ITERATIONS", "iterations", Kind::kCount},
@@ -50,6 +50,8 @@ constexpr std::array<EnvOption, 27> kEnvOptions = {{
     {"K6_THROW", "throw", Kind::kBool},
     {"K6_NO_CONNECTION_REUSE", "noConnectionReuse", Kind::kBool},
     {"K6_NO_VU_CONNECTION_REUSE", "noVUConnectionReuse", Kind::kBool},
+    {"K6_BLACKLIST_IPS", "blacklistIPs", Kind::kList},
+    {"K6_BLOCK_HOSTNAMES", "blockHostnames", Kind::kList},
     {"K6_SUMMARY_TREND_STATS", "summaryTrendStats", Kind::kList},
     {"K6_SUMMARY_TIME_UNIT", "summaryTimeUnit", Kind::kText},
     {"K6_SYSTEM_TAGS", "systemTags", Kind::kList},
@@ -62,9 +64,11 @@ constexpr std::array<const char*, 4> kNotFromEnv = {"K6_TLS_CIPHER_SUITES", "K6_
                                                     "K6_THRESHOLDS", "K6_HOSTS"};
 
 // k6 options lueng does not implement (docs/from-k6.md, "k6's other options").
-constexpr std::array<const char*, 8> kNotImplemented = {
-    "K6_PAUSED",    "K6_BLACKLIST_IPS",  "K6_BLOCK_HOSTNAMES", "K6_METRIC_SAMPLES_BUFFER_SIZE",
-    "K6_LOCAL_IPS", "K6_CONSOLE_OUTPUT", "K6_LINGER",          "K6_NO_USAGE_REPORT"};
+// K6_LOCAL_IPS is read with --local-ips (engine/cli), as k6 reads it: no script
+// option matches it.
+constexpr std::array<const char*, 5> kNotImplemented = {
+    "K6_PAUSED", "K6_METRIC_SAMPLES_BUFFER_SIZE", "K6_LINGER", "K6_CONSOLE_OUTPUT",
+    "K6_NO_USAGE_REPORT"};
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 

@@ -29,7 +29,13 @@ HttpFlight::HttpFlight(Vu& vu, http::CookieJar& jar, http::Client& client)
       vu_jar_(jar),
       own_session_(std::make_unique<http::Session>(client)),
       session_(*own_session_),
-      exchange_(session_) {}
+      exchange_(session_) {
+  // k6's localIPs: the VU with id N connects from the pool's address N - 1.
+  if (const http::IpPool& pool = vu.http_options().local_ips; !pool.empty()) {
+    http::IpAddress local = pool.at(vu.id() > 0 ? vu.id() - 1 : 0);
+    own_session_->set_local_address(local.get());
+  }
+}
 
 HttpFlight::HttpFlight(Vu& vu, http::CookieJar& jar, http::Session& shared)
     : vu_(vu), vu_jar_(jar), session_(shared), exchange_(session_) {}

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/common/byte_size.hpp"
+#include "engine/common/text.hpp"
 #include "engine/exec/options.hpp"
 #include "engine/http/field_syntax.hpp"
 
@@ -51,6 +52,40 @@ std::vector<std::pair<std::string, std::string>> read_hosts(const rapidjson::Val
   return hosts;
 }
 
+// A JSON array of strings, each read by `add` ("" or its problem).
+template <typename Add>
+void read_string_list(const rapidjson::Value& value, const std::string& where, Add add) {
+  if (value.IsNull() || (value.IsObject() && value.ObjectEmpty())) return;  // Lua's {}
+  if (!value.IsArray()) throw ConfigError(where + ": must be a list of strings");
+  for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+    std::string at = where + "[" + std::to_string(i + 1) + "]";
+    if (!value[i].IsString()) throw ConfigError(at + ": must be a string");
+    if (std::string problem = add(std::string_view(value[i].GetString())); !problem.empty())
+      throw ConfigError(at + ": " + problem);
+  }
+}
+
+// Items of a comma-separated list, blanks around them trimmed, empty ones skipped.
+template <typename Add>
+std::string read_text_list(std::string_view text, Add add) {
+  while (true) {
+    size_t comma = text.find(',');
+    std::string_view item = trim_whitespace(text.substr(0, comma));
+    if (!item.empty())
+      if (std::string problem = add(item); !problem.empty()) return problem;
+    if (comma == std::string_view::npos) return "";
+    text.remove_prefix(comma + 1);
+  }
+}
+
+std::string add_cidr(std::string_view text, std::vector<http::IpNet>& out) {
+  http::IpNet net;
+  std::string problem = http::parse_cidr(text, net);
+  if (!problem.empty()) return "failed to parse CIDR '" + std::string(text) + "': " + problem;
+  out.push_back(std::move(net));
+  return "";
+}
+
 }  // namespace
 
 std::optional<HttpDebug> parse_http_debug(std::string_view text) {
@@ -58,6 +93,14 @@ std::optional<HttpDebug> parse_http_debug(std::string_view text) {
   if (text == "headers") return HttpDebug::kHeaders;
   if (text == "full") return HttpDebug::kFull;
   return std::nullopt;
+}
+
+std::string parse_blacklist_ips(std::string_view text, std::vector<http::IpNet>& out) {
+  return read_text_list(text, [&](std::string_view item) { return add_cidr(item, out); });
+}
+
+std::string parse_block_hostnames(std::string_view text, http::HostnamePatterns& out) {
+  return read_text_list(text, [&](std::string_view item) { return out.add(item); });
 }
 
 uint64_t read_byte_size(const rapidjson::Value& value, const std::string& where) {
@@ -113,6 +156,14 @@ HttpOptions read_http_options(const rapidjson::Value& options) {
       http.max_response_body_size = read_byte_size(value, at);
     } else if (key == "hosts") {
       http.hosts = read_hosts(value, at);
+    } else if (key == "blacklistIPs" || key == "blacklistIps") {
+      http.block_lists.ips.clear();
+      read_string_list(value, at,
+                       [&](std::string_view item) { return add_cidr(item, http.block_lists.ips); });
+    } else if (key == "blockHostnames") {
+      http.block_lists.hosts = {};
+      read_string_list(value, at,
+                       [&](std::string_view item) { return http.block_lists.hosts.add(item); });
     }
   }
   return http;

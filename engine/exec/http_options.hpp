@@ -9,7 +9,9 @@
 
 #include <rapidjson/document.h>
 
+#include "engine/http/block_lists.hpp"
 #include "engine/http/dns_cache.hpp"
+#include "engine/http/ip_pool.hpp"
 
 namespace lueng::exec {
 
@@ -48,7 +50,18 @@ struct HttpOptions {
   http::DnsConfig dns;
   // hosts: a host name and the IP literal it resolves to, for the whole run.
   std::vector<std::pair<std::string, std::string>> hosts;
+  // blacklistIPs (CIDR ranges) and blockHostnames (patterns): connects refused.
+  http::BlockLists block_lists;
+  // localIPs: the source addresses of the VUs' connections (--local-ips and
+  // K6_LOCAL_IPS only, as in k6).
+  http::IpPool local_ips;
 };
+
+// A comma-separated list, as --blacklist-ip and K6_BLACKLIST_IPS give it, into
+// `out`: "" or the problem in k6's words ("invalid CIDR address: 10.0.0.0/33").
+std::string parse_blacklist_ips(std::string_view text, std::vector<http::IpNet>& out);
+// The same for --block-hostnames ("invalid hostname pattern 'a*b'").
+std::string parse_block_hostnames(std::string_view text, http::HostnamePatterns& out);
 
 // A size in bytes: a whole number, or a string such as "64MiB" (see
 // parse_byte_size). Throws ConfigError naming `where`.

@@ -12,7 +12,7 @@ namespace {
 
 // Every top-level option some part of lueng reads (options.cpp, http_options.cpp,
 // test_run.cpp for thresholds), in camelCase.
-constexpr std::array<std::string_view, 39> kKnown = {"vus",
+constexpr std::array<std::string_view, 42> kKnown = {"vus",
                                                      "duration",
                                                      "iterations",
                                                      "stages",
@@ -50,6 +50,9 @@ constexpr std::array<std::string_view, 39> kKnown = {"vus",
                                                      "noTeardown",
                                                      "minIterationDuration",
                                                      "hosts",
+                                                     "blacklistIPs",
+                                                     "blacklistIps",
+                                                     "blockHostnames",
                                                      "monitor"};
 
 // k6 options a k6 script may carry that lueng does not implement, each with why
@@ -58,16 +61,12 @@ struct K6Only {
   std::string_view name;
   std::string_view why;
 };
-constexpr std::array<K6Only, 10> kK6Only = {{
-    {"blacklistIPs", "lueng has no IP block list; it connects where the script's URLs say"},
-    {"blockHostnames",
-     "lueng has no host name block list; it connects where the script's URLs say"},
+constexpr std::array<K6Only, 7> kK6Only = {{
     {"cloud", "k6 Cloud's settings; lueng runs where it is started"},
     {"executionSegment", ""},
     {"executionSegmentSequence", ""},
     {"ext", "k6 extensions' and k6 Cloud's settings"},
     {"linger", "lueng has no REST API to linger for: the process ends with the test"},
-    {"localIPs", "lueng connects from the system's default source address"},
     {"noUsageReport", "lueng sends no usage report"},
     {"paused", "lueng has no REST API to resume a paused test"},
 }};
@@ -97,6 +96,12 @@ std::vector<std::string> unknown_option_warnings(const rapidjson::Value& options
                          ": an instance's segment is given on its command line "
                          "(--execution-segment, --execution-segment-sequence, or --segment-index "
                          "with --segment-count); ignored");
+      continue;
+    }
+    if (key == "localIPs" || key == "localIps") {
+      warnings.push_back("options." + name +
+                         ": as in k6, the source addresses are given by --local-ips or "
+                         "K6_LOCAL_IPS only; ignored");
       continue;
     }
     if (const K6Only* option = find_k6_only(key)) {

@@ -110,6 +110,10 @@ std::string_view k6_error_text(const http::ResponseData& response) {
       return "request timeout";
     case ErrorCode::kDnsNoAddress:
       return "lookup: no such host";
+    case ErrorCode::kBlacklistedIp:
+      return "ip is blacklisted";
+    case ErrorCode::kBlockedHostname:
+      return "hostname is blocked";
     case ErrorCode::kDialTimeout:
       return "dial: i/o timeout";
     case ErrorCode::kConnectionRefused:

@@ -191,6 +191,9 @@ void TestRun::read_options(const rapidjson::Value& options, const Script& init) 
   if (plan_.http.user_agent) plan_.user_agent = *plan_.http.user_agent;
   if (config_.throw_errors) plan_.http.throw_errors = true;
   if (config_.rps > 0) plan_.http.rps = config_.rps;
+  if (config_.blacklist_ips) plan_.http.block_lists.ips = *config_.blacklist_ips;
+  if (config_.block_hostnames) plan_.http.block_lists.hosts = *config_.block_hostnames;
+  plan_.http.local_ips = config_.local_ips;
   plan_.http.dns = resolve_dns(read_dns_option(options), config_.dns);
   std::vector<std::string> tag_warnings;
   if (auto tags = read_system_tags(options, &tag_warnings)) plan_.system_tags = *tags;

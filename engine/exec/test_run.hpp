@@ -20,6 +20,7 @@
 #include "engine/exec/summary_options.hpp"
 #include "engine/exec/system_tags.hpp"
 #include "engine/exec/target_monitor.hpp"
+#include "engine/http/block_lists.hpp"
 #include "engine/result/run_result.hpp"
 #include "engine/thresholds/slo.hpp"
 
@@ -44,11 +45,15 @@ struct TestRunConfig {
   SummaryOptions summary;
   DnsOption dns;  // --dns: the fields it sets win over the script's options.dns
   std::optional<SystemTags> system_tags;  // --system-tags: wins over the script's
-  int64_t rps = 0;                        // --rps: rps (0: the script's)
-  bool throw_errors = false;              // --throw: throw = true
-  bool no_connection_reuse = false;       // --no-connection-reuse: noConnectionReuse = true
-  bool no_vu_connection_reuse = false;    // --no-vu-connection-reuse: noVUConnectionReuse = true
-  std::optional<HttpDebug> http_debug;    // --http-debug: wins over httpDebug
+  // --blacklist-ip, --block-hostnames: replace the script's lists.
+  std::optional<std::vector<http::IpNet>> blacklist_ips;
+  std::optional<http::HostnamePatterns> block_hostnames;
+  http::IpPool local_ips;               // --local-ips or K6_LOCAL_IPS
+  int64_t rps = 0;                      // --rps: rps (0: the script's)
+  bool throw_errors = false;            // --throw: throw = true
+  bool no_connection_reuse = false;     // --no-connection-reuse: noConnectionReuse = true
+  bool no_vu_connection_reuse = false;  // --no-vu-connection-reuse: noVUConnectionReuse = true
+  std::optional<HttpDebug> http_debug;  // --http-debug: wins over httpDebug
   // Receives every sample when an output streams them; the caller stops it.
   output::SampleWriter* samples = nullptr;
   // SIGINT and SIGTERM, watched in every phase of `lueng run`; none for inspect.

@@ -64,6 +64,8 @@ void Worker::run() {
   http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent, plan_.tls);
   http_->dns().configure(plan_.http.dns);
   for (const auto& [host, ip] : plan_.http.hosts) http_->dns().pin(host, ip);  // checked: valid
+  if (!plan_.http.block_lists.empty())
+    http_->set_block_lists(std::make_shared<const http::BlockLists>(plan_.http.block_lists));
   try {
     script_ = plan_.runtime->load(plan_.source, plan_.catalog);
     std::vector<size_t> all(plan_.scenarios.size());

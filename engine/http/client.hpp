@@ -17,6 +17,7 @@ namespace lueng::http {
 
 class TlsContexts;
 class TlsMaterial;
+struct BlockLists;
 
 struct Header {
   std::string_view name;
@@ -66,6 +67,10 @@ class Client {
   // Shared by every stream of the loop: a read is consumed before the next one
   // starts, so one buffer serves thousands of connections.
   std::span<char> read_buffer() { return read_buffer_; }
+  // What new connections may not go to (blacklistIPs, blockHostnames); null, the
+  // default, for nothing, so that an unblocked run pays one test per connect.
+  void set_block_lists(std::shared_ptr<const BlockLists> lists) { block_lists_ = std::move(lists); }
+  const BlockLists* block_lists() const { return block_lists_.get(); }
 
  private:
   uv_loop_t* loop_;
@@ -73,6 +78,7 @@ class Client {
   std::unique_ptr<DnsCache> dns_;
   std::unique_ptr<TlsContexts> tls_;
   std::vector<char> read_buffer_;
+  std::shared_ptr<const BlockLists> block_lists_;
 };
 
 }  // namespace lueng::http

@@ -5,13 +5,15 @@
 namespace lueng::http {
 
 int Dialer::start(Client& client, const sockaddr* remote, const TlsTarget* tls,
-                  DialListener& listener) {
+                  DialListener& listener, const sockaddr* local) {
   reset();
   remote_.assign(remote);
   listener_ = &listener;
   stream_ = tls ? make_tls_stream(client.loop(), client.read_buffer(), *this, *tls)
                 : make_tcp_stream(client.loop(), client.read_buffer(), *this);
   start_ns_ = uv_hrtime();
+  if (local)
+    if (int status = stream_->bind(local); status < 0) return status;
   return stream_->connect(this->remote());
 }
 

@@ -33,9 +33,11 @@ class Dialer final : private StreamHandler {
   Dialer& operator=(const Dialer&) = delete;
 
   // Closes any stream still held, then connects to `remote` (over TLS when `tls`
-  // is given; its context and slot must outlive the stream). 0 and on_dialed
-  // later, or a libuv error now (then no on_dialed follows).
-  int start(Client& client, const sockaddr* remote, const TlsTarget* tls, DialListener& listener);
+  // is given; its context and slot must outlive the stream), from `local` when
+  // given (k6's localIPs). 0 and on_dialed later, or a libuv error now (then no
+  // on_dialed follows).
+  int start(Client& client, const sockaddr* remote, const TlsTarget* tls, DialListener& listener,
+            const sockaddr* local = nullptr);
   // Closes the stream held (connecting, failed, or connected and not taken).
   void reset();
   // After on_dialed(0): the connected stream, for a Connection to take over.

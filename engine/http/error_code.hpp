@@ -12,8 +12,10 @@ enum class ErrorCode : uint16_t {
   kGeneric = 1000,     // also a redirect that cannot be followed, as in k6
   kInvalidUrl = 1020,  // a request without a URL; scripts' bad URLs are Lua errors
   kRequestTimeout = 1050,
-  kDnsFailed = 1100,     // the lookup failed: no answer, a server failure (EAI_AGAIN, EAI_FAIL...)
-  kDnsNoAddress = 1101,  // no such host: the name does not exist or has no address
+  kDnsFailed = 1100,      // the lookup failed: no answer, a server failure (EAI_AGAIN, EAI_FAIL...)
+  kDnsNoAddress = 1101,   // no such host: the name does not exist or has no address
+  kBlacklistedIp = 1110,  // the address is in a blacklistIPs range; nothing was sent
+  kBlockedHostname = 1111,  // the host matches a blockHostnames pattern; not even looked up
   kTcpGeneric = 1200,
   kBrokenPipe = 1201,
   kWriteFailed = 1202,

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "engine/http/block_lists.hpp"
 #include "engine/http/net_error.hpp"
 #include "engine/http/protocols.hpp"
 #include "engine/http/tls_context.hpp"
@@ -114,6 +115,9 @@ void Exchange::acquire_connection() {
     exchange_on(*ready);
     return;
   }
+  if (const BlockLists* blocked = session_.client().block_lists();
+      blocked && !blocked->hosts.empty())
+    if (host_blocked(*blocked)) return;
   DnsCache& dns = session_.client().dns();
   if (const AddressList* addresses = dns.find(url.host)) {
     connect_to(*addresses);
@@ -122,6 +126,24 @@ void Exchange::acquire_connection() {
   phase_ = Phase::kResolving;
   int status = dns.resolve(url.host, *this);
   if (status < 0) on_resolved(status, nullptr);
+}
+
+// As k6, before the lookup (and before the hosts option).
+bool Exchange::host_blocked(const BlockLists& lists) {
+  const std::string& host = request_.url->host;
+  const std::string* pattern = lists.blocked_host(host);
+  if (!pattern) return false;
+  out_->timings.blocked = milliseconds_since(start_ns_);
+  fail(ErrorCode::kBlockedHostname, blocked_host_message(host, *pattern));
+  return true;
+}
+
+bool Exchange::address_blocked(const BlockLists& lists, const sockaddr* address) {
+  const IpNet* net = lists.blocked_ip(address);
+  if (!net) return false;
+  dialer_.reset();  // the stream of an address tried before, if any
+  fail(ErrorCode::kBlacklistedIp, blacklisted_ip_message(address, *net));
+  return true;
 }
 
 void Exchange::on_resolved(int status, const AddressList* addresses) {
@@ -158,6 +180,10 @@ void Exchange::connect_next() {
   const AddressList& addresses = *addresses_;
   sockaddr_storage address = with_port(
       addresses[(first_address_ + next_address_++) % addresses.size()], request_.url->port);
+  // As k6, the address chosen is checked, and a blocked one fails the request
+  // rather than letting another address of the answer be tried.
+  if (const BlockLists* blocked = session_.client().block_lists(); blocked && !blocked->ips.empty())
+    if (address_blocked(*blocked, reinterpret_cast<sockaddr*>(&address))) return;
   TlsTarget tls;
   if (tls_context_) {
     tls.context = tls_context_;
@@ -168,7 +194,7 @@ void Exchange::connect_next() {
   DialListener& listener = *this;  // the base is private: convert here
   // Closes the stream of a previous address that failed.
   int status = dialer_.start(session_.client(), reinterpret_cast<sockaddr*>(&address),
-                             tls_context_ ? &tls : nullptr, listener);
+                             tls_context_ ? &tls : nullptr, listener, session_.local_address());
   if (status < 0) on_dialed(status);
 }
 

@@ -11,6 +11,8 @@
 
 namespace lueng::http {
 
+struct BlockLists;
+
 // Carries one request at a time of a Session through its phases: take a ready
 // connection from the session's pool, or resolve, dial (trying each address) and
 // add one; send; enforce the overall timeout; retry once after a stale keep-alive
@@ -50,6 +52,9 @@ class Exchange final : private DnsWaiter, private DialListener, private Connecti
   void drop_active();
   void time_out();
   void fail(ErrorCode code, std::string_view message);
+  // Fail the request when blockHostnames or blacklistIPs forbid the connect.
+  bool host_blocked(const BlockLists& lists);
+  bool address_blocked(const BlockLists& lists, const sockaddr* address);
   void finish();
   void deliver();
 

@@ -5,6 +5,7 @@
 
 #include "engine/http/client.hpp"
 #include "engine/http/connection_pool.hpp"
+#include "engine/http/ip_address.hpp"
 
 namespace lueng::http {
 
@@ -35,6 +36,13 @@ class Session {
   void close_all();
 
   Client& client() { return client_; }
+  // The source address of the session's new connections (k6's localIPs); null,
+  // the default, for the system's choice.
+  void set_local_address(const sockaddr* address) {
+    local_.assign(address);
+    has_local_ = true;
+  }
+  const sockaddr* local_address() const { return has_local_ ? local_.get() : nullptr; }
   ConnectionPool& pool() { return pool_; }
 
  private:
@@ -44,6 +52,8 @@ class Session {
 
   Client& client_;
   ConnectionPool pool_;
+  IpAddress local_;
+  bool has_local_ = false;
   std::vector<Exchange*> exchanges_;
   std::unique_ptr<Exchange> own_;  // send()'s, made by its first call
 };

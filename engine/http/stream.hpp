@@ -57,6 +57,13 @@ class Stream {
   // (then no on_connect follows). Reading starts by itself once connected.
   virtual int connect(const sockaddr* address) = 0;
 
+  // Before connect(): the source address to connect from (port 0: any). 0 or a
+  // libuv error.
+  virtual int bind(const sockaddr* address) {
+    (void)address;
+    return UV_ENOTSUP;
+  }
+
   // Sends all of `data`: kWriteComplete when it went out at once, kWritePending when
   // the rest is queued (`data` must then stay valid until on_write), or a libuv error.
   virtual int write(std::string_view data) = 0;

@@ -20,6 +20,8 @@ class TcpStream final : public Stream {
     return uv_tcp_connect(&connect_request_, &tcp_, address, on_connected);
   }
 
+  int bind(const sockaddr* address) override { return uv_tcp_bind(&tcp_, address, 0); }
+
   int write(std::string_view data) override {
     uv_buf_t buffer =
         uv_buf_init(const_cast<char*>(data.data()), static_cast<unsigned>(data.size()));

@@ -61,6 +61,8 @@ class TlsStream final : public Stream, private StreamHandler {
     return tcp_->connect(address);
   }
 
+  int bind(const sockaddr* address) override { return tcp_->bind(address); }
+
   int write(std::string_view data) override {
     if (!connected_) return UV_ENOTCONN;
     if (data.empty()) return kWriteComplete;

@@ -64,6 +64,7 @@ class Request:
         self.body = body
         self.raw_size = raw_size
         self.connection = connection  # 1-based number of the connection it came on
+        self.peer = None  # the client's IP address
 
 
 class TestServer:
@@ -153,6 +154,10 @@ class TestServer:
                     buffer += chunk
                 body, buffer = buffer[:length], buffer[length:]
                 request = Request(method, target, headers, body, len(head) + 4 + length, number)
+                try:
+                    request.peer = conn.getpeername()[0]
+                except OSError:
+                    pass
                 with self._lock:
                     self.active += 1
                     self.max_active = max(self.max_active, self.active)
