@@ -63,7 +63,18 @@ void Worker::join() {
 void Worker::run() {
   http_ = std::make_unique<http::Client>(&loop_, plan_.user_agent, plan_.tls);
   http_->dns().configure(plan_.http.dns);
-  for (const auto& [host, ip] : plan_.http.hosts) http_->dns().pin(host, ip);  // checked: valid
+  // Names to addresses are pinned in the DNS cache; entries with a port go to the
+  // client's host map (checked when the options were read).
+  auto ported = std::make_shared<http::HostMap>();
+  for (const auto& [host, target] : plan_.http.hosts) {
+    http::HostMapping mapping;
+    http::parse_host_mapping(host, target, &mapping);
+    if (mapping.port == 0 && mapping.to_port == 0)
+      http_->dns().pin(host, target);
+    else
+      ported->add(std::move(mapping));
+  }
+  if (!ported->empty()) http_->set_host_map(std::move(ported));
   if (!plan_.http.block_lists.empty())
     http_->set_block_lists(std::make_shared<const http::BlockLists>(plan_.http.block_lists));
   try {

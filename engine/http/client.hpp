@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "engine/http/dns_cache.hpp"
+#include "engine/http/host_map.hpp"
 #include "engine/http/response.hpp"
 #include "engine/http/url.hpp"
 
@@ -71,6 +72,9 @@ class Client {
   // default, for nothing, so that an unblocked run pays one test per connect.
   void set_block_lists(std::shared_ptr<const BlockLists> lists) { block_lists_ = std::move(lists); }
   const BlockLists* block_lists() const { return block_lists_.get(); }
+  // The hosts entries with ports (host_map.hpp); null, the default, for none.
+  void set_host_map(std::shared_ptr<const HostMap> hosts) { host_map_ = std::move(hosts); }
+  const HostMap* host_map() const { return host_map_.get(); }
 
  private:
   uv_loop_t* loop_;
@@ -79,6 +83,7 @@ class Client {
   std::unique_ptr<TlsContexts> tls_;
   std::vector<char> read_buffer_;
   std::shared_ptr<const BlockLists> block_lists_;
+  std::shared_ptr<const HostMap> host_map_;
 };
 
 }  // namespace lueng::http

@@ -118,6 +118,14 @@ void Exchange::acquire_connection() {
   if (const BlockLists* blocked = session_.client().block_lists();
       blocked && !blocked->hosts.empty())
     if (host_blocked(*blocked)) return;
+  connect_port_ = url.port;
+  if (const HostMap* hosts = session_.client().host_map()) [[unlikely]] {
+    if (const HostMapping* mapped = hosts->find(url.host, url.port)) {
+      if (mapped->to_port) connect_port_ = mapped->to_port;
+      connect_to(mapped->address);
+      return;
+    }
+  }
   DnsCache& dns = session_.client().dns();
   if (const AddressList* addresses = dns.find(url.host)) {
     connect_to(*addresses);
@@ -178,8 +186,8 @@ void Exchange::connect_next() {
   // From the address the dns option's select chose, then the others in turn. A
   // new answer may have replaced the list meanwhile: the index wraps within it.
   const AddressList& addresses = *addresses_;
-  sockaddr_storage address = with_port(
-      addresses[(first_address_ + next_address_++) % addresses.size()], request_.url->port);
+  sockaddr_storage address =
+      with_port(addresses[(first_address_ + next_address_++) % addresses.size()], connect_port_);
   // As k6, the address chosen is checked, and a blocked one fails the request
   // rather than letting another address of the answer be tried.
   if (const BlockLists* blocked = session_.client().block_lists(); blocked && !blocked->ips.empty())

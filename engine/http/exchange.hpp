@@ -75,6 +75,7 @@ class Exchange final : private DnsWaiter, private DialListener, private Connecti
   uint16_t key_port_ = 0;
   const AddressList* addresses_ = nullptr;
   SSL_CTX* tls_context_ = nullptr;  // for https: the context of the request's host
+  uint16_t connect_port_ = 0;       // the URL's, or a hosts entry's
   size_t first_address_ = 0;        // where in addresses_ the dial started
   size_t next_address_ = 0;         // how many addresses were tried
   Connection* active_ = nullptr;    // carrying the request (kExchanging)

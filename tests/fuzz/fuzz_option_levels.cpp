@@ -4,9 +4,14 @@
 // K6_STAGES, the variable with the most syntax); the whole input is also an
 // error message whose options are looked up in the levels' sources.
 //
-// Checked besides crashes: what read_env_options accepts is an options object
+// Each variable's line is also read as a hosts entry (NAME = "VALUE", k6's
+// hosts option with ports, engine/http/host_map.hpp).
+//
+// Checked besides crashes: a hosts entry that reads has one address and its
+// ports in range; what read_env_options accepts is an options object
 // (or null) naming each option's variable; the stacked options are an object or
 // null, and stacking them again, alone, changes nothing.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -19,6 +24,7 @@
 #include "engine/common/json_parse.hpp"
 #include "engine/exec/env_options.hpp"
 #include "engine/exec/option_layers.hpp"
+#include "engine/http/host_map.hpp"
 
 namespace {
 
@@ -29,10 +35,24 @@ std::string text_of(const rapidjson::Value& value) {
   return buffer.GetString();
 }
 
+void check_host_mapping(std::string_view line) {
+  size_t eq = line.find('=');
+  if (eq == std::string_view::npos) return;
+  lueng::http::HostMapping mapping;
+  if (!lueng::http::parse_host_mapping(line.substr(0, eq), line.substr(eq + 1), &mapping).empty())
+    return;
+  if (mapping.address.size() != 1 || mapping.host.empty()) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
+  for (size_t start = 0; start < text.size();) {
+    size_t end = std::min(text.find('\n', start), text.size());
+    check_host_mapping(text.substr(start, end - start));
+    start = end + 1;
+  }
   size_t blank = text.find("\n\n");
   std::string file(text.substr(0, blank));
   std::map<std::string, std::string> env;

@@ -172,12 +172,37 @@ class K6OptionsAtWorkTest(ServerCase):
         """)
         self.assertIn("STATUS 200", run.stderr)
         self.assertEqual(self.server.requests[0].headers.get("host"), f"hotel.invalid:{port}")
-        bad = self.run_script("""
-            options = { hosts = { ["a.test:80"] = "127.0.0.1:8080" } }
-            function default() end
+        for entry, message in (('["a.test:http"] = "127.0.0.1:8080"',
+                                "'a.test:http' is not a host name or HOST:PORT"),
+                               ('["b.test"] = "nowhere"',
+                                "options.hosts[\"b.test\"]: 'nowhere' must be an IPv4 or IPv6")):
+            bad = self.run_script(f"options = {{ hosts = {{ {entry} }} }}\nfunction default() end\n")
+            self.assertEqual(bad.code, 104, bad.stderr)
+            self.assertIn(message, bad.stderr)
+
+    def test_hosts_maps_a_name_and_port_to_an_address_and_port(self):
+        # As k6: "host:port" keys and "ip:port" values; a key with the URL's port
+        # wins over the name alone; the Host header stays the URL's.
+        port = self.server.base_url.rsplit(":", 1)[1]
+        run = self.run_ok(f"""
+            local http = require "lueng.http"
+            options = {{ hosts = {{ ["api.invalid:443"] = "127.0.0.1:{port}",
+                                    ["api.invalid"] = "127.0.0.9",
+                                    ["v6.invalid:80"] = "[::1]:9",
+                                    ["other.invalid"] = "127.0.0.1:{port}" }} }}
+            function default()
+              print("MAPPED " .. http.get("http://api.invalid:443/hello").status)
+              print("ANY PORT " .. http.get("http://other.invalid:7/hello").status)
+              local r = http.get("http://api.invalid:81/hello", {{ timeout = "1s" }})
+              print("NAME ONLY " .. r.status .. " " .. r.error)
+            end
         """)
-        self.assertEqual(bad.code, 104, bad.stderr)
-        self.assertIn("host:port to ip:port mappings are not supported", bad.stderr)
+        self.assertIn("MAPPED 200", run.stderr)
+        self.assertIn("ANY PORT 200", run.stderr)
+        # api.invalid:81 is not mapped by port: the name's entry, 127.0.0.9 (port 81, closed).
+        self.assertRegex(run.stderr, r"NAME ONLY 0 .*127\.0\.0\.9:81")
+        hosts = [r.headers.get("host") for r in self.server.requests]
+        self.assertEqual(hosts, ["api.invalid:443", "other.invalid:7"])
 
     def test_min_iteration_duration_spaces_a_vus_iterations(self):
         run = self.run_ok("""
