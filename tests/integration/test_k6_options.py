@@ -65,6 +65,21 @@ class ConfigLevelsTest(unittest.TestCase):
                 self.assertIn(f"config file '{named}'", run.stderr)
                 self.assertIsNone(run.result)
 
+    # k6 lib/executor configMapTestCases #1, #3, #4 and #7: scenarios given as JSON
+    # text that does not parse. In a script that is a Lua syntax error; k6's JSON
+    # comes to lueng in a --config file, where it is refused as k6 refuses it.
+    def test_k6_config_map_text_that_does_not_parse(self):
+        directory = tempfile.mkdtemp(prefix="lueng-config-map-")
+        for number, text in (("1", ""), ("3", "asdf"), ("4", "'adsf'"), ("7", "{}asdf")):
+            with self.subTest(case=number):
+                path = os.path.join(directory, f"case{number}.json")
+                with open(path, "w") as f:
+                    f.write('{"scenarios": ' + text + "}")
+                run = run_lueng(PLAIN, args=["--config", path])
+                self.assertEqual(run.code, 104, run.stderr)
+                self.assertIn(f"config file '{path}'", run.stderr)
+                self.assertIsNone(run.result)
+
     def test_k6_variables_with_bad_values_are_refused(self):
         # #30 and #75 end to end; their messages are the unit tests'.
         for env, variable in (({"K6_STAGES": "1000:100"}, "K6_STAGES"),

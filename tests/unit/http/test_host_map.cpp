@@ -1,11 +1,15 @@
 // k6's hosts option with ports (engine/http/host_map.hpp): entries read as k6
-// reads them, and the address and port a name and port connect to, the rows of
-// k6's lib/netext/dialer_test.go TestDialerAddr that map host:port.
+// reads them, and the address and port a name and port connect to: the rows of
+// k6's lib/netext/dialer_test.go TestDialerAddr that map host:port, dial an
+// address or a name that does not resolve.
 #include <arpa/inet.h>
+#include <uv.h>
 
 #include <catch2/catch.hpp>
 
 #include "engine/http/host_map.hpp"
+#include "engine/http/net_error.hpp"
+#include "engine/http/response.hpp"
 
 using lueng::http::HostMap;
 using lueng::http::HostMapping;
@@ -65,4 +69,26 @@ TEST_CASE("hosts entries: what is refused, naming it") {
   CHECK(parse_host_mapping("a.test", "[::1]", &out).find("IP:PORT") != std::string::npos);
   CHECK(parse_host_mapping("a.test", "::1", &out).empty());  // IPv6 alone: several ':'
   CHECK(out.to_port == 0);
+}
+
+TEST_CASE("k6 TestDialerAddr: an IP address, and a name that does not resolve") {
+  // "1.2.3.4:80" dials 1.2.3.4:80: an address is its own answer, no lookup.
+  uv_loop_t loop;
+  REQUIRE(uv_loop_init(&loop) == 0);
+  {
+    lueng::http::DnsCache dns(&loop);
+    const lueng::http::AddressList* answer = dns.find("1.2.3.4");
+    REQUIRE(answer);
+    REQUIRE(answer->size() == 1);
+    char text[16];
+    const auto* v4 = reinterpret_cast<const sockaddr_in*>(&answer->front());
+    REQUIRE(v4->sin_family == AF_INET);
+    CHECK(std::string(inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text)) == "1.2.3.4");
+  }
+  uv_run(&loop, UV_RUN_DEFAULT);  // the cache's handle closes
+  CHECK(uv_loop_close(&loop) == 0);
+  // "no-such-host.com:80": k6's words for a name with no address.
+  lueng::http::ResponseData out;
+  lueng::http::set_dns_error(out, "no-such-host.com", UV_EAI_NONAME);
+  CHECK(out.error == "lookup no-such-host.com: no such host");
 }
