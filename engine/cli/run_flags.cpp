@@ -213,11 +213,7 @@ std::string to_config(const RunFlags& flags, exec::TestRunConfig& config) {
     std::vector<std::string> stats;
     for (const std::string& list : flags.summary_trend_stats) {
       if (list.empty()) continue;  // k6: `--summary-trend-stats ""` is no column at all
-      for (size_t start = 0; start <= list.size();) {
-        size_t comma = std::min(list.find(',', start), list.size());
-        stats.push_back(list.substr(start, comma - start));
-        start = comma + 1;
-      }
+      for (std::string_view stat : split(list, ',')) stats.emplace_back(stat);
     }
     if (std::string problem = exec::trend_stats_problem(stats); !problem.empty())
       return "--summary-trend-stats: " + problem;

@@ -86,9 +86,7 @@ std::string quoted(std::string_view text) {
 
 std::string write_stages(std::string_view text, Writer& writer) {
   writer.StartArray();
-  while (true) {
-    size_t comma = text.find(',');
-    std::string_view item = text.substr(0, comma);
+  for (std::string_view item : split(text, ',')) {
     size_t colon = item.find(':');
     const char* usage = " (use DURATION:TARGET,DURATION:TARGET,..., e.g. 30s:10,1m:10)";
     if (colon == std::string_view::npos) return "stage " + quoted(item) + " has no target" + usage;
@@ -107,8 +105,6 @@ std::string write_stages(std::string_view text, Writer& writer) {
     writer.Key("target");
     writer.Int64(target);
     writer.EndObject();
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
   }
   writer.EndArray();
   return "";
@@ -117,17 +113,13 @@ std::string write_stages(std::string_view text, Writer& writer) {
 // k6's envconfig map: "name:value,name:value", a value may hold ':'.
 std::string write_tags(std::string_view text, Writer& writer) {
   writer.StartObject();
-  while (true) {
-    size_t comma = text.find(',');
-    std::string_view item = text.substr(0, comma);
+  for (std::string_view item : split(text, ',')) {
     size_t colon = item.find(':');
     if (colon == std::string_view::npos || colon == 0)
       return "tag " + quoted(item) + " is not NAME:VALUE (use name:value,name:value)";
     writer.Key(item.data(), static_cast<rapidjson::SizeType>(colon));
     std::string_view value = item.substr(colon + 1);
     writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
   }
   writer.EndObject();
   return "";
@@ -137,13 +129,10 @@ std::string write_tags(std::string_view text, Writer& writer) {
 // saying none where the value is a CSV field, and blank items are no items.
 std::string write_list(std::string_view text, Writer& writer) {
   writer.StartArray();
-  while (true) {
-    size_t comma = text.find(',');
-    std::string_view item = trim_whitespace(text.substr(0, comma));
+  for (std::string_view part : split(text, ',')) {
+    std::string_view item = trim_whitespace(part);
     if (!item.empty() && item != "\"\"")
       writer.String(item.data(), static_cast<rapidjson::SizeType>(item.size()));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
   }
   writer.EndArray();
   return "";
@@ -155,16 +144,12 @@ std::string write_dns(std::string_view text, Writer& writer) {
   DnsOption checked;
   if (std::string problem = parse_dns_flag(text, checked); !problem.empty()) return problem;
   writer.StartObject();
-  while (true) {
-    size_t comma = text.find(',');
-    std::string_view item = text.substr(0, comma);
+  for (std::string_view item : split(text, ',')) {
     size_t eq = item.find('=');
     std::string_view key = trim_whitespace(item.substr(0, eq));
     std::string_view value = trim_whitespace(item.substr(eq + 1));
     writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
     writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
   }
   writer.EndObject();
   return "";

@@ -60,14 +60,12 @@ void read_string_list(const rapidjson::Value& value, const std::string& where, A
 // Items of a comma-separated list, blanks around them trimmed, empty ones skipped.
 template <typename Add>
 std::string read_text_list(std::string_view text, Add add) {
-  while (true) {
-    size_t comma = text.find(',');
-    std::string_view item = trim_whitespace(text.substr(0, comma));
+  for (std::string_view part : split(text, ',')) {
+    std::string_view item = trim_whitespace(part);
     if (!item.empty())
       if (std::string problem = add(item); !problem.empty()) return problem;
-    if (comma == std::string_view::npos) return "";
-    text.remove_prefix(comma + 1);
   }
+  return "";
 }
 
 std::string add_cidr(std::string_view text, std::vector<http::IpNet>& out) {

@@ -48,10 +48,10 @@ struct CustomSecond {
 // What happened during one second of the test, for the time series of the
 // result file and the live view. Workers fill one each; the main thread merges.
 struct IntervalStats : result::IntervalCounts {
-  int64_t second = 0;           // since the test start
-  metrics::Histogram duration;  // http_req_duration (a worker's: its endpoints' merged)
+  int64_t second = 0;  // since the test start
   // By endpoint index (EndpointKeys) and by custom metric id; sized on first use,
-  // so a second without such samples may have shorter vectors.
+  // so a second without such samples may have shorter vectors. The second's
+  // http_req_duration is its endpoints' together (duration_into()).
   std::vector<EndpointSecond> endpoints;
   std::vector<CustomSecond> custom;
   bool has_custom = false;  // some custom metric has a sample this second
@@ -70,13 +70,19 @@ struct IntervalStats : result::IntervalCounts {
   void reset(int64_t new_second) {
     static_cast<result::IntervalCounts&>(*this) = {};
     second = new_second;
-    duration.clear();
     start_lag.clear();
     busy = 0;
     for (EndpointSecond& e : endpoints) e.clear();
     if (has_custom)
       for (CustomSecond& c : custom) c.clear();
     has_custom = false;
+  }
+
+  // The second's http_req_duration into `out` (cleared first).
+  void duration_into(metrics::Histogram& out) const {
+    out.clear();
+    for (const EndpointSecond& e : endpoints)
+      if (e.requests > 0) out.merge(e.duration);
   }
 
   EndpointSecond& endpoint(uint32_t index) {
@@ -93,7 +99,6 @@ struct IntervalStats : result::IntervalCounts {
 
   void merge(const IntervalStats& other) {
     add(other);
-    duration.merge(other.duration);
     start_lag.merge(other.start_lag);
     busy = std::max(busy, other.busy);
     for (uint32_t i = 0; i < other.endpoints.size(); ++i)

@@ -67,12 +67,9 @@ SystemTags system_tags_of(const std::vector<std::string>& names,
 
 SystemTags system_tags_of_text(std::string_view text, std::vector<std::string>* unknown) {
   std::vector<std::string> names;
-  while (true) {
-    size_t comma = text.find(',');
-    std::string_view name = trim_whitespace(text.substr(0, comma));
+  for (std::string_view part : split(text, ',')) {
+    std::string_view name = trim_whitespace(part);
     if (!name.empty() && name != "\"\"") names.emplace_back(name);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
   }
   return system_tags_of(names, unknown);
 }

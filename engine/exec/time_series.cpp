@@ -28,20 +28,24 @@ void TimeSeriesBuilder::close_before(int64_t second) {
     point.vus_max = open.vus_max;
     if (s.start_lag.count() > 0) point.start_lag_p95 = s.start_lag.percentile(95);
     point.busy = s.busy;
-    if (s.duration.count() > 0) {
-      point.duration_avg = s.duration.mean();
-      point.duration_p50 = s.duration.percentile(50);
-      point.duration_p90 = s.duration.percentile(90);
-      point.duration_p95 = s.duration.percentile(95);
-      point.duration_p99 = s.duration.percentile(99);
-      point.duration_max = s.duration.max();
-      total_duration_.merge(s.duration);
+    // Each request was counted by endpoint only; the second's whole distribution
+    // is their sum, made once per closed second rather than once per request.
+    s.duration_into(second_duration_);
+    const metrics::Histogram& duration = second_duration_;
+    if (duration.count() > 0) {
+      point.duration_avg = duration.mean();
+      point.duration_p50 = duration.percentile(50);
+      point.duration_p90 = duration.percentile(90);
+      point.duration_p95 = duration.percentile(95);
+      point.duration_p99 = duration.percentile(99);
+      point.duration_max = duration.max();
+      total_duration_.merge(duration);
     }
     // Seconds without a report still take their place in the window.
     int64_t gap = closed_.empty() ? 0 : s.second - closed_.back().second - 1;
     for (int64_t i = 0; i < gap && i < static_cast<int64_t>(kWindowSeconds); ++i)
       window_.emplace_back();
-    window_.push_back(s.duration);
+    window_.push_back(duration);
     while (window_.size() > kWindowSeconds) window_.pop_front();
     metrics::Histogram window;
     for (const auto& h : window_) window.merge(h);

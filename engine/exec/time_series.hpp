@@ -38,6 +38,7 @@ class TimeSeriesBuilder {
   std::vector<std::vector<result::EndpointPoint>> endpoint_points_;  // [endpoint index]
   std::vector<std::vector<result::MetricPoint>> metric_points_;      // [metric id]
   metrics::Histogram total_duration_;
+  metrics::Histogram second_duration_;     // scratch of close_before()
   std::deque<metrics::Histogram> window_;  // the last kWindowSeconds seconds' http_req_duration
 
   void close_details(const IntervalStats& stats);

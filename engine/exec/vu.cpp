@@ -14,14 +14,18 @@ namespace lueng::exec {
 
 namespace {
 
-void set_sorted(std::vector<std::pair<std::string, std::string>>& entries, std::string_view key,
+// Whether the entries changed.
+bool set_sorted(std::vector<std::pair<std::string, std::string>>& entries, std::string_view key,
                 std::string_view value) {
   auto at = std::lower_bound(entries.begin(), entries.end(), key,
                              [](const auto& entry, std::string_view k) { return entry.first < k; });
-  if (at != entries.end() && at->first == key)
+  if (at != entries.end() && at->first == key) {
+    if (at->second == value) return false;
     at->second = value;
-  else
+  } else {
     entries.emplace(at, std::string(key), std::string(value));
+  }
+  return true;
 }
 
 }  // namespace
@@ -97,9 +101,11 @@ void Vu::run_iteration() {
 // k6 keeps the vu and iter system tags as metadata: a tag set per VU or per
 // iteration would multiply the series. Here too, when systemTags asks for them.
 void Vu::put_vu_and_iter(const SystemTags& system_tags) {
-  if (system_tags.has(SystemTag::kVu)) set_sorted(metadata_, "vu", std::to_string(id_));
-  if (system_tags.has(SystemTag::kIter)) set_sorted(metadata_, "iter", std::to_string(iteration_));
-  redefine_metadata();
+  bool changed = false;
+  if (system_tags.has(SystemTag::kVu)) changed |= set_sorted(metadata_, "vu", std::to_string(id_));
+  if (system_tags.has(SystemTag::kIter))
+    changed |= set_sorted(metadata_, "iter", std::to_string(iteration_));
+  if (changed) redefine_metadata();  // vu alone: once, not every iteration
 }
 
 void Vu::wait_for(PendingOperation& operation) {

@@ -263,10 +263,6 @@ void Worker::flush_interval(bool measure_busy) {
   }
   busy_since_ns_ = now;
   idle_since_ns_ = idle;
-  // Each request was counted by endpoint only; the second's whole distribution
-  // is their sum, made once a second rather than once per request.
-  for (const EndpointSecond& endpoint : interval_.endpoints)
-    if (endpoint.requests > 0) interval_.duration.merge(endpoint.duration);
   if (!interval_.empty()) shared_.post(interval_);
   interval_.reset(interval_.second);
 }

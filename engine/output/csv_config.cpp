@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/common/duration.hpp"
+#include "engine/common/text.hpp"
 #include "engine/common/utc_time.hpp"
 
 namespace lueng::output {
@@ -78,10 +79,7 @@ std::string read_csv_config(std::string_view argument, const Environment& env, C
     if (!argument.empty()) config->file_name = std::string(argument);
     return "";
   }
-  while (!argument.empty()) {
-    size_t comma = argument.find(',');
-    std::string_view item = argument.substr(0, comma);
-    argument = comma == std::string_view::npos ? "" : argument.substr(comma + 1);
+  for (std::string_view item : split(argument, ',')) {
     size_t eq = item.find('=');
     if (eq == std::string_view::npos || eq == 0)
       return "'" + std::string(item) + "' is not KEY=VALUE (fileName, saveInterval, timeFormat)";

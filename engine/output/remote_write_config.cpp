@@ -18,17 +18,6 @@ namespace {
 
 constexpr std::string_view kDefaultTrendStats = "avg,min,med,max,p(90),p(95),p(99)";
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (;;) {
-    size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
-
 std::string parse_bool(std::string_view name, std::string_view text, bool* value) {
   if (text == "true" || text == "1") {
     *value = true;

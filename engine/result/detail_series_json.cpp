@@ -74,9 +74,20 @@ class Fields {
   const Fail& fail_;
 };
 
-// Points in time order, each second once: what the charts and merge expect.
-void check_order(int64_t second, int64_t previous, const std::string& where, const Fail& fail) {
-  if (second <= previous) fail(where + ".t", "must be later than the point before it");
+// A series' points, each read by `read(fields, point)` after its `t`: in time
+// order, each second once, which the charts and merge expect.
+template <typename Point, typename Read>
+void read_points(const Fields& series, std::vector<Point>& out, const Fail& fail, Read read) {
+  const rapidjson::Value& points = series.list("points");
+  int64_t previous = -1;
+  for (rapidjson::SizeType k = 0; k < points.Size(); ++k) {
+    Fields p(points[k], fmt::format("{}.points[{}]", series.where(), k), fail);
+    Point& point = out.emplace_back();
+    point.second = p.second();
+    if (point.second <= previous) fail(p.where() + ".t", "must be later than the point before it");
+    previous = point.second;
+    read(p, point);
+  }
 }
 
 void read_endpoints(const rapidjson::Value& list, RunResult& result, const Fail& fail) {
@@ -86,14 +97,7 @@ void read_endpoints(const rapidjson::Value& list, RunResult& result, const Fail&
     EndpointSeries& series = result.endpoint_series.emplace_back();
     series.method = f.text("method");
     series.name = f.text("name");
-    const rapidjson::Value& points = f.list("points");
-    int64_t previous = -1;
-    for (rapidjson::SizeType k = 0; k < points.Size(); ++k) {
-      Fields p(points[k], fmt::format("{}.points[{}]", f.where(), k), fail);
-      EndpointPoint& point = series.points.emplace_back();
-      point.second = p.second();
-      check_order(point.second, previous, p.where(), fail);
-      previous = point.second;
+    read_points(f, series.points, fail, [&](const Fields& p, EndpointPoint& point) {
       point.requests = p.count("http_reqs");
       point.failed = p.count("http_req_failed");
       if (point.failed > point.requests)
@@ -102,7 +106,7 @@ void read_endpoints(const rapidjson::Value& list, RunResult& result, const Fail&
       point.p95 = p.number("p(95)");
       point.p99 = p.number("p(99)");
       point.max = p.number("max");
-    }
+    });
   }
 }
 
@@ -116,19 +120,12 @@ void read_metrics(const rapidjson::Value& list, RunResult& result, const Fail& f
     if (!type) fail(f.where() + ".type", "must be counter, gauge, rate or trend");
     series.type = type.value_or(metrics::MetricType::kCounter);
     series.is_time = f.member("contains") && f.text("contains") == "time";
-    const rapidjson::Value& points = f.list("points");
-    int64_t previous = -1;
-    for (rapidjson::SizeType k = 0; k < points.Size(); ++k) {
-      Fields p(points[k], fmt::format("{}.points[{}]", f.where(), k), fail);
-      MetricPoint& point = series.points.emplace_back();
-      point.second = p.second();
-      check_order(point.second, previous, p.where(), fail);
-      previous = point.second;
+    read_points(f, series.points, fail, [](const Fields& p, MetricPoint& point) {
       point.count = p.count("count");
       point.value = p.number("value");
       point.p95 = p.number("p(95)");
       point.max = p.number("max");
-    }
+    });
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "engine/metrics/tags.hpp"
 #include "engine/output/csv_output.hpp"
+#include "output_file.hpp"
 
 using namespace lueng;
 using output::CsvConfig;
@@ -42,17 +43,6 @@ std::string temp_dir() {
   char dir[] = "/tmp/lueng-k6csv-XXXXXX";
   REQUIRE(mkdtemp(dir));
   return dir;
-}
-
-std::string read_file(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");  // reads plain files too
-  REQUIRE(file);
-  std::string text;
-  char buffer[4096];
-  int n;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, n);
-  gzclose(file);
-  return text;
 }
 
 // k6's TestRun sorts each row's extra_tags and metadata before comparing.
@@ -238,7 +228,7 @@ TEST_CASE("k6 TestRun: whole files, plain and gzip, three time formats", "[k6][o
       out->add_sample({0, metric, sample.time, 1, encoded, rendered, metadata});
     }
     REQUIRE(out->finish({}) == "");
-    std::string text = read_file(path);
+    std::string text = read_output_file(path);
     CHECK(sorted_extra(text) == c.expected);
     if (std::string(c.file).ends_with(".gz")) {
       gzFile probe = gzopen(path.c_str(), "rb");

@@ -16,6 +16,7 @@
 #include "engine/metrics/tags.hpp"
 #include "engine/output/json_output.hpp"
 #include "engine/thresholds/selector.hpp"
+#include "output_file.hpp"
 
 using namespace lueng;
 
@@ -89,14 +90,7 @@ void write_samples(const std::string& path) {
 
 std::vector<std::string> read_lines(const std::string& path) {
   std::vector<std::string> lines;
-  gzFile file = gzopen(path.c_str(), "rb");  // reads plain files too
-  REQUIRE(file);
-  std::string text;
-  char buffer[4096];
-  int n;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, n);
-  gzclose(file);
-  std::istringstream in(text);
+  std::istringstream in(read_output_file(path));
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
 }
