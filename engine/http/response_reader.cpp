@@ -62,6 +62,9 @@ void ResponseReader::start(ResponseData& out, bool head_request, bool discard_bo
   complete_ = false;
   keep_alive_ = false;
   trailing_bytes_ = false;
+  head_fresh_ = true;
+  simple_ = false;
+  simple_body_left_ = 0;
   start_head();
 }
 
@@ -73,6 +76,17 @@ void ResponseReader::start_head() {
 }
 
 ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
+  if (simple_) return read_simple_body(data, length);
+  if (head_fresh_ && length > 0) {
+    head_fresh_ = false;
+    SimpleHead head;
+    // A HEAD response has no body whatever its length says: llhttp's case.
+    if (simple_heads_ && !head_request_ && read_simple_head(data, length, out_->headers, head)) {
+      if (out_->header_bytes.size() + head.length <= kMaxHeaderBytes)
+        return read_simple(head, data, length);
+      out_->headers.clear();  // llhttp reports the oversized head
+    }
+  }
   // The head is handed to llhttp in pieces that end at a blank line, with CRs added
   // where lines end in a bare LF. llhttp alone says where a head ends (scan_head's
   // blank line is a guess: llhttp also ends it at a CR followed by any byte), so it
@@ -186,8 +200,52 @@ ResponseReader::Result ResponseReader::execute(const char* data, size_t length, 
 }
 
 bool ResponseReader::finish() {
-  if (!complete_) llhttp_finish(&parser_);  // completes a body that runs to EOF
+  if (!complete_ && !simple_) llhttp_finish(&parser_);  // completes a body that runs to EOF
   return complete_;
+}
+
+ResponseReader::Result ResponseReader::read_simple(const SimpleHead& head, const char* data,
+                                                   size_t length) {
+  auto base = static_cast<uint32_t>(out_->header_bytes.size());
+  out_->header_bytes.append(data, head.length);
+  for (ResponseData::HeaderRef& header : out_->headers) {
+    header.name_offset += base;
+    header.value_offset += base;
+  }
+  out_->status = head.status;
+  out_->http_minor = head.http_minor;
+  in_head_ = false;
+  simple_ = true;
+  simple_keep_alive_ = head.keep_alive;
+  simple_body_left_ = head.content_length;
+  decoding_ = false;
+  if (!discard_body_) {
+    auto coding = ContentDecoder::coding_of(out_->header("content-encoding"));
+    if (coding != ContentDecoder::Coding::kIdentity) {
+      decoder_.start(coding);
+      decoding_ = true;
+    } else if (head.content_length > max_body_) {
+      body_too_large();  // no need to read what would be refused
+      return Result::kError;
+    }
+  }
+  return read_simple_body(data + head.length, length - head.length);
+}
+
+ResponseReader::Result ResponseReader::read_simple_body(const char* data, size_t length) {
+  size_t take = length < simple_body_left_ ? length : static_cast<size_t>(simple_body_left_);
+  if (take > 0 && !take_body(data, take)) return Result::kError;
+  simple_body_left_ -= take;
+  if (simple_body_left_ > 0) return Result::kNeedMore;
+  complete_response(simple_keep_alive_);
+  trailing_bytes_ = take < length;
+  return Result::kComplete;
+}
+
+void ResponseReader::complete_response(bool keep_alive) {
+  if (decoding_ && !decoder_.finish()) decoding_failed();
+  complete_ = true;
+  keep_alive_ = keep_alive;
 }
 
 // One copy of each head piece instead of an append per header name and value (two
@@ -326,23 +384,30 @@ void ResponseReader::decoding_failed() {
 }
 
 int ResponseReader::on_body(llhttp_t* parser, const char* at, size_t length) {
-  ResponseReader& reader = self(parser);
-  std::string& body = reader.out_->body;
-  if (reader.decoding_) {
-    switch (reader.decoder_.feed(at, length, body, reader.max_body_)) {
+  return self(parser).take_body(at, length) ? kContinue : HPE_USER;
+}
+
+bool ResponseReader::take_body(const char* at, size_t length) {
+  std::string& body = out_->body;
+  if (decoding_) {
+    switch (decoder_.feed(at, length, body, max_body_)) {
       case ContentDecoder::Fed::kOk:
         break;
       case ContentDecoder::Fed::kInvalid:
-        reader.decoding_failed();
+        decoding_failed();
         break;
       case ContentDecoder::Fed::kTooLarge:
-        return reader.body_too_large();
+        body_too_large();
+        return false;
     }
-  } else if (!reader.discard_body_ && !reader.decode_failed_) {
-    if (length > reader.max_body_ - body.size()) return reader.body_too_large();
+  } else if (!discard_body_ && !decode_failed_) {
+    if (length > max_body_ - body.size()) {
+      body_too_large();
+      return false;
+    }
     body.append(at, length);
   }
-  return kContinue;
+  return true;
 }
 
 int ResponseReader::on_message_complete(llhttp_t* parser) {
@@ -353,10 +418,9 @@ int ResponseReader::on_message_complete(llhttp_t* parser) {
     // The real response follows in the same stream; feed() scans its head from here.
     return HPE_PAUSED;
   }
-  if (reader.decoding_ && !reader.decoder_.finish()) reader.decoding_failed();
-  reader.complete_ = true;
   // 101 hands the connection to another protocol we do not speak.
-  reader.keep_alive_ = llhttp_should_keep_alive(parser) && llhttp_get_status_code(parser) != 101;
+  reader.complete_response(llhttp_should_keep_alive(parser) &&
+                           llhttp_get_status_code(parser) != 101);
   // Pausing stops llhttp right after this response, so bytes past it are noticed.
   return HPE_PAUSED;
 }

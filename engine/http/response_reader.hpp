@@ -8,6 +8,7 @@
 
 #include "engine/http/content_decoder.hpp"
 #include "engine/http/response.hpp"
+#include "engine/http/simple_head.hpp"
 
 namespace lueng::http {
 
@@ -26,6 +27,10 @@ namespace lueng::http {
 // and spaces before the colon. A head that holds one is given to llhttp with a CR
 // put before each bare LF instead; nothing else of it changes, and nothing of a
 // body.
+//
+// The common head (complete in the first read, Content-Length, nothing unusual:
+// engine/http/simple_head.hpp) is read without llhttp, in a fraction of its
+// instructions, and its body counted off by its length; any other goes to llhttp.
 class ResponseReader {
  public:
   enum class Result { kNeedMore, kComplete, kError };
@@ -46,6 +51,9 @@ class ResponseReader {
   // The connection reached EOF: true when that legitimately ends the response (a
   // body delimited by the connection's end).
   bool finish();
+
+  // Off: every response goes through llhttp (tests compare the two ways).
+  void set_simple_heads(bool on) { simple_heads_ = on; }
 
   // Valid after kComplete.
   bool keep_alive() const { return keep_alive_; }
@@ -90,6 +98,14 @@ class ResponseReader {
   // llhttp reads, or appended (trailers, which follow a chunked body). UINT32_MAX
   // when the headers grow too large.
   uint32_t header_offset(const char* at, size_t length);
+  // The response's head read by read_simple_head(): its body follows.
+  Result read_simple(const SimpleHead& head, const char* data, size_t length);
+  // Body bytes of a simple head's response, up to its Content-Length.
+  Result read_simple_body(const char* data, size_t length);
+  // Takes body bytes as sent: kept, discarded or inflated. False when the body
+  // passed its limit (the error is set).
+  bool take_body(const char* at, size_t length);
+  void complete_response(bool keep_alive);
   void decoding_failed();
   int body_too_large();
 
@@ -107,7 +123,12 @@ class ResponseReader {
   bool complete_ = false;
   bool keep_alive_ = false;
   bool trailing_bytes_ = false;
-  bool in_head_ = true;              // llhttp has not reached the end of the final head
+  bool in_head_ = true;            // llhttp has not reached the end of the final head
+  bool simple_heads_ = true;       // read_simple_head() is tried on a fresh head
+  bool head_fresh_ = true;         // no byte of this response has been read yet
+  bool simple_ = false;            // the head was simple: llhttp is not used
+  uint64_t simple_body_left_ = 0;  // bytes of the simple response's body still to come
+  bool simple_keep_alive_ = false;
   bool rewriting_ = false;           // llhttp is reading crlf_head_, not the bytes as sent
   const char* paused_at_ = nullptr;  // where llhttp stopped at a head boundary
   const char* piece_ = nullptr;      // the bytes llhttp reads now (head pieces only) ...

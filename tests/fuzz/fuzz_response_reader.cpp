@@ -5,8 +5,9 @@
 // is split into reads; the rest is the stream.
 //
 // Checked besides crashes: how the bytes are split never changes the response
-// read, and keep-alive responses read one after another on one reader as
-// Http1Connection does (engine/http/http1_connection.cpp).
+// read, the simple-head path (engine/http/simple_head.hpp) reads every response
+// exactly as llhttp alone does, and keep-alive responses read one after another
+// on one reader as Http1Connection does (engine/http/http1_connection.cpp).
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
@@ -110,6 +111,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ResponseData whole;
   Outcome whole_outcome = read_response(whole_reader, whole, request, stream, {});
   check_headers(whole);
+
+  ResponseReader llhttp_reader;
+  llhttp_reader.set_simple_heads(false);
+  ResponseData by_llhttp;
+  Outcome llhttp_outcome = read_response(llhttp_reader, by_llhttp, request, stream, {});
+  expect_same(whole, whole_outcome, by_llhttp, llhttp_outcome);
+  if (whole_outcome.trailing_bytes != llhttp_outcome.trailing_bytes) std::abort();
 
   ResponseReader reader;
   ResponseData out;

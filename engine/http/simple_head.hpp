@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "engine/http/response.hpp"
+
+namespace lueng::http {
+
+// What a simple response head says about the response.
+struct SimpleHead {
+  size_t length = 0;  // bytes of the head, its blank line included
+  int status = 0;
+  int http_minor = 1;
+  uint64_t content_length = 0;
+  bool keep_alive = false;
+};
+
+// Reads the common response head of a load test in one pass: the whole head in
+// `data`, status 200-599 but 204 and 304 (they have no body whatever the head
+// says), a Content-Length, and nothing llhttp would have to interpret further.
+// `headers` gets each header's name and value (trimmed) as offsets into `data`.
+//
+// False, with `headers` cleared, for anything else: a head cut by the end of the
+// read, a bare LF, a folded line, a byte outside printable ASCII, Transfer-Encoding,
+// Upgrade, a Connection value other than one "close" or "keep-alive", a repeated
+// Content-Length or Connection, a body that runs to the connection's end.
+// The caller gives such heads to llhttp, which then decides everything: this
+// reader accepts only what llhttp reads the same way, so its answer never differs
+// from llhttp's (tests/fuzz/fuzz_response_reader.cpp compares the two).
+bool read_simple_head(const char* data, size_t length,
+                      std::vector<ResponseData::HeaderRef>& headers, SimpleHead& head);
+
+}  // namespace lueng::http

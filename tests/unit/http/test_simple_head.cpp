@@ -1,0 +1,173 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "engine/http/response_reader.hpp"
+#include "engine/http/simple_head.hpp"
+
+using lueng::http::read_simple_head;
+using lueng::http::ResponseData;
+using lueng::http::ResponseReader;
+using lueng::http::SimpleHead;
+using Result = ResponseReader::Result;
+
+namespace {
+
+bool simple(const std::string& wire, SimpleHead& head) {
+  std::vector<ResponseData::HeaderRef> headers;
+  bool read = read_simple_head(wire.data(), wire.size(), headers, head);
+  if (!read) CHECK(headers.empty());
+  return read;
+}
+
+bool simple(const std::string& wire) {
+  SimpleHead head;
+  return simple(wire, head);
+}
+
+struct Read {
+  Result result = Result::kNeedMore;
+  ResponseData out;
+  bool keep_alive = false;
+  bool trailing_bytes = false;
+};
+
+// One read of the whole wire, then EOF if the response is not complete.
+void read_all(const std::string& wire, bool simple_heads, bool discard, uint64_t max_body,
+              Read& read) {
+  ResponseReader reader;
+  reader.set_simple_heads(simple_heads);
+  reader.start(read.out, false, discard, max_body);
+  read.result = reader.feed(wire.data(), wire.size());
+  if (read.result == Result::kNeedMore && reader.finish()) read.result = Result::kComplete;
+  read.keep_alive = reader.keep_alive();
+  read.trailing_bytes = reader.trailing_bytes();
+}
+
+}  // namespace
+
+TEST_CASE("a simple head gives its status, version, length and keep-alive") {
+  SimpleHead head;
+  std::string wire =
+      "HTTP/1.1 201 Created\r\nServer: hotel-mock\r\nContent-Length: 15\r\n"
+      "X-Spaces: \t padded value \t\r\n\r\n{\"status\":\"ok\"}";
+  std::vector<ResponseData::HeaderRef> headers;
+  REQUIRE(read_simple_head(wire.data(), wire.size(), headers, head));
+  CHECK(head.status == 201);
+  CHECK(head.http_minor == 1);
+  CHECK(head.content_length == 15);
+  CHECK(head.keep_alive);
+  CHECK(head.length == wire.size() - 15);
+  REQUIRE(headers.size() == 3);
+  CHECK(wire.substr(headers[2].name_offset, headers[2].name_length) == "X-Spaces");
+  CHECK(wire.substr(headers[2].value_offset, headers[2].value_length) == "padded value");
+
+  CHECK(simple("HTTP/1.1 200 OK\r\nConnection: Close\r\nContent-Length: 0\r\n\r\n", head));
+  CHECK_FALSE(head.keep_alive);
+  CHECK(simple("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", head));
+  CHECK(head.http_minor == 0);
+  CHECK_FALSE(head.keep_alive);
+  CHECK(simple("HTTP/1.0 500 Oops\r\nconnection: KEEP-ALIVE\r\nContent-Length: 007\r\n\r\n", head));
+  CHECK(head.keep_alive);
+  CHECK(head.content_length == 7);
+  CHECK(head.status == 500);
+}
+
+TEST_CASE("heads llhttp must read are not simple") {
+  const char* const heads[] = {
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n",                        // cut before its end
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r",                      // cut in the blank line
+      "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n",                            // body runs to EOF
+      "HTTP/1.1 200 OK\nContent-Length: 2\n\n",                          // bare LFs
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\n",                      // bare LF blank line
+      "HTTP/1.1 200 OK\r\nX: a\r\n b\r\nContent-Length: 2\r\n\r\n",      // folded value
+      "HTTP/1.1 200 OK\r\nX : a\r\nContent-Length: 2\r\n\r\n",           // space before the colon
+      "HTTP/1.1 200 OK\r\n: a\r\nContent-Length: 2\r\n\r\n",             // empty name
+      "HTTP/1.1 200 OK\r\nX: \x01\r\nContent-Length: 2\r\n\r\n",         // control byte
+      "HTTP/1.1 200 OK\r\nX: caf\xc3\xa9\r\nContent-Length: 2\r\n\r\n",  // not ASCII
+      "HTTP/1.1 200 \xff\r\nContent-Length: 2\r\n\r\n",                  // reason not ASCII
+      "HTTP/1.1 200\r\nContent-Length: 2\r\n\r\n",                       // no reason, no space
+      "HTTP/1.1 100 Continue\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 204 No Content\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 304 Not Modified\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.2 200 OK\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\n",
+      " HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 1 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nUpgrade: h2c\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nProxy-Connection: close\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nConnection: keep-alive, upgrade\r\nContent-Length: 2\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nConnection: close\r\nConnection: close\r\nContent-Length: 2\r\n\r\n",
+  };
+  for (const char* head : heads) {
+    INFO(head);
+    CHECK_FALSE(simple(head));
+  }
+}
+
+TEST_CASE("a response reads the same with and without the simple-head path") {
+  const char* const wires[] = {
+      "HTTP/1.1 200 OK\r\nServer: hotel-mock\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n",  // bytes past it
+      "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nX-Empty:\r\n\r\n",
+      "HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nbody",
+      "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 4\r\n\r\nbody",
+      "HTTP/1.1 503 Busy\r\nConnection: close\r\nContent-Length: 10\r\n\r\ncut short",  // EOF
+      "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nnot",      // bad gzip
+      "HTTP/1.1 200 OK\r\nContent-Length: 64\r\n\r\nlarger than the limit",
+  };
+  for (const char* text : wires) {
+    for (bool discard : {false, true}) {
+      std::string wire = text;
+      INFO(wire << (discard ? " (discarded)" : ""));
+      Read fast, llhttp;
+      read_all(wire, true, discard, 32, fast);
+      read_all(wire, false, discard, 32, llhttp);
+      CHECK(fast.result == llhttp.result);
+      CHECK(fast.out.status == llhttp.out.status);
+      CHECK(fast.out.http_minor == llhttp.out.http_minor);
+      CHECK(fast.out.error_code == llhttp.out.error_code);
+      CHECK(fast.out.error == llhttp.out.error);
+      CHECK(fast.out.body == llhttp.out.body);
+      CHECK(fast.keep_alive == llhttp.keep_alive);
+      CHECK(fast.trailing_bytes == llhttp.trailing_bytes);
+      REQUIRE(fast.out.header_count() == llhttp.out.header_count());
+      for (size_t i = 0; i < fast.out.header_count(); ++i) {
+        CHECK(fast.out.header_name(i) == llhttp.out.header_name(i));
+        CHECK(fast.out.header_value(i) == llhttp.out.header_value(i));
+      }
+    }
+  }
+}
+
+TEST_CASE("a simple response's body may arrive in any number of reads") {
+  const std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nhello, world";
+  size_t head_length = wire.size() - 12;
+  for (size_t step = 1; step <= 12; ++step) {
+    INFO("step " << step);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    // The head in one read (the simple path), then the body in pieces.
+    Result result = reader.feed(wire.data(), head_length);
+    for (size_t i = head_length; i < wire.size() && result == Result::kNeedMore; i += step)
+      result = reader.feed(wire.data() + i, std::min(step, wire.size() - i));
+    REQUIRE(result == Result::kComplete);
+    CHECK(out.body == "hello, world");
+    CHECK(reader.keep_alive());
+    CHECK_FALSE(reader.trailing_bytes());
+    // The next response on the same reader.
+    out.clear();
+    reader.start(out, false, false);
+    REQUIRE(reader.feed(wire.data(), wire.size()) == Result::kComplete);
+    CHECK(out.body == "hello, world");
+  }
+}
