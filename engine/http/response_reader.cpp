@@ -220,7 +220,8 @@ ResponseReader::Result ResponseReader::read_simple(const SimpleHead& head, const
   simple_body_left_ = head.content_length;
   decoding_ = false;
   if (!discard_body_) {
-    auto coding = ContentDecoder::coding_of(out_->header("content-encoding"));
+    auto coding = head.content_encoded ? ContentDecoder::coding_of(out_->header("content-encoding"))
+                                       : ContentDecoder::Coding::kIdentity;
     if (coding != ContentDecoder::Coding::kIdentity) {
       decoder_.start(coding);
       decoding_ = true;

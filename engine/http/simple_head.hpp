@@ -15,6 +15,7 @@ struct SimpleHead {
   int http_minor = 1;
   uint64_t content_length = 0;
   bool keep_alive = false;
+  bool content_encoded = false;  // a Content-Encoding header is among them
 };
 
 // Reads the common response head of a load test in one pass: the whole head in
