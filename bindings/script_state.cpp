@@ -39,6 +39,17 @@ int k6_globals(lua_State* L) {
   return 1;
 }
 
+// The driver's next_now(): called between two clean iterations of the running VU
+// (driver.lua); true when the next one has begun and the driver goes on at once.
+int next_iteration_now(lua_State* L) {
+  exec::Vu* vu = exec::Vu::running();
+  // A lueng.fail() the script caught itself leaves its mark: an iteration that
+  // ends cleanly forgets it, as ScriptState::resume does.
+  take_fail_mark(L, 0);
+  lua_pushboolean(L, vu && !vu->runs_a_hook() && vu->end_iteration_in_script());
+  return 1;
+}
+
 // Adds the entries of a path list: LUENG_PATH's folders or Lua templates separated
 // by ':' or ';', LUA_PATH's templates separated by ';' (its ";;", Lua's default
 // path, adds nothing: lueng's own folders follow).
@@ -166,7 +177,8 @@ ScriptState::ScriptState(const ScriptSource& source)
   lua_setmetatable(L_, LUA_GLOBALSINDEX);
 
   load_embedded(L_, embedded::driver_lua, "=lueng.driver");
-  lua_call(L_, 0, 1);
+  lua_pushcfunction(L_, next_iteration_now);
+  lua_call(L_, 1, 1);
   driver_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
   lua_newuserdata(L_, 1);  // a unique value no script can produce
   marker_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);

@@ -69,9 +69,14 @@ void Vu::close() {
 }
 
 void Vu::run_iteration() {
+  begin_iteration(uv_hrtime());
+  resume(nullptr);
+}
+
+void Vu::begin_iteration(uint64_t now_ns) {
   in_iteration_ = true;
   waited_ = false;
-  iteration_start_ns_ = uv_hrtime();
+  iteration_start_ns_ = now_ns;
   // One relaxed add per iteration: the number lueng.scenario shows, taken when
   // the iteration starts so that a script that never reads it pays nothing more.
   iteration_in_instance_ = run_.shared().iterations_started.fetch_add(1, std::memory_order_relaxed);
@@ -95,7 +100,21 @@ void Vu::run_iteration() {
   const SystemTags& system_tags = run_plan().system_tags;
   if (system_tags.has(SystemTag::kVu) || system_tags.has(SystemTag::kIter)) [[unlikely]]
     put_vu_and_iter(system_tags);
-  resume(nullptr);
+}
+
+bool Vu::end_iteration_in_script() {
+  // restart_pending_ needs a fresh coroutine, which this one cannot give itself.
+  if (!waited_ || restart_pending_) return false;
+  worker_.take_next_start(this);
+  ResumeOutcome clean;
+  clean.iteration_ended = true;
+  uint64_t ended_ns = end_iteration(clean);
+  if (!worker_.next_start_taken()) {
+    ended_in_script_ = true;  // the executor starts it later, or not at all
+    return false;
+  }
+  begin_iteration(ended_ns);
+  return true;
 }
 
 // k6 keeps the vu and iter system tags as metadata: a tag set per VU or per
@@ -125,7 +144,7 @@ void Vu::resume(PendingOperation* completed) {
   ResumeOutcome outcome = script_->resume(completed, worker_.call_result());
   t_running = outer;
   if (outcome.iteration_ended) {
-    end_iteration(outcome);
+    if (!std::exchange(ended_in_script_, false)) end_iteration(outcome);
   } else if (!pending_) {
     // The script yielded by itself: nothing would ever resume it.
     script_->restart();
@@ -137,26 +156,28 @@ void Vu::resume(PendingOperation* completed) {
   }
 }
 
-void Vu::end_iteration(const ResumeOutcome& outcome) {
+uint64_t Vu::end_iteration(const ResumeOutcome& outcome) {
   in_iteration_ = false;
   record_io(worker_, *this);  // k6 records them for every iteration, however it ended
   if (outcome.interrupted) {  // a hard stop broke into code that never waited
     worker_.note_interrupted();
     run_.iteration_ended(*this, false);
-    return;
+    return 0;
   }
   if (outcome.stopped) {  // the script ended its scenario: not an error, not complete
     run_.iteration_ended(*this, false);
-    return;
+    return 0;
   }
   if (!outcome.ok) worker_.report_error(*this, outcome.error, outcome.deliberate);
   // An iteration that fails before it ever waits would have its VU spin through
   // failures as fast as the CPU goes: looping executors back off (ScenarioRun).
   quick_failures_ = !outcome.ok && !waited_ ? quick_failures_ + 1 : 0;
-  double duration_ms = static_cast<double>(uv_hrtime() - iteration_start_ns_) / 1e6;
+  uint64_t now_ns = uv_hrtime();
+  double duration_ms = static_cast<double>(now_ns - iteration_start_ns_) / 1e6;
   record_iteration(worker_, *this, duration_ms);
   ++iteration_;
   run_.iteration_ended(*this, true);
+  return now_ns;
 }
 
 void Vu::abort() {

@@ -70,6 +70,14 @@ class Vu final {
   void close();
 
   // --- for script modules, while this VU runs (Vu::running()): the seam
+  // The script's iteration ended without error and the script is still running
+  // (between iterations, without leaving the VU's coroutine): ends the iteration
+  // and, when the VU's executor starts its next one at once, begins that one and
+  // returns true, so that the script goes on without a round trip through the
+  // loop. False otherwise; the script then yields its iteration's end as usual
+  // (ended already, or left to the loop: an iteration that never waited ends
+  // there, so that a script that never waits still lets the loop run).
+  bool end_iteration_in_script();
   // The running code waits for `operation`, which the module has started (or
   // starts next); the module's code yields right after. See pending_operation.hpp.
   void wait_for(PendingOperation& operation);
@@ -177,7 +185,10 @@ class Vu final {
  private:
   // `completed`: the operation whose results the script receives, or null.
   void resume(PendingOperation* completed);
-  void end_iteration(const ResumeOutcome& outcome);
+  // What starting an iteration does before the script runs; `now_ns` is its start.
+  void begin_iteration(uint64_t now_ns);
+  // Returns when it ended (uv_hrtime()).
+  uint64_t end_iteration(const ResumeOutcome& outcome);
   VuModuleState& add_module_state(size_t slot, std::unique_ptr<VuModuleState> state);
   static void on_backoff_over(void* self, uint64_t now_ns);
 
@@ -194,6 +205,7 @@ class Vu final {
   bool in_iteration_ = false;
   bool waited_ = false;           // the current iteration has waited for an operation
   bool restart_pending_ = false;  // aborted mid-iteration: a fresh coroutine before the next
+  bool ended_in_script_ = false;  // end_iteration_in_script() ended what the script yields next
   uint32_t quick_failures_ = 0;
   uint64_t iteration_start_ns_ = 0;
   std::string group_;

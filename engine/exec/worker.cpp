@@ -216,6 +216,10 @@ void Worker::on_stop_request(uv_async_t* async) {
 }
 
 void Worker::enqueue(Vu& vu) {
+  if (&vu == taking_start_of_) {
+    start_taken_ = true;
+    return;
+  }
   vu.queued = true;
   ready_.push_back(&vu);
   if (ready_.size() == 1) uv_idle_start(&ready_idle_, on_ready);

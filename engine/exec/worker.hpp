@@ -110,6 +110,16 @@ class Worker {
   }
 
   void enqueue(Vu& vu);
+  // Until next_start_taken(), a start of `vu` (an enqueue) is noted, not queued:
+  // the VU, ending an iteration from inside its script, begins the next itself.
+  void take_next_start(Vu* vu) {
+    taking_start_of_ = vu;
+    start_taken_ = false;
+  }
+  bool next_start_taken() {
+    taking_start_of_ = nullptr;
+    return start_taken_;
+  }
   void scenario_completed();
   // An iteration of `vu` ended by a Lua error (`deliberate`: by lueng.fail()).
   void report_error(Vu& vu, const std::string& message, bool deliberate);
@@ -150,6 +160,8 @@ class Worker {
   std::vector<std::unique_ptr<ScenarioRun>> runs_;
 
   std::vector<Vu*> ready_, running_batch_;
+  Vu* taking_start_of_ = nullptr;  // see take_next_start()
+  bool start_taken_ = false;
   uv_idle_t ready_idle_;
   uv_timer_t tick_timer_, shutdown_timer_;
   uv_async_t stop_async_;
