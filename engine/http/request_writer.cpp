@@ -1,6 +1,7 @@
 #include "engine/http/request_writer.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include "engine/http/ascii.hpp"
 
@@ -22,35 +23,64 @@ bool sends_content_length(const Request& request) {
          request.method == "PATCH";
 }
 
-void append_header(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
+// Writes into a buffer sized once: an append per piece, with its capacity check
+// and its call of memcpy, cost more than the bytes themselves.
+class HeadWriter {
+ public:
+  explicit HeadWriter(char* at) : at_(at) {}
+  void put(std::string_view text) {
+    std::memcpy(at_, text.data(), text.size());
+    at_ += text.size();
+  }
+  void header(std::string_view name, std::string_view value) {
+    put(name);
+    put(": ");
+    put(value);
+    put("\r\n");
+  }
+  static size_t header_size(std::string_view name, std::string_view value) {
+    return name.size() + value.size() + 4;
+  }
+
+ private:
+  char* at_;
+};
 
 }  // namespace
 
 void write_request(std::string& out, const Request& request, std::string_view user_agent) {
-  out.clear();
-  out.append(request.method);
-  out += ' ';
-  out.append(request.url->target);
-  out.append(" HTTP/1.1\r\n");
-  if (!has_header(request, "Host")) append_header(out, "Host", request.url->host_header);
-  if (!user_agent.empty() && !has_header(request, "User-Agent"))
-    append_header(out, "User-Agent", user_agent);
-  for (const Header& header : request.headers) append_header(out, header.name, header.value);
-  if (request.close_connection && !has_header(request, "Connection"))
-    append_header(out, "Connection", "close");
+  bool host = !has_header(request, "Host");
+  bool agent = !user_agent.empty() && !has_header(request, "User-Agent");
+  bool close = request.close_connection && !has_header(request, "Connection");
+  char digits[24];
+  std::string_view length;
   if (sends_content_length(request) && !has_header(request, "Content-Length")) {
-    char digits[24];
     auto end = std::to_chars(digits, digits + sizeof(digits), request.body.size()).ptr;
-    append_header(out, "Content-Length",
-                  std::string_view(digits, static_cast<size_t>(end - digits)));
+    length = std::string_view(digits, static_cast<size_t>(end - digits));
   }
-  out.append("\r\n");
-  out.append(request.body);
+  constexpr std::string_view kVersion = " HTTP/1.1\r\n";
+  size_t size = request.method.size() + 1 + request.url->target.size() + kVersion.size() + 2 +
+                request.body.size();
+  if (host) size += HeadWriter::header_size("Host", request.url->host_header);
+  if (agent) size += HeadWriter::header_size("User-Agent", user_agent);
+  for (const Header& header : request.headers)
+    size += HeadWriter::header_size(header.name, header.value);
+  if (close) size += HeadWriter::header_size("Connection", "close");
+  if (!length.empty()) size += HeadWriter::header_size("Content-Length", length);
+
+  out.resize(size);
+  HeadWriter writer(out.data());
+  writer.put(request.method);
+  writer.put(" ");
+  writer.put(request.url->target);
+  writer.put(kVersion);
+  if (host) writer.header("Host", request.url->host_header);
+  if (agent) writer.header("User-Agent", user_agent);
+  for (const Header& header : request.headers) writer.header(header.name, header.value);
+  if (close) writer.header("Connection", "close");
+  if (!length.empty()) writer.header("Content-Length", length);
+  writer.put("\r\n");
+  writer.put(request.body);
 }
 
 }  // namespace lueng::http
