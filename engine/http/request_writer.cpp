@@ -29,6 +29,7 @@ class HeadWriter {
  public:
   explicit HeadWriter(char* at) : at_(at) {}
   void put(std::string_view text) {
+    if (text.empty()) return;  // an empty view may hold a null pointer, which memcpy must not get
     std::memcpy(at_, text.data(), text.size());
     at_ += text.size();
   }
