@@ -36,11 +36,19 @@ namespace {
 
 constexpr const char* kResponseType = "lueng.Response";
 constexpr const char* kUrlType = "lueng.URL";  // what http.url() returns
-const char kNoCacheKey = 0;                    // address used as a registry key
+const char kMetatableRefKey = 0;               // address used as a registry key
+
+// The functions of the response's metatable hold it as their first upvalue: a
+// type check compares metatables, with no look-up by name.
+constexpr int kMetatableUpvalue = lua_upvalueindex(1);
+constexpr int kJsonUpvalue = lua_upvalueindex(2);  // response_index's res.json
 
 struct LuaResponse {
   exec::PooledResponse* response;
   exec::ResponsePool* pool;
+  // The fields converted so far (body, headers, ...): a table made on first use,
+  // released when the response is collected.
+  int cache_ref;
 };
 
 // A count a script may give: whole, >= 0 and exact in a double (NaN and 1e300 are
@@ -490,23 +498,28 @@ int http_batch(lua_State* L) {
 
 // --- responses
 
+// The response at `index`, for a function of the response's metatable (which
+// holds it as upvalue 1); luaL_checkudata's error for any other value.
 LuaResponse* check_response(lua_State* L, int index) {
-  return static_cast<LuaResponse*>(luaL_checkudata(L, index, kResponseType));
-}
-
-// The per-response cache of converted fields, created on first use.
-void push_cache(lua_State* L, int index) {
-  lua_getfenv(L, index);
-  lua_pushlightuserdata(L, const_cast<char*>(&kNoCacheKey));
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  if (lua_rawequal(L, -1, -2)) {
-    lua_pop(L, 2);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfenv(L, index);
-  } else {
+  void* self = lua_touserdata(L, index);
+  bool ours = false;
+  if (self && lua_getmetatable(L, index)) {
+    ours = lua_rawequal(L, -1, kMetatableUpvalue);
     lua_pop(L, 1);
   }
+  if (!ours) luaL_typerror(L, index, kResponseType);
+  return static_cast<LuaResponse*>(self);
+}
+
+// The response's cache of converted fields, created on first use.
+void push_cache(lua_State* L, LuaResponse& self) {
+  if (self.cache_ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, self.cache_ref);
+    return;
+  }
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  self.cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 // Go's canonical header form, as k6 shows headers: "content-type" -> "Content-Type".
@@ -701,7 +714,7 @@ int response_json(lua_State* L) {
   LuaResponse* self = check_response(L, 1);
   if (lua_type(L, 2) == LUA_TSTRING && lua_objlen(L, 2) > 0)
     return response_json_select(L, self->response->data.body, to_view(L, 2));
-  push_cache(L, 1);
+  push_cache(L, *self);
   lua_getfield(L, -1, "json");
   if (!lua_isnil(L, -1)) return 1;
   lua_pop(L, 1);
@@ -752,10 +765,10 @@ int response_index(lua_State* L) {
   } else if (key == "tls_cipher_suite") {
     lua_pushstring(L, r.data.tls_cipher_suite);
   } else if (key == "json") {
-    lua_pushcfunction(L, response_json);
+    lua_pushvalue(L, kJsonUpvalue);
   } else if (key == "body" || key == "headers" || key == "timings" || key == "cookies" ||
              key == "request") {
-    push_cache(L, 1);
+    push_cache(L, *self);
     lua_getfield(L, -1, key.data());
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
@@ -781,6 +794,8 @@ int response_gc(lua_State* L) {
   auto* self = static_cast<LuaResponse*>(lua_touserdata(L, 1));
   if (self->response) self->pool->give_back(self->response);
   self->response = nullptr;
+  if (self->cache_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, self->cache_ref);
+  self->cache_ref = LUA_NOREF;
   return 0;
 }
 
@@ -839,15 +854,21 @@ void ensure_response_metatable(lua_State* L) {
   }
   lua_pop(L, 1);
   if (luaL_newmetatable(L, kResponseType)) {
-    lua_pushcfunction(L, response_index);
-    lua_setfield(L, -2, "__index");
+    int metatable = lua_gettop(L);
+    lua_pushvalue(L, metatable);
+    lua_pushvalue(L, metatable);
+    lua_pushcclosure(L, response_json, 1);
+    lua_pushcclosure(L, response_index, 2);
+    lua_setfield(L, metatable, "__index");
     lua_pushcfunction(L, response_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, response_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_newtable(L);  // the shared "no cache yet" environment of fresh responses
-    lua_pushlightuserdata(L, const_cast<char*>(&kNoCacheKey));
-    lua_insert(L, -2);
+    lua_setfield(L, metatable, "__gc");
+    lua_pushvalue(L, metatable);
+    lua_pushcclosure(L, response_tostring, 1);
+    lua_setfield(L, metatable, "__tostring");
+    // By reference number: push_response's look-up is an array read, not a hash.
+    lua_pushlightuserdata(L, const_cast<char*>(&kMetatableRefKey));
+    lua_pushvalue(L, metatable);
+    lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
     lua_rawset(L, LUA_REGISTRYINDEX);
   }
   lua_pop(L, 1);
@@ -856,7 +877,7 @@ void ensure_response_metatable(lua_State* L) {
 }  // namespace
 
 void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
-                          exec::ResponsePool* pool) {
+                          exec::ResponsePool* pool, int metatable_ref) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, input_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, input_ref);
   int input = lua_gettop(L);
@@ -865,7 +886,7 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
   if (is_sequence(L, input, length) && length == count) {
     lua_createtable(L, static_cast<int>(count), 0);
     for (size_t i = 0; i < count; ++i) {
-      push_response(L, batch.take(i), pool);
+      push_response(L, batch.take(i), pool, metatable_ref);
       lua_rawseti(L, -2, static_cast<int>(i + 1));
     }
   } else {
@@ -877,7 +898,7 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
       lua_pop(L, 1);
       lua_pushvalue(L, -1);
       if (i < count)
-        push_response(L, batch.take(i++), pool);
+        push_response(L, batch.take(i++), pool, metatable_ref);
       else
         lua_pushnil(L);
       lua_rawset(L, -4);
@@ -892,15 +913,22 @@ namespace {
 constexpr size_t kCollectorNoticeBytes = 64 * 1024;
 }  // namespace
 
-void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool) {
+int response_metatable_ref(lua_State* L) {
+  lua_pushlightuserdata(L, const_cast<char*>(&kMetatableRefKey));
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  int ref = lua_isnumber(L, -1) ? static_cast<int>(lua_tointeger(L, -1)) : LUA_NOREF;
+  lua_pop(L, 1);
+  return ref;
+}
+
+void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool,
+                   int metatable_ref) {
   auto* self = static_cast<LuaResponse*>(lua_newuserdata(L, sizeof(LuaResponse)));
   self->response = response;
   self->pool = pool;
-  luaL_getmetatable(L, kResponseType);
+  self->cache_ref = LUA_NOREF;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, metatable_ref);
   lua_setmetatable(L, -2);
-  lua_pushlightuserdata(L, const_cast<char*>(&kNoCacheKey));
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  lua_setfenv(L, -2);
   // The userdata is a few bytes to the collector, its body maybe megabytes: let
   // the collector work as if Lua had allocated them, so responses the script
   // dropped are collected (and their buffers reused) before memory piles up.
