@@ -168,12 +168,8 @@ ScriptState::ScriptState(const ScriptSource& source)
   load_embedded(L_, embedded::driver_lua, "=lueng.driver");
   lua_call(L_, 0, 1);
   driver_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_newuserdata(L_, 1);  // a unique value no script can produce
+  marker_ = lua_newuserdata(L_, 1);  // a unique value no script can produce
   marker_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_pushliteral(L_, "__index");
-  index_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_pushliteral(L_, "__newindex");
-  newindex_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
   set_interruptible(L_);
 }
 
@@ -192,8 +188,15 @@ void ScriptState::install_environment() {
   lua_setfield(L_, -2, "__index");
   lua_pushvalue(L_, LUA_GLOBALSINDEX);
   lua_setfield(L_, -2, "__newindex");
+  if (!env_switch_) {
+    env_switch_ = lua_newthread(L_);
+    env_switch_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  }
+  lua_settop(env_switch_, 0);
   lua_pushvalue(L_, -1);
-  script_env_mt_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  lua_xmove(L_, env_switch_, 1);
+  lua_pushliteral(env_switch_, "__index");
+  lua_pushliteral(env_switch_, "__newindex");
   pointed_env_ref_ = LUA_NOREF;
   lua_setmetatable(L_, -2);
   lua_setfenv(L_, -2);  // the loaded chunk is below the proxy
@@ -291,18 +294,19 @@ void ScriptState::release(Coroutine& co) {
 }
 
 // Runs before every resume, so it is kept cheap: nothing when the same VU goes on,
-// and raw sets with interned keys otherwise (lua_setfield hashes its key each time).
+// and otherwise raw sets with the metatable and interned keys at hand on
+// env_switch_'s stack (lua_setfield hashes its key each time).
 // Raw sets leave LuaJIT's negative metamethod cache alone, which is right: the two
 // fields are never absent, and no other metamethod is ever added.
 void ScriptState::point_globals_at(int env_ref) {
   if (env_ref == pointed_env_ref_) return;
-  lua_rawgeti(L_, LUA_REGISTRYINDEX, script_env_mt_ref_);
-  for (int key_ref : {index_key_ref_, newindex_key_ref_}) {
-    lua_rawgeti(L_, LUA_REGISTRYINDEX, key_ref);
-    lua_rawgeti(L_, LUA_REGISTRYINDEX, env_ref);
-    lua_rawset(L_, -3);
-  }
-  lua_pop(L_, 1);
+  lua_State* S = env_switch_;  // metatable, "__index", "__newindex"
+  lua_pushvalue(S, 2);
+  lua_rawgeti(S, LUA_REGISTRYINDEX, env_ref);
+  lua_pushvalue(S, 3);
+  lua_pushvalue(S, -2);
+  lua_rawset(S, 1);
+  lua_rawset(S, 1);
   pointed_env_ref_ = env_ref;
 }
 
@@ -324,9 +328,11 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
   running_ = outer;
   ResumeOutcome outcome;
   if (status == LUA_YIELD) {
-    lua_rawgeti(T, LUA_REGISTRYINDEX, marker_ref_);
-    bool ended = lua_gettop(T) == 4 && lua_rawequal(T, 1, -1);
-    lua_pop(T, 1);
+    // A module function that waits yields nothing; the driver yields 3 values.
+    int top = lua_gettop(T);
+    if (top == 0) return outcome;
+    // The marker is a full userdata: only the driver has it, by its address.
+    bool ended = top == 3 && lua_type(T, 1) == LUA_TUSERDATA && lua_touserdata(T, 1) == marker_;
     if (ended) {
       outcome.iteration_ended = true;
       outcome.ok = lua_toboolean(T, 2);

@@ -85,12 +85,15 @@ class ScriptState {
  private:
   ScriptSource source_;
   lua_State* L_;
-  int script_env_mt_ref_ = LUA_NOREF;  // metatable of the script's environment proxy
   // One metatable for every VU's globals (made by the first VU): one table less per VU.
   int vu_globals_mt_ref_ = LUA_NOREF;
   int driver_ref_ = LUA_NOREF;
   int marker_ref_ = LUA_NOREF;
-  int index_key_ref_ = LUA_NOREF, newindex_key_ref_ = LUA_NOREF;  // "__index", "__newindex"
+  const void* marker_ = nullptr;  // the userdata of marker_ref_
+  // A thread of its own whose stack holds what point_globals_at needs: the
+  // metatable of the script's environment proxy, "__index" and "__newindex".
+  lua_State* env_switch_ = nullptr;
+  int env_switch_ref_ = LUA_NOREF;
   int pointed_env_ref_ = LUA_NOREF;  // the VU globals the proxy reads and writes now
   Coroutine* running_ = nullptr;
   uint64_t random_seed_;
