@@ -340,14 +340,16 @@ void compress_call_body(lua_State* L, exec::HttpCall& call, const char* fn) {
 }
 
 // Copies one request's method, url, body and params from the Lua stack into `call`.
+// `method` is the script's (checked here) unless `verb` says it is the function's own.
 void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int url_index,
-               int body_index, int params_index, const char* fn) {
-  check_method(L, method, fn);
+               int body_index, int params_index, const char* fn, bool verb = false) {
+  if (!verb) check_method(L, method, fn);
   call.method.assign(method);
-  if (lua_type(L, url_index) == LUA_TSTRING) {
+  int url_type = lua_type(L, url_index);
+  if (url_type == LUA_TSTRING) {
     if (std::string error; !call.set_url(to_view(L, url_index), &error))
       luaL_error(L, "%s: %s", fn, error.c_str());
-  } else if (lua_type(L, url_index) == LUA_TTABLE) {
+  } else if (url_type == LUA_TTABLE) {
     set_template_url(L, call, url_index, fn);
   } else {
     luaL_error(L, "%s: the URL must be a string", fn);
@@ -366,13 +368,14 @@ void upper_case(std::string& text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
 }
 
-// request(method, url, body, params): the one path every verb takes.
+// request(method, url, body, params): the one path every verb takes. `verb`: the
+// method is the function's own (http.get's "GET"), not the script's.
 int send(lua_State* L, std::string_view method, int url_index, int body_index, int params_index,
-         const char* fn) {
+         const char* fn, bool verb = true) {
   exec::Vu& vu = running_vu(L, fn);
   HttpVu& http = HttpVu::of(vu);
   exec::HttpCall& call = http.prepare_call(L);
-  fill_call(L, call, method, url_index, body_index, params_index, fn);
+  fill_call(L, call, method, url_index, body_index, params_index, fn, verb);
   // The VU's coroutine drops its arguments when it yields: the request holds its
   // own jar until the response is back.
   int hold = LUA_NOREF;
@@ -408,7 +411,7 @@ int http_del(lua_State* L) {
 int http_request(lua_State* L) {
   std::string method(luaL_checkstring(L, 1));
   upper_case(method);
-  return send(L, method, 2, 3, 4, "http.request");
+  return send(L, method, 2, 3, 4, "http.request", false);
 }
 
 // One entry of http.batch(), at stack index `entry`: a URL string; a table
@@ -416,7 +419,7 @@ int http_request(lua_State* L) {
 void fill_batch_entry(lua_State* L, exec::HttpCall& call, int entry, const char* fn) {
   int type = lua_type(L, entry);
   if (type == LUA_TSTRING || is_url_value(L, entry)) {
-    fill_call(L, call, "GET", entry, 0, 0, fn);
+    fill_call(L, call, "GET", entry, 0, 0, fn, true);
     return;
   }
   if (type != LUA_TTABLE)
