@@ -502,16 +502,14 @@ int http_batch(lua_State* L) {
 // --- responses
 
 // The response at `index`, for a function of the response's metatable (which
-// holds it as upvalue 1); luaL_checkudata's error for any other value.
+// holds it as upvalue 1); luaL_checkudata's error for any other value. Leaves
+// the metatable on the stack (the functions return what they push last).
 LuaResponse* check_response(lua_State* L, int index) {
-  void* self = lua_touserdata(L, index);
-  bool ours = false;
-  if (self && lua_getmetatable(L, index)) {
-    ours = lua_rawequal(L, -1, kMetatableUpvalue);
-    lua_pop(L, 1);
-  }
-  if (!ours) luaL_typerror(L, index, kResponseType);
-  return static_cast<LuaResponse*>(self);
+  // A full userdata: a table (or a light userdata) may have been given the metatable.
+  if (lua_type(L, index) != LUA_TUSERDATA || !lua_getmetatable(L, index) ||
+      !lua_rawequal(L, -1, kMetatableUpvalue))
+    luaL_typerror(L, index, kResponseType);
+  return static_cast<LuaResponse*>(lua_touserdata(L, index));
 }
 
 // The response's cache of converted fields, created on first use.
@@ -733,7 +731,9 @@ int response_json(lua_State* L) {
 int response_index(lua_State* L) {
   LuaResponse* self = check_response(L, 1);
   const exec::PooledResponse& r = *self->response;
-  std::string_view key = luaL_checkstring(L, 2);
+  size_t key_length;
+  const char* key_text = luaL_checklstring(L, 2, &key_length);
+  std::string_view key(key_text, key_length);
   if (key == "status") {
     lua_pushinteger(L, r.data.status);
   } else if (key == "error_code") {
