@@ -37,7 +37,10 @@ void HttpVu::reset_call(lua_State* L, exec::HttpCall& call) {
   const exec::HttpOptions& options = vu_.http_options();
   call.reset(options.discard_response_bodies, options.max_redirects, options.max_response_body_size,
              options.throw_errors);
-  if (!callback_) callback_ = &response_callback_setting(L);
+  if (!callback_) {
+    callback_ = &response_callback_setting(L);
+    response_metatable_ref_ = response_metatable_ref(L);
+  }
   call.expected = callback_->expected;
   call.response_callback = callback_->judged;
 }
@@ -96,7 +99,7 @@ void raise_for(lua_State* L, const exec::PooledResponse& response) {
 int HttpVu::Request::push_results(lua_State* L) {
   exec::PooledResponse* response = owner_.flight_.response();
   if (throws(owner_.call_, *response)) raise_for(L, *response);
-  push_response(L, response, &owner_.vu_.responses());
+  push_response(L, response, &owner_.vu_.responses(), owner_.response_metatable_ref_);
   response_ = nullptr;
   return 1;
 }
@@ -144,7 +147,8 @@ int HttpVu::Batch::push_results(lua_State* L) {
       break;
     }
   }
-  push_batch_responses(L, input_ref, *owner_.batch_, &owner_.vu_.responses());
+  push_batch_responses(L, input_ref, *owner_.batch_, &owner_.vu_.responses(),
+                       owner_.response_metatable_ref_);
   return 1;
 }
 

@@ -94,11 +94,13 @@ class HttpVu final : public exec::VuModuleState {
     int input_ref_ = LUA_NOREF;
   };
 
-  // Resets `call` to the run's defaults and the response callback.
+  // Resets `call` to the run's defaults and the response callback (and finds
+  // what the VU's first call needs of the state).
   void reset_call(lua_State* L, exec::HttpCall& call);
 
   exec::Vu& vu_;
   const ResponseCallbackSetting* callback_ = nullptr;  // of the state, found on first use
+  int response_metatable_ref_ = LUA_NOREF;             // of the state, found with callback_
   exec::HttpCall call_;
   http::CookieJar cookies_;
   exec::HttpFlight flight_;                 // after cookies_, which it uses

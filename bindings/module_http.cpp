@@ -36,11 +36,19 @@ namespace {
 
 constexpr const char* kResponseType = "lueng.Response";
 constexpr const char* kUrlType = "lueng.URL";  // what http.url() returns
-const char kNoCacheKey = 0;                    // address used as a registry key
+const char kMetatableRefKey = 0;               // address used as a registry key
+
+// The functions of the response's metatable hold it as their first upvalue: a
+// type check compares metatables, with no look-up by name.
+constexpr int kMetatableUpvalue = lua_upvalueindex(1);
+constexpr int kJsonUpvalue = lua_upvalueindex(2);  // response_index's res.json
 
 struct LuaResponse {
   exec::PooledResponse* response;
   exec::ResponsePool* pool;
+  // The fields converted so far (body, headers, ...): a table made on first use,
+  // released when the response is collected.
+  int cache_ref;
 };
 
 // A count a script may give: whole, >= 0 and exact in a double (NaN and 1e300 are
@@ -332,14 +340,16 @@ void compress_call_body(lua_State* L, exec::HttpCall& call, const char* fn) {
 }
 
 // Copies one request's method, url, body and params from the Lua stack into `call`.
+// `method` is the script's (checked here) unless `verb` says it is the function's own.
 void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int url_index,
-               int body_index, int params_index, const char* fn) {
-  check_method(L, method, fn);
+               int body_index, int params_index, const char* fn, bool verb = false) {
+  if (!verb) check_method(L, method, fn);
   call.method.assign(method);
-  if (lua_type(L, url_index) == LUA_TSTRING) {
+  int url_type = lua_type(L, url_index);
+  if (url_type == LUA_TSTRING) {
     if (std::string error; !call.set_url(to_view(L, url_index), &error))
       luaL_error(L, "%s: %s", fn, error.c_str());
-  } else if (lua_type(L, url_index) == LUA_TTABLE) {
+  } else if (url_type == LUA_TTABLE) {
     set_template_url(L, call, url_index, fn);
   } else {
     luaL_error(L, "%s: the URL must be a string", fn);
@@ -358,13 +368,14 @@ void upper_case(std::string& text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
 }
 
-// request(method, url, body, params): the one path every verb takes.
+// request(method, url, body, params): the one path every verb takes. `verb`: the
+// method is the function's own (http.get's "GET"), not the script's.
 int send(lua_State* L, std::string_view method, int url_index, int body_index, int params_index,
-         const char* fn) {
+         const char* fn, bool verb = true) {
   exec::Vu& vu = running_vu(L, fn);
   HttpVu& http = HttpVu::of(vu);
   exec::HttpCall& call = http.prepare_call(L);
-  fill_call(L, call, method, url_index, body_index, params_index, fn);
+  fill_call(L, call, method, url_index, body_index, params_index, fn, verb);
   // The VU's coroutine drops its arguments when it yields: the request holds its
   // own jar until the response is back.
   int hold = LUA_NOREF;
@@ -400,7 +411,7 @@ int http_del(lua_State* L) {
 int http_request(lua_State* L) {
   std::string method(luaL_checkstring(L, 1));
   upper_case(method);
-  return send(L, method, 2, 3, 4, "http.request");
+  return send(L, method, 2, 3, 4, "http.request", false);
 }
 
 // One entry of http.batch(), at stack index `entry`: a URL string; a table
@@ -408,7 +419,7 @@ int http_request(lua_State* L) {
 void fill_batch_entry(lua_State* L, exec::HttpCall& call, int entry, const char* fn) {
   int type = lua_type(L, entry);
   if (type == LUA_TSTRING || is_url_value(L, entry)) {
-    fill_call(L, call, "GET", entry, 0, 0, fn);
+    fill_call(L, call, "GET", entry, 0, 0, fn, true);
     return;
   }
   if (type != LUA_TTABLE)
@@ -490,23 +501,26 @@ int http_batch(lua_State* L) {
 
 // --- responses
 
+// The response at `index`, for a function of the response's metatable (which
+// holds it as upvalue 1); luaL_checkudata's error for any other value. Leaves
+// the metatable on the stack (the functions return what they push last).
 LuaResponse* check_response(lua_State* L, int index) {
-  return static_cast<LuaResponse*>(luaL_checkudata(L, index, kResponseType));
+  // A full userdata: a table (or a light userdata) may have been given the metatable.
+  if (lua_type(L, index) != LUA_TUSERDATA || !lua_getmetatable(L, index) ||
+      !lua_rawequal(L, -1, kMetatableUpvalue))
+    luaL_typerror(L, index, kResponseType);
+  return static_cast<LuaResponse*>(lua_touserdata(L, index));
 }
 
-// The per-response cache of converted fields, created on first use.
-void push_cache(lua_State* L, int index) {
-  lua_getfenv(L, index);
-  lua_pushlightuserdata(L, const_cast<char*>(&kNoCacheKey));
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  if (lua_rawequal(L, -1, -2)) {
-    lua_pop(L, 2);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfenv(L, index);
-  } else {
-    lua_pop(L, 1);
+// The response's cache of converted fields, created on first use.
+void push_cache(lua_State* L, LuaResponse& self) {
+  if (self.cache_ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, self.cache_ref);
+    return;
   }
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  self.cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 // Go's canonical header form, as k6 shows headers: "content-type" -> "Content-Type".
@@ -701,7 +715,7 @@ int response_json(lua_State* L) {
   LuaResponse* self = check_response(L, 1);
   if (lua_type(L, 2) == LUA_TSTRING && lua_objlen(L, 2) > 0)
     return response_json_select(L, self->response->data.body, to_view(L, 2));
-  push_cache(L, 1);
+  push_cache(L, *self);
   lua_getfield(L, -1, "json");
   if (!lua_isnil(L, -1)) return 1;
   lua_pop(L, 1);
@@ -717,7 +731,9 @@ int response_json(lua_State* L) {
 int response_index(lua_State* L) {
   LuaResponse* self = check_response(L, 1);
   const exec::PooledResponse& r = *self->response;
-  std::string_view key = luaL_checkstring(L, 2);
+  size_t key_length;
+  const char* key_text = luaL_checklstring(L, 2, &key_length);
+  std::string_view key(key_text, key_length);
   if (key == "status") {
     lua_pushinteger(L, r.data.status);
   } else if (key == "error_code") {
@@ -752,10 +768,10 @@ int response_index(lua_State* L) {
   } else if (key == "tls_cipher_suite") {
     lua_pushstring(L, r.data.tls_cipher_suite);
   } else if (key == "json") {
-    lua_pushcfunction(L, response_json);
+    lua_pushvalue(L, kJsonUpvalue);
   } else if (key == "body" || key == "headers" || key == "timings" || key == "cookies" ||
              key == "request") {
-    push_cache(L, 1);
+    push_cache(L, *self);
     lua_getfield(L, -1, key.data());
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
@@ -781,6 +797,8 @@ int response_gc(lua_State* L) {
   auto* self = static_cast<LuaResponse*>(lua_touserdata(L, 1));
   if (self->response) self->pool->give_back(self->response);
   self->response = nullptr;
+  if (self->cache_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, self->cache_ref);
+  self->cache_ref = LUA_NOREF;
   return 0;
 }
 
@@ -839,15 +857,21 @@ void ensure_response_metatable(lua_State* L) {
   }
   lua_pop(L, 1);
   if (luaL_newmetatable(L, kResponseType)) {
-    lua_pushcfunction(L, response_index);
-    lua_setfield(L, -2, "__index");
+    int metatable = lua_gettop(L);
+    lua_pushvalue(L, metatable);
+    lua_pushvalue(L, metatable);
+    lua_pushcclosure(L, response_json, 1);
+    lua_pushcclosure(L, response_index, 2);
+    lua_setfield(L, metatable, "__index");
     lua_pushcfunction(L, response_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, response_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_newtable(L);  // the shared "no cache yet" environment of fresh responses
-    lua_pushlightuserdata(L, const_cast<char*>(&kNoCacheKey));
-    lua_insert(L, -2);
+    lua_setfield(L, metatable, "__gc");
+    lua_pushvalue(L, metatable);
+    lua_pushcclosure(L, response_tostring, 1);
+    lua_setfield(L, metatable, "__tostring");
+    // By reference number: push_response's look-up is an array read, not a hash.
+    lua_pushlightuserdata(L, const_cast<char*>(&kMetatableRefKey));
+    lua_pushvalue(L, metatable);
+    lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
     lua_rawset(L, LUA_REGISTRYINDEX);
   }
   lua_pop(L, 1);
@@ -856,7 +880,7 @@ void ensure_response_metatable(lua_State* L) {
 }  // namespace
 
 void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
-                          exec::ResponsePool* pool) {
+                          exec::ResponsePool* pool, int metatable_ref) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, input_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, input_ref);
   int input = lua_gettop(L);
@@ -865,7 +889,7 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
   if (is_sequence(L, input, length) && length == count) {
     lua_createtable(L, static_cast<int>(count), 0);
     for (size_t i = 0; i < count; ++i) {
-      push_response(L, batch.take(i), pool);
+      push_response(L, batch.take(i), pool, metatable_ref);
       lua_rawseti(L, -2, static_cast<int>(i + 1));
     }
   } else {
@@ -877,7 +901,7 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
       lua_pop(L, 1);
       lua_pushvalue(L, -1);
       if (i < count)
-        push_response(L, batch.take(i++), pool);
+        push_response(L, batch.take(i++), pool, metatable_ref);
       else
         lua_pushnil(L);
       lua_rawset(L, -4);
@@ -892,15 +916,22 @@ namespace {
 constexpr size_t kCollectorNoticeBytes = 64 * 1024;
 }  // namespace
 
-void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool) {
+int response_metatable_ref(lua_State* L) {
+  lua_pushlightuserdata(L, const_cast<char*>(&kMetatableRefKey));
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  int ref = lua_isnumber(L, -1) ? static_cast<int>(lua_tointeger(L, -1)) : LUA_NOREF;
+  lua_pop(L, 1);
+  return ref;
+}
+
+void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool,
+                   int metatable_ref) {
   auto* self = static_cast<LuaResponse*>(lua_newuserdata(L, sizeof(LuaResponse)));
   self->response = response;
   self->pool = pool;
-  luaL_getmetatable(L, kResponseType);
+  self->cache_ref = LUA_NOREF;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, metatable_ref);
   lua_setmetatable(L, -2);
-  lua_pushlightuserdata(L, const_cast<char*>(&kNoCacheKey));
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  lua_setfenv(L, -2);
   // The userdata is a few bytes to the collector, its body maybe megabytes: let
   // the collector work as if Lua had allocated them, so responses the script
   // dropped are collected (and their buffers reused) before memory piles up.

@@ -19,15 +19,20 @@ namespace lueng::bindings {
 // ("lueng", "lueng.http", ...).
 void register_modules(lua_State* L);
 
+// The registry reference of the response metatable of L's state (LUA_NOREF
+// before require "lueng.http"): look it up once, pass it to every push.
+int response_metatable_ref(lua_State* L);
+
 // Pushes a response userdata; it owns `response` and returns it to `pool` when
-// Lua collects it.
-void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool);
+// Lua collects it. `metatable_ref`: response_metatable_ref() of the state.
+void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool,
+                   int metatable_ref);
 
 // Pushes the responses of a finished batch in the shape of the script's input
 // table (registry reference `input_ref`, released here): an array for an array,
 // a table with the same keys for a table of named requests.
 void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
-                          exec::ResponsePool* pool);
+                          exec::ResponsePool* pool, int metatable_ref);
 
 // Adds http.cookieJar() and http.CookieJar() (and their snake_case aliases) to the
 // table on top of the stack.

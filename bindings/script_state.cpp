@@ -180,12 +180,8 @@ ScriptState::ScriptState(const ScriptSource& source)
   lua_pushcfunction(L_, next_iteration_now);
   lua_call(L_, 1, 1);
   driver_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_newuserdata(L_, 1);  // a unique value no script can produce
+  marker_ = lua_newuserdata(L_, 1);  // a unique value no script can produce
   marker_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_pushliteral(L_, "__index");
-  index_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  lua_pushliteral(L_, "__newindex");
-  newindex_key_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
   set_interruptible(L_);
 }
 
@@ -195,20 +191,53 @@ ScriptState::~ScriptState() {
 }
 
 void ScriptState::install_environment() {
-  // The script runs in a proxy table whose metatable is re-pointed before each
-  // resume: reads fall through to the running VU's globals (and from there to the
-  // worker's), writes land in the VU's globals. During init both go to _G.
+  // The script runs in a proxy table: reads fall through to the running VU's
+  // globals (and from there to the worker's), writes land in the VU's globals
+  // (point_globals_at, write_global). During init both go to _G.
   lua_newtable(L_);           // proxy
   lua_createtable(L_, 0, 2);  // its metatable
   lua_pushvalue(L_, LUA_GLOBALSINDEX);
   lua_setfield(L_, -2, "__index");
   lua_pushvalue(L_, LUA_GLOBALSINDEX);
   lua_setfield(L_, -2, "__newindex");
+  if (!env_switch_) {
+    env_switch_ = lua_newthread(L_);
+    env_switch_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  }
+  lua_settop(env_switch_, 0);
   lua_pushvalue(L_, -1);
-  script_env_mt_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
-  pointed_env_ref_ = LUA_NOREF;
+  lua_xmove(L_, env_switch_, 1);
+  lua_pushliteral(env_switch_, "__index");
+  lua_pushliteral(env_switch_, "__newindex");
+  lua_pushlightuserdata(env_switch_, this);
+  lua_pushvalue(env_switch_, LUA_GLOBALSINDEX);
+  lua_pushcclosure(env_switch_, write_global, 2);
+  current_ = nullptr;
+  read_env_ref_ = write_env_ref_ = LUA_NOREF;
+  read_env_written_ = writes_through_function_ = false;
   lua_setmetatable(L_, -2);
   lua_setfenv(L_, -2);  // the loaded chunk is below the proxy
+}
+
+// __newindex of the proxy while the VU that runs has written no global: the
+// write lands in its globals (in _G when there is none), which from then on the
+// proxy reads and writes directly.
+int ScriptState::write_global(lua_State* L) {
+  auto* self = static_cast<ScriptState*>(lua_touserdata(L, lua_upvalueindex(1)));
+  Coroutine* co = self->current_;
+  if (co)
+    lua_rawgeti(L, LUA_REGISTRYINDEX, co->env_ref);
+  else
+    lua_pushvalue(L, lua_upvalueindex(2));
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, 3);
+  lua_settable(L, -3);  // not raw, as a __newindex table is written
+  if (co && !co->globals_written) {
+    co->globals_written = true;
+    self->point_reads_at(*co);
+    self->point_writes_at(co);
+  }
+  return 0;
 }
 
 void ScriptState::load() {
@@ -276,6 +305,7 @@ Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& s
     lua_pushvalue(L_, -1);
     lua_setfield(L_, -3, "__ENV");
     lua_setfield(L_, -2, "ENV");
+    co.globals_written = true;
   }
   co.env_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
 
@@ -292,34 +322,62 @@ Coroutine ScriptState::new_vu(const std::string& exec_name, const std::string& s
 }
 
 void ScriptState::release(Coroutine& co) {
+  if (current_ == &co) current_ = nullptr;
+  // A released reference is handed out again: the proxy must not look pointed at
+  // a new VU's globals that get the same number.
+  if (co.env_ref == read_env_ref_) read_env_ref_ = LUA_NOREF;
+  if (co.env_ref == write_env_ref_) write_env_ref_ = LUA_NOREF;
   for (int* ref : {&co.thread_ref, &co.env_ref, &co.exec_ref, &co.data_ref}) {
-    // A released reference is handed out again: the proxy must not look current
-    // for a new VU's globals that get the same number.
-    if (ref == &co.env_ref && *ref == pointed_env_ref_) pointed_env_ref_ = LUA_NOREF;
     luaL_unref(L_, LUA_REGISTRYINDEX, *ref);
     *ref = LUA_NOREF;
   }
   co.thread = nullptr;
 }
 
-// Runs before every resume, so it is kept cheap: nothing when the same VU goes on,
-// and raw sets with interned keys otherwise (lua_setfield hashes its key each time).
-// Raw sets leave LuaJIT's negative metamethod cache alone, which is right: the two
-// fields are never absent, and no other metamethod is ever added.
-void ScriptState::point_globals_at(int env_ref) {
-  if (env_ref == pointed_env_ref_) return;
-  lua_rawgeti(L_, LUA_REGISTRYINDEX, script_env_mt_ref_);
-  for (int key_ref : {index_key_ref_, newindex_key_ref_}) {
-    lua_rawgeti(L_, LUA_REGISTRYINDEX, key_ref);
-    lua_rawgeti(L_, LUA_REGISTRYINDEX, env_ref);
-    lua_rawset(L_, -3);
+// Runs before every resume, so it is kept cheap. The proxy's reads and writes go
+// to the VU's globals once it has written one (or the scenario gave it an ENV).
+// Before that, its globals are empty: reading through them is reading _G, through
+// whichever VU's empty globals the proxy points at, and its first write goes
+// through write_global, which marks them. So while VUs that write no global take
+// turns, nothing changes here; otherwise a raw set per field, with the metatable
+// and the interned keys at hand on env_switch_'s stack (lua_setfield hashes its
+// key each time). Raw sets leave LuaJIT's negative metamethod cache alone, which
+// is right: the two fields are never absent, and no other metamethod is added.
+void ScriptState::point_globals_at(Coroutine& co) {
+  current_ = &co;
+  if (co.globals_written) {
+    if (read_env_ref_ != co.env_ref) point_reads_at(co);
+    if (write_env_ref_ != co.env_ref) point_writes_at(&co);
+  } else {
+    if (read_env_written_) point_reads_at(co);
+    if (!writes_through_function_) point_writes_at(nullptr);
   }
-  lua_pop(L_, 1);
-  pointed_env_ref_ = env_ref;
+}
+
+void ScriptState::point_reads_at(const Coroutine& co) {
+  lua_State* S = env_switch_;  // metatable, "__index", "__newindex", write_global
+  lua_pushvalue(S, 2);
+  lua_rawgeti(S, LUA_REGISTRYINDEX, co.env_ref);
+  lua_rawset(S, 1);
+  read_env_ref_ = co.env_ref;
+  read_env_written_ = co.globals_written;
+}
+
+// At `co`'s globals, or at write_global for null.
+void ScriptState::point_writes_at(const Coroutine* co) {
+  lua_State* S = env_switch_;
+  lua_pushvalue(S, 3);
+  if (co)
+    lua_rawgeti(S, LUA_REGISTRYINDEX, co->env_ref);
+  else
+    lua_pushvalue(S, 4);
+  lua_rawset(S, 1);
+  write_env_ref_ = co ? co->env_ref : LUA_NOREF;
+  writes_through_function_ = !co;
 }
 
 ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_json) {
-  point_globals_at(co.env_ref);
+  point_globals_at(co);
   lua_State* T = co.thread;
   if (!co.started) {
     lua_settop(T, 0);
@@ -336,9 +394,11 @@ ResumeOutcome ScriptState::resume(Coroutine& co, int nargs, std::string* result_
   running_ = outer;
   ResumeOutcome outcome;
   if (status == LUA_YIELD) {
-    lua_rawgeti(T, LUA_REGISTRYINDEX, marker_ref_);
-    bool ended = lua_gettop(T) == 4 && lua_rawequal(T, 1, -1);
-    lua_pop(T, 1);
+    // A module function that waits yields nothing; the driver yields 3 values.
+    int top = lua_gettop(T);
+    if (top == 0) return outcome;
+    // The marker is a full userdata: only the driver has it, by its address.
+    bool ended = top == 3 && lua_type(T, 1) == LUA_TUSERDATA && lua_touserdata(T, 1) == marker_;
     if (ended) {
       outcome.iteration_ended = true;
       outcome.ok = lua_toboolean(T, 2);

@@ -33,8 +33,9 @@ struct Coroutine {
   int exec_ref = LUA_NOREF;  // the function each iteration calls
   int data_ref = LUA_NOREF;  // this VU's copy of setup()'s result
   bool started = false;
-  RandomGenerator random;      // this VU's math.random
-  bool random_seeded = false;  // seeded at the first draw, which knows the VU's id
+  bool globals_written = false;  // its globals have entries (a write, or the scenario's ENV)
+  RandomGenerator random;        // this VU's math.random
+  bool random_seeded = false;    // seeded at the first draw, which knows the VU's id
 };
 
 // One lua_State with the lueng modules and the script loaded: the init context
@@ -85,20 +86,35 @@ class ScriptState {
  private:
   ScriptSource source_;
   lua_State* L_;
-  int script_env_mt_ref_ = LUA_NOREF;  // metatable of the script's environment proxy
   // One metatable for every VU's globals (made by the first VU): one table less per VU.
   int vu_globals_mt_ref_ = LUA_NOREF;
   int driver_ref_ = LUA_NOREF;
   int marker_ref_ = LUA_NOREF;
-  int index_key_ref_ = LUA_NOREF, newindex_key_ref_ = LUA_NOREF;  // "__index", "__newindex"
-  int pointed_env_ref_ = LUA_NOREF;  // the VU globals the proxy reads and writes now
+  const void* marker_ = nullptr;  // the userdata of marker_ref_
+  // A thread of its own whose stack holds what point_globals_at needs: the
+  // metatable of the script's environment proxy, "__index", "__newindex" and
+  // write_global.
+  lua_State* env_switch_ = nullptr;
+  int env_switch_ref_ = LUA_NOREF;
+  // The script's globals (script_state.cpp, point_globals_at): whose globals
+  // its writes go to (null: _G); which VU's globals the proxy reads through
+  // (LUA_NOREF: _G, or released ones) and whether they have entries; which it
+  // writes to (LUA_NOREF: none of a VU), or whether through write_global.
+  Coroutine* current_ = nullptr;
+  int read_env_ref_ = LUA_NOREF;
+  bool read_env_written_ = false;
+  int write_env_ref_ = LUA_NOREF;
+  bool writes_through_function_ = false;
   Coroutine* running_ = nullptr;
   uint64_t random_seed_;
   bool random_seed_fixed_;
   RandomGenerator own_random_;
 
   void install_environment();
-  void point_globals_at(int env_ref);
+  void point_globals_at(Coroutine& co);
+  void point_reads_at(const Coroutine& co);
+  void point_writes_at(const Coroutine* co);
+  static int write_global(lua_State* L);
 };
 
 // "file:line: message" from the error value on top of L (popped).

@@ -4,6 +4,9 @@ local core = ...
 
 local M = {}
 
+-- The functions check calls on every entry, as upvalues: no look-up by name.
+local type, pairs, tostring, record_check = type, pairs, tostring, core.record_check
+
 -- check(value, { ["name"] = function(v) return bool end | bool, ... } [, tags])
 -- Records one sample of the `checks` rate per entry; true when all passed.
 function M.check(value, checks, tags)
@@ -17,7 +20,7 @@ function M.check(value, checks, tags)
       passed = predicate(value)
     end
     passed = passed and true or false
-    core.record_check(tostring(name), passed, tags)
+    record_check(tostring(name), passed, tags)
     all = all and passed
   end
   return all

@@ -82,6 +82,39 @@ class HttpFeaturesTest(ServerCase):
 
     # --- redirects
 
+    def test_response_functions_refuse_other_values_and_keep_converted_fields(self):
+        # The response's functions check their argument by metatable: anything
+        # else, another module's userdata too, gets luaL_checkudata's message.
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            function default()
+              local res = http.get(ENV.BASE_URL .. "/echo")
+              local mt = getmetatable(res)
+              local refused = 0
+              local posing = setmetatable({}, mt)
+              for _, bad in ipairs({ {}, 1, "x", http.cookieJar(), io.stdout, posing }) do
+                for _, fn in ipairs({ mt.__index, mt.__tostring, res.json }) do
+                  local ok, message = pcall(fn, bad, "status")
+                  local expected = "(lueng.Response expected, got " .. type(bad) .. ")"
+                  if not ok and message:find(expected, 1, true) then refused = refused + 1 end
+                end
+              end
+              local list = http.batch({ ENV.BASE_URL .. "/echo", ENV.BASE_URL .. "/echo?b" })
+              lueng.check(res, {
+                ["all refused"] = refused == 18,
+                ["fields"] = res.status == 200 and res:json().method == "GET"
+                  and tostring(res):find("^Response%(GET ") ~= nil,
+                ["cached"] = res.body == res.body and res.headers == res.headers
+                  and res:json() == res:json() and res.timings == res.timings,
+                ["batch"] = list[1].status == 200 and list[2]:json().target == "/echo?b"
+                  and list[2].headers == list[2].headers,
+              })
+            end
+        """)
+        self.assertEqual(run.code, 0, run.stdout + run.stderr)
+        self.assert_all_checks_pass(run)
+
     def test_redirects_are_followed_and_each_hop_is_a_request(self):
         run = self.run_ok("""
             local http = require "lueng.http"

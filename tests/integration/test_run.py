@@ -51,6 +51,28 @@ class RunTest(ServerCase):
         self.assertIn("✗ body is bye", run.stdout)
         self.assertIn("✓ status is 200", run.stdout)
 
+    def test_check_names_values_and_result(self):
+        # Names that are no strings count under their text; plain values are
+        # results as they are; check returns whether all passed.
+        run = self.run_script("""
+            local lueng = require "lueng"
+            local results = {}
+            function default()
+              results[#results + 1] = lueng.check(7, { [1] = true, [true] = "yes" })
+              results[#results + 1] = lueng.check(7, { ["is 8"] = function(v) return v == 8 end,
+                                                       ["nil"] = false })
+              local ok, message = pcall(lueng.check, 7, "not a table")
+              lueng.check(nil, {
+                ["returned"] = results[1] == true and results[2] == false,
+                ["refused"] = not ok and message:find("second argument must be a table") ~= nil,
+              })
+            end
+        """, "-i", "1")
+        self.assertEqual(run.code, 0, run.stderr)
+        checks = {c["name"]: (c["passes"], c["fails"]) for c in run.result["checks"]}
+        self.assertEqual(checks, {"1": (1, 0), "true": (1, 0), "is 8": (0, 1), "nil": (0, 1),
+                                  "returned": (1, 0), "refused": (1, 0)})
+
     def test_refused_port_is_a_failed_request_not_a_crash(self):
         port = free_port()
         run = run_lueng("""

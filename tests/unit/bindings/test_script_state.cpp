@@ -54,3 +54,44 @@ TEST_CASE("each VU sees its own globals, also when resumes alternate or repeat")
   }
   state.release(b);
 }
+
+TEST_CASE("a VU that never writes a global reads the worker's, whichever VU wrote before") {
+  // Each VU's own globals, read only by it, also when VUs that never write one
+  // take turns with VUs that do (and with one whose ENV the scenario extends).
+  ScriptFile script(R"(
+    shared = "init"
+    function default(data)
+      if data.write then
+        mine = (mine or 0) + 1
+        shared = "own"
+      end
+      return { mine or 0, shared, ENV.ONLY or "-" }
+    end
+  )");
+  ScriptState state({script.path, default_module_dirs(script.path), {}});
+  state.load();
+  Coroutine writer = state.new_vu("default", R"({"write":true})", {});
+  Coroutine reader = state.new_vu("default", R"({"write":false})", {});
+  Coroutine other = state.new_vu("default", R"({"write":false})", {});
+  Coroutine with_env = state.new_vu("default", R"({"write":false})", {{"ONLY", "here"}});
+  CHECK(iterate(state, reader) == R"([0,"init","-"])");
+  CHECK(iterate(state, writer) == R"([1,"own","-"])");
+  CHECK(iterate(state, reader) == R"([0,"init","-"])");
+  CHECK(iterate(state, other) == R"([0,"init","-"])");
+  CHECK(iterate(state, reader) == R"([0,"init","-"])");
+  CHECK(iterate(state, writer) == R"([2,"own","-"])");
+  CHECK(iterate(state, with_env) == R"([0,"init","here"])");
+  CHECK(iterate(state, other) == R"([0,"init","-"])");
+  CHECK(iterate(state, with_env) == R"([0,"init","here"])");
+  CHECK(iterate(state, writer) == R"([3,"own","-"])");
+
+  SECTION("the writer's globals released, its reference handed out again") {
+    state.release(writer);
+    Coroutine next = state.new_vu("default", R"({"write":false})", {});
+    CHECK(iterate(state, next) == R"([0,"init","-"])");
+    CHECK(iterate(state, reader) == R"([0,"init","-"])");
+    state.release(next);
+  }
+  for (Coroutine* co : {&writer, &reader, &other, &with_env})
+    if (co->thread) state.release(*co);
+}
