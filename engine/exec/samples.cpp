@@ -202,7 +202,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
         [&](const std::string& key, const std::string& value) { tags.set(key, value); });
     return tags.encode();
   });
-  uint64_t now = uv_hrtime();
+  uint64_t now = response.completed_ns != 0 ? response.completed_ns : uv_hrtime();
   const http::Timings& t = response.timings;
   sink.add(kHttpReqs, id, 1, now, vu.metadata_id());
   sink.add(kHttpReqDuration, id, t.duration, now, vu.metadata_id());
@@ -239,7 +239,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   endpoint.duration.add(t.duration);
 }
 
-void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
+void record_iteration(Worker& worker, Vu& vu, double duration_ms, uint64_t now) {
   metrics::TagSetMemo& memo = worker.tag_memo();
   memo.begin('i');
   memo.add_pointer(&vu.scenario().config());
@@ -247,7 +247,6 @@ void record_iteration(Worker& worker, Vu& vu, double duration_ms) {
   metrics::Sink& sink = worker.sink();
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().iteration, sink,
                                               [&] { return base_tags(worker, vu, "").encode(); });
-  uint64_t now = uv_hrtime();
   sink.add(kIterations, id, 1, now, vu.metadata_id());
   sink.add(kIterationDuration, id, duration_ms, now, vu.metadata_id());
   ++worker.interval(now).iterations;

@@ -20,7 +20,8 @@ class Worker;
 // them), the call gives the script's tags.
 void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view name,
                  std::string_view method, const http::ResponseData& response);
-void record_iteration(Worker& worker, Vu& vu, double duration_ms);
+// `now`: when the iteration ended (uv_hrtime()).
+void record_iteration(Worker& worker, Vu& vu, double duration_ms, uint64_t now);
 // To the streaming outputs: data_sent and data_received of the bytes the VU
 // moved since the last call, as k6 emits them at the end of every iteration
 // (also one cut short, and setup() and teardown()), with the iteration's tags;

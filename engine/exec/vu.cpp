@@ -174,7 +174,7 @@ uint64_t Vu::end_iteration(const ResumeOutcome& outcome) {
   quick_failures_ = !outcome.ok && !waited_ ? quick_failures_ + 1 : 0;
   uint64_t now_ns = uv_hrtime();
   double duration_ms = static_cast<double>(now_ns - iteration_start_ns_) / 1e6;
-  record_iteration(worker_, *this, duration_ms);
+  record_iteration(worker_, *this, duration_ms, now_ns);
   ++iteration_;
   run_.iteration_ended(*this, true);
   return now_ns;

@@ -241,6 +241,13 @@ void Worker::on_ready(uv_idle_t* idle) {
 }
 
 IntervalStats& Worker::interval(uint64_t now_ns) {
+  // A sample may be timed a little before the latest one (a response completed
+  // inside the call that started it is delivered on the next loop turn): it
+  // counts at the latest time, so that the intervals only move forward.
+  if (now_ns < latest_ns_)
+    now_ns = latest_ns_;
+  else
+    latest_ns_ = now_ns;
   auto second = static_cast<int64_t>((now_ns - plan_.start_ns) / 1'000'000'000);
   if (second != interval_.second) {
     flush_interval();

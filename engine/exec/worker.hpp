@@ -161,6 +161,7 @@ class Worker {
 
   std::vector<Vu*> ready_, running_batch_;
   Vu* taking_start_of_ = nullptr;  // see take_next_start()
+  uint64_t latest_ns_ = 0;         // the latest time interval() was given
   bool start_taken_ = false;
   uv_idle_t ready_idle_;
   uv_timer_t tick_timer_, shutdown_timer_;

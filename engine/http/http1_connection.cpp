@@ -79,16 +79,19 @@ void Http1Connection::on_read(const char* data, size_t length) {
     return;
   }
   if (state_ != State::kBusy) return;
+  // A response whose first and last bytes come in one read arrived at one time:
+  // one clock read for both (its receiving time is 0).
+  uint64_t read_ns = 0;
   if (!response_started_) {
     response_started_ = true;
-    first_byte_ns_ = uv_hrtime();
+    first_byte_ns_ = read_ns = uv_hrtime();
   }
   out_->bytes_received += length;
   switch (reader_.feed(data, length)) {
     case ResponseReader::Result::kNeedMore:
       return;
     case ResponseReader::Result::kComplete:
-      complete();
+      complete(read_ns != 0 ? read_ns : uv_hrtime());
       return;
     case ResponseReader::Result::kError:
       fail(false);
@@ -104,7 +107,7 @@ void Http1Connection::on_read_end(int status) {
   if (state_ != State::kBusy) return;
   if (status == UV_EOF) {
     if (response_started_ && reader_.finish()) {
-      complete();
+      complete(uv_hrtime());
       return;
     }
     set_error(*out_, ErrorCode::kUnexpectedEof, response_started_ ? "unexpected EOF" : "EOF");
@@ -122,6 +125,7 @@ void Http1Connection::on_read_end(int status) {
 }
 
 void Http1Connection::measure_response(uint64_t now) {
+  out_->completed_ns = now;
   Timings& timings = out_->timings;
   if (!response_started_) {
     // Failed while waiting: the wait lasted until now.
@@ -146,8 +150,8 @@ void Http1Connection::abort_exchange(ConnectionListener& listener) {
   listener_ = nullptr;
 }
 
-void Http1Connection::complete() {
-  measure_response(uv_hrtime());
+void Http1Connection::complete(uint64_t now) {
+  measure_response(now);
   ++responses_;
   bool keep_alive =
       reader_.keep_alive() && written_ && !reader_.trailing_bytes() && !close_after_response_;

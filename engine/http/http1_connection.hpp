@@ -38,7 +38,8 @@ class Http1Connection final : public Connection, private StreamHandler {
 
   void request_written();
   void measure_response(uint64_t now);
-  void complete();
+  // `now`: when the response's last byte was read.
+  void complete(uint64_t now);
   void fail_io(std::string_view operation, int status);
   void fail(bool retryable);
   void idle_closed();

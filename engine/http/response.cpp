@@ -19,6 +19,7 @@ void ResponseData::clear() {
   timings = Timings{};
   bytes_sent = 0;
   bytes_received = 0;
+  completed_ns = 0;
   body_discarded = false;
   tls_version = "";
   tls_cipher_suite = "";

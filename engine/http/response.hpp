@@ -30,6 +30,9 @@ struct ResponseData {
   Timings timings;
   uint64_t bytes_sent = 0;      // request bytes written on the wire (headers + body)
   uint64_t bytes_received = 0;  // response bytes read from the wire (headers + body)
+  // uv_hrtime() when its connection finished with it (last byte read, or failed);
+  // 0 when no connection took part. The time its samples are recorded at.
+  uint64_t completed_ns = 0;
   bool body_discarded = false;  // body was counted but not kept
   // TLS of the connection that carried it (static strings; "" for plain http).
   const char* tls_version = "";       // "tls1.2", "tls1.3"

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include <uv.h>
 #include <zlib.h>
 
 #include "test_harness.hpp"
@@ -276,6 +277,27 @@ TEST_CASE("the request as the server receives it") {
   CHECK(harness.response.bytes_sent == requests[1].size());
 }
 
+TEST_CASE("a response read whole in one read took no time to receive") {
+  // Its first and last bytes arrived together: one clock read times both.
+  TestServer server([](Peer& peer, int) {
+    while (!peer.read_request().empty()) {
+      std::this_thread::sleep_for(20ms);
+      peer.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody");
+    }
+  });
+  Harness harness;
+  uint64_t before = uv_hrtime();
+  ResponseData& response = harness.get(server.url());
+  REQUIRE(response.error_code == ErrorCode::kNone);
+  CHECK(response.body == "body");
+  CHECK(response.timings.receiving == 0);
+  CHECK(response.timings.waiting >= 15);
+  CHECK(response.timings.duration == response.timings.sending + response.timings.waiting);
+  // The samples' time is when the last byte was read.
+  CHECK(response.completed_ns >= before + 15'000'000);
+  CHECK(response.completed_ns <= uv_hrtime());
+}
+
 TEST_CASE("timings are non-negative and duration is sending + waiting + receiving") {
   TestServer server([](Peer& peer, int) {
     while (!peer.read_request().empty()) {
@@ -300,6 +322,7 @@ TEST_CASE("timings are non-negative and duration is sending + waiting + receivin
     CHECK(t.receiving >= 20);
     CHECK(t.duration == t.sending + t.waiting + t.receiving);
     CHECK(t.duration >= 80);
+    CHECK(response.completed_ns > 0);
   }
 }
 
