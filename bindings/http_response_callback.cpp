@@ -117,8 +117,9 @@ void read_response_callback_param(lua_State* L, int index, exec::HttpCall& call,
   if (!statuses)
     luaL_error(L, "%s: unsupported responseCallback (use http.expectedStatuses(...) or false)", fn);
   // Copied: the script's value may be collected while the request is in flight.
-  call.own_expected.ranges.assign(statuses->ranges.begin(), statuses->ranges.end());
-  call.expected = &call.own_expected;
+  exec::ExpectedStatuses& own = call.rare().own_expected;
+  own.ranges.assign(statuses->ranges.begin(), statuses->ranges.end());
+  call.expected = &own;
   call.response_callback = true;
 }
 

@@ -256,7 +256,7 @@ void read_params(lua_State* L, int index, exec::HttpCall& call, const char* fn) 
 
   lua_getfield(L, index, "compression");
   if (lua_type(L, -1) == LUA_TSTRING) {
-    call.compression.assign(to_view(L, -1));
+    call.rare().compression.assign(to_view(L, -1));
   } else if (!lua_isnil(L, -1)) {
     luaL_error(L, "%s: params.compression must be a string (\"gzip\", \"deflate\")", fn);
   }
@@ -325,18 +325,19 @@ void set_template_url(lua_State* L, exec::HttpCall& call, int index, const char*
 // how, unless the script set one (which must then say the same, as k6 requires).
 void compress_call_body(lua_State* L, exec::HttpCall& call, const char* fn) {
   std::string error;
-  if (!call.compressor.compress(call.compression, call.body, call.content_encoding, &error))
+  exec::HttpCall::Rare& rare = call.rare();
+  if (!rare.compressor.compress(rare.compression, call.body, rare.content_encoding, &error))
     luaL_error(L, "%s: params.compression: %s", fn, error.c_str());
   for (const http::Header& header : call.headers()) {
     if (!http::ascii_iequals(header.name, "Content-Encoding")) continue;
-    if (header.value != call.content_encoding)
+    if (header.value != rare.content_encoding)
       luaL_error(L,
                  "%s: there's a mismatch between the desired compression \"%s\" and the "
                  "Content-Encoding header \"%s\" the script set",
-                 fn, call.content_encoding.c_str(), std::string(header.value).c_str());
+                 fn, rare.content_encoding.c_str(), std::string(header.value).c_str());
     return;
   }
-  call.add_header("Content-Encoding", call.content_encoding);
+  call.add_header("Content-Encoding", rare.content_encoding);
 }
 
 // Copies one request's method, url, body and params from the Lua stack into `call`.
@@ -361,7 +362,7 @@ void fill_call(lua_State* L, exec::HttpCall& call, std::string_view method, int 
   }
   read_params(L, params_index, call, fn);
   if (call.name_tag.empty()) call.name_tag.assign(call.url_name());
-  if (!call.compression.empty()) compress_call_body(L, call, fn);
+  if (!call.compression().empty()) compress_call_body(L, call, fn);
 }
 
 void upper_case(std::string& text) {
@@ -611,12 +612,13 @@ void push_request(lua_State* L, const exec::PooledResponse& r) {
   lua_setfield(L, -2, "method");
   lua_pushlstring(L, r.url.data(), r.url.size());
   lua_setfield(L, -2, "url");
-  lua_pushlstring(L, r.request_body.data(), r.request_body.size());
+  std::string_view body = r.request_body();
+  lua_pushlstring(L, body.data(), body.size());
   lua_setfield(L, -2, "body");
   lua_newtable(L);  // headers
   lua_newtable(L);  // cookies
   bool has_user_agent = false;
-  std::string_view flat = r.request_headers;
+  std::string_view flat = r.request_headers();
   while (!flat.empty()) {
     size_t name_end = flat.find('\0');
     size_t value_end = flat.find('\0', name_end + 1);

@@ -25,19 +25,22 @@ void HttpCall::reset(bool discard_body_default, int64_t max_redirects_default,
   expected = nullptr;
   response_callback = true;
   throw_on_error = throw_default;
-  compression.clear();
+  if (rare_) {
+    rare_->compression.clear();
+    rare_->cookies_used = 0;
+  }
   timeout_seconds = 60;
   discard_body = discard_body_default;
   max_redirects = max_redirects_default;
   max_body_bytes = max_body_bytes_default;
   headers_used_ = 0;
   tags_used_ = 0;
-  cookies_used_ = 0;
 }
 
 void HttpCall::add_cookie(std::string_view name, std::string_view value, bool replace) {
-  if (cookies_used_ == cookies_.size()) cookies_.emplace_back();
-  RequestCookie& cookie = cookies_[cookies_used_++];
+  Rare& r = rare();
+  if (r.cookies_used == r.cookies.size()) r.cookies.emplace_back();
+  RequestCookie& cookie = r.cookies[r.cookies_used++];
   cookie.name.assign(name);
   cookie.value.assign(value);
   cookie.replace = replace;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,19 +41,12 @@ class HttpCall {
   // 200-399). With `response_callback` false (http.setResponseCallback(nil)) no
   // request is judged: no expected_response tag and no http_req_failed sample.
   // Points at the script's http.setResponseCallback() setting (kept alive by the
-  // Lua state) or at own_expected (params.responseCallback, copied).
+  // Lua state) or at rare().own_expected (params.responseCallback, copied).
   const ExpectedStatuses* expected = nullptr;
   bool response_callback = true;
-  ExpectedStatuses own_expected;
   // params.throw: a request that gets no response raises a Lua error (default: the
   // throw option).
   bool throw_on_error = false;
-  // params.compression ("gzip", "deflate", "gzip, deflate"): the body is
-  // compressed and Content-Encoding set when the request is filled in;
-  // compressor and content_encoding are kept for it.
-  std::string compression;
-  http::BodyCompressor compressor;
-  std::string content_encoding;
 
   // A request-scoped cookie (params.cookies): sent with this request only; with
   // `replace`, the jar's cookie of that name is not sent.
@@ -60,12 +54,36 @@ class HttpCall {
     std::string name, value;
     bool replace = false;
   };
+  // What few requests carry, kept apart so that a VU that never sends them does
+  // not pay their bytes (every VU has an HttpCall): made by the VU's first use.
+  struct Rare {
+    ExpectedStatuses own_expected;  // params.responseCallback, copied
+    // params.compression ("gzip", "deflate", "gzip, deflate"): the body is
+    // compressed and Content-Encoding set when the request is filled in;
+    // compressor and content_encoding are kept for it.
+    std::string compression;
+    http::BodyCompressor compressor;
+    std::string content_encoding;
+    std::vector<RequestCookie> cookies;  // params.cookies; cookies_used are this request's
+    size_t cookies_used = 0;
+  };
+  Rare& rare() {
+    if (!rare_) rare_ = std::make_unique<Rare>();
+    return *rare_;
+  }
+  // params.compression of this request, "" when none.
+  std::string_view compression() const {
+    return rare_ ? std::string_view(rare_->compression) : std::string_view();
+  }
 
   // Clears the script's data; the defaults come from the run's options.
   void reset(bool discard_body_default = false, int64_t max_redirects_default = 10,
              uint64_t max_body_bytes_default = 0, bool throw_default = false);
   void add_cookie(std::string_view name, std::string_view value, bool replace);
-  std::span<const RequestCookie> cookies() const { return {cookies_.data(), cookies_used_}; }
+  std::span<const RequestCookie> cookies() const {
+    if (!rare_) return {};
+    return {rare_->cookies.data(), rare_->cookies_used};
+  }
   // Parses text into url, unless it is the text the last successful call parsed:
   // scripts send the same URL request after request, and comparing is far cheaper
   // than parsing. False (with error set) when text is not a valid URL.
@@ -95,8 +113,7 @@ class HttpCall {
   size_t tags_used_ = 0;
   std::string url_given_;    // the text set_url() parsed last, credentials and all
   bool url_parsed_ = false;  // url holds the parse of url_given_
-  std::vector<RequestCookie> cookies_;
-  size_t cookies_used_ = 0;
+  std::unique_ptr<Rare> rare_;
 };
 
 }  // namespace lueng::exec

@@ -228,15 +228,16 @@ void HttpFlight::follow_redirect(int status) {
 }
 
 void HttpFlight::keep_request(PooledResponse& done) const {
-  // Next to nothing to do for the common request without headers or body.
-  done.request_headers.clear();
+  if (!done.sent) done.sent = std::make_unique<PooledResponse::SentRequest>();
+  std::string& headers = done.sent->headers;
+  headers.clear();
   for (const http::Header& header : headers_) {
-    done.request_headers.append(header.name);
-    done.request_headers += '\0';
-    done.request_headers.append(header.value);
-    done.request_headers += '\0';
+    headers.append(header.name);
+    headers += '\0';
+    headers.append(header.value);
+    headers += '\0';
   }
-  if (!body_.empty() || !done.request_body.empty()) done.request_body.assign(body_);
+  done.sent->body.assign(body_);
 }
 
 void HttpFlight::on_response(http::ResponseData& response) {
@@ -271,9 +272,7 @@ void HttpFlight::on_response(http::ResponseData& response) {
   done.method.assign(method_);
   // Nothing to keep (the common request) when neither this nor the response's
   // last request had headers or a body.
-  if (!headers_.empty() || !body_.empty() || !done.request_headers.empty() ||
-      !done.request_body.empty())
-    keep_request(done);
+  if (!headers_.empty() || !body_.empty() || done.sent) keep_request(done);
   Listener* listener = listener_;
   call_ = nullptr;
   listener_ = nullptr;

@@ -15,8 +15,8 @@ PooledResponse* ResponsePool::take() {
 
 void ResponsePool::give_back(PooledResponse* response) {
   response->data.clear();
-  for (std::string* buffer :
-       {&response->data.body, &response->data.header_bytes, &response->request_body})
+  std::string* sent_body = response->sent ? &response->sent->body : &response->data.body;
+  for (std::string* buffer : {&response->data.body, &response->data.header_bytes, sent_body})
     if (buffer->capacity() > kKeptBytes) std::string().swap(*buffer);
   free_.push_back(response);
 }

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/http/response.hpp"
@@ -15,9 +16,19 @@ struct PooledResponse {
   std::string method;
   // What the last hop sent, for k6's res.request: its headers as
   // "name\0value\0" pairs (not the User-Agent the connection adds when the
-  // script sets none) and its body.
-  std::string request_headers;
-  std::string request_body;
+  // script sets none) and its body. Made by the first request with either, and
+  // kept: most requests have neither, and a pooled response is alive per VU.
+  struct SentRequest {
+    std::string headers;
+    std::string body;
+  };
+  std::unique_ptr<SentRequest> sent;
+  std::string_view request_headers() const {
+    return sent ? std::string_view(sent->headers) : std::string_view();
+  }
+  std::string_view request_body() const {
+    return sent ? std::string_view(sent->body) : std::string_view();
+  }
 };
 
 // Responses are recycled when Lua collects their userdata, so a VU that sends

@@ -121,9 +121,10 @@ bool Vu::end_iteration_in_script() {
 // iteration would multiply the series. Here too, when systemTags asks for them.
 void Vu::put_vu_and_iter(const SystemTags& system_tags) {
   bool changed = false;
-  if (system_tags.has(SystemTag::kVu)) changed |= set_sorted(metadata_, "vu", std::to_string(id_));
+  Labels& metadata = labels().metadata;
+  if (system_tags.has(SystemTag::kVu)) changed |= set_sorted(metadata, "vu", std::to_string(id_));
   if (system_tags.has(SystemTag::kIter))
-    changed |= set_sorted(metadata_, "iter", std::to_string(iteration_));
+    changed |= set_sorted(metadata, "iter", std::to_string(iteration_));
   if (changed) redefine_metadata();  // vu alone: once, not every iteration
 }
 
@@ -232,34 +233,39 @@ double Vu::scenario_progress() const {
   return std::clamp(progress, 0.0, 1.0);
 }
 
+const Vu::Labels Vu::kNoLabels;
+
 void Vu::set_tag(std::string_view key, std::string_view value) {
-  set_sorted(tags_, key, value);
-  tags_key_ = metrics::encode_tags(tags_);
+  OwnLabels& own = labels();
+  set_sorted(own.tags, key, value);
+  own.tags_key = metrics::encode_tags(own.tags);
 }
 
 void Vu::delete_tag(std::string_view key) {
-  std::erase_if(tags_, [&](const auto& tag) { return tag.first == key; });
-  tags_key_ = metrics::encode_tags(tags_);
+  if (!labels_) return;
+  std::erase_if(labels_->tags, [&](const auto& tag) { return tag.first == key; });
+  labels_->tags_key = metrics::encode_tags(labels_->tags);
 }
 
 void Vu::set_metadata(std::string_view key, std::string_view value) {
-  set_sorted(metadata_, key, value);
+  set_sorted(labels().metadata, key, value);
   redefine_metadata();
 }
 
 void Vu::delete_metadata(std::string_view key) {
-  std::erase_if(metadata_, [&](const auto& entry) { return entry.first == key; });
+  if (!labels_) return;
+  std::erase_if(labels_->metadata, [&](const auto& entry) { return entry.first == key; });
   redefine_metadata();
 }
 
 void Vu::redefine_metadata() {
   metrics::Sink& sink = worker_.sink();
   sink.retire_metadata(metadata_id_);  // its samples are all queued before this
-  metadata_id_ = sink.define_metadata(metrics::encode_tags(metadata_));
+  metadata_id_ = sink.define_metadata(metrics::encode_tags(metadata()));
 }
 
 bool Vu::tag(std::string_view key, std::string* value) const {
-  for (const auto& [name, text] : tags_)
+  for (const auto& [name, text] : tags())
     if (name == key) return *value = text, true;
   if (key == "group") return *value = group_, true;
   const ScenarioConfig& config = scenario().config();

@@ -118,8 +118,9 @@ class Vu final {
   // name: on every sample the VU records from then on, over the test's and the
   // scenario's tags; a request's or check's own tags win over them. `tags_key()`
   // changes with them: the tag memo's keys include it.
-  const std::vector<std::pair<std::string, std::string>>& tags() const { return tags_; }
-  std::string_view tags_key() const { return tags_key_; }
+  using Labels = std::vector<std::pair<std::string, std::string>>;
+  const Labels& tags() const { return labels_ ? labels_->tags : kNoLabels; }
+  std::string_view tags_key() const { return labels_ ? std::string_view(labels_->tags_key) : ""; }
   void set_tag(std::string_view key, std::string_view value);
   void delete_tag(std::string_view key);
   // What lueng.vu.tags[key] reads: the VU's own tag, else the scenario's or the
@@ -129,7 +130,7 @@ class Vu final {
   // VU's later samples in the streaming outputs (JSON, CSV) only, not tags: no
   // series, thresholds or reports are split by them, so one per request (a
   // trace id) costs nothing there. metadata_id() is the set's id in the sink.
-  const std::vector<std::pair<std::string, std::string>>& metadata() const { return metadata_; }
+  const Labels& metadata() const { return labels_ ? labels_->metadata : kNoLabels; }
   void set_metadata(std::string_view key, std::string_view value);
   void delete_metadata(std::string_view key);
   metrics::MetadataId metadata_id() const { return metadata_id_; }
@@ -209,9 +210,19 @@ class Vu final {
   uint32_t quick_failures_ = 0;
   uint64_t iteration_start_ns_ = 0;
   std::string group_;
-  std::vector<std::pair<std::string, std::string>> tags_;
-  std::string tags_key_;
-  std::vector<std::pair<std::string, std::string>> metadata_;
+  // The script's tags and metadata for this VU: made when it sets the first, so
+  // that the many VUs of a run that sets none do not pay their bytes.
+  struct OwnLabels {
+    Labels tags;
+    std::string tags_key;
+    Labels metadata;
+  };
+  static const Labels kNoLabels;
+  OwnLabels& labels() {
+    if (!labels_) labels_ = std::make_unique<OwnLabels>();
+    return *labels_;
+  }
+  std::unique_ptr<OwnLabels> labels_;
   metrics::MetadataId metadata_id_ = 0;
   void redefine_metadata();
   void put_vu_and_iter(const SystemTags& system_tags);

@@ -109,35 +109,36 @@ class ResponseReader {
   void decoding_failed();
   int body_too_large();
 
+  // Pointers and sizes first, flags last: one VU holds one reader per connection.
   llhttp_t parser_;
   ResponseData* out_ = nullptr;
+  size_t max_body_ = SIZE_MAX;  // bytes a kept body may hold
+  ContentDecoder decoder_;
+  uint64_t simple_body_left_ = 0;    // bytes of the simple response's body still to come
+  const char* paused_at_ = nullptr;  // where llhttp stopped at a head boundary
+  const char* piece_ = nullptr;      // the bytes llhttp reads now (head pieces only) ...
+  uint32_t piece_base_ = 0;          // ... and where their copy starts in header_bytes
   HeaderState header_state_ = HeaderState::kExpectName;
+  std::string crlf_head_;  // a piece of head with CRs added; capacity kept
   bool head_request_ = false;
   bool discard_body_ = false;
-  size_t max_body_ = SIZE_MAX;  // bytes a kept body may hold
   bool too_large_ = false;      // the body passed max_body_: the parse stopped
-  ContentDecoder decoder_;
   bool decoding_ = false;       // the body is compressed and being inflated
   bool decode_failed_ = false;  // the rest of the body is ignored
   bool interim_ = false;        // parsing a 1xx response that precedes the real one
   bool complete_ = false;
   bool keep_alive_ = false;
   bool trailing_bytes_ = false;
-  bool in_head_ = true;            // llhttp has not reached the end of the final head
-  bool simple_heads_ = true;       // read_simple_head() is tried on a fresh head
-  bool head_fresh_ = true;         // no byte of this response has been read yet
-  bool simple_ = false;            // the head was simple: llhttp is not used
-  uint64_t simple_body_left_ = 0;  // bytes of the simple response's body still to come
+  bool in_head_ = true;       // llhttp has not reached the end of the final head
+  bool simple_heads_ = true;  // read_simple_head() is tried on a fresh head
+  bool head_fresh_ = true;    // no byte of this response has been read yet
+  bool simple_ = false;       // the head was simple: llhttp is not used
   bool simple_keep_alive_ = false;
-  bool rewriting_ = false;           // llhttp is reading crlf_head_, not the bytes as sent
-  const char* paused_at_ = nullptr;  // where llhttp stopped at a head boundary
-  const char* piece_ = nullptr;      // the bytes llhttp reads now (head pieces only) ...
-  uint32_t piece_base_ = 0;          // ... and where their copy starts in header_bytes
+  bool rewriting_ = false;  // llhttp is reading crlf_head_, not the bytes as sent
   // Where scan_head() is in the response head (or the next one after a 1xx).
   bool head_has_line_ = false;  // a line with text (the status line) was seen
   bool line_empty_ = true;      // the current line has no text yet
   bool last_cr_ = false;        // the last head byte was a CR
-  std::string crlf_head_;       // a piece of head with CRs added; capacity kept
 };
 
 }  // namespace lueng::http
