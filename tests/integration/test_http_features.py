@@ -80,7 +80,7 @@ class HttpFeaturesTest(ServerCase):
     def paths(self):
         return [r.target for r in self.server.requests]
 
-    # --- redirects
+    # --- the response object
 
     def test_response_functions_refuse_other_values_and_keep_converted_fields(self):
         # The response's functions check their argument by metatable: anything
@@ -114,6 +114,8 @@ class HttpFeaturesTest(ServerCase):
         """)
         self.assertEqual(run.code, 0, run.stdout + run.stderr)
         self.assert_all_checks_pass(run)
+
+    # --- redirects
 
     def test_redirects_are_followed_and_each_hop_is_a_request(self):
         run = self.run_ok("""
