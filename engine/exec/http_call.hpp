@@ -28,11 +28,9 @@ class HttpCall {
   http::Url url;
   std::string body;
   double timeout_seconds = 60;
-  bool discard_body = false;
   int64_t max_redirects = 10;
-  uint64_t max_body_bytes = 0;    // maxResponseBodySize; 0: no limit
-  std::string name_tag;           // the name tag (and url tag): the URL unless the script set one
-  bool name_from_script = false;  // params.tags.name was given: every redirect hop keeps it
+  uint64_t max_body_bytes = 0;  // maxResponseBodySize; 0: no limit
+  std::string name_tag;         // the name tag (and url tag): the URL unless the script set one
   // params.jar: a jar of the script's own (http.CookieJar()) that this request and
   // its redirects use instead of the VU's; null for the VU's jar. The caller keeps
   // the jar alive until the request is done.
@@ -43,6 +41,9 @@ class HttpCall {
   // Points at the script's http.setResponseCallback() setting (kept alive by the
   // Lua state) or at rare().own_expected (params.responseCallback, copied).
   const ExpectedStatuses* expected = nullptr;
+  // The flags together: every VU has an HttpCall.
+  bool discard_body = false;
+  bool name_from_script = false;  // params.tags.name was given: every redirect hop keeps it
   bool response_callback = true;
   // params.throw: a request that gets no response raises a Lua error (default: the
   // throw option).

@@ -223,11 +223,11 @@ class Vu final {
     return *labels_;
   }
   std::unique_ptr<OwnLabels> labels_;
-  metrics::MetadataId metadata_id_ = 0;
   void redefine_metadata();
   void put_vu_and_iter(const SystemTags& system_tags);
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
+  metrics::MetadataId metadata_id_ = 0;  // after the hints' seven 32-bit numbers: no padding
   IoBytes io_bytes_;
   Wakeup backoff_wakeup_{on_backoff_over, this};
 };

@@ -18,7 +18,7 @@ namespace lueng::http {
 // (idle_listener()) and are dropped at once.
 class ConnectionPool final : private IdleListener {
  public:
-  ConnectionPool() = default;
+  ConnectionPool();
   ~ConnectionPool() = default;  // closes every connection
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;

@@ -69,16 +69,16 @@ class Exchange final : private DnsWaiter, private DialListener, private Connecti
   Request request_;
   ResponseData* out_ = nullptr;
   ResponseHandler* handler_ = nullptr;
-  Phase phase_ = Phase::kIdle;
   std::string key_;       // the request's authority, "host:port"; capacity reused
   std::string key_host_;  // the host and port key_ was made of
-  uint16_t key_port_ = 0;
   const AddressList* addresses_ = nullptr;
   SSL_CTX* tls_context_ = nullptr;  // for https: the context of the request's host
-  uint16_t connect_port_ = 0;       // the URL's, or a hosts entry's
-  size_t first_address_ = 0;        // where in addresses_ the dial started
-  size_t next_address_ = 0;         // how many addresses were tried
-  Connection* active_ = nullptr;    // carrying the request (kExchanging)
+  Phase phase_ = Phase::kIdle;
+  uint16_t key_port_ = 0;
+  uint16_t connect_port_ = 0;     // the URL's, or a hosts entry's
+  size_t first_address_ = 0;      // where in addresses_ the dial started
+  size_t next_address_ = 0;       // how many addresses were tried
+  Connection* active_ = nullptr;  // carrying the request (kExchanging)
   uint64_t start_ns_ = 0;
   bool retried_ = false;
   bool inside_start_ = false;

@@ -47,8 +47,8 @@ class Http1Connection final : public Connection, private StreamHandler {
   IdleListener& idle_;
   ConnectionListener* listener_ = nullptr;  // of the request in flight
   IpAddress remote_;
-  StreamPtr stream_;
   State state_ = State::kIdle;
+  StreamPtr stream_;
   ResponseReader reader_;
   ResponseData* out_ = nullptr;
   std::string request_buffer_;  // reused by every request on this connection

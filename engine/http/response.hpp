@@ -26,18 +26,18 @@ struct ResponseData {
   int status = 0;      // 0 when no response was received
   int http_minor = 1;  // HTTP/1.<minor>
   ErrorCode error_code = ErrorCode::kNone;
-  std::string error;  // human-readable cause, empty on success
+  bool body_discarded = false;      // body was counted but not kept
+  bool tls_session_reused = false;  // the connection resumed an earlier TLS session
+  std::string error;                // human-readable cause, empty on success
   Timings timings;
   uint64_t bytes_sent = 0;      // request bytes written on the wire (headers + body)
   uint64_t bytes_received = 0;  // response bytes read from the wire (headers + body)
   // uv_hrtime() when its connection finished with it (last byte read, or failed);
   // 0 when no connection took part. The time its samples are recorded at.
   uint64_t completed_ns = 0;
-  bool body_discarded = false;  // body was counted but not kept
   // TLS of the connection that carried it (static strings; "" for plain http).
   const char* tls_version = "";       // "tls1.2", "tls1.3"
   const char* tls_cipher_suite = "";  // e.g. "TLS_AES_128_GCM_SHA256"
-  bool tls_session_reused = false;    // the connection resumed an earlier TLS session
   // The peer of the connection that carried it (k6's res.remote_ip and
   // remote_port); family 0 when no connection was reached.
   IpAddress remote;
