@@ -9,27 +9,6 @@ namespace lueng::metrics {
 
 namespace {
 
-// Index encoding (stable: result files store it). For a positive finite v = 1.f * 2^e,
-//   index = ((e - kMinExponent) << kSubBucketBits | top kSubBucketBits bits of f) + 1,
-// which is exactly the IEEE-754 bit pattern shifted right and rebased, so it is
-// monotonic for free. The +1 keeps index 0 for the value zero. Values below
-// 2^kMinExponent (~2.3e-10) share the first bucket and values from 2^(kMinExponent +
-// kOctaves) (~7.9e28) on share the last: that bounds the dense storage of one sign to
-// kMaxIndex counters whatever is recorded, while leaving ns..hours and bytes untouched.
-constexpr int kMinExponent = -32;
-constexpr int kOctaves = 128;
-constexpr int kMantissaBits = 52;
-constexpr int kExponentBias = 1023;
-constexpr int64_t kMaxIndex = int64_t{kOctaves} * Histogram::kSubBuckets;
-
-int64_t positive_index(double v) {
-  const auto raw = static_cast<int64_t>(std::bit_cast<uint64_t>(v) >>
-                                        (kMantissaBits - Histogram::kSubBucketBits));
-  const int64_t index =
-      raw - (int64_t{kExponentBias + kMinExponent} << Histogram::kSubBucketBits) + 1;
-  return std::clamp<int64_t>(index, 1, kMaxIndex);
-}
-
 // First index of the octave holding index (>= 1): storage grows by whole octaves so
 // its size is bounded by the octaves seen and reallocations stay rare.
 int64_t octave_start(int64_t index) {
@@ -96,32 +75,18 @@ bool Histogram::Range::same_counts(const Range& other) const {
   return true;
 }
 
-// add_n(value, 1) without its multiplication, and with a short way for 0: three of
-// an http request's seven timings are 0 on a reused connection.
-void Histogram::add(double value) {
+// What add() leaves: negative values, NaN and infinities, and a positive value
+// whose octave is not stored yet. add_n(value, 1) without its multiplication.
+void Histogram::add_rare(double value) {
   if (!std::isfinite(value)) return;
-  if (value == 0) {
-    ++zero_;
+  const int64_t index = bucket_index(value);
+  if (index > 0) {
+    positive_.add(index, 1);
   } else {
-    const int64_t index = bucket_index(value);
-    if (index > 0) {
-      positive_.add(index, 1);
-    } else {
-      negative_.add(-index, 1);
-    }
+    negative_.add(-index, 1);
   }
-  if (count_ == 0) {
-    min_ = max_ = value;
-  } else {
-    min_ = std::min(min_, value);
-    max_ = std::max(max_, value);
-  }
-  ++count_;
-  if (value == 0) return;  // the sum stays exact without it
-  double s, err;
-  two_sum(sum_, value, s, err);
-  sum_ = s;
-  sum_error_ += err;
+  note_extremes(value);
+  add_to_sum(value);
 }
 
 void Histogram::add_n(double value, uint64_t n) {

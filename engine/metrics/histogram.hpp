@@ -1,7 +1,10 @@
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 namespace lueng::metrics {
@@ -17,7 +20,27 @@ class Histogram {
   static constexpr int kSubBucketBits = 6;
   static constexpr int kSubBuckets = 1 << kSubBucketBits;
 
-  void add(double value);
+  // Inline for the common cases (0, and a positive value in a bucket already
+  // stored): every trend sample passes here, ten per request. The rest (negative
+  // values, NaN and infinities, a new octave) goes to add_rare().
+  void add(double value) {
+    if (value == 0) {
+      ++zero_;  // the sum stays exact without it
+      note_extremes(value);
+      return;
+    }
+    if (value > 0 && value <= std::numeric_limits<double>::max()) {
+      const int64_t index = positive_index(value);
+      const int64_t offset = index - positive_.base;
+      if (offset >= 0 && offset < static_cast<int64_t>(positive_.counts.size())) {
+        ++positive_.counts[static_cast<size_t>(offset)];
+        note_extremes(value);
+        add_to_sum(value);
+        return;
+      }
+    }
+    add_rare(value);
+  }
   void add_n(double value, uint64_t n);
   void merge(const Histogram& other);
   void clear();
@@ -67,6 +90,41 @@ class Histogram {
   double sum_ = 0, min_ = 0, max_ = 0;
   double sum_error_ = 0;  // compensation term of sum_ (Neumaier summation)
 
+  // Index encoding (stable: result files store it). For a positive finite
+  // v = 1.f * 2^e, index = ((e - kMinExponent) << kSubBucketBits | top
+  // kSubBucketBits bits of f) + 1: the IEEE-754 bit pattern shifted right and
+  // rebased, so it is monotonic for free. The +1 keeps index 0 for the value zero.
+  // Values below 2^kMinExponent (~2.3e-10) share the first bucket and values from
+  // 2^(kMinExponent + kOctaves) (~7.9e28) on share the last: that bounds the dense
+  // storage of one sign to kMaxIndex counters whatever is recorded, while leaving
+  // ns..hours and bytes untouched.
+  static constexpr int kMinExponent = -32;
+  static constexpr int kOctaves = 128;
+  static constexpr int64_t kMaxIndex = int64_t{kOctaves} * kSubBuckets;
+  static int64_t positive_index(double v) {
+    constexpr int kMantissaBits = 52, kExponentBias = 1023;
+    const auto raw =
+        static_cast<int64_t>(std::bit_cast<uint64_t>(v) >> (kMantissaBits - kSubBucketBits));
+    const int64_t index = raw - (int64_t{kExponentBias + kMinExponent} << kSubBucketBits) + 1;
+    return std::clamp<int64_t>(index, 1, kMaxIndex);
+  }
+  void note_extremes(double value) {
+    if (count_ == 0) {
+      min_ = max_ = value;
+    } else {
+      min_ = std::min(min_, value);
+      max_ = std::max(max_, value);
+    }
+    ++count_;
+  }
+  // Neumaier summation with Knuth's TwoSum: sum_ + value == s + err exactly.
+  void add_to_sum(double value) {
+    const double s = sum_ + value;
+    const double bb = s - sum_;
+    sum_error_ += (sum_ - (s - bb)) + (value - bb);
+    sum_ = s;
+  }
+  void add_rare(double value);
   uint64_t count_at_index(int64_t index) const;
   double value_at_rank(uint64_t rank) const;  // rank in [0, count_)
 };
