@@ -39,7 +39,7 @@ void HttpVu::reset_call(lua_State* L, exec::HttpCall& call) {
              options.throw_errors);
   if (!callback_) {
     callback_ = &response_callback_setting(L);
-    response_metatable_ref_ = response_metatable_ref(L);
+    response_binding_ = response_binding(L);
   }
   call.expected = callback_->expected;
   call.response_callback = callback_->judged;
@@ -99,7 +99,7 @@ void raise_for(lua_State* L, const exec::PooledResponse& response) {
 int HttpVu::Request::push_results(lua_State* L) {
   exec::PooledResponse* response = owner_.flight_.response();
   if (throws(owner_.call_, *response)) raise_for(L, *response);
-  push_response(L, response, &owner_.vu_.responses(), owner_.response_metatable_ref_);
+  push_response(L, response, &owner_.vu_.responses(), *owner_.response_binding_);
   response_ = nullptr;
   return 1;
 }
@@ -148,7 +148,7 @@ int HttpVu::Batch::push_results(lua_State* L) {
     }
   }
   push_batch_responses(L, input_ref, *owner_.batch_, &owner_.vu_.responses(),
-                       owner_.response_metatable_ref_);
+                       *owner_.response_binding_);
   return 1;
 }
 

@@ -20,6 +20,8 @@ struct PooledResponse;
 
 namespace lueng::bindings {
 
+struct ResponseBinding;
+
 // What lueng.http keeps per VU: its flight (and with it its Session, so its
 // connections), the storage its requests reuse, its cookie jar, and the two
 // operations a VU waits for, one request and one http.batch(). Made on the VU's
@@ -100,7 +102,7 @@ class HttpVu final : public exec::VuModuleState {
 
   exec::Vu& vu_;
   const ResponseCallbackSetting* callback_ = nullptr;  // of the state, found on first use
-  int response_metatable_ref_ = LUA_NOREF;             // of the state, found with callback_
+  ResponseBinding* response_binding_ = nullptr;        // of the state, found with callback_
   exec::HttpCall call_;
   http::CookieJar cookies_;
   exec::HttpFlight flight_;                 // after cookies_, which it uses

@@ -36,19 +36,20 @@ namespace {
 
 constexpr const char* kResponseType = "lueng.Response";
 constexpr const char* kUrlType = "lueng.URL";  // what http.url() returns
-const char kMetatableRefKey = 0;               // address used as a registry key
+const char kBindingKey = 0;                    // address used as a registry key
 
 // The functions of the response's metatable hold it as their first upvalue: a
 // type check compares metatables, with no look-up by name.
 constexpr int kMetatableUpvalue = lua_upvalueindex(1);
 constexpr int kJsonUpvalue = lua_upvalueindex(2);  // response_index's res.json
 
+// No finalizer: HeldResponses returns `response` to its pool once the
+// collector has cleared the userdata.
 struct LuaResponse {
   exec::PooledResponse* response;
-  exec::ResponsePool* pool;
-  // The fields converted so far (body, headers, ...): a table made on first use,
-  // released when the response is collected.
-  int cache_ref;
+  // The fields converted so far (body, headers, ...) are a table made on first
+  // use, kept as the userdata's environment.
+  bool has_cache;
 };
 
 // A count a script may give: whole, >= 0 and exact in a double (NaN and 1e300 are
@@ -513,15 +514,16 @@ LuaResponse* check_response(lua_State* L, int index) {
   return static_cast<LuaResponse*>(lua_touserdata(L, index));
 }
 
-// The response's cache of converted fields, created on first use.
-void push_cache(lua_State* L, LuaResponse& self) {
-  if (self.cache_ref != LUA_NOREF) {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, self.cache_ref);
+// The cache of converted fields of the response at `index`, created on first use.
+void push_cache(lua_State* L, int index, LuaResponse& self) {
+  if (self.has_cache) {
+    lua_getfenv(L, index);
     return;
   }
   lua_newtable(L);
   lua_pushvalue(L, -1);
-  self.cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_setfenv(L, index);
+  self.has_cache = true;
 }
 
 // Go's canonical header form, as k6 shows headers: "content-type" -> "Content-Type".
@@ -717,7 +719,7 @@ int response_json(lua_State* L) {
   LuaResponse* self = check_response(L, 1);
   if (lua_type(L, 2) == LUA_TSTRING && lua_objlen(L, 2) > 0)
     return response_json_select(L, self->response->data.body, to_view(L, 2));
-  push_cache(L, *self);
+  push_cache(L, 1, *self);
   lua_getfield(L, -1, "json");
   if (!lua_isnil(L, -1)) return 1;
   lua_pop(L, 1);
@@ -773,7 +775,7 @@ int response_index(lua_State* L) {
     lua_pushvalue(L, kJsonUpvalue);
   } else if (key == "body" || key == "headers" || key == "timings" || key == "cookies" ||
              key == "request") {
-    push_cache(L, *self);
+    push_cache(L, 1, *self);
     lua_getfield(L, -1, key.data());
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
@@ -793,15 +795,6 @@ int response_index(lua_State* L) {
     lua_pushnil(L);
   }
   return 1;
-}
-
-int response_gc(lua_State* L) {
-  auto* self = static_cast<LuaResponse*>(lua_touserdata(L, 1));
-  if (self->response) self->pool->give_back(self->response);
-  self->response = nullptr;
-  if (self->cache_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, self->cache_ref);
-  self->cache_ref = LUA_NOREF;
-  return 0;
 }
 
 int response_tostring(lua_State* L) {
@@ -865,15 +858,22 @@ void ensure_response_metatable(lua_State* L) {
     lua_pushcclosure(L, response_json, 1);
     lua_pushcclosure(L, response_index, 2);
     lua_setfield(L, metatable, "__index");
-    lua_pushcfunction(L, response_gc);
-    lua_setfield(L, metatable, "__gc");
     lua_pushvalue(L, metatable);
     lua_pushcclosure(L, response_tostring, 1);
     lua_setfield(L, metatable, "__tostring");
     // By reference number: push_response's look-up is an array read, not a hash.
-    lua_pushlightuserdata(L, const_cast<char*>(&kMetatableRefKey));
     lua_pushvalue(L, metatable);
-    lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
+    int metatable_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushlightuserdata(L, const_cast<char*>(&kBindingKey));
+    void* memory = lua_newuserdata(L, sizeof(ResponseBinding));
+    new (memory) ResponseBinding{metatable_ref, HeldResponses(L)};
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, [](lua_State* state) {
+      static_cast<ResponseBinding*>(lua_touserdata(state, 1))->~ResponseBinding();
+      return 0;
+    });
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
     lua_rawset(L, LUA_REGISTRYINDEX);
   }
   lua_pop(L, 1);
@@ -882,7 +882,7 @@ void ensure_response_metatable(lua_State* L) {
 }  // namespace
 
 void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
-                          exec::ResponsePool* pool, int metatable_ref) {
+                          exec::ResponsePool* pool, ResponseBinding& binding) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, input_ref);
   luaL_unref(L, LUA_REGISTRYINDEX, input_ref);
   int input = lua_gettop(L);
@@ -891,7 +891,7 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
   if (is_sequence(L, input, length) && length == count) {
     lua_createtable(L, static_cast<int>(count), 0);
     for (size_t i = 0; i < count; ++i) {
-      push_response(L, batch.take(i), pool, metatable_ref);
+      push_response(L, batch.take(i), pool, binding);
       lua_rawseti(L, -2, static_cast<int>(i + 1));
     }
   } else {
@@ -903,7 +903,7 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
       lua_pop(L, 1);
       lua_pushvalue(L, -1);
       if (i < count)
-        push_response(L, batch.take(i++), pool, metatable_ref);
+        push_response(L, batch.take(i++), pool, binding);
       else
         lua_pushnil(L);
       lua_rawset(L, -4);
@@ -918,27 +918,28 @@ namespace {
 constexpr size_t kCollectorNoticeBytes = 64 * 1024;
 }  // namespace
 
-int response_metatable_ref(lua_State* L) {
-  lua_pushlightuserdata(L, const_cast<char*>(&kMetatableRefKey));
+ResponseBinding* response_binding(lua_State* L) {
+  lua_pushlightuserdata(L, const_cast<char*>(&kBindingKey));
   lua_rawget(L, LUA_REGISTRYINDEX);
-  int ref = lua_isnumber(L, -1) ? static_cast<int>(lua_tointeger(L, -1)) : LUA_NOREF;
+  auto* binding = static_cast<ResponseBinding*>(lua_touserdata(L, -1));
   lua_pop(L, 1);
-  return ref;
+  return binding;
 }
 
 void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool,
-                   int metatable_ref) {
+                   ResponseBinding& binding) {
   auto* self = static_cast<LuaResponse*>(lua_newuserdata(L, sizeof(LuaResponse)));
   self->response = response;
-  self->pool = pool;
-  self->cache_ref = LUA_NOREF;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, metatable_ref);
+  self->has_cache = false;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, binding.metatable_ref);
   lua_setmetatable(L, -2);
   // The userdata is a few bytes to the collector, its body maybe megabytes: let
   // the collector work as if Lua had allocated them, so responses the script
   // dropped are collected (and their buffers reused) before memory piles up.
   size_t held = response->data.body.capacity() + response->data.header_bytes.capacity();
-  if (held >= kCollectorNoticeBytes) lua_gc(L, LUA_GCSTEP, static_cast<int>(held >> 10));
+  bool large = held >= kCollectorNoticeBytes;
+  binding.held.hold(L, response, pool, large);
+  if (large) lua_gc(L, LUA_GCSTEP, static_cast<int>(held >> 10));
 }
 
 int open_http(lua_State* L) {

@@ -2,6 +2,8 @@
 
 #include <lua.hpp>
 
+#include "bindings/held_responses.hpp"
+
 namespace lueng::exec {
 class HttpBatch;
 struct PooledResponse;
@@ -19,20 +21,27 @@ namespace lueng::bindings {
 // ("lueng", "lueng.http", ...).
 void register_modules(lua_State* L);
 
-// The registry reference of the response metatable of L's state (LUA_NOREF
-// before require "lueng.http"): look it up once, pass it to every push.
-int response_metatable_ref(lua_State* L);
+// What pushing a response needs of a state: the response metatable (by
+// registry reference) and the responses the state holds.
+struct ResponseBinding {
+  int metatable_ref;
+  HeldResponses held;
+};
 
-// Pushes a response userdata; it owns `response` and returns it to `pool` when
-// Lua collects it. `metatable_ref`: response_metatable_ref() of the state.
+// L's state's binding (null before require "lueng.http"): look it up once, pass
+// it to every push.
+ResponseBinding* response_binding(lua_State* L);
+
+// Pushes a response userdata; it owns `response`, which goes back to `pool`
+// once Lua has collected the userdata.
 void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool,
-                   int metatable_ref);
+                   ResponseBinding& binding);
 
 // Pushes the responses of a finished batch in the shape of the script's input
 // table (registry reference `input_ref`, released here): an array for an array,
 // a table with the same keys for a table of named requests.
 void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
-                          exec::ResponsePool* pool, int metatable_ref);
+                          exec::ResponsePool* pool, ResponseBinding& binding);
 
 // Adds http.cookieJar() and http.CookieJar() (and their snake_case aliases) to the
 // table on top of the stack.

@@ -31,7 +31,7 @@ struct PooledResponse {
   }
 };
 
-// Responses are recycled when Lua collects their userdata, so a VU that sends
+// Responses are recycled once Lua has collected their userdata, so a VU that sends
 // request after request reuses the same buffers instead of allocating new ones.
 // A buffer that grew past kKeptBytes for one large response is freed when it
 // comes back: memory follows what the script holds, not the largest response
@@ -44,6 +44,7 @@ class ResponsePool {
   PooledResponse* take();
   void give_back(PooledResponse* response);
   size_t allocated() const { return all_.size(); }
+  bool has_free() const { return !free_.empty(); }
 
  private:
   std::vector<std::unique_ptr<PooledResponse>> all_;
