@@ -257,7 +257,7 @@ void HttpFlight::on_response(http::ResponseData& response) {
     if (!redirect) fail_redirect(response, problem);
   }
   record_http(vu_.worker(), vu_, *call_, name, method_, response);
-  if (response.header_count() > 0) store_cookies(response);
+  if (response.header_count() > 0 && !response.no_set_cookie) store_cookies(response);
   if (redirect) {
     follow_redirect(response.status);
     send_hop();

@@ -24,6 +24,7 @@ void ResponseData::clear() {
   tls_version = "";
   tls_cipher_suite = "";
   tls_session_reused = false;
+  no_set_cookie = false;
   remote = IpAddress{};
   // clear() on strings and vectors keeps their capacity: pooled responses stop
   // allocating once they have seen the largest response of the run.

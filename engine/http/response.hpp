@@ -28,7 +28,10 @@ struct ResponseData {
   ErrorCode error_code = ErrorCode::kNone;
   bool body_discarded = false;      // body was counted but not kept
   bool tls_session_reused = false;  // the connection resumed an earlier TLS session
-  std::string error;                // human-readable cause, empty on success
+  // No header is a Set-Cookie: known when the simple-head reader read the head
+  // (its scan compares every name anyway); false when unknown.
+  bool no_set_cookie = false;
+  std::string error;  // human-readable cause, empty on success
   Timings timings;
   uint64_t bytes_sent = 0;      // request bytes written on the wire (headers + body)
   uint64_t bytes_received = 0;  // response bytes read from the wire (headers + body)

@@ -214,6 +214,7 @@ ResponseReader::Result ResponseReader::read_simple(const SimpleHead& head, const
   }
   out_->status = head.status;
   out_->http_minor = head.http_minor;
+  out_->no_set_cookie = !head.set_cookie;
   in_head_ = false;
   simple_ = true;
   simple_keep_alive_ = head.keep_alive;

@@ -122,6 +122,7 @@ bool read_simple_head(const char* data, size_t length,
                       std::vector<ResponseData::HeaderRef>& headers, SimpleHead& head) {
   headers.clear();
   head.content_encoded = false;
+  head.set_cookie = false;
   auto give_up = [&headers] {
     headers.clear();
     return false;
@@ -184,6 +185,8 @@ bool read_simple_head(const char* data, size_t length,
       if (!close && !keep_alive) return give_up();
     } else if (name_is(name, "content-encoding")) {
       head.content_encoded = true;
+    } else if (name_is(name, "set-cookie")) {
+      head.set_cookie = true;
     } else if (needs_llhttp(name)) {
       return give_up();
     }

@@ -16,6 +16,7 @@ struct SimpleHead {
   uint64_t content_length = 0;
   bool keep_alive = false;
   bool content_encoded = false;  // a Content-Encoding header is among them
+  bool set_cookie = false;       // a Set-Cookie header is among them
 };
 
 // Reads the common response head of a load test in one pass: the whole head in

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/http/ascii.hpp"
 #include "engine/http/response_reader.hpp"
 
 using lueng::http::ErrorCode;
@@ -70,6 +71,9 @@ void check_headers(const ResponseData& out) {
         size_t{ref.value_offset} + ref.value_length > out.header_bytes.size())
       std::abort();
     (void)out.header(out.header_name(i));
+    // Cookies are stored only when the reader did not vouch for their absence.
+    if (out.no_set_cookie && lueng::http::ascii_iequals(out.header_name(i), "set-cookie"))
+      std::abort();
   }
   (void)out.header("content-type");
 }

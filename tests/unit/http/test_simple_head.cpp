@@ -171,3 +171,28 @@ TEST_CASE("a simple response's body may arrive in any number of reads") {
     CHECK(out.body == "hello, world");
   }
 }
+
+TEST_CASE("a simple head says whether a Set-Cookie is among its headers") {
+  // HttpFlight skips its cookie scan when the reader vouches there is none.
+  SimpleHead head;
+  CHECK(simple("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", head));
+  CHECK_FALSE(head.set_cookie);
+  for (const char* name : {"Set-Cookie", "set-cookie", "SET-COOKIE"}) {
+    CHECK(simple(std::string("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n") + name + ": a=1\r\n\r\n",
+                 head));
+    CHECK(head.set_cookie);
+  }
+  CHECK(simple("HTTP/1.1 200 OK\r\nSet-Cookies: a=1\r\nContent-Length: 0\r\n\r\n", head));
+  CHECK_FALSE(head.set_cookie);
+
+  Read read;
+  read_all("HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nContent-Length: 0\r\n\r\n", true, false, 100,
+           read);
+  CHECK_FALSE(read.out.no_set_cookie);
+  read = Read{};
+  read_all("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", true, false, 100, read);
+  CHECK(read.out.no_set_cookie);
+  read = Read{};
+  read_all("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, false, 100, read);
+  CHECK_FALSE(read.out.no_set_cookie);  // llhttp's path does not know
+}
