@@ -31,29 +31,34 @@ class HeldResponses {
   HeldResponses(const HeldResponses&) = delete;
   HeldResponses& operator=(const HeldResponses&) = delete;
 
+  // Buffers from this size on are large: the collector is told about them
+  // (push_response), and they are returned after the first cycle that clears
+  // them, not only when the pool runs out.
+  static constexpr size_t kLargeBytes = 64 * 1024;
+  static size_t held_bytes(const exec::PooledResponse& response);
+
   // The userdata on top of L's stack now holds `response`, which goes back to
-  // `pool` once the userdata is collected. A `large` response (a body the
-  // collector was told about) is returned after the first cycle that clears it.
-  void hold(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool, bool large);
+  // `pool` once the userdata is collected. A state's responses all come from
+  // its worker's one pool.
+  void hold(lua_State* L, exec::PooledResponse* response, exec::ResponsePool* pool);
 
   // Responses held and not yet returned.
   size_t held() const { return slots_.size() - free_slots_.size(); }
 
  private:
-  struct Slot {
-    exec::PooledResponse* response = nullptr;  // null: free
-    exec::ResponsePool* pool = nullptr;
-    bool large = false;
-    bool seen = false;  // scratch of return_collected()
-  };
   // Returns every response whose userdata the collector has cleared.
   void return_collected(lua_State* L);
   bool cycle_passed(lua_State* L) const;
   void set_marker(lua_State* L);
 
   int table_ref_ = LUA_NOREF;
-  std::vector<Slot> slots_;  // slot i is key i + 1 of the weak table
+  exec::ResponsePool* pool_ = nullptr;
+  // Slot i is key i + 1 of the weak table; null when free. A pointer a slot:
+  // there is one per response the script dropped since the last cycle, so one
+  // per VU in a run of many VUs.
+  std::vector<exec::PooledResponse*> slots_;
   std::vector<uint32_t> free_slots_;
+  std::vector<uint8_t> seen_;  // scratch of return_collected()
   size_t large_held_ = 0;
 };
 

@@ -912,12 +912,6 @@ void push_batch_responses(lua_State* L, int input_ref, exec::HttpBatch& batch,
   lua_remove(L, input);
 }
 
-namespace {
-// Smaller bodies are left to the collector's own pace: they are what the pool
-// keeps anyway.
-constexpr size_t kCollectorNoticeBytes = 64 * 1024;
-}  // namespace
-
 ResponseBinding* response_binding(lua_State* L) {
   lua_pushlightuserdata(L, const_cast<char*>(&kBindingKey));
   lua_rawget(L, LUA_REGISTRYINDEX);
@@ -936,10 +930,11 @@ void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponseP
   // The userdata is a few bytes to the collector, its body maybe megabytes: let
   // the collector work as if Lua had allocated them, so responses the script
   // dropped are collected (and their buffers reused) before memory piles up.
-  size_t held = response->data.body.capacity() + response->data.header_bytes.capacity();
-  bool large = held >= kCollectorNoticeBytes;
-  binding.held.hold(L, response, pool, large);
-  if (large) lua_gc(L, LUA_GCSTEP, static_cast<int>(held >> 10));
+  // Smaller bodies are left to the collector's own pace: they are what the pool
+  // keeps anyway.
+  binding.held.hold(L, response, pool);
+  size_t held = HeldResponses::held_bytes(*response);
+  if (held >= HeldResponses::kLargeBytes) lua_gc(L, LUA_GCSTEP, static_cast<int>(held >> 10));
 }
 
 int open_http(lua_State* L) {

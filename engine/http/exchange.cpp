@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 
 #include "engine/http/block_lists.hpp"
 #include "engine/http/net_error.hpp"
@@ -13,6 +14,16 @@
 namespace lueng::http {
 
 namespace {
+
+// Whether `authority` (Url::authority_into's "host:port", "[v6]:port") was made
+// of `host`: key_ is compared in place rather than beside a copy of its host,
+// which every VU's exchange would carry.
+bool authority_has_host(const std::string& authority, std::string_view host) {
+  size_t offset = authority[0] == '[' ? 1 : 0;  // "" has its terminating NUL there
+  size_t end = offset + host.size();
+  return end < authority.size() && authority[end] == (offset ? ']' : ':') &&
+         std::memcmp(authority.data() + offset, host.data(), host.size()) == 0;
+}
 
 double milliseconds_since(uint64_t start_ns) {
   return static_cast<double>(uv_hrtime() - start_ns) / 1e6;
@@ -105,9 +116,8 @@ void Exchange::acquire_connection() {
   const Url& url = *request_.url;
   // Formatted only when the host or port changed: scripts send request after
   // request to one host, and comparing costs less than formatting.
-  if (url.port != key_port_ || url.host != key_host_) {
+  if (url.port != key_port_ || !authority_has_host(key_, url.host)) {
     url.authority_into(key_);
-    key_host_.assign(url.host);
     key_port_ = url.port;
   }
   if (Connection* ready = session_.pool().find_ready(key_)) {

@@ -69,8 +69,7 @@ class Exchange final : private DnsWaiter, private DialListener, private Connecti
   Request request_;
   ResponseData* out_ = nullptr;
   ResponseHandler* handler_ = nullptr;
-  std::string key_;       // the request's authority, "host:port"; capacity reused
-  std::string key_host_;  // the host and port key_ was made of
+  std::string key_;  // the request's authority, "host:port"; capacity reused
   const AddressList* addresses_ = nullptr;
   SSL_CTX* tls_context_ = nullptr;  // for https: the context of the request's host
   Phase phase_ = Phase::kIdle;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include <lua.hpp>
@@ -25,8 +26,9 @@ PooledResponse* push_held(lua_State* L, HeldResponses& held, ResponsePool& pool,
                           bool large = false) {
   PooledResponse* response = pool.take();
   response->data.body = body;
+  if (large) response->data.body.reserve(HeldResponses::kLargeBytes);
   lua_newuserdata(L, 8);
-  held.hold(L, response, &pool, large);
+  held.hold(L, response, &pool);
   return response;
 }
 
@@ -74,7 +76,7 @@ TEST_CASE("a response Lua still reaches is never returned; a dropped one is, aft
     PooledResponse* reused = pool.take();
     CHECK(reused->data.body.empty());  // cleared when it came back
     lua_newuserdata(L, 8);
-    held.hold(L, reused, &pool, false);
+    held.hold(L, reused, &pool);
     lua_pop(L, 1);
   }
   CHECK(pool.allocated() == 12);
@@ -117,4 +119,14 @@ TEST_CASE("slots are reused: holding and dropping for long keeps the table small
   }
   CHECK(pool.allocated() <= 2001);
   CHECK(held.held() <= 2001);
+}
+
+TEST_CASE("a state's responses come from one pool") {
+  State state;
+  lua_State* L = state.get();
+  ResponsePool pool, other;
+  HeldResponses held(L);
+  push_held(L, held, pool, "a");
+  lua_newuserdata(L, 8);
+  CHECK_THROWS_AS(held.hold(L, other.take(), &other), std::logic_error);
 }

@@ -121,6 +121,19 @@ TEST_CASE("keep-alive: two requests share one connection") {
   CHECK_THAT(requests[1], Catch::StartsWith("GET /two HTTP/1.1\r\n"));
 }
 
+TEST_CASE("a host that only begins or ends like the last one gets its own connection") {
+  // The server listens on 127.0.0.1 only: 127.0.0.10 on the same port refuses,
+  // so reusing the first host's connection for it would show as a 200.
+  TestServer server(always(kHello));
+  Harness harness;
+  std::string port = port_text(server);
+  CHECK(harness.get("http://127.0.0.10:" + port + "/").error_code == ErrorCode::kConnectionRefused);
+  CHECK(harness.get("http://127.0.0.1:" + port + "/").body == "hello");
+  CHECK(harness.get("http://127.0.0.10:" + port + "/").error_code == ErrorCode::kConnectionRefused);
+  CHECK(harness.get("http://127.0.0.1:" + port + "/").body == "hello");
+  CHECK(server.accepted() == 1);
+}
+
 TEST_CASE("Connection: close ends the connection; the next request opens a new one") {
   TestServer server([](Peer& peer, int index) {
     if (index == 0) {
