@@ -27,15 +27,24 @@ class TagSetMemo {
   // Starts the key of a sample; kind separates samples whose tags are built
   // differently (an http sample and a check with the same strings).
   void begin(char kind) {
-    key_.clear();
-    key_.push_back(kind);
+    end_ = 0;
+    reserve(1);
+    key_[end_++] = kind;
   }
+  // Inline, without std::string's appends: a request's samples add a dozen
+  // pieces, most a few bytes long.
   void add(std::string_view piece) {
-    add_number(piece.size());
-    key_.append(piece);
+    reserve(8 + piece.size());
+    store_number(piece.size());
+    copy_piece(key_.data() + end_, piece.data(), piece.size());
+    end_ += piece.size();
   }
-  void add_number(uint64_t value) { key_.append(reinterpret_cast<const char*>(&value), 8); }
+  void add_number(uint64_t value) {
+    reserve(8);
+    store_number(value);
+  }
   void add_pointer(const void* pointer) { add_number(reinterpret_cast<uintptr_t>(pointer)); }
+  std::string_view key() const { return {key_.data(), end_}; }
 
   // The remembered id of the key built since begin(), or false. *hint is the
   // caller's last slot; it is updated on a hit.
@@ -48,7 +57,42 @@ class TagSetMemo {
     std::string key;  // empty: unused (a real key holds at least its kind)
     TagSetId id = 0;
   };
-  std::string key_;
+  // Room for `more` bytes after end_, and 16 to spare for copy_piece's wide stores.
+  void reserve(size_t more) {
+    if (key_.size() - end_ < more + 16) [[unlikely]]
+      grow(more + 16);
+  }
+  void grow(size_t more);
+  void store_number(uint64_t value) {
+    std::memcpy(key_.data() + end_, &value, 8);
+    end_ += 8;
+  }
+  // Copies n bytes with a few wide moves, reading no byte outside `from`.
+  static void copy_piece(char* to, const char* from, size_t n) {
+    if (n >= 16) {
+      for (size_t k = 0; k + 16 < n; k += 16) std::memcpy(to + k, from + k, 16);
+      std::memcpy(to + n - 16, from + n - 16, 16);
+    } else if (n >= 8) {
+      uint64_t head, tail;
+      std::memcpy(&head, from, 8);
+      std::memcpy(&tail, from + n - 8, 8);
+      std::memcpy(to, &head, 8);
+      std::memcpy(to + n - 8, &tail, 8);
+    } else if (n >= 4) {
+      uint32_t head, tail;
+      std::memcpy(&head, from, 4);
+      std::memcpy(&tail, from + n - 4, 4);
+      std::memcpy(to, &head, 4);
+      std::memcpy(to + n - 4, &tail, 4);
+    } else if (n > 0) {
+      to[0] = from[0];
+      to[n / 2] = from[n / 2];
+      to[n - 1] = from[n - 1];
+    }
+  }
+
+  std::string key_;  // its size is the buffer's capacity; the key is [0, end_)
+  size_t end_ = 0;
   uint32_t slot_ = 0;  // where the key of the last miss goes
   std::vector<Entry> entries_;
 };

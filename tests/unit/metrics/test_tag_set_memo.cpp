@@ -104,3 +104,41 @@ TEST_CASE("tag sets folded by the cardinality bound are not remembered") {
   CHECK(r.sink.overflowed_tag_sets() == 3);
   CHECK(r.builds == 5);
 }
+
+TEST_CASE("the key holds every piece exactly, whatever its length") {
+  // Pieces are copied with wide moves: each length from 0 to 40 and a piece
+  // longer than the buffer's first capacity, each with its last byte changed.
+  TagSetMemo memo;
+  for (size_t length = 0; length <= 600; length = length < 40 ? length + 1 : length * 3) {
+    std::string piece(length, 'x');
+    for (size_t i = 0; i < length; ++i) piece[i] = static_cast<char>('a' + i % 26);
+    memo.begin('k');
+    memo.add("before");
+    memo.add(piece);
+    memo.add_number(length);
+    std::string expected = std::string(1, 'k');
+    auto number = [&](uint64_t value) {
+      expected.append(reinterpret_cast<const char*>(&value), 8);
+    };
+    number(6);
+    expected += "before";
+    number(length);
+    expected += piece;
+    number(length);
+    CHECK(memo.key() == expected);
+
+    uint32_t hint = 0;
+    TagSetId id = 0;
+    CHECK_FALSE(memo.find(&hint, &id));
+    memo.remember(static_cast<TagSetId>(length + 1), &hint);
+    CHECK(memo.find(&hint, &id));
+    CHECK(id == length + 1);
+    if (length == 0) continue;
+    piece.back() = '#';  // the same length, the last byte changed: another key
+    memo.begin('k');
+    memo.add("before");
+    memo.add(piece);
+    memo.add_number(length);
+    CHECK_FALSE(memo.find(&hint, &id));
+  }
+}
