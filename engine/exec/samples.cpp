@@ -204,19 +204,13 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   });
   uint64_t now = response.completed_ns != 0 ? response.completed_ns : uv_hrtime();
   const http::Timings& t = response.timings;
-  sink.add(kHttpReqs, id, 1, now, vu.metadata_id());
-  sink.add(kHttpReqDuration, id, t.duration, now, vu.metadata_id());
-  sink.add(kHttpReqBlocked, id, t.blocked, now, vu.metadata_id());
-  sink.add(kHttpReqConnecting, id, t.connecting, now, vu.metadata_id());
-  sink.add(kHttpReqTlsHandshaking, id, t.tls_handshaking, now, vu.metadata_id());
-  sink.add(kHttpReqSending, id, t.sending, now, vu.metadata_id());
-  sink.add(kHttpReqWaiting, id, t.waiting, now, vu.metadata_id());
-  sink.add(kHttpReqReceiving, id, t.receiving, now, vu.metadata_id());
-  if (judged) sink.add(kHttpReqFailed, id, expected ? 0 : 1, now, vu.metadata_id());
   // The result model keeps the bytes by request (per endpoint, for the reports);
   // the streams get them per iteration (record_io), as k6 emits them.
-  sink.add_unstreamed(kDataSent, id, static_cast<double>(response.bytes_sent), now);
-  sink.add_unstreamed(kDataReceived, id, static_cast<double>(response.bytes_received), now);
+  sink.add_http(id,
+                {t.duration, t.blocked, t.connecting, t.tls_handshaking, t.sending, t.waiting,
+                 t.receiving, static_cast<double>(response.bytes_sent),
+                 static_cast<double>(response.bytes_received), judged, !expected},
+                now, vu.metadata_id());
   if (sink.streams()) {
     vu.io_bytes().sent += static_cast<double>(response.bytes_sent);
     vu.io_bytes().received += static_cast<double>(response.bytes_received);

@@ -1,6 +1,7 @@
 #include "engine/metrics/sink.hpp"
 
 #include <charconv>
+#include <stdexcept>
 
 #include "engine/metrics/tags.hpp"
 
@@ -14,6 +15,33 @@ Sink::Sink(const MetricCatalog& catalog, size_t max_tag_sets)
   types_.reserve(metric_count_);
   for (size_t m = 0; m < metric_count_; ++m)
     types_.push_back(catalog.def(static_cast<MetricId>(m)).type);
+  // add_http() writes these as the types the catalog gives them.
+  using namespace builtin;
+  for (MetricId counter : {kHttpReqs, kDataSent, kDataReceived})
+    if (types_.at(counter) != MetricType::kCounter)
+      throw std::logic_error("add_http: not a counter");
+  for (MetricId trend :
+       {kHttpReqDuration, kHttpReqBlocked, kHttpReqConnecting, kHttpReqTlsHandshaking,
+        kHttpReqSending, kHttpReqWaiting, kHttpReqReceiving})
+    if (types_.at(trend) != MetricType::kTrend) throw std::logic_error("add_http: not a trend");
+  if (types_.at(kHttpReqFailed) != MetricType::kRate)
+    throw std::logic_error("add_http: not a rate");
+}
+
+void Sink::add_http_generally(TagSetId tags, const HttpRequestSample& s, uint64_t time_ns,
+                              MetadataId metadata) {
+  using namespace builtin;
+  add(kHttpReqs, tags, 1, time_ns, metadata);
+  add(kHttpReqDuration, tags, s.duration, time_ns, metadata);
+  add(kHttpReqBlocked, tags, s.blocked, time_ns, metadata);
+  add(kHttpReqConnecting, tags, s.connecting, time_ns, metadata);
+  add(kHttpReqTlsHandshaking, tags, s.tls_handshaking, time_ns, metadata);
+  add(kHttpReqSending, tags, s.sending, time_ns, metadata);
+  add(kHttpReqWaiting, tags, s.waiting, time_ns, metadata);
+  add(kHttpReqReceiving, tags, s.receiving, time_ns, metadata);
+  if (s.judged) add(kHttpReqFailed, tags, s.failed ? 1 : 0, time_ns, metadata);
+  add_unstreamed(kDataSent, tags, s.bytes_sent, time_ns);
+  add_unstreamed(kDataReceived, tags, s.bytes_received, time_ns);
 }
 
 size_t Sink::track(MetricId metric, std::string filter) {
@@ -21,6 +49,9 @@ size_t Sink::track(MetricId metric, std::string filter) {
     if (tracked_[i].metric == metric && tracked_[i].filter == filter) return i;
   tracked_.push_back({metric, std::move(filter), {}});
   metric_tracked_[metric] = 1;
+  using namespace builtin;
+  if (metric <= kHttpReqFailed || metric == kDataSent || metric == kDataReceived)
+    http_tracked_ = true;
   return tracked_.size() - 1;
 }
 

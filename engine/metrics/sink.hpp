@@ -22,6 +22,14 @@ struct TrackedMetric {
   Aggregate aggregate;
 };
 
+// What one HTTP request records: k6's http metrics and its bytes.
+struct HttpRequestSample {
+  double duration, blocked, connecting, tls_handshaking, sending, waiting, receiving;
+  double bytes_sent, bytes_received;
+  bool judged;  // http_req_failed is recorded only for a judged response
+  bool failed;
+};
+
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
@@ -49,6 +57,50 @@ class Sink {
       stream_->push(metric, tags, value, time_ns, metadata);
     add_unstreamed(metric, tags, value, time_ns);
   }
+  // The eleven samples of one request (http_reqs, the seven http_req_* trends,
+  // http_req_failed when judged, data_sent and data_received unstreamed), as
+  // add() and add_unstreamed() would record them. Inline, with the row found
+  // once and the built-in types known: unless something streams or tracks
+  // them, which takes the general path.
+  void add_http(TagSetId tags, const HttpRequestSample& s, uint64_t time_ns, MetadataId metadata) {
+    if (stream_ || http_tracked_) [[unlikely]] {
+      add_http_generally(tags, s, time_ns, metadata);
+      return;
+    }
+    Aggregate** row = &slots_[static_cast<size_t>(tags) * metric_count_];
+    auto at = [&](MetricId metric) -> Aggregate& {
+      Aggregate*& slot = row[metric];
+      if (!slot) [[unlikely]]
+        slot = &aggregates_.emplace_back();
+      return *slot;
+    };
+    auto counter = [&](MetricId metric, double value) {
+      Aggregate& a = at(metric);
+      ++a.count;
+      a.sum += value;
+    };
+    auto trend = [&](MetricId metric, double value) {
+      Aggregate& a = at(metric);
+      ++a.count;
+      a.trend.add(value);
+    };
+    counter(builtin::kHttpReqs, 1);
+    trend(builtin::kHttpReqDuration, s.duration);
+    trend(builtin::kHttpReqBlocked, s.blocked);
+    trend(builtin::kHttpReqConnecting, s.connecting);
+    trend(builtin::kHttpReqTlsHandshaking, s.tls_handshaking);
+    trend(builtin::kHttpReqSending, s.sending);
+    trend(builtin::kHttpReqWaiting, s.waiting);
+    trend(builtin::kHttpReqReceiving, s.receiving);
+    if (s.judged) {
+      Aggregate& a = at(builtin::kHttpReqFailed);
+      ++a.count;
+      if (s.failed) ++a.nonzero;
+    }
+    counter(builtin::kDataSent, s.bytes_sent);
+    counter(builtin::kDataReceived, s.bytes_received);
+  }
+
   // A new metadata set (encoded as a tag set is) for add(): 0 when empty or
   // when nothing streams, where metadata has nowhere to go. Retire it once no
   // sample will carry it any more.
@@ -116,6 +168,9 @@ class Sink {
 
   TagSetId add_tag_set(std::string_view stored, std::string_view key);
   void add_tracked(MetricId metric, TagSetId tags, double value, uint64_t time_ns);
+  void add_http_generally(TagSetId tags, const HttpRequestSample& s, uint64_t time_ns,
+                          MetadataId metadata);
+  bool http_tracked_ = false;  // a tracked sub-metric is of one of add_http()'s metrics
 };
 
 }  // namespace lueng::metrics

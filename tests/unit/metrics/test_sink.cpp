@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "engine/metrics/metric_set.hpp"
 #include "engine/metrics/sink.hpp"
 #include "engine/metrics/tags.hpp"
@@ -144,4 +148,90 @@ TEST_CASE("a sample is aggregated without streaming, or streamed without aggrega
   });
   CHECK(aggregated ==
         std::vector<std::pair<std::string, double>>{{encode_tags({{"name", "/a"}}), 150}});
+}
+
+namespace {
+
+// Every aggregate of a sink, in the order for_each visits them.
+std::vector<std::tuple<MetricId, std::string, uint64_t, double, uint64_t, Histogram>> contents(
+    const Sink& sink) {
+  std::vector<std::tuple<MetricId, std::string, uint64_t, double, uint64_t, Histogram>> all;
+  sink.for_each([&](MetricId metric, std::string_view tags, const Aggregate& a) {
+    all.emplace_back(metric, std::string(tags), a.count, a.sum, a.nonzero, a.trend);
+  });
+  return all;
+}
+
+// One request's samples the way record_http made them before add_http: one add
+// per metric.
+void add_one_by_one(Sink& sink, TagSetId tags, const HttpRequestSample& s, uint64_t time_ns) {
+  using namespace builtin;
+  sink.add(kHttpReqs, tags, 1, time_ns);
+  sink.add(kHttpReqDuration, tags, s.duration, time_ns);
+  sink.add(kHttpReqBlocked, tags, s.blocked, time_ns);
+  sink.add(kHttpReqConnecting, tags, s.connecting, time_ns);
+  sink.add(kHttpReqTlsHandshaking, tags, s.tls_handshaking, time_ns);
+  sink.add(kHttpReqSending, tags, s.sending, time_ns);
+  sink.add(kHttpReqWaiting, tags, s.waiting, time_ns);
+  sink.add(kHttpReqReceiving, tags, s.receiving, time_ns);
+  if (s.judged) sink.add(kHttpReqFailed, tags, s.failed ? 1 : 0, time_ns);
+  sink.add_unstreamed(kDataSent, tags, s.bytes_sent, time_ns);
+  sink.add_unstreamed(kDataReceived, tags, s.bytes_received, time_ns);
+}
+
+}  // namespace
+
+TEST_CASE("a request's samples added at once aggregate exactly as added one by one") {
+  MetricCatalog catalog;
+  for (bool tracked : {false, true}) {
+    Sink fused(catalog), single(catalog);
+    if (tracked) {
+      fused.track(builtin::kHttpReqWaiting, encode_tags({{"name", "/a"}}));
+      single.track(builtin::kHttpReqWaiting, encode_tags({{"name", "/a"}}));
+    }
+    TagSetId a = fused.intern(encode_tags({{"name", "/a"}}));
+    TagSetId b = fused.intern(encode_tags({{"name", "/b"}}));
+    REQUIRE(single.intern(encode_tags({{"name", "/a"}})) == a);
+    REQUIRE(single.intern(encode_tags({{"name", "/b"}})) == b);
+    for (int i = 0; i < 500; ++i) {
+      double v = 0.013 * i;
+      // Reused connections (zero blocked, connecting, handshake), a new one now
+      // and then, judged and unjudged responses, failures, zero receiving times.
+      HttpRequestSample s{v + 0.5,
+                          i % 50 == 0 ? 0.2 : 0.0,
+                          i % 50 == 0 ? 0.1 : 0.0,
+                          i % 100 == 0 ? 0.3 : 0.0,
+                          0.01 * (i % 7),
+                          v,
+                          i % 3 ? 0.0 : v / 3,
+                          120.0 + i,
+                          900.0 - i,
+                          i % 4 != 0,
+                          i % 9 == 0};
+      TagSetId tags = i % 5 ? a : b;
+      fused.add_http(tags, s, 1000 + i, 0);
+      add_one_by_one(single, tags, s, 1000 + i);
+    }
+    CHECK(contents(fused) == contents(single));
+    CHECK(contents(fused).size() == 22);  // 11 metrics of 2 tag sets
+    if (tracked) {
+      CHECK(fused.tracked()[0].aggregate.count == 400);
+      CHECK(fused.tracked()[0].aggregate.trend == single.tracked()[0].aggregate.trend);
+    }
+  }
+}
+
+TEST_CASE("a request's samples reach the stream one by one") {
+  MetricCatalog catalog;
+  Sink sink(catalog);
+  SampleChannel channel(64);
+  sink.stream_to(&channel);
+  TagSetId a = sink.intern(encode_tags({{"name", "/a"}}));
+  sink.add_http(a, {1, 0, 0, 0, 0.1, 0.8, 0.1, 100, 200, true, false}, 5, 0);
+  SampleRecord out[16];
+  // Nine streamed (data_sent and data_received go per iteration), each aggregated too.
+  REQUIRE(channel.pop(out) == 9);
+  CHECK(out[0].metric == builtin::kHttpReqs);
+  CHECK(out[8].metric == builtin::kHttpReqFailed);
+  CHECK(contents(sink).size() == 11);
 }
