@@ -45,7 +45,12 @@ ResponseReader::ResponseReader() {
 
 void ResponseReader::start(ResponseData& out, bool head_request, bool discard_body,
                            uint64_t max_body_bytes) {
-  llhttp_reset(&parser_);  // keeps settings, data and lenient flags
+  // Only after a response llhttp read: the simple heads of a load test leave it
+  // as its last reset left it.
+  if (parser_used_) {
+    llhttp_reset(&parser_);  // keeps settings, data and lenient flags
+    parser_used_ = false;
+  }
   out_ = &out;
   out.body_discarded = discard_body;
   head_request_ = head_request;
@@ -87,6 +92,7 @@ ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
       out_->headers.clear();  // llhttp reports the oversized head
     }
   }
+  parser_used_ = true;
   // The head is handed to llhttp in pieces that end at a blank line, with CRs added
   // where lines end in a bare LF. llhttp alone says where a head ends (scan_head's
   // blank line is a guess: llhttp also ends it at a CR followed by any byte), so it
@@ -200,7 +206,10 @@ ResponseReader::Result ResponseReader::execute(const char* data, size_t length, 
 }
 
 bool ResponseReader::finish() {
-  if (!complete_ && !simple_) llhttp_finish(&parser_);  // completes a body that runs to EOF
+  if (!complete_ && !simple_) {
+    parser_used_ = true;
+    llhttp_finish(&parser_);  // completes a body that runs to EOF
+  }
   return complete_;
 }
 
@@ -373,6 +382,7 @@ int ResponseReader::body_too_large() {
   out_->error = fmt::format("response body larger than maxResponseBodySize ({} bytes){}", max_body_,
                             decoding_ ? " once decompressed" : "");
   decoding_ = false;
+  parser_used_ = true;
   llhttp_set_error_reason(&parser_, "response body too large");
   return HPE_USER;
 }

@@ -133,6 +133,7 @@ class ResponseReader {
   bool simple_heads_ = true;  // read_simple_head() is tried on a fresh head
   bool head_fresh_ = true;    // no byte of this response has been read yet
   bool simple_ = false;       // the head was simple: llhttp is not used
+  bool parser_used_ = false;  // llhttp has seen something since its last reset
   bool simple_keep_alive_ = false;
   bool rewriting_ = false;  // llhttp is reading crlf_head_, not the bytes as sent
   // Where scan_head() is in the response head (or the next one after a 1xx).

@@ -196,3 +196,32 @@ TEST_CASE("a simple head says whether a Set-Cookie is among its headers") {
   read_all("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, false, 100, read);
   CHECK_FALSE(read.out.no_set_cookie);  // llhttp's path does not know
 }
+
+TEST_CASE("one reader alternates between simple heads and llhttp's, response after response") {
+  // llhttp is reset only after a response it read: each llhttp response must
+  // still start from a fresh parser, whatever came before it.
+  const std::string simple_response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const std::string chunked =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+  const std::string to_eof = "HTTP/1.1 200 OK\r\n\r\nuntil the end";
+  ResponseReader reader;
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string* wire : {&chunked, &simple_response, &simple_response, &chunked}) {
+      ResponseData out;
+      reader.start(out, false, false, 1000);
+      REQUIRE(reader.feed(wire->data(), wire->size()) == Result::kComplete);
+      CHECK(out.body == (wire == &chunked ? "hi" : "ok"));
+      CHECK(reader.keep_alive());
+    }
+    // A body that runs to the connection's end, after a simple response.
+    ResponseData out;
+    reader.start(out, false, false, 1000);
+    REQUIRE(reader.feed(to_eof.data(), to_eof.size()) == Result::kNeedMore);
+    CHECK(reader.finish());
+    CHECK(out.body == "until the end");
+    // A connection closed before any byte, after that.
+    ResponseData none;
+    reader.start(none, false, false, 1000);
+    CHECK_FALSE(reader.finish());
+  }
+}
