@@ -234,13 +234,19 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
 }
 
 void record_iteration(Worker& worker, Vu& vu, double duration_ms, uint64_t now) {
-  metrics::TagSetMemo& memo = worker.tag_memo();
-  memo.begin('i');
-  memo.add_pointer(&vu.scenario().config());
-  memo.add(vu.tags_key());
   metrics::Sink& sink = worker.sink();
-  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().iteration, sink,
-                                              [&] { return base_tags(worker, vu, "").encode(); });
+  metrics::TagSetId id = vu.iteration_tags();
+  if (id == Vu::kUnknownTags) {
+    metrics::TagSetMemo& memo = worker.tag_memo();
+    memo.begin('i');
+    memo.add_pointer(&vu.scenario().config());
+    memo.add(vu.tags_key());
+    uint32_t hint = 0;
+    id =
+        metrics::memo_intern(memo, &hint, sink, [&] { return base_tags(worker, vu, "").encode(); });
+    // A folded tag set is looked up every time, so each refused one is counted.
+    if (!sink.folded(id)) vu.iteration_tags() = id;
+  }
   sink.add(kIterations, id, 1, now, vu.metadata_id());
   sink.add(kIterationDuration, id, duration_ms, now, vu.metadata_id());
   ++worker.interval(now).iterations;

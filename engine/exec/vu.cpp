@@ -239,12 +239,14 @@ void Vu::set_tag(std::string_view key, std::string_view value) {
   OwnLabels& own = labels();
   set_sorted(own.tags, key, value);
   own.tags_key = metrics::encode_tags(own.tags);
+  iteration_tags_ = kUnknownTags;
 }
 
 void Vu::delete_tag(std::string_view key) {
   if (!labels_) return;
   std::erase_if(labels_->tags, [&](const auto& tag) { return tag.first == key; });
   labels_->tags_key = metrics::encode_tags(labels_->tags);
+  iteration_tags_ = kUnknownTags;
 }
 
 void Vu::set_metadata(std::string_view key, std::string_view value) {

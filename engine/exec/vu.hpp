@@ -171,10 +171,13 @@ class Vu final {
   Worker& worker() { return worker_; }
   // Where this VU's samples last found their tag sets in the worker's memo.
   struct TagHints {
-    uint32_t http = 0, check = 0, iteration = 0, group = 0, custom = 0, iteration_start_lag = 0,
-             io = 0;
+    uint32_t http = 0, check = 0, group = 0, custom = 0, iteration_start_lag = 0, io = 0;
   };
   TagHints& tag_hints() { return tag_hints_; }
+  // The tag set of this VU's iteration samples, made of its scenario and its own
+  // tags only: kept once known, forgotten when its tags change (kUnknownTags).
+  static constexpr metrics::TagSetId kUnknownTags = UINT32_MAX;
+  metrics::TagSetId& iteration_tags() { return iteration_tags_; }
   // Bytes this VU sent and received since its data_sent/data_received samples
   // were last recorded: k6 records them once per iteration, at its end
   // (record_io), not per request.
@@ -227,7 +230,8 @@ class Vu final {
   void put_vu_and_iter(const SystemTags& system_tags);
   std::vector<uint64_t> group_starts_;
   TagHints tag_hints_;
-  metrics::MetadataId metadata_id_ = 0;  // after the hints' seven 32-bit numbers: no padding
+  metrics::TagSetId iteration_tags_ = kUnknownTags;
+  metrics::MetadataId metadata_id_ = 0;  // after eight 32-bit numbers: no padding
   IoBytes io_bytes_;
   Wakeup backoff_wakeup_{on_backoff_over, this};
 };
