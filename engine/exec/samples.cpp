@@ -148,36 +148,35 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
   const char* proto = proto_of(response);
   std::string_view error_text;
   if (response.error_code != http::ErrorCode::kNone) error_text = k6_error_text(response);
+  char ip_buffer[INET6_ADDRSTRLEN];
+  std::string_view ip;
+  if (tagged(worker, SystemTag::kIp)) ip = ip_text(response.remote, ip_buffer);
   // Everything the tag set below is built from. The url tag is the name tag
   // (k6 gives both the same value), so name stands for both.
-  metrics::TagSetMemo& memo = worker.tag_memo();
-  memo.begin('h');
-  memo.add_pointer(&vu.scenario().config());
-  memo.add(vu.tags_key());
-  memo.add(vu.group());
-  memo.add(name);
-  memo.add(method);
-  // status, error_code, HTTP minor version (the proto tag) and the judgement in
-  // one number; the error text (set only with an error_code) after it.
-  memo.add_number(static_cast<uint64_t>(response.status) << 32 |
+  auto pieces = [&](auto& to) {
+    to.add_pointer(&vu.scenario().config());
+    to.add(vu.tags_key());
+    to.add(vu.group());
+    to.add(name);
+    to.add(method);
+    // status, error_code, HTTP minor version (the proto tag) and the judgement in
+    // one number; the error text (set only with an error_code) after it.
+    to.add_number(static_cast<uint64_t>(response.status) << 32 |
                   static_cast<uint64_t>(error_code) << 8 |
                   static_cast<uint64_t>(response.http_minor & 0x3f) << 2 | (judged ? 2u : 0u) |
                   (expected ? 1u : 0u));
-  if (!error_text.empty()) memo.add(error_text);
-  memo.add(response.tls_version);
-  char ip_buffer[INET6_ADDRSTRLEN];
-  std::string_view ip;
-  if (tagged(worker, SystemTag::kIp)) {
-    ip = ip_text(response.remote, ip_buffer);
-    memo.add(ip);
-  }
-  call.for_each_tag([&](const std::string& key, const std::string& value) {
-    memo.add(key);
-    memo.add(value);
-  });
+    if (!error_text.empty()) to.add(error_text);
+    to.add(response.tls_version);
+    if (!ip.empty()) to.add(ip);
+    call.for_each_tag([&](const std::string& key, const std::string& value) {
+      to.add(key);
+      to.add(value);
+    });
+  };
 
   metrics::Sink& sink = worker.sink();
-  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().http, sink, [&] {
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  metrics::TagSetId id = metrics::memo_intern(memo, 'h', &vu.tag_hints().http, sink, pieces, [&] {
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
     char status[8], code[8];
     auto status_end = std::to_chars(status, status + sizeof status, response.status).ptr;
@@ -270,18 +269,19 @@ void record_io(Worker& worker, Vu& vu) {
 
 void record_check(Worker& worker, Vu& vu, std::string_view name, bool passed,
                   std::span<const std::pair<std::string_view, std::string_view>> extra_tags) {
-  metrics::TagSetMemo& memo = worker.tag_memo();
-  memo.begin('c');
-  memo.add_pointer(&vu.scenario().config());
-  memo.add(vu.tags_key());
-  memo.add(vu.group());
-  memo.add(name);
-  for (const auto& [key, value] : extra_tags) {
-    memo.add(key);
-    memo.add(value);
-  }
+  auto pieces = [&](auto& to) {
+    to.add_pointer(&vu.scenario().config());
+    to.add(vu.tags_key());
+    to.add(vu.group());
+    to.add(name);
+    for (const auto& [key, value] : extra_tags) {
+      to.add(key);
+      to.add(value);
+    }
+  };
   metrics::Sink& sink = worker.sink();
-  metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().check, sink, [&] {
+  metrics::TagSetMemo& memo = worker.tag_memo();
+  metrics::TagSetId id = metrics::memo_intern(memo, 'c', &vu.tag_hints().check, sink, pieces, [&] {
     metrics::TagSetBuilder& tags = base_tags(worker, vu);
     if (tagged(worker, SystemTag::kCheck)) tags.set("check", name);
     for (const auto& [key, value] : extra_tags) tags.set(key, value);

@@ -15,9 +15,10 @@ namespace lueng::metrics {
 // request with the same tags time after time; comparing its raw inputs is much
 // cheaper than building, sorting and hashing the canonical tag set again.
 //
-// A lookup builds a key from the inputs into a reused buffer, compares it with
-// the entry the caller hit last (its hint) and then with the entry its hash
-// maps to. Entries are only ever replaced, never trusted without comparing the
+// A lookup first compares the inputs, piece by piece, with the key of the
+// entry the caller hit last (its hint), in place; only when they differ does it
+// build a key from the inputs into a reused buffer and look for it in the entry
+// its hash maps to. Entries are only ever replaced, never trusted without comparing the
 // whole key, so a wrong hint or a collision costs a miss and never a wrong id.
 // One memo per worker thread; no allocation once its keys have been seen.
 class TagSetMemo {
@@ -46,6 +47,44 @@ class TagSetMemo {
   void add_pointer(const void* pointer) { add_number(reinterpret_cast<uintptr_t>(pointer)); }
   std::string_view key() const { return {key_.data(), end_}; }
 
+  // Compares pieces, given as to add(), with the key of the entry `hint` names,
+  // without building a key: a VU's sample usually has the inputs of its last.
+  class Probe {
+   public:
+    void add(std::string_view piece) {
+      add_number(piece.size());
+      if (!ok_) return;
+      if (static_cast<size_t>(end_ - at_) < piece.size() ||
+          !equal_bytes(at_, piece.data(), piece.size()))
+        ok_ = false;
+      else
+        at_ += piece.size();
+    }
+    void add_number(uint64_t value) {
+      if (!ok_) return;
+      if (end_ - at_ < 8 || std::memcmp(at_, &value, 8) != 0)
+        ok_ = false;
+      else
+        at_ += 8;
+    }
+    void add_pointer(const void* pointer) { add_number(reinterpret_cast<uintptr_t>(pointer)); }
+    // The entry's key is exactly the pieces given.
+    bool matched() const { return ok_ && at_ == end_; }
+
+   private:
+    friend class TagSetMemo;
+    Probe(const char* at, const char* end, bool ok) : at_(at), end_(end), ok_(ok) {}
+    const char* at_;
+    const char* end_;
+    bool ok_;
+  };
+  Probe probe(uint32_t hint, char kind) const {
+    if (hint >= entries_.size()) return {nullptr, nullptr, false};
+    const std::string& key = entries_[hint].key;
+    return {key.data() + 1, key.data() + key.size(), !key.empty() && key[0] == kind};
+  }
+  TagSetId id_at(uint32_t hint) const { return entries_[hint].id; }
+
   // The remembered id of the key built since begin(), or false. *hint is the
   // caller's last slot; it is updated on a hit.
   bool find(uint32_t* hint, TagSetId* id);
@@ -66,6 +105,17 @@ class TagSetMemo {
   void store_number(uint64_t value) {
     std::memcpy(key_.data() + end_, &value, 8);
     end_ += 8;
+  }
+  // Compares n bytes with a few wide loads, reading no byte outside either.
+  static bool equal_bytes(const char* a, const char* b, size_t n) {
+    if (n >= 16) {
+      for (size_t k = 0; k + 16 < n; k += 16)
+        if (std::memcmp(a + k, b + k, 16) != 0) return false;
+      return std::memcmp(a + n - 16, b + n - 16, 16) == 0;
+    }
+    if (n >= 8) return std::memcmp(a, b, 8) == 0 && std::memcmp(a + n - 8, b + n - 8, 8) == 0;
+    if (n >= 4) return std::memcmp(a, b, 4) == 0 && std::memcmp(a + n - 4, b + n - 4, 4) == 0;
+    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
   }
   // Copies n bytes with a few wide moves, reading no byte outside `from`.
   static void copy_piece(char* to, const char* from, size_t n) {
@@ -109,6 +159,27 @@ TagSetId memo_intern(TagSetMemo& memo, uint32_t* hint, Sink& sink, Build&& build
   id = sink.intern(build());
   if (sink.overflowed_tag_sets() == refused) memo.remember(id, hint);
   return id;
+}
+
+template <typename Pieces, typename Build>
+[[gnu::noinline]] TagSetId memo_build_and_intern(TagSetMemo& memo, char kind, uint32_t* hint,
+                                                 Sink& sink, Pieces& pieces, Build& build) {
+  memo.begin(kind);
+  pieces(memo);
+  return memo_intern(memo, hint, sink, build);
+}
+
+// The same, with the key's pieces given by `pieces(to)`, which adds them to `to`
+// (a TagSetMemo::Probe or the memo itself) in one order: compared with the
+// hinted entry in place first, a key built only when they differ.
+template <typename Pieces, typename Build>
+TagSetId memo_intern(TagSetMemo& memo, char kind, uint32_t* hint, Sink& sink, Pieces&& pieces,
+                     Build&& build) {
+  TagSetMemo::Probe probe = memo.probe(*hint, kind);
+  pieces(probe);
+  if (probe.matched()) [[likely]]
+    return memo.id_at(*hint);
+  return memo_build_and_intern(memo, kind, hint, sink, pieces, build);
 }
 
 }  // namespace lueng::metrics

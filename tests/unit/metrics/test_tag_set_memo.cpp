@@ -142,3 +142,51 @@ TEST_CASE("the key holds every piece exactly, whatever its length") {
     CHECK_FALSE(memo.find(&hint, &id));
   }
 }
+
+namespace {
+
+// Interns {name, status} through the probing memo_intern: the pieces are
+// compared with the hinted entry in place before any key is built.
+struct ProbingRecorder {
+  MetricCatalog catalog;
+  Sink sink{catalog};
+  TagSetMemo memo{1};  // one slot: every new key replaces the last
+  uint32_t hint = 0;
+  int builds = 0;
+  std::string encoded;
+
+  TagSetId record(char kind, const std::string& name, int status) {
+    auto pieces = [&](auto& to) {
+      to.add(name);
+      to.add_number(static_cast<uint64_t>(status));
+    };
+    return memo_intern(memo, kind, &hint, sink, pieces, [&] {
+      ++builds;
+      encoded = encode_tags({{"name", name}, {"status", std::to_string(status)}, {"kind", {kind}}});
+      return std::string_view(encoded);
+    });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("pieces compared in place find only the very key they make") {
+  ProbingRecorder r;
+  TagSetId a = r.record('h', "/a", 200);
+  CHECK(r.builds == 1);
+  CHECK(r.record('h', "/a", 200) == a);  // found by the probe
+  CHECK(r.builds == 1);
+  // Every difference misses: the status, a name one byte longer or shorter or
+  // with its last byte changed, another kind with the same pieces.
+  TagSetId failed = r.record('h', "/a", 500);
+  CHECK(failed != a);
+  CHECK(r.record('h', "/ab", 200) != a);
+  CHECK(r.record('h', "/", 200) != a);
+  CHECK(r.record('h', "/b", 200) != a);
+  CHECK(r.record('c', "/a", 200) != a);
+  CHECK(r.builds == 6);
+  // The one slot now holds another key: the probe of "/a" misses, and the sink
+  // gives the same id again.
+  CHECK(r.record('h', "/a", 200) == a);
+  CHECK(r.builds == 7);
+}
