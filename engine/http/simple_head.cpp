@@ -175,7 +175,10 @@ bool read_simple_head(const char* data, size_t length,
         static_cast<uint32_t>(name_start), static_cast<uint32_t>(name.size()),
         static_cast<uint32_t>(value_start), static_cast<uint32_t>(value.size())});
     if (name_is(name, "content-length")) {
-      if (has_length || !parse_length(value, head.content_length)) return give_up();
+      // llhttp allows only spaces after the digits: a tab there is its error.
+      if (has_length || !parse_length(value, head.content_length) ||
+          std::memchr(data + value_end, '\t', i - value_end))
+        return give_up();
       has_length = true;
     } else if (name_is(name, "connection")) {
       if (has_connection) return give_up();

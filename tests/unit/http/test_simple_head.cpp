@@ -225,3 +225,19 @@ TEST_CASE("one reader alternates between simple heads and llhttp's, response aft
     CHECK_FALSE(reader.finish());
   }
 }
+
+TEST_CASE("a Content-Length followed by a tab is llhttp's to refuse") {
+  // Found by the response_reader fuzz target: llhttp allows spaces after the
+  // digits but not a tab, which the simple reader once trimmed as whitespace.
+  for (const char* value : {"1\t", "1 \t", "1\t "}) {
+    std::string wire = std::string("HTTP/1.1 200 OK\r\nContent-Length: ") + value + "\r\n\r\nx";
+    CHECK_FALSE(simple(wire));
+    Read with, without;
+    read_all(wire, true, false, 100, with);
+    read_all(wire, false, false, 100, without);
+    CHECK(with.result == Result::kError);
+    CHECK(with.out.error == without.out.error);
+  }
+  for (const char* value : {"1 ", "\t1", " \t1"})
+    CHECK(simple(std::string("HTTP/1.1 200 OK\r\nContent-Length: ") + value + "\r\n\r\nx"));
+}
