@@ -49,6 +49,7 @@ struct ResponseData {
   // Headers in arrival order, stored flat in one buffer.
   struct HeaderRef {
     uint32_t name_offset, name_length, value_offset, value_length;
+    bool operator==(const HeaderRef&) const = default;
   };
   std::string header_bytes;
   std::vector<HeaderRef> headers;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/http/simple_head_memo.hpp"
+
 namespace lueng::http {
 
 namespace {
@@ -86,7 +88,8 @@ ResponseReader::Result ResponseReader::feed(const char* data, size_t length) {
     head_fresh_ = false;
     SimpleHead head;
     // A HEAD response has no body whatever its length says: llhttp's case.
-    if (simple_heads_ && !head_request_ && read_simple_head(data, length, out_->headers, head)) {
+    if (simple_heads_ && !head_request_ &&
+        SimpleHeadMemo::for_this_thread().read(data, length, out_->headers, head)) {
       if (out_->header_bytes.size() + head.length <= kMaxHeaderBytes)
         return read_simple(head, data, length);
       out_->headers.clear();  // llhttp reports the oversized head

@@ -180,6 +180,8 @@ bool read_simple_head(const char* data, size_t length,
           std::memchr(data + value_end, '\t', i - value_end))
         return give_up();
       has_length = true;
+      head.content_length_at = value_start;
+      head.content_length_digits = value.size();
     } else if (name_is(name, "connection")) {
       if (has_connection) return give_up();
       has_connection = true;

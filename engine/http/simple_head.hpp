@@ -14,9 +14,13 @@ struct SimpleHead {
   int status = 0;
   int http_minor = 1;
   uint64_t content_length = 0;
+  size_t content_length_at = 0;      // where the Content-Length value's digits start ...
+  size_t content_length_digits = 0;  // ... and how many there are
   bool keep_alive = false;
   bool content_encoded = false;  // a Content-Encoding header is among them
   bool set_cookie = false;       // a Set-Cookie header is among them
+
+  bool operator==(const SimpleHead&) const = default;
 };
 
 // Reads the common response head of a load test in one pass: the whole head in

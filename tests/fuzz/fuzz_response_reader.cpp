@@ -6,8 +6,10 @@
 //
 // Checked besides crashes: how the bytes are split never changes the response
 // read, the simple-head path (engine/http/simple_head.hpp) reads every response
-// exactly as llhttp alone does, and keep-alive responses read one after another
-// on one reader as Http1Connection does (engine/http/http1_connection.cpp).
+// exactly as llhttp alone does, and so do keep-alive responses read one after
+// another on one reader as Http1Connection does (engine/http/http1_connection.cpp),
+// whose heads the memo of the last head (engine/http/simple_head_memo.hpp) answers
+// when they repeat.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstdint>
@@ -17,10 +19,14 @@
 
 #include "engine/http/ascii.hpp"
 #include "engine/http/response_reader.hpp"
+#include "engine/http/simple_head_memo.hpp"
 
 using lueng::http::ErrorCode;
+using lueng::http::read_simple_head;
 using lueng::http::ResponseData;
 using lueng::http::ResponseReader;
+using lueng::http::SimpleHead;
+using lueng::http::SimpleHeadMemo;
 
 namespace {
 
@@ -94,6 +100,30 @@ void expect_same(const ResponseData& a, const Outcome& oa, const ResponseData& b
   if (a.error_code == ErrorCode::kNone && a.body != b.body) std::abort();
 }
 
+bool same_read(SimpleHeadMemo& memo, const std::string& wire) {
+  std::vector<ResponseData::HeaderRef> recalled, parsed;
+  SimpleHead recalled_head, parsed_head;
+  bool read = memo.read(wire.data(), wire.size(), recalled, recalled_head);
+  if (read != read_simple_head(wire.data(), wire.size(), parsed, parsed_head)) return false;
+  return !read || (recalled == parsed && recalled_head == parsed_head);
+}
+
+// The memo answers as read_simple_head() does, for the head it remembered and
+// for that head with other Content-Length digits (more, fewer, a leading zero,
+// none, too many), which move every offset after them.
+void check_memo(const std::string& stream) {
+  std::vector<ResponseData::HeaderRef> headers;
+  SimpleHead head;
+  if (!read_simple_head(stream.data(), stream.size(), headers, head)) return;
+  std::string digits = stream.substr(head.content_length_at, head.content_length_digits);
+  std::string before = stream.substr(0, head.content_length_at);
+  std::string after = stream.substr(head.content_length_at + head.content_length_digits);
+  SimpleHeadMemo memo;
+  for (const std::string& other : {digits, digits, digits + "7", digits.substr(1), "0" + digits,
+                                   std::string(), std::string(19, '9'), digits})
+    if (!same_read(memo, before + other + after)) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -110,6 +140,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < read_count; ++i)
     reads.push_back(input.ConsumeIntegralInRange<size_t>(1, 64));
   std::string stream = input.ConsumeRemainingBytesAsString();
+  // Each input on its own: what an earlier one left in the memo plays no part.
+  SimpleHeadMemo::for_this_thread().forget();
+  check_memo(stream);
 
   ResponseReader whole_reader;
   ResponseData whole;
@@ -129,7 +162,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int response = 0; response < 8; ++response) {
     Outcome outcome = read_response(reader, out, request, rest, reads);
     check_headers(out);
-    if (response == 0) expect_same(whole, whole_outcome, out, outcome);
+    if (response == 0) {
+      expect_same(whole, whole_outcome, out, outcome);
+    } else {
+      ResponseReader next_by_llhttp;
+      next_by_llhttp.set_simple_heads(false);
+      ResponseData expected;
+      Outcome expected_outcome = read_response(next_by_llhttp, expected, request, rest, reads);
+      expect_same(out, outcome, expected, expected_outcome);
+      if (outcome.consumed != expected_outcome.consumed) std::abort();
+    }
     // Connection reuses the reader only after a complete response that ended
     // exactly at the end of a read.
     if (!outcome.complete || !outcome.keep_alive || outcome.trailing_bytes) break;

@@ -38,6 +38,7 @@ def response_reader_seeds():
         return stream + reads(*split) + options
 
     hello = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world"
+    repeated = b"HTTP/1.1 200 OK\r\nServer: s\r\nContent-Length:  5 \r\nX: v\r\n\r\nhello"
     gz = gzip.compress(b'{"status":"ok","items":[1,2,3]}' * 4, mtime=0)
     deflated = zlib.compress(b"<html>" + b"x" * 200 + b"</html>")
     chunked = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Trace:  a b  \r\n\r\n"
@@ -64,6 +65,8 @@ def response_reader_seeds():
         "malformed": response(b"HTTP/1.1 2x0 OK\r\n\r\n"),
         "both-lengths": response(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: "
                                  b"chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"),
+        # One response three times, each in one read: the later heads come from the memo.
+        "repeated-heads": response(repeated * 3, len(repeated)),
     }
 
 
