@@ -115,6 +115,7 @@ TEST_CASE("keep-alive: two requests share one connection") {
   CHECK(harness.get(server.url("/one")).body == "hello");
   CHECK(harness.get(server.url("/two")).body == "hello");
   CHECK(harness.response.timings.connecting == 0);  // reused, nothing to connect
+  CHECK(harness.response.timings.blocked == 0);     // it was ready: no wait
   CHECK(server.accepted() == 1);
   auto requests = server.requests();
   REQUIRE(requests.size() == 2);
