@@ -38,15 +38,18 @@ constexpr const char* kResponseType = "lueng.Response";
 constexpr const char* kUrlType = "lueng.URL";  // what http.url() returns
 const char kBindingKey = 0;                    // address used as a registry key
 
-// The functions of the response's metatable hold it as their first upvalue: a
-// type check compares metatables, with no look-up by name.
-constexpr int kMetatableUpvalue = lua_upvalueindex(1);
-constexpr int kJsonUpvalue = lua_upvalueindex(2);  // response_index's res.json
+constexpr int kJsonUpvalue = lua_upvalueindex(1);  // response_index's res.json
+
+// What sets a response's userdata apart from any other (io's files, cookie jars):
+// its size and this mark. Checking them takes two C API calls where comparing
+// metatables took four, on every field a script reads.
+constexpr uint32_t kResponseMark = 0x6c526573;
 
 // No finalizer: HeldResponses returns `response` to its pool once the
 // collector has cleared the userdata.
 struct LuaResponse {
   exec::PooledResponse* response;
+  uint32_t mark;
   // The fields converted so far (body, headers, ...) are a table made on first
   // use, kept as the userdata's environment.
   bool has_cache;
@@ -503,15 +506,15 @@ int http_batch(lua_State* L) {
 
 // --- responses
 
-// The response at `index`, for a function of the response's metatable (which
-// holds it as upvalue 1); luaL_checkudata's error for any other value. Leaves
-// the metatable on the stack (the functions return what they push last).
+// The response at `index`; luaL_checkudata's error for any other value.
 LuaResponse* check_response(lua_State* L, int index) {
-  // A full userdata: a table (or a light userdata) may have been given the metatable.
-  if (lua_type(L, index) != LUA_TUSERDATA || !lua_getmetatable(L, index) ||
-      !lua_rawequal(L, -1, kMetatableUpvalue))
+  // lua_touserdata gives no pointer for strings and tables, whose lua_objlen may
+  // be any; a light userdata has none (its lua_objlen is 0), so only a full
+  // userdata of a response's size is ever read.
+  auto* self = static_cast<LuaResponse*>(lua_touserdata(L, index));
+  if (!self || lua_objlen(L, index) != sizeof(LuaResponse) || self->mark != kResponseMark)
     luaL_typerror(L, index, kResponseType);
-  return static_cast<LuaResponse*>(lua_touserdata(L, index));
+  return self;
 }
 
 // The cache of converted fields of the response at `index`, created on first use.
@@ -853,13 +856,10 @@ void ensure_response_metatable(lua_State* L) {
   lua_pop(L, 1);
   if (luaL_newmetatable(L, kResponseType)) {
     int metatable = lua_gettop(L);
-    lua_pushvalue(L, metatable);
-    lua_pushvalue(L, metatable);
-    lua_pushcclosure(L, response_json, 1);
-    lua_pushcclosure(L, response_index, 2);
+    lua_pushcfunction(L, response_json);
+    lua_pushcclosure(L, response_index, 1);
     lua_setfield(L, metatable, "__index");
-    lua_pushvalue(L, metatable);
-    lua_pushcclosure(L, response_tostring, 1);
+    lua_pushcfunction(L, response_tostring);
     lua_setfield(L, metatable, "__tostring");
     // By reference number: push_response's look-up is an array read, not a hash.
     lua_pushvalue(L, metatable);
@@ -924,6 +924,7 @@ void push_response(lua_State* L, exec::PooledResponse* response, exec::ResponseP
                    ResponseBinding& binding) {
   auto* self = static_cast<LuaResponse*>(lua_newuserdata(L, sizeof(LuaResponse)));
   self->response = response;
+  self->mark = kResponseMark;
   self->has_cache = false;
   lua_rawgeti(L, LUA_REGISTRYINDEX, binding.metatable_ref);
   lua_setmetatable(L, -2);
