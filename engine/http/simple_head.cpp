@@ -105,7 +105,9 @@ bool needs_llhttp(std::string_view name) {
          ascii_iequals(name, "upgrade");
 }
 
-bool parse_length(std::string_view digits, uint64_t& value) {
+}  // namespace
+
+bool parse_content_length(std::string_view digits, uint64_t& value) {
   // 18 digits cannot overflow; longer ones are llhttp's to judge.
   if (digits.empty() || digits.size() > 18) return false;
   value = 0;
@@ -115,8 +117,6 @@ bool parse_length(std::string_view digits, uint64_t& value) {
   }
   return true;
 }
-
-}  // namespace
 
 bool read_simple_head(const char* data, size_t length,
                       std::vector<ResponseData::HeaderRef>& headers, SimpleHead& head) {
@@ -176,7 +176,7 @@ bool read_simple_head(const char* data, size_t length,
         static_cast<uint32_t>(value_start), static_cast<uint32_t>(value.size())});
     if (name_is(name, "content-length")) {
       // llhttp allows only spaces after the digits: a tab there is its error.
-      if (has_length || !parse_length(value, head.content_length) ||
+      if (has_length || !parse_content_length(value, head.content_length) ||
           std::memchr(data + value_end, '\t', i - value_end))
         return give_up();
       has_length = true;

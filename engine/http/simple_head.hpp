@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "engine/http/response.hpp"
@@ -37,5 +38,8 @@ struct SimpleHead {
 // from llhttp's (tests/fuzz/fuzz_response_reader.cpp compares the two).
 bool read_simple_head(const char* data, size_t length,
                       std::vector<ResponseData::HeaderRef>& headers, SimpleHead& head);
+
+// A Content-Length value read_simple_head() takes: 1 to 18 digits.
+bool parse_content_length(std::string_view digits, uint64_t& value);
 
 }  // namespace lueng::http

@@ -15,7 +15,8 @@ SimpleHeadMemo& SimpleHeadMemo::for_this_thread() {
 
 bool SimpleHeadMemo::read(const char* data, size_t length,
                           std::vector<ResponseData::HeaderRef>& headers, SimpleHead& head) {
-  if (length_ != 0 && length >= length_ && std::memcmp(data, bytes_.data(), length_) == 0) {
+  if (head_.length != 0 && length >= head_.length &&
+      std::memcmp(data, bytes_.data(), head_.length) == 0) {
     headers.assign(headers_.begin(), headers_.begin() + static_cast<ptrdiff_t>(header_count_));
     head = head_;
     ++recalls_;
@@ -38,17 +39,17 @@ bool SimpleHeadMemo::recall_with_other_length(const char* data, size_t length,
                                               SimpleHead& head) const {
   size_t digits_at = head_.content_length_at;
   size_t digits_end = digits_at + head_.content_length_digits;
-  if (length_ == 0 || length < digits_at || std::memcmp(data, bytes_.data(), digits_at) != 0)
+  if (head_.length == 0 || length < digits_at || std::memcmp(data, bytes_.data(), digits_at) != 0)
     return false;
-  uint64_t value = 0;
+  // The run of digits, up to one more than parse_content_length() takes.
   size_t digits = 0;
-  for (; digits_at + digits < length && digits <= 18; ++digits) {
-    char c = data[digits_at + digits];
-    if (c < '0' || c > '9') break;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  size_t tail = length_ - digits_end;
-  if (digits == 0 || digits > 18 || digits_at + digits + tail > length ||
+  while (digits_at + digits < length && digits <= 18 && data[digits_at + digits] >= '0' &&
+         data[digits_at + digits] <= '9')
+    ++digits;
+  uint64_t value;
+  size_t tail = head_.length - digits_end;
+  if (!parse_content_length({data + digits_at, digits}, value) ||
+      digits_at + digits + tail > length ||
       std::memcmp(data + digits_at + digits, bytes_.data() + digits_end, tail) != 0)
     return false;
 
@@ -65,7 +66,7 @@ bool SimpleHeadMemo::recall_with_other_length(const char* data, size_t length,
         from.value_offset == digits_at ? static_cast<uint32_t>(digits) : from.value_length};
   }
   head = head_;
-  head.length = static_cast<size_t>(static_cast<int64_t>(length_) + shift);
+  head.length = static_cast<size_t>(static_cast<int64_t>(head_.length) + shift);
   head.content_length = value;
   head.content_length_digits = digits;
   return true;
@@ -74,14 +75,13 @@ bool SimpleHeadMemo::recall_with_other_length(const char* data, size_t length,
 void SimpleHeadMemo::remember(const char* data, const std::vector<ResponseData::HeaderRef>& headers,
                               const SimpleHead& head) {
   if (head.length > kMaxBytes || headers.size() > kMaxHeaders) {
-    length_ = 0;
+    forget();
     return;
   }
   std::memcpy(bytes_.data(), data, head.length);
   std::copy(headers.begin(), headers.end(), headers_.begin());
   header_count_ = headers.size();
   head_ = head;
-  length_ = head.length;
 }
 
 }  // namespace lueng::http

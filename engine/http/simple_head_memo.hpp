@@ -32,7 +32,7 @@ class SimpleHeadMemo {
 
   bool read(const char* data, size_t length, std::vector<ResponseData::HeaderRef>& headers,
             SimpleHead& head);
-  void forget() { length_ = 0; }
+  void forget() { head_.length = 0; }
   // Heads answered from the memo so far.
   uint64_t recalls() const { return recalls_; }
 
@@ -46,8 +46,7 @@ class SimpleHeadMemo {
 
   std::array<char, kMaxBytes> bytes_{};
   std::array<ResponseData::HeaderRef, kMaxHeaders> headers_{};
-  SimpleHead head_{};
-  size_t length_ = 0;  // bytes of the head remembered; 0: none
+  SimpleHead head_{};  // its length 0: nothing remembered
   size_t header_count_ = 0;
   uint64_t recalls_ = 0;
 };
