@@ -327,11 +327,18 @@ int ResponseReader::on_header_value(llhttp_t* parser, const char* at, size_t len
   if (offset == UINT32_MAX) return HPE_USER;
   if (reader.header_state_ == HeaderState::kBeforeValue) {
     header.value_offset = offset;
+    header.value_length = 0;
     reader.header_state_ = HeaderState::kInValue;
   }
-  // A value continued on a folded line (obs-fold) spans the fold's CRLF and
-  // whitespace too, as the bytes were sent.
-  header.value_length = offset + static_cast<uint32_t>(length) - header.value_offset;
+  uint32_t end = header.value_offset + header.value_length;
+  if (offset != end) {
+    // A value continued on a folded line (obs-fold): llhttp leaves out the fold's
+    // CRLF, and so do appended trailers, so a head value drops it too by moving the
+    // continuation up. One value whatever the split, with the whitespace on either
+    // side of the fold standing in for it, as RFC 9112 asks of a user agent.
+    std::memmove(&reader.out_->header_bytes[end], &reader.out_->header_bytes[offset], length);
+  }
+  header.value_length += static_cast<uint32_t>(length);
   return kContinue;
 }
 

@@ -54,6 +54,30 @@ TEST_CASE("a chunked response with trailers parses identically at every split si
   }
 }
 
+TEST_CASE("a folded value reads the same in the head and in trailers, at every split") {
+  // The fold's CRLF is left out and the whitespace either side stays: the same value
+  // whether llhttp reads it from a copied head piece or from appended trailer bytes.
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\n"
+      "Transfer-Encoding: chunked\r\n"
+      "X-Head: ext=1 \r\n  more\r\n\tend\r\n"
+      "\r\n"
+      "5\r\nhello\r\n"
+      "0\r\n"
+      "X-Trailer: ext=1 \r\n  more\r\n\tend\r\n"
+      "\r\n";
+  for (size_t step = 1; step <= wire.size(); ++step) {
+    INFO("step " << step);
+    ResponseReader reader;
+    ResponseData out;
+    reader.start(out, false, false);
+    REQUIRE(feed_in_steps(reader, wire, step) == Result::kComplete);
+    CHECK(out.header("x-head") == "ext=1   more\tend");
+    CHECK(out.header("x-trailer") == "ext=1   more\tend");
+    CHECK(out.body == "hello");
+  }
+}
+
 TEST_CASE("interim 100 Continue is skipped, its headers forgotten") {
   ResponseReader reader;
   ResponseData out;
@@ -387,8 +411,7 @@ TEST_CASE("header names and values survive any split of the head, a 100 Continue
     CHECK(out.header_name(1) == "X-Long-Header-Name");
     CHECK(out.header_value(1) == "value with spaces");
     CHECK(out.header("x-interim").empty());
-    CHECK(out.header_value(2).substr(0, 3) == "one");
-    CHECK(out.header_value(2).substr(out.header_value(2).size() - 3) == "two");
+    CHECK(out.header_value(2) == "one two");
     CHECK(out.header_name(3) == "Empty");
     CHECK(out.header_value(3).empty());
   }
