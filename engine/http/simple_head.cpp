@@ -174,16 +174,17 @@ bool read_simple_head(const char* data, size_t length,
     headers.push_back(ResponseData::HeaderRef{
         static_cast<uint32_t>(name_start), static_cast<uint32_t>(name.size()),
         static_cast<uint32_t>(value_start), static_cast<uint32_t>(value.size())});
+    // llhttp takes a tab after a Content-Length's digits for an error, and after a
+    // Connection's token for part of an unknown token: such heads are llhttp's.
+    auto tab_after = [&] { return std::memchr(data + value_end, '\t', i - value_end) != nullptr; };
     if (name_is(name, "content-length")) {
-      // llhttp allows only spaces after the digits: a tab there is its error.
-      if (has_length || !parse_content_length(value, head.content_length) ||
-          std::memchr(data + value_end, '\t', i - value_end))
+      if (has_length || !parse_content_length(value, head.content_length) || tab_after())
         return give_up();
       has_length = true;
       head.content_length_at = value_start;
       head.content_length_digits = value.size();
     } else if (name_is(name, "connection")) {
-      if (has_connection) return give_up();
+      if (has_connection || tab_after()) return give_up();
       has_connection = true;
       close = ascii_iequals(value, "close");
       keep_alive = name_is(value, "keep-alive");  // a value of text bytes: as safe as a name

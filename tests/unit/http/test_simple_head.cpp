@@ -241,3 +241,26 @@ TEST_CASE("a Content-Length followed by a tab is llhttp's to refuse") {
   for (const char* value : {"1 ", "\t1", " \t1"})
     CHECK(simple(std::string("HTTP/1.1 200 OK\r\nContent-Length: ") + value + "\r\n\r\nx"));
 }
+
+TEST_CASE("a Connection token followed by a tab is llhttp's to read") {
+  // Found by the response_reader fuzz target: llhttp reads "keep-alive\t" and
+  // "close\t" as unknown tokens (HTTP/1.0 closes, HTTP/1.1 stays open), which the
+  // simple reader once trimmed to the token. Both paths now answer as llhttp does.
+  for (const char* version : {"1.0", "1.1"}) {
+    for (const char* value : {"keep-alive\t", "close\t", "close \t"}) {
+      INFO(version << " " << value);
+      std::string wire = std::string("HTTP/") + version + " 200 OK\r\nConnection: " + value +
+                         "\r\nContent-Length: 1\r\n\r\nx";
+      CHECK_FALSE(simple(wire));
+      Read with, without;
+      read_all(wire, true, false, 100, with);
+      read_all(wire, false, false, 100, without);
+      CHECK(with.result == Result::kComplete);
+      CHECK(with.keep_alive == without.keep_alive);
+      CHECK(with.keep_alive == (std::string(version) == "1.1"));
+    }
+  }
+  for (const char* value : {"keep-alive ", "\tkeep-alive", "close "})
+    CHECK(simple(std::string("HTTP/1.0 200 OK\r\nConnection: ") + value +
+                 "\r\nContent-Length: 1\r\n\r\nx"));
+}
