@@ -190,22 +190,24 @@ class SignalTest(ServerCase):
         # One worker's loop runs in the interpreter, where the hook armed by the
         # hard stop breaks into it; the other's is compiled into a JIT trace, which
         # calls no hook: it is left behind and its numbers come from its snapshot.
-        # Each VU loops after its 51st request: once the server has all 102, both
-        # are in their loops (a signal sent before would stop them gracefully).
+        # Each VU loops after its 151st request: once the server has all 302, both
+        # are in their loops (a signal sent before would stop them gracefully). 150
+        # iterations of 10 ms outlast a worker's first snapshot (every second), so
+        # even a worker left behind has requests on record.
         process, result, markdown = self.run_until("""
             local http = require "lueng.http"
             local lueng = require "lueng"
             options = { vus = 2, duration = "60s" }
             function default()
               http.get("BASE/hello")
-              if lueng.vu.iteration >= 50 then
+              if lueng.vu.iteration >= 150 then
                 if lueng.vu.id == 1 then jit.off(true, true) end
                 local x = 0
                 while true do x = x + 1 end
               end
               lueng.sleep(0.01)
             end
-        """, lambda: len(self.server.requests) >= 102, "--threads", "2")
+        """, lambda: len(self.server.requests) >= 302, "--threads", "2")
         time.sleep(0.5)
         code, stdout, stderr, took = self.stop(process, signals=2)
         self.assertEqual(code, 105, stderr)
@@ -225,8 +227,8 @@ class SignalTest(ServerCase):
             # (at most a second before its loop began).
             self.assertGreater(counted, 0)
         else:
-            # All 51 of the worker that stopped, and the other's up to its last snapshot.
-            self.assertGreaterEqual(counted, 51)
+            # All 151 of the worker that stopped, and the other's up to its last snapshot.
+            self.assertGreaterEqual(counted, 151)
         self.assertIn("interrupted: SIGINT", stdout)
 
     def test_a_second_sigint_stops_teardown(self):
