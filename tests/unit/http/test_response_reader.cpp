@@ -25,16 +25,21 @@ Result feed_in_steps(ResponseReader& reader, std::string_view wire, size_t step)
 }  // namespace
 
 TEST_CASE("a chunked response with trailers parses identically at every split size") {
+  // A folded value leaves out the fold's CRLF and keeps the whitespace either side:
+  // the same value whether llhttp reads it from a copied head piece or from
+  // appended trailer bytes.
   const std::string wire =
       "HTTP/1.1 200 OK\r\n"
       "Content-Type: text/plain \r\n"
       "Transfer-Encoding: chunked\r\n"
       "X-Empty:\r\n"
+      "X-Folded: ext=1 \r\n  more\r\n\tend\r\n"
       "\r\n"
       "5\r\nhello\r\n"
       "7;ext=1\r\n, world\r\n"
       "0\r\n"
       "X-Trailer: yes\r\n"
+      "X-Folded-Trailer: ext=1 \r\n  more\r\n\tend\r\n"
       "\r\n";
   for (size_t step = 1; step <= wire.size(); ++step) {
     INFO("step " << step);
@@ -46,35 +51,13 @@ TEST_CASE("a chunked response with trailers parses identically at every split si
     CHECK(out.body == "hello, world");
     CHECK(out.header("content-type") == "text/plain");
     CHECK(out.header("X-EMPTY").empty());
-    CHECK(out.header_count() == 4);
+    CHECK(out.header_count() == 6);
     CHECK(out.header_name(2) == "X-Empty");
     CHECK(out.header("x-trailer") == "yes");
+    CHECK(out.header("x-folded") == "ext=1   more\tend");
+    CHECK(out.header("x-folded-trailer") == "ext=1   more\tend");
     CHECK(reader.keep_alive());
     CHECK_FALSE(reader.trailing_bytes());
-  }
-}
-
-TEST_CASE("a folded value reads the same in the head and in trailers, at every split") {
-  // The fold's CRLF is left out and the whitespace either side stays: the same value
-  // whether llhttp reads it from a copied head piece or from appended trailer bytes.
-  const std::string wire =
-      "HTTP/1.1 200 OK\r\n"
-      "Transfer-Encoding: chunked\r\n"
-      "X-Head: ext=1 \r\n  more\r\n\tend\r\n"
-      "\r\n"
-      "5\r\nhello\r\n"
-      "0\r\n"
-      "X-Trailer: ext=1 \r\n  more\r\n\tend\r\n"
-      "\r\n";
-  for (size_t step = 1; step <= wire.size(); ++step) {
-    INFO("step " << step);
-    ResponseReader reader;
-    ResponseData out;
-    reader.start(out, false, false);
-    REQUIRE(feed_in_steps(reader, wire, step) == Result::kComplete);
-    CHECK(out.header("x-head") == "ext=1   more\tend");
-    CHECK(out.header("x-trailer") == "ext=1   more\tend");
-    CHECK(out.body == "hello");
   }
 }
 
