@@ -259,7 +259,8 @@ void record_io(Worker& worker, Vu& vu) {
   memo.add_pointer(&vu.scenario().config());
   memo.add(vu.tags_key());
   metrics::TagSetId id = metrics::memo_intern(memo, &vu.tag_hints().io, sink, [&] {
-    return base_tags(worker, vu, "").encode();  // the iteration's: it has left every group
+    // The iteration's: it has left every group but setup()'s or teardown()'s own.
+    return base_tags(worker, vu, vu.scenario().config().root_group).encode();
   });
   uint64_t now = uv_hrtime();
   Vu::IoBytes io = std::exchange(vu.io_bytes(), {});

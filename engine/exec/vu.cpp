@@ -175,7 +175,9 @@ uint64_t Vu::end_iteration(const ResumeOutcome& outcome) {
   quick_failures_ = !outcome.ok && !waited_ ? quick_failures_ + 1 : 0;
   uint64_t now_ns = uv_hrtime();
   double duration_ms = static_cast<double>(now_ns - iteration_start_ns_) / 1e6;
-  record_iteration(worker_, *this, duration_ms, now_ns);
+  // As k6, setup() and teardown() are no iterations: a slow setup() must not
+  // change the iteration count, its rate or iteration_duration.
+  if (!runs_a_hook()) record_iteration(worker_, *this, duration_ms, now_ns);
   ++iteration_;
   run_.iteration_ended(*this, true);
   return now_ns;

@@ -85,14 +85,21 @@ class K6HttpTest(ServerCase):
         run, out = self.run_json("""
             local http = require "lueng.http"
             local lueng = require "lueng"
-            function setup() http.get(ENV.BASE_URL .. "/raw?in=setup") end
+            function setup() http.get(ENV.BASE_URL .. "/raw?in=setup"); lueng.sleep(0.3) end
             function default()
               http.get(ENV.BASE_URL .. "/raw?in=default")
               lueng.group("g", function() http.get(ENV.BASE_URL .. "/raw?in=group") end)
             end
-            function teardown() http.get(ENV.BASE_URL .. "/raw?in=teardown") end
-        """, "-i", "1")
+            function teardown() http.get(ENV.BASE_URL .. "/raw?in=teardown"); lueng.sleep(0.3) end
+        """, "-i", "2")
         self.assertEqual(run.code, 0, run.stdout + run.stderr)
+        # As k6, setup() and teardown() are no iterations: their time (0.3 s each)
+        # stays out of iteration_duration; their bytes are theirs.
+        self.assertEqual(run.metric("iterations")["count"], 2)
+        self.assertEqual(len(http_samples(out, "iterations")), 2)
+        self.assertLess(run.metric("iteration_duration")["max"], 250)
+        self.assertEqual(sorted(t["group"] for t in http_samples(out, "data_sent")),
+                         ["", "", "::setup", "::teardown"])
         by_where = {t["name"].split("in=")[1]: t for t in http_samples(out)}
         self.assertEqual(by_where["setup"]["group"], "::setup")
         self.assertNotIn("scenario", by_where["setup"])
