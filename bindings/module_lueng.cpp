@@ -111,9 +111,11 @@ int vu_field(lua_State* L) {
   }
   // One lueng process is one k6 instance: ids and iterations in the instance are
   // the VU's own.
+  // setup()'s and teardown()'s VU is 0, as k6's and as __VU: its data must not
+  // be VU 1's (hotel.data derives unique phones and ids from it).
   if (key == "id" || key == "id_in_test" || key == "idInTest" || key == "id_in_instance" ||
       key == "idInInstance")
-    lua_pushnumber(L, static_cast<double>(vu->id()));
+    lua_pushnumber(L, vu->runs_a_hook() ? 0.0 : static_cast<double>(vu->id()));
   else if (key == "id_in_scenario" || key == "idInScenario")
     lua_pushnumber(L, static_cast<double>(vu->id_in_scenario()));
   else if (key == "iteration" || key == "iteration_in_scenario" || key == "iterationInScenario" ||

@@ -36,7 +36,7 @@ local data = require "hotel.data"
 local json = require "lueng.json"
 options = { iterations = 1, vus = 1 }
 function setup()
-  for vu = 1, 30 do
+  for vu = 0, 30 do
     for iteration = 0, 49 do
       local d = data.new(vu, iteration)
       local record = { vu = vu, iteration = iteration, phones = {}, emails = {}, payments = {},
@@ -62,7 +62,7 @@ function default() end
         run = run_lueng(script)
         self.assertEqual(run.code, 0, run.stderr[-2000:])
         records = lines_with(run, "DATA ")
-        self.assertEqual(len(records), 30 * 50)
+        self.assertEqual(len(records), 31 * 50)
         phones, emails, payments, messages = set(), set(), set(), set()
         import datetime
         today = datetime.date.today()
@@ -100,17 +100,19 @@ function default() end
 local data = require "hotel.data"
 local lueng = require "lueng"
 options = { scenarios = { s = { executor = "per-vu-iterations", vus = 4, iterations = 5 } } }
-function default()
+local function show()
   local d = data.current()
   print(("PHONE {\"vu\": %d, \"iteration\": %d, \"phone\": \"%s\"}"):format(d.vu, d.iteration, d:phone()))
 end
+setup, default = show, show
 '''
         run = run_lueng(script)
         self.assertEqual(run.code, 0, run.stderr[-2000:])
         phones = lines_with(run, "PHONE ")
+        # setup()'s VU is 0: its data is no VU's of the load.
         self.assertEqual(sorted((p["vu"], p["iteration"]) for p in phones),
-                         [(vu, i) for vu in range(1, 5) for i in range(5)])
-        self.assertEqual(len({p["phone"] for p in phones}), 20)
+                         [(0, 0)] + [(vu, i) for vu in range(1, 5) for i in range(5)])
+        self.assertEqual(len({p["phone"] for p in phones}), 21)
 
 
 class MixAndTimescaleTest(unittest.TestCase):

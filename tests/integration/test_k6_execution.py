@@ -240,19 +240,21 @@ class K6GlobalsTest(unittest.TestCase):
             print("INIT VU " .. __VU .. " ITER " .. __ITER)
             options = { scenarios = { s = { executor = "per-vu-iterations", vus = 2, iterations = 2,
                                             env = { MINE = "scenario" } } } }
-            function setup() print("SETUP VU " .. __VU) end
+            local lueng = require "lueng"
+            function setup() print("SETUP VU " .. __VU .. " ID " .. lueng.vu.id) end
             function default()
-              print(("RUN VU %d ITER %d %s %s"):format(__VU, __ITER, __ENV.FROM_CLI, __ENV.MINE))
+              print(("RUN VU %d ITER %d %s %s ID %d"):format(__VU, __ITER, __ENV.FROM_CLI, __ENV.MINE,
+                                                          lueng.vu.id))
             end
-            function teardown() print("TEARDOWN VU " .. __VU) end
+            function teardown() print("TEARDOWN VU " .. __VU .. " ID " .. lueng.vu.idInTest) end
         """, ["-e", "FROM_CLI=cli"])
         self.assertEqual(run.code, 0, run.stderr)
         self.assertIn("INIT VU 0 ITER 0", run.stderr)
-        self.assertIn("SETUP VU 0", run.stderr)
-        self.assertIn("TEARDOWN VU 0", run.stderr)
+        self.assertIn("SETUP VU 0 ID 0", run.stderr)
+        self.assertIn("TEARDOWN VU 0 ID 0", run.stderr)
         for vu in (1, 2):
             for iteration in (0, 1):
-                self.assertIn(f"RUN VU {vu} ITER {iteration} cli scenario", run.stderr)
+                self.assertIn(f"RUN VU {vu} ITER {iteration} cli scenario ID {vu}", run.stderr)
 
 
 class TestAbortAndFailTest(unittest.TestCase):

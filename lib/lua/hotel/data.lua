@@ -5,7 +5,8 @@
 -- The same seed, VU and iteration always give the same values (ENV.DATA_SEED
 -- changes the seed, default 1). Phones, emails and payment ids are unique per
 -- VU and iteration (and per call within an iteration) for VU ids below 1000,
--- iterations below 12500 and up to 8 calls of each kind per iteration.
+-- iterations below 12500 and up to 8 calls of each kind per iteration. VU 0 is
+-- setup()'s and teardown()'s (lueng.vu.id there, as k6's __VU).
 local lueng = require "lueng"
 
 local M = {}
@@ -37,7 +38,7 @@ Generator.__index = Generator
 
 -- new(vu, iteration [, seed]) -> a generator for that VU's iteration.
 function M.new(vu, iteration, seed)
-  assert(type(vu) == "number" and vu >= 1, "data.new: vu must be a number >= 1")
+  assert(type(vu) == "number" and vu >= 0, "data.new: vu must be a number >= 0")
   assert(type(iteration) == "number" and iteration >= 0, "data.new: iteration must be >= 0")
   seed = seed or M.seed
   return setmetatable({
@@ -48,7 +49,7 @@ end
 
 -- current() -> the generator of the running VU and iteration.
 function M.current()
-  return M.new(lueng.vu.id or 1, lueng.vu.iteration or 0)
+  return M.new(lueng.vu.id or 0, lueng.vu.iteration or 0)
 end
 
 -- random() in [0, 1); int(a, b) whole in [a, b].
