@@ -128,17 +128,37 @@ std::string metric_values(const metrics::MetricData& metric, double seconds, con
   return "";
 }
 
+// "::a::b" -> {"a", "b"}; the root group "" -> {}.
+std::vector<std::string_view> group_names(std::string_view path) {
+  std::vector<std::string_view> names;
+  while (path.starts_with("::")) {
+    path.remove_prefix(2);
+    size_t end = path.find("::");
+    names.push_back(path.substr(0, end));
+    path = end == std::string_view::npos ? std::string_view{} : path.substr(end);
+  }
+  return names;
+}
+
+// As k6, a tree: each group under its parent, its own checks before its
+// subgroups', so that two groups of one name in different places stay apart.
 void render_checks(std::string& out, const RunResult& result, const Painter& paint) {
   auto checks = check_stats(result);
   if (checks.empty()) return;
-  std::string group = "";
+  std::stable_sort(checks.begin(), checks.end(), [](const auto& a, const auto& b) {
+    return group_names(a.group) < group_names(b.group);
+  });
+  std::vector<std::string_view> open;  // the groups whose headers are printed
   for (const auto& check : checks) {
-    if (check.group != group) {
-      group = check.group;
-      if (!group.empty())
-        out += fmt::format("\n     █ {}\n\n", group.substr(group.rfind("::") + 2));
+    std::vector<std::string_view> names = group_names(check.group);
+    size_t common = 0;
+    while (common < open.size() && common < names.size() && open[common] == names[common]) ++common;
+    for (size_t level = common; level < names.size(); ++level) {
+      if (!out.ends_with("\n\n")) out += '\n';  // a group right inside another: one blank line
+      out += fmt::format("{:{}}█ {}\n\n", "", 5 + 2 * level, names[level]);
     }
-    std::string indent = group.empty() ? "     " : "       ";
+    open = std::move(names);
+    std::string indent(5 + 2 * open.size(), ' ');
     if (check.fails == 0) {
       out += indent + paint.green("✓ " + check.name) + "\n";
     } else {

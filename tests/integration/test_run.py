@@ -350,6 +350,42 @@ class RunTest(ServerCase):
         self.assertEqual(run.result["checks"][0]["group"], "::booking")
         self.assertEqual(run.result["metrics"]["group_duration"]["values"]["count"], 3)
 
+    def test_summary_prints_checks_as_a_tree_of_groups(self):
+        # Two groups named "pay" in different places stay apart, each under its
+        # parent; "a-b" sorts between "a" and "a::x" by text, not in the tree.
+        run = self.run_script("""
+            local lueng = require "lueng"
+            function default()
+              lueng.check(true, { ["root"] = true })
+              lueng.group("guest", function()
+                lueng.group("pay", function() lueng.check(false, { ["paid"] = false }) end)
+              end)
+              lueng.group("admin", function()
+                lueng.check(true, { ["seen"] = true })
+                lueng.group("pay", function() lueng.check(true, { ["paid"] = true }) end)
+              end)
+              lueng.group("admin-b", function() lueng.check(true, { ["other"] = true }) end)
+            end
+        """, "-i", "1")
+        self.assertEqual(run.code, 0, run.stderr)
+        start = run.stdout.index("     ✓ root")
+        end = run.stdout.index("     checks.")
+        tree = [line for line in run.stdout[start:end].splitlines() if line.strip()]
+        self.assertNotIn("\n\n\n", run.stdout[start:end])
+        self.assertEqual(tree, [
+            "     ✓ root",
+            "     █ admin",
+            "       ✓ seen",
+            "       █ pay",
+            "         ✓ paid",
+            "     █ admin-b",
+            "       ✓ other",
+            "     █ guest",
+            "       █ pay",
+            "         ✗ paid",
+            "          ↳  0% — ✓ 0 / ✗ 1",
+        ], run.stdout)
+
     def test_request_timeout_is_a_failed_request(self):
         run = self.run_script("""
             local http = require "lueng.http"
