@@ -40,7 +40,7 @@ std::string unfinished_run(const result::RunResult& result) {
            "): its numbers cover only part of the test";
   for (const auto& error : result.script_errors)
     if (error.phase != "iteration")
-      return fmt::format("{}() failed: {}", error.phase, error.message);
+      return fmt::format("{} failed: {}", error.phase_text(), error.message);
   result::ScriptErrorTotals totals = result::script_error_totals(result);
   if (totals.errors > 0)
     return result::script_errors_phrase(totals) + " (the script is broken, first: " +

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -28,6 +29,11 @@
 namespace lueng::cli {
 
 namespace {
+int64_t unix_now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 std::string output_kind_names() {
   std::string names;
   for (const auto& kind : output_kinds())
@@ -167,7 +173,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   exec::TestRun run(config);
   running = &run;
-  bool banner_printed = false;
+  bool banner_printed = false, init_failed = false;
   try {
     run.prepare();
     outputs.set_thresholds(run.slos());
@@ -191,14 +197,19 @@ int run_command(const std::vector<std::string>& args) {
   } catch (const exec::ScriptInterrupted&) {
     // A signal during the init code: nothing was measured, every output says so.
     result = run.describe();
+    result.start_unix_ms = result.end_unix_ms = unix_now_ms();
     result.interrupted = true;
     result.interrupt_reason = signals->reason();
-  } catch (const exec::PhaseTimeout& error) {  // setup() past setupTimeout: k6's 100
-    fprintf(stderr, "lueng run: %s\n", error.what());
-    return finish(error.exit_code);
   } catch (const exec::ScriptError& error) {
+    // The init code failed (a syntax error, a bad require): nothing was measured,
+    // and every output says why, so that no earlier run's file is taken for this one.
     fprintf(stderr, "lueng run: script error: %s\n", error.what());
-    return finish(kExitScriptError);
+    init_failed = true;
+    result = run.describe();
+    result.start_unix_ms = result.end_unix_ms = unix_now_ms();
+    result.script_errors.push_back({.message = error.what(), .phase = "init", .count = 1});
+    result.slo.verdict = std::string("SCRIPT ERROR: ") + error.what();
+    result.slo.exit_code = kExitScriptError;
   } catch (const exec::EngineError& error) {
     fprintf(stderr, "lueng run: %s\n", error.what());
     return finish(kExitEngine);
@@ -218,12 +229,10 @@ int run_command(const std::vector<std::string>& args) {
   if (run.segmented() &&
       (result.exit_code == kExitSloFailed || result.exit_code == kExitSloCritical))
     result.exit_code = kExitOk;
-  if (result.slo.exit_code == kExitScriptError)
+  if (!run.phase_error().empty())
+    fprintf(stderr, "lueng run: script error: %s\n", run.phase_error().c_str());
+  else if (result.slo.exit_code == kExitScriptError && !init_failed)
     fprintf(stderr, "lueng run: script error: %s\n", result.slo.verdict.c_str());
-  if (!run.teardown_error().empty()) {
-    fprintf(stderr, "lueng run: script error: %s\n", run.teardown_error().c_str());
-    result.exit_code = run.teardown_exit_code();
-  }
 
   dashboard.finish(result);
 

@@ -418,26 +418,18 @@ result::RunResult TestRun::execute() {
   result::RunResult result = describe();
   result.random_seed = plan_.source.random_seed;
   if (plan_.samples) plan_.samples->start(plan_.catalog);
-  // A signal during setup() ends the run there: no load, no teardown() (setup's
-  // data is incomplete).
+  // A signal, an error or lueng.test.abort() in setup() ends the run there: no
+  // load, no teardown() (setup's data is incomplete).
   bool go_on =
-      !has_setup_ || call_watched("setup", phases_.setup_timeout, "", &plan_.setup_json, result);
-  // lueng.test.abort() in setup(): no load and no teardown() (setup's data is incomplete).
+      !has_setup_ || call_phase("setup", phases_.setup_timeout, "", &plan_.setup_json, result);
   if (go_on && test_status().aborted()) go_on = false;
-  if (go_on) run_workers(result);
+  if (go_on)
+    run_workers(result);
+  else
+    result.start_unix_ms = result.end_unix_ms = unix_ms_now();  // the load's, had it run
 
-  if (go_on && has_teardown_ && !abandoned_) {
-    try {
-      call_watched("teardown", phases_.teardown_timeout, plan_.setup_json, nullptr, result);
-    } catch (const ScriptError& error) {
-      if (const auto* timeout = dynamic_cast<const PhaseTimeout*>(&error))
-        teardown_exit_code_ = timeout->exit_code;
-      teardown_error_ = error.what();
-      std::string_view message = teardown_error_;
-      if (message.starts_with("teardown() failed: ")) message.remove_prefix(19);
-      shared_.errors.report(std::string(message), "teardown");
-    }
-  }
+  if (go_on && has_teardown_ && !abandoned_)
+    call_phase("teardown", phases_.teardown_timeout, plan_.setup_json, nullptr, result);
   if (result.interrupted && result.interrupt_reason.empty() && config_.signals)
     result.interrupt_reason = config_.signals->reason();
   shared_.errors.print_repeats();
@@ -452,8 +444,30 @@ result::RunResult TestRun::execute() {
     result.slo.verdict = std::string("SCRIPT ERROR: ") + kHungMessage;
     result.slo.exit_code = kExitScriptError;
   }
+  if (!phase_error_.empty()) {
+    result.slo.verdict = "SCRIPT ERROR: " + phase_error_;
+    result.slo.exit_code = phase_exit_code_;
+  }
   apply_test_status(result.slo);
   return result;
+}
+
+// call_watched() for setup() and teardown(): a failure is no exception but the
+// run's verdict, so that every output is still written and says why.
+bool TestRun::call_phase(const char* name, double timeout_seconds, const std::string& data_json,
+                         std::string* returned, result::RunResult& result) {
+  try {
+    return call_watched(name, timeout_seconds, data_json, returned, result);
+  } catch (const ScriptError& error) {
+    if (const auto* timeout = dynamic_cast<const PhaseTimeout*>(&error))
+      phase_exit_code_ = timeout->exit_code;
+    phase_error_ = error.what();
+    std::string_view message = phase_error_;
+    std::string failed = std::string(name) + "() failed: ";
+    if (message.starts_with(failed)) message.remove_prefix(failed.size());
+    shared_.errors.report(std::string(message), name);
+    return false;
+  }
 }
 
 // lueng.test.abort() and lueng.test.fail() decide the exit status as in k6: an

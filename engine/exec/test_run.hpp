@@ -92,16 +92,15 @@ class TestRun {
   // Runs the script's init code and resolves its options and thresholds. Throws
   // ConfigError (exit 104) or ScriptError (exit 107).
   void prepare();
-  // Everything else. Throws ScriptError when setup() fails; an error
-  // in teardown() is reported in the result (teardown_error) instead.
+  // Everything else. An error in setup() (then no load and no teardown() run)
+  // or in teardown() is the result's verdict and exit status (phase_error).
   result::RunResult execute();
   // What prepare() resolved (script, scenarios, VUs) as a result model with no
   // measurements yet: `lueng inspect` prints it, execute() fills it in.
   result::RunResult describe() const;
 
-  const std::string& teardown_error() const { return teardown_error_; }
-  // The exit status teardown()'s failure gives: 107, or 101 past teardownTimeout.
-  int teardown_exit_code() const { return teardown_exit_code_; }
+  // setup()'s or teardown()'s failure, "" when neither failed.
+  const std::string& phase_error() const { return phase_error_; }
   // Whether the script defines handleSummary(data), the end-of-run hook.
   bool has_summary_hook() const { return has_summary_hook_; }
   // Calls handleSummary(data) with `data_json` (the result file) as its argument,
@@ -128,6 +127,9 @@ class TestRun {
   // when it was (result marked interrupted). Throws ScriptError when it fails.
   bool call_watched(const char* name, double timeout_seconds, const std::string& data_json,
                     std::string* returned, result::RunResult& result);
+  // The same, a failure kept as phase_error_ (false then too).
+  bool call_phase(const char* name, double timeout_seconds, const std::string& data_json,
+                  std::string* returned, result::RunResult& result);
   void apply_test_status(thresholds::SloReport& slo) const;
   void add_vu_gauges(result::RunResult& result) const;
   result::RunResult partial_result(const result::RunResult& before_load,
@@ -144,11 +146,13 @@ class TestRun {
   std::string options_json_ = "null";
   std::string script_sha256_;
   bool has_setup_ = false, has_teardown_ = false, has_summary_hook_ = false;
-  std::string teardown_error_;
+  std::string phase_error_;
   // The test-wide tags (options.tags, --tag) as a canonical tag set: what the VU
   // gauges carry, as k6's vus and vus_max samples do.
   std::string test_tag_set_;
-  int teardown_exit_code_ = 107;  // kExitScriptError
+  // The exit status phase_error_ gives: 107, or k6's 100 (101) past setupTimeout
+  // (teardownTimeout).
+  int phase_exit_code_ = 107;  // kExitScriptError
   PhaseOptions phases_;
   std::string workers_note_;
   bool abandoned_ = false;

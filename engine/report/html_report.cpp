@@ -347,7 +347,7 @@ std::string script_error_table(const RunResult& result) {
         "class=\"name\">{}</td></tr>\n",
         error.deliberate ? "fail-call" : "error", error.count,
         e((error.deliberate ? std::string("lueng.fail()") : std::string("error")) +
-          (error.phase == "iteration" ? "" : " in " + error.phase + "()")),
+          (error.phase == "iteration" ? "" : " in " + error.phase_text())),
         e(error.location()), e(error.message));
   return out + "</tbody>\n</table>\n</section>\n";
 }

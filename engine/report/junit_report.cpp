@@ -90,13 +90,13 @@ void add_script_error(Suite& suite, const ScriptErrorCount& error, double second
   ++suite.tests;
   std::string location = error.location();
   std::string name = (location.empty() ? std::string("(no location)") : location) +
-                     (error.phase == "iteration" ? "" : " in " + error.phase + "()");
+                     (error.phase == "iteration" ? "" : " in " + error.phase_text());
   std::string head =
       fmt::format("    <testcase classname=\"lueng.script\" name=\"{}\" time=\"{:.3f}\">\n",
                   escape_markup(name), seconds);
   std::string what = error.phase == "iteration" ? fmt::format("ended {} iteration{}", error.count,
                                                               error.count == 1 ? "" : "s")
-                                                : "ended " + error.phase + "()";
+                                                : "ended " + error.phase_text();
   std::string element = error.deliberate ? "failure" : "error";
   (error.deliberate ? suite.failures : suite.errors) += 1;
   suite.cases +=

@@ -151,7 +151,7 @@ void script_error_table(std::string& out, const RunResult& result) {
   for (const auto& error : result.script_errors)
     out += fmt::format("| {} | {} | {} | {} |\n", error.count,
                        (error.deliberate ? std::string("lueng.fail()") : std::string("error")) +
-                           (error.phase == "iteration" ? "" : " in " + error.phase + "()"),
+                           (error.phase == "iteration" ? "" : " in " + error.phase_text()),
                        code(error.location()), cell(error.message));
   out += "\n";
 }

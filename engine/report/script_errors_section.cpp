@@ -19,7 +19,7 @@ std::string render_script_errors(const RunResult& result) {
   for (const ScriptErrorCount& error : result.script_errors) {
     std::string kind = error.deliberate ? "fail()" : "error";
     if (error.phase != "iteration")
-      kind += " in " + error.phase + "()";
+      kind += " in " + error.phase_text();
     else
       listed += error.count;
     out +=

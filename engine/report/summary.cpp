@@ -285,7 +285,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   out += render_script_errors(result);
   out += render_slo_section(result.slo, style.color);
   // Without SLOs there is no SLO section, but script errors still have a verdict.
-  if (result.slo.results.empty() && !result.script_errors.empty()) {
+  if (result.slo.results.empty() && (!result.script_errors.empty() || result.slo.exit_code != 0)) {
     std::string verdict = "     verdict:    " + slo_verdict_line(result.slo);
     out += "\n" + (result.slo.exit_code == 0 ? verdict : paint.red(verdict)) + "\n";
   }

@@ -118,11 +118,13 @@ struct SegmentInfo {
 // teardown()), and how often it did.
 struct ScriptErrorCount {
   std::string message;      // as Lua raised it: "file:line: text" when it has a place
-  std::string phase;        // "iteration", "setup" or "teardown"
+  std::string phase;        // "iteration", "init" (the init code), "setup" or "teardown"
   bool deliberate = false;  // raised by lueng.fail(): a failure the script meant
   uint64_t count = 0;
   // "file:line" at the start of the message, "" when it has none.
   std::string location() const;
+  // Where it happened, for a reader: "init code", "setup()", "teardown()".
+  std::string phase_text() const { return phase == "init" ? "init code" : phase + "()"; }
 };
 
 // Failed requests (http_req_failed) of one endpoint, status and error code, as

@@ -197,5 +197,44 @@ class ScriptErrorTest(ServerCase):
         self.assertEqual(len(self.server.requests), 3)
 
 
+    def test_a_failed_phase_or_init_still_writes_every_output_and_the_gate_blocks(self):
+        # A result file left from an earlier good run must not be judged for this one.
+        cases = {
+            "setup": ("function setup() error('login failed') end\nfunction default() end\n",
+                      107, "SCRIPT ERROR: setup() failed: {path}:1: login failed"),
+            "setupTimeout": ('local lueng = require "lueng"\noptions = { setupTimeout = "200ms" }\n'
+                             "function setup() lueng.sleep(3) end\nfunction default() end\n",
+                             100, "SCRIPT ERROR: setup() did not finish within 200ms"),
+            "teardown": ("function default() end\nfunction teardown() error('cleanup') end\n",
+                         107, "SCRIPT ERROR: teardown() failed: {path}:2: cleanup"),
+            "syntax": ("local x =\nfunction default() end\n", 107, "SCRIPT ERROR: {path}:2:"),
+        }
+        for name, (text, code, verdict) in cases.items():
+            with self.subTest(name):
+                paths = report_paths()
+                folder = os.path.dirname(paths["html"])
+                script = os.path.join(folder, "script.lua")
+                with open(script, "w") as f:
+                    f.write(text)
+                result_path = os.path.join(folder, "result.json")
+                with open(result_path, "w") as f:  # an earlier run's, passed
+                    f.write("{}")
+                run = lueng("run", "--summary-export", result_path, *out_args(paths), script)
+                self.assertEqual(run.returncode, code, run.stderr)
+                verdict = verdict.format(path=script)
+                self.assertIn(f"verdict:    {verdict}", run.stdout)
+                import json
+                with open(result_path) as f:
+                    result = json.load(f)
+                self.assertEqual(result["exit_code"], code)
+                self.assertIn(verdict, result["slos"]["verdict"])
+                for kind in ("html", "markdown"):
+                    self.assertIn(verdict.split(":")[0], read(paths[kind]), kind)
+                junit = ET.parse(paths["junit"]).getroot()
+                self.assertEqual(junit.get("errors"), "1")
+                self.assertNotIn("1970-", read(paths["junit"]))
+                gate = lueng("gate", result_path)
+                self.assertEqual(gate.returncode, 2, gate.stdout + gate.stderr)
+
 if __name__ == "__main__":
     unittest.main()
