@@ -4,7 +4,7 @@
 
 #include "bindings/script_state.hpp"
 #include "bindings/slo_files.hpp"
-#include "engine/result/script_errors.hpp"
+#include "engine/result/measured.hpp"
 #include "engine/result/slo_series.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
@@ -78,9 +78,9 @@ SavedVerdict evaluate_saved(const result::RunResult& result, const std::string& 
     verdict.report = thresholds::evaluate_all(slos, result.metrics, result.duration_seconds, strict,
                                               aborted_by, result::seconds_in(result.time_series));
   }
-  // As at the end of the run: a run that measured nothing but script errors is not
-  // a pass, whatever SLOs are checked on it.
-  result::apply_script_errors(verdict.report, result::script_error_totals(result));
+  // As at the end of the run: a run that measured nothing is not a pass, whatever
+  // SLOs are checked on it.
+  result::apply_measurement_rules(verdict.report, result);
   std::string dirs_from = slo_path.empty() ? result_path : slo_path;
   if (std::string problem =
           bindings::add_recommendations(verdict.report, bindings::default_module_dirs(dirs_from));

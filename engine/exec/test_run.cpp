@@ -33,7 +33,7 @@
 #include "engine/metrics/sink.hpp"
 #include "engine/metrics/tags.hpp"
 #include "engine/output/sample_writer.hpp"
-#include "engine/result/script_errors.hpp"
+#include "engine/result/measured.hpp"
 #include "engine/result/slo_series.hpp"
 #include "engine/thresholds/definitions.hpp"
 #include "engine/thresholds/evaluate.hpp"
@@ -439,7 +439,7 @@ result::RunResult TestRun::execute() {
   result.slo =
       thresholds::evaluate_all(slos_, result.metrics, result.duration_seconds, config_.strict,
                                aborted_by_, result::seconds_in(result.time_series));
-  result::apply_script_errors(result.slo, result::script_error_totals(result));
+  result::apply_measurement_rules(result.slo, result);
   if (hung_) {
     result.slo.verdict = std::string("SCRIPT ERROR: ") + kHungMessage;
     result.slo.exit_code = kExitScriptError;
@@ -610,7 +610,7 @@ result::RunResult TestRun::partial_result(const result::RunResult& before_load,
   partial.slo =
       thresholds::evaluate_all(slos_, partial.metrics, partial.duration_seconds, config_.strict,
                                aborted_by_, result::seconds_in(partial.time_series));
-  result::apply_script_errors(partial.slo, result::script_error_totals(partial));
+  result::apply_measurement_rules(partial.slo, partial);
   return partial;
 }
 

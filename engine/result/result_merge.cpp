@@ -12,8 +12,8 @@
 #include "engine/common/exit_codes.hpp"
 #include "engine/result/detail_series_merge.hpp"
 #include "engine/result/failures.hpp"
+#include "engine/result/measured.hpp"
 #include "engine/result/metrics_merge.hpp"
-#include "engine/result/script_errors.hpp"
 #include "engine/result/segments.hpp"
 #include "engine/result/series_merge.hpp"
 #include "engine/result/slo_series.hpp"
@@ -304,7 +304,7 @@ MergedResult merge_results(const std::vector<MergeSource>& inputs) {
   for (const MergeSource& input : inputs) strict = strict || input.result.slo.strict;
   merged.slo = thresholds::evaluate_all(slos, merged.metrics, merged.duration_seconds, strict,
                                         aborted_by(inputs), seconds_in(merged.time_series));
-  apply_script_errors(merged.slo, script_error_totals(merged));
+  apply_measurement_rules(merged.slo, merged);
   merged.exit_code = merged_exit_code(merged);
   return out;
 }

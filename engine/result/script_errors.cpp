@@ -70,7 +70,8 @@ void apply_script_errors(thresholds::SloReport& report, const ScriptErrorTotals&
 
 ReportVerdict report_verdict(const RunResult& result) {
   const thresholds::SloReport& slo = result.slo;
-  if (slo.results.empty() && result.script_errors.empty()) return {"NO SLOs", VerdictTone::kNone};
+  if (slo.results.empty() && result.script_errors.empty() && slo.exit_code == 0)
+    return {"NO SLOs", VerdictTone::kNone};
   VerdictTone tone = slo.exit_code != 0                                        ? VerdictTone::kFail
                      : slo.verdict == "PASSED" && result.script_errors.empty() ? VerdictTone::kPass
                                                                                : VerdictTone::kWarn;

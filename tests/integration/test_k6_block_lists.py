@@ -29,6 +29,12 @@ class BlockListsTest(ServerCase):
             extra=extra,
             urls=", ".join(f'"{u.format(port=port)}"' for u in urls))
 
+    def run_unanswered(self, *args):
+        """run_script whose every request is refused: exit 2, not one response."""
+        run = self.run_script(*args)
+        self.assertEqual(run.code, 2, run.stdout + run.stderr)
+        return run
+
     def results(self, run):
         rows = {}
         for line in run.stderr.splitlines():
@@ -38,7 +44,7 @@ class BlockListsTest(ServerCase):
         return rows
 
     def test_a_blacklisted_range_fails_without_connecting(self):
-        run = self.run_ok(self.script(
+        run = self.run_unanswered(self.script(
             ["http://127.0.0.1:{port}/hello", "http://localhost:{port}/hello"],
             ', blacklistIPs = { "127.0.0.0/8", "10.0.0.0/8" }'), "-i", "2")
         port = self.server.port
@@ -85,7 +91,7 @@ class BlockListsTest(ServerCase):
 
     def test_a_blocked_name_is_not_looked_up(self):
         # .invalid never resolves: a lookup would fail with 1101, not 1111.
-        run = self.run_ok(self.script(["http://nowhere.invalid/"],
+        run = self.run_unanswered(self.script(["http://nowhere.invalid/"],
                                       ', blockHostnames = { "*.invalid" }'))
         self.assertEqual(self.results(run)["http://nowhere.invalid/"][:2], (0, 1111))
 
@@ -93,7 +99,7 @@ class BlockListsTest(ServerCase):
         script = self.script(["http://127.0.0.1:{port}/hello", "http://open.test:{port}/hello"],
                              ', blacklistIPs = { "10.0.0.0/8" }, blockHostnames = { "x.test" }')
         port = self.server.port
-        run = self.run_ok(script, "--blacklist-ip", "10.0.0.0/8,127.0.0.1/32",
+        run = self.run_unanswered(script, "--blacklist-ip", "10.0.0.0/8,127.0.0.1/32",
                           "--block-hostnames", "*.test")
         rows = self.results(run)
         self.assertEqual(rows[f"http://127.0.0.1:{port}/hello"][:2], (0, 1110))

@@ -211,7 +211,7 @@ class VuTagsTest(unittest.TestCase):
               http.get("http://127.0.0.1:9/?trace=" .. id, { timeout = "1s" })
             end
         """, ["--out", "json=-"])
-        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(run.code, 2, run.stderr)  # not one response
         points = [json.loads(line) for line in run.stdout.splitlines()
                   if '"metric":"http_reqs"' in line and '"Point"' in line]
         self.assertEqual(len(points), 600)

@@ -8,7 +8,8 @@ import tempfile
 import time
 import unittest
 
-from support import LUENG, ServerCase, check_sanitizers, free_port, interrupt, run_lueng, start_lueng
+from support import (LUENG, ServerCase, check_sanitizers, free_port, interrupt, lueng, run_lueng,
+                     start_lueng)
 
 
 class RunTest(ServerCase):
@@ -73,11 +74,14 @@ class RunTest(ServerCase):
         self.assertEqual(checks, {"1": (1, 0), "true": (1, 0), "is 8": (0, 1), "nil": (0, 1),
                                   "returned": (1, 0), "refused": (1, 0)})
 
-    def test_refused_port_is_a_failed_request_not_a_crash(self):
+    def test_refused_port_is_a_failed_request_not_a_crash_nor_a_pass(self):
+        # A refused connection takes no time: the latency SLO "passes" on those
+        # zeros, but a run that got not one response measured nothing (exit 2).
         port = free_port()
         run = run_lueng("""
             local http = require "lueng.http"
             local lueng = require "lueng"
+            options = { thresholds = { http_req_duration = "p(95)<500" } }
             function default()
               local res = http.get("http://127.0.0.1:%d/")
               lueng.check(res, { ["status 0"] = function(r) return r.status == 0 end,
@@ -85,7 +89,16 @@ class RunTest(ServerCase):
                                  ["error message"] = function(r) return r.error:find("refused") ~= nil end })
             end
         """ % port, ["-i", "20", "-u", "2"])
-        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(run.code, 2, run.stderr)
+        self.assertEqual(run.result["slos"]["results"][0]["status"], "PASS")
+        self.assertEqual(run.result["slos"]["verdict"],
+                         "CRITICAL: not one of 20 requests got a response")
+        self.assertIn("verdict:    CRITICAL: not one of 20 requests got a response (exit 2)",
+                      run.stdout)
+        for command in ("gate", "validate"):
+            saved = lueng(command, run.result_path)
+            self.assertEqual(saved.returncode, 2, saved.stdout)
+            self.assertIn("not one of 20 requests got a response", saved.stdout)
         self.assertEqual(run.metric("http_req_failed")["rate"], 1.0)
         self.assertEqual(run.metric("http_reqs")["count"], 20)
         self.assertEqual(run.metric("checks")["fails"], 0)
@@ -395,7 +408,7 @@ class RunTest(ServerCase):
               lueng.check(res, { ["timed out"] = function(r) return r.error_code == 1050 end })
             end
         """, "-i", "2")
-        self.assertEqual(run.code, 0, run.stderr)
+        self.assertEqual(run.code, 2, run.stderr)  # not one response
         self.assertEqual(run.metric("checks")["passes"], 2)
         self.assertEqual(run.metric("http_req_failed")["rate"], 1.0)
 
