@@ -117,6 +117,15 @@ int lua_print(lua_State* L) {
   return 0;
 }
 
+// os.exit() would end the process there: no summary, no result file, and the
+// script's own status, which can read as a pass or an SLO verdict.
+int os_exit_refused(lua_State* L) {
+  return luaL_error(
+      L,
+      "os.exit() cannot end a lueng run (every result would be lost): use "
+      "lueng.test.abort([message]) (exit 108) or lueng.test.fail([message]) (exit 110)");
+}
+
 void load_embedded(lua_State* L, const char* code, const char* name) {
   if (luaL_loadbuffer(L, code, strlen(code), name) != 0)
     throw exec::ScriptError("internal Lua code failed to load: " + pop_error_message(L));
@@ -132,6 +141,10 @@ ScriptState::ScriptState(const ScriptSource& source)
   if (!L_) throw exec::ScriptError("cannot create a Lua state (out of memory)");
   own_random_.seed_stream(random_seed_, 0);
   luaL_openlibs(L_);
+  lua_getglobal(L_, "os");
+  lua_pushcfunction(L_, os_exit_refused);
+  lua_setfield(L_, -2, "exit");
+  lua_pop(L_, 1);
   install_random(L_, *this);
   lua_pushcfunction(L_, lua_print);
   lua_setglobal(L_, "print");

@@ -235,6 +235,20 @@ class ScriptErrorTest(ServerCase):
                 self.assertNotIn("1970-", read(paths["junit"]))
                 gate = lueng("gate", result_path)
                 self.assertEqual(gate.returncode, 2, gate.stdout + gate.stderr)
+    def test_os_exit_is_a_script_error_not_the_end_of_the_process(self):
+        # It would end lueng with the script's status (0 reads as a pass) and no result.
+        run = self.run_script("""
+            local lueng = require "lueng"
+            function default()
+              if lueng.vu.iteration == 1 then os.exit(0) end
+            end
+        """, "-i", "3")
+        self.assertEqual(run.code, 0, run.stderr)
+        self.assertIn(f"{run.script_path}:4: os.exit() cannot end a lueng run", run.stderr)
+        [error] = run.result["errors"]
+        self.assertEqual(error["location"], f"{run.script_path}:4")
+        self.assertEqual(run.metric("iterations")["count"], 3)
+        self.assertIn("with 1 script error in 3 iterations", run.result["slos"]["verdict"])
 
 if __name__ == "__main__":
     unittest.main()
