@@ -57,7 +57,7 @@ std::string paint(SloStatus status, const std::string& text, bool color) {
 }  // namespace
 
 std::string slo_measured(const SloResult& r) {
-  if (r.samples == 0) return "-";
+  if (r.status == thresholds::SloStatus::kNoData) return "-";
   std::string out =
       r.slo.threshold.aggregation_text() + "=" + thresholds::format_slo_value(r, r.value);
   // A windowed SLO measures its worst window: say when it was.
@@ -71,7 +71,7 @@ std::string slo_name(const SloResult& r) {
 }
 
 std::string slo_deviation(const SloResult& r) {
-  if (r.samples == 0 || !r.deviation_percent) return "-";
+  if (r.status == thresholds::SloStatus::kNoData || !r.deviation_percent) return "-";
   return fmt::format("{:+.1f}%", *r.deviation_percent);
 }
 

@@ -35,9 +35,10 @@ void write_result(JsonWriter& w, const thresholds::SloResult& r) {
   key_int(w, "window_seconds", slo.window);
   key_string(w, "status", thresholds::status_name(r.status));
   key_uint(w, "samples", r.samples);
-  key_optional(w, "value", r.samples ? std::optional<double>(r.value) : std::nullopt);
-  key_optional(w, "warn_value", r.samples ? r.warn_value : std::nullopt);
-  key_optional(w, "deviation_percent", r.samples ? r.deviation_percent : std::nullopt);
+  bool measured = r.status != thresholds::SloStatus::kNoData;  // an event counter's 0 is
+  key_optional(w, "value", measured ? std::optional<double>(r.value) : std::nullopt);
+  key_optional(w, "warn_value", measured ? r.warn_value : std::nullopt);
+  key_optional(w, "deviation_percent", measured ? r.deviation_percent : std::nullopt);
   w.Key("worst_window");
   if (r.worst_window) {
     w.StartObject();

@@ -35,11 +35,20 @@ const char* compliance_rating(double compliance) {
   return "critical";
 }
 
+// Counters of events lueng records whenever one happens: no sample is their zero,
+// not a metric the script never fed, so `dropped_iterations: count<1` passes a
+// run that dropped none, as in k6.
+namespace {
+bool zero_without_samples(const SloDefinition& slo) {
+  return slo.selector.metric == "dropped_iterations" || slo.selector.metric == "script_errors";
+}
+}  // namespace
+
 SloResult evaluate(const SloDefinition& slo, const metrics::Aggregate& samples, double seconds) {
   SloResult result;
   result.slo = slo;
   result.samples = samples.count;
-  bool has_data = samples.count > 0;
+  bool has_data = samples.count > 0 || zero_without_samples(slo);
   bool meets = true, meets_warn = true;
   if (has_data) {
     result.value = measure(slo.threshold, slo.metric.type, samples, seconds);

@@ -13,6 +13,7 @@ SCRIPT = """
 local http = require "lueng.http"
 local metrics = require "lueng.metrics"
 local step = metrics.Trend("step_time", true)
+local never_fed = metrics.Counter("never_fed")
 options = {{ thresholds = {thresholds} }}
 function default()
   local lueng = require "lueng"
@@ -123,6 +124,20 @@ class ThresholdsTest(unittest.TestCase):
             """{ ["http_req_duration{endpoint:none}"] = { { "p(95)<100", allow_empty = true } } }""")
         self.assertEqual(allowed.code, 0, allowed.stderr)
         self.assertEqual(allowed.result["slos"]["verdict"], "PASSED")
+
+    def test_event_counters_read_zero_without_samples_but_a_custom_one_is_no_data(self):
+        # dropped_iterations and script_errors are recorded whenever one happens: a
+        # run with none meets `count<1` (as in k6); a custom counter never fed is NO DATA.
+        run = self.run_with("""{ dropped_iterations = "count<1",
+                                   ["script_errors{kind:error}"] = "count<1",
+                                   never_fed = { { "count<1", priority = "P1" } } }""")
+        self.assertEqual(run.code, 1, run.stderr)
+        slos = self.slos(run)
+        for name in ("dropped_iterations", "script_errors{kind:error}"):
+            self.assertEqual(slos[(name, "count<1")]["status"], "PASS")
+            self.assertEqual(slos[(name, "count<1")]["value"], 0)
+        self.assertEqual(slos[("never_fed", "count<1")]["status"], "NO DATA")
+        self.assertIn("count=0      count<1", run.stdout)
 
     def test_a_custom_trend_with_a_tag_sub_metric_threshold(self):
         run = self.run_with("""{
