@@ -54,7 +54,9 @@ class ScenariosTest(MockCase):
         self.assertEqual(names, {"/health/ready"})
 
     def test_load(self):
-        mock = self.start_mock()
+        # Held 1 s, pre-reservations leave the calendar room for the whole run (held
+        # 15 min, as by default, they would fill it: booking_availability says so).
+        mock = self.start_mock("--hold", "1s")
         run = run_scenario(mock, "load", 0.01)  # 14m -> 8.4 s
         self.assertHealthyRun(run, K6_MIX_ENDPOINTS)
         self.assertEqual(run.metric("vus_max")["max"], 10)
@@ -64,7 +66,7 @@ class ScenariosTest(MockCase):
         self.assertGreater(shares["metrics"], 0.02)
         # The Locust suite's business metrics, with their SLOs met against a healthy mock.
         for metric in ("booking_success", "locks_acquired", "webhooks_processed",
-                       "constraint_violations"):
+                       "constraint_violations", "booking_availability"):
             values = run.metric(metric)
             self.assertGreater(values["passes"] + values["fails"], 0, metric)
             statuses = {r["status"] for r in run.result["slos"]["results"] if r["slo"] == metric}

@@ -57,6 +57,7 @@ function M.flow(ctx, options)
   for _, room_type in ipairs(room_types) do
     for _, id in ipairs(room_type.accommodation_ids or {}) do free[#free + 1] = id end
   end
+  business.booking_availability:add(#free > 0)
   if #free == 0 then
     business.booking_no_availability:add(1)
     return nil, "no availability"

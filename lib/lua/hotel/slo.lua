@@ -82,6 +82,8 @@ function M.business()
     webhooks_processed = slo("webhooks_processed", "rate>0.99", "rate>0.95", "webhooks are processed"),
     constraint_violations = slo("constraint_violations", "rate<0.01", "rate<0.05",
                                 "few overlapping bookings"),
+    booking_availability = slo("booking_availability", "rate>0.5", "rate>0.1",
+                               "booking flows find a free unit"),
   }
 end
 
