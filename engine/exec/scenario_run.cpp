@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/exec/samples.hpp"
+#include "engine/exec/test_status.hpp"
 #include "engine/exec/vu.hpp"
 #include "engine/exec/worker.hpp"
 
@@ -98,6 +99,11 @@ double ScenarioRun::elapsed() const {
 
 void ScenarioRun::start_iteration(Vu& vu, uint64_t scheduled_ns) {
   if (state_ != State::kRunning || vu.queued || vu.in_iteration()) return;
+  // After lueng.test.abort() no iteration of the load starts: the supervisor stops
+  // the test on its next tick, and until then a VU would send the requests of
+  // another one. teardown() still runs.
+  if (test_status().aborted() && !vu.runs_a_hook()) [[unlikely]]
+    return;
   vu.scheduled_ns = scheduled_ns;
   ++busy_;
   worker_.shared().busy_vus.fetch_add(1, std::memory_order_relaxed);

@@ -7,7 +7,7 @@ import json
 import time
 import unittest
 
-from support import run_lueng
+from support import ServerCase, run_lueng
 
 CONTEXT = """
 local lueng = require "lueng"
@@ -255,6 +255,27 @@ class K6GlobalsTest(unittest.TestCase):
         for vu in (1, 2):
             for iteration in (0, 1):
                 self.assertIn(f"RUN VU {vu} ITER {iteration} cli scenario ID {vu}", run.stderr)
+
+
+class AbortStartsNoIterationTest(ServerCase):
+    def test_no_request_is_sent_after_abort(self):
+        # The supervisor stops the test on its next tick; until then the VU must
+        # not start another iteration (its request would reach the server).
+        run = self.run_script("""
+            local http = require "lueng.http"
+            local lueng = require "lueng"
+            options = { vus = 1, iterations = 5 }
+            function default()
+              http.get(ENV.BASE_URL .. "/hello?i=" .. lueng.vu.iteration)
+              if lueng.vu.iteration == 2 then lueng.test.abort("enough") end
+            end
+        """)
+        self.assertEqual(run.code, 108, run.stderr)
+        self.assertEqual([r.target for r in self.server.requests],
+                         ["/hello?i=0", "/hello?i=1", "/hello?i=2"])
+        [scenario] = run.result["scenarios"]
+        self.assertEqual((scenario["iterations_completed"], scenario["iterations_interrupted"]),
+                         (2, 1))
 
 
 class TestAbortAndFailTest(unittest.TestCase):
