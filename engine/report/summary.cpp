@@ -6,6 +6,7 @@
 
 #include "engine/analysis/findings.hpp"
 #include "engine/common/duration.hpp"
+#include "engine/common/exit_codes.hpp"
 #include "engine/common/format.hpp"
 #include "engine/common/json_parse.hpp"
 #include "engine/metrics/tags.hpp"
@@ -126,6 +127,27 @@ std::string metric_values(const metrics::MetricData& metric, double seconds, con
                          format_number(a.max));
   }
   return "";
+}
+
+// An iteration-count scenario its maxDuration ended before its iterations did
+// (a slow target): the load asked for was not delivered, and nothing else says so.
+std::string short_of_iterations(const RunResult& result, const Painter& paint) {
+  // A stop, an abort or a broken script says why already; a segment runs a part.
+  bool ended_by_itself = result.exit_code == kExitOk || result.exit_code == kExitSloFailed ||
+                         result.exit_code == kExitSloCritical;
+  if (!ended_by_itself || !result.slo.aborted_by.empty() || result.execution_segment) return "";
+  std::string out;
+  for (const ScenarioSummary& s : result.scenarios) {
+    int64_t asked = s.executor == "shared-iterations"   ? s.iterations
+                    : s.executor == "per-vu-iterations" ? s.iterations * s.vus
+                                                        : 0;
+    int64_t ran = s.iterations_completed + s.iterations_interrupted;
+    if (asked == 0 || ran >= asked) continue;
+    out += paint.red(fmt::format(
+        "     WARN scenario {}: {} of {} iterations ran, its maxDuration ({}) ended it first\n",
+        s.name, ran, asked, format_duration(s.max_duration)));
+  }
+  return out;
 }
 
 // "::a::b" -> {"a", "b"}; the root group "" -> {}.
@@ -273,6 +295,7 @@ std::string render_summary(const RunResult& result, const SummaryStyle& style) {
   if (!result.slo.aborted_by.empty())
     ran += ", " + paint.red("aborted by abort_on_fail of " + result.slo.aborted_by);
   out += paint.dim(ran) + "\n";
+  out += short_of_iterations(result, paint);
   if (result.overflowed_tag_sets > 0)
     out += paint.red(fmt::format(
         "     WARN {} tag sets beyond the cardinality bound were folded into name=(other)\n",

@@ -399,6 +399,20 @@ class RunTest(ServerCase):
             "          ↳  0% — ✓ 0 / ✗ 1",
         ], run.stdout)
 
+    def test_iterations_cut_short_by_max_duration_are_named(self):
+        script = """
+            local http = require "lueng.http"
+            function default() http.get(ENV.BASE_URL .. "/slow?ms=150") end
+        """
+        run = self.run_script(script, "-i", "50", "-d", "1s")
+        self.assertEqual(run.code, 0, run.stderr)
+        ran = run.result["scenarios"][0]["iterations_completed"]
+        self.assertLess(ran, 50)
+        self.assertIn(f"WARN scenario default: {ran} of 50 iterations ran, its maxDuration (1s) "
+                      "ended it first", run.stdout)
+        whole = self.run_script(script, "-i", "2")
+        self.assertNotIn("WARN scenario", whole.stdout)
+
     def test_request_timeout_is_a_failed_request(self):
         run = self.run_script("""
             local http = require "lueng.http"
