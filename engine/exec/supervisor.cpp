@@ -203,13 +203,13 @@ void Supervisor::on_tick(uv_timer_t* timer) {
   if (!self->aborted_ && self->signals() == 0 && self->should_abort &&
       self->should_abort(elapsed)) {
     self->aborted_ = true;
-    for (auto& worker : self->workers_) worker->request_stop(false);
+    self->stop_gracefully(elapsed);
   }
   if (self->stop_after_seconds > 0 && !self->stopped_early_ &&
       elapsed >= self->stop_after_seconds) {
     self->stopped_early_ = true;
     fprintf(stderr, "\n  LUENG_MAX_DURATION: the test ends after %gs\n", self->stop_after_seconds);
-    for (auto& worker : self->workers_) worker->request_stop(false);
+    self->stop_gracefully(elapsed);
   }
   if (self->checkpoint && self->checkpoint_seconds > 0 && elapsed >= self->next_checkpoint_) {
     self->next_checkpoint_ += self->checkpoint_seconds;
@@ -217,6 +217,10 @@ void Supervisor::on_tick(uv_timer_t* timer) {
   }
   if (self->each_second) self->each_second();
   if (self->side_loop) self->run_side_loop();  // its timers
+  if (!self->stopping_now_ && self->hard_stop_at_ > 0 && elapsed >= self->hard_stop_at_) {
+    fprintf(stderr, "\n  gracefulStop is over: stopping at once\n");
+    self->stop_now();
+  }
   if (!self->stopping_now_ && elapsed > self->deadline_seconds + kDeadlineMargin) {
     fprintf(stderr,
             "\n  WARN the test ran past its longest possible end (%.0fs): stopping it at once\n",
@@ -236,10 +240,21 @@ void Supervisor::on_signal(int count) {
   if (count == 1) {
     fprintf(stderr, "\n  %s: stopping gracefully (send it again to stop at once)\n",
             signals_->reason().c_str());
-    for (auto& worker : workers_) worker->request_stop(false);
+    stop_gracefully(static_cast<double>(uv_hrtime() - plan_.start_ns) / 1e9);
   } else {
     stop_now();
   }
+}
+
+// Running iterations get their gracefulStop. A worker cannot end them while Lua
+// loops in a JIT trace (its loop never turns): when the longest gracefulStop is
+// over, the stop is made at once from here, as a second signal makes it.
+void Supervisor::stop_gracefully(double elapsed) {
+  for (auto& worker : workers_) worker->request_stop(false);
+  double graceful = 0;
+  for (const auto& scenario : plan_.scenarios)
+    graceful = std::max(graceful, scenario.config.graceful_stop);
+  if (hard_stop_at_ == 0) hard_stop_at_ = elapsed + graceful + 1;
 }
 
 // lueng.test.abort() (k6's exec.test.abort): the test stops at once, as k6 stops

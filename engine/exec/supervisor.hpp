@@ -87,6 +87,7 @@ class Supervisor {
   void sample_start();
   void sample_vus(int64_t second);
   void stop_now();
+  void stop_gracefully(double elapsed);
   void close();
 
   RunShared& shared_;
@@ -100,6 +101,7 @@ class Supervisor {
   bool init_failed_ = false;        // a worker's init code failed: the test never started
   bool start_sampled_ = false;
   bool stopping_now_ = false;
+  double hard_stop_at_ = 0;     // seconds after the start; 0 until a graceful stop
   bool stopped_early_ = false;  // stop_after_seconds has passed
   bool closed_ = false;
   bool waiting_ = false;  // for --start-at

@@ -231,6 +231,28 @@ class SignalTest(ServerCase):
             self.assertGreaterEqual(counted, 151)
         self.assertIn("interrupted: SIGINT", stdout)
 
+    def test_one_sigint_stops_a_vu_in_a_jit_loop_once_its_graceful_stop_is_over(self):
+        # The worker's loop never turns while its VU loops in a JIT trace, so it
+        # cannot end the iteration at gracefulStop: the supervisor stops at once
+        # then, instead of waiting for the scenario's end (a minute here).
+        process, result, markdown = self.run_until("""
+            local http = require "lueng.http"
+            options = { scenarios = { s = { executor = "constant-vus", vus = 1, duration = "60s",
+                                            gracefulStop = "1s" } } }
+            function default()
+              http.get("BASE/hello")
+              local x = 0
+              for i = 1, 1e15 do x = x + i end
+            end
+        """, lambda: len(self.server.requests) >= 1, "--threads", "1")
+        time.sleep(0.5)
+        code, _, stderr, took = self.stop(process, signals=1)
+        self.assertEqual(code, 105, stderr)
+        self.assertIn("SIGINT: stopping gracefully", stderr)
+        self.assertIn("gracefulStop is over: stopping at once", stderr)
+        self.assertLess(took, 10)
+        self.assert_written(result, markdown)
+
     def test_a_second_sigint_stops_teardown(self):
         process, result, markdown = self.run_until("""
             local http = require "lueng.http"
