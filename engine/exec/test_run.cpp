@@ -578,9 +578,12 @@ void TestRun::add_vu_gauges(result::RunResult& result) const {
   // The VU gauges come from the per-second samples of the main thread.
   metrics::Aggregate vus, vus_max;
   uint64_t end = uv_hrtime();
-  for (const auto& point : result.time_series)
-    vus.add(metrics::MetricType::kGauge, point.vus,
-            plan_.start_ns + static_cast<uint64_t>(point.second) * 1'000'000'000);
+  for (const auto& point : result.time_series) {
+    uint64_t at = plan_.start_ns + static_cast<uint64_t>(point.second) * 1'000'000'000;
+    vus.add(metrics::MetricType::kGauge, point.vus, at);
+    // Its course too, not only its end: an arrival-rate scenario adds VUs as it goes.
+    vus_max.add(metrics::MetricType::kGauge, point.vus_max, at);
+  }
   if (result.time_series.empty()) vus.add(metrics::MetricType::kGauge, 0, end);
   vus_max.add(metrics::MetricType::kGauge,
               static_cast<double>(shared_.initialized_vus.load(std::memory_order_relaxed)), end);
