@@ -88,16 +88,30 @@ int run_command(const std::vector<std::string>& args) {
   if (auto status = app.parse(take_bare_dashboard(args, dashboard_flags), "run")) return *status;
 
   std::vector<OutputTarget> targets;
+  std::vector<std::string> target_flags;  // each as given, for its messages
   for (const std::string& text : outs) {
     OutputTarget target;
     if (std::string problem = parse_output_target(text, &target); !problem.empty())
       return usage_error("run", problem);
     targets.push_back(target);
+    target_flags.push_back("--out " + text);
   }
-  if (!locust_prefix.empty()) targets.push_back({"locust", locust_prefix});
+  if (!locust_prefix.empty()) {
+    targets.push_back({"locust", locust_prefix});
+    target_flags.push_back("--csv " + locust_prefix);
+  }
   if (!flags.summary_export.empty())
     if (std::string problem = check_writable(flags.summary_export); !problem.empty())
       return usage_error("run", "--summary-export " + problem);
+  // Two outputs of one file would overwrite or interleave each other: refused
+  // before anything is opened (a streaming output truncates its file at once).
+  std::vector<OutputFile> files;
+  if (!flags.summary_export.empty())
+    files.push_back({"--summary-export " + flags.summary_export, flags.summary_export});
+  for (size_t i = 0; i < targets.size(); ++i)
+    for (std::string& path : output_files(targets[i])) files.push_back({target_flags[i], path});
+  if (std::string problem = same_file_problem(files); !problem.empty())
+    return usage_error("run", problem);
 
   auto tolerance = analysis::parse_tolerance(tolerance_text);
   if (!tolerance)
@@ -118,11 +132,9 @@ int run_command(const std::vector<std::string>& args) {
   // Every output opens before the run, so a target that cannot be written fails
   // at once rather than after the test.
   output::OutputSet outputs;
-  for (const OutputTarget& target : targets)
-    if (std::string problem = outputs.add(*find_output_kind(target.kind), target.target,
-                                          target.kind == "locust" && target.target == locust_prefix
-                                              ? "--csv " + locust_prefix
-                                              : "");
+  for (size_t i = 0; i < targets.size(); ++i)
+    if (std::string problem =
+            outputs.add(*find_output_kind(targets[i].kind), targets[i].target, target_flags[i]);
         !problem.empty())
       return usage_error("run", problem);
   config.samples = outputs.sample_writer();

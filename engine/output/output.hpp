@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/metrics/metric.hpp"
 #include "engine/result/run_result.hpp"
@@ -73,6 +74,10 @@ struct OutputKind {
   bool from_result_file = false;
   // `--out NAME` alone is valid: open() gets "" and uses its default target.
   bool target_optional = false;
+  // The files the output writes for a target, so that two outputs of one run
+  // cannot name the same file (nothing for standard output or a URL); nullptr:
+  // the target itself.
+  std::vector<std::string> (*files)(const std::string& target) = nullptr;
 };
 
 }  // namespace lueng::output

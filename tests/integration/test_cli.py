@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from support import LUENG, lueng, run_lueng
+from support import LUENG, check_sanitizers, lueng, run_lueng
 
 SIMPLE = "function default() end\n"
 
@@ -151,6 +151,79 @@ class CommandLineTest(unittest.TestCase):
         out = lueng("run", path)
         self.assertEqual(out.returncode, 107)
         self.assertIn("top-level", out.stderr)
+
+    def run_in(self, directory, *args, env=None):
+        """`lueng run -q -i 1 ARGS script` in `directory`, so relative paths land there."""
+        completed = subprocess.run([LUENG, "run", "-q", "-i", "1", *args, script_file(SIMPLE)],
+                                   capture_output=True, text=True, timeout=60, cwd=directory,
+                                   env={**os.environ, **(env or {})})
+        check_sanitizers(completed.stderr)
+        return completed
+
+    def test_two_outputs_of_one_file_are_refused_before_the_run(self):
+        directory = os.path.realpath(tempfile.mkdtemp(prefix="lueng-cli-"))
+        os.mkdir(os.path.join(directory, "results"))
+        os.symlink("results", os.path.join(directory, "linked"))
+        for args, first, second, path in (
+                (["--summary-export", "a.json", "--out", "json=a.json"],
+                 "--summary-export a.json", "--out json=a.json", "a.json"),
+                (["--out", "json=a.json", "--out", "csv=a.json"],
+                 "--out json=a.json", "--out csv=a.json", "a.json"),
+                (["--out", "html=a.html", "--out", "markdown=a.html"],
+                 "--out html=a.html", "--out markdown=a.html", "a.html"),
+                (["--out", "json=./a.json", "--out", "junit=a.json"],
+                 "--out json=./a.json", "--out junit=a.json", "a.json"),
+                (["--out", "json=results/../a.json", "--summary-export", f"{directory}/a.json"],
+                 f"--summary-export {directory}/a.json", "--out json=results/../a.json", "a.json"),
+                (["--out", "html=results/r.html", "--out", "markdown=linked/r.html"],
+                 "--out html=results/r.html", "--out markdown=linked/r.html", "results/r.html"),
+                (["--csv", "loc", "--out", "csv=loc_stats.csv"],
+                 "--out csv=loc_stats.csv", "--csv loc", "loc_stats.csv"),
+                (["--csv", "loc", "--out", "locust=./loc"],
+                 "--out locust=./loc", "--csv loc", "loc_stats.csv"),
+                (["--out", "csv", "--out", "k6-summary=file.csv"],  # csv's default file
+                 "--out csv", "--out k6-summary=file.csv", "file.csv"),
+                (["--out", "csv=fileName=s.csv,saveInterval=2s", "--summary-export", "s.csv"],
+                 "--summary-export s.csv", "--out csv=fileName=s.csv,saveInterval=2s", "s.csv")):
+            with self.subTest(args=args):
+                out = self.run_in(directory, *args)
+                self.assertEqual(out.returncode, 104, out.stderr)
+                self.assertEqual(
+                    out.stderr,
+                    f"lueng run: {first} and {second} both write {directory}/{path}: give each "
+                    "output a file of its own\n")
+                self.assertEqual(out.stdout, "")  # refused before the run
+                self.assertEqual(sorted(os.listdir(directory)), ["linked", "results"])
+        out = self.run_in(directory, "--out", "csv", "--out", "json=k6.csv",
+                          env={"K6_CSV_FILENAME": "k6.csv"})
+        self.assertEqual(out.returncode, 104, out.stderr)
+        self.assertIn(f"--out csv and --out json=k6.csv both write {directory}/k6.csv",
+                      out.stderr)
+        # A hard link is the file it links to.
+        with open(os.path.join(directory, "old.json"), "w") as f:
+            f.write("{}")
+        os.link(os.path.join(directory, "old.json"), os.path.join(directory, "again.json"))
+        out = self.run_in(directory, "--summary-export", "old.json", "--out", "json=again.json")
+        self.assertEqual(out.returncode, 104, out.stderr)
+        self.assertIn("--summary-export old.json and --out json=again.json both write", out.stderr)
+
+    def test_outputs_of_distinct_files_and_shared_devices_still_run(self):
+        directory = tempfile.mkdtemp(prefix="lueng-cli-")
+        out = self.run_in(directory, "--summary-export", "result.json", "--out", "json=samples.json",
+                          "--out", "csv=samples.csv", "--out", "html=report.html",
+                          "--out", "markdown=report.md", "--out", "junit=junit.xml",
+                          "--out", "k6-summary=k6.json", "--csv", "locust")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(sorted(os.listdir(directory)),
+                         ["junit.xml", "k6.json", "locust_failures.csv", "locust_stats.csv",
+                          "locust_stats_history.csv", "report.html", "report.md", "result.json",
+                          "samples.csv", "samples.json"])
+        # Devices and standard output are written in place, not replaced: they may be shared.
+        out = self.run_in(directory, "--out", "json=/dev/null", "--out", "csv=/dev/null",
+                          "--summary-export", "/dev/null", "--out", "json=-", "--out", "csv=-")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn('"metric":"iterations"', out.stdout)
+        self.assertIn("metric_name,timestamp", out.stdout)
 
     def test_a_run_without_thresholds_exits_0(self):
         run = run_lueng(SIMPLE, ["-i", "3"])
