@@ -34,6 +34,20 @@ std::string check_whole_number(const std::string& text, int64_t max, const char*
   return "";
 }
 
+// The name of the validator every option's value passes first.
+constexpr const char* kNotEmpty = "not empty";
+
+// An option of a value: refuses "" unless may_be_empty() turns this off.
+CLI::Option* refuse_empty(CLI::Option* option) {
+  bool positional = !option->nonpositional();
+  return option->check(CLI::Validator(
+      [positional](const std::string& text) -> std::string {
+        if (!text.empty()) return "";
+        return positional ? "an empty value" : "an empty value; give one, or leave the flag out";
+      },
+      "", kNotEmpty));
+}
+
 }  // namespace
 
 struct FlagSet::App {
@@ -68,31 +82,37 @@ FlagSet::Flag& FlagSet::Flag::on_each(std::function<void()> given) {
   return *this;
 }
 
+FlagSet::Flag& FlagSet::Flag::may_be_empty() {
+  option_of(option_)->get_validator(kNotEmpty)->active(false);
+  return *this;
+}
+
 FlagSet::Flag FlagSet::option(const std::string& names, std::string& value,
                               const std::string& help) {
-  return Flag(app_->cli.add_option(names, value, help));
+  return Flag(refuse_empty(app_->cli.add_option(names, value, help)));
 }
 
 FlagSet::Flag FlagSet::option(const std::string& names, int64_t& value, const std::string& help) {
-  return Flag(app_->cli.add_option(names, value, help));
+  return Flag(refuse_empty(app_->cli.add_option(names, value, help)));
 }
 
 FlagSet::Flag FlagSet::option(const std::string& names, int& value, const std::string& help) {
-  return Flag(app_->cli.add_option(names, value, help));
+  return Flag(refuse_empty(app_->cli.add_option(names, value, help)));
 }
 
 FlagSet::Flag FlagSet::option(const std::string& names, double& value, const std::string& help) {
-  return Flag(app_->cli.add_option(names, value, help));
+  return Flag(refuse_empty(app_->cli.add_option(names, value, help)));
 }
 
 FlagSet::Flag FlagSet::option(const std::string& names, std::vector<std::string>& values,
                               const std::string& help) {
-  return Flag(app_->cli.add_option(names, values, help)->allow_extra_args(false));
+  return Flag(refuse_empty(app_->cli.add_option(names, values, help)->allow_extra_args(false)));
 }
 
 FlagSet::Flag FlagSet::arguments(const std::string& name, std::vector<std::string>& values,
                                  const std::string& help) {
-  return Flag(app_->cli.add_option(name, values, help));  // a vector positional takes them all
+  // A vector positional takes them all.
+  return Flag(refuse_empty(app_->cli.add_option(name, values, help)));
 }
 
 FlagSet::Flag FlagSet::flag(const std::string& names, bool& value, const std::string& help) {
@@ -107,7 +127,24 @@ FlagSet::Flag FlagSet::flag(const std::string& names, std::string& value, const 
 std::optional<int> FlagSet::parse(const std::vector<std::string>& args,
                                   const std::string& command) {
   try {
-    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    // CLI11 reads `--name=` as `--name` without its value, which then takes the
+    // next argument (the script, a result file) as its own: it is `--name ""`.
+    std::vector<std::string> split;
+    bool positional = false;  // after "--", every argument is one
+    for (const std::string& arg : args) {
+      positional = positional || arg == "--";
+      size_t eq = arg.find('=');
+      const CLI::Option* option = nullptr;
+      if (!positional && arg.starts_with("--") && eq + 1 == arg.size())
+        option = app_->cli.get_option_no_throw(arg.substr(0, eq));
+      if (option && option->get_expected_min() > 0) {
+        split.push_back(arg.substr(0, eq));
+        split.emplace_back();
+      } else {
+        split.push_back(arg);
+      }
+    }
+    std::vector<std::string> reversed(split.rbegin(), split.rend());  // CLI11 pops from the back
     app_->cli.parse(reversed);
   } catch (const CLI::CallForHelp&) {
     printf("%s", app_->cli.help().c_str());

@@ -13,6 +13,10 @@ namespace lueng::cli {
 // The flags and arguments of one subcommand. A thin front of CLI11, whose header
 // only flag_set.cpp includes: it is large and slow to compile, and the commands
 // need a handful of its features.
+//
+// No value may be empty (`--summary-export ""`, `-d "$UNSET"`): a usage error
+// naming the flag, rather than the flag silently left out, unless the flag was
+// declared may_be_empty() because "" says something (`--stage ""`: no stages).
 class FlagSet {
  public:
   // One declared flag or argument, to refine after declaring it.
@@ -22,6 +26,7 @@ class FlagSet {
     Flag& one_of(std::initializer_list<const char*> values);
     Flag& whole_number(int64_t max, const char* unit);  // 1..max, named in errors
     Flag& on_each(std::function<void()> given);         // runs once per occurrence
+    Flag& may_be_empty();  // "" is a value of its own, not a usage error
 
    private:
     friend class FlagSet;

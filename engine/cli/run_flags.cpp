@@ -42,7 +42,9 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "total iterations shared by the VUs (overrides the script)")
       .whole_number(static_cast<int64_t>(exec::kLargestCount), "iterations");
   app.option("-s,--stage", flags.stages,
-             "DURATION:TARGET stage of a ramp of VUs, repeatable (overrides the script)");
+             "DURATION:TARGET stage of a ramp of VUs, repeatable (overrides the script; \"\": "
+             "no stages, as in k6)")
+      .may_be_empty();
   app.option("-c,--config", flags.config_file,
              "a k6 JSON config file of options, below the script's (default: $K6_CONFIG, or "
              "none); K6_VUS, K6_DURATION, ... in the environment are above the script's");
@@ -59,6 +61,7 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
   app.option("--summary-trend-stats", flags.summary_trend_stats,
              "STATS: the summary's trend columns, comma-separated: avg, min, med, max, count, "
              "p(N) (default avg,min,med,max,p(90),p(95),p(99); \"\": none)")
+      .may_be_empty()
       .on_each([&flags] { flags.summary_trend_stats_given = true; });
   app.option("--summary-time-unit", flags.summary_time_unit,
              "s, ms or us: every duration of the summary's trends in this unit (default: the "
@@ -84,6 +87,7 @@ void add_test_flags(FlagSet& app, RunFlags& flags) {
              "TAGS: the system tags samples carry, comma-separated (default "
              "proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,"
              "scenario,service,expected_response; also ip; \"\": none)")
+      .may_be_empty()
       .on_each([&flags] { flags.system_tags_given = true; });
   app.option("--rps", flags.rps,
              "N: at most N requests start per second over all VUs (wins over the script's rps)")

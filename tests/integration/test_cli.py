@@ -225,6 +225,67 @@ class CommandLineTest(unittest.TestCase):
         self.assertIn('"metric":"iterations"', out.stdout)
         self.assertIn("metric_name,timestamp", out.stdout)
 
+    def test_an_empty_value_is_refused_naming_the_flag(self):
+        # `--summary-export "$RESULT"` with RESULT unset must not pass for no flag.
+        directory = tempfile.mkdtemp(prefix="lueng-cli-")
+        for flag, name in (("--summary-export", None), ("--csv", None), ("-d", "--duration"),
+                           ("--duration", None), ("-u", "--vus"), ("--iterations", None),
+                           ("--summary-export-interval", None), ("--baseline", None),
+                           ("--config", None), ("--tolerance", None), ("--threads", None),
+                           ("--dashboard-linger", None), ("--out", None), ("--random-seed", None),
+                           ("--start-at", None), ("--segment-count", None),
+                           ("--execution-segment", None), ("--dns", None)):
+            forms = [[flag, ""]] + ([[flag + "="]] if flag.startswith("--") else [])
+            for args in forms:
+                with self.subTest(args=args):
+                    out = self.run_in(directory, *args)
+                    self.assertEqual(out.returncode, 104, out.stderr)
+                    self.assertEqual(out.stderr, f"lueng run: {name or flag}: an empty value; "
+                                                 "give one, or leave the flag out\n")
+                    self.assertEqual(out.stdout, "")
+        self.assertEqual(os.listdir(directory), [])
+        # `--name=` is `--name ""`: it does not take the next argument as its value.
+        script = script_file(SIMPLE)
+        out = lueng("run", "--summary-export=", script)
+        self.assertEqual(out.returncode, 104, out.stderr)
+        self.assertIn("--summary-export: an empty value", out.stderr)
+        with open(script) as f:
+            self.assertEqual(f.read(), SIMPLE)
+        kept = os.path.join(directory, "kept.json")
+        with open(kept, "w") as f:
+            f.write("{}")
+        for args in (["merge", "--summary-export=", kept, kept], ["report", kept, "--html", ""],
+                     ["validate", kept, "--output="], ["compare", kept, kept, "--tolerance="]):
+            with self.subTest(args=args):
+                out = lueng(*args)
+                self.assertEqual(out.returncode, 104, out.stderr)
+                self.assertIn(": an empty value; give one, or leave the flag out", out.stderr)
+                with open(kept) as f:
+                    self.assertEqual(f.read(), "{}")
+        out = lueng("run", "")
+        self.assertEqual((out.returncode, out.stderr), (104, "lueng run: script: an empty value\n"))
+
+    def test_an_empty_value_that_means_none_is_still_a_value(self):
+        # As in k6: no stages (one iteration), no trend columns, no system tags.
+        for args in (["--stage", ""], ["--stage="], ["--summary-trend-stats", ""],
+                     ["--summary-trend-stats="], ["--system-tags", ""]):
+            with self.subTest(args=args):
+                run = run_lueng(SIMPLE, args)
+                self.assertEqual(run.code, 0, run.stderr)
+                self.assertEqual(run.metric("iterations")["count"], 1)
+
+    def test_a_negative_duration_is_a_value_with_or_without_equals(self):
+        script = script_file(SIMPLE)
+        for flag, message in (("--summary-export-interval",
+                               "invalid --summary-export-interval '-1s': must not be negative"),
+                              ("--duration", "invalid --duration '-1s': must be positive")):
+            for args in ([flag, "-1s"], [f"{flag}=-1s"]):
+                with self.subTest(args=args):
+                    out = lueng("run", *args, script)
+                    self.assertEqual(out.returncode, 104, out.stderr)
+                    self.assertIn(message, out.stderr)
+                    self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
+
     def test_a_run_without_thresholds_exits_0(self):
         run = run_lueng(SIMPLE, ["-i", "3"])
         self.assertEqual(run.code, 0, run.stderr)
