@@ -105,6 +105,21 @@ void add_script_error(Suite& suite, const ScriptErrorCount& error, double second
                          escape_markup(error.message), escape_markup(what), element);
 }
 
+// A run that did not pass must not read green in CI when no SLO, check or script
+// error says why (interrupted, aborted, not one response): one test case does.
+void add_run_outcome(Suite& suite, const RunResult& result) {
+  ++suite.tests;
+  std::string why = result.interrupted ? "interrupted: " + result.interrupt_reason +
+                                             " (the SLOs judge part of the test)"
+                                       : result.slo.verdict;
+  ++suite.failures;
+  suite.cases += fmt::format(
+      "    <testcase classname=\"lueng.run\" name=\"exit status {}\" time=\"{:.3f}\">\n"
+      "      <failure type=\"run\" message=\"{}\">the run exited {}</failure>\n"
+      "    </testcase>\n",
+      result.exit_code, result.duration_seconds, escape_markup(why), result.exit_code);
+}
+
 std::string suite_xml(const std::string& name, const Suite& suite, const RunResult& result) {
   return fmt::format(
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
@@ -122,14 +137,19 @@ std::string render_junit_report(const RunResult& result) {
   for (const auto& check : check_stats(result)) add_check(checks, check, result.duration_seconds);
   for (const auto& error : result.script_errors)
     add_script_error(script, error, result.duration_seconds);
+  Suite run;
+  bool explained = slos.failures + checks.failures + script.failures + script.errors > 0;
+  if (result.exit_code != 0 && !explained) add_run_outcome(run, result);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(
       "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
-      escape_markup("lueng " + result.script), slos.tests + checks.tests + script.tests,
-      slos.failures + checks.failures + script.failures, script.errors, result.duration_seconds);
+      escape_markup("lueng " + result.script), slos.tests + checks.tests + script.tests + run.tests,
+      slos.failures + checks.failures + script.failures + run.failures, script.errors,
+      result.duration_seconds);
   out += suite_xml("lueng.slos", slos, result);
   out += suite_xml("lueng.checks", checks, result);
   if (script.tests > 0) out += suite_xml("lueng.script_errors", script, result);
+  if (run.tests > 0) out += suite_xml("lueng.run", run, result);
   out += "</testsuites>\n";
   return out;
 }

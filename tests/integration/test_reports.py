@@ -249,7 +249,7 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
         return {kind: os.path.join(directory, name) for kind, name in
                 (("html", "report.html"), ("markdown", "report.md"), ("junit", "junit.xml"))}
 
-    def check_reports(self, files, requests, verdict, exit_line, alert):
+    def check_reports(self, files, requests, verdict, exit_line, alert, junit_tests=1):
         with open(files["markdown"]) as f:
             markdown = f.read()
         self.assertIn(f"**Verdict:** {verdict}", markdown)
@@ -263,7 +263,7 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
         self.assertIn(f'<p class="alert">{alert}', page)
         report, complaint = read_junit(files["junit"])
         self.assertIsNotNone(report, complaint)
-        self.assertEqual(report["tests"], 1)
+        self.assertEqual(report["tests"], junit_tests)
         return report
 
     def test_an_interrupt_writes_every_report(self):
@@ -287,8 +287,14 @@ class ReportsOfAStoppedRunTest(unittest.TestCase):
         requests = int(result["metrics"]["http_reqs"]["values"]["count"])
         self.assertGreaterEqual(requests, 20)
         report = self.check_reports(files, requests, "PASSED", "**Exit status:** 105 (interrupted: SIGINT)",
-                                    "Interrupted (SIGINT): the numbers cover the part that ran.")
-        self.assertEqual(report["failures"], 0)
+                                    "Interrupted (SIGINT): the numbers cover the part that ran.",
+                                    junit_tests=2)
+        # The SLO passed, but a CI reading JUnit must not see an interrupted run green.
+        self.assertEqual(report["failures"], 1)
+        [run_case] = [case for suite in report["suites"] if suite["name"] == "lueng.run"
+                      for case in suite["cases"]]
+        self.assertEqual(run_case["name"], "exit status 105")
+        self.assertIn("interrupted: SIGINT", run_case["results"][0]["message"])
 
     def test_abort_on_fail_writes_every_report(self):
         directory = tempfile.mkdtemp(prefix="lueng-reports-abort-")
