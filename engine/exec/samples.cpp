@@ -94,8 +94,9 @@ std::string_view endpoint_of(const HttpCall& call, std::string_view name) {
 
 void record_failure(Worker& worker, const HttpCall& call, std::string_view name,
                     std::string_view method, const http::ResponseData& response) {
+  // k6's code, as the error_code tag has it: 1000 + status for a 4xx or 5xx.
   worker.shared().failures.record(method, endpoint_of(call, name), response.status,
-                                  static_cast<int>(response.error_code), response.error);
+                                  k6_error_code(response), response.error);
 }
 
 }  // namespace

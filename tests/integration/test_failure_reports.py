@@ -62,6 +62,7 @@ class FailureReportTest(MockCase):
         self.assertIn("connection refused", refused["message"])
         self.assertEqual(refused["count"], ITERATIONS)
         self.assertEqual((missing["method"], missing["endpoint"]), ("GET", "reservation"))
+        self.assertEqual(missing["error_code"], 1404)  # k6's, as the error_code tag says
         self.assertEqual(missing["count"], ITERATIONS)
         self.assertTrue(missing["message"])
         self.assertEqual(run.result["failures_unlisted"], 0)
@@ -72,7 +73,7 @@ class FailureReportTest(MockCase):
         # The summary: one line per row, its count, status, code and first error.
         self.assertIn("failures", run.stdout)
         self.assertRegex(run.stdout, rf"GET {run.dead}/down +{ITERATIONS} +- +1212  .*connection refused")
-        self.assertRegex(run.stdout, rf"GET reservation +{ITERATIONS} +404 ")
+        self.assertRegex(run.stdout, rf"GET reservation +{ITERATIONS} +404 +1404 ")
         failures = run.stdout[run.stdout.index("     failures"):].split("\n\n")[0]
         self.assertEqual(len(failures.splitlines()), 3, failures)  # the header and two rows
         self.assertNotIn("health", failures)
@@ -80,7 +81,7 @@ class FailureReportTest(MockCase):
         # Markdown: a Failures table with the same rows.
         self.assertIn("### Failures", run.markdown)
         self.assertRegex(run.markdown, rf"\| {ITERATIONS} \| GET \| `{run.dead}/down` \| - \| 1212 \| .*connection refused")
-        self.assertRegex(run.markdown, rf"\| {ITERATIONS} \| GET \| `reservation` \| 404 \| ")
+        self.assertRegex(run.markdown, rf"\| {ITERATIONS} \| GET \| `reservation` \| 404 \| 1404 \| ")
 
         # HTML, as Chromium shows it.
         if CHROMIUM:
@@ -91,7 +92,7 @@ class FailureReportTest(MockCase):
             table = table[:table.index("</table>")]
             self.assertEqual(table.count('class="failure"'), 2)
             self.assertIn("connection refused", table)
-            self.assertIn(f"<td class=\"n\">{ITERATIONS}</td><td>GET</td><td class=\"name\">reservation</td><td class=\"n\">404</td>", table)
+            self.assertIn(f"<td class=\"n\">{ITERATIONS}</td><td>GET</td><td class=\"name\">reservation</td><td class=\"n\">404</td><td class=\"n\">1404</td>", table)
 
     def test_merge_adds_counts_and_keeps_the_first_message(self):
         # Two halves of one test, as a distributed run writes them.
