@@ -3,7 +3,8 @@
 -- at most 30% longer on average than the same VU's same task in the first fifth
 -- (the custom Trend latency_drift, in percent); and the target's own memory,
 -- scraped from its Prometheus endpoint (BASE_URL/metrics, or MONITOR_URL), grows
--- by less than 30% from the end of the warm-up (a tenth of the run) to the end.
+-- by less than 30% from the end of the warm-up (3 minutes, a tenth of the 30, scaled
+-- by TIME_SCALE; not shortened by -d: a run under 3 minutes gets no memory figure).
 --   lueng run -e TIME_SCALE=0.004 scripts/soak.lua        -- 30 minutes in 7.2 s
 --   lueng run -d 10m scripts/soak.lua                     -- a shorter soak (1 VU, 10 minutes)
 -- The fifths follow the scenario's actual length, however it was set.
