@@ -249,6 +249,24 @@ class ScriptErrorTest(ServerCase):
         self.assertEqual(error["location"], f"{run.script_path}:4")
         self.assertEqual(run.metric("iterations")["count"], 3)
         self.assertIn("with 1 script error in 3 iterations", run.result["slos"]["verdict"])
+    def test_a_table_raised_as_the_error_is_named_with_its_line(self):
+        run = self.run_script("""
+            local lueng = require "lueng"
+            local E = setmetatable({}, { __tostring = function() return "custom failure" end })
+            function default()
+              if lueng.vu.iteration == 0 then error({ code = 5 }) end
+              if lueng.vu.iteration == 1 then error(E) end
+            end
+            function teardown() error({ code = 7 }) end
+        """, "-i", "3")
+        self.assertEqual(run.code, 107, run.stderr)
+        messages = {e["message"]: e for e in run.result["errors"]}
+        path = run.script_path
+        self.assertEqual(messages[f"{path}:5: (error object is a table value)"]["location"],
+                         f"{path}:5")
+        self.assertIn(f"{path}:6: custom failure", messages)
+        self.assertEqual(messages[f"{path}:8: (error object is a table value)"]["phase"],
+                         "teardown")
 
 if __name__ == "__main__":
     unittest.main()
