@@ -65,6 +65,7 @@ result::ScenarioSummary summarize(const PlannedScenario& s) {
   summary.graceful_stop = c.graceful_stop;
   summary.tags = c.tags;
   c.executor_config->summarize(summary);  // its load: VUs, iterations, shape
+  summary.iterations_total = c.executor_config->total_iterations();
   summary.breaking_p95_ms = c.breaking_p95_ms;
   summary.breaking_error_rate = c.breaking_error_rate;
   return summary;
@@ -546,11 +547,7 @@ void TestRun::run_workers(result::RunResult& result) {
   result.interrupt_reason = supervisor.interrupt_reason();
   result.time_series = supervisor.series().finish();
   supervisor.series().fill_details(result, shared_.endpoints.keys(), plan_.catalog);
-  for (size_t i = 0; i < plan_.scenarios.size(); ++i) {
-    const ScenarioShared& counts = *plan_.scenarios[i].shared;
-    result.scenarios[i].iterations_completed = counts.iterations_done.load();
-    result.scenarios[i].iterations_interrupted = counts.iterations_interrupted.load();
-  }
+  add_iteration_counts(result);
 
   for (size_t i = 0; i < workers.size(); ++i) {
     if (std::find(supervisor.abandoned().begin(), supervisor.abandoned().end(), i) !=
@@ -572,6 +569,15 @@ void TestRun::run_workers(result::RunResult& result) {
   }
   add_vu_gauges(result);
   if (monitor_) monitor_->add_to(result);
+}
+
+// How each scenario's iterations ended so far: its counters, shared by the workers.
+void TestRun::add_iteration_counts(result::RunResult& result) const {
+  for (size_t i = 0; i < plan_.scenarios.size(); ++i) {
+    const ScenarioShared& counts = *plan_.scenarios[i].shared;
+    result.scenarios[i].iterations_completed = counts.iterations_done.load();
+    result.scenarios[i].iterations_interrupted = counts.iterations_interrupted.load();
+  }
 }
 
 void TestRun::add_vu_gauges(result::RunResult& result) const {
@@ -606,6 +612,7 @@ result::RunResult TestRun::partial_result(const result::RunResult& before_load,
     shared_.snapshots.merge_into(static_cast<size_t>(i), partial.metrics,
                                  partial.overflowed_tag_sets);
   add_vu_gauges(partial);
+  add_iteration_counts(partial);
   if (monitor_) monitor_->add_to(partial);
   partial.script_errors = shared_.errors.counts();
   partial.failures = shared_.failures.rows();

@@ -132,6 +132,7 @@ class TestRun {
                   std::string* returned, result::RunResult& result);
   void apply_test_status(thresholds::SloReport& slo) const;
   void add_vu_gauges(result::RunResult& result) const;
+  void add_iteration_counts(result::RunResult& result) const;
   result::RunResult partial_result(const result::RunResult& before_load,
                                    class Supervisor& supervisor);
   // The config file's, the script's and the environment's options stacked (the

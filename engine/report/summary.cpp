@@ -138,9 +138,7 @@ std::string short_of_iterations(const RunResult& result, const Painter& paint) {
   if (!ended_by_itself || !result.slo.aborted_by.empty() || result.execution_segment) return "";
   std::string out;
   for (const ScenarioSummary& s : result.scenarios) {
-    int64_t asked = s.executor == "shared-iterations"   ? s.iterations
-                    : s.executor == "per-vu-iterations" ? s.iterations * s.vus
-                                                        : 0;
+    int64_t asked = s.iterations_total;
     int64_t ran = s.iterations_completed + s.iterations_interrupted;
     if (asked == 0 || ran >= asked) continue;
     out += paint.red(fmt::format(

@@ -84,7 +84,10 @@ struct ScenarioSummary {
   std::string exec;
   int64_t vus = 0;         // VUs it starts with (pre-allocated ones for an open model)
   int64_t iterations = 0;  // iterations it runs, 0 when not bounded by them
-  double duration = 0;     // a constant load's duration, 0 for other shapes
+  // Every VU's iterations together when a count bounds it (VUs × iterations when
+  // each VU runs its own), 0 otherwise; known while it runs, not in the result file.
+  int64_t iterations_total = 0;
+  double duration = 0;  // a constant load's duration, 0 for other shapes
   double start_time = 0;
   double graceful_stop = 0;
   std::vector<std::pair<std::string, std::string>> tags;
