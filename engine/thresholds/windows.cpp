@@ -66,8 +66,11 @@ bool worse(const Expression& e, double a, double b) {
 
 // The windows of `length` seconds ending at each second of `dense`, or, when
 // the run is shorter than one, the whole run as one.
+// `whole_only`: only windows that lie inside the run. A counter's count (or its
+// rate per second of window) compares over whole windows: the run's last second,
+// often a few milliseconds of iterations still ending, is no window of its own.
 std::vector<Window> windows_of(const std::vector<SecondValue>& dense, int64_t length,
-                               double run_seconds) {
+                               double run_seconds, bool whole_only) {
   std::vector<Window> out;
   auto sum_up = [&](int64_t from, int64_t to, double seconds) {
     Window w{from, to, 0, 0, 0, seconds};
@@ -80,11 +83,13 @@ std::vector<Window> windows_of(const std::vector<SecondValue>& dense, int64_t le
     out.push_back(w);
   };
   auto seconds = static_cast<int64_t>(dense.size());
-  if (seconds < length) {
+  int64_t last_end =
+      whole_only ? std::min(seconds, static_cast<int64_t>(run_seconds + 1e-3)) : seconds;
+  if (last_end < length) {
     sum_up(0, seconds, run_seconds);
     return out;
   }
-  for (int64_t end = length; end <= seconds; ++end)
+  for (int64_t end = length; end <= last_end; ++end)
     sum_up(end - length, end, static_cast<double>(length));
   return out;
 }
@@ -141,7 +146,7 @@ SloResult evaluate_windows(const SloDefinition& slo, const std::vector<SecondVal
   bool counter = slo.metric.type == metrics::MetricType::kCounter;
   WorstWindow worst;
   std::optional<double> value, warn_value;
-  for (const Window& w : windows_of(dense, slo.window, run_seconds)) {
+  for (const Window& w : windows_of(dense, slo.window, run_seconds, counter)) {
     if ((!counter && w.samples == 0) || w.to < judged_from) continue;
     ++worst.windows;
     double measured = measure_window(slo.threshold, slo.metric.type, w);

@@ -133,6 +133,22 @@ TEST_CASE("a run shorter than its window is one window, the whole run") {
   CHECK(r.worst_window->to == 3);
 }
 
+TEST_CASE("a counter's windows are whole: the run's last few milliseconds are none") {
+  auto slo = parse(R"({"http_reqs": {"1": "count>100", "window": "1s"}})")[0];
+  // A 5 s run whose last iterations ended 5 ms past its end: second 5 holds none.
+  std::vector<SecondValue> seconds{{0, 150, 150, 0}, {1, 150, 150, 0}, {2, 150, 150, 0},
+                                   {3, 150, 150, 0}, {4, 150, 150, 0}, {5, 0, 0, 0}};
+  SloResult r = evaluate_windows(slo, seconds, 5.005);
+  CHECK(r.status == SloStatus::kPass);
+  CHECK(r.value == 150);
+  CHECK(r.worst_window->windows == 5);
+  // A rate is still judged in the last second, on what it holds.
+  auto rate = parse(R"({"http_req_failed": {"1": "rate<0.05", "window": "1s"}})")[0];
+  r = evaluate_windows(rate, {{0, 10, 0, 0}, {1, 10, 0, 0}, {2, 2, 2, 0}}, 2.1);
+  CHECK(r.status == SloStatus::kCritical);
+  CHECK(r.worst_window->from == 2);
+}
+
 TEST_CASE("a trend's window measures avg and max; warn slides too") {
   auto slo =
       parse(R"({"http_req_duration": {"1": "max<1000", "warn": "avg<100", "window": "2s"}})")[0];
