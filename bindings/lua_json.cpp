@@ -172,6 +172,18 @@ bool write_value(lua_State* L, int index, Writer& writer, std::string* error, in
   }
 }
 
+// RapidJSON writes the hex of \uXXXX in uppercase; Meta signs WhatsApp payloads
+// escaped with lowercase hex ("\u00e1"), and a signature is over the exact bytes.
+// In the writer's output every backslash starts an escape, so walking escape by
+// escape finds each \u and nothing else.
+void lowercase_unicode_escapes(std::string& json) {
+  for (size_t i = json.find('\\'); i != std::string::npos; i = json.find('\\', i + 2)) {
+    if (json[i + 1] != 'u') continue;
+    for (size_t j = i + 2; j < i + 6; ++j)
+      if (json[j] >= 'A' && json[j] <= 'F') json[j] = static_cast<char>(json[j] - 'A' + 'a');
+  }
+}
+
 // "Missing a colon after a name of object member at line 1, column 6 (offset 5)":
 // line and column (1-based, in bytes) find the spot in a multi-line body.
 std::string describe_parse_error(std::string_view text, const JsonParseError& error) {
@@ -203,7 +215,10 @@ bool lua_to_json(lua_State* L, int index, std::string& out, std::string* error,
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     ok = write_value(L, index, writer, error ? error : &scratch, 0);
   }
-  if (ok) out.assign(buffer.GetString(), buffer.GetSize());
+  if (ok) {
+    out.assign(buffer.GetString(), buffer.GetSize());
+    lowercase_unicode_escapes(out);
+  }
   return ok;
 }
 

@@ -31,7 +31,7 @@ TEST_CASE("Lua values encode as JSON") {
   CHECK(s.encode("true") == "true");
   CHECK(s.encode("{[1] = 'a', [3] = 'c'}").find("\"1\":\"a\"") != std::string::npos);
   CHECK(s.encode("'caf\\195\\169'") == "\"café\"");
-  CHECK(s.encode("'caf\\195\\169'", {.escape_non_ascii = true}) == R"("caf\u00E9")");
+  CHECK(s.encode("'caf\\195\\169'", {.escape_non_ascii = true}) == R"("caf\u00e9")");
   // Bytes that are not UTF-8 go out as they are, but cannot be escaped: an error,
   // where the escaped text used to end in an unterminated string.
   CHECK(s.encode("'a\\255b'") ==
@@ -81,7 +81,7 @@ TEST_CASE("JSON round trips keep strings byte for byte and escape non-ASCII on r
   REQUIRE(lua_to_json(s.L, -1, escaped, &error, {.escape_non_ascii = true}));
   lua_pop(s.L, 1);
   CHECK(plain.find("Hola, ¿hay cabaña? 🏔") != std::string::npos);
-  CHECK(escaped.find(R"(Hola, \u00BFhay caba\u00F1a? \uD83C\uDFD4)") != std::string::npos);
+  CHECK(escaped.find(R"(Hola, \u00bfhay caba\u00f1a? \ud83c\udfd4)") != std::string::npos);
   for (unsigned char c : escaped) CHECK(c < 0x80);
   // Decoding the escaped text gives back the same Lua strings.
   REQUIRE(push_json_text(s.L, escaped, &error));
@@ -100,6 +100,21 @@ TEST_CASE("JSON round trips keep strings byte for byte and escape non-ASCII on r
                         "and values[4] == 12345678901234") == 0);
   CHECK(lua_toboolean(s.L, -1));
   CHECK(s.encode("values") == R"(["a\u0000b",1e300,-0.5,12345678901234])");
+}
+
+TEST_CASE("\\u escapes use lowercase hex, the form Meta signs") {
+  State s;
+  // "¿Hola? ñ 😀": U+00BF, U+00F1, and U+1F600 as a surrogate pair.
+  CHECK(s.encode("'\\194\\191Hola? \\195\\177 \\240\\159\\152\\128'", {.escape_non_ascii = true}) ==
+        R"("\u00bfHola? \u00f1 \ud83d\ude00")");
+  CHECK(s.encode("{k = '\\239\\187\\191'}", {.escape_non_ascii = true}) == R"({"k":"\ufeff"})");
+  // Control characters take the same path, with or without the option; other
+  // escapes and the letters around them are left alone.
+  CHECK(s.encode("'\\27[0m\\31'") == R"("\u001b[0m\u001f")");
+  CHECK(s.encode("'\\27\\\\uABCD\\\\\\31'", {.escape_non_ascii = true}) ==
+        R"("\u001b\\uABCD\\\u001f")");
+  CHECK(s.encode("{['\\195\\137'] = 'ABCDEF'}", {.escape_non_ascii = true}) ==
+        R"({"\u00c9":"ABCDEF"})");
 }
 
 TEST_CASE("JSON nested deeper than 1000 levels is an error both ways, never a crash") {
