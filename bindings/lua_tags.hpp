@@ -13,8 +13,11 @@ namespace lueng::bindings {
 using TagViews = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // Reads `{name = value}` tag tables (check's and metric:add's third argument):
-// the entries with a string key and a string or number value; the rest are
-// skipped. Keeps its buffers from one read to the next, so a VU's steady state
+// string keys with string, number or boolean values (k6's String, Number and
+// Boolean, as their text); any other entry raises a Lua error
+// naming `fn` and the tag (as params.tags does), so no tag is dropped unseen, at
+// the line of the Lua function `level` calls up (1: the caller of the C
+// function). Keeps its buffers from one read to the next, so a VU's steady state
 // does not allocate.
 class TagTableReader {
  public:
@@ -22,7 +25,7 @@ class TagTableReader {
   // strings and into this reader for numbers (lua_tolstring's converted copy of
   // a number could be collected once off the stack): valid while the table is
   // alive and until the next read.
-  const TagViews& read(lua_State* L, int index);
+  const TagViews& read(lua_State* L, int index, const char* fn, int level = 1);
 
  private:
   TagViews tags_;

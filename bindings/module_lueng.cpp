@@ -35,7 +35,9 @@ int record_check(lua_State* L) {
   bool passed = lua_toboolean(L, 2);
   static thread_local TagTableReader tag_reader;
   static thread_local const TagViews no_tags;
-  vu.record_check({name, length}, passed, lua_istable(L, 3) ? tag_reader.read(L, 3) : no_tags);
+  // Level 2: the script's call of lueng.check, which calls this.
+  vu.record_check({name, length}, passed,
+                  lua_istable(L, 3) ? tag_reader.read(L, 3, "check", 2) : no_tags);
   return 0;
 }
 

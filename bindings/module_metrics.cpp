@@ -76,7 +76,8 @@ int metric_add(lua_State* L) {
   static thread_local const TagViews no_tags;
   if (!lua_istable(L, 3) && !lua_isnoneornil(L, 3))
     return luaL_error(L, "metric:add: tags must be a table of name = value");
-  vu.record_custom(metric.id, value, lua_istable(L, 3) ? tag_reader.read(L, 3) : no_tags);
+  vu.record_custom(metric.id, value,
+                   lua_istable(L, 3) ? tag_reader.read(L, 3, "metric:add") : no_tags);
   return 0;
 }
 

@@ -23,7 +23,7 @@ class CustomMetricsTest(unittest.TestCase):
               queue:add(i)
               ok:add(i % 4 ~= 0)
               think:add(10 * (i + 1))
-              size:add(i + 1, { kind = "cart", items = i % 2, express = true, [1] = "x" })
+              size:add(i + 1, { kind = "cart", items = i % 2, express = true })
             end
         """, ["-u", "1", "-i", "8"])
         self.assertEqual(run.code, 0, run.stderr)
@@ -41,15 +41,13 @@ class CustomMetricsTest(unittest.TestCase):
         self.assertEqual(metrics["think_time"]["values"]["avg"], 45)
         self.assertEqual(metrics["cart_size"]["contains"], "default")
         self.assertEqual(metrics["cart_size"]["values"]["count"], 8)
-        # A number is a tag value as its text; a boolean value or a key that is
-        # not a string is no tag.
+        # A number or a boolean is a tag value as its text, as in k6.
         by_items = {s["tags"]["items"]: s["values"]["count"] for s in metrics["cart_size"]["series"]}
         self.assertEqual(by_items, {"0": 4, "1": 4})
         series = metrics["cart_size"]["series"][0]["tags"]
         self.assertEqual(series["kind"], "cart")
         self.assertEqual(series["scenario"], "default")
-        self.assertNotIn("express", series)
-        self.assertNotIn("1", series)
+        self.assertEqual(series["express"], "true")
         self.assertIn("orders", run.stdout)
         self.assertIn("think_time", run.stdout)
 
@@ -59,6 +57,30 @@ class CustomMetricsTest(unittest.TestCase):
             function default() metrics.Counter("late"):add(1) end
         """, ["-i", "1"])
         self.assertIn("metrics must be created in the script's top-level code", run.stderr)
+
+    def test_a_tag_that_is_not_a_string_or_number_is_an_error_at_the_scripts_line(self):
+        # As params.tags: never dropped unseen, which would leave the filter empty.
+        run = run_lueng("""
+            local lueng = require "lueng"
+            local metrics = require "lueng.metrics"
+            local c = metrics.Counter("tagged")
+            function default()
+              if lueng.vu.iteration == 0 then c:add(1, { n = {} }) end
+              if lueng.vu.iteration == 1 then lueng.check(true, { ok = true }, { x = print }) end
+              if lueng.vu.iteration == 2 then c:add(1, { "positional" }) end
+              c:add(1, { n = 5, s = "x" })
+            end
+        """, ["-i", "4"])
+        self.assertEqual(run.code, 0, run.stderr)
+        path = run.script_path
+        messages = {e["message"] for e in run.result["errors"]}
+        values = "(strings, numbers and booleans are tag values)"
+        self.assertEqual(messages, {
+            f"{path}:6: metric:add: invalid value for metric tag 'n': a table {values}",
+            f"{path}:7: check: invalid value for metric tag 'x': a function {values}",
+            f"{path}:8: metric:add: tags must map names to values (a number key)",
+        })
+        self.assertEqual(run.metric("tagged")["count"], 1)
 
     def test_a_name_taken_by_another_type_is_rejected(self):
         run = run_lueng("""
