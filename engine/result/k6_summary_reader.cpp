@@ -43,6 +43,12 @@ double stat(const Stats& stats, const char* name) {
   return it == stats.end() ? 0 : it->second;
 }
 
+// A count from the file, which may hold any number: 0 unless whole-sized and >= 0
+// (a double beyond 2^64 converted to an integer is undefined behaviour).
+uint64_t count_of(double value) {
+  return value >= 0 && value < 1e18 ? static_cast<uint64_t>(value) : 0;
+}
+
 Aggregate aggregate_of(MetricType type, const Stats& stats) {
   Aggregate a;
   switch (type) {
@@ -264,9 +270,9 @@ thresholds::SloReport evaluate_on_k6_summary(const std::vector<thresholds::SloDe
     if (has_data) {
       r.value = *value;
       r.samples = slo.metric.type == MetricType::kRate
-                      ? static_cast<uint64_t>(stat(*stats, "passes") + stat(*stats, "fails"))
+                      ? count_of(stat(*stats, "passes") + stat(*stats, "fails"))
                   : stats->count("count") && slo.metric.type == MetricType::kTrend
-                      ? static_cast<uint64_t>(stat(*stats, "count"))
+                      ? count_of(stat(*stats, "count"))
                       : 1;
       meets = slo.threshold.holds(r.value);
       if (slo.warn) {
