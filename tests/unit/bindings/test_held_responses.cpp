@@ -38,7 +38,7 @@ void full_collection(lua_State* L) {
 
 }  // namespace
 
-TEST_CASE("a response Lua still reaches is never returned; a dropped one is, after a cycle") {
+TEST_CASE("a response Lua still reaches is never returned, a dropped one is, after a cycle") {
   State state;
   lua_State* L = state.get();
   ResponsePool pool;

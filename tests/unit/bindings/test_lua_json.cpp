@@ -102,7 +102,7 @@ TEST_CASE("JSON round trips keep strings byte for byte and escape non-ASCII on r
   CHECK(s.encode("values") == R"(["a\u0000b",1e300,-0.5,12345678901234])");
 }
 
-TEST_CASE("\\u escapes use lowercase hex, the form Meta signs") {
+TEST_CASE("unicode escapes use lowercase hex, the form Meta signs") {
   State s;
   // "¿Hola? ñ 😀": U+00BF, U+00F1, and U+1F600 as a surrogate pair.
   CHECK(s.encode("'\\194\\191Hola? \\195\\177 \\240\\159\\152\\128'", {.escape_non_ascii = true}) ==

@@ -108,7 +108,7 @@ TEST_CASE("math.randomseed restarts the generator from its argument") {
   CHECK(first(1) == first(2));
 }
 
-TEST_CASE("lueng.random_seed in init code fixes the run seed; a fixed source seed wins") {
+TEST_CASE("lueng.random_seed in init code fixes the run seed, a fixed source seed wins") {
   ScriptFile script(
       "local before = math.random(1e9)\n"
       "require('lueng').random_seed(42)\n"

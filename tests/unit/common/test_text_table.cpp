@@ -69,7 +69,7 @@ TEST_CASE("CSV: spaces are part of a field, empty fields stay empty") {
   CHECK(row(table, 0) == Row{" x ", " ", ""});
 }
 
-TEST_CASE("CSV: without a header every record is a row; another separator") {
+TEST_CASE("CSV: without a header every record is a row, another separator") {
   CsvOptions options;
   options.header = false;
   options.separator = ';';

@@ -8,7 +8,7 @@
 
 using lueng::parse_instant_ms;
 
-TEST_CASE("--start-at instants: RFC 3339 and Unix seconds") {
+TEST_CASE("instants of --start-at: RFC 3339 and Unix seconds") {
   CHECK(parse_instant_ms("1970-01-01T00:00:00Z") == 0);
   CHECK(parse_instant_ms("2026-12-02T14:00:00Z") == 1'796'220'000'000);
   CHECK(parse_instant_ms("2026-12-02t14:00:00z") == 1'796'220'000'000);

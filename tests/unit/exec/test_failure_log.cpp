@@ -25,7 +25,7 @@ TEST_CASE("failures are counted per endpoint, status and code with their first m
   CHECK(log.unlisted() == 0);
 }
 
-TEST_CASE("past the bound, new combinations are only counted; known ones still are") {
+TEST_CASE("past the bound, new combinations are only counted, known ones still are") {
   FailureLog log;
   for (size_t i = 0; i < kMaxFailureRows + 50; ++i)
     log.record("GET", "/id/" + std::to_string(i), 404, 0, "");

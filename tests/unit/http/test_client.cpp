@@ -135,7 +135,7 @@ TEST_CASE("a host that only begins or ends like the last one gets its own connec
   CHECK(server.accepted() == 1);
 }
 
-TEST_CASE("Connection: close ends the connection; the next request opens a new one") {
+TEST_CASE("Connection: close ends the connection, the next request opens a new one") {
   TestServer server([](Peer& peer, int index) {
     if (index == 0) {
       peer.read_request();
@@ -819,7 +819,7 @@ std::string big_text() {
 
 }  // namespace
 
-TEST_CASE("gzip and deflate bodies are decoded; byte counts stay on the wire") {
+TEST_CASE("gzip and deflate bodies are decoded, byte counts stay on the wire") {
   const std::string text = big_text();
   struct Case {
     const char* encoding;
@@ -863,7 +863,7 @@ TEST_CASE("a compressed body split into single bytes and chunks decodes the same
   CHECK(response.body == text);
 }
 
-TEST_CASE("a body that does not decode is an error of its own; the connection stays usable") {
+TEST_CASE("a body that does not decode is an error of its own, the connection stays usable") {
   std::string truncated = compress(big_text(), 31);
   truncated.resize(truncated.size() / 2);
   const std::string bodies[] = {"this is not gzip", truncated};
@@ -887,7 +887,7 @@ TEST_CASE("a body that does not decode is an error of its own; the connection st
         "response_decompression_failed");
 }
 
-TEST_CASE("unknown codings pass through; discarded compressed bodies are not decoded") {
+TEST_CASE("unknown codings pass through, discarded compressed bodies are not decoded") {
   TestServer server([](Peer& peer, int) {
     peer.read_request();
     peer.send(encoded_response("br", "raw-bytes"));

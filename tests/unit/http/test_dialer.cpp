@@ -148,7 +148,7 @@ TEST_CASE("a protocol that was not offered gets no connection") {
   CHECK(alpn_offer() == std::string_view("\x08http/1.1"));
 }
 
-TEST_CASE("a plain TCP dial has no TLS and no protocol; a refused one reports the error") {
+TEST_CASE("a plain TCP dial has no TLS and no protocol, a refused one reports the error") {
   TestServer server([](Peer& peer, int) {
     peer.read_request();
     peer.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");

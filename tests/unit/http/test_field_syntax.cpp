@@ -28,7 +28,7 @@ TEST_CASE("a header value may hold anything printable and tabs, no line breaks o
   CHECK(find_invalid_value_byte("a\x7f") == 1);
 }
 
-TEST_CASE("a cookie value holds no ';', tab or control character") {
+TEST_CASE("a cookie value holds no semicolon, tab or control character") {
   CHECK(find_invalid_cookie_value_byte("abc%20def=,") == std::string_view::npos);
   CHECK(find_invalid_cookie_value_byte("a;b=c") == 1);
   CHECK(find_invalid_cookie_value_byte("a\tb") == 1);

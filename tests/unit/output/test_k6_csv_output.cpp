@@ -280,7 +280,7 @@ TEST_CASE("k6 csv TestNewConfig, TestApply and TestParseArg", "[k6][output]") {
   CHECK(c4.time_format == CsvTimeFormat::kRfc3339);
 }
 
-TEST_CASE("csv options: the argument wins over the environment; bad values are named", "[output]") {
+TEST_CASE("csv options: the argument wins over the environment, bad values are named", "[output]") {
   CsvConfig config;
   REQUIRE(output::read_csv_config("timeFormat=unix_nano",
                                   {{"K6_CSV_TIME_FORMAT", "rfc3339"}, {"K6_CSV_FILENAME", "e.csv"}},

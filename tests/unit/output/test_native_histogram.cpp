@@ -25,7 +25,7 @@ using lueng::output::RemoteWriteSeries;
 using lueng::output::Sample;
 using lueng::output::SeriesPoint;
 
-TEST_CASE("native histogram: a value's bucket is (2^((i-1)/8), 2^(i/8)]") {
+TEST_CASE("native histogram: a value's bucket i runs from 2^((i-1)/8), excluded, to 2^(i/8)") {
   CHECK(NativeHistogram::bucket_index(1) == 0);
   CHECK(NativeHistogram::bucket_index(1.0001) == 1);
   CHECK(NativeHistogram::bucket_index(std::exp2(1 / 8.0)) == 1);  // a bound is its bucket's top

@@ -44,6 +44,7 @@ result::RunResult segment_result(const std::string& segment, const std::vector<d
     sink.add(metrics::builtin::kHttpReqs, ok, 1, i);
     sink.add(metrics::builtin::kHttpReqDuration, ok, durations[i], i);
     sink.add(metrics::builtin::kHttpReqFailed, ok, i % 4 == 0 ? 1 : 0, i);
+    sink.add(metrics::builtin::kDataReceived, ok, 257, i);  // each got a response
   }
   sink.add(metrics::builtin::kVus, sink.intern(""), vus, 1);
   result::RunResult r;
@@ -145,7 +146,7 @@ TEST_CASE("merged histograms give the percentiles of one histogram of every samp
   CHECK_FALSE(merged.result.execution_segment);  // the whole test
 }
 
-TEST_CASE("counts and VUs add up, scenarios stay the test's; the verdict is the whole test's") {
+TEST_CASE("counts and VUs add up, scenarios stay the test's, the verdict is the whole test's") {
   auto merged =
       result::merge_results({{"a.json", segment_result("0:1/2", random_durations(100, 4), 2)},
                              {"b.json", segment_result("1/2:1", random_durations(100, 5), 3)}});
@@ -233,7 +234,7 @@ TEST_CASE("script errors are summed per message and phase") {
   CHECK(errors[1].count == 5);
 }
 
-TEST_CASE("failures add up per endpoint, status and code; the first message is kept") {
+TEST_CASE("failures add up per endpoint, status and code, the first message is kept") {
   auto a = segment_result("0:1/2", {1, 2}, 1);
   auto b = segment_result("1/2:1", {1, 2}, 1);
   a.failures = {{"GET", "/a", 0, 1212, "connect: connection refused (first)", 4},

@@ -297,7 +297,7 @@ TEST_CASE("an execution segment, the script's checksum and the start time read b
         "interval value");
 }
 
-TEST_CASE("a scenario's load shape reads back; files written before it say it by their stages") {
+TEST_CASE("a scenario's load shape reads back, files written before it say it by their stages") {
   using result::LoadShape;
   for (LoadShape shape : {LoadShape::kOther, LoadShape::kConstant, LoadShape::kRamping}) {
     result::RunResult original = sample_result();
@@ -323,7 +323,7 @@ TEST_CASE("a scenario's load shape reads back; files written before it say it by
   CHECK(load_of(R"({"load":"sawtooth","duration_seconds":60})") == LoadShape::kOther);
 }
 
-TEST_CASE("failures read back capped as a run caps them; a file without them has none") {
+TEST_CASE("failures read back capped as a run caps them, a file without them has none") {
   result::RunResult original = sample_result();
   for (int i = 0; i < 250; ++i)
     original.failures.push_back({"GET", "/id/" + std::to_string(i), 404, 0, "HTTP 404", 1});

@@ -149,7 +149,7 @@ TEST_CASE("a counter's windows are whole: the run's last few milliseconds are no
   CHECK(r.worst_window->from == 2);
 }
 
-TEST_CASE("a trend's window measures avg and max; warn slides too") {
+TEST_CASE("a trend's window measures avg and max, warn slides too") {
   auto slo =
       parse(R"({"http_req_duration": {"1": "max<1000", "warn": "avg<100", "window": "2s"}})")[0];
   // second, requests, sum of durations, max
