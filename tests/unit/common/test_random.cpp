@@ -34,7 +34,9 @@ TEST_CASE("streams of one run seed, and run seeds of one stream, draw different 
   CHECK(firsts.size() == 300);
 }
 
-TEST_CASE("floats are from 0 up to 1 (excluded) and bounded draws below their bound, reaching every value") {
+TEST_CASE(
+    "floats are from 0 up to 1 (excluded) and bounded draws below their bound, reaching every "
+    "value") {
   RandomGenerator generator;
   generator.seed(7);
   double low = 1, high = 0;
