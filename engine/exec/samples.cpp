@@ -92,11 +92,11 @@ std::string_view endpoint_of(const HttpCall& call, std::string_view name) {
   return endpoint;
 }
 
+// `error_code`: k6's, as the error_code tag has it (1000 + status for a 4xx or 5xx).
 void record_failure(Worker& worker, const HttpCall& call, std::string_view name,
-                    std::string_view method, const http::ResponseData& response) {
-  // k6's code, as the error_code tag has it: 1000 + status for a 4xx or 5xx.
-  worker.shared().failures.record(method, endpoint_of(call, name), response.status,
-                                  k6_error_code(response), response.error);
+                    std::string_view method, const http::ResponseData& response, int error_code) {
+  worker.shared().failures.record(method, endpoint_of(call, name), response.status, error_code,
+                                  response.error);
 }
 
 }  // namespace
@@ -218,7 +218,7 @@ void record_http(Worker& worker, Vu& vu, const HttpCall& call, std::string_view 
 
   if (!expected) {
     if (response.status == 0) report_first_network_error(worker, call, method, response);
-    record_failure(worker, call, name, method, response);
+    record_failure(worker, call, name, method, response, error_code);
   }
   vu.scenario().count_request(!expected);
   IntervalStats& interval = worker.interval(now);

@@ -165,12 +165,14 @@ std::vector<std::string_view> group_names(std::string_view path) {
 void render_checks(std::string& out, const RunResult& result, const Painter& paint) {
   auto checks = check_stats(result);
   if (checks.empty()) return;
-  std::stable_sort(checks.begin(), checks.end(), [](const auto& a, const auto& b) {
-    return group_names(a.group) < group_names(b.group);
-  });
+  // Each check's group path split once, then ordered by it (name order within).
+  std::vector<std::pair<std::vector<std::string_view>, const result::CheckStats*>> tree;
+  for (const auto& check : checks) tree.emplace_back(group_names(check.group), &check);
+  std::stable_sort(tree.begin(), tree.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string_view> open;  // the groups whose headers are printed
-  for (const auto& check : checks) {
-    std::vector<std::string_view> names = group_names(check.group);
+  for (auto& [names, stats] : tree) {
+    const result::CheckStats& check = *stats;
     size_t common = 0;
     while (common < open.size() && common < names.size() && open[common] == names[common]) ++common;
     for (size_t level = common; level < names.size(); ++level) {
